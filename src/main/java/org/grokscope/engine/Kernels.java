@@ -1,0 +1,339 @@
+package org.grokscope.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The non-GEMM kernels of a training step: fused bias + activation, activation backward, bias
+ * gradients (column sums), softmax cross-entropy and MSE with fp64 accumulation, embedding-table
+ * gather-sum and index-driven scatter-add, and parameter-vector reductions. Each parallel kernel is a
+ * preallocated task object; row and element chunks have fixed sizes and partial sums are combined in
+ * chunk order, so results do not depend on the thread count. Not thread-safe (one per model).
+ */
+public final class Kernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    static final int ROWS = 64;          // rows per chunk for row-wise kernels
+    static final int ELEMS = 1 << 14;    // elements per chunk for flat reductions
+
+    private final Parallel pool;
+    private double[] partA = new double[64], partB = new double[64];
+
+    public Kernels(Parallel pool) {
+        this.pool = pool;
+    }
+
+    public Parallel pool() {
+        return pool;
+    }
+
+    private static int chunks(long total, int per) {
+        return (int) ((total + per - 1) / per);
+    }
+
+    private void ensureParts(int n) {
+        if (partA.length < n) {
+            partA = new double[Math.max(n, 2 * partA.length)];
+            partB = new double[partA.length];
+        }
+    }
+
+    // ---------------------------------------------------------------- bias + activation (forward)
+    // y[n, w] = act(y + b); pre (optional) receives y + b before the activation.
+    private final BiasAct biasAct = new BiasAct();
+
+    public void biasAct(float[] y, int yOff, float[] b, int bOff, float[] pre, int n, int w, Act act) {
+        BiasAct t = biasAct;
+        t.y = y; t.yOff = yOff; t.b = b; t.bOff = bOff; t.pre = pre; t.n = n; t.w = w; t.act = act;
+        pool.run(chunks(n, ROWS), t);
+        t.y = t.b = t.pre = null;
+    }
+
+    private static final class BiasAct implements Parallel.Task {
+        float[] y, b, pre; int yOff, bOff, n, w; Act act;
+
+        @Override
+        public void run(int c) {
+            int r1 = Math.min(n, (c + 1) * ROWS);
+            for (int r = c * ROWS; r < r1; r++) {
+                int o = yOff + r * w;
+                if (b != null) {
+                    int j = 0;
+                    for (; j + L <= w; j += L) FloatVector.fromArray(S, y, o + j).add(FloatVector.fromArray(S, b, bOff + j)).intoArray(y, o + j);
+                    for (; j < w; j++) y[o + j] += b[bOff + j];
+                }
+                if (pre != null) System.arraycopy(y, o, pre, r * w, w);
+                switch (act) {
+                    case IDENTITY -> { }
+                    case RELU -> {
+                        int j = 0;
+                        for (; j + L <= w; j += L) FloatVector.fromArray(S, y, o + j).max(0f).intoArray(y, o + j);
+                        for (; j < w; j++) if (!(y[o + j] > 0)) y[o + j] = 0f;
+                    }
+                    default -> { for (int j = 0; j < w; j++) y[o + j] = act.apply(y[o + j]); }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- activation backward
+    // d[i] *= act'(x[i]) over n*w elements; x is the pre-activation (or the output for RELU/IDENTITY).
+    private final ActBack actBack = new ActBack();
+
+    public void actBackward(float[] d, float[] x, int count, Act act) {
+        if (act == Act.IDENTITY) return;
+        ActBack t = actBack;
+        t.d = d; t.x = x; t.count = count; t.act = act;
+        pool.run(chunks(count, ELEMS), t);
+        t.d = t.x = null;
+    }
+
+    private static final class ActBack implements Parallel.Task {
+        float[] d, x; int count; Act act;
+
+        @Override
+        public void run(int c) {
+            int i0 = c * ELEMS, i1 = Math.min(count, i0 + ELEMS);
+            if (act == Act.RELU) {
+                for (int i = i0; i < i1; i++) if (!(x[i] > 0)) d[i] = 0f;
+            } else if (act == Act.SQUARE) {
+                for (int i = i0; i < i1; i++) d[i] *= 2 * x[i];
+            } else {
+                for (int i = i0; i < i1; i++) d[i] *= act.derivative(x[i]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- column sums (bias gradients)
+    // db[j] += sum_r dy[r, j]; each column is summed over rows in order.
+    private final ColSum colSum = new ColSum();
+
+    public void colSumAdd(float[] dy, int dyOff, int n, int w, float[] db, int dbOff) {
+        colSumAdd(dy, dyOff, n, w, w, db, dbOff);
+    }
+
+    /** As above with row stride ld (rows r at dy[dyOff + r*ld]). */
+    public void colSumAdd(float[] dy, int dyOff, int n, int w, int ld, float[] db, int dbOff) {
+        ColSum t = colSum;
+        t.dy = dy; t.dyOff = dyOff; t.n = n; t.w = w; t.ld = ld; t.db = db; t.dbOff = dbOff;
+        pool.run(chunks(w, 4 * L), t);
+        t.dy = t.db = null;
+    }
+
+    private static final class ColSum implements Parallel.Task {
+        float[] dy, db; int dyOff, n, w, ld, dbOff;
+
+        @Override
+        public void run(int c) {
+            int j0 = c * 4 * L, j1 = Math.min(w, j0 + 4 * L);
+            int j = j0;
+            for (; j + L <= j1; j += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int r = 0; r < n; r++) acc = acc.add(FloatVector.fromArray(S, dy, dyOff + r * ld + j));
+                acc.add(FloatVector.fromArray(S, db, dbOff + j)).intoArray(db, dbOff + j);
+            }
+            for (; j < j1; j++) {
+                float s = 0f;
+                for (int r = 0; r < n; r++) s += dy[dyOff + r * ld + j];
+                db[dbOff + j] += s;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- losses
+    /** Result of a loss evaluation: mean loss (fp64) and the number of argmax-correct rows. */
+    public record LossResult(double loss, int correct, int count) {
+        public double accuracy() {
+            return count == 0 ? Double.NaN : (double) correct / count;
+        }
+    }
+
+    private final Loss lossTask = new Loss();
+
+    /**
+     * Softmax cross-entropy over rows of logits[n, classes] with labels[lOff + r]. Sums in fp64.
+     * If dlogits is non-null it receives (softmax - onehot) * gradScale.
+     */
+    public LossResult crossEntropy(float[] logits, int n, int classes, int[] labels, int lOff, float[] dlogits, double gradScale) {
+        return runLoss(false, logits, n, classes, labels, lOff, dlogits, gradScale);
+    }
+
+    /**
+     * Squared error against one-hot targets, mean over all n*classes elements (PyTorch's mse_loss default).
+     * If dlogits is non-null it receives d(sum of squared errors)/dz * gradScale, i.e. 2(z - y) * gradScale.
+     */
+    public LossResult mseOneHot(float[] logits, int n, int classes, int[] labels, int lOff, float[] dlogits, double gradScale) {
+        LossResult r = runLoss(true, logits, n, classes, labels, lOff, dlogits, gradScale);
+        return new LossResult(r.loss * n / ((double) n * classes), r.correct, r.count);
+    }
+
+    private LossResult runLoss(boolean mse, float[] logits, int n, int classes, int[] labels, int lOff, float[] dlogits, double gradScale) {
+        int ch = chunks(n, ROWS);
+        ensureParts(ch);
+        Loss t = lossTask;
+        t.mse = mse; t.z = logits; t.n = n; t.cls = classes; t.y = labels; t.yOff = lOff; t.dz = dlogits;
+        t.scale = gradScale; t.loss = partA; t.correct = partB;
+        pool.run(ch, t);
+        double loss = 0, correct = 0;
+        for (int c = 0; c < ch; c++) {
+            loss += partA[c];
+            correct += partB[c];
+        }
+        t.z = t.dz = null; t.y = null;
+        return new LossResult(n == 0 ? Double.NaN : loss / n, (int) correct, n);
+    }
+
+    private static final class Loss implements Parallel.Task {
+        boolean mse; float[] z, dz; int n, cls, yOff; int[] y; double scale; double[] loss, correct;
+
+        @Override
+        public void run(int c) {
+            int r1 = Math.min(n, (c + 1) * ROWS);
+            double ls = 0;
+            int ok = 0;
+            for (int r = c * ROWS; r < r1; r++) {
+                int o = r * cls, label = y[yOff + r];
+                float max = z[o];
+                int arg = 0;
+                for (int j = 1; j < cls; j++) if (z[o + j] > max) { max = z[o + j]; arg = j; }
+                if (arg == label) ok++;
+                if (mse) {
+                    double s = 0;
+                    for (int j = 0; j < cls; j++) {
+                        double e = z[o + j] - (j == label ? 1.0 : 0.0);
+                        s += e * e;
+                        if (dz != null) dz[o + j] = (float) (2 * e * scale);
+                    }
+                    ls += s;
+                } else {
+                    double sum = 0;
+                    for (int j = 0; j < cls; j++) sum += Math.exp((double) z[o + j] - max);
+                    double lse = max + Math.log(sum);
+                    ls += lse - z[o + label];
+                    if (dz != null) {
+                        double inv = 1 / sum;
+                        for (int j = 0; j < cls; j++) {
+                            double p = Math.exp((double) z[o + j] - max) * inv;
+                            dz[o + j] = (float) ((j == label ? p - 1 : p) * scale);
+                        }
+                    }
+                }
+            }
+            loss[c] = ls;
+            correct[c] = ok;
+        }
+    }
+
+    // ---------------------------------------------------------------- embedding-table gather-sum
+    // out[r, :] (+)= sum_t table[tOff[t] + tok[r*T + t] * w, :]  (+ bias)
+    private final Gather gather = new Gather();
+
+    public void gatherSum(float[] table, int[] tOff, int[] tok, int tokOff, int T, int n, int w, float[] bias, int bOff, float[] out, int outOff) {
+        Gather g = gather;
+        g.table = table; g.tOff = tOff; g.tok = tok; g.tokOff = tokOff; g.T = T; g.n = n; g.w = w;
+        g.bias = bias; g.bOff = bOff; g.out = out; g.outOff = outOff;
+        pool.run(chunks(n, ROWS), g);
+        g.table = g.bias = g.out = null; g.tok = null;
+    }
+
+    private static final class Gather implements Parallel.Task {
+        float[] table, bias, out; int[] tOff, tok; int tokOff, T, n, w, bOff, outOff;
+
+        @Override
+        public void run(int c) {
+            int r1 = Math.min(n, (c + 1) * ROWS);
+            for (int r = c * ROWS; r < r1; r++) {
+                int o = outOff + r * w;
+                int j = 0;
+                for (; j + L <= w; j += L) {
+                    FloatVector acc = bias != null ? FloatVector.fromArray(S, bias, bOff + j) : FloatVector.zero(S);
+                    for (int t = 0; t < T; t++) acc = acc.add(FloatVector.fromArray(S, table, tOff[t] + tok[tokOff + r * T + t] * w + j));
+                    acc.intoArray(out, o + j);
+                }
+                for (; j < w; j++) {
+                    float s = bias != null ? bias[bOff + j] : 0f;
+                    for (int t = 0; t < T; t++) s += table[tOff[t] + tok[tokOff + r * T + t] * w + j];
+                    out[o + j] = s;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- index-driven scatter-add
+    // dtable[dOff + v*w, :] += sum over r in index.rows(v) of d[dSrcOff + r*dStride, :w]
+    private final Scatter scatter = new Scatter();
+
+    public void scatterAdd(TokenIndex index, float[] d, int dSrcOff, int dStride, int w, float[] dtable, int dOff) {
+        Scatter s = scatter;
+        s.idx = index; s.d = d; s.dSrcOff = dSrcOff; s.dStride = dStride; s.w = w; s.dt = dtable; s.dOff = dOff;
+        pool.run(chunks(index.vocab(), 8), s);
+        s.idx = null; s.d = s.dt = null;
+    }
+
+    private static final class Scatter implements Parallel.Task {
+        TokenIndex idx; float[] d, dt; int dSrcOff, dStride, w, dOff;
+
+        @Override
+        public void run(int c) {
+            int v1 = Math.min(idx.vocab(), (c + 1) * 8);
+            int[] start = idx.start(), rows = idx.rows();
+            for (int v = c * 8; v < v1; v++) {
+                int o = dOff + v * w;
+                for (int q = start[v]; q < start[v + 1]; q++) {
+                    int src = dSrcOff + rows[q] * dStride;
+                    int j = 0;
+                    for (; j + L <= w; j += L) FloatVector.fromArray(S, dt, o + j).add(FloatVector.fromArray(S, d, src + j)).intoArray(dt, o + j);
+                    for (; j < w; j++) dt[o + j] += d[src + j];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- flat reductions
+    private final Reduce reduce = new Reduce();
+
+    /** Sum of squares of a[off, off+len) in fp64 (and of (a - b) if b is non-null). */
+    public double sumSquares(float[] a, float[] b, int off, int len) {
+        return runReduce(0, a, b, off, len);
+    }
+
+    /** max |a[i]| over [off, off+len). */
+    public double maxAbs(float[] a, int off, int len) {
+        return runReduce(1, a, null, off, len);
+    }
+
+    private double runReduce(int kind, float[] a, float[] b, int off, int len) {
+        int ch = chunks(len, ELEMS);
+        ensureParts(ch);
+        Reduce t = reduce;
+        t.kind = kind; t.a = a; t.b = b; t.off = off; t.len = len; t.out = partA;
+        pool.run(ch, t);
+        double r = 0;
+        for (int c = 0; c < ch; c++) r = kind == 0 ? r + partA[c] : Math.max(r, partA[c]);
+        t.a = t.b = null;
+        return r;
+    }
+
+    private static final class Reduce implements Parallel.Task {
+        int kind, off, len; float[] a, b; double[] out;
+
+        @Override
+        public void run(int c) {
+            int i0 = off + c * ELEMS, i1 = off + Math.min(len, (c + 1) * ELEMS);
+            if (kind == 1) {
+                FloatVector m = FloatVector.zero(S);
+                int i = i0;
+                for (; i + L <= i1; i += L) m = m.max(FloatVector.fromArray(S, a, i).abs());
+                float mx = m.reduceLanes(VectorOperators.MAX);
+                for (; i < i1; i++) mx = Math.max(mx, Math.abs(a[i]));
+                out[c] = mx;
+                return;
+            }
+            double s = 0;
+            if (b == null) for (int i = i0; i < i1; i++) s += (double) a[i] * a[i];
+            else for (int i = i0; i < i1; i++) { double e = (double) a[i] - b[i]; s += e * e; }
+            out[c] = s;
+        }
+    }
+}

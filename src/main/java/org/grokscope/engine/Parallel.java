@@ -1,0 +1,128 @@
+package org.grokscope.engine;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A small reusable thread pool for data-parallel loops: {@code run(chunks, task)} calls
+ * {@code task.run(c)} once for every chunk index c, spread over the pool's threads (the caller is one
+ * of them). Chunks are claimed dynamically, so callers must make every chunk's result independent of
+ * which thread runs it; all kernels in this package do, which makes results bitwise identical for any
+ * thread count. Workers spin briefly between dispatches (a training step dispatches hundreds of
+ * short loops) and then park. Tasks are plain objects the caller keeps, so a dispatch allocates nothing.
+ */
+public final class Parallel implements AutoCloseable {
+
+    /** One loop body; {@code chunk} is in [0, chunks). */
+    public interface Task {
+        void run(int chunk);
+    }
+
+    private static final long SPIN_NANOS = 200_000;
+
+    private final int threads;
+    private final Thread[] workers;
+    private final Thread[] sleeping;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile Task task;
+    private volatile int chunks;
+    private volatile long generation;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+    private boolean inside;
+
+    public Parallel(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        this.sleeping = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            int id = i;
+            workers[i] = new Thread(() -> workerLoop(id), "grokscope-worker-" + (i + 1));
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
+    }
+
+    /** Number of cores the JVM may use. */
+    public static int availableCores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Runs task.run(c) for c in [0, n); returns when all have finished. Not re-entrant. */
+    public void run(int n, Task t) {
+        if (n <= 0) return;
+        if (threads == 1 || n == 1 || inside) {
+            for (int c = 0; c < n; c++) t.run(c);
+            return;
+        }
+        inside = true;
+        try {
+            failure = null;
+            task = t;
+            chunks = n;
+            next.set(0);
+            active.set(workers.length);
+            generation++; // volatile write publishes task/chunks
+            for (int i = 0; i < sleeping.length; i++) {
+                Thread s = sleeping[i];
+                if (s != null) LockSupport.unpark(s);
+            }
+            work(t, n);
+            while (active.get() != 0) Thread.onSpinWait();
+            task = null;
+            Throwable f = failure;
+            if (f != null) {
+                if (f instanceof RuntimeException re) throw re;
+                if (f instanceof Error e) throw e;
+                throw new RuntimeException(f);
+            }
+        } finally {
+            inside = false;
+        }
+    }
+
+    private void work(Task t, int n) {
+        int c;
+        while ((c = next.getAndIncrement()) < n) t.run(c);
+    }
+
+    private void workerLoop(int id) {
+        long seen = 0;
+        while (true) {
+            long g = generation;
+            if (g == seen) {
+                long start = System.nanoTime();
+                while ((g = generation) == seen && !closed && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                if (g == seen && !closed) {
+                    sleeping[id] = Thread.currentThread();
+                    if (generation == seen && !closed) LockSupport.park(this);
+                    sleeping[id] = null;
+                    continue;
+                }
+            }
+            if (closed) return;
+            seen = g;
+            try {
+                Task t = task;
+                if (t != null) work(t, chunks);
+            } catch (Throwable e) {
+                failure = e;
+                next.set(Integer.MAX_VALUE / 2);
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread w : workers) LockSupport.unpark(w);
+    }
+}

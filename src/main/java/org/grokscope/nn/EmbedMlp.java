@@ -1,0 +1,108 @@
+package org.grokscope.nn;
+
+import org.grokscope.engine.Act;
+import org.grokscope.engine.Gemm;
+import org.grokscope.engine.Kernels;
+import org.grokscope.engine.Parallel;
+import org.grokscope.engine.TokenIndex;
+
+/**
+ * MLP over concatenated token embeddings: tok[n, T] → [E[tok_0], …, E[tok_T-1]] (n × T·d) → (Linear, act)
+ * × depth → Linear → logits[n, classes]. The first Linear never sees the concatenation: with
+ * Tab_t = E · W1[t·d:(t+1)·d] (vocab × hidden, once per step) a row's pre-activation is
+ * b1 + Σ_t Tab_t[tok_t], a gather; its backward is a scatter-add into dTab_t and two vocab-sized GEMMs.
+ * Gradients are identical to the dense formulation.
+ */
+public final class EmbedMlp implements Model {
+    public final int vocab, T, d, hidden, depth, classes;
+    public final Act act;
+    public final Param emb, w1, b1;
+    public final Linear[] layers; // hidden→hidden layers (depth-1 of them)
+    public final Linear out;
+    private final Params ps = new Params();
+    private final Gemm gemm;
+    private final Kernels k;
+    private final TokenIndex index;
+    private final int[] tOff;
+    private final float[] tab, dtab;
+    private float[][] h = new float[0][], pre = new float[0][];
+    private float[] logits = new float[0], dA = new float[0], dB = new float[0];
+    private int cap;
+    private int[] lastTok;
+    private int lastOff, lastN;
+
+    public EmbedMlp(Parallel pool, int vocab, int T, int d, int hidden, int depth, int classes, Act act) {
+        if (depth < 1) throw new IllegalArgumentException("depth must be >= 1");
+        this.vocab = vocab; this.T = T; this.d = d; this.hidden = hidden; this.depth = depth; this.classes = classes; this.act = act;
+        gemm = new Gemm(pool);
+        k = new Kernels(pool);
+        emb = ps.add("embed.weight", Param.Role.EMBEDDING, d, vocab, d);
+        w1 = ps.add("fc1.weight", Param.Role.WEIGHT, T * d, T * d, hidden);
+        b1 = ps.add("fc1.bias", Param.Role.BIAS, T * d, hidden);
+        layers = new Linear[depth - 1];
+        for (int l = 0; l < depth - 1; l++) layers[l] = new Linear(ps, gemm, k, "fc" + (l + 2), hidden, hidden, true);
+        out = new Linear(ps, gemm, k, "out", hidden, classes, true);
+        ps.allocate();
+        index = new TokenIndex(vocab);
+        tOff = new int[T];
+        for (int t = 0; t < T; t++) tOff[t] = t * vocab * hidden;
+        tab = new float[T * vocab * hidden];
+        dtab = new float[vocab * hidden];
+    }
+
+    @Override public Params params() { return ps; }
+    @Override public int seqLen() { return T; }
+    @Override public int vocab() { return vocab; }
+    @Override public int classes() { return classes; }
+
+    private void reserve(int n) {
+        if (n <= cap) return;
+        cap = n;
+        h = new float[depth][n * hidden];
+        pre = act.backwardFromOutput() ? new float[depth][] : new float[depth][n * hidden];
+        logits = new float[n * classes];
+        dA = new float[n * hidden];
+        dB = new float[n * hidden];
+    }
+
+    @Override
+    public float[] forward(int[] tok, int tokOff, int n) {
+        reserve(n);
+        float[] w = ps.w;
+        for (int t = 0; t < T; t++) gemm.nn(w, emb.offset(), w, w1.offset() + t * d * hidden, tab, tOff[t], vocab, hidden, d, false); // Tab_t[V, H]
+        k.gatherSum(tab, tOff, tok, tokOff, T, n, hidden, w, b1.offset(), h[0], 0);     // h0[n, H] = b1 + Σ_t Tab_t[tok_t]
+        k.biasAct(h[0], 0, null, 0, pre[0], n, hidden, act);
+        for (int l = 1; l < depth; l++) layers[l - 1].forward(h[l - 1], 0, h[l], 0, n, act, pre[l]); // h_l[n, H]
+        out.forward(h[depth - 1], 0, logits, 0, n, Act.IDENTITY, null);                   // logits[n, C]
+        lastTok = tok; lastOff = tokOff; lastN = n;
+        return logits;
+    }
+
+    @Override
+    public void backward(float[] dlogits) {
+        int n = lastN;
+        float[] da = dA, db = dB;
+        out.backward(h[depth - 1], 0, dlogits, 0, da, 0, n, false);                         // da = dlogits·Woutᵀ
+        for (int l = depth - 1; l >= 1; l--) {
+            k.actBackward(da, pre[l] != null ? pre[l] : h[l], n * hidden, act);
+            layers[l - 1].backward(h[l - 1], 0, da, 0, db, 0, n, false);
+            float[] t = da; da = db; db = t;
+        }
+        k.actBackward(da, pre[0] != null ? pre[0] : h[0], n * hidden, act);                // d pre-activation [n, H]
+        k.colSumAdd(da, 0, n, hidden, ps.g, b1.offset());
+        for (int t = 0; t < T; t++) {
+            java.util.Arrays.fill(dtab, 0f);
+            k.scatterAdd(index.build(lastTok, lastOff, T, t, n), da, 0, hidden, hidden, dtab, 0); // dTab_t[V, H]
+            gemm.tn(ps.w, emb.offset(), dtab, 0, ps.g, w1.offset() + t * d * hidden, d, hidden, vocab, true); // dW1_t += Eᵀ·dTab_t
+            gemm.nt(dtab, 0, ps.w, w1.offset() + t * d * hidden, ps.g, emb.offset(), vocab, d, hidden, true); // dE += dTab_t·W1_tᵀ
+        }
+    }
+
+    @Override
+    public double flops(int n, boolean withBackward) {
+        double tables = 2.0 * T * vocab * d * hidden;
+        double dense = 2.0 * n * hidden * (hidden * (depth - 1.0) + classes);
+        double f = tables + dense + (double) n * T * hidden;
+        return withBackward ? f + 2 * dense + 2 * tables + (double) n * T * hidden : f;
+    }
+}

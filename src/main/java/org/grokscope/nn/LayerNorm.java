@@ -1,0 +1,104 @@
+package org.grokscope.nn;
+
+import org.grokscope.engine.Parallel;
+
+/** y = (x - mean) / sqrt(var + eps) · gain + bias over the last dimension d (biased variance, as PyTorch). */
+public final class LayerNorm {
+    private static final int ROWS = 32;
+    public final int d;
+    public final float eps;
+    public final Param gain, bias;
+    private final Params ps;
+    private final Parallel pool;
+    private final Fwd fwd = new Fwd();
+    private final Bwd bwd = new Bwd();
+    private final GradParams gp = new GradParams();
+
+    public LayerNorm(Params ps, Parallel pool, String name, int d, float eps) {
+        this.ps = ps; this.pool = pool; this.d = d; this.eps = eps;
+        gain = ps.add(name + ".weight", Param.Role.NORM_GAIN, d, d);
+        bias = ps.add(name + ".bias", Param.Role.NORM_BIAS, d, d);
+    }
+
+    // x[n, d] -> y[n, d]; saves mean[n], rstd[n]
+    public void forward(float[] x, float[] y, int n, float[] mean, float[] rstd) {
+        fwd.x = x; fwd.y = y; fwd.n = n; fwd.mean = mean; fwd.rstd = rstd;
+        pool.run((n + ROWS - 1) / ROWS, fwd);
+    }
+
+    // dy[n, d] -> dx[n, d] (= or +=), dgain += Σ dy·x̂, dbias += Σ dy
+    public void backward(float[] x, float[] dy, float[] dx, int n, float[] mean, float[] rstd, boolean accumulate) {
+        bwd.x = x; bwd.dy = dy; bwd.dx = dx; bwd.n = n; bwd.mean = mean; bwd.rstd = rstd; bwd.acc = accumulate;
+        pool.run((n + ROWS - 1) / ROWS, bwd);
+        gp.x = x; gp.dy = dy; gp.n = n; gp.mean = mean; gp.rstd = rstd;
+        pool.run((d + 15) / 16, gp);
+    }
+
+    private final class Fwd implements Parallel.Task {
+        float[] x, y, mean, rstd; int n;
+
+        @Override
+        public void run(int c) {
+            float[] w = ps.w;
+            int r1 = Math.min(n, (c + 1) * ROWS);
+            for (int r = c * ROWS; r < r1; r++) {
+                int o = r * d;
+                double s = 0;
+                for (int j = 0; j < d; j++) s += x[o + j];
+                double mu = s / d, v = 0;
+                for (int j = 0; j < d; j++) { double e = x[o + j] - mu; v += e * e; }
+                float rs = (float) (1 / Math.sqrt(v / d + eps));
+                float m = (float) mu;
+                mean[r] = m;
+                rstd[r] = rs;
+                for (int j = 0; j < d; j++) y[o + j] = (x[o + j] - m) * rs * w[gain.offset() + j] + w[bias.offset() + j];
+            }
+        }
+    }
+
+    private final class Bwd implements Parallel.Task {
+        float[] x, dy, dx, mean, rstd; int n; boolean acc;
+
+        @Override
+        public void run(int c) {
+            float[] w = ps.w;
+            int r1 = Math.min(n, (c + 1) * ROWS);
+            for (int r = c * ROWS; r < r1; r++) {
+                int o = r * d;
+                float m = mean[r], rs = rstd[r];
+                double sg = 0, sgx = 0;
+                for (int j = 0; j < d; j++) {
+                    double gdy = (double) dy[o + j] * w[gain.offset() + j];
+                    sg += gdy;
+                    sgx += gdy * (x[o + j] - m) * rs;
+                }
+                float a = (float) (sg / d), b = (float) (sgx / d);
+                for (int j = 0; j < d; j++) {
+                    float xh = (x[o + j] - m) * rs;
+                    float v = rs * (dy[o + j] * w[gain.offset() + j] - a - xh * b);
+                    dx[o + j] = acc ? dx[o + j] + v : v;
+                }
+            }
+        }
+    }
+
+    private final class GradParams implements Parallel.Task {
+        float[] x, dy, mean, rstd; int n;
+
+        @Override
+        public void run(int c) {
+            float[] g = ps.g;
+            int j1 = Math.min(d, (c + 1) * 16);
+            for (int j = c * 16; j < j1; j++) {
+                float sg = 0, sb = 0;
+                for (int r = 0; r < n; r++) {
+                    float dv = dy[r * d + j];
+                    sg += dv * (x[r * d + j] - mean[r]) * rstd[r];
+                    sb += dv;
+                }
+                g[gain.offset() + j] += sg;
+                g[bias.offset() + j] += sb;
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.grokscope.nn;
+
+/**
+ * A classifier over fixed-length token sequences. {@link #forward} returns logits[n, classes] in a
+ * buffer the model owns (valid until the next call); {@link #backward} takes dL/dlogits for the last
+ * forward batch and accumulates into {@code params().g}. Buffers grow to the largest batch seen, so the
+ * steady-state step allocates nothing.
+ */
+public interface Model {
+    Params params();
+
+    /** Tokens per example. */
+    int seqLen();
+
+    /** Token vocabulary size. */
+    int vocab();
+
+    int classes();
+
+    float[] forward(int[] tok, int tokOff, int n);
+
+    void backward(float[] dlogits);
+
+    /** Floating-point operations the implementation performs for a forward (+ backward) pass over n examples. */
+    double flops(int n, boolean withBackward);
+}

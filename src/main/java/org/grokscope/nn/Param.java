@@ -1,0 +1,16 @@
+package org.grokscope.nn;
+
+import java.util.Arrays;
+
+/**
+ * A named view into the model's flat parameter buffer. {@code role} and {@code fanIn} tell the
+ * initializer what this tensor is (PyTorch's defaults differ for weights, biases and embeddings).
+ */
+public record Param(String name, int offset, int size, int[] shape, Role role, int fanIn) {
+
+    public enum Role { WEIGHT, BIAS, EMBEDDING, NORM_GAIN, NORM_BIAS }
+
+    public String shapeString() {
+        return Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,198 @@
+package org.grokscope.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.grokscope.data.Dataset;
+import org.grokscope.engine.Kernels;
+import org.grokscope.engine.Rng;
+import org.grokscope.nn.Model;
+import org.grokscope.nn.Params;
+
+/**
+ * The training loop. Per step: forward, loss (fp64), backward, regularizer, then (every evalEvery
+ * steps, before the update) an evaluation, then the optimizer update. Emits events to listeners, which
+ * do everything else (progress line, files, probes). Minibatches are a fresh seeded permutation per
+ * epoch, derived from the step number, so a resumed run draws the same batches.
+ */
+public final class Trainer {
+    public enum LossKind { CROSS_ENTROPY, MSE }
+
+    public enum Status { COMPLETED, STOPPED_EARLY, INTERRUPTED, DIVERGED }
+
+    public record Settings(int steps, int batchSize, int evalEvery, int evalBatch, double lr, int warmupSteps,
+                           LossKind loss, Double stopAtTestAcc, int stopPatience, long seed) {}
+
+    public record Outcome(Status status, int steps, String reason, double wallSeconds) {}
+
+    private final Model model;
+    private final Optimizer opt;
+    private final Regularizer reg;
+    private final Dataset train, test;
+    private final Settings s;
+    private final Kernels k;
+    private final List<TrainListener> listeners = new ArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final float[] init;
+    private float[] dlogits = new float[0];
+    private int[] batchTok = new int[0], batchY = new int[0], perm = new int[0];
+    private int permEpoch = -1;
+    private int step;
+    private long startNanos;
+    private double trainSeconds;
+    private Evaluation lastEval;
+
+    public Trainer(Model model, Optimizer opt, Regularizer reg, Dataset train, Dataset test, Settings s, Kernels k) {
+        this.model = model; this.opt = opt; this.reg = reg; this.train = train; this.test = test; this.s = s; this.k = k;
+        this.init = model.params().w.clone();
+    }
+
+    public Trainer listen(TrainListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Asks the loop to stop after the current step (safe from any thread, e.g. a shutdown hook). */
+    public void requestStop() {
+        stop.set(true);
+    }
+
+    public Model model() { return model; }
+    public Optimizer optimizer() { return opt; }
+    public Settings settings() { return s; }
+    public int step() { return step; }
+    public Evaluation lastEval() { return lastEval; }
+    public float[] initialParams() { return init; }
+    public Dataset trainSet() { return train; }
+    public Dataset testSet() { return test; }
+
+    /** Seconds spent in training steps (excluding evaluations) since start or resume. */
+    public double trainSeconds() { return trainSeconds; }
+
+    public double elapsedSeconds() { return (System.nanoTime() - startNanos) / 1e9; }
+
+    public int batchSize() {
+        return s.batchSize() <= 0 || s.batchSize() >= train.size() ? train.size() : s.batchSize();
+    }
+
+    /** FLOPs of one training step (forward + backward over one batch). */
+    public double flopsPerStep() {
+        return model.flops(batchSize(), true);
+    }
+
+    public double lr(int t) {
+        return s.warmupSteps() > 0 ? s.lr() * Math.min(1.0, (double) t / s.warmupSteps()) : s.lr();
+    }
+
+    /** Continue from a checkpointed step (parameters and optimizer state already restored). */
+    public void resumeAt(int step) {
+        this.step = step;
+    }
+
+    public Outcome run() {
+        startNanos = System.nanoTime();
+        for (TrainListener l : listeners) l.onStart(this);
+        Params ps = model.params();
+        int n = batchSize();
+        boolean full = n == train.size();
+        int stopStreak = 0;
+        Status status = Status.COMPLETED;
+        String reason = null;
+        while (step < s.steps()) {
+            if (stop.get()) { status = Status.INTERRUPTED; reason = "interrupted"; break; }
+            long t0 = System.nanoTime();
+            int[] tok = train.tokens(), y = train.labels();
+            if (!full) { fillBatch(step, n); tok = batchTok; y = batchY; }
+            ps.zeroGrad();
+            float[] logits = model.forward(tok, 0, n);
+            if (dlogits.length < n * model.classes()) dlogits = new float[n * model.classes()];
+            Kernels.LossResult lr = loss(logits, n, y, 0, dlogits);
+            model.backward(dlogits);
+            double regValue = reg.active() ? reg.apply(ps) : 0;
+            trainSeconds += (System.nanoTime() - t0) / 1e9;
+            if (!Double.isFinite(lr.loss())) { status = Status.DIVERGED; reason = "training loss became " + lr.loss() + " at step " + step; break; }
+            if (step % s.evalEvery() == 0) {
+                Evaluation e = evaluate(full ? lr : null, regValue);
+                if (s.stopAtTestAcc() != null && e.testAcc() >= s.stopAtTestAcc()) stopStreak++;
+                else stopStreak = 0;
+                if (s.stopAtTestAcc() != null && stopStreak >= s.stopPatience()) {
+                    status = Status.STOPPED_EARLY;
+                    reason = "test accuracy >= " + s.stopAtTestAcc() + " for " + s.stopPatience() + " evaluations";
+                    break;
+                }
+            }
+            long t1 = System.nanoTime();
+            opt.step(ps, lr(step));
+            step++;
+            trainSeconds += (System.nanoTime() - t1) / 1e9;
+            for (TrainListener l : listeners) l.onStep(this, step, lr.loss());
+        }
+        if (status == Status.COMPLETED && (lastEval == null || lastEval.step() != step)) {
+            Evaluation e = evaluate(null, reg.active() ? penaltyOnly() : 0);
+            if (!Double.isFinite(e.trainLoss())) { status = Status.DIVERGED; reason = "training loss became " + e.trainLoss() + " at step " + step; }
+        }
+        Outcome out = new Outcome(status, step, reason, elapsedSeconds());
+        for (TrainListener l : listeners) l.onEnd(this, out);
+        return out;
+    }
+
+    private double penaltyOnly() {
+        Params ps = model.params();
+        float[] saved = ps.g.clone();
+        double v = reg.apply(ps);
+        System.arraycopy(saved, 0, ps.g, 0, saved.length);
+        return v;
+    }
+
+    private Kernels.LossResult loss(float[] logits, int n, int[] y, int yOff, float[] d) {
+        return s.loss() == LossKind.MSE
+                ? k.mseOneHot(logits, n, model.classes(), y, yOff, d, 1.0 / ((double) n * model.classes()))
+                : k.crossEntropy(logits, n, model.classes(), y, yOff, d, 1.0 / n);
+    }
+
+    /** Loss and accuracy of the current parameters on a dataset, in chunks of evalBatch. */
+    public Kernels.LossResult measure(Dataset d) {
+        int T = model.seqLen(), chunk = Math.max(1, s.evalBatch());
+        double lossSum = 0;
+        int correct = 0;
+        for (int o = 0; o < d.size(); o += chunk) {
+            int m = Math.min(chunk, d.size() - o);
+            float[] logits = model.forward(d.tokens(), o * T, m);
+            Kernels.LossResult r = loss(logits, m, d.labels(), o, null);
+            lossSum += r.loss() * m;
+            correct += r.correct();
+        }
+        return new Kernels.LossResult(lossSum / d.size(), correct, d.size());
+    }
+
+    private Evaluation evaluate(Kernels.LossResult trainResult, double regValue) {
+        Kernels.LossResult tr = trainResult != null ? trainResult : measure(train);
+        Kernels.LossResult te = test.size() > 0 ? measure(test) : new Kernels.LossResult(Double.NaN, 0, 0);
+        float[] w = model.params().w;
+        double l2 = Math.sqrt(k.sumSquares(w, null, 0, w.length));
+        double linf = k.maxAbs(w, 0, w.length);
+        double dist = Math.sqrt(k.sumSquares(w, init, 0, w.length));
+        Evaluation e = new Evaluation(step, lr(step), tr.loss(), tr.accuracy(), te.loss(), te.accuracy(), regValue, l2, linf, dist);
+        lastEval = e;
+        for (TrainListener l : listeners) l.onEval(this, e);
+        return e;
+    }
+
+    private void fillBatch(int step, int n) {
+        int N = train.size(), T = model.seqLen();
+        int perEpoch = N / n;
+        int epoch = step / perEpoch, pos = step % perEpoch;
+        if (perm.length != N) perm = new int[N];
+        if (epoch != permEpoch) {
+            for (int i = 0; i < N; i++) perm[i] = i;
+            Rng.of(s.seed() + epoch * 0x9E3779B97F4A7C15L, "batches").shuffle(perm);
+            permEpoch = epoch;
+        }
+        if (batchTok.length < n * T) { batchTok = new int[n * T]; batchY = new int[n]; }
+        for (int r = 0; r < n; r++) {
+            int src = perm[pos * n + r];
+            System.arraycopy(train.tokens(), src * T, batchTok, r * T, T);
+            batchY[r] = train.labels()[src];
+        }
+    }
+}

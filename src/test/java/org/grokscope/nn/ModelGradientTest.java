@@ -1,0 +1,65 @@
+package org.grokscope.nn;
+
+import org.grokscope.data.InputFormat;
+import org.grokscope.data.ModOp;
+import org.grokscope.data.ModularTask;
+import org.grokscope.data.Dataset;
+import org.grokscope.engine.Act;
+import org.grokscope.engine.Parallel;
+import org.grokscope.train.Init;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every model's (and so every layer's) backward pass against finite differences. */
+class ModelGradientTest {
+    static final Parallel POOL = new Parallel(2);
+    static final int P = 11;
+
+    @AfterAll
+    static void close() {
+        POOL.close();
+    }
+
+    static Dataset data(InputFormat f, int n) {
+        ModularTask t = new ModularTask(P, ModOp.ADD, 0);
+        return t.dataset(t.split(n, null, null, 3).train(), f);
+    }
+
+    static void run(Model m, InputFormat f, boolean mse, double alpha) {
+        Init.apply(m.params(), Init.Scheme.PYTORCH, 0, alpha, 1, 16, m.vocab());
+        Dataset d = data(f, 37);
+        GradCheck.check(m, POOL, d.tokens(), d.labels(), d.size(), mse, 1e-2, 2e-2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Act.class, names = {"RELU", "GELU", "GELU_TANH", "SQUARE"})
+    void embedMlp(Act act) {
+        run(new EmbedMlp(POOL, P, 2, 8, 24, 2, P, act), InputFormat.PAIR, false, 1);
+    }
+
+    @Test
+    void embedMlpMse() {
+        run(new EmbedMlp(POOL, P, 2, 8, 24, 1, P, Act.RELU), InputFormat.PAIR, true, 1);
+    }
+
+    @Test
+    void quadratic() {
+        run(new QuadraticNet(POOL, P, 20, P), InputFormat.PAIR, false, 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transformer.Norm.class)
+    void transformerOneLayer(Transformer.Norm norm) {
+        var s = new Transformer.Spec(P + 1, 3, 16, 2, 32, 1, norm, Act.RELU, P, false, true);
+        run(new Transformer(POOL, s), InputFormat.EQUALS, false, 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transformer.Norm.class)
+    void transformerTwoLayersGelu(Transformer.Norm norm) {
+        var s = new Transformer.Spec(P + 2, 4, 16, 4, 24, 2, norm, Act.GELU, P, true, true);
+        run(new Transformer(POOL, s), InputFormat.OP_EQUALS, false, 1);
+    }
+}
