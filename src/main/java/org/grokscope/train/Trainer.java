@@ -101,13 +101,7 @@ public final class Trainer {
         while (step < s.steps()) {
             if (stop.get()) { status = Status.INTERRUPTED; reason = "interrupted"; break; }
             long t0 = System.nanoTime();
-            int[] tok = train.tokens(), y = train.labels();
-            if (!full) { fillBatch(step, n); tok = batchTok; y = batchY; }
-            ps.zeroGrad();
-            float[] logits = model.forward(tok, 0, n);
-            if (dlogits.length < n * model.classes()) dlogits = new float[n * model.classes()];
-            Kernels.LossResult lr = loss(logits, n, y, 0, dlogits);
-            model.backward(dlogits);
+            Kernels.LossResult lr = forwardBackward(full, n);
             double regValue = reg.active() ? reg.apply(ps) : 0;
             trainSeconds += (System.nanoTime() - t0) / 1e9;
             if (!Double.isFinite(lr.loss())) { status = Status.DIVERGED; reason = "training loss became " + lr.loss() + " at step " + step; break; }
@@ -134,6 +128,28 @@ public final class Trainer {
         Outcome out = new Outcome(status, step, reason, elapsedSeconds());
         for (TrainListener l : listeners) l.onEnd(this, out);
         return out;
+    }
+
+    /** Forward, loss and backward on the step's batch; gradients land in params().g. */
+    private Kernels.LossResult forwardBackward(boolean full, int n) {
+        int[] tok = train.tokens(), y = train.labels();
+        if (!full) { fillBatch(step, n); tok = batchTok; y = batchY; }
+        model.params().zeroGrad();
+        float[] logits = model.forward(tok, 0, n);
+        if (dlogits.length < n * model.classes()) dlogits = new float[n * model.classes()];
+        Kernels.LossResult r = loss(logits, n, y, 0, dlogits);
+        model.backward(dlogits);
+        return r;
+    }
+
+    /** One full training step without evaluation or events (for benchmarks); returns the batch loss. */
+    public double trainStep() {
+        int n = batchSize();
+        Kernels.LossResult r = forwardBackward(n == train.size(), n);
+        if (reg.active()) reg.apply(model.params());
+        opt.step(model.params(), lr(step));
+        step++;
+        return r.loss();
     }
 
     private double penaltyOnly() {

@@ -1,0 +1,62 @@
+package org.grokscope.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grokscope.engine.Parallel;
+import org.grokscope.experiment.AtomicFiles;
+import org.grokscope.experiment.Benchmarks;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.Provenance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Time training steps of nanda-p113 and modadd-mlp and the GEMM kernel (medians after warm-up).")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--steps", paramLabel = "N", description = "measured steps per workload (default ${DEFAULT-VALUE})", defaultValue = "30")
+    int steps;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "warm-up steps per workload (default ${DEFAULT-VALUE})", defaultValue = "20")
+    int warmup;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
+    Path json;
+
+    @Option(names = "--only", paramLabel = "NAME", split = ",", description = "run only these: nanda-p113, modadd-mlp, gemm")
+    List<String> only;
+
+    @Override
+    public Integer call() throws Exception {
+        int t = threads != null ? threads : Parallel.availableCores();
+        List<Benchmarks.Timing> res = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "grokscope bench: %d threads, %s, Java %s%n", t, Provenance.cpuModel(), System.getProperty("java.version"));
+        for (String preset : List.of("nanda-p113", "modadd-mlp")) {
+            if (only != null && !only.contains(preset)) continue;
+            res.add(print(Benchmarks.step(preset, t, warmup, steps)));
+        }
+        if (only == null || only.contains("gemm")) {
+            res.add(print(Benchmarks.gemm(2048, 2048, 2048, t, 7)));
+            res.add(print(Benchmarks.gemm(11490, 128, 512, t, 15)));
+        }
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("provenance", Provenance.collect(t, "grokscope bench"));
+            doc.put("results", res);
+            AtomicFiles.writeString(json, ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+        }
+        return 0;
+    }
+
+    private static Benchmarks.Timing print(Benchmarks.Timing r) {
+        System.out.printf(Locale.ROOT, "%-24s %9.2f %-8s (min %.2f, max %.2f, n=%d)  %6.1f GFLOP/s  GCs %d  %s%n",
+                r.name(), r.median(), r.unit(), r.min(), r.max(), r.samples(), r.gflops(), r.gcCount(), r.detail());
+        return r;
+    }
+}

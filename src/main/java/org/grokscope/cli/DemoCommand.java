@@ -1,0 +1,36 @@
+package org.grokscope.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.Experiment;
+import org.grokscope.experiment.RunConfig;
+import org.grokscope.experiment.RunDirectory;
+import org.grokscope.experiment.Runner;
+import org.grokscope.report.LearningCurves;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", description = "Watch a network grok: trains the modadd-mlp preset and draws its learning curves.")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/demo-TIMESTAMP)")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), List.of());
+        Path dir = out != null ? out : TrainCommand.defaultDir("demo");
+        System.out.println("grokscope demo: " + cfg.description());
+        Runner.Result r = Runner.run(cfg, dir, Experiment.resolveThreads(cfg, threads), false, System.out, System.console() != null,
+                "grokscope demo", List.of());
+        Path png = dir.resolve("learning-curves.png");
+        LearningCurves.write(dir.resolve(RunDirectory.METRICS), r.summary(), "modadd-mlp: (x + y) mod 97, 30% of pairs", png);
+        System.out.println(SummaryText.describe(r.summary(), dir));
+        System.out.println("learning curves: " + png);
+        return TrainCommand.exitCode(r.outcome().status());
+    }
+}

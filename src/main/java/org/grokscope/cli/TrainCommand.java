@@ -1,0 +1,94 @@
+package org.grokscope.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.grokscope.experiment.ConfigException;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.Experiment;
+import org.grokscope.experiment.RunConfig;
+import org.grokscope.experiment.RunDirectory;
+import org.grokscope.experiment.Runner;
+import org.grokscope.train.Trainer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", description = "Train one model and write a run directory (config.json, metrics.csv, summary.json, checkpoint.bin).")
+public final class TrainCommand implements Callable<Integer> {
+    static final class Source {
+        @Option(names = "--preset", paramLabel = "NAME", description = "a bundled configuration (see 'grokscope presets')")
+        String preset;
+        @Option(names = "--config", paramLabel = "FILE", description = "a YAML or JSON run configuration")
+        Path config;
+        @Option(names = "--resume", paramLabel = "DIR", description = "continue an interrupted run directory from its checkpoint")
+        Path resume;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value, e.g. --set optimizer.weight_decay=0.3 (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/NAME-TIMESTAMP)")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: training.threads, 0 = all cores)")
+    Integer threads;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed for data split, initialization and batches (same as --set seed=S)")
+    Long seed;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null && threads < 1) throw new ConfigException("--threads: must be >= 1, got " + threads);
+        boolean resume = source.resume != null;
+        if (resume && (!overrides.isEmpty() || seed != null || out != null))
+            throw new ConfigException("--resume continues a run exactly as configured; --set, --seed and --out cannot be combined with it");
+        List<String> sets = new ArrayList<>(overrides);
+        if (seed != null) sets.add("seed=" + seed);
+        ConfigLoader.Source src = resume ? ConfigLoader.Source.file(source.resume.resolve(RunDirectory.CONFIG))
+                : source.preset != null ? ConfigLoader.Source.preset(source.preset) : ConfigLoader.Source.file(source.config);
+        RunConfig cfg = ConfigLoader.load(src, sets);
+        Path dir = resume ? source.resume : out != null ? out : defaultDir(cfg.name());
+        int n = Experiment.resolveThreads(cfg, threads);
+        Runner.Result r = Runner.run(cfg, dir, n, resume, quiet ? null : System.out, System.console() != null,
+                "grokscope train " + String.join(" ", argsForProvenance()), List.of());
+        if (!quiet) System.out.println(SummaryText.describe(r.summary(), dir));
+        return exitCode(r.outcome().status());
+    }
+
+    private List<String> argsForProvenance() {
+        List<String> a = new ArrayList<>();
+        if (source.preset != null) a.add("--preset " + source.preset);
+        if (source.config != null) a.add("--config " + source.config);
+        if (source.resume != null) a.add("--resume " + source.resume);
+        for (String s : overrides) a.add("--set " + s);
+        if (seed != null) a.add("--seed " + seed);
+        if (threads != null) a.add("--threads " + threads);
+        return a;
+    }
+
+    static Path defaultDir(String name) {
+        String ts = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path p = Path.of("runs", name + "-" + ts);
+        for (int i = 2; Files.exists(p); i++) p = Path.of("runs", name + "-" + ts + "-" + i);
+        return p;
+    }
+
+    static int exitCode(Trainer.Status s) {
+        return switch (s) {
+            case COMPLETED, STOPPED_EARLY -> 0;
+            case INTERRUPTED -> 130;
+            case DIVERGED -> 3;
+        };
+    }
+}

@@ -1,0 +1,200 @@
+package org.grokscope.experiment;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Loads a {@link RunConfig} from YAML or JSON text (a file or a bundled preset), applies
+ * {@code key=value} overrides, binds strictly (unknown keys and wrong types are errors) and validates.
+ * Every error names where it came from: {@code file:line: path: message} or {@code --set path=value: message}.
+ */
+public final class ConfigLoader {
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {}
+
+    /** Source text with a label for messages ("runs/x/config.json", "preset modadd-mlp"). */
+    public record Source(String label, String text, boolean json) {
+        public static Source file(Path p) throws ConfigException {
+            try {
+                String t = Files.readString(p, StandardCharsets.UTF_8);
+                return new Source(p.toString(), t, p.toString().toLowerCase().endsWith(".json"));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new ConfigException(p + ": no such file");
+            } catch (IOException e) {
+                throw new ConfigException(p + ": cannot read: " + e.getMessage());
+            }
+        }
+
+        public static Source preset(String name) throws ConfigException {
+            try (InputStream in = ConfigLoader.class.getResourceAsStream("/presets/" + name + ".yaml")) {
+                if (in == null) throw new ConfigException("unknown preset '" + name + "'; run 'grokscope presets' for the list");
+                return new Source("preset " + name, new String(in.readAllBytes(), StandardCharsets.UTF_8), false);
+            } catch (IOException e) {
+                throw new ConfigException("preset " + name + ": " + e.getMessage());
+            }
+        }
+    }
+
+    public static RunConfig load(Source src, List<String> overrides) throws ConfigException {
+        Map<String, Integer> lines = new HashMap<>();
+        JsonNode tree = parse(src, lines);
+        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = JSON.createObjectNode();
+        if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
+        Map<String, String> fromSet = new HashMap<>();
+        for (String o : overrides) applyOverride((ObjectNode) tree, o, fromSet);
+        RunConfig cfg;
+        try {
+            cfg = JSON.treeToValue(tree, RunConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(describeBindError(src, e, lines, fromSet));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(src.label() + ": " + e.getMessage());
+        }
+        Problems p = new Problems();
+        cfg.validate(p);
+        if (!p.isEmpty()) {
+            List<String> msgs = new ArrayList<>();
+            for (Problems.Problem pr : p.list()) msgs.add(where(src, pr.path(), lines, fromSet) + pr.message());
+            throw new ConfigException(String.join("\n", msgs));
+        }
+        return cfg;
+    }
+
+    private static String where(Source src, String path, Map<String, Integer> lines, Map<String, String> fromSet) {
+        if (fromSet.containsKey(path)) return "--set " + path + "=" + fromSet.get(path) + ": ";
+        String q = path;
+        while (q != null && !lines.containsKey(q)) q = q.contains(".") ? q.substring(0, q.lastIndexOf('.')) : null;
+        Integer line = q == null ? null : lines.get(q);
+        String shown = path.isEmpty() ? "" : path + ": ";
+        return src.label() + (line != null ? ":" + line : "") + ": " + shown;
+    }
+
+    private static String describeBindError(Source src, JsonProcessingException e, Map<String, Integer> lines, Map<String, String> fromSet) {
+        String path = "";
+        if (e instanceof JsonMappingException jm) {
+            path = jm.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+            return where(src, path, lines, fromSet) + "unknown key" + (known.isEmpty() ? "" : " (known here: " + known + ")");
+        }
+        if (e instanceof InvalidTypeIdException t) {
+            return where(src, path.isEmpty() ? "model.kind" : path + ".kind", lines, fromSet)
+                    + "unknown kind '" + t.getTypeId() + "' (mlp, transformer, quadratic)";
+        }
+        String msg = e.getOriginalMessage();
+        int cut = msg.indexOf(" at [Source");
+        if (cut > 0) msg = msg.substring(0, cut);
+        msg = msg.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]*\\.", "`").replace("`java.lang.", "`");
+        if (msg.startsWith("Cannot deserialize value of type `Integer`")) msg = "expected a whole number" + msg.substring(msg.indexOf(" from "));
+        else if (msg.startsWith("Cannot deserialize value of type `Double`")) msg = "expected a number" + msg.substring(msg.indexOf(" from "));
+        return where(src, path, lines, fromSet) + msg;
+    }
+
+    private static JsonNode parse(Source src, Map<String, Integer> lines) throws ConfigException {
+        JsonFactory f = src.json() ? JSON.getFactory() : YAML.getFactory();
+        try {
+            // pass 1: the line of every key path, for messages
+            try (JsonParser jp = f.createParser(src.text())) {
+                Deque<String> stack = new ArrayDeque<>();   // enclosing keys below the root
+                String field = null;
+                int depth = 0;
+                JsonToken t;
+                while ((t = jp.nextToken()) != null) {
+                    switch (t) {
+                        case FIELD_NAME -> {
+                            field = jp.currentName();
+                            String path = stack.isEmpty() ? field : String.join(".", stack) + "." + field;
+                            lines.putIfAbsent(path, jp.currentTokenLocation().getLineNr());
+                        }
+                        case START_OBJECT, START_ARRAY -> {
+                            if (depth++ > 0) stack.addLast(field != null ? field : "[]");
+                            field = null;
+                        }
+                        case END_OBJECT, END_ARRAY -> {
+                            if (--depth > 0) stack.pollLast();
+                            field = null;
+                        }
+                        default -> field = null;
+                    }
+                }
+            }
+            return (src.json() ? JSON : YAML).readTree(src.text());
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            return failParse(src, loc == null ? -1 : loc.getLineNr(), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(src.label() + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonNode failParse(Source src, int line, String msg) throws ConfigException {
+        String m = msg.split("\n")[0];
+        throw new ConfigException(src.label() + (line > 0 ? ":" + line : "") + ": not valid " + (src.json() ? "JSON" : "YAML") + ": " + m);
+    }
+
+    private static void applyOverride(ObjectNode root, String kv, Map<String, String> fromSet) throws ConfigException {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) throw new ConfigException("--set " + kv + ": expected key=value, e.g. --set optimizer.lr=3e-3");
+        String key = kv.substring(0, eq).trim(), raw = kv.substring(eq + 1).trim();
+        JsonNode value;
+        try {
+            value = raw.isEmpty() ? JSON.nullNode() : YAML.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("--set " + kv + ": cannot parse the value");
+        }
+        String[] parts = key.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child == null || child.isNull()) {
+                child = node.putObject(parts[i]);
+            } else if (!child.isObject()) {
+                throw new ConfigException("--set " + kv + ": '" + String.join(".", java.util.Arrays.copyOf(parts, i + 1)) + "' is not a section");
+            }
+            node = (ObjectNode) child;
+        }
+        node.set(parts[parts.length - 1], value);
+        fromSet.put(key, raw);
+    }
+
+    public static String toJson(RunConfig c) {
+        try {
+            return JSON.writeValueAsString(c) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

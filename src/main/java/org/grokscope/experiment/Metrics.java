@@ -1,0 +1,39 @@
+package org.grokscope.experiment;
+
+import java.util.Locale;
+import org.grokscope.train.Evaluation;
+
+/** The metrics.csv format: one row per evaluation. Deterministic text, so reruns compare byte for byte. */
+public final class Metrics {
+    public static final String HEADER = "step,lr,train_loss,train_acc,test_loss,test_acc,reg_loss,l2_norm,linf_norm,dist_from_init";
+
+    private Metrics() {}
+
+    public static String row(Evaluation e) {
+        return e.step() + "," + num(e.lr()) + "," + num(e.trainLoss()) + "," + num(e.trainAcc()) + "," + num(e.testLoss())
+                + "," + num(e.testAcc()) + "," + num(e.regLoss()) + "," + num(e.l2Norm()) + "," + num(e.linfNorm()) + "," + num(e.distFromInit());
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        if (v == 0) return "0";
+        return String.format(Locale.ROOT, "%.8g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
+    }
+
+    static double parse(String s) {
+        return switch (s) {
+            case "nan" -> Double.NaN;
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(s);
+        };
+    }
+
+    public static Evaluation parseRow(String line) {
+        String[] f = line.split(",");
+        if (f.length != 10) throw new IllegalArgumentException("expected 10 columns, got " + f.length);
+        return new Evaluation(Integer.parseInt(f[0]), parse(f[1]), parse(f[2]), parse(f[3]), parse(f[4]), parse(f[5]),
+                parse(f[6]), parse(f[7]), parse(f[8]), parse(f[9]));
+    }
+}

@@ -1,0 +1,246 @@
+package org.grokscope.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Locale;
+import org.grokscope.data.ModOp;
+import org.grokscope.engine.Act;
+
+/**
+ * A complete, resolved description of one training run. Loaded from YAML or JSON (snake_case keys);
+ * every missing value takes the default written here, and the resolved record is saved as the run's
+ * config.json, so rerunning that file reproduces the run bit for bit.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"name", "description", "seed", "task", "model", "init", "optimizer", "regularization", "training", "analysis"})
+public record RunConfig(String name, String description, Long seed, Task task, ModelSpec model, InitSpec init,
+                        OptimizerSpec optimizer, Regularization regularization, Training training, Analysis analysis) {
+
+    public RunConfig {
+        if (name == null) name = "run";
+        if (description == null) description = "";
+        if (seed == null) seed = 0L;
+        if (task == null) task = new Task(null, null, null, null, null, null);
+        if (model == null) model = new Mlp(null, null, null, null);
+        if (init == null) init = new InitSpec(null, null, null);
+        if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null);
+        if (regularization == null) regularization = new Regularization(null, null);
+        if (training == null) training = new Training(null, null, null, null, null, null, null, null);
+        if (analysis == null) analysis = new Analysis(null, null);
+    }
+
+    public void validate(Problems p) {
+        p.require(name.matches("[A-Za-z0-9._-]+"), "name", "use letters, digits, '.', '_' or '-' (it names the run directory), got '" + name + "'");
+        task.validate(p);
+        model.validate(p, task);
+        init.validate(p);
+        optimizer.validate(p);
+        regularization.validate(p);
+        training.validate(p);
+        analysis.validate(p);
+    }
+
+    /** Modular arithmetic "x ∘ y = c (mod p)". */
+    @JsonPropertyOrder({"op", "p", "train_fraction", "train_count", "test_fraction", "split_seed"})
+    public record Task(String op, Integer p, Double trainFraction, Integer trainCount, Double testFraction, Long splitSeed) {
+        public Task {
+            if (op == null) op = "add";
+            if (p == null) p = 97;
+            if (trainFraction == null && trainCount == null) trainFraction = 0.3;
+        }
+
+        public ModOp operation() {
+            return ModOp.parse(op);
+        }
+
+        void validate(Problems pr) {
+            ModOp o = null;
+            try { o = operation(); } catch (IllegalArgumentException e) { pr.add("task.op", e.getMessage()); }
+            pr.require(p >= 2 && p <= 2000, "task.p", "must be between 2 and 2000, got " + p);
+            if (o != null && o.needsPrime()) pr.require(ModOp.isPrime(p), "task.p", "operation " + op + " needs a prime modulus, got " + p);
+            if (trainFraction != null && trainCount != null) pr.add("task.train_count", "give train_fraction or train_count, not both");
+            if (trainFraction != null) pr.require(trainFraction > 0 && trainFraction < 1, "task.train_fraction", "must be in (0, 1), got " + trainFraction);
+            if (trainCount != null) pr.require(trainCount >= 1, "task.train_count", "must be >= 1, got " + trainCount);
+            if (testFraction != null) pr.require(testFraction > 0 && testFraction < 1, "task.test_fraction", "must be in (0, 1), got " + testFraction);
+            if (p >= 2 && p <= 2000 && o != null) {
+                long total = o == ModOp.DIV ? (long) p * (p - 1) : (long) p * p;
+                long nTest = testFraction == null ? 0 : Math.round(testFraction * total);
+                long nTrain = trainCount != null ? trainCount : trainFraction != null ? Math.round(trainFraction * total) : 0;
+                if (trainCount != null) pr.require(nTrain + nTest <= total, "task.train_count",
+                        "the table has " + total + " examples" + (nTest > 0 ? " and " + nTest + " are held out for testing" : "") + "; " + nTrain + " is too many");
+                if (trainFraction != null && testFraction != null) pr.require(trainFraction + testFraction <= 1, "task.train_fraction", "train_fraction + test_fraction must be <= 1");
+                if (testFraction == null) pr.require(nTrain < total, "task.train_fraction", "leaves no test examples");
+            }
+        }
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind", defaultImpl = Mlp.class)
+    @JsonSubTypes({@JsonSubTypes.Type(value = Mlp.class, name = "mlp"),
+                   @JsonSubTypes.Type(value = TransformerSpec.class, name = "transformer"),
+                   @JsonSubTypes.Type(value = Quadratic.class, name = "quadratic")})
+    public sealed interface ModelSpec permits Mlp, TransformerSpec, Quadratic {
+        void validate(Problems p, Task task);
+    }
+
+    /** MLP over concatenated token embeddings [x, y]. */
+    @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
+    public record Mlp(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+        public Mlp {
+            if (embedDim == null) embedDim = 128;
+            if (hidden == null) hidden = 512;
+            if (depth == null) depth = 1;
+            if (activation == null) activation = "relu";
+        }
+
+        @Override
+        public void validate(Problems p, Task task) {
+            p.require(embedDim >= 1 && embedDim <= 8192, "model.embed_dim", "must be in [1, 8192], got " + embedDim);
+            p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
+            p.require(depth >= 1 && depth <= 16, "model.depth", "must be in [1, 16], got " + depth);
+            checkAct(p, activation);
+        }
+    }
+
+    /** Decoder-only transformer; logits at the last position. */
+    @JsonPropertyOrder({"d_model", "heads", "d_mlp", "layers", "norm", "activation", "attn_bias", "mlp_bias", "format"})
+    public record TransformerSpec(Integer dModel, Integer heads, Integer dMlp, Integer layers, String norm, String activation,
+                                  Boolean attnBias, Boolean mlpBias, String format) implements ModelSpec {
+        public TransformerSpec {
+            if (dModel == null) dModel = 128;
+            if (heads == null) heads = 4;
+            if (dMlp == null) dMlp = 4 * dModel;
+            if (layers == null) layers = 1;
+            if (norm == null) norm = "none";
+            if (activation == null) activation = "relu";
+            if (attnBias == null) attnBias = false;
+            if (mlpBias == null) mlpBias = true;
+            if (format == null) format = "equals";
+        }
+
+        @Override
+        public void validate(Problems p, Task task) {
+            p.require(dModel >= 1 && dModel <= 4096, "model.d_model", "must be in [1, 4096], got " + dModel);
+            p.require(heads >= 1 && dModel % heads == 0, "model.heads", "must divide d_model (" + dModel + "), got " + heads);
+            p.require(dMlp >= 1 && dMlp <= 65536, "model.d_mlp", "must be in [1, 65536], got " + dMlp);
+            p.require(layers >= 1 && layers <= 24, "model.layers", "must be in [1, 24], got " + layers);
+            p.require(java.util.List.of("none", "pre", "post").contains(norm), "model.norm", "must be none, pre or post, got '" + norm + "'");
+            p.require(java.util.List.of("equals", "op_equals").contains(format), "model.format", "must be equals ([x, y, =]) or op_equals ([x, op, y, =]), got '" + format + "'");
+            checkAct(p, activation);
+        }
+    }
+
+    /** Two-layer quadratic network f = V (W x)^2, one-hot x, no biases. */
+    @JsonPropertyOrder({"width"})
+    public record Quadratic(Integer width) implements ModelSpec {
+        public Quadratic {
+            if (width == null) width = 512;
+        }
+
+        @Override
+        public void validate(Problems p, Task task) {
+            p.require(width >= 1 && width <= 1 << 20, "model.width", "must be in [1, 1048576], got " + width);
+        }
+    }
+
+    static void checkAct(Problems p, String a) {
+        try { Act.parse(a); } catch (IllegalArgumentException e) { p.add("model.activation", e.getMessage()); }
+    }
+
+    /** Initialization scheme, then every parameter × alpha (the grokking configuration). */
+    @JsonPropertyOrder({"scheme", "std", "alpha"})
+    public record InitSpec(String scheme, Double std, Double alpha) {
+        public InitSpec {
+            if (scheme == null) scheme = "pytorch";
+            if (std == null) std = 0.02;
+            if (alpha == null) alpha = 1.0;
+        }
+
+        void validate(Problems p) {
+            p.require(java.util.List.of("pytorch", "kaiming", "normal", "nanda").contains(scheme.toLowerCase(Locale.ROOT)), "init.scheme",
+                    "must be pytorch, kaiming, normal or nanda, got '" + scheme + "'");
+            p.require(std > 0 && Double.isFinite(std), "init.std", "must be > 0, got " + std);
+            p.require(alpha > 0 && Double.isFinite(alpha), "init.alpha", "must be > 0, got " + alpha);
+        }
+    }
+
+    @JsonPropertyOrder({"kind", "lr", "weight_decay", "beta1", "beta2", "eps", "momentum", "warmup_steps"})
+    public record OptimizerSpec(String kind, Double lr, Double weightDecay, Double beta1, Double beta2, Double eps,
+                                Double momentum, Integer warmupSteps) {
+        public OptimizerSpec {
+            if (kind == null) kind = "adamw";
+            if (lr == null) lr = 1e-3;
+            if (weightDecay == null) weightDecay = kind.equals("adamw") ? 1.0 : 0.0;
+            if (beta1 == null) beta1 = 0.9;
+            if (beta2 == null) beta2 = 0.98;
+            if (eps == null) eps = 1e-8;
+            if (momentum == null) momentum = 0.0;
+            if (warmupSteps == null) warmupSteps = 0;
+        }
+
+        void validate(Problems p) {
+            p.require(java.util.List.of("adamw", "sgd", "normalized_gd").contains(kind), "optimizer.kind", "must be adamw, sgd or normalized_gd, got '" + kind + "'");
+            p.require(lr > 0 && Double.isFinite(lr), "optimizer.lr", "must be > 0, got " + lr);
+            p.require(weightDecay >= 0 && Double.isFinite(weightDecay), "optimizer.weight_decay", "must be >= 0, got " + weightDecay);
+            p.require(beta1 >= 0 && beta1 < 1, "optimizer.beta1", "must be in [0, 1), got " + beta1);
+            p.require(beta2 >= 0 && beta2 < 1, "optimizer.beta2", "must be in [0, 1), got " + beta2);
+            p.require(eps > 0, "optimizer.eps", "must be > 0, got " + eps);
+            p.require(momentum >= 0 && momentum < 1, "optimizer.momentum", "must be in [0, 1), got " + momentum);
+            p.require(warmupSteps >= 0, "optimizer.warmup_steps", "must be >= 0, got " + warmupSteps);
+        }
+    }
+
+    /** Explicit penalties: (l2/2)·‖θ‖² and linf·‖θ‖∞. */
+    @JsonPropertyOrder({"l2", "linf"})
+    public record Regularization(Double l2, Double linf) {
+        public Regularization {
+            if (l2 == null) l2 = 0.0;
+            if (linf == null) linf = 0.0;
+        }
+
+        void validate(Problems p) {
+            p.require(l2 >= 0 && Double.isFinite(l2), "regularization.l2", "must be >= 0, got " + l2);
+            p.require(linf >= 0 && Double.isFinite(linf), "regularization.linf", "must be >= 0, got " + linf);
+        }
+    }
+
+    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "stop_at_test_acc", "stop_patience", "threads"})
+    public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, String loss,
+                           Double stopAtTestAcc, Integer stopPatience, Integer threads) {
+        public Training {
+            if (steps == null) steps = 10_000;
+            if (batchSize == null) batchSize = 0;
+            if (evalEvery == null) evalEvery = 100;
+            if (evalBatch == null) evalBatch = 8192;
+            if (loss == null) loss = "cross_entropy";
+            if (stopPatience == null) stopPatience = 1;
+            if (threads == null) threads = 0;
+        }
+
+        void validate(Problems p) {
+            p.require(steps >= 0, "training.steps", "must be >= 0, got " + steps);
+            p.require(batchSize >= 0, "training.batch_size", "must be >= 0 (0 = full batch), got " + batchSize);
+            p.require(evalEvery >= 1, "training.eval_every", "must be >= 1, got " + evalEvery);
+            p.require(evalBatch >= 1, "training.eval_batch", "must be >= 1, got " + evalBatch);
+            p.require(loss.equals("cross_entropy") || loss.equals("mse"), "training.loss", "must be cross_entropy or mse, got '" + loss + "'");
+            if (stopAtTestAcc != null) p.require(stopAtTestAcc > 0 && stopAtTestAcc <= 1, "training.stop_at_test_acc", "must be in (0, 1], got " + stopAtTestAcc);
+            p.require(stopPatience >= 1, "training.stop_patience", "must be >= 1, got " + stopPatience);
+            p.require(threads >= 0 && threads <= 1024, "training.threads", "must be >= 0 (0 = all cores), got " + threads);
+        }
+    }
+
+    /** Accuracy thresholds that define the memorization and generalization steps. */
+    @JsonPropertyOrder({"memorization_threshold", "generalization_threshold"})
+    public record Analysis(Double memorizationThreshold, Double generalizationThreshold) {
+        public Analysis {
+            if (memorizationThreshold == null) memorizationThreshold = 0.99;
+            if (generalizationThreshold == null) generalizationThreshold = 0.99;
+        }
+
+        void validate(Problems p) {
+            p.require(memorizationThreshold > 0 && memorizationThreshold <= 1, "analysis.memorization_threshold", "must be in (0, 1], got " + memorizationThreshold);
+            p.require(generalizationThreshold > 0 && generalizationThreshold <= 1, "analysis.generalization_threshold", "must be in (0, 1], got " + generalizationThreshold);
+        }
+    }
+}

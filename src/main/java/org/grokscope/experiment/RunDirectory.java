@@ -1,0 +1,128 @@
+package org.grokscope.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.grokscope.train.Evaluation;
+import org.grokscope.train.TrainListener;
+import org.grokscope.train.Trainer;
+
+/**
+ * Writes a run's files, each atomically: config.json and provenance.json at the start; metrics.csv
+ * (rewritten at most every few seconds) and checkpoint.bin (every minute) while training; all of them
+ * plus summary.json at the end, including after Ctrl-C. A directory is therefore always consistent:
+ * metrics.csv holds exactly the evaluations made before the last checkpoint or the end.
+ */
+public final class RunDirectory implements TrainListener {
+    public static final String CONFIG = "config.json", PROVENANCE = "provenance.json", METRICS = "metrics.csv",
+            SUMMARY = "summary.json", CHECKPOINT = "checkpoint.bin";
+
+    private final Path dir;
+    private final RunConfig cfg;
+    private final Map<String, Object> provenance;
+    private final List<String> rows = new ArrayList<>();
+    private final List<Evaluation> evals = new ArrayList<>();
+    private final double flushSeconds, checkpointSeconds;
+    private long lastFlush, lastCheckpoint;
+    private RunSummary summary;
+    private int startStep;
+
+    public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance) {
+        this(dir, cfg, provenance, 5, 60);
+    }
+
+    public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance, double flushSeconds, double checkpointSeconds) {
+        this.dir = dir; this.cfg = cfg; this.provenance = provenance;
+        this.flushSeconds = flushSeconds; this.checkpointSeconds = checkpointSeconds;
+    }
+
+    public Path dir() { return dir; }
+    public RunSummary summary() { return summary; }
+    public List<Evaluation> evaluations() { return evals; }
+
+    /** For a resumed run: keep the evaluations made before {@code step}. */
+    public void restore(int step) throws IOException {
+        Path m = dir.resolve(METRICS);
+        if (!Files.exists(m)) return;
+        List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) continue;
+            Evaluation e = Metrics.parseRow(line);
+            if (e.step() >= step) break;
+            rows.add(line);
+            evals.add(e);
+        }
+    }
+
+    @Override
+    public void onStart(Trainer t) {
+        try {
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(dir.resolve(CONFIG), ConfigLoader.toJson(cfg));
+            AtomicFiles.writeString(dir.resolve(PROVENANCE), ConfigLoader.JSON.writeValueAsString(provenance) + "\n");
+            Files.deleteIfExists(dir.resolve(SUMMARY));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        lastFlush = lastCheckpoint = System.nanoTime();
+        startStep = t.step();
+    }
+
+    @Override
+    public void onEval(Trainer t, Evaluation e) {
+        rows.add(Metrics.row(e));
+        evals.add(e);
+        long now = System.nanoTime();
+        if ((now - lastCheckpoint) / 1e9 >= checkpointSeconds) {
+            // the evaluation at step s precedes update s: a checkpoint here is "after s updates"
+            writeCheckpoint(t, e.step());
+            lastCheckpoint = lastFlush = now;
+        } else if ((now - lastFlush) / 1e9 >= flushSeconds) {
+            // metrics may run ahead of the checkpoint; a resume drops the rows past it
+            writeMetrics();
+            lastFlush = now;
+        }
+    }
+
+    @Override
+    public void onEnd(Trainer t, Trainer.Outcome o) {
+        writeCheckpoint(t, o.steps());
+        summary = RunSummary.of(cfg, o.status().name().toLowerCase(), o.reason(), o.steps(), evals,
+                t.trainSet().size(), t.testSet().size(), t.model().params().size(), o.wallSeconds(), t.trainSeconds(),
+                t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0));
+        try {
+            AtomicFiles.writeString(dir.resolve(SUMMARY), ConfigLoader.JSON.writeValueAsString(summary) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeCheckpoint(Trainer t, int step) {
+        try {
+            writeMetricsThrowing();
+            Checkpoint.save(dir.resolve(CHECKPOINT), step, t.model().params().w, t.optimizer());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeMetrics() {
+        try {
+            writeMetricsThrowing();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeMetricsThrowing() throws IOException {
+        StringBuilder b = new StringBuilder(Metrics.HEADER).append('\n');
+        for (String r : rows) b.append(r).append('\n');
+        AtomicFiles.writeString(dir.resolve(METRICS), b.toString());
+    }
+}

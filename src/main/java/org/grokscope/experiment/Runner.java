@@ -1,0 +1,70 @@
+package org.grokscope.experiment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.grokscope.train.TrainListener;
+import org.grokscope.train.Trainer;
+
+/**
+ * Runs one training job into a run directory: fresh, or resumed from the directory's checkpoint.
+ * Ctrl-C (SIGINT/SIGTERM) stops the loop at the next step; the listeners then write a consistent
+ * directory (metrics, checkpoint, summary with status "interrupted") before the JVM exits.
+ */
+public final class Runner {
+    public record Result(Trainer.Outcome outcome, RunSummary summary, Path dir) {}
+
+    private Runner() {}
+
+    public static Result run(RunConfig cfg, Path dir, int threads, boolean resume, PrintStream out, boolean tty,
+                             String command, List<TrainListener> extra) throws IOException, ConfigException {
+        if (!resume && Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isPresent())
+                    throw new ConfigException(dir + ": directory exists and is not empty; choose another --out, or continue it with 'grokscope train --resume " + dir + "'");
+            }
+        }
+        Map<String, Object> prov = Provenance.collect(threads, command);
+        try (Experiment ex = new Experiment(cfg, threads)) {
+            RunDirectory rd = new RunDirectory(dir, cfg, prov);
+            if (resume) {
+                Path ck = dir.resolve(RunDirectory.CHECKPOINT);
+                if (!Files.exists(ck)) throw new ConfigException(dir + ": no " + RunDirectory.CHECKPOINT + " to resume from");
+                int step = Checkpoint.load(ck, ex.model.params().w, ex.trainer.optimizer());
+                ex.trainer.resumeAt(step);
+                rd.restore(step);
+                out.println("resuming " + dir + " at step " + step);
+            }
+            ex.trainer.listen(rd);
+            if (out != null) ex.trainer.listen(new ProgressPrinter(out, tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold()));
+            for (TrainListener l : extra) ex.trainer.listen(l);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                ex.trainer.requestStop();
+                try {
+                    done.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "grokscope-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Trainer.Outcome o;
+            try {
+                o = ex.trainer.run();
+            } finally {
+                done.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is already shutting down (Ctrl-C): the hook is running and sees done
+                }
+            }
+            return new Result(o, rd.summary(), dir);
+        }
+    }
+}
