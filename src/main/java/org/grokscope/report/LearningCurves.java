@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.List;
 import org.grokscope.experiment.AtomicFiles;
 import org.grokscope.experiment.Metrics;
@@ -17,6 +18,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -54,8 +56,10 @@ public final class LearningCurves {
             if (e.testLoss() > 0 && Double.isFinite(e.testLoss())) teL.add(x, e.testLoss());
             norm.add(x, e.l2Norm());
         }
-        LogAxis steps = new LogAxis("step");
+        LogAxis steps = new LogAxis("step (log scale; step 0 drawn at 1)");
         steps.setSmallestValue(1);
+        steps.setTickUnit(new NumberTickUnit(1.0));          // one tick per power of ten
+        steps.setNumberFormatOverride(new DecimalFormat("#,##0"));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(steps);
         plot.setGap(12);
 
@@ -65,12 +69,14 @@ public final class LearningCurves {
         acc.setDataset(1, new XYSeriesCollection(teA));
         acc.setRenderer(1, renderer(TEST));
         if (s != null) {
-            mark(acc, s.memorizationStep(), "memorized", TRAIN);
-            mark(acc, s.generalizationStep(), "generalized", TEST);
+            mark(acc, s.memorizationStep(), "memorized", TRAIN, false);
+            mark(acc, s.generalizationStep(), "generalized", TEST, true);
         }
 
         LogAxis lossAxis = new LogAxis("loss");
         lossAxis.setSmallestValue(1e-8);
+        lossAxis.setTickUnit(new NumberTickUnit(1.0));
+        lossAxis.setNumberFormatOverride(new DecimalFormat("0.#E0"));
         XYPlot loss = new XYPlot(new XYSeriesCollection(trL), null, lossAxis, renderer(TRAIN));
         loss.setDataset(1, new XYSeriesCollection(teL));
         loss.setRenderer(1, renderer(TEST));
@@ -106,12 +112,12 @@ public final class LearningCurves {
         return r;
     }
 
-    private static void mark(XYPlot p, Integer step, String label, Color c) {
+    private static void mark(XYPlot p, Integer step, String label, Color c, boolean labelLeft) {
         if (step == null) return;
         ValueMarker m = new ValueMarker(step + 1, c, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
         m.setLabel(label + " (" + step + ")");
-        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        m.setLabelAnchor(labelLeft ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(labelLeft ? TextAnchor.BOTTOM_RIGHT : TextAnchor.TOP_LEFT);
         m.setLabelPaint(c);
         p.addDomainMarker(m);
     }
