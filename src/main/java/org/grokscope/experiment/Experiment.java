@@ -60,7 +60,7 @@ public final class Experiment implements AutoCloseable {
                 : m instanceof RunConfig.TransformerSpec ? InputFormat.EQUALS : InputFormat.PAIR;
     }
 
-    static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
+    public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
         if (spec instanceof RunConfig.Mlp m)
             return new EmbedMlp(pool, vocab, T, m.embedDim(), m.hidden(), m.depth(), classes, Act.parse(m.activation()));
         if (spec instanceof RunConfig.Quadratic q) return new QuadraticNet(pool, vocab, q.width(), classes);

@@ -1,0 +1,98 @@
+package org.grokscope.golden;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.grokscope.data.Dataset;
+import org.grokscope.data.InputFormat;
+import org.grokscope.data.ModOp;
+import org.grokscope.data.ModularTask;
+import org.grokscope.engine.Parallel;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.Experiment;
+import org.grokscope.experiment.RunConfig;
+import org.grokscope.nn.Model;
+import org.grokscope.nn.Param;
+import org.grokscope.train.Init;
+
+/**
+ * The golden cases: small models of every kind with grokscope's own initial weights. {@link #main}
+ * writes each case's input.json (spec, weights, tokens, labels, optimizer); tools/reference/reference.py
+ * computes expected.json from it with PyTorch. Regenerate with tools/reference/regenerate.sh.
+ */
+public final class GoldenCases {
+    public record Case(String name, String modelJson, String format, String loss, double l2, double linf) {}
+
+    public static final int P = 11, N = 29;
+    public static final double LR = 1e-2, BETA1 = 0.9, BETA2 = 0.98, EPS = 1e-8, WD = 0.5;
+    public static final int STEPS = 3;
+
+    public static final List<Case> CASES = List.of(
+            new Case("mlp", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", "PAIR", "cross_entropy", 0, 0),
+            new Case("mlp-gelu-mse-l2", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":1,\"activation\":\"gelu\"}", "PAIR", "mse", 0.01, 0),
+            new Case("quadratic-linf", "{\"kind\":\"quadratic\",\"width\":24}", "PAIR", "cross_entropy", 0, 0.05),
+            new Case("transformer-nanda", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":1,\"norm\":\"none\",\"activation\":\"relu\",\"attn_bias\":false,\"mlp_bias\":true,\"format\":\"equals\"}", "EQUALS", "cross_entropy", 0, 0),
+            new Case("transformer-post-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":4,\"d_mlp\":24,\"layers\":2,\"norm\":\"post\",\"activation\":\"gelu\",\"attn_bias\":true,\"mlp_bias\":true,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0),
+            new Case("transformer-pre-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"pre\",\"activation\":\"gelu_tanh\",\"attn_bias\":true,\"mlp_bias\":false,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0));
+
+    private GoldenCases() {}
+
+    public static Model build(Case c, Parallel pool) throws Exception {
+        RunConfig.ModelSpec spec = ConfigLoader.JSON.readValue(c.modelJson(), RunConfig.ModelSpec.class);
+        InputFormat f = InputFormat.valueOf(c.format());
+        return Experiment.buildModel(spec, pool, f.vocab(P), f.length, P);
+    }
+
+    public static Dataset data(Case c) {
+        ModularTask t = new ModularTask(P, ModOp.ADD, 0);
+        return t.dataset(t.split(N, null, null, 5).train(), InputFormat.valueOf(c.format()));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden");
+        try (Parallel pool = new Parallel(1)) {
+            for (Case c : CASES) {
+                Model m = build(c, pool);
+                Init.apply(m.params(), Init.Scheme.PYTORCH, 0.02, 1.0, 42, 16, m.vocab());
+                Dataset d = data(c);
+                ObjectNode doc = ConfigLoader.JSON.createObjectNode();
+                doc.put("name", c.name());
+                doc.set("model", ConfigLoader.JSON.readTree(c.modelJson()));
+                doc.put("p", P);
+                doc.put("seq_len", d.seqLen());
+                doc.put("vocab", d.vocab());
+                doc.put("loss", c.loss());
+                doc.put("l2", c.l2());
+                doc.put("linf", c.linf());
+                ObjectNode opt = doc.putObject("adamw");
+                opt.put("lr", LR); opt.put("beta1", BETA1); opt.put("beta2", BETA2); opt.put("eps", EPS); opt.put("weight_decay", WD); opt.put("steps", STEPS);
+                ArrayNode tok = doc.putArray("tokens");
+                for (int v : d.tokens()) tok.add(v);
+                ArrayNode lab = doc.putArray("labels");
+                for (int v : d.labels()) lab.add(v);
+                ArrayNode ps = doc.putArray("params");
+                for (Param p : m.params().list()) {
+                    ObjectNode o = ps.addObject();
+                    o.put("name", p.name());
+                    ArrayNode sh = o.putArray("shape");
+                    for (int s : p.shape()) sh.add(s);
+                    ArrayNode vals = o.putArray("values");
+                    for (int i = 0; i < p.size(); i++) vals.add(m.params().w[p.offset() + i]);
+                }
+                Path dir = root.resolve(c.name());
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("input.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+                System.out.println("wrote " + dir.resolve("input.json"));
+            }
+        }
+    }
+
+    static float[] floats(JsonNode arr) {
+        float[] out = new float[arr.size()];
+        for (int i = 0; i < out.length; i++) out[i] = (float) arr.get(i).asDouble();
+        return out;
+    }
+}

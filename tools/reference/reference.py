@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""PyTorch oracle for grokscope's golden tests.
+
+Reads golden/<case>/input.json (model spec, grokscope's initial weights, tokens, labels, optimizer) and
+writes golden/<case>/expected.json: logits, loss and gradients at the initial weights, and the losses
+and parameters after three torch.optim.AdamW steps. The models are written here from their
+definitions, independently of grokscope's code, and compute every position (grokscope's last block
+computes only the last one). Linear weights are stored [in, out] as in grokscope, so y = x @ W + b.
+
+Run with Debian's PyTorch:  /usr/bin/python3 tools/reference/reference.py src/test/resources/golden
+"""
+import json
+import math
+import sys
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+
+
+def act(name, x):
+    return {"relu": F.relu, "gelu": F.gelu, "gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
+            "square": lambda t: t * t, "identity": lambda t: t}[name](x)
+
+
+def lin(P, name, x):
+    y = x @ P[name + ".weight"]
+    b = P.get(name + ".bias")
+    return y if b is None else y + b
+
+
+def mlp(spec, P, tok):
+    E = P["embed.weight"]
+    x = torch.cat([E[tok[:, t]] for t in range(tok.shape[1])], dim=1)       # [n, T*d]
+    h = act(spec["activation"], lin(P, "fc1", x))
+    for l in range(2, spec["depth"] + 1):
+        h = act(spec["activation"], lin(P, f"fc{l}", h))
+    return lin(P, "out", h)
+
+
+def quadratic(spec, P, tok, p):
+    W = P["w.weight"]                                                        # [2p, h]
+    pre = W[tok[:, 0]] + W[p + tok[:, 1]]
+    return (pre * pre) @ P["v.weight"]
+
+
+def layer_norm(P, name, x):
+    return F.layer_norm(x, (x.shape[-1],), P[name + ".weight"], P[name + ".bias"], eps=1e-5)
+
+
+def attention(P, pre, x, H):
+    n, T, d = x.shape
+    dh = d // H
+    q = lin(P, pre + "attn.q", x).view(n, T, H, dh).transpose(1, 2)          # [n, H, T, dh]
+    k = lin(P, pre + "attn.k", x).view(n, T, H, dh).transpose(1, 2)
+    v = lin(P, pre + "attn.v", x).view(n, T, H, dh).transpose(1, 2)
+    s = q @ k.transpose(-1, -2) / math.sqrt(dh)
+    mask = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+    s = s.masked_fill(mask, float("-inf"))
+    z = (s.softmax(-1) @ v).transpose(1, 2).reshape(n, T, d)
+    return lin(P, pre + "attn.o", z)
+
+
+def transformer(spec, P, tok):
+    x = P["embed.weight"][tok] + P["embed.pos"][None]                        # [n, T, d]
+    for l in range(spec["layers"]):
+        pre = f"blocks.{l}."
+        mlp_ = lambda t: lin(P, pre + "mlp.fc2", act(spec["activation"], lin(P, pre + "mlp.fc1", t)))
+        if spec["norm"] == "pre":
+            x = x + attention(P, pre, layer_norm(P, pre + "ln1", x), spec["heads"])
+            x = x + mlp_(layer_norm(P, pre + "ln2", x))
+        elif spec["norm"] == "post":
+            x = layer_norm(P, pre + "ln1", x + attention(P, pre, x, spec["heads"]))
+            x = layer_norm(P, pre + "ln2", x + mlp_(x))
+        else:
+            x = x + attention(P, pre, x, spec["heads"])
+            x = x + mlp_(x)
+    if spec["norm"] == "pre":
+        x = layer_norm(P, "ln_f", x)
+    return x[:, -1] @ P["unembed.weight"]
+
+
+def forward(doc, P, tok):
+    spec = doc["model"]
+    kind = spec["kind"]
+    if kind == "mlp":
+        return mlp(spec, P, tok)
+    if kind == "quadratic":
+        return quadratic(spec, P, tok, doc["p"])
+    return transformer(spec, P, tok)
+
+
+def objective(doc, P, names, logits, labels):
+    z = logits.double()
+    if doc["loss"] == "mse":
+        loss = F.mse_loss(z, F.one_hot(labels, z.shape[1]).double())
+    else:
+        loss = F.cross_entropy(z, labels)
+    flat = torch.cat([P[n].flatten() for n in names])
+    if doc["l2"]:
+        loss = loss + 0.5 * doc["l2"] * (flat.double() ** 2).sum()
+    if doc["linf"]:
+        loss = loss + doc["linf"] * flat.abs().max().double()
+    return loss
+
+
+def run(case_dir):
+    doc = json.loads((case_dir / "input.json").read_text())
+    names = [p["name"] for p in doc["params"]]
+    P = {p["name"]: torch.tensor(p["values"], dtype=torch.float32).view(p["shape"]).requires_grad_(True) for p in doc["params"]}
+    tok = torch.tensor(doc["tokens"], dtype=torch.long).view(-1, doc["seq_len"])
+    labels = torch.tensor(doc["labels"], dtype=torch.long)
+
+    logits = forward(doc, P, tok)
+    loss = objective(doc, P, names, logits, labels)
+    loss.backward()
+    out = {"logits": logits.detach().flatten().tolist(), "loss": loss.item(),
+           "data_loss": objective(dict(doc, l2=0, linf=0), P, names, logits.detach(), labels).item(),
+           "grads": {n: P[n].grad.flatten().tolist() for n in names}}
+
+    o = doc["adamw"]
+    opt = torch.optim.AdamW([P[n] for n in names], lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"], weight_decay=o["weight_decay"])
+    losses = []
+    for _ in range(o["steps"]):
+        opt.zero_grad()
+        logits = forward(doc, P, tok)
+        loss = objective(doc, P, names, logits, labels)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    out["step_losses"] = losses
+    out["params_after"] = {n: P[n].detach().flatten().tolist() for n in names}
+    out["torch_version"] = torch.__version__
+    (case_dir / "expected.json").write_text(json.dumps(out) + "\n")
+    print("wrote", case_dir / "expected.json")
+
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/golden")
+    for d in sorted(root.iterdir()):
+        if (d / "input.json").exists():
+            run(d)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Regenerates the golden fixtures: grokscope writes the inputs (initial weights, data), PyTorch the
+# expected outputs. Needs Debian's python3-torch (apt-get install python3-torch libopenblas0-pthread).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/cp.txt)" \
+  org.grokscope.golden.GoldenCases src/test/resources/golden
+OMP_NUM_THREADS=1 /usr/bin/python3 tools/reference/reference.py src/test/resources/golden
