@@ -73,6 +73,8 @@ public final class ConfigLoader {
         if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
         Map<String, String> fromSet = new HashMap<>();
         for (String o : overrides) applyOverride((ObjectNode) tree, o, fromSet);
+        JsonNode model = tree.get("model");
+        if (model != null && model.isObject() && !model.has("kind")) ((ObjectNode) model).put("kind", "mlp");
         RunConfig cfg;
         try {
             cfg = JSON.treeToValue(tree, RunConfig.class);

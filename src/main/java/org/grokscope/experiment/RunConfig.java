@@ -64,7 +64,9 @@ public record RunConfig(String name, String description, Long seed, Task task, M
             if (trainFraction != null) pr.require(trainFraction > 0 && trainFraction < 1, "task.train_fraction", "must be in (0, 1), got " + trainFraction);
             if (trainCount != null) pr.require(trainCount >= 1, "task.train_count", "must be >= 1, got " + trainCount);
             if (testFraction != null) pr.require(testFraction > 0 && testFraction < 1, "task.test_fraction", "must be in (0, 1), got " + testFraction);
-            if (p >= 2 && p <= 2000 && o != null) {
+            boolean fieldsOk = (trainFraction == null || (trainFraction > 0 && trainFraction < 1))
+                    && (testFraction == null || (testFraction > 0 && testFraction < 1)) && (trainCount == null || trainCount >= 1);
+            if (p >= 2 && p <= 2000 && o != null && fieldsOk) { // cross-field checks only once each field is valid
                 long total = o == ModOp.DIV ? (long) p * (p - 1) : (long) p * p;
                 long nTest = testFraction == null ? 0 : Math.round(testFraction * total);
                 long nTrain = trainCount != null ? trainCount : trainFraction != null ? Math.round(trainFraction * total) : 0;
@@ -76,7 +78,7 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         }
     }
 
-    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind", defaultImpl = Mlp.class)
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind") // a missing kind is filled in as "mlp" by ConfigLoader
     @JsonSubTypes({@JsonSubTypes.Type(value = Mlp.class, name = "mlp"),
                    @JsonSubTypes.Type(value = TransformerSpec.class, name = "transformer"),
                    @JsonSubTypes.Type(value = Quadratic.class, name = "quadratic")})

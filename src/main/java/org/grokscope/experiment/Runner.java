@@ -38,7 +38,7 @@ public final class Runner {
                 int step = Checkpoint.load(ck, ex.model.params().w, ex.trainer.optimizer());
                 ex.trainer.resumeAt(step);
                 rd.restore(step);
-                out.println("resuming " + dir + " at step " + step);
+                if (out != null) out.println("resuming " + dir + " at step " + step);
             }
             ex.trainer.listen(rd);
             if (out != null) ex.trainer.listen(new ProgressPrinter(out, tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold()));

@@ -1,0 +1,91 @@
+package org.grokscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.grokscope.experiment.ConfigLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it: exit codes, messages, and files. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Out(int code, String out, String err) {}
+
+    static synchronized Out cli(String... args) {
+        PrintStream o = System.out, e = System.err;
+        ByteArrayOutputStream bo = new ByteArrayOutputStream(), be = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(bo, true));
+            System.setErr(new PrintStream(be, true));
+            int code = Main.execute(args);
+            return new Out(code, bo.toString(), be.toString());
+        } finally {
+            System.setOut(o);
+            System.setErr(e);
+        }
+    }
+
+    @Test
+    void badConfigGetsOneClearErrorAndNoRunDirectory() throws Exception {
+        Path cfg = tmp.resolve("bad.yaml");
+        Files.writeString(cfg, "name: bad\ntask:\n  p: -5\n");
+        Path out = tmp.resolve("run");
+        Out r = cli("train", "--config", cfg.toString(), "--out", out.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo("error: " + cfg + ":3: task.p: must be between 2 and 2000, got -5");
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(out).doesNotExist();
+
+        Out s = cli("train", "--preset", "modadd-mlp", "--set", "task.train_fraction=1.5", "--out", out.toString());
+        assertThat(s.code()).isEqualTo(2);
+        assertThat(s.err()).contains("--set task.train_fraction=1.5: must be in (0, 1), got 1.5");
+        assertThat(out).doesNotExist();
+
+        assertThat(cli("train", "--preset", "nope").err()).contains("unknown preset 'nope'");
+        assertThat(cli("train", "--config", tmp.resolve("missing.yaml").toString()).err()).contains("missing.yaml: no such file");
+        assertThat(cli("train", "--preset", "modadd-mlp", "--threads", "0").code()).isEqualTo(2);
+        assertThat(cli("train").code()).isEqualTo(2); // picocli: a source is required
+    }
+
+    @Test
+    void trainWritesACompleteRunDirectory() throws Exception {
+        Path out = tmp.resolve("run");
+        Out r = cli("train", "--preset", "modadd-mlp", "--set", "task.p=23", "--set", "model.hidden=32", "--set", "model.embed_dim=8",
+                "--set", "training.steps=60", "--set", "training.eval_every=20", "--out", out.toString(), "--threads", "2", "--seed", "4");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("step").contains("steps/s").contains("GFLOP/s").contains("ETA").contains("run directory: " + out);
+        for (String f : new String[] {"config.json", "provenance.json", "metrics.csv", "summary.json", "checkpoint.bin"}) assertThat(out.resolve(f)).exists();
+        JsonNode s = ConfigLoader.JSON.readTree(out.resolve("summary.json").toFile());
+        for (String k : new String[] {"final_train_acc", "final_test_acc", "steps", "memorization_step", "generalization_step", "grokking_gap", "wall_seconds", "steps_per_second"})
+            assertThat(s.has(k)).as(k).isTrue();
+        assertThat(s.get("steps").asInt()).isEqualTo(60);
+        assertThat(ConfigLoader.JSON.readTree(out.resolve("config.json").toFile()).get("seed").asInt()).isEqualTo(4);
+        JsonNode prov = ConfigLoader.JSON.readTree(out.resolve("provenance.json").toFile());
+        for (String k : new String[] {"java_version", "os", "cpu", "threads", "git_commit"}) assertThat(prov.has(k)).as(k).isTrue();
+        assertThat(Files.readAllLines(out.resolve("metrics.csv")).get(0)).startsWith("step,lr,train_loss,train_acc,test_loss,test_acc");
+        assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(1 + 4);
+
+        Out again = cli("train", "--preset", "modadd-mlp", "--out", out.toString());
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("not empty").contains("--resume");
+
+        Out plot = cli("plot", out.toString());
+        assertThat(plot.code()).isEqualTo(0);
+        assertThat(Files.size(out.resolve("learning-curves.png"))).isGreaterThan(10_000);
+    }
+
+    @Test
+    void presetsListsEveryPresetWithADescription() {
+        Out r = cli("presets");
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out().lines()).hasSize(5);
+        assertThat(r.out()).contains("modadd-mlp").contains("nanda-p113").contains("power-p97").contains("cds-modadd-p113").contains("quadratic-p97");
+    }
+}
