@@ -260,6 +260,29 @@ public final class Kernels {
         }
     }
 
+    // ---------------------------------------------------------------- token-position table gather
+    // for positions t in [t0, T): out[(r*(T-t0) + t-t0), :] = table[(t*V + tok[r*T + t]), :]
+    private final GatherRows gatherRows = new GatherRows();
+
+    public void gatherRows(float[] table, int V, int[] tok, int tokOff, int T, int t0, int n, int w, float[] out) {
+        GatherRows g = gatherRows;
+        g.table = table; g.V = V; g.tok = tok; g.tokOff = tokOff; g.T = T; g.t0 = t0; g.n = n; g.w = w; g.out = out;
+        pool.run(chunks(n, ROWS), g);
+        g.table = g.out = null; g.tok = null;
+    }
+
+    private static final class GatherRows implements Parallel.Task {
+        float[] table, out; int[] tok; int V, tokOff, T, t0, n, w;
+
+        @Override
+        public void run(int c) {
+            int r1 = Math.min(n, (c + 1) * ROWS), tq = T - t0;
+            for (int r = c * ROWS; r < r1; r++)
+                for (int t = t0; t < T; t++)
+                    System.arraycopy(table, (t * V + tok[tokOff + r * T + t]) * w, out, (r * tq + t - t0) * w, w);
+        }
+    }
+
     // ---------------------------------------------------------------- index-driven scatter-add
     // dtable[dOff + v*w, :] += sum over r in index.rows(v) of d[dSrcOff + r*dStride, :w]
     private final Scatter scatter = new Scatter();

@@ -67,6 +67,7 @@ public final class RunDirectory implements TrainListener {
             AtomicFiles.writeString(dir.resolve(CONFIG), ConfigLoader.toJson(cfg));
             AtomicFiles.writeString(dir.resolve(PROVENANCE), ConfigLoader.JSON.writeValueAsString(provenance) + "\n");
             Files.deleteIfExists(dir.resolve(SUMMARY));
+            writeMetricsThrowing();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

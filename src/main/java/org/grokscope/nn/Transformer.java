@@ -15,8 +15,11 @@ import org.grokscope.engine.Parallel;
  *   pre-LN adds a final LN;  logits = x[:, T-1] · W_U   [n, classes]
  * </pre>
  * Only what the loss reads is computed: in the last block, queries, W_O, the MLP, the norms and the
- * unembedding run on the last position alone (keys and values still cover all T positions). Gradients
- * are identical to computing every position.
+ * unembedding run on the last position alone (keys and values still cover all T positions). And in the
+ * first block every row's attention input depends only on (token, position): when the vocabulary is
+ * smaller than the batch, LN1 and the Q/K/V projections run once per step on the T·V rows of a
+ * token-position table U[t, v] = E[v] + P[t] and are gathered per example; their backward scatters into
+ * the table. Gradients are identical to computing every position for every example.
  */
 public final class Transformer implements Model {
     public enum Norm { NONE, PRE, POST }
@@ -44,6 +47,13 @@ public final class Transformer implements Model {
     private int[] lastTok;
     private int lastOff, lastN;
 
+    // first-block token-position tables [T·V, d] (see class comment)
+    private final float[] uTab, aTab, kTab, vTab, qTab, dkTab, dvTab, dqTab, daTab, duTab, meanTab, rstdTab;
+    private final org.grokscope.engine.TokenIndex[] index;
+    private boolean tables;
+    /** Tests force the table path on or off; null decides by size (vocab < batch). */
+    Boolean forceTables;
+
     public Transformer(Parallel pool, Spec s) {
         this.spec = s;
         d = s.dModel(); T = s.seqLen(); H = s.heads(); F = s.dMlp(); nl = s.layers();
@@ -68,6 +78,63 @@ public final class Transformer implements Model {
         unembed = new Linear(ps, gemm, k, "unembed", d, s.classes(), false);
         attn = new Attention(pool, d, H, true);
         ps.allocate();
+        int tv = T * s.vocab() * d;
+        uTab = new float[tv]; kTab = new float[tv]; vTab = new float[tv]; qTab = new float[tv];
+        aTab = s.norm() == Norm.PRE ? new float[tv] : uTab;
+        dkTab = new float[tv]; dvTab = new float[tv]; dqTab = new float[tv]; daTab = new float[tv];
+        duTab = s.norm() == Norm.PRE ? new float[tv] : daTab;
+        meanTab = new float[T * s.vocab()]; rstdTab = new float[T * s.vocab()];
+        index = new org.grokscope.engine.TokenIndex[T];
+        for (int t = 0; t < T; t++) index[t] = new org.grokscope.engine.TokenIndex(s.vocab());
+    }
+
+    private boolean useTables(int n) {
+        return forceTables != null ? forceTables : spec.vocab() < n;
+    }
+
+    // first block from tables: q[n, Tq, d], k, v[n, T, d] gathered from projections of U[t, v] = E[v] + P[t]
+    private void tableForward(int[] tok, int tokOff, int n, int Tq) {
+        int V = spec.vocab(), TV = T * V;
+        float[] w = ps.w;
+        int e = embed.table.offset(), p = embed.pos.offset();
+        for (int t = 0; t < T; t++)
+            for (int v = 0; v < V; v++)
+                for (int j = 0; j < d; j++) uTab[(t * V + v) * d + j] = w[e + v * d + j] + w[p + t * d + j];
+        if (spec.norm() == Norm.PRE) ln1[0].forward(uTab, aTab, TV, meanTab, rstdTab);
+        wk[0].forward(aTab, 0, kTab, 0, TV, Act.IDENTITY, null);
+        wv[0].forward(aTab, 0, vTab, 0, TV, Act.IDENTITY, null);
+        int qOff = Tq == 1 ? (T - 1) * V * d : 0;
+        wq[0].forward(aTab, qOff, qTab, qOff, Tq == 1 ? V : TV, Act.IDENTITY, null);
+        k.gatherRows(kTab, V, tok, tokOff, T, 0, n, d, kk[0]);
+        k.gatherRows(vTab, V, tok, tokOff, T, 0, n, d, vv[0]);
+        k.gatherRows(qTab, V, tok, tokOff, T, T - Tq, n, d, q[0]);
+    }
+
+    // backward of tableForward: dq, dk, dv → table gradients → W_Q/K/V, LN1, E and P gradients
+    private void tableBackward(int n, int Tq) {
+        int V = spec.vocab(), TV = T * V;
+        java.util.Arrays.fill(dkTab, 0f);
+        java.util.Arrays.fill(dvTab, 0f);
+        java.util.Arrays.fill(dqTab, 0f);
+        for (int t = 0; t < T; t++) {
+            index[t].build(lastTok, lastOff, T, t, n);
+            k.scatterAdd(index[t], dk, t * d, T * d, d, dkTab, t * V * d);
+            k.scatterAdd(index[t], dv, t * d, T * d, d, dvTab, t * V * d);
+            if (Tq == T) k.scatterAdd(index[t], dq, t * d, T * d, d, dqTab, t * V * d);
+        }
+        int qOff = Tq == 1 ? (T - 1) * V * d : 0;
+        if (Tq == 1) k.scatterAdd(index[T - 1], dq, 0, d, d, dqTab, qOff);
+        wk[0].backward(aTab, 0, dkTab, 0, daTab, 0, TV, false);
+        wv[0].backward(aTab, 0, dvTab, 0, daTab, 0, TV, true);
+        wq[0].backward(aTab, qOff, dqTab, qOff, daTab, qOff, Tq == 1 ? V : TV, true);
+        if (spec.norm() == Norm.PRE) ln1[0].backward(uTab, daTab, duTab, TV, meanTab, rstdTab, false);
+        float[] g = ps.g;
+        int e = embed.table.offset(), p = embed.pos.offset();
+        for (int t = 0; t < T; t++) {
+            for (int v = 0; v < V; v++)
+                for (int j = 0; j < d; j++) g[e + v * d + j] += duTab[(t * V + v) * d + j];
+            k.colSumAdd(duTab, t * V * d, V, d, g, p + t * d);
+        }
     }
 
     @Override public Params params() { return ps; }
@@ -144,14 +211,20 @@ public final class Transformer implements Model {
         int R = n * T;
         boolean pre = spec.norm() == Norm.PRE, post = spec.norm() == Norm.POST;
         embed.forward(tok, tokOff, n, xin[0]);                                          // x[n, T, d]
+        tables = useTables(n);
         for (int l = 0; l < nl; l++) {
             boolean lst = last(l) && T > 1;
             int Rq = last(l) ? n : R, Tq = last(l) ? 1 : T;
-            if (pre) ln1[l].forward(xin[l], a[l], R, mean1[l], rstd1[l]);               // a = LN1(x)
-            if (lst) { gatherLast(xin[l], xq[l], n); if (pre) gatherLast(a[l], aq[l], n); }
-            wk[l].forward(a[l], 0, kk[l], 0, R, Act.IDENTITY, null);                      // K[n, T, d]
-            wv[l].forward(a[l], 0, vv[l], 0, R, Act.IDENTITY, null);                      // V[n, T, d]
-            wq[l].forward(aq[l], 0, q[l], 0, Rq, Act.IDENTITY, null);                     // Q[n, Tq, d]
+            if (l == 0 && tables) {
+                tableForward(tok, tokOff, n, Tq);                                         // Q, K, V by table gathers
+                if (lst) gatherLast(xin[l], xq[l], n);
+            } else {
+                if (pre) ln1[l].forward(xin[l], a[l], R, mean1[l], rstd1[l]);           // a = LN1(x)
+                if (lst) { gatherLast(xin[l], xq[l], n); if (pre) gatherLast(a[l], aq[l], n); }
+                wk[l].forward(a[l], 0, kk[l], 0, R, Act.IDENTITY, null);                  // K[n, T, d]
+                wv[l].forward(a[l], 0, vv[l], 0, R, Act.IDENTITY, null);                  // V[n, T, d]
+                wq[l].forward(aq[l], 0, q[l], 0, Rq, Act.IDENTITY, null);                 // Q[n, Tq, d]
+            }
             attn.forward(q[l], kk[l], vv[l], z[l], prob[l], n, T, Tq, null);              // z[n, Tq, d]
             wo[l].forward(z[l], 0, o[l], 0, Rq, Act.IDENTITY, null);                      // o[n, Tq, d]
             add(s1[l], xq[l], o[l], Rq * d);                                              // s1 = x + o
@@ -192,6 +265,12 @@ public final class Transformer implements Model {
             if (post) { ln1[l].backward(s1[l], dx1, ds, Rq, mean1q[l], rstd1q[l], false); dres = ds; }
             wo[l].backward(z[l], 0, dres, 0, dz, 0, Rq, false);                           // dz = do·Woᵀ
             attn.backward(q[l], kk[l], vv[l], prob[l], dz, dq, dk, dv, n, T, Tq);
+            if (l == 0 && tables) {
+                tableBackward(n, Tq);                                                     // attention-input path
+                java.util.Arrays.fill(dx, 0, R * d, 0f);                                  // residual path only
+                if (lst) addLast(dx, dres, n); else System.arraycopy(dres, 0, dx, 0, R * d);
+                continue;
+            }
             wq[l].backward(aq[l], 0, dq, 0, daq, 0, Rq, false);                           // daq[Rq, d]
             wk[l].backward(a[l], 0, dk, 0, da, 0, R, false);                              // da[R, d]
             wv[l].backward(a[l], 0, dv, 0, da, 0, R, true);
@@ -212,10 +291,12 @@ public final class Transformer implements Model {
     @Override
     public double flops(int n, boolean withBackward) {
         double R = (double) n * T, f = 0;
+        boolean tab = useTables(n);
         for (int l = 0; l < nl; l++) {
             double Rq = last(l) ? n : R, Tq = last(l) ? 1 : T;
-            f += 2 * R * d * d * 2;                 // K, V
-            f += 2 * Rq * d * d * 2;                // Q, O
+            double kvRows = l == 0 && tab ? (double) T * spec.vocab() : R, qRows = l == 0 && tab ? Tq * spec.vocab() : Rq;
+            f += 2 * kvRows * d * d * 2;            // K, V
+            f += 2 * qRows * d * d + 2 * Rq * d * d; // Q, O
             f += 2 * Rq * d * F * 2;                // MLP
             f += 2.0 * n * H * Tq * T * (d / H) * 2; // scores and weighted sum
         }

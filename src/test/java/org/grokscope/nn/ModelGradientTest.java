@@ -10,6 +10,7 @@ import org.grokscope.train.Init;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every model's (and so every layer's) backward pass against finite differences. */
@@ -49,17 +50,41 @@ class ModelGradientTest {
         run(new QuadraticNet(POOL, P, 20, P), InputFormat.PAIR, false, 1);
     }
 
-    @ParameterizedTest
-    @EnumSource(Transformer.Norm.class)
-    void transformerOneLayer(Transformer.Norm norm) {
-        var s = new Transformer.Spec(P + 1, 3, 16, 2, 32, 1, norm, Act.RELU, P, false, true);
-        run(new Transformer(POOL, s), InputFormat.EQUALS, false, 1);
+    static Transformer transformer(Transformer.Spec s, boolean tables) {
+        Transformer t = new Transformer(POOL, s);
+        t.forceTables = tables; // both paths of the first block: token-position tables and per-row projections
+        return t;
     }
 
     @ParameterizedTest
-    @EnumSource(Transformer.Norm.class)
-    void transformerTwoLayersGelu(Transformer.Norm norm) {
+    @CsvSource({"NONE,true", "NONE,false", "PRE,true", "PRE,false", "POST,true", "POST,false"})
+    void transformerOneLayer(Transformer.Norm norm, boolean tables) {
+        var s = new Transformer.Spec(P + 1, 3, 16, 2, 32, 1, norm, Act.RELU, P, false, true);
+        run(transformer(s, tables), InputFormat.EQUALS, false, 1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NONE,true", "NONE,false", "PRE,true", "PRE,false", "POST,true", "POST,false"})
+    void transformerTwoLayersGelu(Transformer.Norm norm, boolean tables) {
         var s = new Transformer.Spec(P + 2, 4, 16, 4, 24, 2, norm, Act.GELU, P, true, true);
-        run(new Transformer(POOL, s), InputFormat.OP_EQUALS, false, 1);
+        run(transformer(s, tables), InputFormat.OP_EQUALS, false, 1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NONE", "PRE", "POST"})
+    void tablesChangeNothing(Transformer.Norm norm) {
+        var s = new Transformer.Spec(P + 2, 4, 16, 4, 24, 2, norm, Act.GELU, P, true, true);
+        Transformer a = transformer(s, true), b = transformer(s, false);
+        org.grokscope.train.Init.apply(a.params(), org.grokscope.train.Init.Scheme.PYTORCH, 0, 1, 3, 16, s.vocab());
+        System.arraycopy(a.params().w, 0, b.params().w, 0, a.params().size());
+        Dataset d = data(InputFormat.OP_EQUALS, 40);
+        float[] la = a.forward(d.tokens(), 0, d.size()).clone(), lb = b.forward(d.tokens(), 0, d.size());
+        for (int i = 0; i < la.length; i++) org.assertj.core.api.Assertions.assertThat(la[i]).isCloseTo(lb[i], org.assertj.core.data.Offset.offset(1e-5f));
+        float[] dl = new float[la.length];
+        for (int i = 0; i < dl.length; i++) dl[i] = (float) Math.sin(i);
+        a.params().zeroGrad(); b.params().zeroGrad();
+        a.backward(dl); b.backward(dl);
+        for (int i = 0; i < a.params().size(); i++)
+            org.assertj.core.api.Assertions.assertThat(a.params().g[i]).isCloseTo(b.params().g[i], org.assertj.core.data.Offset.offset(1e-4f));
     }
 }
