@@ -32,6 +32,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "NAME", split = ",", description = "run only these: nanda-p113, modadd-mlp, gemm")
     List<String> only;
 
+    @Option(names = "--compare", paramLabel = "FILE",
+            description = "PyTorch results from tools/reference/bench_torch.py: print the ratio table")
+    Path compare;
+
     @Override
     public Integer call() throws Exception {
         int t = threads != null ? threads : Parallel.availableCores();
@@ -45,6 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
             res.add(print(Benchmarks.gemm(2048, 2048, 2048, t, 7)));
             res.add(print(Benchmarks.gemm(11490, 128, 512, t, 15)));
         }
+        if (compare != null) printComparison(res, ConfigLoader.JSON.readTree(compare.toFile()));
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("provenance", Provenance.collect(t, "grokscope bench"));
@@ -52,6 +57,26 @@ public final class BenchCommand implements Callable<Integer> {
             AtomicFiles.writeString(json, ConfigLoader.JSON.writeValueAsString(doc) + "\n");
         }
         return 0;
+    }
+
+    private static void printComparison(List<Benchmarks.Timing> ours, com.fasterxml.jackson.databind.JsonNode torch) {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> t = new LinkedHashMap<>();
+        for (var r : torch.get("results")) t.put(r.get("name").asText(), r);
+        System.out.printf(Locale.ROOT, "%nside by side with PyTorch %s (%s threads):%n", torch.path("provenance").path("torch_version").asText("?"),
+                torch.path("provenance").path("threads").asText("?"));
+        System.out.printf(Locale.ROOT, "%-22s %-16s %12s %12s %10s%n", "workload", "PyTorch variant", "grokscope", "PyTorch", "ratio");
+        for (Benchmarks.Timing o : ours) {
+            for (var e : t.entrySet()) {
+                String name = e.getKey();
+                if (!(name.equals(o.name()) || name.startsWith(o.name() + "-"))) continue;
+                double theirs = e.getValue().get("median").asDouble();
+                boolean time = o.unit().startsWith("ms");
+                double ratio = time ? theirs / o.median() : o.median() / theirs;
+                System.out.printf(Locale.ROOT, "%-22s %-16s %9.2f %-2s %9.2f %-2s %8.2fx%s%n", o.name(),
+                        name.equals(o.name()) ? "as published" : name.substring(o.name().length() + 1),
+                        o.median(), time ? "ms" : "GF", theirs, time ? "ms" : "GF", ratio, time ? " faster" : " of PyTorch");
+            }
+        }
     }
 
     private static Benchmarks.Timing print(Benchmarks.Timing r) {

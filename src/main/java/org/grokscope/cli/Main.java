@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** grokscope's command line. */
 @Command(name = "grokscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Find when a network stops memorizing and starts generalizing, and how much data it takes.",
-        subcommands = {TrainCommand.class, PresetsCommand.class, DemoCommand.class, PlotCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, SweepCommand.class, PresetsCommand.class, DemoCommand.class, PlotCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -32,7 +32,7 @@ public final class Main implements Runnable {
                 err.println("error: " + ex.getMessage().replace("\n", "\nerror: "));
                 return 2;
             }
-            if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+            if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException || ex instanceof java.sql.SQLException) {
                 err.println("error: " + ex.getMessage());
                 return 1;
             }

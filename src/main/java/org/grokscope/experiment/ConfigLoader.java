@@ -56,6 +56,11 @@ public final class ConfigLoader {
             }
         }
 
+        /** A label for messages plus text whose format is detected (JSON if it starts with '{'). */
+        public static Source text(String label, String text) {
+            return new Source(label, text, text.stripLeading().startsWith("{"));
+        }
+
         public static Source preset(String name) throws ConfigException {
             try (InputStream in = ConfigLoader.class.getResourceAsStream("/presets/" + name + ".yaml")) {
                 if (in == null) throw new ConfigException("unknown preset '" + name + "'; run 'grokscope presets' for the list");
@@ -63,6 +68,28 @@ public final class ConfigLoader {
             } catch (IOException e) {
                 throw new ConfigException("preset " + name + ": " + e.getMessage());
             }
+        }
+    }
+
+    /** A value bound from a source, with the line of every key path (for later validation messages). */
+    public record Bound<T>(T value, Source source, Map<String, Integer> lines) {
+        public ConfigException error(String path, String message) {
+            return new ConfigException(where(source, path, lines, Map.of()) + message);
+        }
+    }
+
+    /** Strictly binds a source to a type (unknown keys and wrong types are errors); no validation. */
+    public static <T> Bound<T> bind(Source src, Class<T> type) throws ConfigException {
+        Map<String, Integer> lines = new HashMap<>();
+        JsonNode tree = parse(src, lines);
+        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = JSON.createObjectNode();
+        if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
+        try {
+            return new Bound<>(JSON.treeToValue(tree, type), src, lines);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(describeBindError(src, e, lines, Map.of()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(src.label() + ": " + e.getMessage());
         }
     }
 
@@ -190,6 +217,9 @@ public final class ConfigLoader {
         }
         node.set(parts[parts.length - 1], value);
         fromSet.put(key, raw);
+        // alternatives: setting one replaces the other (a preset's train_fraction yields to --set task.train_count)
+        if (key.equals("task.train_count") && !value.isNull()) node.remove("train_fraction");
+        if (key.equals("task.train_fraction") && !value.isNull()) node.remove("train_count");
     }
 
     public static String toJson(RunConfig c) {

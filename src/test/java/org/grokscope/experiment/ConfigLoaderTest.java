@@ -46,6 +46,10 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> yaml("", "task.p=-5")).hasMessage("--set task.p=-5: must be between 2 and 2000, got -5");
         assertThatThrownBy(() -> yaml("", "optimizer.lrr=1")).hasMessageStartingWith("--set optimizer.lrr=1: unknown key (known here: beta1, beta2");
         assertThatThrownBy(() -> yaml("", "nonsense")).hasMessageContaining("expected key=value");
+        RunConfig counted = yaml("task: {train_fraction: 0.3}\n", "task.train_count=500");
+        assertThat(counted.task().trainCount()).isEqualTo(500);
+        assertThat(counted.task().trainFraction()).isNull();
+        assertThatThrownBy(() -> yaml("task: {train_fraction: 0.3, train_count: 5}\n")).hasMessageContaining("not both");
     }
 
     @Test

@@ -1,0 +1,55 @@
+package org.grokscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.grokscope.engine.Parallel;
+import org.grokscope.experiment.ConfigException;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.SweepConfig;
+import org.grokscope.experiment.SweepRunner;
+import org.grokscope.experiment.SweepStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sweep", description = "Run a grid of runs (axes x seeds) into DIR with a resumable SQLite run store (DIR/sweep.db).")
+public final class SweepCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "sweep definition (YAML or JSON)")
+    Path config;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "sweep directory; rerunning the same command resumes it")
+    Path out;
+
+    @Option(names = "--workers", paramLabel = "N", description = "runs at a time (default: one per core for small models, else 1)")
+    Integer workers;
+
+    @Option(names = "--threads-per-run", paramLabel = "N", description = "engine threads per run (default: cores / workers)")
+    Integer threadsPerRun;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(ConfigLoader.Source.file(config), SweepConfig.class);
+        List<SweepConfig.Point> points = SweepConfig.expand(b, config.toAbsolutePath().getParent());
+        int cores = Parallel.availableCores();
+        if (workers != null && workers < 1) throw new ConfigException("--workers: must be >= 1, got " + workers);
+        if (threadsPerRun != null && threadsPerRun < 1) throw new ConfigException("--threads-per-run: must be >= 1, got " + threadsPerRun);
+        int[] def = workers == null ? SweepRunner.defaultWorkers(points, cores) : new int[] {workers, Math.max(1, cores / workers)};
+        int w = def[0], t = threadsPerRun != null ? threadsPerRun : def[1];
+        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, w, t, System.out);
+        try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
+            System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
+            for (SweepStore.Row row : store.runs()) {
+                JsonNode s = row.summary() == null ? null : ConfigLoader.JSON.readTree(row.summary());
+                System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%s%n", row.id(), row.status().name().toLowerCase(),
+                        s == null ? "" : s.path("memorization_step").asText("-"), s == null ? "" : s.path("generalization_step").asText("-"),
+                        s == null ? "" : String.format(Locale.ROOT, "%.3f", s.path("final_test_acc").asDouble()),
+                        row.params(), row.error() != null ? "  (" + row.error() + ")" : "");
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d runs: %d completed, %d failed, %d not finished; %s%n", r.total(), r.completed(), r.failed(),
+                r.interrupted(), org.grokscope.experiment.ProgressPrinter.duration(r.wallSeconds()));
+        return r.interrupted() > 0 ? 130 : 0;
+    }
+}

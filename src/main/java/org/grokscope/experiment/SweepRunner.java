@@ -1,0 +1,166 @@
+package org.grokscope.experiment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.grokscope.train.Trainer;
+
+/**
+ * Runs a sweep's grid on this machine: {@code workers} runs at a time, each with
+ * {@code threadsPerRun} engine threads, each into {@code DIR/runs/ID/} like a single run. The store
+ * (DIR/sweep.db) is the source of truth: rerunning the same command skips finished runs (completed or
+ * failed) and resumes interrupted ones from their checkpoints. A run that diverges is marked failed with
+ * the reason and the sweep goes on.
+ */
+public final class SweepRunner {
+    public record Result(int total, int completed, int failed, int interrupted, double wallSeconds) {}
+
+    private SweepRunner() {}
+
+    /** Default split of the cores: small models run one per core; large ones one at a time on all cores. */
+    public static int[] defaultWorkers(List<SweepConfig.Point> points, int cores) {
+        RunConfig c = points.get(0).config();
+        double flops;
+        try (Experiment ex = new Experiment(c, 1)) {
+            flops = ex.trainer.flopsPerStep();
+        }
+        int workers = flops < 2e9 ? Math.min(cores, points.size()) : 1;
+        return new int[] {workers, Math.max(1, cores / workers)};
+    }
+
+    public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
+                             PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
+        Files.createDirectories(dir.resolve("runs"));
+        long t0 = System.nanoTime();
+        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+            store.initSweep(definition, dir);
+            store.ensureRuns(points);
+            int reset = store.resetUnfinished();
+            List<SweepStore.Row> rows = store.runs();
+            ConcurrentLinkedQueue<SweepConfig.Point> queue = new ConcurrentLinkedQueue<>();
+            int done = 0;
+            for (SweepStore.Row r : rows) {
+                if (r.status() == SweepStore.Status.PENDING) queue.add(points.get(r.index()));
+                else done++;
+            }
+            if (out != null) out.printf(Locale.ROOT, "sweep %s: %d runs, %d already finished%s, %d to run (%d at a time, %d thread%s each)%n",
+                    dir, points.size(), done, reset > 0 ? " (" + reset + " interrupted, resuming)" : "", queue.size(), workers,
+                    threadsPerRun, threadsPerRun == 1 ? "" : "s");
+            AtomicBoolean stopping = new AtomicBoolean();
+            AtomicInteger completed = new AtomicInteger(), failed = new AtomicInteger(), interrupted = new AtomicInteger(), running = new AtomicInteger();
+            int toRun = queue.size();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stopping.set(true);
+                try {
+                    finished.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "grokscope-sweep-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try {
+                for (int w = 0; w < workers; w++) {
+                    Thread t = new Thread(() -> {
+                        SweepConfig.Point p;
+                        while (!stopping.get() && (p = queue.poll()) != null) {
+                            running.incrementAndGet();
+                            try {
+                                SweepStore.Status s = runOne(store, p, dir, threadsPerRun);
+                                (s == SweepStore.Status.COMPLETED ? completed : s == SweepStore.Status.FAILED ? failed : interrupted).incrementAndGet();
+                                if (s == SweepStore.Status.INTERRUPTED) stopping.set(true);
+                            } catch (Throwable e) {
+                                errors.add(e);
+                                stopping.set(true);
+                            } finally {
+                                running.decrementAndGet();
+                            }
+                        }
+                    }, "grokscope-sweep-" + w);
+                    t.start();
+                    threads.add(t);
+                }
+                long lastPrint = System.nanoTime();
+                while (threads.stream().anyMatch(Thread::isAlive)) {
+                    for (Thread t : threads) t.join(200);
+                    if (out != null && (System.nanoTime() - lastPrint) / 1e9 >= 5) {
+                        lastPrint = System.nanoTime();
+                        int fin = completed.get() + failed.get();
+                        double el = (System.nanoTime() - t0) / 1e9;
+                        double eta = fin > 0 ? el / fin * (toRun - fin) : Double.NaN;
+                        out.printf(Locale.ROOT, "sweep: %d/%d done, %d running, %d failed | %s elapsed%s%n", done + fin, points.size(),
+                                running.get(), failed.get(), ProgressPrinter.duration(el), Double.isNaN(eta) ? "" : " | ETA " + ProgressPrinter.duration(eta));
+                    }
+                }
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            }
+            if (!errors.isEmpty()) {
+                Throwable e = errors.get(0);
+                if (e instanceof SQLException se) throw se;
+                if (e instanceof IOException ie) throw ie;
+                throw new IllegalStateException("sweep worker failed: " + e, e);
+            }
+            return new Result(points.size(), count(store, SweepStore.Status.COMPLETED), count(store, SweepStore.Status.FAILED),
+                    interrupted.get() + count(store, SweepStore.Status.PENDING), (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static int count(SweepStore store, SweepStore.Status s) throws SQLException {
+        return (int) store.runs().stream().filter(r -> r.status() == s).count();
+    }
+
+    private static SweepStore.Status runOne(SweepStore store, SweepConfig.Point p, Path dir, int threads) throws Exception {
+        Path runDir = dir.resolve("runs").resolve(p.id());
+        store.markRunning(p.id());
+        boolean resume = Files.exists(runDir.resolve(RunDirectory.CHECKPOINT)) && Files.exists(runDir.resolve(RunDirectory.CONFIG))
+                && Files.readString(runDir.resolve(RunDirectory.CONFIG)).equals(ConfigLoader.toJson(p.config()));
+        if (!resume && Files.exists(runDir)) deleteTree(runDir);
+        Runner.Result r;
+        try {
+            r = Runner.run(p.config(), runDir, threads, resume, null, false, "grokscope sweep", List.of());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            store.finish(p.id(), SweepStore.Status.FAILED, e.toString(), null, null);
+            return SweepStore.Status.FAILED;
+        }
+        Trainer.Status ts = r.outcome().status();
+        SweepStore.Status s = switch (ts) {
+            case COMPLETED, STOPPED_EARLY -> SweepStore.Status.COMPLETED;
+            case DIVERGED -> SweepStore.Status.FAILED;
+            case INTERRUPTED -> SweepStore.Status.INTERRUPTED;
+        };
+        List<org.grokscope.train.Evaluation> evals = readEvals(runDir);
+        store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()), evals);
+        return s;
+    }
+
+    static List<org.grokscope.train.Evaluation> readEvals(Path runDir) throws IOException {
+        List<org.grokscope.train.Evaluation> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(Metrics.parseRow(lines.get(i)));
+        return out;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.grokscope.experiment;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.grokscope.train.Evaluation;
+
+/**
+ * The sweep's SQLite database (WAL journal): the sweep definition, one row per run (parameters,
+ * status, summary) and every run's metrics. Each state change is one transaction, so a process killed
+ * at any moment leaves the last committed state: finished runs stay finished, and a run caught
+ * "running" is restarted (resumed from its checkpoint) by the next invocation.
+ */
+public final class SweepStore implements AutoCloseable {
+    public enum Status { PENDING, RUNNING, COMPLETED, FAILED, INTERRUPTED }
+
+    public record Row(String id, int index, String params, Status status, int attempts, String error, String summary) {}
+
+    private final Connection db;
+
+    public SweepStore(Path file) throws SQLException {
+        db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA busy_timeout=10000");
+            s.execute("CREATE TABLE IF NOT EXISTS sweep (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, idx INTEGER NOT NULL, params TEXT NOT NULL, "
+                    + "config TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, summary TEXT, "
+                    + "started TEXT, finished TEXT)");
+            s.execute("CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, step INTEGER NOT NULL, lr REAL, train_loss REAL, "
+                    + "train_acc REAL, test_loss REAL, test_acc REAL, reg_loss REAL, l2_norm REAL, linf_norm REAL, dist_from_init REAL, "
+                    + "PRIMARY KEY (run_id, step))");
+        }
+        db.setAutoCommit(false);
+        db.commit();
+    }
+
+    /** Records the sweep's definition, or checks that the directory holds this same sweep. */
+    public synchronized void initSweep(String definition, Path dir) throws SQLException, ConfigException {
+        try (PreparedStatement q = db.prepareStatement("SELECT value FROM sweep WHERE key = 'definition'")) {
+            ResultSet r = q.executeQuery();
+            if (r.next()) {
+                if (!r.getString(1).equals(definition))
+                    throw new ConfigException(dir + " holds a different sweep; use another --out, or delete the directory to start over");
+                return;
+            }
+        }
+        try (PreparedStatement ins = db.prepareStatement("INSERT INTO sweep (key, value) VALUES (?, ?)")) {
+            ins.setString(1, "definition"); ins.setString(2, definition); ins.addBatch();
+            ins.setString(1, "created"); ins.setString(2, Instant.now().toString()); ins.addBatch();
+            ins.executeBatch();
+        }
+        db.commit();
+    }
+
+    /** Inserts runs not yet present (as pending); existing rows are kept as they are. */
+    public synchronized void ensureRuns(List<SweepConfig.Point> points) throws SQLException {
+        try (PreparedStatement ins = db.prepareStatement(
+                "INSERT OR IGNORE INTO runs (id, idx, params, config, status) VALUES (?, ?, ?, ?, 'PENDING')")) {
+            for (SweepConfig.Point p : points) {
+                ins.setString(1, p.id());
+                ins.setInt(2, p.index());
+                ins.setString(3, toJson(p.params()));
+                ins.setString(4, ConfigLoader.toJson(p.config()));
+                ins.addBatch();
+            }
+            ins.executeBatch();
+        }
+        db.commit();
+    }
+
+    /** Runs left RUNNING or INTERRUPTED by an earlier process go back to PENDING. */
+    public synchronized int resetUnfinished() throws SQLException {
+        int n;
+        try (Statement s = db.createStatement()) {
+            n = s.executeUpdate("UPDATE runs SET status = 'PENDING' WHERE status IN ('RUNNING', 'INTERRUPTED')");
+        }
+        db.commit();
+        return n;
+    }
+
+    public synchronized List<Row> runs() throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (Statement s = db.createStatement();
+             ResultSet r = s.executeQuery("SELECT id, idx, params, status, attempts, error, summary FROM runs ORDER BY idx")) {
+            while (r.next()) out.add(new Row(r.getString(1), r.getInt(2), r.getString(3), Status.valueOf(r.getString(4)),
+                    r.getInt(5), r.getString(6), r.getString(7)));
+        }
+        return out;
+    }
+
+    public synchronized void markRunning(String id) throws SQLException {
+        try (PreparedStatement u = db.prepareStatement(
+                "UPDATE runs SET status = 'RUNNING', attempts = attempts + 1, started = ?, error = NULL WHERE id = ?")) {
+            u.setString(1, Instant.now().toString());
+            u.setString(2, id);
+            u.executeUpdate();
+        }
+        db.commit();
+    }
+
+    /** Final state of a run, with its summary and all its metrics, in one transaction. */
+    public synchronized void finish(String id, Status status, String error, String summaryJson, List<Evaluation> evals) throws SQLException {
+        try {
+            try (PreparedStatement del = db.prepareStatement("DELETE FROM metrics WHERE run_id = ?")) {
+                del.setString(1, id);
+                del.executeUpdate();
+            }
+            if (evals != null) {
+                try (PreparedStatement ins = db.prepareStatement("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Evaluation e : evals) {
+                        ins.setString(1, id);
+                        ins.setInt(2, e.step());
+                        double[] v = {e.lr(), e.trainLoss(), e.trainAcc(), e.testLoss(), e.testAcc(), e.regLoss(), e.l2Norm(), e.linfNorm(), e.distFromInit()};
+                        for (int i = 0; i < v.length; i++) {
+                            if (Double.isFinite(v[i])) ins.setDouble(3 + i, v[i]);
+                            else ins.setNull(3 + i, java.sql.Types.REAL);
+                        }
+                        ins.addBatch();
+                    }
+                    ins.executeBatch();
+                }
+            }
+            try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = ?, error = ?, summary = ?, finished = ? WHERE id = ?")) {
+                u.setString(1, status.name());
+                u.setString(2, error);
+                u.setString(3, summaryJson);
+                u.setString(4, Instant.now().toString());
+                u.setString(5, id);
+                u.executeUpdate();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        }
+    }
+
+    static String toJson(Object o) {
+        try {
+            return ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        db.close();
+    }
+}

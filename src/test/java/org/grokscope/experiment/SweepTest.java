@@ -1,0 +1,108 @@
+package org.grokscope.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.grokscope.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepTest {
+    @TempDir
+    Path tmp;
+
+    static ConfigLoader.Bound<SweepConfig> bind(String yaml) throws ConfigException {
+        return ConfigLoader.bind(new ConfigLoader.Source("sweep.yaml", yaml, false), SweepConfig.class);
+    }
+
+    @Test
+    void expandsAxesTimesSeedsInOrder() throws Exception {
+        List<SweepConfig.Point> ps = SweepConfig.expand(bind("""
+                name: s
+                base: {preset: modadd-mlp}
+                set: ["training.steps=10"]
+                axes:
+                  task.train_count: {geometric: {from: 100, to: 1600, count: 5}}
+                  optimizer.weight_decay: [0.1, 1]
+                seeds: [0, 7]
+                """), null);
+        assertThat(ps).hasSize(5 * 2 * 2);
+        assertThat(ps.stream().map(p -> p.config().task().trainCount()).distinct().toList()).containsExactly(100, 200, 400, 800, 1600);
+        assertThat(ps.get(0).params()).isEqualTo(Map.of("task.train_count", "100", "optimizer.weight_decay", "0.1", "seed", "0"));
+        assertThat(ps.get(1).params().get("seed")).isEqualTo("7");
+        assertThat(ps.get(2).config().optimizer().weightDecay()).isEqualTo(1.0);
+        assertThat(ps.get(19).config().name()).isEqualTo("s-0019");
+        assertThat(ps.get(19).config().training().steps()).isEqualTo(10);
+    }
+
+    @Test
+    void badSweepsNameTheLine() {
+        assertThatThrownBy(() -> SweepConfig.expand(bind("base: {preset: modadd-mlp}\naxes:\n  task.p: {geometric: {from: 0, to: 5, count: 2}}\n"), null))
+                .hasMessage("sweep.yaml:3: axes.task.p: a geometric range needs positive from and to");
+        assertThatThrownBy(() -> SweepConfig.expand(bind("base: {preset: modadd-mlp}\naxes:\n  task.p: [97, -5]\n"), null))
+                .hasMessageContaining("run {task.p=-5, seed=0}").hasMessageContaining("--set task.p=-5: must be between 2 and 2000");
+        assertThatThrownBy(() -> bind("base: {preset: modadd-mlp}\naxis: {}\n")).hasMessageContaining("sweep.yaml:2: axis: unknown key");
+        assertThatThrownBy(() -> SweepConfig.expand(bind("axes: {}\n"), null)).hasMessageContaining("base: give exactly one of");
+    }
+
+    static final String QUICK = """
+            name: quick
+            base: {preset: modadd-mlp}
+            set: ["task.p=23", "model.embed_dim=16", "model.hidden=64", "training.steps=400", "training.eval_every=20"]
+            axes:
+              task.train_fraction: [0.3, 0.5]
+            seeds: [0, 1, 2]
+            """;
+
+    @Test
+    void killedWithSigkillThenRerunKeepsEveryFinishedRun() throws Exception {
+        Path cfg = tmp.resolve("quick.yaml"), dir = tmp.resolve("sweep");
+        Files.writeString(cfg, QUICK);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", cp, "org.grokscope.cli.Main",
+                "sweep", "--config", cfg.toString(), "--out", dir.toString(), "--workers", "1", "--threads-per-run", "1")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        Map<String, String> before = Map.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(100);
+            if (!Files.exists(dir.resolve("sweep.db"))) continue;
+            try (SweepStore s = new SweepStore(dir.resolve("sweep.db"))) {
+                before = s.runs().stream().filter(r -> r.status() == SweepStore.Status.COMPLETED)
+                        .collect(Collectors.toMap(SweepStore.Row::id, SweepStore.Row::summary));
+            } catch (java.sql.SQLException busy) {
+                continue;
+            }
+            if (before.size() >= 2) break;
+        }
+        assertThat(p.isAlive()).as("sweep still running when killed; log:\n" + Files.readString(tmp.resolve("log.txt"))).isTrue();
+        p.destroyForcibly(); // SIGKILL: no hooks, no cleanup
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(before).hasSizeBetween(2, 5);
+
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString(), "--workers", "2")).isEqualTo(0);
+        try (SweepStore s = new SweepStore(dir.resolve("sweep.db"))) {
+            List<SweepStore.Row> rows = s.runs();
+            assertThat(rows).hasSize(6).allMatch(r -> r.status() == SweepStore.Status.COMPLETED);
+            for (SweepStore.Row r : rows) {
+                if (before.containsKey(r.id())) {
+                    assertThat(r.attempts()).as("run %s finished before the kill is not rerun", r.id()).isEqualTo(1);
+                    assertThat(r.summary()).isEqualTo(before.get(r.id()));
+                }
+                assertThat(dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.SUMMARY)).exists();
+            }
+        }
+        // a third invocation has nothing left to do
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(0);
+        // and the same directory refuses a different sweep
+        Files.writeString(cfg, QUICK.replace("[0, 1, 2]", "[5]"));
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(2);
+    }
+}
