@@ -50,6 +50,11 @@ public final class SweepCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "%d runs: %d completed, %d failed, %d not finished; %s%n", r.total(), r.completed(), r.failed(),
                 r.interrupted(), org.grokscope.experiment.ProgressPrinter.duration(r.wallSeconds()));
+        if (r.completed() > 0) {
+            List<String> st = org.grokscope.experiment.SweepAnalysis.write(out, b.value());
+            for (String s : st) System.out.println("critical data size: " + s);
+            if (!st.isEmpty()) System.out.println("details: " + out.resolve("cds.json"));
+        }
         return r.interrupted() > 0 ? 130 : 0;
     }
 }

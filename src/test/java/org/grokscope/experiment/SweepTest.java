@@ -3,6 +3,7 @@ package org.grokscope.experiment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,10 +100,36 @@ class SweepTest {
                 assertThat(dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.SUMMARY)).exists();
             }
         }
+        JsonNode cds = ConfigLoader.JSON.readTree(dir.resolve("cds.json").toFile());
+        assertThat(cds.get("size_axis").asText()).isEqualTo("task.train_fraction");
+        assertThat(cds.get("groups").get(0).get("paper").get("points")).hasSize(2);
         // a third invocation has nothing left to do
         assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(0);
         // and the same directory refuses a different sweep
         Files.writeString(cfg, QUICK.replace("[0, 1, 2]", "[5]"));
         assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(2);
+    }
+
+    @Test
+    void sizeSweepEstimatesTheCriticalDataSizeByBothMethods() throws Exception {
+        Path cfg = tmp.resolve("cds.yaml"), dir = tmp.resolve("cds");
+        Files.writeString(cfg, """
+                name: cds
+                base: {preset: modadd-mlp}
+                set: ["task.p=31", "model.embed_dim=32", "model.hidden=128", "optimizer.lr=1e-2", "training.steps=1500",
+                      "training.eval_every=10", "task.test_fraction=0.3"]
+                axes:
+                  task.train_count: [80, 250, 550]
+                seeds: [0, 1]
+                """);
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(0);
+        JsonNode g = ConfigLoader.JSON.readTree(dir.resolve("cds.json").toFile()).get("groups").get(0);
+        assertThat(g.get("paper").get("points")).hasSize(3);
+        assertThat(g.get("fit").get("seeds").asInt()).isEqualTo(2);
+        double cds = g.get("fit").get("cds").asDouble();
+        assertThat(cds).isBetween(80.0, 550.0);
+        assertThat(g.get("fit").get("interval").get(0).asDouble()).isLessThanOrEqualTo(cds);
+        assertThat(g.get("final_test_acc").get("80.0").get("0").asDouble()).isLessThan(g.get("final_test_acc").get("550.0").get("0").asDouble());
+        assertThat(g.get("statement").asText()).contains("fitted CDS");
     }
 }

@@ -1,0 +1,138 @@
+package org.grokscope.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.grokscope.analysis.CriticalDataSize;
+import org.grokscope.analysis.Phase;
+import org.grokscope.train.Evaluation;
+
+/**
+ * After a sweep over training-set size: the critical data size by both estimators, per group of the
+ * other axes (e.g. per model width), written to DIR/cds.json with a plain-language statement.
+ */
+public final class SweepAnalysis {
+    public static final double[] THRESHOLDS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+    public static final double SIGMA_STEPS = 100, FRACTION = 0.9;
+    public static final int BOOTSTRAP = 1000;
+
+    private SweepAnalysis() {}
+
+    static boolean isSizeAxis(String path) {
+        return path.equals("task.train_count") || path.equals("task.train_fraction");
+    }
+
+    /** Returns the statements printed for each group, or an empty list if the sweep has no size axis. */
+    public static List<String> write(Path dir, SweepConfig sweep) throws IOException, SQLException {
+        String sizeAxis = sweep.axes().keySet().stream().filter(SweepAnalysis::isSizeAxis).findFirst().orElse(null);
+        List<String> statements = new ArrayList<>();
+        if (sizeAxis == null) return statements;
+        Map<String, List<Run>> groups = new TreeMap<>();
+        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+            for (SweepStore.Row r : store.runs()) {
+                if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
+                JsonNode params = ConfigLoader.JSON.readTree(r.params()), s = ConfigLoader.JSON.readTree(r.summary());
+                Map<String, String> g = new LinkedHashMap<>();
+                params.fields().forEachRemaining(e -> { if (!isSizeAxis(e.getKey()) && !e.getKey().equals("seed")) g.put(e.getKey(), e.getValue().asText()); });
+                List<Evaluation> ev = SweepRunner.readEvals(dir.resolve("runs").resolve(r.id()));
+                groups.computeIfAbsent(SweepStore.toJson(g), k -> new ArrayList<>())
+                        .add(new Run(s.get("train_size").asDouble(), params.get("seed").asText(), s, ev));
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map.Entry<String, List<Run>> e : groups.entrySet()) {
+            Map<String, Object> g = analyze(e.getValue());
+            g.put("group", ConfigLoader.JSON.readTree(e.getKey()));
+            String label = e.getKey().equals("{}") ? "" : e.getKey() + ": ";
+            statements.add(label + g.get("statement"));
+            out.add(g);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("size_axis", sizeAxis);
+        doc.put("method", Map.of(
+                "paper", "CDS paper (Zhu et al. 2024): test accuracy Gaussian-smoothed (sigma " + SIGMA_STEPS + " steps); per run the max over thresholds 0.1..0.9 of the first step reaching it (0 if never); mean over seeds; CDS at the peak over n",
+                "fit", "sigmoid of ln n fitted to the seed-mean final test accuracy; CDS where the fit completes " + FRACTION + " of its rise; 95% percentile bootstrap over seeds (" + BOOTSTRAP + " resamples)"));
+        doc.put("groups", out);
+        AtomicFiles.writeString(dir.resolve("cds.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+        return statements;
+    }
+
+    record Run(double n, String seed, JsonNode summary, List<Evaluation> evals) {}
+
+    static Map<String, Object> analyze(List<Run> runs) {
+        Map<Double, List<CriticalDataSize.Curve>> curves = new TreeMap<>();
+        Map<Double, Map<String, Double>> finalAcc = new TreeMap<>();
+        Map<Double, List<String>> phases = new TreeMap<>();
+        Map<Double, List<Integer>> genSteps = new TreeMap<>();
+        for (Run r : runs) {
+            int k = r.evals().size();
+            int[] st = new int[k];
+            double[] tr = new double[k], te = new double[k];
+            for (int i = 0; i < k; i++) { st[i] = r.evals().get(i).step(); tr[i] = r.evals().get(i).trainAcc(); te[i] = r.evals().get(i).testAcc(); }
+            curves.computeIfAbsent(r.n(), x -> new ArrayList<>()).add(new CriticalDataSize.Curve(st, te));
+            finalAcc.computeIfAbsent(r.n(), x -> new TreeMap<>()).put(r.seed(), r.summary().get("final_test_acc").asDouble());
+            phases.computeIfAbsent(r.n(), x -> new ArrayList<>()).add(Phase.classify(st, tr, te, new Phase.Rules(0.9, Integer.MAX_VALUE, 1000)).name().toLowerCase(Locale.ROOT));
+            JsonNode gs = r.summary().get("generalization_step");
+            if (gs != null && !gs.isNull()) genSteps.computeIfAbsent(r.n(), x -> new ArrayList<>()).add(gs.asInt());
+        }
+        Map<String, Object> g = new LinkedHashMap<>();
+        CriticalDataSize.PaperEstimate pe = CriticalDataSize.paper(curves, SIGMA_STEPS, THRESHOLDS);
+        g.put("paper", Map.of("cds", pe.cds(), "points", pe.points()));
+        // the fit needs the same seeds at every size
+        List<Double> sizes = new ArrayList<>(finalAcc.keySet());
+        List<String> seeds = new ArrayList<>(finalAcc.get(sizes.get(0)).keySet());
+        seeds.removeIf(s -> sizes.stream().anyMatch(n -> !finalAcc.get(n).containsKey(s)));
+        CriticalDataSize.FitEstimate fe = null;
+        if (sizes.size() >= 3 && !seeds.isEmpty()) {
+            double[] n = sizes.stream().mapToDouble(Double::doubleValue).toArray();
+            double[][] acc = new double[seeds.size()][n.length];
+            for (int j = 0; j < seeds.size(); j++) for (int i = 0; i < n.length; i++) acc[j][i] = finalAcc.get(sizes.get(i)).get(seeds.get(j));
+            fe = CriticalDataSize.fit(n, acc, FRACTION, BOOTSTRAP, 0);
+            g.put("fit", Map.of("cds", fe.cds(), "interval", List.of(fe.low(), fe.high()), "fraction", fe.fraction(), "seeds", fe.seeds(),
+                    "curve", fe.curve()));
+        }
+        g.put("final_test_acc", finalAcc);
+        g.put("phases", phases);
+        g.put("generalization_steps", genSteps);
+        g.put("statement", statement(pe, fe, finalAcc, genSteps));
+        return g;
+    }
+
+    static String statement(CriticalDataSize.PaperEstimate pe, CriticalDataSize.FitEstimate fe,
+                            Map<Double, Map<String, Double>> finalAcc, Map<Double, List<Integer>> genSteps) {
+        StringBuilder b = new StringBuilder();
+        double lastFail = Double.NaN, firstAll = Double.NaN;
+        for (Map.Entry<Double, Map<String, Double>> e : finalAcc.entrySet()) {
+            int total = e.getValue().size(), gen = genSteps.getOrDefault(e.getKey(), List.of()).size();
+            if (gen < total) lastFail = e.getKey();
+            if (gen == total && Double.isNaN(firstAll) && e.getKey() > (Double.isNaN(lastFail) ? 0 : lastFail)) firstAll = e.getKey();
+        }
+        if (!Double.isNaN(lastFail)) b.append(String.format(Locale.ROOT, "up to %,.0f examples at least one seed only memorizes; ", lastFail));
+        if (fe != null) b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (95%% interval %,.0f to %,.0f over %d seeds); ",
+                100 * fe.fraction(), fe.cds(), fe.low(), fe.high(), fe.seeds()));
+        if (!Double.isNaN(pe.cds())) b.append(String.format(Locale.ROOT, "the CDS paper's estimator peaks at %,.0f examples; ", pe.cds()));
+        if (!Double.isNaN(firstAll)) {
+            double last = finalAcc.keySet().stream().mapToDouble(Double::doubleValue).max().orElse(firstAll);
+            b.append(String.format(Locale.ROOT, "from %,.0f examples every seed generalizes, after %,.0f steps (median), falling to %,.0f steps at %,.0f examples",
+                    firstAll, median(genSteps.get(firstAll)), median(genSteps.get(last)), last));
+        } else {
+            b.append("no size generalized for every seed within the step budget");
+        }
+        return b.toString();
+    }
+
+    static double median(List<Integer> xs) {
+        if (xs == null || xs.isEmpty()) return Double.NaN;
+        List<Integer> s = new ArrayList<>(xs);
+        s.sort(null);
+        int k = s.size();
+        return k % 2 == 1 ? s.get(k / 2) : 0.5 * (s.get(k / 2 - 1) + s.get(k / 2));
+    }
+}
