@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
 
@@ -43,26 +41,9 @@ public final class Runner {
             ex.trainer.listen(rd);
             if (out != null) ex.trainer.listen(new ProgressPrinter(out, tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold()));
             for (TrainListener l : extra) ex.trainer.listen(l);
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                ex.trainer.requestStop();
-                try {
-                    done.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "grokscope-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
             Trainer.Outcome o;
-            try {
+            try (StopOnSignal signal = new StopOnSignal("grokscope-interrupt", ex.trainer::requestStop, 60)) {
                 o = ex.trainer.run();
-            } finally {
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // the JVM is already shutting down (Ctrl-C): the hook is running and sees done
-                }
             }
             return new Result(o, rd.summary(), dir);
         }

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.grokscope.train.Trainer;
@@ -59,19 +57,9 @@ public final class SweepRunner {
             AtomicBoolean stopping = new AtomicBoolean();
             AtomicInteger completed = new AtomicInteger(), failed = new AtomicInteger(), interrupted = new AtomicInteger(), running = new AtomicInteger();
             int toRun = queue.size();
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                stopping.set(true);
-                try {
-                    finished.await(120, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "grokscope-sweep-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
             List<Thread> threads = new ArrayList<>();
             List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-            try {
+            try (StopOnSignal signal = new StopOnSignal("grokscope-sweep-interrupt", () -> stopping.set(true), 120)) {
                 for (int w = 0; w < workers; w++) {
                     Thread t = new Thread(() -> {
                         SweepConfig.Point p;
@@ -103,13 +91,6 @@ public final class SweepRunner {
                         out.printf(Locale.ROOT, "sweep: %d/%d done, %d running, %d failed | %s elapsed%s%n", done + fin, points.size(),
                                 running.get(), failed.get(), ProgressPrinter.duration(el), Double.isNaN(eta) ? "" : " | ETA " + ProgressPrinter.duration(eta));
                     }
-                }
-            } finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // already shutting down
                 }
             }
             if (!errors.isEmpty()) {

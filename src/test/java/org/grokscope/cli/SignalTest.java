@@ -32,11 +32,7 @@ class SignalTest {
     void terminatedRunIsConsistentAndResumable() throws Exception {
         Path cfg = tmp.resolve("signal.yaml"), dir = tmp.resolve("run");
         Files.writeString(cfg, CFG);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", cp, "org.grokscope.cli.Main",
-                "train", "--config", cfg.toString(), "--out", dir.toString(), "--threads", "1")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        Process p = Subprocess.grokscope(tmp.resolve("log.txt"), "train", "--config", cfg.toString(), "--out", dir.toString(), "--threads", "1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(dir.resolve(RunDirectory.METRICS)) && System.nanoTime() < deadline) Thread.sleep(50);
         Thread.sleep(700);

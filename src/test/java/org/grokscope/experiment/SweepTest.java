@@ -65,11 +65,8 @@ class SweepTest {
     void killedWithSigkillThenRerunKeepsEveryFinishedRun() throws Exception {
         Path cfg = tmp.resolve("quick.yaml"), dir = tmp.resolve("sweep");
         Files.writeString(cfg, QUICK);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", cp, "org.grokscope.cli.Main",
-                "sweep", "--config", cfg.toString(), "--out", dir.toString(), "--workers", "1", "--threads-per-run", "1")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        Process p = org.grokscope.cli.Subprocess.grokscope(tmp.resolve("log.txt"), "sweep", "--config", cfg.toString(), "--out", dir.toString(),
+                "--workers", "1", "--threads-per-run", "1");
         Map<String, String> before = Map.of();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline && p.isAlive()) {
