@@ -62,9 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
     private static void printComparison(List<Benchmarks.Timing> ours, com.fasterxml.jackson.databind.JsonNode torch) {
         Map<String, com.fasterxml.jackson.databind.JsonNode> t = new LinkedHashMap<>();
         for (var r : torch.get("results")) t.put(r.get("name").asText(), r);
-        System.out.printf(Locale.ROOT, "%nside by side with PyTorch %s (%s threads):%n", torch.path("provenance").path("torch_version").asText("?"),
-                torch.path("provenance").path("threads").asText("?"));
-        System.out.printf(Locale.ROOT, "%-22s %-16s %12s %12s %10s%n", "workload", "PyTorch variant", "grokscope", "PyTorch", "ratio");
+        var pv = torch.path("provenance");
+        System.out.printf(Locale.ROOT, "%nside by side with PyTorch %s (intra-op threads %s, OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s):%n",
+                pv.path("torch_version").asText("?"), pv.path("threads").asText("?"), pv.path("OMP_NUM_THREADS").asText("unset"),
+                pv.path("OPENBLAS_NUM_THREADS").asText("unset"));
+        System.out.printf(Locale.ROOT, "%-22s %-20s %12s %12s %10s%n", "workload", "PyTorch variant", "grokscope", "PyTorch", "ratio");
         for (Benchmarks.Timing o : ours) {
             for (var e : t.entrySet()) {
                 String name = e.getKey();
@@ -72,8 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
                 double theirs = e.getValue().get("median").asDouble();
                 boolean time = o.unit().startsWith("ms");
                 double ratio = time ? theirs / o.median() : o.median() / theirs;
-                System.out.printf(Locale.ROOT, "%-22s %-16s %9.2f %-2s %9.2f %-2s %8.2fx%s%n", o.name(),
-                        name.equals(o.name()) ? "as published" : name.substring(o.name().length() + 1),
+                System.out.printf(Locale.ROOT, "%-22s %-20s %9.2f %-2s %9.2f %-2s %8.2fx%s%n", o.name(),
+                        e.getValue().path("detail").asText(name).split(",")[0],
                         o.median(), time ? "ms" : "GF", theirs, time ? "ms" : "GF", ratio, time ? " faster" : " of PyTorch");
             }
         }

@@ -120,8 +120,8 @@ public final class SweepAnalysis {
         if (!Double.isNaN(pe.cds())) b.append(String.format(Locale.ROOT, "the CDS paper's estimator peaks at %,.0f examples; ", pe.cds()));
         if (!Double.isNaN(firstAll)) {
             double last = finalAcc.keySet().stream().mapToDouble(Double::doubleValue).max().orElse(firstAll);
-            b.append(String.format(Locale.ROOT, "from %,.0f examples every seed generalizes, after %,.0f steps (median), falling to %,.0f steps at %,.0f examples",
-                    firstAll, median(genSteps.get(firstAll)), median(genSteps.get(last)), last));
+            b.append(String.format(Locale.ROOT, "from %,.0f examples every seed generalizes, after %,.0f steps (median)", firstAll, median(genSteps.get(firstAll))));
+            if (last > firstAll) b.append(String.format(Locale.ROOT, "; with %,.0f examples after %,.0f steps", last, median(genSteps.get(last))));
         } else {
             b.append("no size generalized for every seed within the step budget");
         }
