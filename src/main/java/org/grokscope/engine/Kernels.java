@@ -15,6 +15,9 @@ public final class Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int ROWS = 64;          // rows per chunk for row-wise kernels
+    // GELU(x) = x·Φ(x) with erf from Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), vectorized
+    private static final float AS_P = 0.3275911f, AS_A1 = 0.254829592f, AS_A2 = -0.284496736f, AS_A3 = 1.421413741f,
+            AS_A4 = -1.453152027f, AS_A5 = 1.061405429f, INV_SQRT2 = 0.70710678118f, INV_SQRT_2PI = 0.39894228040f;
     static final int ELEMS = 1 << 14;    // elements per chunk for flat reductions
 
     private final Parallel pool;
@@ -71,6 +74,19 @@ public final class Kernels {
                         for (; j + L <= w; j += L) FloatVector.fromArray(S, y, o + j).max(0f).intoArray(y, o + j);
                         for (; j < w; j++) if (!(y[o + j] > 0)) y[o + j] = 0f;
                     }
+                    case GELU -> {
+                        int j = 0;
+                        for (; j + L <= w; j += L) {
+                            FloatVector x = FloatVector.fromArray(S, y, o + j);
+                            FloatVector z = x.mul(INV_SQRT2).abs();
+                            FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(AS_P).add(1f));
+                            FloatVector poly = t.mul(AS_A5).add(AS_A4).mul(t).add(AS_A3).mul(t).add(AS_A2).mul(t).add(AS_A1).mul(t);
+                            FloatVector erfAbs = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+                            FloatVector erf = erfAbs.blend(erfAbs.neg(), x.compare(VectorOperators.LT, 0f));
+                            x.mul(0.5f).mul(erf.add(1f)).intoArray(y, o + j);
+                        }
+                        for (; j < w; j++) y[o + j] = act.apply(y[o + j]);
+                    }
                     default -> { for (int j = 0; j < w; j++) y[o + j] = act.apply(y[o + j]); }
                 }
             }
@@ -99,6 +115,21 @@ public final class Kernels {
                 for (int i = i0; i < i1; i++) if (!(x[i] > 0)) d[i] = 0f;
             } else if (act == Act.SQUARE) {
                 for (int i = i0; i < i1; i++) d[i] *= 2 * x[i];
+            } else if (act == Act.GELU) {
+                // GELU'(x) = Φ(x) + x·φ(x); e^{-z²} with z = x/√2 is e^{-x²/2}, shared by erf and φ
+                int i = i0;
+                for (; i + L <= i1; i += L) {
+                    FloatVector xv = FloatVector.fromArray(S, x, i);
+                    FloatVector z = xv.mul(INV_SQRT2).abs();
+                    FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(AS_P).add(1f));
+                    FloatVector poly = t.mul(AS_A5).add(AS_A4).mul(t).add(AS_A3).mul(t).add(AS_A2).mul(t).add(AS_A1).mul(t);
+                    FloatVector e = z.mul(z).neg().lanewise(VectorOperators.EXP);
+                    FloatVector erfAbs = poly.mul(e).neg().add(1f);
+                    FloatVector erf = erfAbs.blend(erfAbs.neg(), xv.compare(VectorOperators.LT, 0f));
+                    FloatVector dg = erf.add(1f).mul(0.5f).add(xv.mul(e).mul(INV_SQRT_2PI));
+                    FloatVector.fromArray(S, d, i).mul(dg).intoArray(d, i);
+                }
+                for (; i < i1; i++) d[i] *= act.derivative(x[i]);
             } else {
                 for (int i = i0; i < i1; i++) d[i] *= act.derivative(x[i]);
             }
