@@ -32,8 +32,13 @@ public final class SweepAnalysis {
     /** Returns the statements printed for each group, or an empty list if the sweep has no size axis. */
     public static List<String> write(Path dir, SweepConfig sweep) throws IOException, SQLException {
         String sizeAxis = sweep.axes().keySet().stream().filter(SweepAnalysis::isSizeAxis).findFirst().orElse(null);
+        if (sizeAxis == null) return new ArrayList<>();
+        return write(dir, sizeAxis, Map.of());
+    }
+
+    /** Analyses the completed runs of DIR/sweep.db over the size axis; {@code extra} entries are added to cds.json. */
+    public static List<String> write(Path dir, String sizeAxis, Map<String, Object> extra) throws IOException, SQLException {
         List<String> statements = new ArrayList<>();
-        if (sizeAxis == null) return statements;
         Map<String, List<Run>> groups = new TreeMap<>();
         try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
             for (SweepStore.Row r : store.runs()) {
@@ -59,6 +64,7 @@ public final class SweepAnalysis {
         doc.put("method", Map.of(
                 "paper", "CDS paper (Zhu et al. 2024): test accuracy Gaussian-smoothed (sigma " + SIGMA_STEPS + " steps); per run the max over thresholds 0.1..0.9 of the first step reaching it (0 if never); mean over seeds; CDS at the peak over n",
                 "fit", "sigmoid of ln n fitted to the seed-mean final test accuracy; CDS where the fit completes " + FRACTION + " of its rise; 95% percentile bootstrap over seeds (" + BOOTSTRAP + " resamples)"));
+        doc.putAll(extra);
         doc.put("groups", out);
         AtomicFiles.writeString(dir.resolve("cds.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
         return statements;

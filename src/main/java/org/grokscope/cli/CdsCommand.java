@@ -1,0 +1,111 @@
+package org.grokscope.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grokscope.data.ModularTask;
+import org.grokscope.engine.Parallel;
+import org.grokscope.experiment.CdsSearch;
+import org.grokscope.experiment.ConfigException;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.RunConfig;
+import org.grokscope.experiment.SweepAnalysis;
+import org.grokscope.experiment.SweepConfig;
+import org.grokscope.experiment.SweepRunner;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "cds", description = {"Staged search for the critical data size: grow the training set geometrically until a size",
+        "generalizes within the step budget, then bisect in log n; R seeds per probe, runs stop once generalized.",
+        "Resumable: rerunning the same command skips finished runs."})
+public final class CdsCommand implements Callable<Integer> {
+    static final class Source {
+        @Option(names = "--preset", paramLabel = "NAME", description = "base run preset")
+        String preset;
+        @Option(names = "--config", paramLabel = "FILE", description = "base run configuration (YAML or JSON)")
+        Path config;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a base config value (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "search directory")
+    Path out;
+
+    @Option(names = "--min", paramLabel = "N", description = "first training-set size (default: pool / 32)")
+    Integer min;
+
+    @Option(names = "--max", paramLabel = "N", description = "largest size (default: the whole training pool)")
+    Integer max;
+
+    @Option(names = "--growth", paramLabel = "X", defaultValue = "2", description = "factor between stage-1 sizes (default ${DEFAULT-VALUE})")
+    double growth;
+
+    @Option(names = "--tolerance", paramLabel = "X", defaultValue = "1.1", description = "stop when largest-failing / smallest-succeeding is within this ratio (default ${DEFAULT-VALUE})")
+    double tolerance;
+
+    @Option(names = "--seeds", paramLabel = "R", defaultValue = "3", description = "seeds per probed size (default ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--success", paramLabel = "F", defaultValue = "0.5", description = "a size generalizes when at least this fraction of its seeds do (default ${DEFAULT-VALUE})")
+    double success;
+
+    @Option(names = "--workers", paramLabel = "N", description = "runs at a time (default: one per core for small models, else 1)")
+    Integer workers;
+
+    @Option(names = "--threads-per-run", paramLabel = "N", description = "engine threads per run (default: cores / workers)")
+    Integer threadsPerRun;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigLoader.Source src = source.preset != null ? ConfigLoader.Source.preset(source.preset) : ConfigLoader.Source.file(source.config);
+        RunConfig base = CdsSearch.searchable(ConfigLoader.load(src, overrides));
+        RunConfig.Task t = base.task();
+        if (t.testFraction() == null)
+            throw new ConfigException("cds needs a fixed test pool so that every size is tested on the same pairs: add --set task.test_fraction=0.25");
+        int total = new ModularTask(t.p(), t.operation(), 0).size();
+        int pool = total - (int) Math.round(t.testFraction() * total);
+        int lo = min != null ? min : Math.max(1, pool / 32), hi = max != null ? max : pool;
+        if (lo < 1 || hi > pool || lo >= hi) throw new ConfigException("--min/--max: need 1 <= min < max <= " + pool + " (the training pool), got " + lo + " and " + hi);
+        if (growth <= 1) throw new ConfigException("--growth: must be > 1, got " + growth);
+        if (tolerance <= 1) throw new ConfigException("--tolerance: must be > 1, got " + tolerance);
+        if (seeds < 1) throw new ConfigException("--seeds: must be >= 1, got " + seeds);
+        if (success <= 0 || success > 1) throw new ConfigException("--success: must be in (0, 1], got " + success);
+        CdsSearch.Settings s = new CdsSearch.Settings(base, lo, hi, growth, tolerance, seeds, success);
+        String baseJson = ConfigLoader.toJson(base);
+        RunConfig probe = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson), List.of("task.train_count=" + hi));
+        int cores = Parallel.availableCores();
+        int[] def = workers != null ? new int[] {workers, Math.max(1, cores / workers)}
+                : SweepRunner.defaultWorkers(List.of(new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), cores);
+        int w = workers != null ? workers : Math.min(def[0], seeds), th = threadsPerRun != null ? threadsPerRun : Math.max(1, cores / w);
+        System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-pair training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",
+                lo, hi, pool, growth, tolerance, seeds, base.training().steps());
+        CdsSearch.Result r = CdsSearch.run(s, baseJson, out, w, th, System.out);
+        Map<String, Object> search = new LinkedHashMap<>();
+        search.put("last_failing_size", r.lastFailing());
+        search.put("first_succeeding_size", r.firstSucceeding());
+        search.put("success_rule", String.format(Locale.ROOT, "at least %.0f%% of %d seeds reach test accuracy %.3g within %d steps",
+                100 * success, seeds, base.training().stopAtTestAcc(), base.training().steps()));
+        search.put("probes", r.probes());
+        search.put("steps_used", r.stepsUsed());
+        search.put("grid_steps", r.gridSteps());
+        search.put("grid_sizes", r.gridSizes());
+        List<String> st = SweepAnalysis.write(out, "task.train_count", Map.of("search", search));
+        if (r.firstSucceeding() == null) System.out.printf(Locale.ROOT, "no size up to %,d generalized within %,d steps: the CDS is above the pool, or the budget is too small%n", hi, base.training().steps());
+        else if (r.lastFailing() == null) System.out.printf(Locale.ROOT, "already the smallest size, %,d, generalizes: the CDS is at most %,d (lower --min)%n", lo, lo);
+        else System.out.printf(Locale.ROOT, "critical data size: between %,d (memorizes) and %,d examples (generalizes)%n", r.lastFailing(), r.firstSucceeding());
+        System.out.printf(Locale.ROOT, "compute: %,d training steps, %.0f%% of the %,d an equivalent grid would take (%d sizes x %d seeds x %,d steps)%n",
+                r.stepsUsed(), 100.0 * r.stepsUsed() / r.gridSteps(), r.gridSteps(), r.gridSizes(), seeds, base.training().steps());
+        for (String line : st) System.out.println("all probes: " + line);
+        System.out.println("details: " + out.resolve("cds.json"));
+        return 0;
+    }
+}
