@@ -106,6 +106,7 @@ public final class CdsCommand implements Callable<Integer> {
                 r.stepsUsed(), 100.0 * r.stepsUsed() / r.gridSteps(), r.gridSteps(), r.gridSizes(), seeds, base.training().steps());
         for (String line : st) System.out.println("all probes: " + line);
         System.out.println("details: " + out.resolve("cds.json"));
+        System.out.println("report: " + org.grokscope.report.SweepReport.write(out));
         return 0;
     }
 }

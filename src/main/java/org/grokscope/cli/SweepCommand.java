@@ -55,6 +55,7 @@ public final class SweepCommand implements Callable<Integer> {
             for (String s : st) System.out.println("critical data size: " + s);
             if (!st.isEmpty()) System.out.println("details: " + out.resolve("cds.json"));
         }
+        System.out.println("report: " + org.grokscope.report.SweepReport.write(out));
         return r.interrupted() > 0 ? 130 : 0;
     }
 }

@@ -97,6 +97,25 @@ public final class SweepStore implements AutoCloseable {
         return out;
     }
 
+    /** A run's stored metrics, in step order. */
+    public synchronized List<Evaluation> metrics(String id) throws SQLException {
+        List<Evaluation> out = new ArrayList<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT step, lr, train_loss, train_acc, test_loss, test_acc, reg_loss, l2_norm, "
+                + "linf_norm, dist_from_init FROM metrics WHERE run_id = ? ORDER BY step")) {
+            q.setString(1, id);
+            ResultSet r = q.executeQuery();
+            while (r.next()) {
+                double[] v = new double[9];
+                for (int i = 0; i < 9; i++) {
+                    v[i] = r.getDouble(2 + i);
+                    if (r.wasNull()) v[i] = Double.NaN;
+                }
+                out.add(new Evaluation(r.getInt(1), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]));
+            }
+        }
+        return out;
+    }
+
     public synchronized void markRunning(String id) throws SQLException {
         try (PreparedStatement u = db.prepareStatement(
                 "UPDATE runs SET status = 'RUNNING', attempts = attempts + 1, started = ?, error = NULL WHERE id = ?")) {

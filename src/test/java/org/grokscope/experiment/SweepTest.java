@@ -128,5 +128,10 @@ class SweepTest {
         assertThat(g.get("fit").get("interval").get(0).asDouble()).isLessThanOrEqualTo(cds);
         assertThat(g.get("final_test_acc").get("80.0").get("0").asDouble()).isLessThan(g.get("final_test_acc").get("550.0").get("0").asDouble());
         assertThat(g.get("statement").asText()).contains("fitted CDS");
+        // the report: one self-contained page (library and data inlined, nothing fetched)
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("new Chart(").contains("\"train_size\":550").contains("fitted CDS");
+        assertThat(html).doesNotContainPattern("<script[^>]+src=").doesNotContainPattern("<link[^>]+href=");
+        assertThat(html.length()).isGreaterThan(200_000);
     }
 }

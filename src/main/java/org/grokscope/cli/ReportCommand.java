@@ -1,0 +1,22 @@
+package org.grokscope.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.grokscope.experiment.ConfigException;
+import org.grokscope.report.SweepReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "report", description = "Write DIR/report.html for a sweep or cds directory: a self-contained page that works offline.")
+public final class ReportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "a directory made by 'grokscope sweep' or 'grokscope cds'")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.exists(dir.resolve("sweep.db"))) throw new ConfigException(dir + ": no sweep.db (is this a sweep or cds directory?)");
+        System.out.println("report: " + SweepReport.write(dir));
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+package org.grokscope.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import org.grokscope.experiment.AtomicFiles;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.SweepStore;
+import org.grokscope.train.Evaluation;
+
+/**
+ * DIR/report.html for a sweep or a CDS search: one self-contained page (Chart.js inlined from its
+ * webjar, data embedded as JSON) that works offline from disk. It shows the plain-language CDS summary,
+ * learning curves coloured by training-set size, steps-to-generalize against size with the CDS paper's
+ * peak, final accuracy against size with the fitted curve and the CDS interval, weight-norm curves,
+ * a size × group accuracy heatmap when the sweep has other axes, and the table of runs.
+ */
+public final class SweepReport {
+    private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js";
+
+    private SweepReport() {}
+
+    public static Path write(Path dir) throws IOException, SQLException {
+        ObjectNode data = ConfigLoader.JSON.createObjectNode();
+        data.put("title", dir.toAbsolutePath().getFileName().toString());
+        ArrayNode runs = data.putArray("runs");
+        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+            for (SweepStore.Row r : store.runs()) {
+                ObjectNode o = runs.addObject();
+                o.put("id", r.id());
+                o.put("status", r.status().name().toLowerCase());
+                o.set("params", ConfigLoader.JSON.readTree(r.params()));
+                o.set("summary", r.summary() == null ? null : ConfigLoader.JSON.readTree(r.summary()));
+                if (r.error() != null) o.put("error", r.error());
+                ArrayNode st = o.putArray("step"), tr = o.putArray("train_acc"), te = o.putArray("test_acc"), l2 = o.putArray("l2");
+                for (Evaluation e : store.metrics(r.id())) {
+                    st.add(e.step());
+                    tr.add(e.trainAcc());
+                    te.add(e.testAcc());
+                    l2.add(e.l2Norm());
+                }
+            }
+        }
+        Path cds = dir.resolve("cds.json");
+        data.set("cds", Files.exists(cds) ? ConfigLoader.JSON.readTree(cds.toFile()) : null);
+        String html = template().replace("/*CHART_JS*/", chartJs())
+                .replace("/*DATA*/", ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(data).replace("</", "<\\/"));
+        Path out = dir.resolve("report.html");
+        AtomicFiles.writeString(out, html);
+        return out;
+    }
+
+    private static String chartJs() throws IOException {
+        try (InputStream in = SweepReport.class.getResourceAsStream(CHART_JS)) {
+            if (in == null) throw new IOException("Chart.js webjar missing from the classpath (" + CHART_JS + ")");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String template() throws IOException {
+        try (InputStream in = SweepReport.class.getResourceAsStream("/report/sweep-report.html")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+}
