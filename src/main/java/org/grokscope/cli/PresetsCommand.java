@@ -22,16 +22,27 @@ public final class PresetsCommand implements Callable<Integer> {
             System.out.print(ConfigLoader.toJson(ConfigLoader.load(ConfigLoader.Source.preset(show), List.of())));
             return 0;
         }
-        for (String name : names()) {
+        System.out.println("runs (grokscope train --preset NAME):");
+        for (String name : names("presets")) {
             RunConfig c = ConfigLoader.load(ConfigLoader.Source.preset(name), List.of());
-            System.out.printf("%-18s %s%n", name, c.description());
+            System.out.printf("  %-18s %s%n", name, c.description());
+        }
+        System.out.println("sweeps (grokscope sweep --preset NAME --out DIR):");
+        for (String name : names("sweeps")) {
+            var b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", name), org.grokscope.experiment.SweepConfig.class);
+            int n = org.grokscope.experiment.SweepConfig.expand(b, null).size();
+            String text = ConfigLoader.Source.resource("sweeps", name).text();
+            String comment = String.join(" ", text.lines().takeWhile(l -> l.startsWith("#")).map(l -> l.substring(1).trim()).toList());
+            int dot = comment.indexOf(". ");
+            String first = dot > 0 ? comment.substring(0, dot + 1) : comment;
+            System.out.printf("  %-18s %d runs. %s%n", name, n, first);
         }
         return 0;
     }
 
-    static List<String> names() throws IOException {
+    static List<String> names(String folder) throws IOException {
         List<String> out = new ArrayList<>();
-        try (InputStream in = PresetsCommand.class.getResourceAsStream("/presets/index.txt")) {
+        try (InputStream in = PresetsCommand.class.getResourceAsStream("/" + folder + "/index.txt")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) if (!line.isBlank()) out.add(line.trim());
         }
         return out;

@@ -16,8 +16,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "sweep", description = "Run a grid of runs (axes x seeds) into DIR with a resumable SQLite run store (DIR/sweep.db).")
 public final class SweepCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "sweep definition (YAML or JSON)")
-    Path config;
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "sweep definition (YAML or JSON)")
+        Path config;
+        @Option(names = "--preset", paramLabel = "NAME", description = "a bundled sweep (see 'grokscope presets')")
+        String preset;
+    }
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "sweep directory; rerunning the same command resumes it")
     Path out;
@@ -30,8 +37,9 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(ConfigLoader.Source.file(config), SweepConfig.class);
-        List<SweepConfig.Point> points = SweepConfig.expand(b, config.toAbsolutePath().getParent());
+        ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(source.config != null ? ConfigLoader.Source.file(source.config)
+                : ConfigLoader.Source.resource("sweeps", source.preset), SweepConfig.class);
+        List<SweepConfig.Point> points = SweepConfig.expand(b, source.config != null ? source.config.toAbsolutePath().getParent() : null);
         int cores = Parallel.availableCores();
         if (workers != null && workers < 1) throw new ConfigException("--workers: must be >= 1, got " + workers);
         if (threadsPerRun != null && threadsPerRun < 1) throw new ConfigException("--threads-per-run: must be >= 1, got " + threadsPerRun);

@@ -62,11 +62,17 @@ public final class ConfigLoader {
         }
 
         public static Source preset(String name) throws ConfigException {
-            try (InputStream in = ConfigLoader.class.getResourceAsStream("/presets/" + name + ".yaml")) {
-                if (in == null) throw new ConfigException("unknown preset '" + name + "'; run 'grokscope presets' for the list");
-                return new Source("preset " + name, new String(in.readAllBytes(), StandardCharsets.UTF_8), false);
+            return resource("presets", name);
+        }
+
+        /** A bundled YAML: run presets live in "presets", sweep presets in "sweeps". */
+        public static Source resource(String folder, String name) throws ConfigException {
+            String kind = folder.equals("sweeps") ? "sweep preset" : "preset";
+            try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + folder + "/" + name + ".yaml")) {
+                if (in == null) throw new ConfigException("unknown " + kind + " '" + name + "'; run 'grokscope presets' for the list");
+                return new Source(kind + " " + name, new String(in.readAllBytes(), StandardCharsets.UTF_8), false);
             } catch (IOException e) {
-                throw new ConfigException("preset " + name + ": " + e.getMessage());
+                throw new ConfigException(kind + " " + name + ": " + e.getMessage());
             }
         }
     }
