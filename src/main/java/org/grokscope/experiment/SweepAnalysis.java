@@ -39,7 +39,7 @@ public final class SweepAnalysis {
     /** Analyses the completed runs of DIR/sweep.db over the size axis; {@code extra} entries are added to cds.json. */
     public static List<String> write(Path dir, String sizeAxis, Map<String, Object> extra) throws IOException, SQLException {
         List<String> statements = new ArrayList<>();
-        Map<String, List<Run>> groups = new TreeMap<>();
+        Map<String, List<Run>> groups = new TreeMap<>(SweepAnalysis::compareGroups);
         try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
             for (SweepStore.Row r : store.runs()) {
                 if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
@@ -71,6 +71,23 @@ public final class SweepAnalysis {
     }
 
     record Run(double n, String seed, JsonNode summary, List<Evaluation> evals) {}
+
+    // {"model.hidden":"64"} before {"model.hidden":"128"}: compare values numerically when both parse
+    static int compareGroups(String a, String b) {
+        try {
+            var ia = ConfigLoader.JSON.readTree(a).fields();
+            var ib = ConfigLoader.JSON.readTree(b).fields();
+            while (ia.hasNext() && ib.hasNext()) {
+                String x = ia.next().getValue().asText(), y = ib.next().getValue().asText();
+                int c;
+                try { c = Double.compare(Double.parseDouble(x), Double.parseDouble(y)); } catch (NumberFormatException e) { c = x.compareTo(y); }
+                if (c != 0) return c;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return a.compareTo(b);
+        }
+        return a.compareTo(b);
+    }
 
     static Map<String, Object> analyze(List<Run> runs) {
         Map<Double, List<CriticalDataSize.Curve>> curves = new TreeMap<>();
@@ -121,8 +138,10 @@ public final class SweepAnalysis {
             if (gen == total && Double.isNaN(firstAll) && e.getKey() > (Double.isNaN(lastFail) ? 0 : lastFail)) firstAll = e.getKey();
         }
         if (!Double.isNaN(lastFail)) b.append(String.format(Locale.ROOT, "up to %,.0f examples at least one seed only memorizes; ", lastFail));
-        if (fe != null) b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (95%% interval %,.0f to %,.0f over %d seeds); ",
+        if (fe != null && fe.seeds() >= 3) b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (95%% interval %,.0f to %,.0f over %d seeds); ",
                 100 * fe.fraction(), fe.cds(), fe.low(), fe.high(), fe.seeds()));
+        else if (fe != null) b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (from %d seed%s: no meaningful interval, use 3 or more); ",
+                100 * fe.fraction(), fe.cds(), fe.seeds(), fe.seeds() == 1 ? "" : "s"));
         if (!Double.isNaN(pe.cds())) b.append(String.format(Locale.ROOT, "the CDS paper's estimator peaks at %,.0f examples; ", pe.cds()));
         if (!Double.isNaN(firstAll)) {
             double last = finalAcc.keySet().stream().mapToDouble(Double::doubleValue).max().orElse(firstAll);
