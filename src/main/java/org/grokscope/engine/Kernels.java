@@ -18,6 +18,42 @@ public final class Kernels {
     // GELU(x) = x·Φ(x) with erf from Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), vectorized
     private static final float AS_P = 0.3275911f, AS_A1 = 0.254829592f, AS_A2 = -0.284496736f, AS_A3 = 1.421413741f,
             AS_A4 = -1.453152027f, AS_A5 = 1.061405429f, INV_SQRT2 = 0.70710678118f, INV_SQRT_2PI = 0.39894228040f;
+
+    /**
+     * GELU over len elements, vectorized: out[oo+i] = gelu(x[xo+i]), or with {@code derivative}
+     * out[oo+i] *= gelu'(x[xo+i]). Arrays in, arrays out: a helper taking FloatVector arguments that C2
+     * does not inline boxes every vector. e^{-z²} (z = |x|/√2, shared by erf and the Gaussian density)
+     * comes from IEEE add/mul only (Cody-Waite reduction, Cephes expf polynomial, 2^k from exponent
+     * bits, 0 below -87): VectorOperators.EXP is an SVML call when compiled but a per-lane Math.exp when
+     * interpreted, and the two differ in the last bit, which made results depend on JIT timing.
+     */
+    static void gelu(float[] x, int xo, float[] out, int oo, int len, boolean derivative) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + i);
+            FloatVector z = xv.mul(INV_SQRT2).abs();
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(AS_P).add(1f));
+            FloatVector poly = t.mul(AS_A5).add(AS_A4).mul(t).add(AS_A3).mul(t).add(AS_A2).mul(t).add(AS_A1).mul(t);
+            FloatVector q = z.mul(z).neg();                                     // -z² ≤ 0
+            FloatVector qc = q.max(-87f);
+            jdk.incubator.vector.IntVector k = (jdk.incubator.vector.IntVector) qc.mul(1.44269504f).sub(0.5f).convert(VectorOperators.F2I, 0);
+            FloatVector kf = (FloatVector) k.convert(VectorOperators.I2F, 0);
+            FloatVector r = qc.sub(kf.mul(0.693359375f)).sub(kf.mul(-2.12194440e-4f));
+            FloatVector pe = r.mul(1.9875691500e-4f).add(1.3981999507e-3f).mul(r).add(8.3334519073e-3f).mul(r).add(4.1665795894e-2f)
+                    .mul(r).add(1.6666665459e-1f).mul(r).add(5.0000001201e-1f);
+            FloatVector e = pe.mul(r.mul(r)).add(r).add(1f).mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, q.compare(VectorOperators.LT, -87f));
+            FloatVector erfAbs = poly.mul(e).neg().add(1f);
+            FloatVector erf = erfAbs.blend(erfAbs.neg(), xv.compare(VectorOperators.LT, 0f));
+            if (derivative) {
+                FloatVector dg = erf.add(1f).mul(0.5f).add(xv.mul(e).mul(INV_SQRT_2PI));
+                FloatVector.fromArray(S, out, oo + i).mul(dg).intoArray(out, oo + i);
+            } else {
+                xv.mul(0.5f).mul(erf.add(1f)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < len; i++) out[oo + i] = derivative ? out[oo + i] * Act.GELU.derivative(x[xo + i]) : Act.GELU.apply(x[xo + i]);
+    }
     static final int ELEMS = 1 << 14;    // elements per chunk for flat reductions
 
     private final Parallel pool;
@@ -74,19 +110,7 @@ public final class Kernels {
                         for (; j + L <= w; j += L) FloatVector.fromArray(S, y, o + j).max(0f).intoArray(y, o + j);
                         for (; j < w; j++) if (!(y[o + j] > 0)) y[o + j] = 0f;
                     }
-                    case GELU -> {
-                        int j = 0;
-                        for (; j + L <= w; j += L) {
-                            FloatVector x = FloatVector.fromArray(S, y, o + j);
-                            FloatVector z = x.mul(INV_SQRT2).abs();
-                            FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(AS_P).add(1f));
-                            FloatVector poly = t.mul(AS_A5).add(AS_A4).mul(t).add(AS_A3).mul(t).add(AS_A2).mul(t).add(AS_A1).mul(t);
-                            FloatVector erfAbs = poly.mul(z.mul(z).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
-                            FloatVector erf = erfAbs.blend(erfAbs.neg(), x.compare(VectorOperators.LT, 0f));
-                            x.mul(0.5f).mul(erf.add(1f)).intoArray(y, o + j);
-                        }
-                        for (; j < w; j++) y[o + j] = act.apply(y[o + j]);
-                    }
+                    case GELU -> gelu(y, o, y, o, w, false);
                     default -> { for (int j = 0; j < w; j++) y[o + j] = act.apply(y[o + j]); }
                 }
             }
@@ -116,20 +140,7 @@ public final class Kernels {
             } else if (act == Act.SQUARE) {
                 for (int i = i0; i < i1; i++) d[i] *= 2 * x[i];
             } else if (act == Act.GELU) {
-                // GELU'(x) = Φ(x) + x·φ(x); e^{-z²} with z = x/√2 is e^{-x²/2}, shared by erf and φ
-                int i = i0;
-                for (; i + L <= i1; i += L) {
-                    FloatVector xv = FloatVector.fromArray(S, x, i);
-                    FloatVector z = xv.mul(INV_SQRT2).abs();
-                    FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(AS_P).add(1f));
-                    FloatVector poly = t.mul(AS_A5).add(AS_A4).mul(t).add(AS_A3).mul(t).add(AS_A2).mul(t).add(AS_A1).mul(t);
-                    FloatVector e = z.mul(z).neg().lanewise(VectorOperators.EXP);
-                    FloatVector erfAbs = poly.mul(e).neg().add(1f);
-                    FloatVector erf = erfAbs.blend(erfAbs.neg(), xv.compare(VectorOperators.LT, 0f));
-                    FloatVector dg = erf.add(1f).mul(0.5f).add(xv.mul(e).mul(INV_SQRT_2PI));
-                    FloatVector.fromArray(S, d, i).mul(dg).intoArray(d, i);
-                }
-                for (; i < i1; i++) d[i] *= act.derivative(x[i]);
+                gelu(x, i0, d, i0, i1 - i0, true);
             } else {
                 for (int i = i0; i < i1; i++) d[i] *= act.derivative(x[i]);
             }

@@ -1,6 +1,7 @@
 package org.grokscope.engine;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,7 +23,10 @@ public final class Parallel implements AutoCloseable {
 
     private final int threads;
     private final Thread[] workers;
-    private final Thread[] sleeping;
+    // volatile slots: the worker's "I am parking" store and the dispatcher's generation bump form a
+    // Dekker handshake, which needs sequentially consistent accesses on both sides (a plain store here
+    // may become visible after the worker's volatile read of generation: a lost wakeup, seen as a hang)
+    private final AtomicReferenceArray<Thread> sleeping;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private volatile Task task;
@@ -36,7 +40,7 @@ public final class Parallel implements AutoCloseable {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.workers = new Thread[threads - 1];
-        this.sleeping = new Thread[threads - 1];
+        this.sleeping = new AtomicReferenceArray<>(threads - 1);
         for (int i = 0; i < workers.length; i++) {
             int id = i;
             workers[i] = new Thread(() -> workerLoop(id), "grokscope-worker-" + (i + 1));
@@ -69,8 +73,8 @@ public final class Parallel implements AutoCloseable {
             next.set(0);
             active.set(workers.length);
             generation++; // volatile write publishes task/chunks
-            for (int i = 0; i < sleeping.length; i++) {
-                Thread s = sleeping[i];
+            for (int i = 0; i < sleeping.length(); i++) {
+                Thread s = sleeping.get(i);
                 if (s != null) LockSupport.unpark(s);
             }
             work(t, n);
@@ -100,9 +104,9 @@ public final class Parallel implements AutoCloseable {
                 long start = System.nanoTime();
                 while ((g = generation) == seen && !closed && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
                 if (g == seen && !closed) {
-                    sleeping[id] = Thread.currentThread();
-                    if (generation == seen && !closed) LockSupport.park(this);
-                    sleeping[id] = null;
+                    sleeping.set(id, Thread.currentThread());
+                    if (generation == seen && !closed) LockSupport.parkNanos(this, 1_000_000L); // bounded: belt and braces
+                    sleeping.set(id, null);
                     continue;
                 }
             }

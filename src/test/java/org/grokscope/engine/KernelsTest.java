@@ -1,0 +1,26 @@
+package org.grokscope.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+    @Test
+    void vectorGeluAndItsDerivativeMatchTheDoublePrecisionFormula() {
+        try (Parallel pool = new Parallel(2)) {
+            Kernels k = new Kernels(pool);
+            int n = 4001;
+            float[] x = new float[n], y = new float[n], d = new float[n];
+            for (int i = 0; i < n; i++) { x[i] = -20f + 40f * i / (n - 1); y[i] = x[i]; d[i] = 1f; }
+            k.biasAct(y, 0, null, 0, null, 1, n, Act.GELU);
+            k.actBackward(d, x, n, Act.GELU);
+            for (int i = 0; i < n; i++) {
+                double ref = 0.5 * x[i] * (1 + Act.erf(x[i] / Math.sqrt(2)));
+                double dref = 0.5 * (1 + Act.erf(x[i] / Math.sqrt(2))) + x[i] * Math.exp(-0.5 * x[i] * x[i]) / Math.sqrt(2 * Math.PI);
+                assertThat((double) y[i]).as("gelu(%s)", x[i]).isCloseTo(ref, within(2e-6 * Math.max(1, Math.abs(ref))));
+                assertThat((double) d[i]).as("gelu'(%s)", x[i]).isCloseTo(dref, within(2e-6));
+            }
+        }
+    }
+}
