@@ -8,14 +8,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grokscope.data.ModularTask;
-import org.grokscope.engine.Parallel;
 import org.grokscope.experiment.CdsSearch;
 import org.grokscope.experiment.ConfigException;
 import org.grokscope.experiment.ConfigLoader;
 import org.grokscope.experiment.RunConfig;
 import org.grokscope.experiment.SweepAnalysis;
 import org.grokscope.experiment.SweepConfig;
-import org.grokscope.experiment.SweepRunner;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,11 +56,8 @@ public final class CdsCommand implements Callable<Integer> {
     @Option(names = "--success", paramLabel = "F", defaultValue = "0.5", description = "a size generalizes when at least this fraction of its seeds do (default ${DEFAULT-VALUE})")
     double success;
 
-    @Option(names = "--workers", paramLabel = "N", description = "runs at a time (default: one per core for small models, else 1)")
-    Integer workers;
-
-    @Option(names = "--threads-per-run", paramLabel = "N", description = "engine threads per run (default: cores / workers)")
-    Integer threadsPerRun;
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executor;
 
     @Override
     public Integer call() throws Exception {
@@ -82,10 +77,8 @@ public final class CdsCommand implements Callable<Integer> {
         CdsSearch.Settings s = new CdsSearch.Settings(base, lo, hi, growth, tolerance, seeds, success);
         String baseJson = ConfigLoader.toJson(base);
         RunConfig probe = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson), List.of("task.train_count=" + hi));
-        int cores = Parallel.availableCores();
-        int[] def = workers != null ? new int[] {workers, Math.max(1, cores / workers)}
-                : SweepRunner.defaultWorkers(List.of(new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), cores);
-        int w = workers != null ? workers : Math.min(def[0], seeds), th = threadsPerRun != null ? threadsPerRun : Math.max(1, cores / w);
+        int[] ex = executor.resolve(List.of(new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), seeds);
+        int w = ex[0], th = ex[1];
         System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-pair training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",
                 lo, hi, pool, growth, tolerance, seeds, base.training().steps());
         CdsSearch.Result r = CdsSearch.run(s, baseJson, out, w, th, System.out);

@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.grokscope.engine.Parallel;
-import org.grokscope.experiment.ConfigException;
 import org.grokscope.experiment.ConfigLoader;
 import org.grokscope.experiment.SweepConfig;
 import org.grokscope.experiment.SweepRunner;
@@ -29,22 +27,16 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "sweep directory; rerunning the same command resumes it")
     Path out;
 
-    @Option(names = "--workers", paramLabel = "N", description = "runs at a time (default: one per core for small models, else 1)")
-    Integer workers;
-
-    @Option(names = "--threads-per-run", paramLabel = "N", description = "engine threads per run (default: cores / workers)")
-    Integer threadsPerRun;
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executor;
 
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(source.config != null ? ConfigLoader.Source.file(source.config)
                 : ConfigLoader.Source.resource("sweeps", source.preset), SweepConfig.class);
         List<SweepConfig.Point> points = SweepConfig.expand(b, source.config != null ? source.config.toAbsolutePath().getParent() : null);
-        int cores = Parallel.availableCores();
-        if (workers != null && workers < 1) throw new ConfigException("--workers: must be >= 1, got " + workers);
-        if (threadsPerRun != null && threadsPerRun < 1) throw new ConfigException("--threads-per-run: must be >= 1, got " + threadsPerRun);
-        int[] def = workers == null ? SweepRunner.defaultWorkers(points, cores) : new int[] {workers, Math.max(1, cores / workers)};
-        int w = def[0], t = threadsPerRun != null ? threadsPerRun : def[1];
+        int[] ex = executor.resolve(points, Math.max(1, points.size()));
+        int w = ex[0], t = ex[1];
         SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, w, t, System.out);
         try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
             System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
