@@ -90,12 +90,31 @@ public final class EmbedMlp implements Model {
         }
         k.actBackward(da, pre[0] != null ? pre[0] : h[0], n * hidden, act);                // d pre-activation [n, H]
         k.colSumAdd(da, 0, n, hidden, ps.g, b1.offset());
+        if (ps.tap != null) tap(da, n);
         for (int t = 0; t < T; t++) {
             java.util.Arrays.fill(dtab, 0f);
             k.scatterAdd(index.build(lastTok, lastOff, T, t, n), da, 0, hidden, hidden, dtab, 0); // dTab_t[V, H]
             gemm.tn(ps.w, emb.offset(), dtab, 0, ps.g, w1.offset() + t * d * hidden, d, hidden, vocab, true); // dW1_t += Eᵀ·dTab_t
             gemm.nt(dtab, 0, ps.w, w1.offset() + t * d * hidden, ps.g, emb.offset(), vocab, d, hidden, true); // dE += dTab_t·W1_tᵀ
         }
+    }
+
+    // per-example factors of the table-computed first layer: W1 is dense over the concatenated embeddings
+    // x_i = [E[tok_i0], …]; E is gathered by token with u_it = dpre_i · W1_tᵀ; b1 is a bias
+    private void tap(float[] dpre, int n) {
+        float[] w = ps.w;
+        float[] x = new float[n * T * d], u = new float[n * T * d];
+        for (int e = 0; e < n; e++)
+            for (int t = 0; t < T; t++)
+                System.arraycopy(w, emb.offset() + lastTok[lastOff + e * T + t] * d, x, (e * T + t) * d, d);
+        ps.tap.dense(x, 0, T * d, dpre, 0, hidden, n);
+        ps.tap.bias(dpre, 0, hidden, n);
+        float[] ut = new float[n * d];
+        for (int t = 0; t < T; t++) {
+            gemm.nt(dpre, 0, w, w1.offset() + t * d * hidden, ut, 0, n, d, hidden, false); // u_t[n, d]
+            for (int e = 0; e < n; e++) System.arraycopy(ut, e * d, u, (e * T + t) * d, d);
+        }
+        ps.tap.gather(lastTok, lastOff, u, 0, d, n * T);
     }
 
     @Override

@@ -33,6 +33,14 @@ public final class Embedding {
         index.build(tok, tokOff, 1, 0, n * T);
         k.scatterAdd(index, dx, 0, d, d, ps.g, table.offset());
         if (pos != null) for (int t = 0; t < T; t++) k.colSumAdd(dx, t * d, n, d, T * d, ps.g, pos.offset() + t * d);
+        if (ps.tap != null) {
+            ps.tap.gather(tok, tokOff, dx, 0, d, n * T);
+            if (pos != null) {
+                int[] position = new int[n * T];
+                for (int r = 0; r < n * T; r++) position[r] = r % T;
+                ps.tap.gather(position, 0, dx, 0, d, n * T);
+            }
+        }
     }
 
     private final class Fwd implements Parallel.Task {

@@ -32,6 +32,19 @@ public final class LayerNorm {
         pool.run((n + ROWS - 1) / ROWS, bwd);
         gp.x = x; gp.dy = dy; gp.n = n; gp.mean = mean; gp.rstd = rstd;
         pool.run((d + 15) / 16, gp);
+        if (ps.tap != null) tap(x, dy, n, mean, rstd);
+    }
+
+    // per-example gradient of the gain, Σ_t dy⊙x̂ over the example's rows; the bias is a plain bias
+    private void tap(float[] x, float[] dy, int n, float[] mean, float[] rstd) {
+        int m = ps.tap.examples(), r = n / m;
+        float[] g = new float[m * d];
+        for (int row = 0; row < n; row++) {
+            int o = row * d, e = (row / r) * d;
+            for (int j = 0; j < d; j++) g[e + j] += dy[o + j] * (x[o + j] - mean[row]) * rstd[row];
+        }
+        ps.tap.perExample(g, d);
+        ps.tap.bias(dy, 0, d, n);
     }
 
     private final class Fwd implements Parallel.Task {

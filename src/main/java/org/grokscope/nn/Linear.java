@@ -33,6 +33,10 @@ public final class Linear {
     public void backward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulateDx) {
         gemm.tn(x, xOff, dy, dyOff, ps.g, weight.offset(), in, out, n, true);
         if (bias != null) k.colSumAdd(dy, dyOff, n, out, ps.g, bias.offset());
+        if (ps.tap != null) {
+            ps.tap.dense(x, xOff, in, dy, dyOff, out, n);
+            if (bias != null) ps.tap.bias(dy, dyOff, out, n);
+        }
         if (dx != null) gemm.nt(dy, dyOff, ps.w, weight.offset(), dx, dxOff, n, in, out, accumulateDx);
     }
 }

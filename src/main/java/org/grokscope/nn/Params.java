@@ -14,6 +14,8 @@ public final class Params {
     private int size;
     public float[] w;
     public float[] g;
+    /** When set, layers report per-example gradient factors to it during backward (see {@link GradientTap}). */
+    public GradientTap tap;
 
     public Param add(String name, Param.Role role, int fanIn, int... shape) {
         if (w != null) throw new IllegalStateException("parameters already allocated");

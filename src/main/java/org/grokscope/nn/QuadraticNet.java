@@ -60,6 +60,20 @@ public final class QuadraticNet implements Model {
         gemm.nt(dlogits, 0, ps.w, v.offset(), dh, 0, n, width, classes, false); // dsq = dlogits·Vᵀ
         k.actBackward(dh, pre, n * width, Act.SQUARE);                          // dpre = 2·pre·dsq
         for (int t = 0; t < 2; t++) k.scatterAdd(index.build(lastTok, lastOff, 2, t, n), dh, 0, width, width, ps.g, tOff[t]);
+        if (ps.tap != null) tap(dlogits, n);
+    }
+
+    // per-example factors: V is dense over sq; Wᵀ rows a and p + b are gathered with dpre
+    private void tap(float[] dlogits, int n) {
+        ps.tap.dense(sq, 0, width, dlogits, 0, classes, n);
+        int[] ids = new int[2 * n];
+        float[] dy = new float[2 * n * width];
+        for (int e = 0; e < n; e++)
+            for (int t = 0; t < 2; t++) {
+                ids[2 * e + t] = lastTok[lastOff + 2 * e + t] + t * p;
+                System.arraycopy(dh, e * width, dy, (2 * e + t) * width, width);
+            }
+        ps.tap.gather(ids, 0, dy, 0, width, 2 * n);
     }
 
     @Override

@@ -211,7 +211,7 @@ public final class Transformer implements Model {
         int R = n * T;
         boolean pre = spec.norm() == Norm.PRE, post = spec.norm() == Norm.POST;
         embed.forward(tok, tokOff, n, xin[0]);                                          // x[n, T, d]
-        tables = useTables(n);
+        tables = useTables(n) && ps.tap == null; // a tapped pass needs per-example rows
         for (int l = 0; l < nl; l++) {
             boolean lst = last(l) && T > 1;
             int Rq = last(l) ? n : R, Tq = last(l) ? 1 : T;

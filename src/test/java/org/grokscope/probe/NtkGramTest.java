@@ -1,0 +1,84 @@
+package org.grokscope.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.grokscope.data.Dataset;
+import org.grokscope.data.InputFormat;
+import org.grokscope.data.ModOp;
+import org.grokscope.data.ModularTask;
+import org.grokscope.engine.Act;
+import org.grokscope.engine.Parallel;
+import org.grokscope.nn.EmbedMlp;
+import org.grokscope.nn.Model;
+import org.grokscope.nn.QuadraticNet;
+import org.grokscope.nn.Transformer;
+import org.grokscope.train.Init;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The per-layer Gram eNTK against brute force: one backward per example, full gradient vectors, J·Jᵀ. */
+class NtkGramTest {
+    static final Parallel POOL = new Parallel(2);
+    static final int P = 7;
+
+    @AfterAll
+    static void close() {
+        POOL.close();
+    }
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("mlp depth 2", new EmbedMlp(POOL, P, 2, 6, 10, 2, P, Act.GELU), InputFormat.PAIR),
+                Arguments.of("quadratic", new QuadraticNet(POOL, P, 12, P), InputFormat.PAIR),
+                Arguments.of("transformer none", tf(Transformer.Norm.NONE, 1), InputFormat.EQUALS),
+                Arguments.of("transformer pre 2 layers", tf(Transformer.Norm.PRE, 2), InputFormat.EQUALS),
+                Arguments.of("transformer post 2 layers", tf(Transformer.Norm.POST, 2), InputFormat.EQUALS));
+    }
+
+    static Transformer tf(Transformer.Norm norm, int layers) {
+        return new Transformer(POOL, new Transformer.Spec(P + 1, 3, 8, 2, 12, layers, norm, Act.RELU, P, true, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void matchesBruteForce(String name, Model model, InputFormat f) {
+        Init.apply(model.params(), Init.Scheme.PYTORCH, 0, 1.0, 5, 8, model.vocab());
+        ModularTask t = new ModularTask(P, ModOp.ADD, 0);
+        Dataset d = t.dataset(t.split(20, null, null, 1).train(), f);
+        int m = d.size(), T = model.seqLen();
+        int[] outputs = new int[m];
+        for (int i = 0; i < m; i++) outputs[i] = i % 3 == 0 ? 0 : d.labels()[i]; // mixed coordinates
+        float[] gradBefore = model.params().g.clone();
+
+        double[] theta = new NtkGram(POOL).compute(model, d.tokens(), 0, m, outputs);
+
+        int size = model.params().size();
+        double[][] J = new double[m][size];
+        for (int i = 0; i < m; i++) {
+            model.params().zeroGrad();
+            model.forward(d.tokens(), i * T, 1);
+            float[] seed = new float[model.classes()];
+            seed[outputs[i]] = 1f;
+            model.backward(seed);
+            for (int q = 0; q < size; q++) J[i][q] = model.params().g[q];
+        }
+        double scale = 0;
+        for (int i = 0; i < m; i++) {
+            double dot = 0;
+            for (int q = 0; q < size; q++) dot += J[i][q] * J[i][q];
+            scale = Math.max(scale, dot);
+        }
+        assertThat(scale).isGreaterThan(0);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++) {
+                double dot = 0;
+                for (int q = 0; q < size; q++) dot += J[i][q] * J[j][q];
+                assertThat(theta[i * m + j]).as("%s Θ[%d,%d]", name, i, j).isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
+            }
+        model.params().zeroGrad();
+        System.arraycopy(gradBefore, 0, model.params().g, 0, gradBefore.length);
+    }
+}
