@@ -34,8 +34,8 @@ public final class CdsSearch {
         RunConfig.Training t = c.training();
         Double stop = t.stopAtTestAcc() != null ? t.stopAtTestAcc() : c.analysis().generalizationThreshold();
         return new RunConfig(c.name(), c.description(), c.seed(), c.task(), c.model(), c.init(), c.optimizer(), c.regularization(),
-                new RunConfig.Training(t.steps(), t.batchSize(), t.evalEvery(), t.evalBatch(), t.loss(), stop, Math.max(3, t.stopPatience()), t.threads()),
-                c.analysis());
+                new RunConfig.Training(t.steps(), t.batchSize(), t.evalEvery(), t.evalBatch(), t.loss(), stop, Math.max(3, t.stopPatience()), t.threads(), t.fixedNorm()),
+                c.analysis(), c.probes());
     }
 
     public static Result run(Settings s, String baseJson, Path dir, int workers, int threadsPerRun, PrintStream out) throws Exception {

@@ -2,6 +2,7 @@ package org.grokscope.experiment;
 
 import org.grokscope.data.Dataset;
 import org.grokscope.data.InputFormat;
+import org.grokscope.data.ModOp;
 import org.grokscope.data.ModularTask;
 import org.grokscope.engine.Act;
 import org.grokscope.engine.Kernels;
@@ -10,6 +11,10 @@ import org.grokscope.nn.EmbedMlp;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.QuadraticNet;
 import org.grokscope.nn.Transformer;
+import org.grokscope.probe.Advisor;
+import org.grokscope.probe.ModularContext;
+import org.grokscope.probe.ProbeSettings;
+import org.grokscope.probe.ProbeSuite;
 import org.grokscope.train.AdamW;
 import org.grokscope.train.Init;
 import org.grokscope.train.Optimizer;
@@ -24,6 +29,8 @@ public final class Experiment implements AutoCloseable {
     public final Model model;
     public final Dataset train, test;
     public final Trainer trainer;
+    /** The probes and advisor, or null when {@code probes.enabled} is false. */
+    public final ProbeSuite probes;
 
     public Experiment(RunConfig cfg, int threads) {
         this.cfg = cfg;
@@ -40,6 +47,7 @@ public final class Experiment implements AutoCloseable {
                 : cfg.model() instanceof RunConfig.TransformerSpec s ? s.dModel() : ((RunConfig.Quadratic) cfg.model()).width();
         Init.apply(model.params(), Init.Scheme.valueOf(cfg.init().scheme().toUpperCase()), cfg.init().std(), cfg.init().alpha(),
                 cfg.seed(), dModel, format.vocab(t.p()));
+        if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(model.params().w, cfg.training().fixedNorm());
         Kernels k = new Kernels(pool);
         RunConfig.OptimizerSpec o = cfg.optimizer();
         int size = model.params().size();
@@ -51,8 +59,25 @@ public final class Experiment implements AutoCloseable {
         };
         RunConfig.Training tr = cfg.training();
         Trainer.Settings s = new Trainer.Settings(tr.steps(), tr.batchSize(), tr.evalEvery(), tr.evalBatch(), o.lr(), o.warmupSteps(),
-                tr.loss().equals("mse") ? Trainer.LossKind.MSE : Trainer.LossKind.CROSS_ENTROPY, tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed());
+                tr.loss().equals("mse") ? Trainer.LossKind.MSE : Trainer.LossKind.CROSS_ENTROPY, tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed(), tr.fixedNorm());
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
+        probes = cfg.probes().enabled() ? probeSuite(cfg, table, split, format) : null;
+    }
+
+    private ProbeSuite probeSuite(RunConfig cfg, ModularTask table, ModularTask.Split split, InputFormat format) {
+        RunConfig.Probes p = cfg.probes();
+        int pp = cfg.task().p();
+        boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
+        int[] all = new int[table.size()];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        ModularContext mod = new ModularContext(pp, cfg.task().operation() == ModOp.ADD, fullTable ? table.dataset(all, format) : null,
+                split.train(), split.test(), table.size());
+        Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
+                p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience());
+        ProbeSettings ps = new ProbeSettings(true, p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
+                p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
+        Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(), table.size());
+        return new ProbeSuite(ps, model, pool, mod, ctx);
     }
 
     static InputFormat format(RunConfig.ModelSpec m) {

@@ -6,6 +6,13 @@ import org.grokscope.train.Evaluation;
 /** The metrics.csv format: one row per evaluation. Deterministic text, so reruns compare byte for byte. */
 public final class Metrics {
     public static final String HEADER = "step,lr,train_loss,train_acc,test_loss,test_acc,reg_loss,l2_norm,linf_norm,dist_from_init";
+    public static final int BASE_COLUMNS = 10;
+
+    /** Probe columns of a metrics.csv header line. */
+    public static java.util.List<String> probeColumns(String header) {
+        String[] f = header.split(",", -1);
+        return java.util.Arrays.asList(f).subList(Math.min(BASE_COLUMNS, f.length), f.length);
+    }
 
     private Metrics() {}
 
@@ -30,9 +37,10 @@ public final class Metrics {
         };
     }
 
+    /** The first ten columns of a row (probe columns, if any, follow them). */
     public static Evaluation parseRow(String line) {
-        String[] f = line.split(",");
-        if (f.length != 10) throw new IllegalArgumentException("expected 10 columns, got " + f.length);
+        String[] f = line.split(",", -1);
+        if (f.length < 10) throw new IllegalArgumentException("expected at least 10 columns, got " + f.length);
         return new Evaluation(Integer.parseInt(f[0]), parse(f[1]), parse(f[2]), parse(f[3]), parse(f[4]), parse(f[5]),
                 parse(f[6]), parse(f[7]), parse(f[8]), parse(f[9]));
     }

@@ -2,6 +2,7 @@ package org.grokscope.experiment;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import org.grokscope.probe.Advisor;
 import org.grokscope.train.Evaluation;
 import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
@@ -20,8 +21,15 @@ public final class ProgressPrinter implements TrainListener {
     private int startStep;
     private String lastLine = "";
 
+    private final Advisor advisor;
+
     public ProgressPrinter(PrintStream out, boolean tty, double memThreshold, double genThreshold) {
-        this.out = out; this.tty = tty; this.memThreshold = memThreshold; this.genThreshold = genThreshold;
+        this(out, tty, memThreshold, genThreshold, null);
+    }
+
+    /** With an advisor, the line ends with its state and its milestones and advice get lines of their own. */
+    public ProgressPrinter(PrintStream out, boolean tty, double memThreshold, double genThreshold, Advisor advisor) {
+        this.out = out; this.tty = tty; this.memThreshold = memThreshold; this.genThreshold = genThreshold; this.advisor = advisor;
         this.everySeconds = tty ? 0.25 : 5;
     }
 
@@ -51,6 +59,13 @@ public final class ProgressPrinter implements TrainListener {
             milestone = true;
             emit(t, "warning: the training loss is exactly 0 at step " + e.step() + " (every margin beyond fp64 exp range):"
                     + " the data gradient is now rounding noise, and further steps are driven by regularizers and weight decay alone");
+        }
+        if (advisor != null) {
+            for (String msg : advisor.drainEvents()) {
+                if (msg.contains("memorized (") || msg.contains("generalized (")) continue; // already announced above
+                emit(t, msg);
+                milestone = true;
+            }
         }
         long now = System.nanoTime();
         if (milestone || (now - lastPrint) / 1e9 >= everySeconds) {
@@ -84,7 +99,8 @@ public final class ProgressPrinter implements TrainListener {
         int total = t.settings().steps();
         double eta = sps > 0 ? (total - e.step()) / sps : 0;
         return String.format(Locale.ROOT, "step %6d/%d | train loss %.4g acc %5.1f%% | test loss %.4g acc %5.1f%% | |w| %.1f | %.0f steps/s %.1f GFLOP/s | ETA %s",
-                e.step(), total, e.trainLoss(), 100 * e.trainAcc(), e.testLoss(), 100 * e.testAcc(), e.l2Norm(), sps, gflops, duration(eta));
+                e.step(), total, e.trainLoss(), 100 * e.trainAcc(), e.testLoss(), 100 * e.testAcc(), e.l2Norm(), sps, gflops, duration(eta))
+                + (advisor != null ? " | " + advisor.status() : "");
     }
 
     public static String duration(double s) {

@@ -14,9 +14,9 @@ import org.grokscope.engine.Act;
  * config.json, so rerunning that file reproduces the run bit for bit.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"name", "description", "seed", "task", "model", "init", "optimizer", "regularization", "training", "analysis"})
+@JsonPropertyOrder({"name", "description", "seed", "task", "model", "init", "optimizer", "regularization", "training", "analysis", "probes"})
 public record RunConfig(String name, String description, Long seed, Task task, ModelSpec model, InitSpec init,
-                        OptimizerSpec optimizer, Regularization regularization, Training training, Analysis analysis) {
+                        OptimizerSpec optimizer, Regularization regularization, Training training, Analysis analysis, Probes probes) {
 
     public RunConfig {
         if (name == null) name = "run";
@@ -27,8 +27,9 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         if (init == null) init = new InitSpec(null, null, null);
         if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null);
         if (regularization == null) regularization = new Regularization(null, null);
-        if (training == null) training = new Training(null, null, null, null, null, null, null, null);
+        if (training == null) training = new Training(null, null, null, null, null, null, null, null, null);
         if (analysis == null) analysis = new Analysis(null, null);
+        if (probes == null) probes = new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public void validate(Problems p) {
@@ -40,6 +41,7 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         regularization.validate(p);
         training.validate(p);
         analysis.validate(p);
+        probes.validate(p, training);
     }
 
     /** Modular arithmetic "x ∘ y = c (mod p)". */
@@ -207,9 +209,10 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         }
     }
 
-    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "stop_at_test_acc", "stop_patience", "threads"})
+    /** {@code fixed_norm}: Omnigrok's constrained training, ‖θ‖₂ rescaled to this value after init and every step. */
+    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm"})
     public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, String loss,
-                           Double stopAtTestAcc, Integer stopPatience, Integer threads) {
+                           Double stopAtTestAcc, Integer stopPatience, Integer threads, Double fixedNorm) {
         public Training {
             if (steps == null) steps = 10_000;
             if (batchSize == null) batchSize = 0;
@@ -229,6 +232,7 @@ public record RunConfig(String name, String description, Long seed, Task task, M
             if (stopAtTestAcc != null) p.require(stopAtTestAcc > 0 && stopAtTestAcc <= 1, "training.stop_at_test_acc", "must be in (0, 1], got " + stopAtTestAcc);
             p.require(stopPatience >= 1, "training.stop_patience", "must be >= 1, got " + stopPatience);
             p.require(threads >= 0 && threads <= 1024, "training.threads", "must be >= 0 (0 = all cores), got " + threads);
+            if (fixedNorm != null) p.require(fixedNorm > 0 && Double.isFinite(fixedNorm), "training.fixed_norm", "must be > 0 (or absent), got " + fixedNorm);
         }
     }
 
@@ -243,6 +247,54 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         void validate(Problems p) {
             p.require(memorizationThreshold > 0 && memorizationThreshold <= 1, "analysis.memorization_threshold", "must be in (0, 1], got " + memorizationThreshold);
             p.require(generalizationThreshold > 0 && generalizationThreshold <= 1, "analysis.generalization_threshold", "must be in (0, 1], got " + generalizationThreshold);
+        }
+    }
+
+    /**
+     * Probes during training (norms, eNTK, Fourier measures, margins, kernel baseline) and the transition
+     * advisor. {@code every} 0 = choose the cadence so the probes' FLOPs stay under {@code budget} of training's.
+     */
+    @JsonPropertyOrder({"enabled", "every", "budget", "norms", "ntk", "ntk_samples", "ntk_output", "fourier", "key_threshold",
+            "kernel_baseline", "kernel_test_samples", "kernel_ridge", "kernel_max_train",
+            "departure_threshold", "norm_drop", "gini_rise", "patience"})
+    public record Probes(Boolean enabled, Integer every, Double budget, Boolean norms, Boolean ntk, Integer ntkSamples, String ntkOutput,
+                         Boolean fourier, Double keyThreshold, Boolean kernelBaseline, Integer kernelTestSamples, Double kernelRidge,
+                         Integer kernelMaxTrain, Double departureThreshold, Double normDrop, Double giniRise,
+                         Integer patience) {
+        public Probes {
+            if (enabled == null) enabled = true;
+            if (every == null) every = 0;
+            if (budget == null) budget = 0.1;
+            if (norms == null) norms = true;
+            if (ntk == null) ntk = true;
+            if (ntkSamples == null) ntkSamples = 256;
+            if (ntkOutput == null) ntkOutput = "first";
+            if (fourier == null) fourier = true;
+            if (keyThreshold == null) keyThreshold = 0.25;
+            if (kernelBaseline == null) kernelBaseline = false;
+            if (kernelTestSamples == null) kernelTestSamples = 2000;
+            if (kernelRidge == null) kernelRidge = 1e-8;
+            if (kernelMaxTrain == null) kernelMaxTrain = 8000;
+            if (departureThreshold == null) departureThreshold = 0.1;
+            if (normDrop == null) normDrop = 0.1;
+            if (giniRise == null) giniRise = 0.1;
+            if (patience == null) patience = 2000;
+        }
+
+        void validate(Problems p, Training t) {
+            p.require(every >= 0, "probes.every", "must be >= 0 (0 = from the budget), got " + every);
+            if (every > 0) p.require(every % t.evalEvery() == 0, "probes.every", "must be a multiple of training.eval_every (" + t.evalEvery() + "), got " + every);
+            p.require(budget > 0 && budget <= 10, "probes.budget", "must be in (0, 10], got " + budget);
+            p.require(ntkSamples >= 2 && ntkSamples <= 4096, "probes.ntk_samples", "must be in [2, 4096], got " + ntkSamples);
+            p.require(ntkOutput.equals("first") || ntkOutput.equals("true_class"), "probes.ntk_output", "must be first or true_class, got '" + ntkOutput + "'");
+            p.require(keyThreshold > 0 && keyThreshold <= 1, "probes.key_threshold", "must be in (0, 1], got " + keyThreshold);
+            p.require(kernelTestSamples >= 1, "probes.kernel_test_samples", "must be >= 1, got " + kernelTestSamples);
+            p.require(kernelRidge > 0 && kernelRidge < 1, "probes.kernel_ridge", "must be in (0, 1), got " + kernelRidge);
+            p.require(kernelMaxTrain >= 1 && kernelMaxTrain <= 20000, "probes.kernel_max_train", "must be in [1, 20000], got " + kernelMaxTrain);
+            p.require(departureThreshold > 0, "probes.departure_threshold", "must be > 0, got " + departureThreshold);
+            p.require(normDrop > 0 && normDrop < 1, "probes.norm_drop", "must be in (0, 1), got " + normDrop);
+            p.require(giniRise > 0 && giniRise < 1, "probes.gini_rise", "must be in (0, 1), got " + giniRise);
+            p.require(patience >= 1, "probes.patience", "must be >= 1, got " + patience);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.probe.ProbeSuite;
 import org.grokscope.train.Evaluation;
 import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
@@ -18,7 +19,7 @@ import org.grokscope.train.Trainer;
  * plus summary.json at the end, including after Ctrl-C. A directory is therefore always consistent:
  * metrics.csv holds exactly the evaluations made before the last checkpoint or the end.
  */
-public final class RunDirectory implements TrainListener {
+public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     public static final String CONFIG = "config.json", PROVENANCE = "provenance.json", METRICS = "metrics.csv",
             SUMMARY = "summary.json", CHECKPOINT = "checkpoint.bin";
 
@@ -31,6 +32,10 @@ public final class RunDirectory implements TrainListener {
     private long lastFlush, lastCheckpoint;
     private RunSummary summary;
     private int startStep;
+    private ProbeSuite probes;
+    private String header = Metrics.HEADER, emptyCells = "";
+    private int pendingStep = -1;
+    private String[] pendingCells;
 
     public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance) {
         this(dir, cfg, provenance, 5, 60);
@@ -39,6 +44,21 @@ public final class RunDirectory implements TrainListener {
     public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance, double flushSeconds, double checkpointSeconds) {
         this.dir = dir; this.cfg = cfg; this.provenance = provenance;
         this.flushSeconds = flushSeconds; this.checkpointSeconds = checkpointSeconds;
+    }
+
+    /** Adds the suite's columns to metrics.csv and its record to summary.json; register the suite before this listener. */
+    public RunDirectory withProbes(ProbeSuite suite) {
+        probes = suite;
+        suite.sink(this);
+        header = Metrics.HEADER + (suite.columns().isEmpty() ? "" : "," + String.join(",", suite.columns()));
+        emptyCells = ",".repeat(suite.columns().size());
+        return this;
+    }
+
+    @Override
+    public void onProbe(int step, String[] cells) {
+        pendingStep = step;
+        pendingCells = cells;
     }
 
     public Path dir() { return dir; }
@@ -57,6 +77,12 @@ public final class RunDirectory implements TrainListener {
             if (e.step() >= step) break;
             rows.add(line);
             evals.add(e);
+            if (probes != null) {
+                String[] f = line.split(",", -1);
+                java.util.Map<String, String> cells = new java.util.HashMap<>();
+                for (int c = 0; c < probes.columns().size() && Metrics.BASE_COLUMNS + c < f.length; c++) cells.put(probes.columns().get(c), f[Metrics.BASE_COLUMNS + c]);
+                probes.replay(e, cells);
+            }
         }
     }
 
@@ -77,7 +103,9 @@ public final class RunDirectory implements TrainListener {
 
     @Override
     public void onEval(Trainer t, Evaluation e) {
-        rows.add(Metrics.row(e));
+        String cells = emptyCells;
+        if (pendingStep == e.step()) { cells = "," + String.join(",", pendingCells); pendingStep = -1; }
+        rows.add(Metrics.row(e) + cells);
         evals.add(e);
         long now = System.nanoTime();
         if ((now - lastCheckpoint) / 1e9 >= checkpointSeconds) {
@@ -96,7 +124,8 @@ public final class RunDirectory implements TrainListener {
         writeCheckpoint(t, o.steps());
         summary = RunSummary.of(cfg, o.status().name().toLowerCase(), o.reason(), o.steps(), evals,
                 t.trainSet().size(), t.testSet().size(), t.model().params().size(), o.wallSeconds(), t.trainSeconds(),
-                t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0));
+                t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0),
+                probes == null ? null : probes.summary(t.trainSeconds()));
         try {
             AtomicFiles.writeString(dir.resolve(SUMMARY), ConfigLoader.JSON.writeValueAsString(summary) + "\n");
         } catch (IOException e) {
@@ -122,7 +151,7 @@ public final class RunDirectory implements TrainListener {
     }
 
     private void writeMetricsThrowing() throws IOException {
-        StringBuilder b = new StringBuilder(Metrics.HEADER).append('\n');
+        StringBuilder b = new StringBuilder(header).append('\n');
         for (String r : rows) b.append(r).append('\n');
         AtomicFiles.writeString(dir.resolve(METRICS), b.toString());
     }

@@ -1,5 +1,6 @@
 package org.grokscope.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import org.grokscope.analysis.Milestones;
@@ -9,16 +10,17 @@ import org.grokscope.train.Evaluation;
 @JsonPropertyOrder({"name", "status", "reason", "steps", "final_train_acc", "final_test_acc", "final_train_loss",
         "final_test_loss", "best_test_acc", "memorization_step", "generalization_step", "grokking_gap",
         "memorization_threshold", "generalization_threshold", "train_size", "test_size", "parameters",
-        "wall_seconds", "train_seconds", "steps_per_second", "ms_per_step", "gflops_per_second", "threads"})
+        "wall_seconds", "train_seconds", "steps_per_second", "ms_per_step", "gflops_per_second", "threads", "probes"})
 public record RunSummary(String name, String status, String reason, int steps, double finalTrainAcc, double finalTestAcc,
                          double finalTrainLoss, double finalTestLoss, double bestTestAcc, Integer memorizationStep,
                          Integer generalizationStep, Integer grokkingGap, double memorizationThreshold,
                          double generalizationThreshold, int trainSize, int testSize, int parameters, double wallSeconds,
-                         double trainSeconds, double stepsPerSecond, double msPerStep, double gflopsPerSecond, int threads) {
+                         double trainSeconds, double stepsPerSecond, double msPerStep, double gflopsPerSecond, int threads,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) java.util.Map<String, Object> probes) {
 
     public static RunSummary of(RunConfig cfg, String status, String reason, int steps, List<Evaluation> evals,
                                 int trainSize, int testSize, int parameters, double wall, double train,
-                                int stepsRun, double flopsPerStep, int threads) {
+                                int stepsRun, double flopsPerStep, int threads, java.util.Map<String, Object> probes) {
         int n = evals.size();
         int[] st = new int[n];
         double[] tr = new double[n], te = new double[n];
@@ -37,7 +39,7 @@ public record RunSummary(String name, String status, String reason, int steps, d
                 last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.testLoss(), best,
                 mem, gen, Milestones.gap(mem, gen), mt, gt, trainSize, testSize, parameters,
                 round(wall, 3), round(train, 3), round(sps, 2), sps > 0 ? round(1000 / sps, 3) : 0,
-                round(flopsPerStep * sps / 1e9, 2), threads);
+                round(flopsPerStep * sps / 1e9, 2), threads, probes);
     }
 
     private static double round(double v, int digits) {

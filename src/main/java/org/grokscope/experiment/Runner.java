@@ -30,6 +30,7 @@ public final class Runner {
         Map<String, Object> prov = Provenance.collect(threads, command);
         try (Experiment ex = new Experiment(cfg, threads)) {
             RunDirectory rd = new RunDirectory(dir, cfg, prov);
+            if (ex.probes != null) rd.withProbes(ex.probes);
             if (resume) {
                 Path ck = dir.resolve(RunDirectory.CHECKPOINT);
                 if (!Files.exists(ck)) throw new ConfigException(dir + ": no " + RunDirectory.CHECKPOINT + " to resume from");
@@ -38,8 +39,10 @@ public final class Runner {
                 rd.restore(step);
                 if (out != null) out.println("resuming " + dir + " at step " + step);
             }
+            if (ex.probes != null) ex.trainer.listen(ex.probes); // before the run directory, which writes its cells
             ex.trainer.listen(rd);
-            if (out != null) ex.trainer.listen(new ProgressPrinter(out, tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold()));
+            if (out != null) ex.trainer.listen(new ProgressPrinter(out, tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
+                    ex.probes == null ? null : ex.probes.advisor()));
             for (TrainListener l : extra) ex.trainer.listen(l);
             Trainer.Outcome o;
             try (StopOnSignal signal = new StopOnSignal("grokscope-interrupt", ex.trainer::requestStop, 60)) {

@@ -18,6 +18,7 @@ import org.grokscope.nn.Params;
 public final class NtkGram implements GradientTap {
     private final Gemm gemm;
     private int m;
+    private double flops;
     private double[] theta;
     private float[] a = new float[0], b = new float[0], ga = new float[0], gb = new float[0];
 
@@ -31,6 +32,7 @@ public final class NtkGram implements GradientTap {
         float[] savedGrad = ps.g.clone();
         this.m = m;
         theta = new double[m * m];
+        flops = model.flops(m, true);
         ps.tap = this;
         try {
             model.forward(tok, off, m);
@@ -43,6 +45,11 @@ public final class NtkGram implements GradientTap {
             System.arraycopy(savedGrad, 0, ps.g, 0, savedGrad.length);
         }
         return theta;
+    }
+
+    /** FLOPs of the last {@link #compute}: the forward/backward estimate plus every Gram GEMM counted. */
+    public double flops() {
+        return flops;
     }
 
     @Override
@@ -92,11 +99,13 @@ public final class NtkGram implements GradientTap {
     public void perExample(float[] g, int width) {
         ensure(width);
         gemm.nt(g, 0, g, 0, ga, 0, m, m, width, false);
+        flops += 2.0 * m * m * width;
         for (int q = 0; q < m * m; q++) theta[q] += ga[q];
     }
 
     // out[i, j] = row(i·r + t) · row(j·r + s) of src[rows, w]
     private void gramOf(float[] src, int off, int w, int r, int t, int s, float[] out) {
+        flops += 2.0 * m * m * w;
         if (r == 1) { gemm.nt(src, off, src, off, out, 0, m, m, w, false); return; }
         for (int e = 0; e < m; e++) {
             System.arraycopy(src, off + (e * r + t) * w, a, e * w, w);

@@ -21,7 +21,7 @@ public final class Trainer {
     public enum Status { COMPLETED, STOPPED_EARLY, INTERRUPTED, DIVERGED }
 
     public record Settings(int steps, int batchSize, int evalEvery, int evalBatch, double lr, int warmupSteps,
-                           LossKind loss, Double stopAtTestAcc, int stopPatience, long seed) {}
+                           LossKind loss, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {}
 
     public record Outcome(Status status, int steps, String reason, double wallSeconds) {}
 
@@ -117,6 +117,7 @@ public final class Trainer {
             }
             long t1 = System.nanoTime();
             opt.step(ps, lr(step));
+            if (s.fixedNorm() != null) projectToSphere(ps.w, s.fixedNorm());
             step++;
             trainSeconds += (System.nanoTime() - t1) / 1e9;
             for (TrainListener l : listeners) l.onStep(this, step, lr.loss());
@@ -148,8 +149,18 @@ public final class Trainer {
         Kernels.LossResult r = forwardBackward(n == train.size(), n);
         if (reg.active()) reg.apply(model.params());
         opt.step(model.params(), lr(step));
+        if (s.fixedNorm() != null) projectToSphere(model.params().w, s.fixedNorm());
         step++;
         return r.loss();
+    }
+
+    /** Omnigrok's constrained training: θ ← θ · (radius / ‖θ‖₂), all parameters together. */
+    public static void projectToSphere(float[] w, double radius) {
+        double sq = 0;
+        for (float v : w) sq += (double) v * v;
+        if (sq == 0) return;
+        float f = (float) (radius / Math.sqrt(sq));
+        for (int i = 0; i < w.length; i++) w[i] *= f;
     }
 
     private double penaltyOnly() {

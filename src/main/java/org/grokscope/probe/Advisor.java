@@ -1,0 +1,155 @@
+package org.grokscope.probe;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The transition advisor: from the evaluation and probe series it time-stamps
+ * (a) memorization (train accuracy ≥ threshold), (b) kernel departure (the relative eNTK distance
+ * ‖Θt − Θ0‖F/‖Θ0‖F reaching {@code departureThreshold}; it may happen while the model is still fitting,
+ * which is itself evidence of feature learning rather than lazy training), (c) the weight-norm decay phase (‖θ‖₂ down {@code normDrop} from its peak
+ * since memorization), (d) Fourier sparsification (Gini of the embedding's frequency norms up
+ * {@code giniRise} from memorization) and (e) generalization (test accuracy ≥ threshold).
+ * State: memorizing → kernel regime → transitioning → generalized. If a run has fit its training set
+ * and shows none of (b)–(d) for {@code patience} steps, it recommends what to change, with evidence.
+ */
+public final class Advisor {
+    public record Settings(double memorizationThreshold, double generalizationThreshold, double departureThreshold,
+                           double normDrop, double giniRise, int patience) {}
+
+    /** What the advisor knows about the run's configuration, to word its recommendation. */
+    public record Context(double weightDecay, double alpha, int trainSize, int tableSize) {}
+
+    public enum State { MEMORIZING, KERNEL_REGIME, TRANSITIONING, GENERALIZED }
+
+    private final Settings s;
+    private final Context ctx;
+    private Integer memorized, departure, normDecay, sparsified, generalized;
+    private double ntkAtMem = Double.NaN, giniAtMem = Double.NaN, normPeak, lastNtk = Double.NaN, lastGini = Double.NaN, lastNorm;
+    private boolean ntkSeen, giniSeen;
+    private String recommendation;
+    private Integer recommendedAt;
+    private final List<String> events = new ArrayList<>();
+
+    public Advisor(Settings s, Context ctx) {
+        this.s = s; this.ctx = ctx;
+    }
+
+    /** One evaluation: step, accuracies and the global ℓ2 norm. */
+    public void onEval(int step, double trainAcc, double testAcc, double l2) {
+        lastNorm = l2;
+        if (memorized == null && trainAcc >= s.memorizationThreshold()) {
+            memorized = step;
+            normPeak = l2;
+            if (ntkSeen) ntkAtMem = lastNtk;
+            if (giniSeen) giniAtMem = lastGini;
+            event(step, "memorized (train accuracy %.1f%%)", 100 * trainAcc);
+        }
+        if (memorized != null && normDecay == null) {
+            normPeak = Math.max(normPeak, l2);
+            if (l2 <= (1 - s.normDrop()) * normPeak) { normDecay = step; event(step, "weight-norm decay: ‖θ‖₂ %.3g, down %.0f%% from its peak %.3g", l2, 100 * (1 - l2 / normPeak), normPeak); }
+        }
+        if (generalized == null && testAcc >= s.generalizationThreshold()) {
+            generalized = step;
+            event(step, "generalized (test accuracy %.1f%%)", 100 * testAcc);
+        }
+        maybeRecommend(step);
+    }
+
+    /** One probe: relative eNTK distance and embedding Gini (NaN where not measured). */
+    public void onProbe(int step, double ntkRel, double gini) {
+        if (!Double.isNaN(ntkRel)) {
+            ntkSeen = true;
+            lastNtk = ntkRel;
+            if (memorized != null && Double.isNaN(ntkAtMem)) ntkAtMem = ntkRel;
+            if (departure == null && ntkRel >= s.departureThreshold()) {
+                departure = step;
+                event(step, "kernel departure: ‖Θt−Θ0‖/‖Θ0‖ = %.3g%s", ntkRel, memorized == null ? " (before the training set is fit)" : "");
+            }
+        }
+        if (!Double.isNaN(gini)) {
+            giniSeen = true;
+            lastGini = gini;
+            if (memorized != null && Double.isNaN(giniAtMem)) giniAtMem = gini;
+            if (memorized != null && sparsified == null && gini >= giniAtMem + s.giniRise()) {
+                sparsified = step;
+                event(step, "Fourier sparsification: embedding Gini %.3f (%.3f at memorization)", gini, giniAtMem);
+            }
+        }
+    }
+
+    private void maybeRecommend(int step) {
+        if (recommendation != null || memorized == null || generalized != null || transitioning()) return;
+        if (step - memorized < s.patience()) return;
+        List<String> ev = new ArrayList<>();
+        ev.add(String.format(Locale.ROOT, "train set fit at step %d, %d steps ago, test accuracy still below %.0f%%", memorized, step - memorized, 100 * s.generalizationThreshold()));
+        if (ntkSeen) ev.add(String.format(Locale.ROOT, "eNTK relative distance %.3g (%.3g at memorization): still in the kernel regime", lastNtk, ntkAtMem));
+        ev.add(String.format(Locale.ROOT, "‖θ‖₂ %.3g (peak %.3g since memorization)", lastNorm, normPeak));
+        if (giniSeen) ev.add(String.format(Locale.ROOT, "embedding Fourier Gini %.3f (%.3f at memorization)", lastGini, giniAtMem));
+        List<String> todo = new ArrayList<>();
+        if (ctx.weightDecay() == 0) todo.add("add weight decay (with none, the norm cannot shrink towards a generalizing solution; Nanda et al. saw no grokking at wd 0 and grokking at 0.3–3)");
+        else if (ctx.weightDecay() < 0.3) todo.add(String.format(Locale.ROOT, "raise weight decay (now %.3g; the time to generalize scales roughly as 1/wd)", ctx.weightDecay()));
+        if (ctx.alpha() > 1) todo.add(String.format(Locale.ROOT, "lower the initialization scale α (now %.3g): a large α keeps the model lazy", ctx.alpha()));
+        if (ctx.tableSize() > 0 && (double) ctx.trainSize() / ctx.tableSize() < 0.3)
+            todo.add(String.format(Locale.ROOT, "add data (%d of %d examples, %.0f%%): below the critical data size the model only memorizes", ctx.trainSize(), ctx.tableSize(), 100.0 * ctx.trainSize() / ctx.tableSize()));
+        if (todo.isEmpty()) todo.add("continue: the configuration is in the range where grokking is known to happen, only later");
+        recommendation = String.join("; or ", todo);
+        recommendedAt = step;
+        event(step, "no sign of transition: %s. Evidence: %s", recommendation, String.join("; ", ev));
+    }
+
+    // a sign of leaving the kernel regime seen after (or, for the kernel, up to) memorization
+    private boolean transitioning() {
+        return memorized != null && (departure != null || normDecay != null || sparsified != null);
+    }
+
+    public State state() {
+        if (generalized != null) return State.GENERALIZED;
+        if (memorized == null) return State.MEMORIZING;
+        return transitioning() ? State.TRANSITIONING : State.KERNEL_REGIME;
+    }
+
+    /** Short text for the progress line. */
+    public String status() {
+        String st = state().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return recommendation != null && state() == State.KERNEL_REGIME ? st + " (see advice)" : st;
+    }
+
+    public String recommendation() {
+        return recommendation;
+    }
+
+    /** Messages produced since the last call (milestones and advice), for the progress output. */
+    public List<String> drainEvents() {
+        List<String> out = new ArrayList<>(events);
+        events.clear();
+        return out;
+    }
+
+    private final List<String> log = new ArrayList<>();
+
+    private void event(int step, String fmt, Object... args) {
+        String msg = "step " + step + ": " + String.format(Locale.ROOT, fmt, args);
+        events.add(msg);
+        log.add(msg);
+    }
+
+    /** The per-run record (advisor section of summary.json). */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", state().name().toLowerCase(Locale.ROOT));
+        m.put("memorization_step", memorized);
+        m.put("kernel_departure_step", departure);
+        m.put("ntk_rel_at_memorization", Double.isNaN(ntkAtMem) ? null : ntkAtMem);
+        m.put("norm_decay_step", normDecay);
+        m.put("fourier_sparsification_step", sparsified);
+        m.put("generalization_step", generalized);
+        m.put("recommendation", recommendation);
+        m.put("recommended_at", recommendedAt);
+        m.put("log", List.copyOf(log));
+        return m;
+    }
+}

@@ -1,0 +1,369 @@
+package org.grokscope.probe;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.grokscope.data.Dataset;
+import org.grokscope.engine.Kernels;
+import org.grokscope.engine.Parallel;
+import org.grokscope.engine.Rng;
+import org.grokscope.nn.EmbedMlp;
+import org.grokscope.nn.Model;
+import org.grokscope.nn.Param;
+import org.grokscope.nn.Params;
+import org.grokscope.nn.QuadraticNet;
+import org.grokscope.nn.Transformer;
+import org.grokscope.train.Evaluation;
+import org.grokscope.train.TrainListener;
+import org.grokscope.train.Trainer;
+
+/**
+ * The probes, a listener on the training loop: at its own cadence (a multiple of the evaluation
+ * interval) it measures weight norms (global and per tensor), the eNTK on a fixed probe subset of the
+ * training set against Θ0, Fourier measures for modular tasks and the quadratic net's normalized margin,
+ * and feeds the advisor. Once, at the first probe, it fits the Θ0 kernel baseline. Values go to the
+ * sinks (the run directory appends them to metrics.csv) as cells under {@link #columns()}.
+ */
+public final class ProbeSuite implements TrainListener {
+    /** Receives a probe row: cells in {@link #columns()} order ("" where not measured). */
+    public interface Sink { void onProbe(int step, String[] cells); }
+
+    private final ProbeSettings s;
+    private final Model model;
+    private final Parallel pool;
+    private final Kernels k;
+    private final ModularContext mod;
+    private final Advisor advisor;
+    private final List<String> columns = new ArrayList<>();
+    private final List<Sink> sinks = new ArrayList<>();
+    private final NtkGram gram;
+    private int[] probeTok, probeOut, probeLabels;
+    private int m;
+    private double[] theta0;
+    private double theta0Norm;
+    private int every;
+    private double seconds, ntkFlops;
+    private boolean kernelDone;
+    private Fourier fourierBasis;
+    private KernelRegression.Result kernel;
+    private final Map<String, Object> lastValues = new LinkedHashMap<>();
+    private final Map<String, Double> secondsBy = new LinkedHashMap<>();
+
+    private void clock(String probe, long t0) {
+        secondsBy.merge(probe, (System.nanoTime() - t0) / 1e9, Double::sum);
+    }
+
+    public ProbeSuite(ProbeSettings s, Model model, Parallel pool, ModularContext mod, Advisor.Context ctx) {
+        this.s = s; this.model = model; this.pool = pool; this.mod = mod;
+        this.k = new Kernels(pool);
+        this.gram = new NtkGram(pool);
+        this.advisor = new Advisor(s.advisor(), ctx);
+        if (s.norms()) {
+            columns.addAll(List.of("sum_sq", "rel_dist"));
+            for (Param p : model.params().list()) for (String q : List.of("l2", "linf", "rel_dist")) columns.add(p.name() + "." + q);
+        }
+        if (s.ntk()) columns.addAll(List.of("ntk_dist", "ntk_rel", "ntk_cka"));
+        if (fourierOn()) {
+            columns.addAll(List.of("embed_gini", "embed_keys", "wl_gini", "wl_keys", "key_freqs"));
+            if (mod.addition() && mod.allPairs() != null) columns.addAll(List.of("restricted_loss", "excluded_loss"));
+        }
+        if (model instanceof QuadraticNet) columns.add("margin");
+        if (s.kernelBaseline()) columns.add("kernel_test_acc");
+    }
+
+    private boolean fourierOn() {
+        return s.fourier() && mod != null && model.classes() == mod.p();
+    }
+
+    public List<String> columns() { return columns; }
+    public Advisor advisor() { return advisor; }
+    public int every() { return every; }
+    public double seconds() { return seconds; }
+    public KernelRegression.Result kernel() { return kernel; }
+
+    public ProbeSuite sink(Sink sink) {
+        sinks.add(sink);
+        return this;
+    }
+
+    /** Re-feeds the advisor with the rows a resumed run keeps (probe cells by column name). */
+    public void replay(Evaluation e, Map<String, String> cells) {
+        advisor.onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
+        String ntk = cells.getOrDefault("ntk_rel", ""), gini = cells.getOrDefault("embed_gini", "");
+        if (!ntk.isEmpty() || !gini.isEmpty())
+            advisor.onProbe(e.step(), ntk.isEmpty() ? Double.NaN : parse(ntk), gini.isEmpty() ? Double.NaN : parse(gini));
+        advisor.drainEvents();
+    }
+
+    private static double parse(String v) {
+        return switch (v) { case "nan" -> Double.NaN; case "inf" -> Double.POSITIVE_INFINITY; default -> Double.parseDouble(v); };
+    }
+
+    @Override
+    public void onStart(Trainer t) {
+        long t0 = System.nanoTime();
+        Dataset train = t.trainSet();
+        if (s.ntk()) {
+            m = Math.min(s.ntkSamples(), train.size());
+            int[] perm = new int[train.size()];
+            for (int i = 0; i < perm.length; i++) perm[i] = i;
+            Rng.of(t.settings().seed(), "ntk-probe").shuffle(perm);
+            int T = model.seqLen();
+            probeTok = new int[m * T]; probeOut = new int[m]; probeLabels = new int[m];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(train.tokens(), perm[i] * T, probeTok, i * T, T);
+                probeLabels[i] = train.labels()[perm[i]];
+                probeOut[i] = s.ntkTrueClass() ? probeLabels[i] : 0;
+            }
+            atInit(t, () -> theta0 = gram.compute(model, probeTok, 0, m, probeOut));
+            theta0Norm = frobenius(theta0, null);
+            ntkFlops = gram.flops();
+        }
+        every = s.every() > 0 ? s.every() : autoEvery(t);
+        seconds += (System.nanoTime() - t0) / 1e9;
+    }
+
+    // runs body with the parameters temporarily set to their initial values
+    private void atInit(Trainer t, Runnable body) {
+        float[] w = model.params().w, now = w.clone();
+        System.arraycopy(t.initialParams(), 0, w, 0, w.length);
+        try { body.run(); } finally { System.arraycopy(now, 0, w, 0, w.length); }
+    }
+
+    private int autoEvery(Trainer t) {
+        int ev = t.settings().evalEvery();
+        double probe = ntkFlops + (s.norms() ? 10.0 * model.params().size() : 0);
+        if (fourierOn() && mod.allPairs() != null) probe += model.flops(mod.allPairs().size(), false);
+        if (model instanceof QuadraticNet) probe += model.flops(t.trainSet().size(), false);
+        double perStep = Math.max(1, t.flopsPerStep() * s.budget());
+        long mult = (long) Math.ceil(probe / perStep / ev);
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(1, mult) * ev);
+    }
+
+    @Override
+    public void onEval(Trainer t, Evaluation e) {
+        advisor.onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
+        if (e.step() % every != 0) return;
+        long t0 = System.nanoTime();
+        String[] cells = new String[columns.size()];
+        Arrays.fill(cells, "");
+        Map<String, Object> v = measure(t);
+        for (int i = 0; i < cells.length; i++) {
+            Object o = v.get(columns.get(i));
+            cells[i] = o == null ? "" : o instanceof Double d ? num(d) : o.toString();
+        }
+        lastValues.clear();
+        lastValues.putAll(v);
+        advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
+        seconds += (System.nanoTime() - t0) / 1e9;
+        for (Sink sk : sinks) sk.onProbe(e.step(), cells);
+    }
+
+    private Map<String, Object> measure(Trainer t) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        Params ps = model.params();
+        float[] w = ps.w, init = t.initialParams();
+        long t0 = System.nanoTime();
+        if (s.norms()) {
+            double sq = k.sumSquares(w, null, 0, w.length), sq0 = k.sumSquares(init, null, 0, w.length);
+            v.put("sum_sq", sq);
+            v.put("rel_dist", Math.sqrt(k.sumSquares(w, init, 0, w.length) / sq0));
+            for (Param p : ps.list()) {
+                double l2 = Math.sqrt(k.sumSquares(w, null, p.offset(), p.size()));
+                double d0 = Math.sqrt(k.sumSquares(init, null, p.offset(), p.size()));
+                v.put(p.name() + ".l2", l2);
+                v.put(p.name() + ".linf", k.maxAbs(w, p.offset(), p.size()));
+                v.put(p.name() + ".rel_dist", d0 > 0 ? Math.sqrt(k.sumSquares(w, init, p.offset(), p.size())) / d0 : Double.NaN);
+            }
+        }
+        clock("norms", t0);
+        t0 = System.nanoTime();
+        if (s.ntk()) {
+            double[] th = gram.compute(model, probeTok, 0, m, probeOut);
+            double dist = frobenius(th, theta0);
+            v.put("ntk_dist", dist);
+            v.put("ntk_rel", theta0Norm > 0 ? dist / theta0Norm : Double.NaN);
+            v.put("ntk_cka", alignment(th, probeLabels, m));
+        }
+        clock("ntk", t0);
+        t0 = System.nanoTime();
+        if (fourierOn()) fourier(v);
+        clock("fourier", t0);
+        t0 = System.nanoTime();
+        if (model instanceof QuadraticNet q) v.put("margin", margin(t, q));
+        clock("margin", t0);
+        if (s.kernelBaseline() && !kernelDone) {
+            t0 = System.nanoTime();
+            kernelDone = true;
+            kernel = kernelBaseline(t);
+            if (kernel != null) v.put("kernel_test_acc", kernel.accuracy());
+            clock("kernel_baseline", t0);
+        }
+        return v;
+    }
+
+    // ---- Fourier -------------------------------------------------------------------------------
+
+    private void fourier(Map<String, Object> v) {
+        int p = mod.p();
+        if (fourierBasis == null) fourierBasis = new Fourier(p);
+        Fourier f = fourierBasis;
+        Params ps = model.params();
+        double[] emb;
+        if (model instanceof QuadraticNet q) { // both halves of Wᵀ[2p, h]
+            double[] a = f.norms(ps.w, q.w.offset(), p, q.width, true), b = f.norms(ps.w, q.w.offset() + p * q.width, p, q.width, true);
+            emb = new double[a.length];
+            for (int i = 0; i < a.length; i++) emb[i] = Math.hypot(a[i], b[i]);
+        } else {
+            Param e = ps.get("embed.weight");
+            emb = f.norms(ps.w, e.offset(), p, e.shape()[1], true);
+        }
+        float[] wl;
+        int rows;
+        if (model instanceof QuadraticNet q) { wl = Arrays.copyOfRange(ps.w, q.v.offset(), q.v.offset() + q.v.size()); rows = q.width; }
+        else if (model instanceof EmbedMlp mlp) { wl = Arrays.copyOfRange(ps.w, mlp.out.weight.offset(), mlp.out.weight.offset() + mlp.out.weight.size()); rows = mlp.out.in; }
+        else { // Transformer: W_L = W_out · W_U, neurons × classes (our storage is [in, out])
+            Transformer tf = (Transformer) model;
+            Param fc2 = ps.get("blocks." + (tf.spec.layers() - 1) + ".mlp.fc2.weight"), un = ps.get("unembed.weight");
+            int F = fc2.shape()[0], d = fc2.shape()[1], C = un.shape()[1];
+            rows = F;
+            wl = new float[F * C];
+            for (int i = 0; i < F; i++)
+                for (int j = 0; j < d; j++) {
+                    float a = ps.w[fc2.offset() + i * d + j];
+                    for (int c = 0; c < C; c++) wl[i * C + c] += a * ps.w[un.offset() + j * C + c];
+                }
+        }
+        double[] wlNorms = f.norms(wl, 0, rows, p, false);
+        List<Integer> keys = Fourier.keyFrequencies(emb, s.keyThreshold());
+        v.put("embed_gini", Fourier.gini(emb));
+        v.put("embed_keys", (double) keys.size());
+        v.put("wl_gini", Fourier.gini(wlNorms));
+        v.put("wl_keys", (double) Fourier.keyFrequencies(wlNorms, s.keyThreshold()).size());
+        v.put("key_freqs", keys.size() <= 12 ? String.join(" ", keys.stream().map(String::valueOf).toList()) : keys.size() + " frequencies");
+        if (mod.addition() && mod.allPairs() != null) {
+            Dataset all = mod.allPairs();
+            int C = model.classes(), T = model.seqLen();
+            float[] logits = new float[all.size() * C];
+            for (int o = 0; o < all.size(); o += 4096) {
+                int n = Math.min(4096, all.size() - o);
+                float[] l = model.forward(all.tokens(), o * T, n);
+                System.arraycopy(l, 0, logits, o * C, n * C);
+            }
+            double[][] re = f.restrictedAndExcluded(logits, keys);
+            v.put("restricted_loss", Fourier.crossEntropy(re[0], C, mod.testRows(), labelsOf(all, mod.testRows())));
+            v.put("excluded_loss", Fourier.crossEntropy(re[1], C, mod.trainRows(), labelsOf(all, mod.trainRows())));
+        }
+    }
+
+    private static int[] labelsOf(Dataset d, int[] rows) {
+        int[] y = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) y[i] = d.labels()[rows[i]];
+        return y;
+    }
+
+    // ---- quadratic net: min over the training set of (f_y − max_{y'≠y} f_y') / ‖θ‖∞³ ----------
+
+    private double margin(Trainer t, QuadraticNet q) {
+        Dataset train = t.trainSet();
+        int C = q.classes, T = q.seqLen();
+        double min = Double.POSITIVE_INFINITY;
+        for (int o = 0; o < train.size(); o += 4096) {
+            int n = Math.min(4096, train.size() - o);
+            float[] l = q.forward(train.tokens(), o * T, n);
+            for (int i = 0; i < n; i++) {
+                int y = train.labels()[o + i];
+                double other = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < C; c++) if (c != y) other = Math.max(other, l[i * C + c]);
+                min = Math.min(min, l[i * C + y] - other);
+            }
+        }
+        float[] w = q.params().w;
+        double linf = k.maxAbs(w, 0, w.length);
+        return min / (linf * linf * linf);
+    }
+
+    // ---- kernel baseline ------------------------------------------------------------------------
+
+    private KernelRegression.Result kernelBaseline(Trainer t) {
+        Dataset train = t.trainSet(), test = t.testSet();
+        if (train.size() > s.kernelMaxTrain()) return null;
+        int nTest = Math.min(s.kernelTestSamples(), test.size()), n = train.size(), mm = n + nTest, T = model.seqLen();
+        int[] tok = new int[mm * T], y = new int[mm], out = new int[mm];
+        System.arraycopy(train.tokens(), 0, tok, 0, n * T);
+        System.arraycopy(train.labels(), 0, y, 0, n);
+        int[] perm = new int[test.size()];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        Rng.of(t.settings().seed(), "kernel-test").shuffle(perm);
+        for (int i = 0; i < nTest; i++) {
+            System.arraycopy(test.tokens(), perm[i] * T, tok, (n + i) * T, T);
+            y[n + i] = test.labels()[perm[i]];
+        }
+        double[][] g = new double[1][];
+        atInit(t, () -> g[0] = new NtkGram(pool).compute(model, tok, 0, mm, out)); // first-output kernel, shared by all classes
+        return KernelRegression.fitAndTest(g[0], mm, n, y, model.classes(), s.kernelRidge());
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    static double frobenius(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) { double d = b == null ? a[i] : a[i] - b[i]; s += d * d; }
+        return Math.sqrt(s);
+    }
+
+    /** Centred kernel–target alignment ⟨HKH, HYH⟩/(‖HKH‖‖HYH‖), Y[i, j] = [y_i = y_j] (Cortes et al. 2012). */
+    static double alignment(double[] K, int[] y, int m) {
+        double[] kc = centre(K, m), yc = new double[m * m];
+        for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) yc[i * m + j] = y[i] == y[j] ? 1 : 0;
+        yc = centre(yc, m);
+        double dot = 0, nk = 0, ny = 0;
+        for (int i = 0; i < m * m; i++) { dot += kc[i] * yc[i]; nk += kc[i] * kc[i]; ny += yc[i] * yc[i]; }
+        return nk > 0 && ny > 0 ? dot / Math.sqrt(nk * ny) : Double.NaN;
+    }
+
+    private static double[] centre(double[] K, int m) {
+        double[] row = new double[m];
+        double all = 0;
+        for (int i = 0; i < m; i++) { for (int j = 0; j < m; j++) row[i] += K[i * m + j]; all += row[i]; row[i] /= m; }
+        all /= (double) m * m;
+        double[] c = new double[m * m];
+        for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) c[i * m + j] = K[i * m + j] - row[i] - row[j] + all;
+        return c;
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        if (v == 0) return "0";
+        return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
+    }
+
+    /** The run's probe record for summary.json: cadence, cost, kernel baseline and the advisor. */
+    public Map<String, Object> summary(double trainSeconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("every", every);
+        m.put("probe_seconds", Math.round(seconds * 1000) / 1000.0);
+        m.put("share_of_wall", trainSeconds + seconds > 0 ? Math.round(1000 * seconds / (trainSeconds + seconds)) / 1000.0 : 0);
+        Map<String, Object> by = new LinkedHashMap<>();
+        secondsBy.forEach((key, val) -> by.put(key, Math.round(val * 1000) / 1000.0));
+        m.put("seconds_by_probe", by);
+        if (kernel != null) {
+            Map<String, Object> kb = new LinkedHashMap<>();
+            kb.put("test_accuracy", kernel.accuracy());
+            kb.put("train_accuracy", kernel.trainAccuracy());
+            kb.put("ridge", kernel.ridgeUsed());
+            kb.put("train", kernel.train());
+            kb.put("test_sample", kernel.test());
+            m.put("kernel_baseline", kb);
+        }
+        Map<String, Object> last = new LinkedHashMap<>();
+        lastValues.forEach((key, val) -> { if (!key.contains(".")) last.put(key, val); }); // per-tensor norms stay in metrics.csv
+        m.put("last", last);
+        m.put("advisor", advisor.summary());
+        return m;
+    }
+}
