@@ -54,6 +54,8 @@ public final class SweepCommand implements Callable<Integer> {
             List<String> st = org.grokscope.experiment.SweepAnalysis.write(out, b.value());
             for (String s : st) System.out.println("critical data size: " + s);
             if (!st.isEmpty()) System.out.println("details: " + out.resolve("cds.json"));
+            String scaling = org.grokscope.experiment.AxisScaling.write(out, b.value());
+            if (scaling != null) System.out.println("scaling: " + scaling + " (details: " + out.resolve("scaling.json") + ")");
         }
         System.out.println("report: " + org.grokscope.report.SweepReport.write(out));
         return r.interrupted() > 0 ? 130 : 0;

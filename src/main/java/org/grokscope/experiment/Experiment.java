@@ -80,6 +80,10 @@ public final class Experiment implements AutoCloseable {
         return new ProbeSuite(ps, model, pool, mod, ctx);
     }
 
+    public static InputFormat formatOf(RunConfig cfg) {
+        return format(cfg.model());
+    }
+
     static InputFormat format(RunConfig.ModelSpec m) {
         return m instanceof RunConfig.TransformerSpec t && t.format().equals("op_equals") ? InputFormat.OP_EQUALS
                 : m instanceof RunConfig.TransformerSpec ? InputFormat.EQUALS : InputFormat.PAIR;

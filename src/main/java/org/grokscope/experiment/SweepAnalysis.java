@@ -94,7 +94,10 @@ public final class SweepAnalysis {
         Map<Double, Map<String, Double>> finalAcc = new TreeMap<>();
         Map<Double, List<String>> phases = new TreeMap<>();
         Map<Double, List<Integer>> genSteps = new TreeMap<>();
+        Map<Double, Map<String, Double>> kernelAcc = new TreeMap<>();
         for (Run r : runs) {
+            JsonNode kb = r.summary().path("probes").path("kernel_baseline").get("test_accuracy");
+            if (kb != null && kb.isNumber()) kernelAcc.computeIfAbsent(r.n(), x -> new TreeMap<>()).put(r.seed(), kb.asDouble());
             int k = r.evals().size();
             int[] st = new int[k];
             double[] tr = new double[k], te = new double[k];
@@ -122,6 +125,7 @@ public final class SweepAnalysis {
                     "curve", fe.curve()));
         }
         g.put("final_test_acc", finalAcc);
+        if (!kernelAcc.isEmpty()) g.put("kernel_test_acc", kernelAcc); // Θ0 kernel regression, same split
         g.put("phases", phases);
         g.put("generalization_steps", genSteps);
         g.put("statement", statement(pe, fe, finalAcc, genSteps));

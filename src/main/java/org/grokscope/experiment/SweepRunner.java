@@ -128,8 +128,24 @@ public final class SweepRunner {
             case INTERRUPTED -> SweepStore.Status.INTERRUPTED;
         };
         List<org.grokscope.train.Evaluation> evals = readEvals(runDir);
-        store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()), evals);
+        store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()), evals, readProbes(runDir));
         return s;
+    }
+
+    /** The probe cells of a run's metrics.csv: (step, column, cell) for every non-empty cell. */
+    static List<SweepStore.ProbeCell> readProbes(Path runDir) throws IOException {
+        List<SweepStore.ProbeCell> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+        if (lines.isEmpty()) return out;
+        List<String> cols = Metrics.probeColumns(lines.get(0));
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length < Metrics.BASE_COLUMNS) continue;
+            int step = Integer.parseInt(f[0]);
+            for (int c = 0; c < cols.size() && Metrics.BASE_COLUMNS + c < f.length; c++)
+                if (!f[Metrics.BASE_COLUMNS + c].isEmpty()) out.add(new SweepStore.ProbeCell(step, cols.get(c), f[Metrics.BASE_COLUMNS + c]));
+        }
+        return out;
     }
 
     static List<org.grokscope.train.Evaluation> readEvals(Path runDir) throws IOException {

@@ -38,6 +38,8 @@ public final class SweepStore implements AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, step INTEGER NOT NULL, lr REAL, train_loss REAL, "
                     + "train_acc REAL, test_loss REAL, test_acc REAL, reg_loss REAL, l2_norm REAL, linf_norm REAL, dist_from_init REAL, "
                     + "PRIMARY KEY (run_id, step))");
+            s.execute("CREATE TABLE IF NOT EXISTS probes (run_id TEXT NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, value REAL, text TEXT, "
+                    + "PRIMARY KEY (run_id, step, name))");
         }
         db.setAutoCommit(false);
         db.commit();
@@ -126,12 +128,48 @@ public final class SweepStore implements AutoCloseable {
         db.commit();
     }
 
-    /** Final state of a run, with its summary and all its metrics, in one transaction. */
+    /** One probe measurement: numeric cells go to {@code value}, others (key frequencies) to {@code text}. */
+    public record ProbeCell(int step, String name, String cell) {}
+
+    /** A run's probe series for one probe column, as (step, value) pairs in step order. */
+    public synchronized List<double[]> probe(String id, String name) throws SQLException {
+        List<double[]> out = new ArrayList<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT step, value FROM probes WHERE run_id = ? AND name = ? AND value IS NOT NULL ORDER BY step")) {
+            q.setString(1, id);
+            q.setString(2, name);
+            ResultSet r = q.executeQuery();
+            while (r.next()) out.add(new double[] {r.getInt(1), r.getDouble(2)});
+        }
+        return out;
+    }
+
     public synchronized void finish(String id, Status status, String error, String summaryJson, List<Evaluation> evals) throws SQLException {
+        finish(id, status, error, summaryJson, evals, List.of());
+    }
+
+    /** Final state of a run, with its summary, all its metrics and probe cells, in one transaction. */
+    public synchronized void finish(String id, Status status, String error, String summaryJson, List<Evaluation> evals,
+                                    List<ProbeCell> probes) throws SQLException {
         try {
-            try (PreparedStatement del = db.prepareStatement("DELETE FROM metrics WHERE run_id = ?")) {
-                del.setString(1, id);
-                del.executeUpdate();
+            for (String table : List.of("metrics", "probes")) {
+                try (PreparedStatement del = db.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+                    del.setString(1, id);
+                    del.executeUpdate();
+                }
+            }
+            if (!probes.isEmpty()) {
+                try (PreparedStatement ins = db.prepareStatement("INSERT INTO probes VALUES (?, ?, ?, ?, ?)")) {
+                    for (ProbeCell c : probes) {
+                        ins.setString(1, id);
+                        ins.setInt(2, c.step());
+                        ins.setString(3, c.name());
+                        Double v = numeric(c.cell());
+                        if (v != null && Double.isFinite(v)) { ins.setDouble(4, v); ins.setNull(5, java.sql.Types.VARCHAR); }
+                        else { ins.setNull(4, java.sql.Types.REAL); ins.setString(5, c.cell()); }
+                        ins.addBatch();
+                    }
+                    ins.executeBatch();
+                }
             }
             if (evals != null) {
                 try (PreparedStatement ins = db.prepareStatement("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -161,6 +199,10 @@ public final class SweepStore implements AutoCloseable {
             db.rollback();
             throw e;
         }
+    }
+
+    private static Double numeric(String s) {
+        try { return Double.valueOf(s); } catch (NumberFormatException e) { return null; }
     }
 
     static String toJson(Object o) {

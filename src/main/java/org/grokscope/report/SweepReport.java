@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.sql.SQLException;
 import org.grokscope.experiment.AtomicFiles;
 import org.grokscope.experiment.ConfigLoader;
@@ -22,6 +23,9 @@ import org.grokscope.train.Evaluation;
  */
 public final class SweepReport {
     private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js";
+
+    /** Probe series drawn in the report. */
+    static final List<String> PROBES = List.of("ntk_rel", "embed_gini", "restricted_loss", "excluded_loss");
 
     private SweepReport() {}
 
@@ -44,10 +48,18 @@ public final class SweepReport {
                     te.add(e.testAcc());
                     l2.add(e.l2Norm());
                 }
+                ObjectNode pr = o.putObject("probes");
+                for (String name : PROBES) {
+                    List<double[]> series = store.probe(r.id(), name);
+                    if (series.isEmpty()) continue;
+                    ArrayNode a = pr.putArray(name);
+                    for (double[] sv : series) a.addArray().add((int) sv[0]).add(sv[1]);
+                }
             }
         }
-        Path cds = dir.resolve("cds.json");
+        Path cds = dir.resolve("cds.json"), scaling = dir.resolve("scaling.json");
         data.set("cds", Files.exists(cds) ? ConfigLoader.JSON.readTree(cds.toFile()) : null);
+        data.set("scaling", Files.exists(scaling) ? ConfigLoader.JSON.readTree(scaling.toFile()) : null);
         String html = template().replace("/*CHART_JS*/", chartJs())
                 .replace("/*DATA*/", ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(data).replace("</", "<\\/"));

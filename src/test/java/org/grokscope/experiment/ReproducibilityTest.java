@@ -66,7 +66,7 @@ class ReproducibilityTest {
     @ValueSource(strings = {MLP, MINIBATCH_TRANSFORMER})
     void interruptedThenResumedEqualsUninterrupted(String yaml) throws Exception {
         RunConfig c = cfg(yaml);
-        run(c, "full", 2, false, List.of());
+        Runner.Result full = run(c, "full", 2, false, List.of());
         TrainListener stopAt43 = new TrainListener() {
             @Override
             public void onStep(Trainer t, int step, double loss) {
@@ -81,6 +81,9 @@ class ReproducibilityTest {
         Runner.Result resumed = run(c, "cut", 2, true, List.of());
         assertThat(resumed.outcome().status()).isEqualTo(Trainer.Status.COMPLETED);
         assertThat(metrics("cut")).isEqualTo(metrics("full"));
+        assertThat(metrics("full").lines().findFirst().orElseThrow()).contains("ntk_rel"); // probe columns resume too
+        // the advisor is rebuilt from the kept rows: same milestones and log as the uninterrupted run
+        assertThat(resumed.summary().probes().get("advisor")).isEqualTo(full.summary().probes().get("advisor"));
         assertThat(Files.readAllBytes(tmp.resolve("cut").resolve(RunDirectory.CHECKPOINT)))
                 .isEqualTo(Files.readAllBytes(tmp.resolve("full").resolve(RunDirectory.CHECKPOINT)));
     }

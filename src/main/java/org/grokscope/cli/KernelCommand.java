@@ -1,0 +1,77 @@
+package org.grokscope.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grokscope.data.ModularTask;
+import org.grokscope.experiment.AtomicFiles;
+import org.grokscope.experiment.ConfigException;
+import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.experiment.Experiment;
+import org.grokscope.experiment.RunConfig;
+import org.grokscope.probe.KernelSweep;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "kernel", description = {"Kernel-regime baseline: ridgeless regression with the model's initial eNTK over training fractions,",
+        "on the same nested splits training uses. What a model that never leaves the kernel regime can reach."})
+public final class KernelCommand implements Callable<Integer> {
+    static final class Source {
+        @Option(names = "--preset", paramLabel = "NAME", description = "a bundled run configuration (see 'grokscope presets')")
+        String preset;
+        @Option(names = "--config", paramLabel = "FILE", description = "a YAML or JSON run configuration")
+        Path config;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value (repeatable)")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--fractions", split = ",", paramLabel = "F", description = "training fractions (default: 0.1,0.2,…,0.9)")
+    List<Double> fractions = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9);
+
+    @Option(names = "--test-samples", paramLabel = "N", description = "test pairs scored per fraction (default: probes.kernel_test_samples)")
+    Integer testSamples;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "write the table as JSON")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    static final int MAX_TABLE = 12_000;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigLoader.Source src = source.preset != null ? ConfigLoader.Source.preset(source.preset) : ConfigLoader.Source.file(source.config);
+        RunConfig cfg = ConfigLoader.load(src, sets);
+        for (double f : fractions) if (!(f > 0 && f < 1)) throw new ConfigException("--fractions: each must be in (0, 1), got " + f);
+        try (Experiment ex = new Experiment(cfg, Experiment.resolveThreads(cfg, threads))) {
+            RunConfig.Task t = cfg.task();
+            ModularTask table = new ModularTask(t.p(), t.operation(), t.splitSeed() != null ? t.splitSeed() : cfg.seed());
+            if (table.size() > MAX_TABLE)
+                throw new ConfigException("task.p: the kernel over all " + table.size() + " pairs needs " + (8L * table.size() * table.size() >> 20)
+                        + " MiB and a Cholesky factorization of that size; use p <= " + (int) Math.sqrt(MAX_TABLE));
+            int samples = testSamples != null ? testSamples : cfg.probes().kernelTestSamples();
+            System.out.printf("%s: (x %s y) mod %d, %s model, alpha %.3g%n", cfg.name(), t.op(), t.p(), cfg.model().getClass().getSimpleName().toLowerCase(), cfg.init().alpha());
+            double[] fr = fractions.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            List<KernelSweep.Point> pts = KernelSweep.run(ex.model, ex.pool, table, Experiment.formatOf(cfg), t.splitSeed() != null ? t.splitSeed() : cfg.seed(),
+                    fr, samples, cfg.probes().kernelRidge(), System.out);
+            if (out != null) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("config", ConfigLoader.JSON.readTree(ConfigLoader.toJson(cfg)));
+                doc.put("kernel", "initial eNTK of the first output, ridgeless regression (relative ridge " + cfg.probes().kernelRidge() + ")");
+                doc.put("points", pts);
+                AtomicFiles.writeString(out, ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+                System.out.println("written " + out);
+            }
+        }
+        return 0;
+    }
+}
