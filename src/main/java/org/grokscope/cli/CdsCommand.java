@@ -22,15 +22,8 @@ import picocli.CommandLine.Option;
         "generalizes within the step budget, then bisect in log n; R seeds per probe, runs stop once generalized.",
         "Resumable: rerunning the same command skips finished runs."})
 public final class CdsCommand implements Callable<Integer> {
-    static final class Source {
-        @Option(names = "--preset", paramLabel = "NAME", description = "base run preset")
-        String preset;
-        @Option(names = "--config", paramLabel = "FILE", description = "base run configuration (YAML or JSON)")
-        Path config;
-    }
-
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    RunSource source;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a base config value (repeatable)")
     List<String> overrides = new ArrayList<>();
@@ -61,7 +54,7 @@ public final class CdsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Source src = source.preset != null ? ConfigLoader.Source.preset(source.preset) : ConfigLoader.Source.file(source.config);
+        ConfigLoader.Source src = source.toSource();
         RunConfig base = CdsSearch.searchable(ConfigLoader.load(src, overrides));
         RunConfig.Task t = base.task();
         if (t.testFraction() == null)

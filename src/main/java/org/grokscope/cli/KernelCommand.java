@@ -20,15 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "kernel", description = {"Kernel-regime baseline: ridgeless regression with the model's initial eNTK over training fractions,",
         "on the same nested splits training uses. What a model that never leaves the kernel regime can reach."})
 public final class KernelCommand implements Callable<Integer> {
-    static final class Source {
-        @Option(names = "--preset", paramLabel = "NAME", description = "a bundled run configuration (see 'grokscope presets')")
-        String preset;
-        @Option(names = "--config", paramLabel = "FILE", description = "a YAML or JSON run configuration")
-        Path config;
-    }
-
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    RunSource source;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value (repeatable)")
     List<String> sets = new ArrayList<>();
@@ -49,19 +42,19 @@ public final class KernelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Source src = source.preset != null ? ConfigLoader.Source.preset(source.preset) : ConfigLoader.Source.file(source.config);
+        ConfigLoader.Source src = source.toSource();
         RunConfig cfg = ConfigLoader.load(src, sets);
         for (double f : fractions) if (!(f > 0 && f < 1)) throw new ConfigException("--fractions: each must be in (0, 1), got " + f);
         try (Experiment ex = new Experiment(cfg, Experiment.resolveThreads(cfg, threads))) {
             RunConfig.Task t = cfg.task();
-            ModularTask table = new ModularTask(t.p(), t.operation(), t.splitSeed() != null ? t.splitSeed() : cfg.seed());
+            ModularTask table = ex.table;
             if (table.size() > MAX_TABLE)
                 throw new ConfigException("task.p: the kernel over all " + table.size() + " pairs needs " + (8L * table.size() * table.size() >> 20)
                         + " MiB and a Cholesky factorization of that size; use p <= " + (int) Math.sqrt(MAX_TABLE));
             int samples = testSamples != null ? testSamples : cfg.probes().kernelTestSamples();
             System.out.printf("%s: (x %s y) mod %d, %s model, alpha %.3g%n", cfg.name(), t.op(), t.p(), cfg.model().getClass().getSimpleName().toLowerCase(), cfg.init().alpha());
             double[] fr = fractions.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            List<KernelSweep.Point> pts = KernelSweep.run(ex.model, ex.pool, table, Experiment.formatOf(cfg), t.splitSeed() != null ? t.splitSeed() : cfg.seed(),
+            List<KernelSweep.Point> pts = KernelSweep.run(ex.model, ex.pool, table, Experiment.formatOf(cfg), ex.splitSeed,
                     fr, samples, cfg.probes().kernelRidge(), System.out);
             if (out != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();

@@ -28,6 +28,10 @@ public final class Experiment implements AutoCloseable {
     public final Parallel pool;
     public final Model model;
     public final Dataset train, test;
+    /** The task's whole table and the split this run trains and tests on. */
+    public final ModularTask table;
+    public final ModularTask.Split split;
+    public final long splitSeed;
     public final Trainer trainer;
     /** The probes and advisor, or null when {@code probes.enabled} is false. */
     public final ProbeSuite probes;
@@ -36,9 +40,9 @@ public final class Experiment implements AutoCloseable {
         this.cfg = cfg;
         this.pool = new Parallel(threads);
         RunConfig.Task t = cfg.task();
-        long splitSeed = t.splitSeed() != null ? t.splitSeed() : cfg.seed();
-        ModularTask table = new ModularTask(t.p(), t.operation(), splitSeed);
-        ModularTask.Split split = table.split(t.trainCount(), t.trainFraction(), t.testFraction(), splitSeed);
+        splitSeed = t.splitSeed() != null ? t.splitSeed() : cfg.seed();
+        table = new ModularTask(t.p(), t.operation(), splitSeed);
+        split = table.split(t.trainCount(), t.trainFraction(), t.testFraction(), splitSeed);
         InputFormat format = format(cfg.model());
         train = table.dataset(split.train(), format);
         test = table.dataset(split.test(), format);
@@ -61,10 +65,10 @@ public final class Experiment implements AutoCloseable {
         Trainer.Settings s = new Trainer.Settings(tr.steps(), tr.batchSize(), tr.evalEvery(), tr.evalBatch(), o.lr(), o.warmupSteps(),
                 tr.loss().equals("mse") ? Trainer.LossKind.MSE : Trainer.LossKind.CROSS_ENTROPY, tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed(), tr.fixedNorm());
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
-        probes = cfg.probes().enabled() ? probeSuite(cfg, table, split, format) : null;
+        probes = cfg.probes().enabled() ? probeSuite(cfg, format) : null;
     }
 
-    private ProbeSuite probeSuite(RunConfig cfg, ModularTask table, ModularTask.Split split, InputFormat format) {
+    private ProbeSuite probeSuite(RunConfig cfg, InputFormat format) {
         RunConfig.Probes p = cfg.probes();
         int pp = cfg.task().p();
         boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
@@ -74,7 +78,7 @@ public final class Experiment implements AutoCloseable {
                 split.train(), split.test(), table.size());
         Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
                 p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience());
-        ProbeSettings ps = new ProbeSettings(true, p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
+        ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
                 p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
         Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(), table.size());
         return new ProbeSuite(ps, model, pool, mod, ctx);

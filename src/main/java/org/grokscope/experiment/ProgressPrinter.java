@@ -62,7 +62,6 @@ public final class ProgressPrinter implements TrainListener {
         }
         if (advisor != null) {
             for (String msg : advisor.drainEvents()) {
-                if (msg.contains("memorized (") || msg.contains("generalized (")) continue; // already announced above
                 emit(t, msg);
                 milestone = true;
             }

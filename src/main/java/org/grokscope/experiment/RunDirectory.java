@@ -56,9 +56,18 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     }
 
     @Override
-    public void onProbe(int step, String[] cells) {
+    public void onProbe(int step, Object[] values) {
+        String[] cells = new String[values.length];
+        for (int i = 0; i < values.length; i++)
+            cells[i] = values[i] == null ? "" : values[i] instanceof Double d ? Metrics.num(d) : values[i].toString();
         pendingStep = step;
         pendingCells = cells;
+    }
+
+    // a probe column's cell in a split metrics row ("" if the column or the cell is absent)
+    private String cell(String[] row, String column) {
+        int c = probes.columns().indexOf(column);
+        return c < 0 || Metrics.BASE_COLUMNS + c >= row.length ? "" : row[Metrics.BASE_COLUMNS + c];
     }
 
     public Path dir() { return dir; }
@@ -79,9 +88,9 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             evals.add(e);
             if (probes != null) {
                 String[] f = line.split(",", -1);
-                java.util.Map<String, String> cells = new java.util.HashMap<>();
-                for (int c = 0; c < probes.columns().size() && Metrics.BASE_COLUMNS + c < f.length; c++) cells.put(probes.columns().get(c), f[Metrics.BASE_COLUMNS + c]);
-                probes.replay(e, cells);
+                String ntk = cell(f, "ntk_rel"), gini = cell(f, "embed_gini");
+                probes.replay(e, !ntk.isEmpty() || !gini.isEmpty(), ntk.isEmpty() ? Double.NaN : Metrics.parse(ntk),
+                        gini.isEmpty() ? Double.NaN : Metrics.parse(gini));
             }
         }
     }

@@ -127,15 +127,15 @@ public final class SweepRunner {
             case DIVERGED -> SweepStore.Status.FAILED;
             case INTERRUPTED -> SweepStore.Status.INTERRUPTED;
         };
-        List<org.grokscope.train.Evaluation> evals = readEvals(runDir);
-        store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()), evals, readProbes(runDir));
+        List<String> metrics = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+        store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()),
+                evals(metrics), probes(metrics));
         return s;
     }
 
-    /** The probe cells of a run's metrics.csv: (step, column, cell) for every non-empty cell. */
-    static List<SweepStore.ProbeCell> readProbes(Path runDir) throws IOException {
+    /** The probe cells of a run's metrics.csv lines: (step, column, cell) for every non-empty cell. */
+    static List<SweepStore.ProbeCell> probes(List<String> lines) {
         List<SweepStore.ProbeCell> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
         if (lines.isEmpty()) return out;
         List<String> cols = Metrics.probeColumns(lines.get(0));
         for (int i = 1; i < lines.size(); i++) {
@@ -149,8 +149,11 @@ public final class SweepRunner {
     }
 
     static List<org.grokscope.train.Evaluation> readEvals(Path runDir) throws IOException {
+        return evals(Files.readAllLines(runDir.resolve(RunDirectory.METRICS)));
+    }
+
+    static List<org.grokscope.train.Evaluation> evals(List<String> lines) {
         List<org.grokscope.train.Evaluation> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
         for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(Metrics.parseRow(lines.get(i)));
         return out;
     }

@@ -32,7 +32,7 @@ public final class Advisor {
     private boolean ntkSeen, giniSeen;
     private String recommendation;
     private Integer recommendedAt;
-    private final List<String> events = new ArrayList<>();
+    private final List<String> events = new ArrayList<>(), log = new ArrayList<>();
 
     public Advisor(Settings s, Context ctx) {
         this.s = s; this.ctx = ctx;
@@ -46,7 +46,7 @@ public final class Advisor {
             normPeak = l2;
             if (ntkSeen) ntkAtMem = lastNtk;
             if (giniSeen) giniAtMem = lastGini;
-            event(step, "memorized (train accuracy %.1f%%)", 100 * trainAcc);
+            log(step, "memorized (train accuracy %.1f%%)", 100 * trainAcc);
         }
         if (memorized != null && normDecay == null) {
             normPeak = Math.max(normPeak, l2);
@@ -54,7 +54,7 @@ public final class Advisor {
         }
         if (generalized == null && testAcc >= s.generalizationThreshold()) {
             generalized = step;
-            event(step, "generalized (test accuracy %.1f%%)", 100 * testAcc);
+            log(step, "generalized (test accuracy %.1f%%)", 100 * testAcc);
         }
         maybeRecommend(step);
     }
@@ -122,19 +122,21 @@ public final class Advisor {
         return recommendation;
     }
 
-    /** Messages produced since the last call (milestones and advice), for the progress output. */
+    /** Transition signs and advice produced since the last call, for the progress output (memorization and generalization are only logged). */
     public List<String> drainEvents() {
         List<String> out = new ArrayList<>(events);
         events.clear();
         return out;
     }
 
-    private final List<String> log = new ArrayList<>();
-
     private void event(int step, String fmt, Object... args) {
+        events.add(log(step, fmt, args));
+    }
+
+    private String log(int step, String fmt, Object... args) {
         String msg = "step " + step + ": " + String.format(Locale.ROOT, fmt, args);
-        events.add(msg);
         log.add(msg);
+        return msg;
     }
 
     /** The per-run record (advisor section of summary.json). */

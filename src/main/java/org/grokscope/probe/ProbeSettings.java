@@ -5,6 +5,6 @@ package org.grokscope.probe;
  * the smallest multiple of the evaluation interval at which the probes' counted FLOPs stay under
  * {@code budget} × the training FLOPs.
  */
-public record ProbeSettings(boolean enabled, int every, double budget, boolean norms, boolean ntk, int ntkSamples,
+public record ProbeSettings(int every, double budget, boolean norms, boolean ntk, int ntkSamples,
                             boolean ntkTrueClass, boolean fourier, double keyThreshold, boolean kernelBaseline,
                             int kernelTestSamples, double kernelRidge, int kernelMaxTrain, Advisor.Settings advisor) {}

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Kernels;
@@ -28,8 +27,8 @@ import org.grokscope.train.Trainer;
  * sinks (the run directory appends them to metrics.csv) as cells under {@link #columns()}.
  */
 public final class ProbeSuite implements TrainListener {
-    /** Receives a probe row: cells in {@link #columns()} order ("" where not measured). */
-    public interface Sink { void onProbe(int step, String[] cells); }
+    /** Receives a probe row: values in {@link #columns()} order (Double, String, or null where not measured). */
+    public interface Sink { void onProbe(int step, Object[] values); }
 
     private final ProbeSettings s;
     private final Model model;
@@ -89,17 +88,14 @@ public final class ProbeSuite implements TrainListener {
         return this;
     }
 
-    /** Re-feeds the advisor with the rows a resumed run keeps (probe cells by column name). */
-    public void replay(Evaluation e, Map<String, String> cells) {
+    /**
+     * Re-feeds the advisor with a row a resumed run keeps: its evaluation and, if the row was a probe
+     * row, its ntk_rel and embed_gini (NaN where absent).
+     */
+    public void replay(Evaluation e, boolean probeRow, double ntkRel, double gini) {
         advisor.onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
-        String ntk = cells.getOrDefault("ntk_rel", ""), gini = cells.getOrDefault("embed_gini", "");
-        if (!ntk.isEmpty() || !gini.isEmpty())
-            advisor.onProbe(e.step(), ntk.isEmpty() ? Double.NaN : parse(ntk), gini.isEmpty() ? Double.NaN : parse(gini));
+        if (probeRow) advisor.onProbe(e.step(), ntkRel, gini);
         advisor.drainEvents();
-    }
-
-    private static double parse(String v) {
-        return switch (v) { case "nan" -> Double.NaN; case "inf" -> Double.POSITIVE_INFINITY; default -> Double.parseDouble(v); };
     }
 
     @Override
@@ -148,18 +144,14 @@ public final class ProbeSuite implements TrainListener {
         advisor.onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
         if (e.step() % every != 0) return;
         long t0 = System.nanoTime();
-        String[] cells = new String[columns.size()];
-        Arrays.fill(cells, "");
         Map<String, Object> v = measure(t);
-        for (int i = 0; i < cells.length; i++) {
-            Object o = v.get(columns.get(i));
-            cells[i] = o == null ? "" : o instanceof Double d ? num(d) : o.toString();
-        }
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) values[i] = v.get(columns.get(i));
         lastValues.clear();
         lastValues.putAll(v);
         advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
         seconds += (System.nanoTime() - t0) / 1e9;
-        for (Sink sk : sinks) sk.onProbe(e.step(), cells);
+        for (Sink sk : sinks) sk.onProbe(e.step(), values);
     }
 
     private Map<String, Object> measure(Trainer t) {
@@ -333,13 +325,6 @@ public final class ProbeSuite implements TrainListener {
         double[] c = new double[m * m];
         for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) c[i * m + j] = K[i * m + j] - row[i] - row[j] + all;
         return c;
-    }
-
-    static String num(double v) {
-        if (Double.isNaN(v)) return "nan";
-        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-        if (v == 0) return "0";
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
     }
 
     /** The run's probe record for summary.json: cadence, cost, kernel baseline and the advisor. */
