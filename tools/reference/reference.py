@@ -46,8 +46,8 @@ def quadratic(spec, P, tok, p):
     return (pre * pre) @ P["v.weight"]
 
 
-def layer_norm(P, name, x):
-    return F.layer_norm(x, (x.shape[-1],), P[name + ".weight"], P[name + ".bias"], eps=1e-5)
+def layer_norm(P, name, x, eps=1e-5):
+    return F.layer_norm(x, (x.shape[-1],), P[name + ".weight"], P[name + ".bias"], eps=eps)
 
 
 def attention(P, pre, x, H):
@@ -82,6 +82,41 @@ def transformer(spec, P, tok):
     return x[:, -1] @ P["unembed.weight"]
 
 
+def masked_mean(x, mask):                                                    # x [n, T, d], mask [n, T]
+    m = mask.to(x.dtype)[..., None]
+    return (x * m).sum(1) / m.sum(1)
+
+
+def bag(spec, P, tok):
+    h = masked_mean(P["embed.weight"][tok], tok != 0)                          # [n, d], padding (id 0) left out
+    for l in range(1, spec["depth"] + 1):
+        h = act(spec["activation"], lin(P, f"fc{l}", h))
+    return lin(P, "out", h)
+
+
+def encoder(spec, P, tok):
+    """BERT-style (post-LN, eps 1e-12), bidirectional attention with a key padding mask, every position."""
+    n, T = tok.shape
+    H = spec["heads"]
+    pad = (tok == 0)[:, None, None, :]                                       # [n, 1, 1, T]
+    x = layer_norm(P, "embed.ln", P["embed.weight"][tok] + P["embed.pos"][None], 1e-12)
+    for l in range(spec["layers"]):
+        pre = f"layers.{l}."
+        d = x.shape[-1]
+        dh = d // H
+        q = lin(P, pre + "attn.q", x).view(n, T, H, dh).transpose(1, 2)
+        k = lin(P, pre + "attn.k", x).view(n, T, H, dh).transpose(1, 2)
+        v = lin(P, pre + "attn.v", x).view(n, T, H, dh).transpose(1, 2)
+        s = (q @ k.transpose(-1, -2) / math.sqrt(dh)).masked_fill(pad, float("-inf"))
+        z = (s.softmax(-1) @ v).transpose(1, 2).reshape(n, T, d)
+        x = layer_norm(P, pre + "ln1", x + lin(P, pre + "attn.o", z), 1e-12)
+        x = layer_norm(P, pre + "ln2", x + lin(P, pre + "ffn.fc2", act(spec["activation"], lin(P, pre + "ffn.fc1", x))), 1e-12)
+    pooled = x[:, 0] if spec["pooling"] == "cls" else masked_mean(x, tok != 0)
+    if spec["pooler"]:
+        pooled = torch.tanh(lin(P, "pooler", pooled))
+    return lin(P, "classifier", pooled)
+
+
 def forward(doc, P, tok):
     spec = doc["model"]
     kind = spec["kind"]
@@ -89,6 +124,10 @@ def forward(doc, P, tok):
         return mlp(spec, P, tok)
     if kind == "quadratic":
         return quadratic(spec, P, tok, doc["p"])
+    if kind == "bag":
+        return bag(spec, P, tok)
+    if kind == "encoder":
+        return encoder(spec, P, tok)
     return transformer(spec, P, tok)
 
 

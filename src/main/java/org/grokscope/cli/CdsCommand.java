@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grokscope.data.ModularTask;
 import org.grokscope.experiment.CdsSearch;
+import org.grokscope.experiment.Experiment;
 import org.grokscope.experiment.ConfigException;
 import org.grokscope.experiment.ConfigLoader;
 import org.grokscope.experiment.RunConfig;
@@ -56,11 +57,16 @@ public final class CdsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ConfigLoader.Source src = source.toSource();
         RunConfig base = CdsSearch.searchable(ConfigLoader.load(src, overrides));
-        RunConfig.Task t = base.task();
-        if (t.testFraction() == null)
-            throw new ConfigException("cds needs a fixed test pool so that every size is tested on the same pairs: add --set task.test_fraction=0.25");
-        int total = new ModularTask(t.p(), t.operation(), 0).size();
-        int pool = total - (int) Math.round(t.testFraction() * total);
+        int pool;
+        if (base.task() instanceof RunConfig.Task t) {
+            if (t.testFraction() == null)
+                throw new ConfigException("cds needs a fixed test pool so that every size is tested on the same pairs: add --set task.test_fraction=0.25");
+            int total = new ModularTask(t.p(), t.operation(), 0).size();
+            pool = total - (int) Math.round(t.testFraction() * total);
+        } else { // text: the test subset is fixed by the split seed; the pool is the training split
+            RunConfig.Text t = (RunConfig.Text) base.task();
+            pool = Experiment.textTrainingPool(t, System.out);
+        }
         int lo = min != null ? min : Math.max(1, pool / 32), hi = max != null ? max : pool;
         if (lo < 1 || hi > pool || lo >= hi) throw new ConfigException("--min/--max: need 1 <= min < max <= " + pool + " (the training pool), got " + lo + " and " + hi);
         if (growth <= 1) throw new ConfigException("--growth: must be > 1, got " + growth);
@@ -72,7 +78,7 @@ public final class CdsCommand implements Callable<Integer> {
         RunConfig probe = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson), List.of("task.train_count=" + hi));
         int[] ex = executor.resolve(List.of(new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), seeds);
         int w = ex[0], th = ex[1];
-        System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-pair training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",
+        System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-example training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",
                 lo, hi, pool, growth, tolerance, seeds, base.training().steps());
         CdsSearch.Result r = CdsSearch.run(s, baseJson, out, w, th, System.out);
         Map<String, Object> search = new LinkedHashMap<>();

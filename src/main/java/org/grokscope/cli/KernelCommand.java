@@ -45,8 +45,10 @@ public final class KernelCommand implements Callable<Integer> {
         ConfigLoader.Source src = source.toSource();
         RunConfig cfg = ConfigLoader.load(src, sets);
         for (double f : fractions) if (!(f > 0 && f < 1)) throw new ConfigException("--fractions: each must be in (0, 1), got " + f);
+        if (!(cfg.task() instanceof RunConfig.Task t))
+            throw new ConfigException(src.label() + ": task.kind: the kernel sweep works on modular tasks (it needs the whole table); "
+                    + "for text, set probes.kernel_baseline=true on a run to get the Θ0 kernel's test accuracy at that size");
         try (Experiment ex = new Experiment(cfg, Experiment.resolveThreads(cfg, threads))) {
-            RunConfig.Task t = cfg.task();
             ModularTask table = ex.table;
             if (table.size() > MAX_TABLE)
                 throw new ConfigException("task.p: the kernel over all " + table.size() + " pairs needs " + (8L * table.size() * table.size() >> 20)

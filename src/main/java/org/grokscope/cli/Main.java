@@ -28,7 +28,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof org.grokscope.experiment.ConfigException) {
+            if (ex instanceof org.grokscope.experiment.ConfigException || ex instanceof org.grokscope.data.text.DataException) {
                 err.println("error: " + ex.getMessage().replace("\n", "\nerror: "));
                 return 2;
             }

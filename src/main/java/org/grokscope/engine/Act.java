@@ -2,7 +2,7 @@ package org.grokscope.engine;
 
 /** Pointwise activations with their derivatives (computed in double, stored as float). */
 public enum Act {
-    IDENTITY, RELU, GELU, GELU_TANH, SQUARE;
+    IDENTITY, RELU, GELU, GELU_TANH, SQUARE, TANH;
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
@@ -20,6 +20,7 @@ public enum Act {
             case GELU -> (float) (0.5 * x * (1 + erf(x * INV_SQRT_2)));
             case GELU_TANH -> (float) (0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))));
             case SQUARE -> x * x;
+            case TANH -> (float) StrictMath.tanh(x);
         };
     }
 
@@ -36,6 +37,10 @@ public enum Act {
                 yield (float) (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du);
             }
             case SQUARE -> 2 * x;
+            case TANH -> {
+                double t = StrictMath.tanh(x);
+                yield (float) (1 - t * t);
+            }
         };
     }
 
@@ -56,7 +61,8 @@ public enum Act {
             case "gelu" -> GELU;
             case "gelu_tanh", "gelu_new" -> GELU_TANH;
             case "square", "quadratic" -> SQUARE;
-            default -> throw new IllegalArgumentException("unknown activation '" + s + "' (relu, gelu, gelu_tanh, square, identity)");
+            case "tanh" -> TANH;
+            default -> throw new IllegalArgumentException("unknown activation '" + s + "' (relu, gelu, gelu_tanh, square, tanh, identity)");
         };
     }
 }

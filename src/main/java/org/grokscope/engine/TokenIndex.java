@@ -39,11 +39,12 @@ public final class TokenIndex {
         return vocab;
     }
 
-    int[] start() {
+    /** rows()[start()[v] .. start()[v+1]) are the rows holding value v. */
+    public int[] start() {
         return start;
     }
 
-    int[] rows() {
+    public int[] rows() {
         return rows;
     }
 }

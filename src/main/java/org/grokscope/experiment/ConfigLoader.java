@@ -106,8 +106,11 @@ public final class ConfigLoader {
         if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
         Map<String, String> fromSet = new HashMap<>();
         for (String o : overrides) applyOverride((ObjectNode) tree, o, fromSet);
+        JsonNode task = tree.get("task");
+        if (task != null && task.isObject() && !task.has("kind")) ((ObjectNode) task).put("kind", "modular");
         JsonNode model = tree.get("model");
-        if (model != null && model.isObject() && !model.has("kind")) ((ObjectNode) model).put("kind", "mlp");
+        boolean text = task != null && "text".equals(task.path("kind").asText());
+        if (model != null && model.isObject() && !model.has("kind")) ((ObjectNode) model).put("kind", text ? "bag" : "mlp");
         RunConfig cfg;
         try {
             cfg = JSON.treeToValue(tree, RunConfig.class);
@@ -146,8 +149,9 @@ public final class ConfigLoader {
             return where(src, path, lines, fromSet) + "unknown key" + (known.isEmpty() ? "" : " (known here: " + known + ")");
         }
         if (e instanceof InvalidTypeIdException t) {
+            boolean task = path.startsWith("task");
             return where(src, path.isEmpty() ? "model.kind" : path + ".kind", lines, fromSet)
-                    + "unknown kind '" + t.getTypeId() + "' (mlp, transformer, quadratic)";
+                    + "unknown kind '" + t.getTypeId() + "' (" + (task ? "modular, text" : "mlp, transformer, quadratic, bag, encoder") + ")";
         }
         String msg = e.getOriginalMessage();
         int cut = msg.indexOf(" at [Source");

@@ -15,7 +15,7 @@ import org.grokscope.engine.Act;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"name", "description", "seed", "task", "model", "init", "optimizer", "regularization", "training", "analysis", "probes"})
-public record RunConfig(String name, String description, Long seed, Task task, ModelSpec model, InitSpec init,
+public record RunConfig(String name, String description, Long seed, TaskSpec task, ModelSpec model, InitSpec init,
                         OptimizerSpec optimizer, Regularization regularization, Training training, Analysis analysis, Probes probes) {
 
     public RunConfig {
@@ -23,6 +23,7 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         if (description == null) description = "";
         if (seed == null) seed = 0L;
         if (task == null) task = new Task(null, null, null, null, null, null);
+        if (model == null && task instanceof Text) model = new Bag(null, null, null, null);
         if (model == null) model = new Mlp(null, null, null, null);
         if (init == null) init = new InitSpec(null, null, null);
         if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null);
@@ -36,6 +37,10 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         p.require(name.matches("[A-Za-z0-9._-]+"), "name", "use letters, digits, '.', '_' or '-' (it names the run directory), got '" + name + "'");
         task.validate(p);
         model.validate(p, task);
+        if (task instanceof Text && !model.forText())
+            p.add("model.kind", "a text task needs a text model: bag or encoder");
+        if (task instanceof Task && model.forText())
+            p.add("model.kind", "bag and encoder read padded text (token 0 is padding); use mlp, transformer or quadratic for modular arithmetic");
         init.validate(p);
         optimizer.validate(p);
         regularization.validate(p);
@@ -44,9 +49,29 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         probes.validate(p, training);
     }
 
+    /** The modular task, for code that only makes sense on it (Fourier probes, the kernel command). */
+    public Task modular() {
+        if (task instanceof Task t) return t;
+        throw new IllegalStateException("not a modular-arithmetic task");
+    }
+
+    /** What the model learns: modular arithmetic (kind: modular, the default) or labelled text (kind: text). */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind") // a missing kind is filled in as "modular" by ConfigLoader
+    @JsonSubTypes({@JsonSubTypes.Type(value = Task.class, name = "modular"),
+                   @JsonSubTypes.Type(value = Text.class, name = "text")})
+    public sealed interface TaskSpec permits Task, Text {
+        Integer trainCount();
+
+        Double trainFraction();
+
+        Long splitSeed();
+
+        void validate(Problems p);
+    }
+
     /** Modular arithmetic "x ∘ y = c (mod p)". */
     @JsonPropertyOrder({"op", "p", "train_fraction", "train_count", "test_fraction", "split_seed"})
-    public record Task(String op, Integer p, Double trainFraction, Integer trainCount, Double testFraction, Long splitSeed) {
+    public record Task(String op, Integer p, Double trainFraction, Integer trainCount, Double testFraction, Long splitSeed) implements TaskSpec {
         public Task {
             if (op == null) op = "add";
             if (p == null) p = 97;
@@ -57,7 +82,8 @@ public record RunConfig(String name, String description, Long seed, Task task, M
             return ModOp.parse(op);
         }
 
-        void validate(Problems pr) {
+        @Override
+        public void validate(Problems pr) {
             ModOp o = null;
             try { o = operation(); } catch (IllegalArgumentException e) { pr.add("task.op", e.getMessage()); }
             pr.require(p >= 2 && p <= 2000, "task.p", "must be between 2 and 2000, got " + p);
@@ -80,12 +106,114 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         }
     }
 
+
+    /**
+     * Labelled text (see {@link org.grokscope.data.text.TextSource} for the formats and
+     * {@link org.grokscope.data.text.TextTask} for subsets, vocabulary and sequences). {@code path} may be left
+     * out for imdb and yelp-polarity: then the archive fetched or imported into the data cache is used.
+     */
+    @JsonPropertyOrder({"dataset", "path", "test_path", "text_field", "label_field", "labels", "stars_rule", "holdout", "on_bad_row",
+            "train_count", "train_fraction", "test_count", "split_seed", "tokenizer", "lowercase", "vocab_size", "min_count", "vocab_file",
+            "max_len", "long_docs"})
+    public record Text(String dataset, String path, String testPath, String textField, String labelField, java.util.List<String> labels,
+                       String starsRule, Double holdout, String onBadRow, Integer trainCount, Double trainFraction, Integer testCount,
+                       Long splitSeed, String tokenizer, Boolean lowercase, Integer vocabSize, Integer minCount, String vocabFile,
+                       Integer maxLen, String longDocs) implements TaskSpec {
+        public Text {
+            if (dataset == null) dataset = "imdb";
+            if (textField == null) textField = "text";
+            if (labelField == null) labelField = "label";
+            if (starsRule == null) starsRule = "polarity";
+            if (holdout == null) holdout = 0.25;
+            if (onBadRow == null) onBadRow = "error";
+            if (trainFraction == null && trainCount == null) trainFraction = 1.0;
+            if (testCount == null) testCount = 2000;
+            if (tokenizer == null) tokenizer = "word";
+            if (lowercase == null) lowercase = true;
+            if (vocabSize == null) vocabSize = 10_000;
+            if (minCount == null) minCount = 1;
+            if (maxLen == null) maxLen = 256;
+            if (longDocs == null) longDocs = "truncate";
+        }
+
+        @Override
+        public void validate(Problems p) {
+            try { org.grokscope.data.text.TextSource.Kind.parse(dataset); } catch (IllegalArgumentException e) { p.add("task.dataset", e.getMessage()); }
+            boolean known = dataset.equals("imdb") || dataset.equals("yelp-polarity");
+            if (!known) p.require(path != null, "task.path", "dataset " + dataset + " needs a path (the file or folder to read)");
+            p.require(java.util.List.of("polarity", "stars").contains(starsRule), "task.stars_rule", "must be polarity (1-2 vs 4-5 stars, 3 dropped) or stars (five classes), got '" + starsRule + "'");
+            p.require(holdout > 0 && holdout < 1, "task.holdout", "must be in (0, 1), got " + holdout);
+            p.require(onBadRow.equals("error") || onBadRow.equals("skip"), "task.on_bad_row", "must be error or skip, got '" + onBadRow + "'");
+            if (trainFraction != null && trainCount != null) p.add("task.train_count", "give train_fraction or train_count, not both");
+            if (trainFraction != null) p.require(trainFraction > 0 && trainFraction <= 1, "task.train_fraction", "must be in (0, 1], got " + trainFraction);
+            if (trainCount != null) p.require(trainCount >= 2, "task.train_count", "must be >= 2, got " + trainCount);
+            p.require(testCount >= 0, "task.test_count", "must be >= 0 (0 = the whole test split), got " + testCount);
+            p.require(tokenizer.equals("word") || tokenizer.equals("wordpiece"), "task.tokenizer", "must be word or wordpiece, got '" + tokenizer + "'");
+            if (tokenizer.equals("wordpiece")) p.require(vocabFile != null, "task.vocab_file", "the wordpiece tokenizer needs a BERT vocab.txt (e.g. bert-base-uncased's)");
+            p.require(vocabSize >= 4 && vocabSize <= 1 << 22, "task.vocab_size", "must be in [4, 4194304], got " + vocabSize);
+            p.require(minCount >= 1, "task.min_count", "must be >= 1, got " + minCount);
+            p.require(maxLen >= 3 && maxLen <= 4096, "task.max_len", "must be in [3, 4096], got " + maxLen);
+            p.require(longDocs.equals("truncate") || longDocs.equals("drop"), "task.long_docs", "must be truncate or drop, got '" + longDocs + "'");
+            if (labels != null) p.require(labels.size() >= 2 && new java.util.HashSet<>(labels).size() == labels.size(), "task.labels", "needs at least two distinct labels, got " + labels);
+        }
+    }
+
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind") // a missing kind is filled in as "mlp" by ConfigLoader
     @JsonSubTypes({@JsonSubTypes.Type(value = Mlp.class, name = "mlp"),
                    @JsonSubTypes.Type(value = TransformerSpec.class, name = "transformer"),
-                   @JsonSubTypes.Type(value = Quadratic.class, name = "quadratic")})
-    public sealed interface ModelSpec permits Mlp, TransformerSpec, Quadratic {
-        void validate(Problems p, Task task);
+                   @JsonSubTypes.Type(value = Quadratic.class, name = "quadratic"),
+                   @JsonSubTypes.Type(value = Bag.class, name = "bag"),
+                   @JsonSubTypes.Type(value = EncoderSpec.class, name = "encoder")})
+    public sealed interface ModelSpec permits Mlp, TransformerSpec, Quadratic, Bag, EncoderSpec {
+        void validate(Problems p, TaskSpec task);
+
+        /** Whether the model reads padded text (bag, encoder) rather than fixed modular sequences. */
+        default boolean forText() {
+            return this instanceof Bag || this instanceof EncoderSpec;
+        }
+    }
+
+    /** Embedding bag for text: mean of the non-padding token embeddings, then an MLP of {@code depth} hidden layers. */
+    @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
+    public record Bag(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+        public Bag {
+            if (embedDim == null) embedDim = 64;
+            if (hidden == null) hidden = 128;
+            if (depth == null) depth = 1;
+            if (activation == null) activation = "relu";
+        }
+
+        @Override
+        public void validate(Problems p, TaskSpec task) {
+            p.require(embedDim >= 1 && embedDim <= 8192, "model.embed_dim", "must be in [1, 8192], got " + embedDim);
+            p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
+            p.require(depth >= 0 && depth <= 16, "model.depth", "must be in [0, 16] (0 = a linear classifier on the mean embedding), got " + depth);
+            checkAct(p, activation);
+        }
+    }
+
+    /** BERT-style encoder for text (post-LN, padding mask, [CLS] or mean pooling, optional tanh pooler). */
+    @JsonPropertyOrder({"d_model", "heads", "d_ff", "layers", "activation", "pooling", "pooler"})
+    public record EncoderSpec(Integer dModel, Integer heads, Integer dFf, Integer layers, String activation, String pooling, Boolean pooler) implements ModelSpec {
+        public EncoderSpec {
+            if (dModel == null) dModel = 128;
+            if (heads == null) heads = 4;
+            if (dFf == null) dFf = 4 * dModel;
+            if (layers == null) layers = 1;
+            if (activation == null) activation = "gelu";
+            if (pooling == null) pooling = "cls";
+            if (pooler == null) pooler = true;
+        }
+
+        @Override
+        public void validate(Problems p, TaskSpec task) {
+            p.require(dModel >= 1 && dModel <= 4096, "model.d_model", "must be in [1, 4096], got " + dModel);
+            p.require(heads >= 1 && dModel % heads == 0, "model.heads", "must divide d_model (" + dModel + "), got " + heads);
+            p.require(dFf >= 1 && dFf <= 65536, "model.d_ff", "must be in [1, 65536], got " + dFf);
+            p.require(layers >= 1 && layers <= 24, "model.layers", "must be in [1, 24], got " + layers);
+            p.require(pooling.equals("cls") || pooling.equals("mean"), "model.pooling", "must be cls or mean, got '" + pooling + "'");
+            checkAct(p, activation);
+        }
     }
 
     /** MLP over concatenated token embeddings [x, y]. */
@@ -99,7 +227,7 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         }
 
         @Override
-        public void validate(Problems p, Task task) {
+        public void validate(Problems p, TaskSpec task) {
             p.require(embedDim >= 1 && embedDim <= 8192, "model.embed_dim", "must be in [1, 8192], got " + embedDim);
             p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
             p.require(depth >= 1 && depth <= 16, "model.depth", "must be in [1, 16], got " + depth);
@@ -124,7 +252,7 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         }
 
         @Override
-        public void validate(Problems p, Task task) {
+        public void validate(Problems p, TaskSpec task) {
             p.require(dModel >= 1 && dModel <= 4096, "model.d_model", "must be in [1, 4096], got " + dModel);
             p.require(heads >= 1 && dModel % heads == 0, "model.heads", "must divide d_model (" + dModel + "), got " + heads);
             p.require(dMlp >= 1 && dMlp <= 65536, "model.d_mlp", "must be in [1, 65536], got " + dMlp);
@@ -143,7 +271,7 @@ public record RunConfig(String name, String description, Long seed, Task task, M
         }
 
         @Override
-        public void validate(Problems p, Task task) {
+        public void validate(Problems p, TaskSpec task) {
             p.require(width >= 1 && width <= 1 << 20, "model.width", "must be in [1, 1048576], got " + width);
         }
     }

@@ -19,6 +19,12 @@ public final class Runner {
 
     private Runner() {}
 
+    /** data.json (what the data is: file, tokenizer, sizes) and, for text, the vocabulary the ids index. */
+    static void writeData(Path dir, Experiment ex) throws IOException {
+        AtomicFiles.writeString(dir.resolve("data.json"), ConfigLoader.JSON.writeValueAsString(ex.dataInfo) + "\n");
+        if (ex.text != null) AtomicFiles.writeString(dir.resolve("vocab.txt"), String.join("\n", ex.text.vocabulary()) + "\n");
+    }
+
     public static Result run(RunConfig cfg, Path dir, int threads, boolean resume, PrintStream out, boolean tty,
                              String command, List<TrainListener> extra) throws IOException, ConfigException {
         if (!resume && Files.isDirectory(dir)) {
@@ -28,8 +34,9 @@ public final class Runner {
             }
         }
         Map<String, Object> prov = Provenance.collect(threads, command);
-        try (Experiment ex = new Experiment(cfg, threads)) {
+        try (Experiment ex = new Experiment(cfg, threads, out)) {
             RunDirectory rd = new RunDirectory(dir, cfg, prov);
+            writeData(dir, ex);
             if (ex.probes != null) rd.withProbes(ex.probes);
             if (resume) {
                 Path ck = dir.resolve(RunDirectory.CHECKPOINT);

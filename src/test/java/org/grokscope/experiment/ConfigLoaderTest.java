@@ -14,7 +14,7 @@ class ConfigLoaderTest {
     @Test
     void missingValuesTakeDefaults() throws Exception {
         RunConfig c = yaml("name: x\n");
-        assertThat(c.task().p()).isEqualTo(97);
+        assertThat(c.modular().p()).isEqualTo(97);
         assertThat(c.task().trainFraction()).isEqualTo(0.3);
         assertThat(c.model()).isInstanceOf(RunConfig.Mlp.class);
         assertThat(c.optimizer().weightDecay()).isEqualTo(1.0);

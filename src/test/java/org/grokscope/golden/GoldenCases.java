@@ -29,6 +29,9 @@ public final class GoldenCases {
     public static final int P = 11, N = 29;
     public static final double LR = 1e-2, BETA1 = 0.9, BETA2 = 0.98, EPS = 1e-8, WD = 0.5;
     public static final int STEPS = 3;
+    /** Text cases: padded sequences ([CLS] = 2 first, then tokens 3..V-1, then padding 0) with 3 classes. */
+    public static final String TEXT = "TEXT";
+    public static final int TEXT_V = 19, TEXT_T = 7, TEXT_C = 3;
 
     public static final List<Case> CASES = List.of(
             new Case("mlp", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", "PAIR", "cross_entropy", 0, 0),
@@ -36,17 +39,32 @@ public final class GoldenCases {
             new Case("quadratic-linf", "{\"kind\":\"quadratic\",\"width\":24}", "PAIR", "cross_entropy", 0, 0.05),
             new Case("transformer-nanda", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":1,\"norm\":\"none\",\"activation\":\"relu\",\"attn_bias\":false,\"mlp_bias\":true,\"format\":\"equals\"}", "EQUALS", "cross_entropy", 0, 0),
             new Case("transformer-post-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":4,\"d_mlp\":24,\"layers\":2,\"norm\":\"post\",\"activation\":\"gelu\",\"attn_bias\":true,\"mlp_bias\":true,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0),
-            new Case("transformer-pre-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"pre\",\"activation\":\"gelu_tanh\",\"attn_bias\":true,\"mlp_bias\":false,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0));
+            new Case("transformer-pre-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"pre\",\"activation\":\"gelu_tanh\",\"attn_bias\":true,\"mlp_bias\":false,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0),
+            new Case("text-bag", "{\"kind\":\"bag\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"gelu\"}", TEXT, "cross_entropy", 0, 0),
+            new Case("text-encoder-cls", "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":4,\"d_ff\":32,\"layers\":2,\"activation\":\"gelu\",\"pooling\":\"cls\",\"pooler\":true}", TEXT, "cross_entropy", 0, 0),
+            new Case("text-encoder-mean", "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":2,\"d_ff\":24,\"layers\":1,\"activation\":\"relu\",\"pooling\":\"mean\",\"pooler\":false}", TEXT, "cross_entropy", 0, 0));
 
     private GoldenCases() {}
 
     public static Model build(Case c, Parallel pool) throws Exception {
         RunConfig.ModelSpec spec = ConfigLoader.JSON.readValue(c.modelJson(), RunConfig.ModelSpec.class);
+        if (c.format().equals(TEXT)) return Experiment.buildModel(spec, pool, TEXT_V, TEXT_T, TEXT_C);
         InputFormat f = InputFormat.valueOf(c.format());
         return Experiment.buildModel(spec, pool, f.vocab(P), f.length, P);
     }
 
     public static Dataset data(Case c) {
+        if (c.format().equals(TEXT)) {
+            org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(17);
+            int[] tok = new int[N * TEXT_T], y = new int[N];
+            for (int e = 0; e < N; e++) {
+                int len = e == 0 ? TEXT_T : 1 + r.nextInt(TEXT_T);
+                tok[e * TEXT_T] = 2;
+                for (int t = 1; t < len; t++) tok[e * TEXT_T + t] = 3 + r.nextInt(TEXT_V - 3);
+                y[e] = r.nextInt(TEXT_C);
+            }
+            return new Dataset(tok, y, TEXT_T, TEXT_V, TEXT_C);
+        }
         ModularTask t = new ModularTask(P, ModOp.ADD, 0);
         return t.dataset(t.split(N, null, null, 5).train(), InputFormat.valueOf(c.format()));
     }
@@ -61,7 +79,7 @@ public final class GoldenCases {
                 ObjectNode doc = ConfigLoader.JSON.createObjectNode();
                 doc.put("name", c.name());
                 doc.set("model", ConfigLoader.JSON.readTree(c.modelJson()));
-                doc.put("p", P);
+                doc.put("p", d.classes());
                 doc.put("seq_len", d.seqLen());
                 doc.put("vocab", d.vocab());
                 doc.put("loss", c.loss());

@@ -1,0 +1,223 @@
+package org.grokscope.nn;
+
+import org.grokscope.engine.Act;
+import org.grokscope.engine.Gemm;
+import org.grokscope.engine.Kernels;
+import org.grokscope.engine.Parallel;
+
+/**
+ * BERT-style encoder classifier (the CDS paper's text model): token id 0 is padding and is masked out of
+ * every attention; position 0 holds [CLS].
+ * <pre>
+ *   x = LN_emb(E[tok] + P)                                    [n, T, d]
+ *   per layer (post-LN):  x = LN1(x + Attn(x, mask));  x = LN2(x + FFN(x)),  FFN = W2·act(W1·x)
+ *   pooled = x[:, 0] (cls) or the mean over non-padding positions (mean)      [n, d]
+ *   pooled = tanh(pooled·W_p + b_p)  (BERT's pooler, optional)
+ *   logits = pooled·W_c + b_c                                  [n, classes]
+ * </pre>
+ * Only what the loss reads is computed: with [CLS] pooling the last layer runs its query, output
+ * projection, norms and feed-forward on position 0 alone (keys and values still cover every position).
+ * Gradients are identical to computing every position.
+ */
+public final class Encoder implements Model {
+    public enum Pooling { CLS, MEAN }
+
+    public record Spec(int vocab, int seqLen, int dModel, int heads, int dFf, int layers, Act act, Pooling pooling, boolean pooler, int classes) {}
+
+    public final Spec spec;
+    private final int d, T, F, nl, C;
+    private final Params ps = new Params();
+    private final Kernels k;
+    private final Embedding embed;
+    private final LayerNorm lnE;
+    private final LayerNorm[] ln1, ln2;
+    private final Linear[] wq, wk, wv, wo, fc1, fc2;
+    private final Linear pooler, cls;
+    private final Attention attn;
+
+    private int cap;
+    private int[] lastTok;
+    private int lastOff, lastN;
+    private float[] x0, meanE, rstdE, mask, pooled, pooledAct, logits, cnt;
+    private float[][] xin, q, kk, vv, prob, z, xq, s1, mean1, rstd1, x1, hpre, h, s2, mean2, rstd2, xout;
+    private float[] dx, dxq, dz, dq, dk, dv, ds1, dx1, dh, ds2, dpool, dpooled, dxin;
+
+    public Encoder(Parallel pool, Spec s) {
+        this.spec = s;
+        d = s.dModel(); T = s.seqLen(); F = s.dFf(); nl = s.layers(); C = s.classes();
+        Gemm gemm = new Gemm(pool);
+        k = new Kernels(pool);
+        embed = new Embedding(ps, pool, k, "embed", s.vocab(), d, T, true);
+        lnE = new LayerNorm(ps, pool, "embed.ln", d, 1e-12f);
+        ln1 = new LayerNorm[nl]; ln2 = new LayerNorm[nl];
+        wq = new Linear[nl]; wk = new Linear[nl]; wv = new Linear[nl]; wo = new Linear[nl]; fc1 = new Linear[nl]; fc2 = new Linear[nl];
+        for (int l = 0; l < nl; l++) {
+            String b = "layers." + l + ".";
+            wq[l] = new Linear(ps, gemm, k, b + "attn.q", d, d, true);
+            wk[l] = new Linear(ps, gemm, k, b + "attn.k", d, d, true);
+            wv[l] = new Linear(ps, gemm, k, b + "attn.v", d, d, true);
+            wo[l] = new Linear(ps, gemm, k, b + "attn.o", d, d, true);
+            ln1[l] = new LayerNorm(ps, pool, b + "ln1", d, 1e-12f);
+            fc1[l] = new Linear(ps, gemm, k, b + "ffn.fc1", d, F, true);
+            fc2[l] = new Linear(ps, gemm, k, b + "ffn.fc2", F, d, true);
+            ln2[l] = new LayerNorm(ps, pool, b + "ln2", d, 1e-12f);
+        }
+        this.pooler = s.pooler() ? new Linear(ps, gemm, k, "pooler", d, d, true) : null;
+        cls = new Linear(ps, gemm, k, "classifier", d, C, true);
+        attn = new Attention(pool, d, s.heads(), false);
+        ps.allocate();
+    }
+
+    @Override public Params params() { return ps; }
+    @Override public int seqLen() { return T; }
+    @Override public int vocab() { return spec.vocab(); }
+    @Override public int classes() { return C; }
+
+    /** Tests compute every position of the last layer too, to show that skipping them changes nothing. */
+    boolean fullLastLayer;
+
+    /** Query rows per example in layer l: 1 in the last layer under [CLS] pooling, else T. */
+    private int tq(int l) {
+        return l == nl - 1 && spec.pooling() == Pooling.CLS && !fullLastLayer ? 1 : T;
+    }
+
+    private void reserve(int n) {
+        if (n <= cap) return;
+        cap = n;
+        int nt = n * T * d;
+        x0 = new float[nt]; meanE = new float[n * T]; rstdE = new float[n * T]; mask = new float[n * T]; cnt = new float[n];
+        xin = new float[nl][]; q = new float[nl][]; kk = new float[nl][]; vv = new float[nl][]; prob = new float[nl][]; z = new float[nl][];
+        xq = new float[nl][]; s1 = new float[nl][]; mean1 = new float[nl][]; rstd1 = new float[nl][]; x1 = new float[nl][];
+        hpre = new float[nl][]; h = new float[nl][]; s2 = new float[nl][]; mean2 = new float[nl][]; rstd2 = new float[nl][]; xout = new float[nl][];
+        for (int l = 0; l < nl; l++) {
+            int rq = n * tq(l);
+            xin[l] = new float[nt]; kk[l] = new float[nt]; vv[l] = new float[nt];
+            q[l] = new float[rq * d]; z[l] = new float[rq * d]; prob[l] = new float[rq * spec.heads() * T];
+            xq[l] = tq(l) == T ? xin[l] : new float[rq * d];
+            s1[l] = new float[rq * d]; x1[l] = new float[rq * d]; s2[l] = new float[rq * d]; xout[l] = new float[rq * d];
+            mean1[l] = new float[rq]; rstd1[l] = new float[rq]; mean2[l] = new float[rq]; rstd2[l] = new float[rq];
+            h[l] = new float[rq * F];
+            hpre[l] = spec.act().backwardFromOutput() ? null : new float[rq * F];
+        }
+        pooled = new float[n * d]; pooledAct = new float[n * d]; logits = new float[n * C];
+        dx = new float[nt]; dxq = new float[nt]; dz = new float[nt]; dq = new float[nt]; dk = new float[nt]; dv = new float[nt];
+        ds1 = new float[nt]; dx1 = new float[nt]; ds2 = new float[nt]; dh = new float[n * T * F]; dxin = new float[nt];
+        dpool = new float[n * d]; dpooled = new float[n * d];
+    }
+
+    @Override
+    public float[] forward(int[] tok, int tokOff, int n) {
+        reserve(n);
+        lastTok = tok; lastOff = tokOff; lastN = n;
+        for (int e = 0; e < n; e++) {
+            int c = 0;
+            for (int t = 0; t < T; t++) { boolean on = tok[tokOff + e * T + t] != 0; mask[e * T + t] = on ? 1f : 0f; if (on) c++; }
+            cnt[e] = c;
+        }
+        embed.forward(tok, tokOff, n, x0);                                                   // x0[n, T, d]
+        lnE.forward(x0, xin[0], n * T, meanE, rstdE);                                        // xin0[n, T, d]
+        for (int l = 0; l < nl; l++) {
+            int Tq = tq(l), rq = n * Tq;
+            float[] x = xin[l];
+            wk[l].forward(x, 0, kk[l], 0, n * T, Act.IDENTITY, null);                         // k[n, T, d]
+            wv[l].forward(x, 0, vv[l], 0, n * T, Act.IDENTITY, null);                         // v[n, T, d]
+            if (Tq == 1) for (int e = 0; e < n; e++) System.arraycopy(x, e * T * d, xq[l], e * d, d); // [CLS] rows
+            wq[l].forward(xq[l], 0, q[l], 0, rq, Act.IDENTITY, null);                         // q[n, Tq, d]
+            attn.forward(q[l], kk[l], vv[l], z[l], prob[l], n, T, Tq, mask);                  // z[n, Tq, d]
+            wo[l].forward(z[l], 0, s1[l], 0, rq, Act.IDENTITY, null);
+            float[] a = s1[l], xr = xq[l];
+            for (int i = 0; i < rq * d; i++) a[i] += xr[i];                                   // s1 = x + attn
+            ln1[l].forward(s1[l], x1[l], rq, mean1[l], rstd1[l]);                             // x1[n, Tq, d]
+            fc1[l].forward(x1[l], 0, h[l], 0, rq, spec.act(), hpre[l]);                       // h[n, Tq, F]
+            fc2[l].forward(h[l], 0, s2[l], 0, rq, Act.IDENTITY, null);
+            float[] b = s2[l], xa = x1[l];
+            for (int i = 0; i < rq * d; i++) b[i] += xa[i];                                   // s2 = x1 + ffn
+            ln2[l].forward(s2[l], l + 1 < nl ? xin[l + 1] : xout[l], rq, mean2[l], rstd2[l]);
+        }
+        float[] top = nl > 0 ? xout[nl - 1] : xin[0];
+        if (spec.pooling() == Pooling.CLS) {
+            if (tq(nl - 1) == 1 && nl > 0) System.arraycopy(top, 0, pooled, 0, n * d);
+            else for (int e = 0; e < n; e++) System.arraycopy(top, e * T * d, pooled, e * d, d);
+        } else {
+            java.util.Arrays.fill(pooled, 0, n * d, 0f);
+            for (int e = 0; e < n; e++) {
+                float inv = 1f / cnt[e];
+                for (int t = 0; t < T; t++) {
+                    if (mask[e * T + t] == 0f) continue;
+                    int o = (e * T + t) * d;
+                    for (int j = 0; j < d; j++) pooled[e * d + j] += top[o + j];
+                }
+                for (int j = 0; j < d; j++) pooled[e * d + j] *= inv;
+            }
+        }
+        float[] p = pooled;
+        if (pooler != null) { pooler.forward(pooled, 0, pooledAct, 0, n, Act.TANH, null); p = pooledAct; } // tanh(pooled·Wp + bp)
+        cls.forward(p, 0, logits, 0, n, Act.IDENTITY, null);                                  // logits[n, C]
+        return logits;
+    }
+
+    @Override
+    public void backward(float[] dlogits) {
+        int n = lastN;
+        float[] p = pooler != null ? pooledAct : pooled;
+        cls.backward(p, 0, dlogits, 0, dpooled, 0, n, false);
+        if (pooler != null) {
+            for (int i = 0; i < n * d; i++) dpooled[i] *= 1f - pooledAct[i] * pooledAct[i];   // tanh' from the output
+            pooler.backward(pooled, 0, dpooled, 0, dpool, 0, n, false);
+        } else {
+            System.arraycopy(dpooled, 0, dpool, 0, n * d);
+        }
+        // gradient into the top rows: [n, Tq_last, d]
+        int TqTop = nl > 0 ? tq(nl - 1) : T;
+        float[] dtop = dx;
+        java.util.Arrays.fill(dtop, 0, n * TqTop * d, 0f);
+        if (spec.pooling() == Pooling.CLS) {
+            if (TqTop == 1) System.arraycopy(dpool, 0, dtop, 0, n * d);
+            else for (int e = 0; e < n; e++) System.arraycopy(dpool, e * d, dtop, e * T * d, d);
+        } else {
+            for (int e = 0; e < n; e++) {
+                float inv = 1f / cnt[e];
+                for (int t = 0; t < T; t++) {
+                    if (mask[e * T + t] == 0f) continue;
+                    int o = (e * T + t) * d;
+                    for (int j = 0; j < d; j++) dtop[o + j] = dpool[e * d + j] * inv;
+                }
+            }
+        }
+        for (int l = nl - 1; l >= 0; l--) {
+            int Tq = tq(l), rq = n * Tq;
+            // dx holds d xout_l [rq, d]
+            ln2[l].backward(s2[l], dx, ds2, rq, mean2[l], rstd2[l], false);                    // ds2
+            fc2[l].backward(h[l], 0, ds2, 0, dh, 0, rq, false);                               // dh = ds2·W2ᵀ
+            k.actBackward(dh, hpre[l] != null ? hpre[l] : h[l], rq * F, spec.act());
+            System.arraycopy(ds2, 0, dx1, 0, rq * d);                                         // residual
+            fc1[l].backward(x1[l], 0, dh, 0, dx1, 0, rq, true);                               // dx1 += dh·W1ᵀ
+            ln1[l].backward(s1[l], dx1, ds1, rq, mean1[l], rstd1[l], false);                  // ds1
+            wo[l].backward(z[l], 0, ds1, 0, dz, 0, rq, false);                                // dz
+            attn.backward(q[l], kk[l], vv[l], prob[l], dz, dq, dk, dv, n, T, Tq);
+            System.arraycopy(ds1, 0, dxq, 0, rq * d);                                         // residual into the query rows
+            wq[l].backward(xq[l], 0, dq, 0, dxq, 0, rq, true);                                // dxq += dq·Wqᵀ
+            wk[l].backward(xin[l], 0, dk, 0, dxin, 0, n * T, false);                          // dxin = dk·Wkᵀ
+            wv[l].backward(xin[l], 0, dv, 0, dxin, 0, n * T, true);                           // dxin += dv·Wvᵀ
+            if (Tq == 1) for (int e = 0; e < n; e++) { int o = e * T * d, oq = e * d; for (int j = 0; j < d; j++) dxin[o + j] += dxq[oq + j]; }
+            else for (int i = 0; i < n * T * d; i++) dxin[i] += dxq[i];
+            System.arraycopy(dxin, 0, dx, 0, n * T * d);                                      // d xout_{l-1} = d xin_l
+        }
+        lnE.backward(x0, dx, dxin, n * T, meanE, rstdE, false);                               // d x0
+        embed.backward(lastTok, lastOff, n, dxin);                                            // dE, dP
+    }
+
+    @Override
+    public double flops(int n, boolean withBackward) {
+        double f = 0;
+        for (int l = 0; l < nl; l++) {
+            double rq = (double) n * tq(l), rt = (double) n * T;
+            f += 2 * rt * d * d * 2 + 2 * rq * d * d * 2 + 2 * rq * d * F * 2;   // K, V; Q, O; FFN
+            f += 2.0 * rq * T * d * 2;                                           // scores and weighted values
+            f += 10 * (rt + 2 * rq) * d;                                         // norms, residuals
+            if (withBackward) f += 2 * (2 * rt * d * d * 2 + 2 * rq * d * d * 2 + 2 * rq * d * F * 2) + 2 * 2.0 * rq * T * d * 2 + 10 * (rt + 2 * rq) * d;
+        }
+        double head = 2.0 * n * d * (d + C);
+        return f + (withBackward ? 3 : 1) * head + (double) n * T * d * (withBackward ? 4 : 2);
+    }
+}
