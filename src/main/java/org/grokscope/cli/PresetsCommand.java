@@ -33,11 +33,20 @@ public final class PresetsCommand implements Callable<Integer> {
             int n = org.grokscope.experiment.SweepConfig.expand(b, null).size();
             String text = ConfigLoader.Source.resource("sweeps", name).text();
             String comment = String.join(" ", text.lines().takeWhile(l -> l.startsWith("#")).map(l -> l.substring(1).trim()).toList());
-            int dot = comment.indexOf(". ");
+            int dot = firstSentenceEnd(comment);
             String first = dot > 0 ? comment.substring(0, dot + 1) : comment;
             System.out.printf("  %-18s %d runs. %s%n", name, n, first);
         }
         return 0;
+    }
+
+    /** The end of the first sentence: ". " not after an abbreviation such as "et al." or "e.g.". */
+    static int firstSentenceEnd(String s) {
+        for (int i = s.indexOf(". "); i > 0; i = s.indexOf(". ", i + 1)) {
+            String before = s.substring(Math.max(0, i - 5), i);
+            if (!before.endsWith(" al") && !before.endsWith("e.g") && !before.endsWith("i.e") && !before.endsWith("vs")) return i;
+        }
+        return -1;
     }
 
     static List<String> names(String folder) throws IOException {

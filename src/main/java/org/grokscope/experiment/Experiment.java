@@ -141,15 +141,13 @@ public final class Experiment implements AutoCloseable {
 
     public static TextTask.Settings textSettings(RunConfig.Text t, long splitSeed) {
         return new TextTask.Settings(t.trainCount(), t.trainFraction(), t.testCount(), splitSeed, t.maxLen(), t.longDocs().equals("drop"),
-                t.vocabSize(), t.minCount());
+                t.vocabSize(), t.minCount(), t.resplit());
     }
 
     /** Training documents available to a text task (after dropping long ones, if asked): the most a run can use. */
     public static int textTrainingPool(RunConfig.Text t, PrintStream log) {
         Corpus c = corpus(t, log);
-        int reserve = t.tokenizer().equals("wordpiece") ? 2 : 1, n = 0;
-        for (int[] d : c.train.docs()) if (!t.longDocs().equals("drop") || d.length <= t.maxLen() - reserve) n++;
-        return n;
+        return TextTask.prepare(c, new TextTask.Settings(2, null, 1, 0, t.maxLen(), t.longDocs().equals("drop"), t.vocabSize(), t.minCount(), t.resplit())).trainPool();
     }
 
     private void describe(RunConfig.Text t, Corpus c) {

@@ -114,11 +114,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      */
     @JsonPropertyOrder({"dataset", "path", "test_path", "text_field", "label_field", "labels", "stars_rule", "holdout", "on_bad_row",
             "train_count", "train_fraction", "test_count", "split_seed", "tokenizer", "lowercase", "vocab_size", "min_count", "vocab_file",
-            "max_len", "long_docs"})
+            "max_len", "long_docs", "resplit"})
     public record Text(String dataset, String path, String testPath, String textField, String labelField, java.util.List<String> labels,
                        String starsRule, Double holdout, String onBadRow, Integer trainCount, Double trainFraction, Integer testCount,
                        Long splitSeed, String tokenizer, Boolean lowercase, Integer vocabSize, Integer minCount, String vocabFile,
-                       Integer maxLen, String longDocs) implements TaskSpec {
+                       Integer maxLen, String longDocs, Double resplit) implements TaskSpec {
         public Text {
             if (dataset == null) dataset = "imdb";
             if (textField == null) textField = "text";
@@ -154,6 +154,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(minCount >= 1, "task.min_count", "must be >= 1, got " + minCount);
             p.require(maxLen >= 3 && maxLen <= 4096, "task.max_len", "must be in [3, 4096], got " + maxLen);
             p.require(longDocs.equals("truncate") || longDocs.equals("drop"), "task.long_docs", "must be truncate or drop, got '" + longDocs + "'");
+            if (resplit != null) p.require(resplit > 0 && resplit < 1, "task.resplit", "must be in (0, 1) (the test share of the pooled splits), or absent, got " + resplit);
             if (labels != null) p.require(labels.size() >= 2 && new java.util.HashSet<>(labels).size() == labels.size(), "task.labels", "needs at least two distinct labels, got " + labels);
         }
     }

@@ -9,7 +9,9 @@ import org.grokscope.data.ModOp;
 import org.grokscope.data.ModularTask;
 import org.grokscope.engine.Act;
 import org.grokscope.engine.Parallel;
+import org.grokscope.nn.Bag;
 import org.grokscope.nn.EmbedMlp;
+import org.grokscope.nn.Encoder;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.QuadraticNet;
 import org.grokscope.nn.Transformer;
@@ -35,7 +37,25 @@ class NtkGramTest {
                 Arguments.of("quadratic", new QuadraticNet(POOL, P, 12, P), InputFormat.PAIR),
                 Arguments.of("transformer none", tf(Transformer.Norm.NONE, 1), InputFormat.EQUALS),
                 Arguments.of("transformer pre 2 layers", tf(Transformer.Norm.PRE, 2), InputFormat.EQUALS),
-                Arguments.of("transformer post 2 layers", tf(Transformer.Norm.POST, 2), InputFormat.EQUALS));
+                Arguments.of("transformer post 2 layers", tf(Transformer.Norm.POST, 2), InputFormat.EQUALS),
+                Arguments.of("text bag", new Bag(POOL, TV, TT, 6, 10, 1, 2, Act.GELU), null),
+                Arguments.of("text encoder cls", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 2, Act.GELU, Encoder.Pooling.CLS, true, 2)), null),
+                Arguments.of("text encoder mean", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 1, Act.RELU, Encoder.Pooling.MEAN, false, 2)), null));
+    }
+
+    static final int TV = 13, TT = 6;
+
+    /** Padded text: [CLS] = 2, tokens 3..TV-1, padding 0; two classes. */
+    static Dataset text(int n) {
+        org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(3);
+        int[] tok = new int[n * TT], y = new int[n];
+        for (int e = 0; e < n; e++) {
+            int len = 1 + r.nextInt(TT);
+            tok[e * TT] = 2;
+            for (int t = 1; t < len; t++) tok[e * TT + t] = 3 + r.nextInt(TV - 3);
+            y[e] = r.nextInt(2);
+        }
+        return new Dataset(tok, y, TT, TV, 2);
     }
 
     static Transformer tf(Transformer.Norm norm, int layers) {
@@ -47,7 +67,7 @@ class NtkGramTest {
     void matchesBruteForce(String name, Model model, InputFormat f) {
         Init.apply(model.params(), Init.Scheme.PYTORCH, 0, 1.0, 5, 8, model.vocab());
         ModularTask t = new ModularTask(P, ModOp.ADD, 0);
-        Dataset d = t.dataset(t.split(20, null, null, 1).train(), f);
+        Dataset d = f == null ? text(20) : t.dataset(t.split(20, null, null, 1).train(), f);
         int m = d.size(), T = model.seqLen();
         int[] outputs = new int[m];
         for (int i = 0; i < m; i++) outputs[i] = i % 3 == 0 ? 0 : d.labels()[i]; // mixed coordinates

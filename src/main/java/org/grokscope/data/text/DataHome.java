@@ -21,6 +21,10 @@ public final class DataHome {
 
     /** The archive of a known dataset inside the cache (fetched or imported). */
     public static Path archive(KnownDataset d) {
-        return cache().resolve("datasets").resolve(d.id).resolve(d.fileName);
+        return archive(cache(), d);
+    }
+
+    public static Path archive(Path cache, KnownDataset d) {
+        return cache.resolve("datasets").resolve(d.id).resolve(d.fileName);
     }
 }

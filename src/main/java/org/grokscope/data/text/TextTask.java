@@ -26,8 +26,13 @@ import org.grokscope.engine.Rng;
 public final class TextTask {
     public static final int PAD = 0, UNK = 1, CLS = 2;
 
+    /**
+     * {@code resplit}: null keeps the source's own train/test split; a fraction pools both splits (after
+     * dropping long documents) and holds that share out for testing by a fixed permutation (seed 0, the same
+     * for every run), as the CDS paper re-split IMDB 75:25.
+     */
     public record Settings(Integer trainCount, Double trainFraction, int testCount, long splitSeed, int maxLen, boolean dropLong,
-                           int vocabSize, int minCount) {}
+                           int vocabSize, int minCount, Double resplit) {}
 
     /** The datasets plus what a user wants to know about them. */
     public record Prepared(Dataset train, Dataset test, List<String> vocabulary, int trainPool, int testPool,
@@ -39,9 +44,10 @@ public final class TextTask {
         return s.trainCount() != null ? s.trainCount() : (int) Math.max(1, Math.round(s.trainFraction() * pool));
     }
 
-    public static Prepared prepare(Corpus c, Settings s) {
-        boolean wordPiece = c.tokenizer.startsWith("wordpiece");
+    public static Prepared prepare(Corpus source, Settings s) {
+        boolean wordPiece = source.tokenizer.startsWith("wordpiece");
         int reserve = wordPiece ? 2 : 1;
+        Corpus c = s.resplit() != null ? resplit(source, s, reserve) : source;
         int[] trainPool = pool(c.train, s, reserve), testPool = pool(c.test, s, reserve);
         int n = trainCount(s, trainPool.length);
         if (n > trainPool.length)
@@ -84,6 +90,30 @@ public final class TextTask {
         Dataset train = encode(c.train, trainIdx, map, s.maxLen(), clsId, sepId, V, classes);
         Dataset test = encode(c.test, testIdx, map, s.maxLen(), clsId, sepId, V, classes);
         return new Prepared(train, test, vocab, trainPool.length, testPool.length, (double) tokens / n, (double) truncated / n, share);
+    }
+
+    private static Corpus resplit(Corpus c, Settings s, int reserve) {
+        int[] a = pool(c.train, s, reserve), b = pool(c.test, s, reserve);
+        int n = a.length + b.length;
+        int[][] docs = new int[n][];
+        int[] labels = new int[n];
+        for (int i = 0; i < a.length; i++) { docs[i] = c.train.docs()[a[i]]; labels[i] = c.train.labels()[a[i]]; }
+        for (int i = 0; i < b.length; i++) { docs[a.length + i] = c.test.docs()[b[i]]; labels[a.length + i] = c.test.labels()[b[i]]; }
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        Rng.of(0, "text-resplit").shuffle(perm);
+        int nTest = (int) Math.round(s.resplit() * n);
+        Corpus.Split[] out = new Corpus.Split[2];
+        for (int part = 0; part < 2; part++) {
+            int from = part == 0 ? nTest : 0, to = part == 0 ? n : nTest;
+            int[] idx = Arrays.copyOfRange(perm, from, to);
+            Arrays.sort(idx); // keep corpus order inside each part
+            int[][] d = new int[idx.length][];
+            int[] l = new int[idx.length];
+            for (int i = 0; i < idx.length; i++) { d[i] = docs[idx[i]]; l[i] = labels[idx[i]]; }
+            out[part] = new Corpus.Split(d, l);
+        }
+        return new Corpus(c.words, out[0], out[1], c.classNames, c.tokenizer, c.skipped, c.dropped, c.problems);
     }
 
     private static int[] pool(Corpus.Split sp, Settings s, int reserve) {

@@ -36,8 +36,8 @@ class TextTaskTest {
     @Test
     void subsetsAreNestedAndTheVocabularyComesFromTheTrainingSubsetOnly() throws Exception {
         Corpus c = corpus(200);
-        TextTask.Prepared small = TextTask.prepare(c, new TextTask.Settings(20, null, 10, 7, 8, false, 1000, 1));
-        TextTask.Prepared big = TextTask.prepare(c, new TextTask.Settings(80, null, 10, 7, 8, false, 1000, 1));
+        TextTask.Prepared small = TextTask.prepare(c, new TextTask.Settings(20, null, 10, 7, 8, false, 1000, 1, null));
+        TextTask.Prepared big = TextTask.prepare(c, new TextTask.Settings(80, null, 10, 7, 8, false, 1000, 1, null));
         assertThat(small.train().size()).isEqualTo(20);
         assertThat(small.vocabulary()).startsWith("[PAD]", "[UNK]", "[CLS]", "x", "common").doesNotContain("onlyintest"); // by count
         // nested: decode both subsets to words and compare
@@ -51,10 +51,10 @@ class TextTaskTest {
         assertThat(te.tokens()[2]).isEqualTo(TextTask.UNK);
         assertThat(te.tokens()[3]).isEqualTo(TextTask.PAD);
         // min_count and the vocabulary cap
-        TextTask.Prepared capped = TextTask.prepare(c, new TextTask.Settings(80, null, 10, 7, 8, false, 5, 2));
+        TextTask.Prepared capped = TextTask.prepare(c, new TextTask.Settings(80, null, 10, 7, 8, false, 5, 2, null));
         assertThat(capped.vocabulary()).containsExactly("[PAD]", "[UNK]", "[CLS]", "x", "common");
         assertThat(capped.train().vocab()).isEqualTo(5);
-        assertThatThrownBy(() -> TextTask.prepare(c, new TextTask.Settings(500, null, 10, 7, 8, false, 1000, 1)))
+        assertThatThrownBy(() -> TextTask.prepare(c, new TextTask.Settings(500, null, 10, 7, 8, false, 1000, 1, null)))
                 .isInstanceOf(DataException.class).hasMessageContaining("500").hasMessageContaining("200 training documents");
     }
 
@@ -69,6 +69,17 @@ class TextTaskTest {
         return out;
     }
 
+    private static java.util.List<String> decodeAll(Dataset d, java.util.List<String> vocab) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < d.size(); i++) {
+            StringBuilder b = new StringBuilder(d.labels()[i] + ":");
+            for (int t = 0; t < d.seqLen(); t++) b.append(vocab.get(d.tokens()[i * d.seqLen() + t])).append(' ');
+            out.add(b.toString());
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     private static Set<String> decodeTest(TextTask.Prepared p) {
         Set<String> out = new HashSet<>();
         Dataset d = p.test();
@@ -79,13 +90,20 @@ class TextTaskTest {
     @Test
     void longDocumentsAreTruncatedOrDropped() throws Exception {
         Corpus c = corpus(50);
-        TextTask.Prepared trunc = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 1, 5, false, 1000, 1));
-        TextTask.Prepared drop = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 1, 5, true, 1000, 1));
+        TextTask.Prepared trunc = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 1, 5, false, 1000, 1, null));
+        TextTask.Prepared drop = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 1, 5, true, 1000, 1, null));
         assertThat(trunc.trainPool()).isEqualTo(50);
         // documents are 3 + (i % 5) words; with max_len 5 ([CLS] + 4) those of 5+ words go
         assertThat(drop.trainPool()).isEqualTo(20);
         assertThat(trunc.truncatedFraction()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(drop.train().size()).isEqualTo(20);
+        // the paper's pooled re-split: both splits' short documents, a fixed 25 % held out
+        TextTask.Prepared pooled = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 1, 5, true, 1000, 1, 0.25));
+        int shortTest = 20; // the test file's 20 documents have 2 words
+        assertThat(pooled.trainPool() + pooled.testPool()).isEqualTo(20 + shortTest);
+        assertThat(pooled.testPool()).isEqualTo(10);
+        TextTask.Prepared again = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 9, 5, true, 1000, 1, 0.25));
+        assertThat(decodeAll(again.test(), again.vocabulary())).isEqualTo(decodeAll(pooled.test(), pooled.vocabulary())); // the same held-out documents for every split seed
     }
 
     @Test
@@ -95,7 +113,7 @@ class TextTaskTest {
         Path f = tmp.resolve("wp.csv");
         Files.writeString(f, "text,label\ngood film,1\nbad film,0\nbad bad bad bad bad,0\n");
         Corpus c = Corpus.build(new TextSource(TextSource.Kind.CSV, f, f, "text", "label", null, "polarity", 0.25, 0, false), WordPiece.load(vocab, true));
-        TextTask.Prepared p = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 3, 5, false, 10, 1));
+        TextTask.Prepared p = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 3, 5, false, 10, 1, null));
         assertThat(p.vocabulary().get(0)).isEqualTo("[PAD]");
         assertThat(p.vocabulary().get(3)).isEqualTo("[UNK]");
         Dataset d = p.train();
