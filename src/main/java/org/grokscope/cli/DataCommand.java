@@ -27,8 +27,14 @@ public final class DataCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    static Path cache(Path option) {
-        return option != null ? option : DataHome.cache();
+    /** --cache DIR, shared by the subcommands. */
+    static final class CacheOption {
+        @Option(names = "--cache", paramLabel = "DIR", description = "cache directory (default: GROKSCOPE_CACHE, else ~/.cache/grokscope)")
+        Path dir;
+
+        Path resolve() {
+            return dir != null ? dir : DataHome.cache();
+        }
     }
 
     static KnownDataset known(String name) throws ConfigException {
@@ -51,13 +57,13 @@ public final class DataCommand implements Runnable {
         @Option(names = "--md5", paramLabel = "HEX", description = "expected MD5 when --url serves a different file")
         String md5;
 
-        @Option(names = "--cache", paramLabel = "DIR", description = "cache directory (default: GROKSCOPE_CACHE, else ~/.cache/grokscope)")
-        Path cacheDir;
+        @picocli.CommandLine.Mixin
+        CacheOption cache;
 
         @Override
         public Integer call() throws Exception {
             KnownDataset d = known(name);
-            Path target = DataHome.archive(cache(cacheDir), d);
+            Path target = DataHome.archive(cache.resolve(), d);
             URI uri;
             try {
                 uri = URI.create(url != null ? url : d.url);
@@ -84,8 +90,8 @@ public final class DataCommand implements Runnable {
         @Option(names = "--as", paramLabel = "DATASET", description = "imdb or yelp-polarity (default: guessed from the file name)")
         String as;
 
-        @Option(names = "--cache", paramLabel = "DIR", description = "cache directory (default: GROKSCOPE_CACHE, else ~/.cache/grokscope)")
-        Path cacheDir;
+        @picocli.CommandLine.Mixin
+        CacheOption cache;
 
         @Override
         public Integer call() throws Exception {
@@ -100,7 +106,7 @@ public final class DataCommand implements Runnable {
             TextSource src = new TextSource(d.kind, path, null, "text", "label", null, "polarity", 0.25, 0, false);
             long[] counts = new long[2];
             TextReader.read(src, (test, text, label, raw, order) -> counts[test ? 1 : 0]++); // refuses a damaged or foreign archive
-            Path target = DataHome.archive(cache(cacheDir), d);
+            Path target = DataHome.archive(cache.resolve(), d);
             Fetcher.importFile(path, target);
             System.out.printf(Locale.ROOT, "%s: MD5 %s (%s); %,d train + %,d test documents read cleanly%n", path, md5,
                     official ? "the official archive" : "not the official archive's " + d.md5 + ": a subset or repack, accepted", counts[0], counts[1]);
@@ -111,12 +117,12 @@ public final class DataCommand implements Runnable {
 
     @Command(name = "list", description = "Show the known datasets and whether the cache has them.")
     static final class List implements Callable<Integer> {
-        @Option(names = "--cache", paramLabel = "DIR", description = "cache directory (default: GROKSCOPE_CACHE, else ~/.cache/grokscope)")
-        Path cacheDir;
+        @picocli.CommandLine.Mixin
+        CacheOption cache;
 
         @Override
         public Integer call() throws Exception {
-            Path c = cache(cacheDir);
+            Path c = cache.resolve();
             System.out.println("cache: " + c);
             for (KnownDataset d : KnownDataset.values()) {
                 Path a = DataHome.archive(c, d);

@@ -2,10 +2,8 @@ package org.grokscope.experiment;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Whole-file writes that are never seen half-done: write a temp file beside the target, then rename. */
 public final class AtomicFiles {
@@ -20,11 +18,7 @@ public final class AtomicFiles {
             // createTempFile makes owner-only files; outputs are ordinary files
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix"))
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.grokscope.data.FileMoves.replace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -99,11 +98,7 @@ public final class Fetcher {
             throw new IOException(target.getFileName() + ": checksum mismatch: MD5 " + got + ", expected " + md5
                     + "; the download was deleted (run again to fetch it afresh, or check --url)");
         }
-        try {
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        org.grokscope.data.FileMoves.replace(part, target);
         return new Result(target, bytes, got, false, resumedFrom);
     }
 
@@ -139,11 +134,7 @@ public final class Fetcher {
         Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
         try {
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.grokscope.data.FileMoves.replace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
