@@ -28,6 +28,7 @@ public final class Gemm implements Parallel.Task {
 
     private final Parallel pool;
     private final float[] panel = new float[KB * NB];
+    private float[] spill = new float[0]; // per-chunk 4 × NR tiles for partial strips (odd n such as 113), grown, never reallocated in a steady state
 
     private float[] a, c;
     private int aOff, ars, acs, cOff, ldc, m, n;
@@ -63,6 +64,7 @@ public final class Gemm implements Parallel.Task {
         this.a = A; this.aOff = aOff; this.ars = ars; this.acs = acs;
         this.c = C; this.cOff = cOff; this.ldc = ldc; this.m = m; this.n = n;
         int chunks = (m + MB - 1) / MB;
+        if (n % NR != 0 && spill.length < chunks * 4 * NR) spill = new float[chunks * 4 * NR];
         for (j0 = 0; j0 < n; j0 += NB) {
             jn = Math.min(NB, n - j0);
             for (k0 = 0; k0 < k; k0 += KB) {
@@ -107,12 +109,12 @@ public final class Gemm implements Parallel.Task {
         for (int s = 0; s < strips; s++) {
             int js = j0 + s * NR, w = Math.min(NR, j0 + jn - js), base = s * kn * NR;
             int i = i0;
-            for (; i + 4 <= i1; i += 4) tile4(i, js, w, base);
-            for (; i < i1; i++) tile1(i, js, w, base);
+            for (; i + 4 <= i1; i += 4) tile4(i, js, w, base, chunk * 4 * NR);
+            for (; i < i1; i++) tile1(i, js, w, base, chunk * 4 * NR);
         }
     }
 
-    private void tile4(int i, int js, int w, int base) {
+    private void tile4(int i, int js, int w, int base, int so) {
         final float[] a = this.a, p = this.panel;
         final int acs = this.acs;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -158,18 +160,18 @@ public final class Gemm implements Parallel.Task {
             c30.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
             c31.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
         } else {
-            // partial strip (rare): spill the tile and copy the valid columns
-            float[] t = new float[4 * NR];
-            c00.intoArray(t, 0); c01.intoArray(t, L);
-            c10.intoArray(t, NR); c11.intoArray(t, NR + L);
-            c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);
-            c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L);
+            // partial strip: spill the tile to this chunk's scratch and copy the valid columns
+            float[] t = spill;
+            c00.intoArray(t, so); c01.intoArray(t, so + L);
+            c10.intoArray(t, so + NR); c11.intoArray(t, so + NR + L);
+            c20.intoArray(t, so + 2 * NR); c21.intoArray(t, so + 2 * NR + L);
+            c30.intoArray(t, so + 3 * NR); c31.intoArray(t, so + 3 * NR + L);
             for (int r = 0; r < 4; r++, ci += ldc)
-                for (int j = 0; j < w; j++) c[ci + j] = store ? t[r * NR + j] : c[ci + j] + t[r * NR + j];
+                for (int j = 0; j < w; j++) c[ci + j] = store ? t[so + r * NR + j] : c[ci + j] + t[so + r * NR + j];
         }
     }
 
-    private void tile1(int i, int js, int w, int base) {
+    private void tile1(int i, int js, int w, int base, int so) {
         final float[] a = this.a, p = this.panel;
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         int a0 = aOff + i * ars + k0 * acs;
@@ -187,9 +189,9 @@ public final class Gemm implements Parallel.Task {
             c0.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
             c1.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
         } else {
-            float[] t = new float[NR];
-            c0.intoArray(t, 0); c1.intoArray(t, L);
-            for (int j = 0; j < w; j++) c[ci + j] = store ? t[j] : c[ci + j] + t[j];
+            float[] t = spill;
+            c0.intoArray(t, so); c1.intoArray(t, so + L);
+            for (int j = 0; j < w; j++) c[ci + j] = store ? t[so + j] : c[ci + j] + t[so + j];
         }
     }
 }
