@@ -23,6 +23,7 @@ import org.grokscope.engine.Act;
 import org.grokscope.engine.Kernels;
 import org.grokscope.engine.Parallel;
 import org.grokscope.nn.Bag;
+import org.grokscope.nn.Centered;
 import org.grokscope.nn.EmbedMlp;
 import org.grokscope.nn.Encoder;
 import org.grokscope.nn.Model;
@@ -89,13 +90,15 @@ public final class Experiment implements AutoCloseable {
             dataInfo.put("test_examples", test.size());
         }
         this.pool = new Parallel(threads);
-        model = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
+        Model net = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
         RunConfig.ModelSpec ms = cfg.model();
         int dModel = ms instanceof RunConfig.Mlp m ? m.embedDim() : ms instanceof RunConfig.TransformerSpec s ? s.dModel()
                 : ms instanceof RunConfig.Bag b ? b.embedDim() : ms instanceof RunConfig.EncoderSpec e ? e.dModel() : ((RunConfig.Quadratic) ms).width();
-        Init.apply(model.params(), Init.Scheme.valueOf(cfg.init().scheme().toUpperCase()), cfg.init().std(), cfg.init().alpha(),
+        Init.apply(net.params(), Init.Scheme.valueOf(cfg.init().scheme().toUpperCase()), cfg.init().std(), cfg.init().alpha(),
                 cfg.seed(), dModel, vocab);
-        if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(model.params().w, cfg.training().fixedNorm());
+        if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
+        Double outScale = cfg.init().outputScale();
+        model = outScale == null ? net : new Centered(net, buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
         Kernels k = new Kernels(pool);
         RunConfig.OptimizerSpec o = cfg.optimizer();
         int size = model.params().size();
@@ -106,7 +109,8 @@ public final class Experiment implements AutoCloseable {
             default -> throw new IllegalArgumentException("optimizer.kind " + o.kind());
         };
         RunConfig.Training tr = cfg.training();
-        Trainer.Settings s = new Trainer.Settings(tr.steps(), tr.batchSize(), tr.evalEvery(), tr.evalBatch(), o.lr(), o.warmupSteps(),
+        Trainer.Settings s = new Trainer.Settings(tr.steps(), tr.batchSize(), tr.evalEvery(), tr.evalBatch(),
+                outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps(),
                 tr.loss().equals("mse") ? Trainer.LossKind.MSE : Trainer.LossKind.CROSS_ENTROPY, tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed(), tr.fixedNorm());
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
         probes = cfg.probes().enabled() ? probeSuite(cfg, format) : null;

@@ -25,7 +25,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         if (task == null) task = new Task(null, null, null, null, null, null);
         if (model == null && task instanceof Text) model = new Bag(null, null, null, null);
         if (model == null) model = new Mlp(null, null, null, null);
-        if (init == null) init = new InitSpec(null, null, null);
+        if (init == null) init = new InitSpec(null, null, null, null);
         if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null);
         if (regularization == null) regularization = new Regularization(null, null);
         if (training == null) training = new Training(null, null, null, null, null, null, null, null, null);
@@ -281,9 +281,13 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         try { Act.parse(a); } catch (IllegalArgumentException e) { p.add("model.activation", e.getMessage()); }
     }
 
-    /** Initialization scheme, then every parameter × alpha (the grokking configuration). */
-    @JsonPropertyOrder({"scheme", "std", "alpha"})
-    public record InitSpec(String scheme, Double std, Double alpha) {
+    /**
+     * Initialization scheme, then every parameter × alpha (the grokking configuration). {@code output_scale}
+     * (unset = off) is Kumar et al.'s laziness knob instead: the output becomes output_scale·(f(θ) − f(θ₀)) and
+     * the learning rate is divided by output_scale², so lr is the rate at scale 1 and a large scale is lazy.
+     */
+    @JsonPropertyOrder({"scheme", "std", "alpha", "output_scale"})
+    public record InitSpec(String scheme, Double std, Double alpha, Double outputScale) {
         public InitSpec {
             if (scheme == null) scheme = "pytorch";
             if (std == null) std = 0.02;
@@ -295,6 +299,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
                     "must be pytorch, kaiming, normal or nanda, got '" + scheme + "'");
             p.require(std > 0 && Double.isFinite(std), "init.std", "must be > 0, got " + std);
             p.require(alpha > 0 && Double.isFinite(alpha), "init.alpha", "must be > 0, got " + alpha);
+            if (outputScale != null) p.require(outputScale > 0 && Double.isFinite(outputScale), "init.output_scale", "must be > 0 (or absent), got " + outputScale);
         }
     }
 

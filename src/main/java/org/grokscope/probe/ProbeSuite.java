@@ -9,6 +9,7 @@ import org.grokscope.data.Dataset;
 import org.grokscope.engine.Kernels;
 import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
+import org.grokscope.nn.Centered;
 import org.grokscope.nn.EmbedMlp;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.Param;
@@ -205,7 +206,8 @@ public final class ProbeSuite implements TrainListener {
         Fourier f = fourierBasis;
         Params ps = model.params();
         double[] emb;
-        if (model instanceof QuadraticNet q) { // both halves of Wᵀ[2p, h]
+        Model net = model instanceof Centered c ? c.inner() : model; // Fourier measures read the weights, not the output
+        if (net instanceof QuadraticNet q) { // both halves of Wᵀ[2p, h]
             double[] a = f.norms(ps.w, q.w.offset(), p, q.width, true), b = f.norms(ps.w, q.w.offset() + p * q.width, p, q.width, true);
             emb = new double[a.length];
             for (int i = 0; i < a.length; i++) emb[i] = Math.hypot(a[i], b[i]);
@@ -215,10 +217,10 @@ public final class ProbeSuite implements TrainListener {
         }
         float[] wl;
         int rows;
-        if (model instanceof QuadraticNet q) { wl = Arrays.copyOfRange(ps.w, q.v.offset(), q.v.offset() + q.v.size()); rows = q.width; }
-        else if (model instanceof EmbedMlp mlp) { wl = Arrays.copyOfRange(ps.w, mlp.out.weight.offset(), mlp.out.weight.offset() + mlp.out.weight.size()); rows = mlp.out.in; }
+        if (net instanceof QuadraticNet q) { wl = Arrays.copyOfRange(ps.w, q.v.offset(), q.v.offset() + q.v.size()); rows = q.width; }
+        else if (net instanceof EmbedMlp mlp) { wl = Arrays.copyOfRange(ps.w, mlp.out.weight.offset(), mlp.out.weight.offset() + mlp.out.weight.size()); rows = mlp.out.in; }
         else { // Transformer: W_L = W_out · W_U, neurons × classes (our storage is [in, out])
-            Transformer tf = (Transformer) model;
+            Transformer tf = (Transformer) net;
             Param fc2 = ps.get("blocks." + (tf.spec.layers() - 1) + ".mlp.fc2.weight"), un = ps.get("unembed.weight");
             int F = fc2.shape()[0], d = fc2.shape()[1], C = un.shape()[1];
             rows = F;

@@ -46,6 +46,17 @@ class ModelGradientTest {
     }
 
     @Test
+    void centeredOutputStartsAtZeroAndBackpropagatesAlphaTimesTheGradient() {
+        Centered c = new Centered(new QuadraticNet(POOL, P, 20, P), new QuadraticNet(POOL, P, 20, P), 3.0);
+        Init.apply(c.params(), Init.Scheme.PYTORCH, 0, 1, 1, 16, P);
+        c.freeze();
+        Dataset d = data(InputFormat.PAIR, 37);
+        for (float v : c.forward(d.tokens(), 0, d.size())) org.assertj.core.api.Assertions.assertThat(v).isZero();
+        for (int i = 0; i < c.params().size(); i++) c.params().w[i] *= 1.1f; // move away from θ₀, where the output is 0
+        GradCheck.check(c, POOL, d.tokens(), d.labels(), d.size(), true, 1e-3, 2e-2, 1e-4);
+    }
+
+    @Test
     void quadratic() {
         run(new QuadraticNet(POOL, P, 20, P), InputFormat.PAIR, false, 1);
     }
