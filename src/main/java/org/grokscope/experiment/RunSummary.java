@@ -4,15 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import org.grokscope.analysis.Milestones;
+import org.grokscope.analysis.Phase;
 import org.grokscope.train.Evaluation;
 
 /** summary.json: the run's outcome and its grokking milestones. */
 @JsonPropertyOrder({"name", "status", "reason", "steps", "final_train_acc", "final_test_acc", "final_train_loss",
-        "final_test_loss", "best_test_acc", "memorization_step", "generalization_step", "grokking_gap",
+        "final_test_loss", "best_test_acc", "phase", "memorization_step", "generalization_step", "grokking_gap",
         "memorization_threshold", "generalization_threshold", "train_size", "test_size", "parameters",
         "wall_seconds", "train_seconds", "steps_per_second", "ms_per_step", "gflops_per_second", "threads", "probes"})
 public record RunSummary(String name, String status, String reason, int steps, double finalTrainAcc, double finalTestAcc,
-                         double finalTrainLoss, double finalTestLoss, double bestTestAcc, Integer memorizationStep,
+                         double finalTrainLoss, double finalTestLoss, double bestTestAcc, String phase, Integer memorizationStep,
                          Integer generalizationStep, Integer grokkingGap, double memorizationThreshold,
                          double generalizationThreshold, int trainSize, int testSize, int parameters, double wallSeconds,
                          double trainSeconds, double stepsPerSecond, double msPerStep, double gflopsPerSecond, int threads,
@@ -36,10 +37,16 @@ public record RunSummary(String name, String status, String reason, int steps, d
         double sps = train > 0 ? stepsRun / train : 0;
         return new RunSummary(cfg.name(), status, reason, steps,
                 last == null ? Double.NaN : last.trainAcc(), last == null ? Double.NaN : last.testAcc(),
-                last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.testLoss(), best,
+                last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.testLoss(), best, phase(cfg.analysis(), st, tr, te),
                 mem, gen, Milestones.gap(mem, gen), mt, gt, trainSize, testSize, parameters,
                 round(wall, 3), round(train, 3), round(sps, 2), sps > 0 ? round(1000 / sps, 3) : 0,
                 round(flopsPerStep * sps / 1e9, 2), threads, probes);
+    }
+
+    /** Liu et al.'s phase with the run's thresholds; the run's step budget is the budget. */
+    static String phase(RunConfig.Analysis a, int[] steps, double[] trainAcc, double[] testAcc) {
+        Phase.Rules r = new Phase.Rules(a.phaseThreshold(), Integer.MAX_VALUE, a.phaseGap());
+        return Phase.classify(steps, trainAcc, testAcc, r).name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static double round(double v, int digits) {

@@ -39,6 +39,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void phaseRulesComeFromTheRunsConfig() throws Exception {
+        // a text-like run: fits by step 300, test rises to 76 % at step 4,000 and never reaches 90 %
+        int[] steps = new int[100];
+        double[] train = new double[100], test = new double[100];
+        for (int i = 0; i < 100; i++) { steps[i] = 100 * i; train[i] = i >= 3 ? 1.0 : 0.6; test[i] = i >= 40 ? 0.76 : 0.57; }
+        assertThat(RunSummary.phase(yaml("").analysis(), steps, train, test)).isEqualTo("memorization"); // Liu's 0.9
+        assertThat(RunSummary.phase(yaml("", "analysis.phase_threshold=0.7").analysis(), steps, train, test)).isEqualTo("grokking");
+        assertThat(RunSummary.phase(yaml("", "analysis.phase_threshold=0.7", "analysis.phase_gap=5000").analysis(), steps, train, test))
+                .isEqualTo("comprehension");
+        assertThatThrownBy(() -> yaml("analysis:\n  phase_threshold: 90\n")).hasMessage("run.yaml:2: analysis.phase_threshold: must be in (0, 1], got 90.0");
+    }
+
+    @Test
     void overridesApplyAndAreBlamedByName() throws Exception {
         RunConfig c = yaml("optimizer: {lr: 1.0e-3}\n", "optimizer.lr=3e-3", "model.kind=quadratic", "model.width=64");
         assertThat(c.optimizer().lr()).isEqualTo(3e-3);
