@@ -32,6 +32,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "NAME", split = ",", description = "run only these: nanda-p113, modadd-mlp, gemm")
     List<String> only;
 
+    @Option(names = "--scaling", description = "also time each training step with 1 thread and print the speed-up")
+    boolean scaling;
+
     @Option(names = "--compare", paramLabel = "FILE",
             description = "PyTorch results from tools/reference/bench_torch.py: print the ratio table")
     Path compare;
@@ -43,7 +46,13 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "grokscope bench: %d threads, %s, Java %s%n", t, Provenance.cpuModel(), System.getProperty("java.version"));
         for (String preset : List.of("nanda-p113", "modadd-mlp")) {
             if (only != null && !only.contains(preset)) continue;
-            res.add(print(Benchmarks.step(preset, t, warmup, steps)));
+            Benchmarks.Timing full = print(Benchmarks.step(preset, t, warmup, steps));
+            res.add(full);
+            if (scaling && t > 1) {
+                Benchmarks.Timing one = print(Benchmarks.step(preset, 1, warmup, steps));
+                res.add(one);
+                System.out.printf(Locale.ROOT, "%-24s %9.2fx  (1 -> %d threads)%n", preset + " scaling", one.median() / full.median(), t);
+            }
         }
         if (only == null || only.contains("gemm")) {
             res.add(print(Benchmarks.gemm(2048, 2048, 2048, t, 7)));

@@ -14,11 +14,24 @@ public final class Benchmarks {
 
     private Benchmarks() {}
 
-    /** ms per training step of a preset (full steps: forward, loss, backward, optimizer). */
+    /**
+     * ms per training step of a preset (full steps: forward, loss, backward, optimizer). Warm-up runs at
+     * least {@code warmupSteps} steps and at least {@link #WARMUP_SECONDS} s, timing every step, so the
+     * JIT warm-up (time from the first step until steps stay within 10 % of the steady median) is measured
+     * rather than assumed.
+     */
     public static Timing step(String preset, int threads, int warmupSteps, int samples) throws ConfigException {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset(preset), List.of());
         try (Experiment ex = new Experiment(cfg, threads)) {
-            for (int i = 0; i < warmupSteps; i++) ex.trainer.trainStep();
+            double[] warm = new double[16];
+            int nw = 0;
+            long w0 = System.nanoTime();
+            while (nw < warmupSteps || System.nanoTime() - w0 < WARMUP_SECONDS * 1e9) {
+                long t0 = System.nanoTime();
+                ex.trainer.trainStep();
+                if (nw == warm.length) warm = Arrays.copyOf(warm, 2 * nw);
+                warm[nw++] = (System.nanoTime() - t0) / 1e6;
+            }
             double[] ms = new double[samples];
             long gc0 = gcCount();
             for (int i = 0; i < samples; i++) {
@@ -31,9 +44,33 @@ public final class Benchmarks {
             Arrays.sort(sorted);
             double med = median(sorted);
             double flops = ex.trainer.flopsPerStep();
-            return new Timing(preset, "ms/step", med, sorted[0], sorted[samples - 1], samples, flops / (med / 1e3) / 1e9, gc,
-                    String.format(java.util.Locale.ROOT, "batch %d, %.2f GFLOP/step", ex.trainer.batchSize(), flops / 1e9));
+            Warmup wu = warmup(Arrays.copyOf(warm, nw), med);
+            return new Timing(preset + (threads == 1 ? " 1 thread" : ""), "ms/step", med, sorted[0], sorted[samples - 1], samples,
+                    flops / (med / 1e3) / 1e9, gc,
+                    String.format(java.util.Locale.ROOT, "batch %d, %.2f GFLOP/step, threads %d, first step %.0f ms, full speed after %.2f s (%d steps)",
+                            ex.trainer.batchSize(), flops / 1e9, threads, wu.firstMs(), wu.seconds(), wu.steps()));
         }
+    }
+
+    public static final double WARMUP_SECONDS = 3;
+
+    /**
+     * JIT warm-up: the first step's time, and the time spent in steps before the first step that is within
+     * 1.1 × the steady median and starts a window of 5 whose median is too (a window, so one late outlier on a shared machine does not
+     * count as warm-up). If no window gets there, all warm-up steps count.
+     */
+    public record Warmup(double firstMs, double seconds, int steps) {}
+
+    static Warmup warmup(double[] warmMs, double steadyMedian) {
+        int w = 5, at = warmMs.length;
+        for (int i = 0; i + w <= warmMs.length; i++) {
+            double[] win = Arrays.copyOfRange(warmMs, i, i + w);
+            Arrays.sort(win);
+            if (warmMs[i] <= 1.1 * steadyMedian && median(win) <= 1.1 * steadyMedian) { at = i; break; }
+        }
+        double s = 0;
+        for (int i = 0; i < at; i++) s += warmMs[i];
+        return new Warmup(warmMs.length > 0 ? warmMs[0] : Double.NaN, s / 1e3, at);
     }
 
     /** GFLOP/s of C[m,n] = A[m,k]·B[k,n]. */
