@@ -35,6 +35,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scaling", description = "also time each training step with 1 thread and print the speed-up")
     boolean scaling;
 
+    @Option(names = "--runs", paramLabel = "K", description = "also time K small runs one after another against all at once (the sweep executor's way)")
+    Integer runs;
+
     @Option(names = "--compare", paramLabel = "FILE",
             description = "PyTorch results from tools/reference/bench_torch.py: print the ratio table")
     Path compare;
@@ -53,6 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
                 res.add(one);
                 System.out.printf(Locale.ROOT, "%-24s %9.2fx  (1 -> %d threads)%n", preset + " scaling", one.median() / full.median(), t);
             }
+        }
+        if (runs != null && runs > 1) {
+            Benchmarks.Timing r = Benchmarks.concurrentRuns(runs, t, 2000);
+            System.out.printf(Locale.ROOT, "%-24s %9.2fx  %s%n", r.name(), r.median(), r.detail());
+            res.add(r);
         }
         if (only == null || only.contains("gemm")) {
             res.add(print(Benchmarks.gemm(2048, 2048, 2048, t, 7)));

@@ -135,14 +135,20 @@ public final class Kernels {
         @Override
         public void run(int c) {
             int i0 = c * ELEMS, i1 = Math.min(count, i0 + ELEMS);
-            if (act == Act.RELU) {
-                for (int i = i0; i < i1; i++) if (!(x[i] > 0)) d[i] = 0f;
+            int i = i0;
+            if (act == Act.RELU) { // a blend, not a branch: the sign of a pre-activation is a coin flip to the predictor
+                FloatVector zero = FloatVector.zero(S);
+                for (; i + L <= i1; i += L)
+                    zero.blend(FloatVector.fromArray(S, d, i), FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)).intoArray(d, i);
+                for (; i < i1; i++) if (!(x[i] > 0)) d[i] = 0f;
             } else if (act == Act.SQUARE) {
-                for (int i = i0; i < i1; i++) d[i] *= 2 * x[i];
+                for (; i + L <= i1; i += L)
+                    FloatVector.fromArray(S, d, i).mul(FloatVector.fromArray(S, x, i).mul(2f)).intoArray(d, i);
+                for (; i < i1; i++) d[i] *= 2 * x[i];
             } else if (act == Act.GELU) {
                 gelu(x, i0, d, i0, i1 - i0, true);
             } else {
-                for (int i = i0; i < i1; i++) d[i] *= act.derivative(x[i]);
+                for (; i < i1; i++) d[i] *= act.derivative(x[i]);
             }
         }
     }
@@ -216,6 +222,8 @@ public final class Kernels {
         Loss t = lossTask;
         t.mse = mse; t.z = logits; t.n = n; t.cls = classes; t.y = labels; t.yOff = lOff; t.dz = dlogits;
         t.scale = gradScale; t.loss = partA; t.correct = partB;
+        if (!mse && dlogits != null && expBuf.length < ch * classes) expBuf = new double[ch * classes];
+        t.ex = expBuf;
         pool.run(ch, t);
         double loss = 0, correct = 0;
         for (int c = 0; c < ch; c++) {
@@ -226,8 +234,10 @@ public final class Kernels {
         return new LossResult(n == 0 ? Double.NaN : loss / n, (int) correct, n);
     }
 
+    private double[] expBuf = new double[0]; // per chunk: one row's e^(z - max), so each exp is computed once
+
     private static final class Loss implements Parallel.Task {
-        boolean mse; float[] z, dz; int n, cls, yOff; int[] y; double scale; double[] loss, correct;
+        boolean mse; float[] z, dz; int n, cls, yOff; int[] y; double scale; double[] loss, correct, ex;
 
         @Override
         public void run(int c) {
@@ -250,13 +260,18 @@ public final class Kernels {
                     ls += s;
                 } else {
                     double sum = 0;
-                    for (int j = 0; j < cls; j++) sum += Math.exp((double) z[o + j] - max);
+                    if (dz != null) {
+                        int eo = c * cls;
+                        for (int j = 0; j < cls; j++) { double e = Math.exp((double) z[o + j] - max); ex[eo + j] = e; sum += e; }
+                    } else {
+                        for (int j = 0; j < cls; j++) sum += Math.exp((double) z[o + j] - max);
+                    }
                     double lse = max + Math.log(sum);
                     ls += lse - z[o + label];
                     if (dz != null) {
                         double inv = 1 / sum;
-                        for (int j = 0; j < cls; j++) {
-                            double p = Math.exp((double) z[o + j] - max) * inv;
+                        for (int j = 0, eo = c * cls; j < cls; j++) {
+                            double p = ex[eo + j] * inv;
                             dz[o + j] = (float) ((j == label ? p - 1 : p) * scale);
                         }
                     }

@@ -73,6 +73,50 @@ public final class Benchmarks {
         return new Warmup(warmMs.length > 0 ? warmMs[0] : Double.NaN, s / 1e3, at);
     }
 
+    /**
+     * Throughput of K independent runs of one small configuration (a sweep's runs: seeds 0..K-1, 1,000 of
+     * the 2,209 pairs of (x + y) mod 47, cds-modadd-quick's MLP): one after another with every thread,
+     * against all K at once with the threads split between them (what the sweep executor does for runs
+     * under 2 GFLOP/step). Returns both as steps per second summed over runs.
+     */
+    public static Timing concurrentRuns(int k, int threads, int stepsPerRun) throws ConfigException, InterruptedException {
+        List<String> sets = List.of("task.p=47", "task.train_count=1000", "model.embed_dim=64", "model.hidden=256", "optimizer.lr=1e-2");
+        RunConfig[] cfg = new RunConfig[k];
+        for (int i = 0; i < k; i++) {
+            List<String> s = new java.util.ArrayList<>(sets);
+            s.add("seed=" + i);
+            cfg[i] = ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), s);
+        }
+        double seq = 0;
+        for (int i = 0; i < k; i++) seq += timeRun(cfg[i], threads, stepsPerRun);
+        int per = Math.max(1, threads / k);
+        double[] each = new double[k];
+        Thread[] ts = new Thread[k];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < k; i++) {
+            final int r = i;
+            ts[i] = new Thread(() -> {
+                try { each[r] = timeRun(cfg[r], per, stepsPerRun); } catch (RuntimeException e) { each[r] = Double.NaN; }
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) t.join();
+        double conc = (System.nanoTime() - t0) / 1e9;
+        double seqRate = k * stepsPerRun / seq, concRate = k * stepsPerRun / conc;
+        return new Timing(k + " runs at once", "x", concRate / seqRate, concRate / seqRate, concRate / seqRate, 1, 0, 0,
+                String.format(java.util.Locale.ROOT, "%d runs of %d steps (p 47, 1,000 pairs, MLP 64/256): %.0f steps/s one after another with %d threads, %.0f steps/s all at once with %d thread%s each",
+                        k, stepsPerRun, seqRate, threads, concRate, per, per == 1 ? "" : "s"));
+    }
+
+    // wall seconds of a whole run: set-up (data, model, JIT) and its steps; both ways pay the same set-up
+    private static double timeRun(RunConfig cfg, int threads, int steps) {
+        long t0 = System.nanoTime();
+        try (Experiment ex = new Experiment(cfg, threads)) {
+            for (int i = 0; i < steps; i++) ex.trainer.trainStep();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     /** GFLOP/s of C[m,n] = A[m,k]·B[k,n]. */
     public static Timing gemm(int m, int k, int n, int threads, int samples) {
         float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];

@@ -1,20 +1,27 @@
 package org.grokscope.nn;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.grokscope.engine.Parallel;
 
 /**
  * Scaled dot-product attention core over short sequences, per example and head (projections live in
  * the model). Queries may cover only the last Tq of the T positions (the loss reads only the last one),
  * in which case query i sits at position T - Tq + i. Causal: a query at position t sees keys s ≤ t.
- * An optional key mask (1 = attend, 0 = padding) supports padded text batches.
+ * An optional key mask (1 = attend, 0 = padding) supports padded text batches. Per-head dot products
+ * and updates run over dHead with vectors; a dot product's lanes are summed in a fixed order (the
+ * Vector API's reduceLanes leaves the order open), so results do not depend on the JIT.
  */
 public final class Attention {
     private static final int EX = 8; // examples per chunk
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
     public final int heads, dHead, d;
     public final boolean causal;
     private final Parallel pool;
     private final Fwd fwd = new Fwd();
     private final Bwd bwd = new Bwd();
+    private float[] lanes = new float[0]; // per chunk: L floats for a dot product's horizontal sum
 
     public Attention(Parallel pool, int d, int heads, boolean causal) {
         if (d % heads != 0) throw new IllegalArgumentException("d_model " + d + " not divisible by heads " + heads);
@@ -25,14 +32,42 @@ public final class Attention {
     public void forward(float[] q, float[] k, float[] v, float[] z, float[] p, int n, int T, int Tq, float[] keyMask) {
         Fwd f = fwd;
         f.q = q; f.k = k; f.v = v; f.z = z; f.p = p; f.n = n; f.T = T; f.Tq = Tq; f.mask = keyMask;
-        pool.run((n + EX - 1) / EX, f);
+        pool.run(chunks(n), f);
     }
 
     // dz[n, Tq, d] -> dq[n, Tq, d], dk[n, T, d], dv[n, T, d] (all overwritten)
     public void backward(float[] q, float[] k, float[] v, float[] p, float[] dz, float[] dq, float[] dk, float[] dv, int n, int T, int Tq) {
         Bwd b = bwd;
         b.q = q; b.k = k; b.v = v; b.p = p; b.dz = dz; b.dq = dq; b.dk = dk; b.dv = dv; b.n = n; b.T = T; b.Tq = Tq;
-        pool.run((n + EX - 1) / EX, b);
+        pool.run(chunks(n), b);
+    }
+
+    private int chunks(int n) {
+        int c = (n + EX - 1) / EX;
+        if (lanes.length < c * L) lanes = new float[c * L];
+        return c;
+    }
+
+    // Σ_j a[ao + j]·b[bo + j] over len; the vector lanes go through tmp[to..to+L) and are added in lane order
+    private static float dot(float[] a, int ao, float[] b, int bo, int len, float[] tmp, int to) {
+        int j = 0;
+        float s = 0f;
+        if (len >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; j + L <= len; j += L) acc = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), acc);
+            acc.intoArray(tmp, to);
+            for (int l = 0; l < L; l++) s += tmp[to + l];
+        }
+        for (; j < len; j++) s = Math.fma(a[ao + j], b[bo + j], s);
+        return s;
+    }
+
+    // y[yo + j] = fma(alpha, x[xo + j], y[yo + j]) over len (the same fused op whether a lane or the tail)
+    private static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
+        int j = 0;
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        for (; j + L <= len; j += L) av.fma(FloatVector.fromArray(S, x, xo + j), FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+        for (; j < len; j++) y[yo + j] = Math.fma(alpha, x[xo + j], y[yo + j]);
     }
 
     private final class Fwd implements Parallel.Task {
@@ -41,6 +76,8 @@ public final class Attention {
         @Override
         public void run(int c) {
             float scale = (float) (1 / Math.sqrt(dHead));
+            float[] tmp = lanes;
+            int to = c * L;
             int e1 = Math.min(n, (c + 1) * EX);
             for (int e = c * EX; e < e1; e++) {
                 for (int h = 0; h < heads; h++) {
@@ -53,9 +90,7 @@ public final class Attention {
                         for (int s = 0; s <= last; s++) {
                             if (mask != null && mask[e * T + s] == 0f) { p[po + s] = Float.NEGATIVE_INFINITY; continue; }
                             int ko = (e * T + s) * d + h * dHead;
-                            float dot = 0f;
-                            for (int j = 0; j < dHead; j++) dot = Math.fma(q[qo + j], k[ko + j], dot);
-                            dot *= scale;
+                            float dot = dot(q, qo, k, ko, dHead, tmp, to) * scale;
                             p[po + s] = dot;
                             if (dot > max) max = dot;
                         }
@@ -73,8 +108,7 @@ public final class Attention {
                         for (int s = 0; s <= last; s++) {
                             float ps_ = p[po + s];
                             if (ps_ == 0f) continue;
-                            int vo = (e * T + s) * d + h * dHead;
-                            for (int j = 0; j < dHead; j++) z[zo + j] = Math.fma(ps_, v[vo + j], z[zo + j]);
+                            axpy(ps_, v, (e * T + s) * d + h * dHead, z, zo, dHead);
                         }
                     }
                 }
@@ -88,6 +122,8 @@ public final class Attention {
         @Override
         public void run(int c) {
             float scale = (float) (1 / Math.sqrt(dHead));
+            float[] tmp = lanes;
+            int to = c * L;
             int e1 = Math.min(n, (c + 1) * EX);
             for (int e = c * EX; e < e1; e++) {
                 java.util.Arrays.fill(dk, e * T * d, (e + 1) * T * d, 0f);
@@ -102,11 +138,8 @@ public final class Attention {
                             float ps_ = p[po + s];
                             if (ps_ == 0f) continue;
                             int vo = (e * T + s) * d + h * dHead;
-                            float g = 0f;
-                            for (int j = 0; j < dHead; j++) {
-                                g = Math.fma(dz[qo + j], v[vo + j], g);
-                                dv[vo + j] = Math.fma(ps_, dz[qo + j], dv[vo + j]);
-                            }
+                            float g = dot(dz, qo, v, vo, dHead, tmp, to);
+                            axpy(ps_, dz, qo, dv, vo, dHead);
                             dot += (double) ps_ * g;
                         }
                         for (int j = 0; j < dHead; j++) dq[qo + j] = 0f;
@@ -114,14 +147,10 @@ public final class Attention {
                             float ps_ = p[po + s];
                             if (ps_ == 0f) continue;
                             int vo = (e * T + s) * d + h * dHead;
-                            float g = 0f;
-                            for (int j = 0; j < dHead; j++) g = Math.fma(dz[qo + j], v[vo + j], g);
+                            float g = dot(dz, qo, v, vo, dHead, tmp, to);
                             float ds = (float) (ps_ * (g - dot)) * scale;
-                            int ko = vo;
-                            for (int j = 0; j < dHead; j++) {
-                                dq[qo + j] = Math.fma(ds, k[ko + j], dq[qo + j]);
-                                dk[ko + j] = Math.fma(ds, q[qo + j], dk[ko + j]);
-                            }
+                            axpy(ds, k, vo, dq, qo, dHead);
+                            axpy(ds, q, qo, dk, vo, dHead);
                         }
                     }
                 }
