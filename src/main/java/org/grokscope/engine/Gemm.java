@@ -70,19 +70,25 @@ public final class Gemm implements Parallel.Task {
             jn = Math.min(NB, n - j0);
             for (k0 = 0; k0 < k; k0 += KB) {
                 kn = Math.min(KB, k - k0);
-                pack(B, bOff, brs, bcs);
+                packer.b = B; packer.bOff = bOff; packer.brs = brs; packer.bcs = bcs;
+                pool.run((jn + NR - 1) / NR, packer);  // strips in parallel: a serial pack left the other thread idle
                 store = k0 == 0 && !accumulate;
                 pool.run(chunks, this);
             }
         }
         this.a = this.c = null;
+        packer.b = null;
     }
 
-    // panel[strip s][kk][0..NR) = op(B)(k0+kk, j0 + s*NR + 0..NR), zero past column n
-    private void pack(float[] B, int bOff, int brs, int bcs) {
-        float[] p = panel;
-        int strips = (jn + NR - 1) / NR;
-        for (int s = 0; s < strips; s++) {
+    private final Pack packer = new Pack();
+
+    // panel[strip s][kk][0..NR) = op(B)(k0+kk, j0 + s*NR + 0..NR), zero past column n; one strip per chunk
+    private final class Pack implements Parallel.Task {
+        float[] b; int bOff, brs, bcs;
+
+        @Override
+        public void run(int s) {
+            float[] p = panel, B = b;
             int js = j0 + s * NR, w = Math.min(NR, j0 + jn - js), base = s * kn * NR;
             if (bcs == 1) {
                 for (int kk = 0; kk < kn; kk++) {
