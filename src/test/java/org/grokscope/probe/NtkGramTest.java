@@ -73,7 +73,8 @@ class NtkGramTest {
         for (int i = 0; i < m; i++) outputs[i] = i % 3 == 0 ? 0 : d.labels()[i]; // mixed coordinates
         float[] gradBefore = model.params().g.clone();
 
-        double[] theta = new NtkGram(POOL).compute(model, d.tokens(), 0, m, outputs);
+        double[] byPairs = new NtkGram(POOL, NtkGram.Route.PAIRS).compute(model, d.tokens(), 0, m, outputs);
+        double[] byGradients = new NtkGram(POOL, NtkGram.Route.GRADIENTS).compute(model, d.tokens(), 0, m, outputs);
 
         int size = model.params().size();
         double[][] J = new double[m][size];
@@ -96,7 +97,8 @@ class NtkGramTest {
             for (int j = 0; j < m; j++) {
                 double dot = 0;
                 for (int q = 0; q < size; q++) dot += J[i][q] * J[j][q];
-                assertThat(theta[i * m + j]).as("%s Θ[%d,%d]", name, i, j).isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
+                assertThat(byPairs[i * m + j]).as("%s Θ[%d,%d] by position pairs", name, i, j).isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
+                assertThat(byGradients[i * m + j]).as("%s Θ[%d,%d] by per-example layer gradients", name, i, j).isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
             }
         model.params().zeroGrad();
         System.arraycopy(gradBefore, 0, model.params().g, 0, gradBefore.length);
