@@ -1,10 +1,18 @@
 package org.grokscope.nn;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.grokscope.engine.Parallel;
 
-/** y = (x - mean) / sqrt(var + eps) · gain + bias over the last dimension d (biased variance, as PyTorch). */
+/**
+ * y = (x - mean) / sqrt(var + eps) · gain + bias over the last dimension d (biased variance, as PyTorch).
+ * Row statistics are summed in fp64, scalar; the elementwise passes and the gain/bias gradients (each
+ * column summed down the rows in order) run on vectors with the scalar loops' exact operations.
+ */
 public final class LayerNorm {
     private static final int ROWS = 32;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
     public final int d;
     public final float eps;
     public final Param gain, bias;
@@ -64,7 +72,11 @@ public final class LayerNorm {
                 float m = (float) mu;
                 mean[r] = m;
                 rstd[r] = rs;
-                for (int j = 0; j < d; j++) y[o + j] = (x[o + j] - m) * rs * w[gain.offset() + j] + w[bias.offset() + j];
+                int go = gain.offset(), bo = bias.offset(), j = 0;
+                for (; j + L <= d; j += L)
+                    FloatVector.fromArray(S, x, o + j).sub(m).mul(rs).mul(FloatVector.fromArray(S, w, go + j))
+                            .add(FloatVector.fromArray(S, w, bo + j)).intoArray(y, o + j);
+                for (; j < d; j++) y[o + j] = (x[o + j] - m) * rs * w[go + j] + w[bo + j];
             }
         }
     }
@@ -86,9 +98,15 @@ public final class LayerNorm {
                     sgx += gdy * (x[o + j] - m) * rs;
                 }
                 float a = (float) (sg / d), b = (float) (sgx / d);
-                for (int j = 0; j < d; j++) {
+                int go = gain.offset(), j = 0;
+                for (; j + L <= d; j += L) {
+                    FloatVector xh = FloatVector.fromArray(S, x, o + j).sub(m).mul(rs);
+                    FloatVector v = FloatVector.fromArray(S, dy, o + j).mul(FloatVector.fromArray(S, w, go + j)).sub(a).sub(xh.mul(b)).mul(rs);
+                    (acc ? FloatVector.fromArray(S, dx, o + j).add(v) : v).intoArray(dx, o + j);
+                }
+                for (; j < d; j++) {
                     float xh = (x[o + j] - m) * rs;
-                    float v = rs * (dy[o + j] * w[gain.offset() + j] - a - xh * b);
+                    float v = rs * (dy[o + j] * w[go + j] - a - xh * b);
                     dx[o + j] = acc ? dx[o + j] + v : v;
                 }
             }
@@ -101,8 +119,18 @@ public final class LayerNorm {
         @Override
         public void run(int c) {
             float[] g = ps.g;
-            int j1 = Math.min(d, (c + 1) * 16);
-            for (int j = c * 16; j < j1; j++) {
+            int j1 = Math.min(d, (c + 1) * 16), j = c * 16;
+            for (; j + L <= j1; j += L) { // L columns at once, each summed down the rows in order
+                FloatVector sg = FloatVector.zero(S), sb = FloatVector.zero(S);
+                for (int r = 0; r < n; r++) {
+                    FloatVector dv = FloatVector.fromArray(S, dy, r * d + j);
+                    sg = sg.add(dv.mul(FloatVector.fromArray(S, x, r * d + j).sub(mean[r])).mul(rstd[r]));
+                    sb = sb.add(dv);
+                }
+                sg.add(FloatVector.fromArray(S, g, gain.offset() + j)).intoArray(g, gain.offset() + j);
+                sb.add(FloatVector.fromArray(S, g, bias.offset() + j)).intoArray(g, bias.offset() + j);
+            }
+            for (; j < j1; j++) {
                 float sg = 0, sb = 0;
                 for (int r = 0; r < n; r++) {
                     float dv = dy[r * d + j];
