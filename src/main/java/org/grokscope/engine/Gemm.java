@@ -35,6 +35,7 @@ public final class Gemm implements Parallel.Task {
     private int aOff, ars, acs, cOff, ldc, m, n;
     private int j0, jn, k0, kn;    // current block: columns [j0, j0+jn), depth [k0, k0+kn)
     private boolean store;
+    private int groups = 1;         // column-strip groups per row chunk
 
     public Gemm(Parallel pool) {
         this.pool = pool;
@@ -64,7 +65,12 @@ public final class Gemm implements Parallel.Task {
         }
         this.a = A; this.aOff = aOff; this.ars = ars; this.acs = acs;
         this.c = C; this.cOff = cOff; this.ldc = ldc; this.m = m; this.n = n;
-        int chunks = (m + MB - 1) / MB;
+        // few row chunks (a weight gradient: m = fan-in, e.g. 128) would leave a thread idle or unevenly
+        // loaded, so each row chunk is also split into groups of column strips; every C element is still
+        // computed by the same tile code in the same order, so the result does not depend on the split
+        int rowChunks = (m + MB - 1) / MB;
+        groups = rowChunks >= 4 * pool.threads() ? 1 : Math.min(4, (Math.min(NB, n) + NR - 1) / NR);
+        int chunks = rowChunks * groups;
         if (n % NR != 0 && spill.length < chunks * 6 * NR) spill = new float[chunks * 6 * NR];
         for (j0 = 0; j0 < n; j0 += NB) {
             jn = Math.min(NB, n - j0);
@@ -111,9 +117,10 @@ public final class Gemm implements Parallel.Task {
 
     @Override
     public void run(int chunk) {
-        int i0 = chunk * MB, i1 = Math.min(m, i0 + MB);
+        int rc = chunk / groups, g = chunk % groups;
+        int i0 = rc * MB, i1 = Math.min(m, i0 + MB);
         int strips = (jn + NR - 1) / NR;
-        for (int s = 0; s < strips; s++) {
+        for (int s = g * strips / groups, s1 = (g + 1) * strips / groups; s < s1; s++) {
             int js = j0 + s * NR, w = Math.min(NR, j0 + jn - js), base = s * kn * NR;
             int i = i0;
             for (; i + 6 <= i1; i += 6) tile6(i, js, w, base, chunk * 6 * NR);
