@@ -71,7 +71,8 @@ public final class CriticalDataSize {
         }
     }
 
-    public record FitEstimate(double cds, double low, double high, double fraction, Sigmoid curve, int seeds, int bootstrap) {}
+    /** perSeed[j]: the same estimate from seed j's curve alone, so a reader sees where the interval comes from. */
+    public record FitEstimate(double cds, double low, double high, double fraction, Sigmoid curve, int seeds, int bootstrap, double[] perSeed) {}
 
     /**
      * @param acc acc[seed][i] at sizes n[i] (final test accuracy)
@@ -93,7 +94,9 @@ public final class CriticalDataSize {
             lo = est[(int) Math.floor(0.025 * (bootstrap - 1))];
             hi = est[(int) Math.ceil(0.975 * (bootstrap - 1))];
         }
-        return new FitEstimate(cds, lo, hi, fraction, c, k, k > 1 ? bootstrap : 0);
+        double[] perSeed = new double[k];
+        for (int j = 0; j < k; j++) perSeed[j] = clamp(fitSigmoid(n, acc[j]).nAtFraction(fraction), n);
+        return new FitEstimate(cds, lo, hi, fraction, c, k, k > 1 ? bootstrap : 0, perSeed);
     }
 
     // the estimate is only meaningful inside the sampled range: clamp to [min n, max n]

@@ -130,8 +130,10 @@ public final class SweepAnalysis {
             double[][] acc = new double[seeds.size()][n.length];
             for (int j = 0; j < seeds.size(); j++) for (int i = 0; i < n.length; i++) acc[j][i] = finalAcc.get(sizes.get(i)).get(seeds.get(j));
             fe = CriticalDataSize.fit(n, acc, FRACTION, BOOTSTRAP, 0);
+            Map<String, Double> perSeed = new LinkedHashMap<>();
+            for (int j = 0; j < seeds.size(); j++) perSeed.put(seeds.get(j), fe.perSeed()[j]);
             g.put("fit", Map.of("cds", fe.cds(), "interval", List.of(fe.low(), fe.high()), "fraction", fe.fraction(), "seeds", fe.seeds(),
-                    "curve", fe.curve()));
+                    "curve", fe.curve(), "per_seed", perSeed));
         }
         g.put("final_test_acc", finalAcc);
         if (!kernelAcc.isEmpty()) g.put("kernel_test_acc", kernelAcc); // Θ0 kernel regression, same split
@@ -151,8 +153,12 @@ public final class SweepAnalysis {
             if (gen == total && Double.isNaN(firstAll) && e.getKey() > (Double.isNaN(lastFail) ? 0 : lastFail)) firstAll = e.getKey();
         }
         if (!Double.isNaN(lastFail)) b.append(String.format(Locale.ROOT, "up to %,.0f examples at least one seed only memorizes; ", lastFail));
-        if (fe != null && fe.seeds() >= 3) b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (95%% interval %,.0f to %,.0f over %d seeds); ",
-                100 * fe.fraction(), fe.cds(), fe.low(), fe.high(), fe.seeds()));
+        if (fe != null && fe.seeds() >= 3) {
+            StringBuilder each = new StringBuilder();
+            for (double v : fe.perSeed()) each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", v));
+            b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (95%% interval %,.0f to %,.0f over %d seeds; each seed alone: %s); ",
+                    100 * fe.fraction(), fe.cds(), fe.low(), fe.high(), fe.seeds(), each));
+        }
         else if (fe != null) b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (from %d seed%s: no meaningful interval, use 3 or more); ",
                 100 * fe.fraction(), fe.cds(), fe.seeds(), fe.seeds() == 1 ? "" : "s"));
         if (!Double.isNaN(pe.cds())) b.append(String.format(Locale.ROOT, "the CDS paper's estimator peaks at %,.0f examples; ", pe.cds()));

@@ -81,6 +81,10 @@ class AnalysisTest {
         assertThat(f.high()).isGreaterThanOrEqualTo(f.cds());
         assertThat(f.high() - f.low()).isLessThan(0.5 * truth);
         assertThat(f.curve().hi()).isCloseTo(0.99, within(0.03));
+        assertThat(f.perSeed()).hasSize(4);
+        for (int k = 0; k < 4; k++) // each seed's own fit, near the truth, and the same estimator as the pooled one
+            assertThat(f.perSeed()[k]).isCloseTo(truth, within(0.25 * truth))
+                    .isEqualTo(Math.max(n[0], Math.min(n[n.length - 1], CriticalDataSize.fitSigmoid(n, acc[k]).nAtFraction(0.9))));
         CriticalDataSize.Sigmoid exact = CriticalDataSize.fitSigmoid(n, java.util.Arrays.stream(n).map(x -> 0.1 + 0.8 / (1 + Math.exp(-(Math.log(x) - m) / sc))).toArray());
         assertThat(exact.m()).isCloseTo(m, within(0.02));
         assertThat(exact.s()).isCloseTo(sc, within(0.01));

@@ -123,6 +123,7 @@ class SweepTest {
         JsonNode g = ConfigLoader.JSON.readTree(dir.resolve("cds.json").toFile()).get("groups").get(0);
         assertThat(g.get("paper").get("points")).hasSize(3);
         assertThat(g.get("fit").get("seeds").asInt()).isEqualTo(2);
+        assertThat(g.get("fit").get("per_seed").size()).isEqualTo(2);
         double cds = g.get("fit").get("cds").asDouble();
         assertThat(cds).isBetween(80.0, 550.0);
         assertThat(g.get("fit").get("interval").get(0).asDouble()).isLessThanOrEqualTo(cds);
