@@ -76,7 +76,9 @@ public final class CdsCommand implements Callable<Integer> {
         CdsSearch.Settings s = new CdsSearch.Settings(base, lo, hi, growth, tolerance, seeds, success);
         String baseJson = ConfigLoader.toJson(base);
         RunConfig probe = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson), List.of("task.train_count=" + hi));
-        int[] ex = executor.resolve(List.of(new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), seeds);
+        // a probe runs its seeds side by side: the default split sees one point per seed (with one point
+        // it would always choose a single worker)
+        int[] ex = executor.resolve(java.util.Collections.nCopies(seeds, new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), seeds);
         int w = ex[0], th = ex[1];
         System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-example training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",
                 lo, hi, pool, growth, tolerance, seeds, base.training().steps());

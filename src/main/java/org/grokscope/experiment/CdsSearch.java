@@ -55,7 +55,7 @@ public final class CdsSearch {
                     points.add(new SweepConfig.Point(points.size(), params, c));
                 }
                 if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
-                SweepRunner.run(definition, points, dir, workers, threadsPerRun, null);
+                SweepRunner.run(definition, points, dir, workers, threadsPerRun, out); // progress: runs, steps, accuracies, ETA
                 int gen = 0;
                 long steps = 0;
                 try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {

@@ -54,6 +54,7 @@ public final class SweepRunner {
             if (out != null) out.printf(Locale.ROOT, "sweep %s: %d runs, %d already finished%s, %d to run (%d at a time, %d thread%s each)%n",
                     dir, points.size(), done, reset > 0 ? " (" + reset + " interrupted, resuming)" : "", queue.size(), workers,
                     threadsPerRun, threadsPerRun == 1 ? "" : "s");
+            java.util.concurrent.ConcurrentSkipListMap<String, String> live = new java.util.concurrent.ConcurrentSkipListMap<>();
             AtomicBoolean stopping = new AtomicBoolean();
             AtomicInteger completed = new AtomicInteger(), failed = new AtomicInteger(), interrupted = new AtomicInteger(), running = new AtomicInteger();
             int toRun = queue.size();
@@ -66,7 +67,7 @@ public final class SweepRunner {
                         while (!stopping.get() && (p = queue.poll()) != null) {
                             running.incrementAndGet();
                             try {
-                                SweepStore.Status s = runOne(store, p, dir, threadsPerRun);
+                                SweepStore.Status s = runOne(store, p, dir, threadsPerRun, live);
                                 (s == SweepStore.Status.COMPLETED ? completed : s == SweepStore.Status.FAILED ? failed : interrupted).incrementAndGet();
                                 if (s == SweepStore.Status.INTERRUPTED) stopping.set(true);
                             } catch (Throwable e) {
@@ -74,6 +75,7 @@ public final class SweepRunner {
                                 stopping.set(true);
                             } finally {
                                 running.decrementAndGet();
+                                live.remove(p.id()); // also when the run threw before its end event
                             }
                         }
                     }, "grokscope-sweep-" + w);
@@ -88,8 +90,9 @@ public final class SweepRunner {
                         int fin = completed.get() + failed.get();
                         double el = (System.nanoTime() - t0) / 1e9;
                         double eta = fin > 0 ? el / fin * (toRun - fin) : Double.NaN;
-                        out.printf(Locale.ROOT, "sweep: %d/%d done, %d running, %d failed | %s elapsed%s%n", done + fin, points.size(),
-                                running.get(), failed.get(), ProgressPrinter.duration(el), Double.isNaN(eta) ? "" : " | ETA " + ProgressPrinter.duration(eta));
+                        out.printf(Locale.ROOT, "sweep: %d/%d done, %d running, %d failed | %s elapsed%s%s%n", done + fin, points.size(),
+                                running.get(), failed.get(), ProgressPrinter.duration(el), Double.isNaN(eta) ? "" : " | ETA " + ProgressPrinter.duration(eta),
+                                live.isEmpty() ? "" : " | " + String.join(" | ", live.values()));
                     }
                 }
             }
@@ -108,7 +111,22 @@ public final class SweepRunner {
         return (int) store.runs().stream().filter(r -> r.status() == s).count();
     }
 
-    private static SweepStore.Status runOne(SweepStore store, SweepConfig.Point p, Path dir, int threads) throws Exception {
+    // what a running run last reported, for the progress line: "0003 step 4,450/10,000 train 100.0% test 5.1%"
+    static org.grokscope.train.TrainListener liveStatus(String id, java.util.Map<String, String> live) {
+        return new org.grokscope.train.TrainListener() {
+            @Override public void onEval(Trainer t, org.grokscope.train.Evaluation e) {
+                live.put(id, String.format(Locale.ROOT, "%s step %,d/%,d train %.1f%% test %.1f%%", id, e.step(), t.settings().steps(),
+                        100 * e.trainAcc(), 100 * e.testAcc()));
+            }
+
+            @Override public void onEnd(Trainer t, Trainer.Outcome o) {
+                live.remove(id);
+            }
+        };
+    }
+
+    private static SweepStore.Status runOne(SweepStore store, SweepConfig.Point p, Path dir, int threads,
+                                            java.util.Map<String, String> live) throws Exception {
         Path runDir = dir.resolve("runs").resolve(p.id());
         store.markRunning(p.id());
         boolean resume = Files.exists(runDir.resolve(RunDirectory.CHECKPOINT)) && Files.exists(runDir.resolve(RunDirectory.CONFIG))
@@ -116,7 +134,7 @@ public final class SweepRunner {
         if (!resume && Files.exists(runDir)) deleteTree(runDir);
         Runner.Result r;
         try {
-            r = Runner.run(p.config(), runDir, threads, resume, null, false, "grokscope sweep", List.of());
+            r = Runner.run(p.config(), runDir, threads, resume, null, false, "grokscope sweep", List.of(liveStatus(p.id(), live)));
         } catch (RuntimeException | OutOfMemoryError e) {
             store.finish(p.id(), SweepStore.Status.FAILED, e.toString(), null, null);
             return SweepStore.Status.FAILED;

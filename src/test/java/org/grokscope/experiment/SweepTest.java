@@ -23,6 +23,19 @@ class SweepTest {
     }
 
     @Test
+    void theProgressLineShowsEachRunningRunsLatestEvaluationUntilItEnds() throws Exception {
+        RunConfig c = ConfigLoaderTest.yaml("task: {p: 11}\ntraining: {steps: 500}\n");
+        java.util.Map<String, String> live = new java.util.TreeMap<>();
+        try (Experiment ex = new Experiment(c, 1)) {
+            org.grokscope.train.TrainListener l = SweepRunner.liveStatus("0007", live);
+            l.onEval(ex.trainer, new org.grokscope.train.Evaluation(250, 1e-3, 0.1, 1.0, 2.0, 0.4321, 0, 1, 1, 0));
+            assertThat(live).containsEntry("0007", "0007 step 250/500 train 100.0% test 43.2%");
+            l.onEnd(ex.trainer, new org.grokscope.train.Trainer.Outcome(org.grokscope.train.Trainer.Status.COMPLETED, 500, null, 1));
+            assertThat(live).isEmpty();
+        }
+    }
+
+    @Test
     void expandsAxesTimesSeedsInOrder() throws Exception {
         List<SweepConfig.Point> ps = SweepConfig.expand(bind("""
                 name: s
