@@ -90,17 +90,18 @@ public final class Benchmarks {
         double seq = 0;
         for (int i = 0; i < k; i++) seq += timeRun(cfg[i], threads, stepsPerRun);
         int per = Math.max(1, threads / k);
-        double[] each = new double[k];
         Thread[] ts = new Thread[k];
+        RuntimeException[] failure = new RuntimeException[1];
         long t0 = System.nanoTime();
         for (int i = 0; i < k; i++) {
             final int r = i;
             ts[i] = new Thread(() -> {
-                try { each[r] = timeRun(cfg[r], per, stepsPerRun); } catch (RuntimeException e) { each[r] = Double.NaN; }
+                try { timeRun(cfg[r], per, stepsPerRun); } catch (RuntimeException e) { synchronized (failure) { failure[0] = e; } }
             });
             ts[i].start();
         }
         for (Thread t : ts) t.join();
+        if (failure[0] != null) throw failure[0];
         double conc = (System.nanoTime() - t0) / 1e9;
         double seqRate = k * stepsPerRun / seq, concRate = k * stepsPerRun / conc;
         return new Timing(k + " runs at once", "x", concRate / seqRate, concRate / seqRate, concRate / seqRate, 1, 0, 0,
