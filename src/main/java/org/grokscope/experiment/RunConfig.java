@@ -186,8 +186,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
         @Override
         public void validate(Problems p, TaskSpec task) {
-            p.require(embedDim >= 1 && embedDim <= 8192, "model.embed_dim", "must be in [1, 8192], got " + embedDim);
-            p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
+            checkWidths(p, embedDim, hidden);
             p.require(depth >= 0 && depth <= 16, "model.depth", "must be in [0, 16] (0 = a linear classifier on the mean embedding), got " + depth);
             checkAct(p, activation);
         }
@@ -229,8 +228,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
         @Override
         public void validate(Problems p, TaskSpec task) {
-            p.require(embedDim >= 1 && embedDim <= 8192, "model.embed_dim", "must be in [1, 8192], got " + embedDim);
-            p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
+            checkWidths(p, embedDim, hidden);
             p.require(depth >= 1 && depth <= 16, "model.depth", "must be in [1, 16], got " + depth);
             checkAct(p, activation);
         }
@@ -275,6 +273,12 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         public void validate(Problems p, TaskSpec task) {
             p.require(width >= 1 && width <= 1 << 20, "model.width", "must be in [1, 1048576], got " + width);
         }
+    }
+
+    // embedding width and hidden width of the MLP-headed models (mlp, bag)
+    static void checkWidths(Problems p, int embedDim, int hidden) {
+        p.require(embedDim >= 1 && embedDim <= 8192, "model.embed_dim", "must be in [1, 8192], got " + embedDim);
+        p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
     }
 
     static void checkAct(Problems p, String a) {

@@ -46,10 +46,9 @@ public final class SweepAnalysis {
                 JsonNode params = ConfigLoader.JSON.readTree(r.params()), s = ConfigLoader.JSON.readTree(r.summary());
                 Map<String, String> g = new LinkedHashMap<>();
                 params.fields().forEachRemaining(e -> { if (!isSizeAxis(e.getKey()) && !e.getKey().equals("seed")) g.put(e.getKey(), e.getValue().asText()); });
-                Path runDir = dir.resolve("runs").resolve(r.id());
-                List<Evaluation> ev = SweepRunner.readEvals(runDir);
+                List<Evaluation> ev = SweepRunner.readEvals(dir.resolve("runs").resolve(r.id()));
                 groups.computeIfAbsent(SweepStore.toJson(g), k -> new ArrayList<>())
-                        .add(new Run(s.get("train_size").asDouble(), params.get("seed").asText(), s, ev, phaseRules(runDir)));
+                        .add(new Run(s.get("train_size").asDouble(), params.get("seed").asText(), s, ev));
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
@@ -71,15 +70,7 @@ public final class SweepAnalysis {
         return statements;
     }
 
-    record Run(double n, String seed, JsonNode summary, List<Evaluation> evals, Phase.Rules phaseRules) {}
-
-    /** The run's own phase rules from its resolved config (runs written before they were configurable: Liu's). */
-    static Phase.Rules phaseRules(Path runDir) throws IOException {
-        Path f = runDir.resolve("config.json");
-        JsonNode a = java.nio.file.Files.exists(f) ? ConfigLoader.JSON.readTree(f.toFile()).path("analysis") : ConfigLoader.JSON.missingNode();
-        return new Phase.Rules(a.path("phase_threshold").asDouble(Phase.Rules.LIU.threshold()), Integer.MAX_VALUE,
-                a.path("phase_gap").asInt(Phase.Rules.LIU.gapLimit()));
-    }
+    record Run(double n, String seed, JsonNode summary, List<Evaluation> evals) {}
 
     // {"model.hidden":"64"} before {"model.hidden":"128"}: compare values numerically when both parse
     static int compareGroups(String a, String b) {
@@ -113,7 +104,10 @@ public final class SweepAnalysis {
             for (int i = 0; i < k; i++) { st[i] = r.evals().get(i).step(); tr[i] = r.evals().get(i).trainAcc(); te[i] = r.evals().get(i).testAcc(); }
             curves.computeIfAbsent(r.n(), x -> new ArrayList<>()).add(new CriticalDataSize.Curve(st, te));
             finalAcc.computeIfAbsent(r.n(), x -> new TreeMap<>()).put(r.seed(), r.summary().get("final_test_acc").asDouble());
-            phases.computeIfAbsent(r.n(), x -> new ArrayList<>()).add(Phase.classify(st, tr, te, r.phaseRules()).name().toLowerCase(Locale.ROOT));
+            // the run's own phase (its config's rules); runs written before summary.json had one: Liu's rules
+            String phase = r.summary().hasNonNull("phase") ? r.summary().get("phase").asText()
+                    : Phase.classify(st, tr, te, new Phase.Rules(Phase.Rules.LIU.threshold(), Integer.MAX_VALUE, Phase.Rules.LIU.gapLimit())).name().toLowerCase(Locale.ROOT);
+            phases.computeIfAbsent(r.n(), x -> new ArrayList<>()).add(phase);
             JsonNode gs = r.summary().get("generalization_step");
             if (gs != null && !gs.isNull()) genSteps.computeIfAbsent(r.n(), x -> new ArrayList<>()).add(gs.asInt());
         }

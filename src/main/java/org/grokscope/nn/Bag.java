@@ -72,8 +72,7 @@ public final class Bag implements Model {
         meanFwd.n = n;
         pool.run((n + EX - 1) / EX, meanFwd);                                               // m[n, d]
         float[] x = m;
-        int w = d;
-        for (int l = 0; l < depth; l++) { layers[l].forward(x, 0, h[l], 0, n, act, pre[l]); x = h[l]; w = hidden; } // h_l[n, H]
+        for (int l = 0; l < depth; l++) { layers[l].forward(x, 0, h[l], 0, n, act, pre[l]); x = h[l]; } // h_l[n, H]
         out.forward(x, 0, logits, 0, n, Act.IDENTITY, null);                                // logits[n, C]
         return logits;
     }

@@ -184,10 +184,11 @@ public final class Encoder implements Model {
                 }
             }
         }
+        float[] dout = dx, din = dxin;                                                       // d xout_l, d xin_l: swapped per layer, not copied
         for (int l = nl - 1; l >= 0; l--) {
             int Tq = tq(l), rq = n * Tq;
-            // dx holds d xout_l [rq, d]
-            ln2[l].backward(s2[l], dx, ds2, rq, mean2[l], rstd2[l], false);                    // ds2
+            // dout holds d xout_l [rq, d]
+            ln2[l].backward(s2[l], dout, ds2, rq, mean2[l], rstd2[l], false);                  // ds2
             fc2[l].backward(h[l], 0, ds2, 0, dh, 0, rq, false);                               // dh = ds2·W2ᵀ
             k.actBackward(dh, hpre[l] != null ? hpre[l] : h[l], rq * F, spec.act());
             System.arraycopy(ds2, 0, dx1, 0, rq * d);                                         // residual
@@ -197,14 +198,14 @@ public final class Encoder implements Model {
             attn.backward(q[l], kk[l], vv[l], prob[l], dz, dq, dk, dv, n, T, Tq);
             System.arraycopy(ds1, 0, dxq, 0, rq * d);                                         // residual into the query rows
             wq[l].backward(xq[l], 0, dq, 0, dxq, 0, rq, true);                                // dxq += dq·Wqᵀ
-            wk[l].backward(xin[l], 0, dk, 0, dxin, 0, n * T, false);                          // dxin = dk·Wkᵀ
-            wv[l].backward(xin[l], 0, dv, 0, dxin, 0, n * T, true);                           // dxin += dv·Wvᵀ
-            if (Tq == 1) for (int e = 0; e < n; e++) { int o = e * T * d, oq = e * d; for (int j = 0; j < d; j++) dxin[o + j] += dxq[oq + j]; }
-            else for (int i = 0; i < n * T * d; i++) dxin[i] += dxq[i];
-            System.arraycopy(dxin, 0, dx, 0, n * T * d);                                      // d xout_{l-1} = d xin_l
+            wk[l].backward(xin[l], 0, dk, 0, din, 0, n * T, false);                           // din = dk·Wkᵀ
+            wv[l].backward(xin[l], 0, dv, 0, din, 0, n * T, true);                            // din += dv·Wvᵀ
+            if (Tq == 1) for (int e = 0; e < n; e++) { int o = e * T * d, oq = e * d; for (int j = 0; j < d; j++) din[o + j] += dxq[oq + j]; }
+            else for (int i = 0; i < n * T * d; i++) din[i] += dxq[i];
+            float[] t = dout; dout = din; din = t;                                            // d xout_{l-1} = d xin_l
         }
-        lnE.backward(x0, dx, dxin, n * T, meanE, rstdE, false);                               // d x0
-        embed.backward(lastTok, lastOff, n, dxin);                                            // dE, dP
+        lnE.backward(x0, dout, din, n * T, meanE, rstdE, false);                              // d x0
+        embed.backward(lastTok, lastOff, n, din);                                             // dE, dP
     }
 
     @Override
