@@ -19,6 +19,20 @@ public final class Parallel implements AutoCloseable {
         void run(int chunk);
     }
 
+    /**
+     * A loop body that also learns which of the pool's threads runs it: {@code slot} is in [0, threads()),
+     * 0 for the calling thread, and no two threads share a slot during one dispatch, so a task can keep
+     * one scratch buffer per slot instead of one per chunk.
+     */
+    public interface SlotTask extends Task {
+        void run(int chunk, int slot);
+
+        @Override
+        default void run(int chunk) {
+            run(chunk, 0);
+        }
+    }
+
     private static final long SPIN_NANOS = 200_000;
 
     private final int threads;
@@ -77,7 +91,7 @@ public final class Parallel implements AutoCloseable {
                 Thread s = sleeping.get(i);
                 if (s != null) LockSupport.unpark(s);
             }
-            work(t, n);
+            work(t, n, 0);
             while (active.get() != 0) Thread.onSpinWait();
             task = null;
             Throwable f = failure;
@@ -91,9 +105,10 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void work(Task t, int n) {
+    private void work(Task t, int n, int slot) {
         int c;
-        while ((c = next.getAndIncrement()) < n) t.run(c);
+        if (t instanceof SlotTask st) while ((c = next.getAndIncrement()) < n) st.run(c, slot);
+        else while ((c = next.getAndIncrement()) < n) t.run(c);
     }
 
     private void workerLoop(int id) {
@@ -114,7 +129,7 @@ public final class Parallel implements AutoCloseable {
             seen = g;
             try {
                 Task t = task;
-                if (t != null) work(t, chunks);
+                if (t != null) work(t, chunks, id + 1);
             } catch (Throwable e) {
                 failure = e;
                 next.set(Integer.MAX_VALUE / 2);
