@@ -22,10 +22,46 @@ class GemmTest {
         return a;
     }
 
+    static final String SHAPES = "1,1,1 3,5,7 4,16,16 5,17,33 64,113,128 67,512,300 130,257,513 7,1,600";
+
     @ParameterizedTest
     @CsvSource({"1,1,1", "3,5,7", "4,16,16", "5,17,33", "64,113,128", "67,512,300", "130,257,513", "7,1,600"})
     void allFormsMatchNaive(int m, int n, int k) {
-        Gemm g = new Gemm(POOL);
+        allForms(POOL, m, n, k);
+    }
+
+    /**
+     * The tile height follows the vector width (8 rows for 512-bit vectors, 6 for narrower), so the path
+     * this machine does not take is run in a child JVM with vectors capped at 256 and 128 bits.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {32, 16})
+    void narrowerVectorsToo(int maxVectorBytes) throws Exception {
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("gemm-narrow", ".log");
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=" + maxVectorBytes, "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), GemmTest.class.getName())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int rc = p.waitFor();
+        String out = java.nio.file.Files.readString(log);
+        java.nio.file.Files.delete(log);
+        assertThat(rc).as(out).isZero();
+        assertThat(out).contains("lanes " + maxVectorBytes / 4 + ": all shapes match");
+    }
+
+    /** Child JVM entry for {@link #narrowerVectorsToo}. */
+    public static void main(String[] args) {
+        try (Parallel pool = new Parallel(2)) {
+            for (String shape : SHAPES.split(" ")) {
+                String[] f = shape.split(",");
+                allForms(pool, Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+            }
+        }
+        System.out.println("lanes " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() + ": all shapes match");
+    }
+
+    static void allForms(Parallel pool, int m, int n, int k) {
+        Gemm g = new Gemm(pool);
         float[] a = random(m * k, 1), b = random(k * n, 2), at = new float[k * m], bt = new float[n * k];
         for (int i = 0; i < m; i++) for (int kk = 0; kk < k; kk++) at[kk * m + i] = a[i * k + kk];
         for (int kk = 0; kk < k; kk++) for (int j = 0; j < n; j++) bt[j * k + kk] = b[kk * n + j];
