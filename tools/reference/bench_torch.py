@@ -3,6 +3,10 @@
 
 Run:  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 tools/reference/bench_torch.py > torch-bench.json
 (with Debian's python3-torch + libopenblas0-pthread; both variables at 2 oversubscribe 2 cores).
+On CPUs newer than the OpenBLAS build (Debian 12's 0.3.21 does not know Intel's family-6 model 207),
+OpenBLAS silently falls back to its SSE3 "Prescott" kernels, 4-5x slower: check with OPENBLAS_VERBOSE=2
+and give it its best with OPENBLAS_CORETYPE=SkylakeX (AVX-512) or Haswell (AVX2). The core type in use
+is recorded in the output.
 
 Workloads (full-batch fwd + bwd + AdamW step, median ms over measured steps after warm-up):
   nanda-p113       Nanda et al.'s 1-layer transformer as published: every position computed
@@ -132,6 +136,8 @@ def main():
     doc = {"provenance": {"torch_version": torch.__version__, "threads": torch.get_num_threads(),
                           "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
                           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+                          "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "(auto)"),
+                          "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
                           "blas": torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0] if "BLAS_INFO=" in torch.__config__.show() else "?"},
            "results": res}
     json.dump(doc, sys.stdout, indent=2)

@@ -75,14 +75,19 @@ public final class CdsCommand implements Callable<Integer> {
         if (success <= 0 || success > 1) throw new ConfigException("--success: must be in (0, 1], got " + success);
         CdsSearch.Settings s = new CdsSearch.Settings(base, lo, hi, growth, tolerance, seeds, success);
         String baseJson = ConfigLoader.toJson(base);
-        RunConfig probe = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson), List.of("task.train_count=" + hi));
-        // a probe runs its seeds side by side: the default split sees one point per seed (with one point
-        // it would always choose a single worker)
-        int[] ex = executor.resolve(java.util.Collections.nCopies(seeds, new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), seeds);
-        int w = ex[0], th = ex[1];
         System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-example training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",
                 lo, hi, pool, growth, tolerance, seeds, base.training().steps());
-        CdsSearch.Result r = CdsSearch.run(s, baseJson, out, w, th, System.out);
+        // each probe runs its seeds side by side when its size is small enough (the split is chosen per
+        // size: one chosen for the largest size would run every small probe one seed at a time)
+        splitFor(baseJson, hi); // validates --workers / --threads-per-run before anything runs
+        java.util.function.IntFunction<int[]> split = n -> {
+            try {
+                return splitFor(baseJson, n);
+            } catch (ConfigException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        CdsSearch.Result r = CdsSearch.run(s, baseJson, out, split, System.out);
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("last_failing_size", r.lastFailing());
         search.put("first_succeeding_size", r.firstSucceeding());
@@ -102,5 +107,10 @@ public final class CdsCommand implements Callable<Integer> {
         System.out.println("details: " + out.resolve("cds.json"));
         System.out.println("report: " + org.grokscope.report.SweepReport.write(out));
         return 0;
+    }
+
+    private int[] splitFor(String baseJson, int n) throws ConfigException {
+        RunConfig probe = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson), List.of("task.train_count=" + n));
+        return executor.resolve(java.util.Collections.nCopies(seeds, new SweepConfig.Point(0, new LinkedHashMap<>(), probe)), seeds);
     }
 }

@@ -38,7 +38,8 @@ public final class CdsSearch {
                 c.analysis(), c.probes());
     }
 
-    public static Result run(Settings s, String baseJson, Path dir, int workers, int threadsPerRun, PrintStream out) throws Exception {
+    /** @param split for a probe of n examples, {runs at a time, engine threads per run} */
+    public static Result run(Settings s, String baseJson, Path dir, java.util.function.IntFunction<int[]> split, PrintStream out) throws Exception {
         String definition = ConfigLoader.JSON.writeValueAsString(s);
         List<SweepConfig.Point> points = new ArrayList<>();
         Map<Integer, Probe> probes = new TreeMap<>();
@@ -55,7 +56,8 @@ public final class CdsSearch {
                     points.add(new SweepConfig.Point(points.size(), params, c));
                 }
                 if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
-                SweepRunner.run(definition, points, dir, workers, threadsPerRun, out); // progress: runs, steps, accuracies, ETA
+                int[] ex = split.apply(n);
+                SweepRunner.run(definition, points, dir, ex[0], ex[1], out); // progress: runs, steps, accuracies, ETA
                 int gen = 0;
                 long steps = 0;
                 try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
