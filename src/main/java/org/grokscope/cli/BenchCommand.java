@@ -80,9 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, com.fasterxml.jackson.databind.JsonNode> t = new LinkedHashMap<>();
         for (var r : torch.get("results")) t.put(r.get("name").asText(), r);
         var pv = torch.path("provenance");
-        System.out.printf(Locale.ROOT, "%nside by side with PyTorch %s (intra-op threads %s, OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s):%n",
+        System.out.printf(Locale.ROOT, "%nside by side with PyTorch %s (intra-op threads %s, OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s; measured on %s):%n",
                 pv.path("torch_version").asText("?"), pv.path("threads").asText("?"), pv.path("OMP_NUM_THREADS").asText("unset"),
-                pv.path("OPENBLAS_NUM_THREADS").asText("unset"));
+                pv.path("OPENBLAS_NUM_THREADS").asText("unset"), pv.path("OPENBLAS_CORETYPE").asText("not recorded"), pv.path("cpu").asText("an unrecorded CPU"));
         System.out.printf(Locale.ROOT, "%-22s %-20s %12s %12s %10s%n", "workload", "PyTorch variant", "grokscope", "PyTorch", "ratio");
         for (Benchmarks.Timing o : ours) {
             for (var e : t.entrySet()) {

@@ -21,7 +21,7 @@ final class SummaryText {
         } else {
             b.append(String.format(Locale.ROOT, "train accuracy never reached %.0f%%%n", 100 * s.memorizationThreshold()));
         }
-        b.append(String.format(Locale.ROOT, "%.2f ms/step, %.1f GFLOP/s, %d threads; run directory: %s", s.msPerStep(), s.gflopsPerSecond(), s.threads(), dir));
+        b.append(String.format(Locale.ROOT, "%.2f ms/step, %.1f GFLOP/s, %d thread%s; run directory: %s", s.msPerStep(), s.gflopsPerSecond(), s.threads(), s.threads() == 1 ? "" : "s", dir));
         return b.toString();
     }
 }
