@@ -96,13 +96,17 @@ public final class CdsCommand implements Callable<Integer> {
         search.put("probes", r.probes());
         search.put("steps_used", r.stepsUsed());
         search.put("grid_steps", r.gridSteps());
+        search.put("example_steps_used", r.exampleStepsUsed());
+        search.put("grid_example_steps", r.gridExampleSteps());
         search.put("grid_sizes", r.gridSizes());
         List<String> st = SweepAnalysis.write(out, "task.train_count", Map.of("search", search));
         if (r.firstSucceeding() == null) System.out.printf(Locale.ROOT, "no size up to %,d generalized within %,d steps: the CDS is above the pool, or the budget is too small%n", hi, base.training().steps());
         else if (r.lastFailing() == null) System.out.printf(Locale.ROOT, "already the smallest size, %,d, generalizes: the CDS is at most %,d (lower --min)%n", lo, lo);
         else System.out.printf(Locale.ROOT, "critical data size: between %,d (memorizes) and %,d examples (generalizes)%n", r.lastFailing(), r.firstSucceeding());
-        System.out.printf(Locale.ROOT, "compute: %,d training steps, %.0f%% of the %,d an equivalent grid would take (%d sizes x %d seeds x %,d steps)%n",
-                r.stepsUsed(), 100.0 * r.stepsUsed() / r.gridSteps(), r.gridSteps(), r.gridSizes(), seeds, base.training().steps());
+        System.out.printf(Locale.ROOT, "compute: %,d training steps, %.0f%% of the %,d an equivalent grid would take (%d sizes x %d seeds x %,d steps); "
+                        + "weighted by the examples each step processes, %.1f%% of the grid's%n",
+                r.stepsUsed(), 100.0 * r.stepsUsed() / r.gridSteps(), r.gridSteps(), r.gridSizes(), seeds, base.training().steps(),
+                100.0 * r.exampleStepsUsed() / r.gridExampleSteps());
         for (String line : st) System.out.println("all probes: " + line);
         System.out.println("details: " + out.resolve("cds.json"));
         System.out.println("report: " + org.grokscope.report.SweepReport.write(out));

@@ -36,6 +36,11 @@ class CdsSearchTest {
         assertThat(hi).isGreaterThan(lo);
         assertThat((double) hi / lo).isLessThanOrEqualTo(1.3);
         assertThat(search.get("steps_used").asLong()).isLessThan(search.get("grid_steps").asLong());
+        // full batch: a probe's compute is its steps times its size
+        double exampleSteps = 0;
+        for (JsonNode p : search.get("probes")) exampleSteps += p.get("n").asDouble() * p.get("steps").asDouble();
+        assertThat(search.get("example_steps_used").asDouble()).isEqualTo(exampleSteps);
+        assertThat(search.get("example_steps_used").asDouble()).isLessThan(search.get("grid_example_steps").asDouble());
         for (JsonNode p : search.get("probes")) {
             int n = p.get("n").asInt();
             if (n <= lo) assertThat(p.get("success").asBoolean()).as("n=%d", n).isFalse();
