@@ -42,8 +42,8 @@ public final class Runner {
                 Path ck = dir.resolve(RunDirectory.CHECKPOINT);
                 if (!Files.exists(ck)) throw new ConfigException(dir + ": no " + RunDirectory.CHECKPOINT + " to resume from");
                 int step = Checkpoint.load(ck, ex.model.params().w, ex.trainer.optimizer());
-                ex.trainer.resumeAt(step);
                 rd.restore(step);
+                ex.trainer.resumeAt(step, rd.evaluations());
                 if (out != null) out.println("resuming " + dir + " at step " + step);
             }
             if (ex.probes != null) ex.trainer.listen(ex.probes); // before the run directory, which writes its cells

@@ -48,6 +48,9 @@ public final class SweepRunner {
             ConcurrentLinkedQueue<SweepConfig.Point> queue = new ConcurrentLinkedQueue<>();
             int done = 0;
             for (SweepStore.Row r : rows) {
+                // a staged search passes the points of the probes so far; rows past them (a later probe
+                // interrupted in an earlier invocation) wait until the search reaches them
+                if (r.index() >= points.size()) continue;
                 if (r.status() == SweepStore.Status.PENDING) queue.add(points.get(r.index()));
                 else done++;
             }

@@ -37,7 +37,7 @@ public final class Trainer {
     private float[] dlogits = new float[0];
     private int[] batchTok = new int[0], batchY = new int[0], perm = new int[0];
     private int permEpoch = -1;
-    private int step;
+    private int step, stopStreak;
     private long startNanos;
     private double trainSeconds;
     private Evaluation lastEval;
@@ -84,9 +84,19 @@ public final class Trainer {
         return s.warmupSteps() > 0 ? s.lr() * Math.min(1.0, (double) t / s.warmupSteps()) : s.lr();
     }
 
-    /** Continue from a checkpointed step (parameters and optimizer state already restored). */
-    public void resumeAt(int step) {
+    /**
+     * Continue from a checkpointed step (parameters and optimizer state already restored), given the
+     * evaluations made before it: they carry the early-stopping streak, so a resumed run stops where the
+     * uninterrupted one would have.
+     */
+    public void resumeAt(int step, List<Evaluation> before) {
         this.step = step;
+        stopStreak = 0;
+        for (Evaluation e : before) {
+            if (e.step() >= step) break;
+            stopStreak = s.stopAtTestAcc() != null && e.testAcc() >= s.stopAtTestAcc() ? stopStreak + 1 : 0;
+            lastEval = e;
+        }
     }
 
     public Outcome run() {
@@ -95,7 +105,6 @@ public final class Trainer {
         Params ps = model.params();
         int n = batchSize();
         boolean full = n == train.size();
-        int stopStreak = 0;
         Status status = Status.COMPLETED;
         String reason = null;
         while (step < s.steps()) {

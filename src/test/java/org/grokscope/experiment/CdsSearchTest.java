@@ -55,6 +55,23 @@ class CdsSearchTest {
             assertThat(s.runs().stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","))).isEqualTo(attempts);
         }
         assertThat(ConfigLoader.JSON.readTree(out.resolve("cds.json").toFile()).get("search")).isEqualTo(search);
+
+        // a search killed inside its last probe: the rerun walks the earlier probes (whose runs are done)
+        // and reruns only the interrupted run, to the same result
+        String last;
+        try (SweepStore s = new SweepStore(out.resolve("sweep.db"))) {
+            List<SweepStore.Row> rows = s.runs();
+            last = rows.get(rows.size() - 1).id();
+            s.markRunning(last);
+        }
+        assertThat(Main.execute(args(out))).isEqualTo(0);
+        try (SweepStore s = new SweepStore(out.resolve("sweep.db"))) {
+            for (SweepStore.Row r : s.runs()) {
+                assertThat(r.status()).as(r.id()).isEqualTo(SweepStore.Status.COMPLETED);
+                if (!r.id().equals(last)) assertThat(r.id() + ":" + r.attempts()).isIn((Object[]) attempts.split(","));
+            }
+        }
+        assertThat(ConfigLoader.JSON.readTree(out.resolve("cds.json").toFile()).get("search")).isEqualTo(search);
     }
 
     @Test
