@@ -146,10 +146,12 @@ public final class CriticalDataSize {
     }
 
     private static Sigmoid solveLinear(double[] x, double[] y, double m, double s) {
-        // y ≈ lo + r·g, g = σ((x − m)/s)
-        double sg = 0, sgg = 0, sy = 0, sgy = 0;
+        // y ≈ lo + (hi − lo)·g, g = σ((x − m)/s), accuracies: 0 ≤ lo and hi ≤ 1 (unbounded, a steep rise
+        // from near zero could put the lower asymptote below zero and move the fraction point with it).
+        // Two parameters: the constrained optimum is the free one if feasible, else the best of the edges.
         int k = x.length;
         double[] g = new double[k];
+        double sg = 0, sgg = 0, sy = 0, sgy = 0;
         for (int i = 0; i < k; i++) {
             g[i] = 1 / (1 + Math.exp(-(x[i] - m) / s));
             sg += g[i]; sgg += g[i] * g[i]; sy += y[i]; sgy += g[i] * y[i];
@@ -157,8 +159,27 @@ public final class CriticalDataSize {
         double det = k * sgg - sg * sg, lo, r;
         if (Math.abs(det) < 1e-12) { lo = sy / k; r = 0; }
         else { r = (k * sgy - sg * sy) / det; lo = (sy - r * sg) / k; }
+        Sigmoid free = fitted(x, y, g, lo, lo + r, m, s);
+        if (lo >= 0 && lo + r <= 1) return free;
+        Sigmoid best = null;
+        // lo = 0, hi free
+        double h0 = sgg > 1e-12 ? Math.min(1, Math.max(0, sgy / sgg)) : 0;
+        best = better(best, fitted(x, y, g, 0, h0, m, s));
+        // hi = 1, lo free: y − g ≈ lo·(1 − g)
+        double num = 0, den = 0;
+        for (int i = 0; i < k; i++) { num += (1 - g[i]) * (y[i] - g[i]); den += (1 - g[i]) * (1 - g[i]); }
+        double l1 = den > 1e-12 ? Math.min(1, Math.max(0, num / den)) : 0;
+        best = better(best, fitted(x, y, g, l1, 1, m, s));
+        return best;
+    }
+
+    private static Sigmoid fitted(double[] x, double[] y, double[] g, double lo, double hi, double m, double s) {
         double sse = 0;
-        for (int i = 0; i < k; i++) { double e = y[i] - lo - r * g[i]; sse += e * e; }
-        return new Sigmoid(lo, lo + r, m, s, sse);
+        for (int i = 0; i < x.length; i++) { double e = y[i] - lo - (hi - lo) * g[i]; sse += e * e; }
+        return new Sigmoid(lo, hi, m, s, sse);
+    }
+
+    private static Sigmoid better(Sigmoid a, Sigmoid b) {
+        return a == null || b.sse() < a.sse() ? b : a;
     }
 }

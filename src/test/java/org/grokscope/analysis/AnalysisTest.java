@@ -90,4 +90,17 @@ class AnalysisTest {
         assertThat(exact.s()).isCloseTo(sc, within(0.01));
         assertThat(exact.lo()).isCloseTo(0.1, within(0.005));
     }
+
+    @Test
+    void fittedCurveStaysAnAccuracy() {
+        // memorizing sizes at chance (1 %) and a rise that keeps steepening: left free, the best sigmoid's
+        // lower asymptote goes below zero, which also moves the fraction-of-the-rise point
+        double[] n = {300, 600, 1200, 1700, 2000, 2400, 3400, 4800, 9600};
+        double[] y = {0.01, 0.01, 0.02, 0.35, 0.75, 0.97, 1.0, 1.0, 1.0};
+        CriticalDataSize.Sigmoid c = CriticalDataSize.fitSigmoid(n, y);
+        assertThat(c.lo()).isBetween(0.0, 1.0);
+        assertThat(c.hi()).isBetween(0.0, 1.0);
+        assertThat(c.at(n[0])).isCloseTo(0.01, within(0.03));
+        assertThat(c.at(n[n.length - 1])).isCloseTo(1.0, within(0.03));
+    }
 }
