@@ -87,7 +87,7 @@ public final class CdsCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
         };
-        CdsSearch.Result r = CdsSearch.run(s, baseJson, out, split, System.out);
+        CdsSearch.Result r = CdsSearch.run(s, baseJson, out, split, executor.threadsPerRun == null, System.out);
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("last_failing_size", r.lastFailing());
         search.put("first_succeeding_size", r.firstSucceeding());

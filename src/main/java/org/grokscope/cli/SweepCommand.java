@@ -37,7 +37,7 @@ public final class SweepCommand implements Callable<Integer> {
         List<SweepConfig.Point> points = SweepConfig.expand(b, source.config != null ? source.config.toAbsolutePath().getParent() : null);
         int[] ex = executor.resolve(points, Math.max(1, points.size()));
         int w = ex[0], t = ex[1];
-        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, w, t, System.out);
+        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, w, t, executor.threadsPerRun == null, System.out);
         try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
             System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
             for (SweepStore.Row row : store.runs()) {

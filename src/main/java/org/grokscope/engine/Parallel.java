@@ -48,11 +48,14 @@ public final class Parallel implements AutoCloseable {
     private volatile long generation;
     private volatile boolean closed;
     private volatile Throwable failure;
+    private volatile int use;          // threads taking part in the next dispatch, 1..threads
+    private volatile int participants; // workers (ids 0..participants-1) taking part in the current dispatch
     private boolean inside;
 
     public Parallel(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
+        this.use = threads;
         this.workers = new Thread[threads - 1];
         this.sleeping = new AtomicReferenceArray<>(threads - 1);
         for (int i = 0; i < workers.length; i++) {
@@ -68,14 +71,29 @@ public final class Parallel implements AutoCloseable {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** The pool's capacity: scratch buffers per thread are sized by it. */
     public int threads() {
         return threads;
+    }
+
+    /**
+     * How many of the pool's threads take part in dispatches from now on (1 to {@link #threads()}); the
+     * others park. Safe from any thread at any time: a dispatch reads it once when it starts. Results do
+     * not depend on it (chunking never does), so a sweep can hand a run the cores other runs free up.
+     */
+    public void use(int k) {
+        use = Math.max(1, Math.min(threads, k));
+    }
+
+    public int inUse() {
+        return use;
     }
 
     /** Runs task.run(c) for c in [0, n); returns when all have finished. Not re-entrant. */
     public void run(int n, Task t) {
         if (n <= 0) return;
-        if (threads == 1 || n == 1 || inside) {
+        int k = use;
+        if (k == 1 || n == 1 || inside) {
             for (int c = 0; c < n; c++) t.run(c);
             return;
         }
@@ -85,9 +103,10 @@ public final class Parallel implements AutoCloseable {
             task = t;
             chunks = n;
             next.set(0);
-            active.set(workers.length);
-            generation++; // volatile write publishes task/chunks
-            for (int i = 0; i < sleeping.length(); i++) {
+            participants = k - 1;
+            active.set(k - 1);
+            generation++; // volatile write publishes task/chunks/participants
+            for (int i = 0; i < k - 1; i++) {
                 Thread s = sleeping.get(i);
                 if (s != null) LockSupport.unpark(s);
             }
@@ -127,6 +146,11 @@ public final class Parallel implements AutoCloseable {
             }
             if (closed) return;
             seen = g;
+            // not in this dispatch (the pool is using fewer threads): skip it. The dispatcher does not wait
+            // for such a worker, so it may already have started a newer dispatch: read participants, then
+            // confirm the generation is still the one it belongs to, else look again
+            int parts = participants;
+            if (generation != g || id >= parts) continue;
             try {
                 Task t = task;
                 if (t != null) work(t, chunks, id + 1);

@@ -43,8 +43,11 @@ public final class CdsSearch {
                 c.analysis(), c.probes());
     }
 
-    /** @param split for a probe of n examples, {runs at a time, engine threads per run} */
-    public static Result run(Settings s, String baseJson, Path dir, java.util.function.IntFunction<int[]> split, PrintStream out) throws Exception {
+    /**
+     * @param split for a probe of n examples, {runs at a time, engine threads per run}
+     * @param share see {@link SweepRunner#run(String, List, Path, int, int, boolean, PrintStream)}
+     */
+    public static Result run(Settings s, String baseJson, Path dir, java.util.function.IntFunction<int[]> split, boolean share, PrintStream out) throws Exception {
         String definition = ConfigLoader.JSON.writeValueAsString(s);
         List<SweepConfig.Point> points = new ArrayList<>();
         Map<Integer, Probe> probes = new TreeMap<>();
@@ -62,7 +65,7 @@ public final class CdsSearch {
                 }
                 if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
                 int[] ex = split.apply(n);
-                SweepRunner.run(definition, points, dir, ex[0], ex[1], out); // progress: runs, steps, accuracies, ETA
+                SweepRunner.run(definition, points, dir, ex[0], ex[1], share, out); // progress: runs, steps, accuracies, ETA
                 int gen = 0;
                 long steps = 0;
                 try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {

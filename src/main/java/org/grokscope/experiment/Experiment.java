@@ -64,6 +64,14 @@ public final class Experiment implements AutoCloseable {
 
     /** {@code log} (may be null) hears about tokenizing and caching text. */
     public Experiment(RunConfig cfg, int threads, PrintStream log) {
+        this(cfg, threads, threads, log);
+    }
+
+    /**
+     * @param capacity threads the engine pool holds; {@code threads} of them are used at first, and
+     *                 {@code pool.use(k)} can hand the run more later (a sweep does when other runs end)
+     */
+    public Experiment(RunConfig cfg, int threads, int capacity, PrintStream log) {
         this.cfg = cfg;
         splitSeed = cfg.task().splitSeed() != null ? cfg.task().splitSeed() : cfg.seed();
         InputFormat format = format(cfg.model());
@@ -89,7 +97,8 @@ public final class Experiment implements AutoCloseable {
             dataInfo.put("train_examples", train.size());
             dataInfo.put("test_examples", test.size());
         }
-        this.pool = new Parallel(threads);
+        this.pool = new Parallel(Math.max(threads, capacity));
+        pool.use(threads);
         Model net = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
         RunConfig.ModelSpec ms = cfg.model();
         int dModel = ms instanceof RunConfig.Mlp m ? m.embedDim() : ms instanceof RunConfig.TransformerSpec s ? s.dModel()

@@ -27,6 +27,16 @@ public final class Runner {
 
     public static Result run(RunConfig cfg, Path dir, int threads, boolean resume, PrintStream out, boolean tty,
                              String command, List<TrainListener> extra) throws IOException, ConfigException {
+        return run(cfg, dir, threads, threads, null, resume, out, tty, command, extra);
+    }
+
+    /**
+     * @param capacity engine threads the run may grow to ({@code threads} at first)
+     * @param onPool   hears the run's engine pool before training starts (may be null), so a sweep can
+     *                 give it idle cores
+     */
+    public static Result run(RunConfig cfg, Path dir, int threads, int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool,
+                             boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
         if (!resume && Files.isDirectory(dir)) {
             try (var s = Files.list(dir)) {
                 if (s.findAny().isPresent())
@@ -34,7 +44,8 @@ public final class Runner {
             }
         }
         Map<String, Object> prov = Provenance.collect(threads, command);
-        try (Experiment ex = new Experiment(cfg, threads, out)) {
+        try (Experiment ex = new Experiment(cfg, threads, capacity, out)) {
+            if (onPool != null) onPool.accept(ex.pool);
             RunDirectory rd = new RunDirectory(dir, cfg, prov);
             writeData(dir, ex);
             if (ex.probes != null) rd.withProbes(ex.probes);

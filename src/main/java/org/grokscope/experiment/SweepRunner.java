@@ -38,6 +38,16 @@ public final class SweepRunner {
 
     public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
                              PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
+        return run(definition, points, dir, workers, threadsPerRun, false, out);
+    }
+
+    /**
+     * @param share when runs are fewer than workers (the tail of a sweep, a probe's third seed on two
+     *              cores, runs that stopped early), the running ones take over the idle workers' threads,
+     *              and give them back when a new run starts; results do not depend on thread counts
+     */
+    public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
+                             boolean share, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
         Files.createDirectories(dir.resolve("runs"));
         long t0 = System.nanoTime();
         try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
@@ -61,6 +71,7 @@ public final class SweepRunner {
             AtomicBoolean stopping = new AtomicBoolean();
             AtomicInteger completed = new AtomicInteger(), failed = new AtomicInteger(), interrupted = new AtomicInteger(), running = new AtomicInteger();
             int toRun = queue.size();
+            CoreShare cores = new CoreShare(share ? workers * threadsPerRun : threadsPerRun, threadsPerRun);
             List<Thread> threads = new ArrayList<>();
             List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (StopOnSignal signal = new StopOnSignal("grokscope-sweep-interrupt", () -> stopping.set(true), 120)) {
@@ -70,7 +81,7 @@ public final class SweepRunner {
                         while (!stopping.get() && (p = queue.poll()) != null) {
                             running.incrementAndGet();
                             try {
-                                SweepStore.Status s = runOne(store, p, dir, threadsPerRun, live);
+                                SweepStore.Status s = runOne(store, p, dir, threadsPerRun, cores, live);
                                 (s == SweepStore.Status.COMPLETED ? completed : s == SweepStore.Status.FAILED ? failed : interrupted).incrementAndGet();
                                 if (s == SweepStore.Status.INTERRUPTED) stopping.set(true);
                             } catch (Throwable e) {
@@ -128,7 +139,23 @@ public final class SweepRunner {
         };
     }
 
-    private static SweepStore.Status runOne(SweepStore store, SweepConfig.Point p, Path dir, int threads,
+    /** The sweep's engine threads, divided evenly between the runs in progress (never below each run's own). */
+    static final class CoreShare {
+        private final int budget, least;
+        private final List<org.grokscope.engine.Parallel> pools = new ArrayList<>();
+
+        CoreShare(int budget, int least) { this.budget = budget; this.least = least; }
+
+        synchronized void join(org.grokscope.engine.Parallel p) { pools.add(p); rebalance(); }
+
+        synchronized void leave(org.grokscope.engine.Parallel p) { pools.remove(p); rebalance(); }
+
+        private void rebalance() {
+            for (org.grokscope.engine.Parallel p : pools) p.use(Math.max(least, budget / pools.size()));
+        }
+    }
+
+    private static SweepStore.Status runOne(SweepStore store, SweepConfig.Point p, Path dir, int threads, CoreShare cores,
                                             java.util.Map<String, String> live) throws Exception {
         Path runDir = dir.resolve("runs").resolve(p.id());
         store.markRunning(p.id());
@@ -137,7 +164,13 @@ public final class SweepRunner {
         if (!resume && Files.exists(runDir)) deleteTree(runDir);
         Runner.Result r;
         try {
-            r = Runner.run(p.config(), runDir, threads, resume, null, false, "grokscope sweep", List.of(liveStatus(p.id(), live)));
+            org.grokscope.engine.Parallel[] pool = new org.grokscope.engine.Parallel[1];
+            try {
+                r = Runner.run(p.config(), runDir, threads, cores.budget, q -> { pool[0] = q; cores.join(q); }, resume, null, false,
+                        "grokscope sweep", List.of(liveStatus(p.id(), live)));
+            } finally {
+                if (pool[0] != null) cores.leave(pool[0]);
+            }
         } catch (RuntimeException | OutOfMemoryError e) {
             store.finish(p.id(), SweepStore.Status.FAILED, e.toString(), null, null);
             return SweepStore.Status.FAILED;

@@ -40,4 +40,49 @@ class ParallelTest {
             assertThat(n.get()).isEqualTo(4);
         }
     }
+
+    /** The number of threads in use changes from another thread while dispatches run (what a sweep does when
+     * a run finishes and frees a core): every dispatch completes exactly once, only allowed slots run, and a
+     * slot never runs two chunks at once. */
+    @Test
+    void threadsInUseCanChangeBetweenDispatches() {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+            try (Parallel pool = new Parallel(3)) {
+                AtomicLong sum = new AtomicLong();
+                java.util.concurrent.atomic.AtomicIntegerArray busy = new java.util.concurrent.atomic.AtomicIntegerArray(3);
+                java.util.concurrent.atomic.AtomicBoolean bad = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread changer = new Thread(() -> {
+                    int k = 0;
+                    while (!done.get()) {
+                        pool.use(1 + k++ % 3);
+                        LockSupport.parkNanos(50_000 + (k % 7) * 40_000L);
+                    }
+                });
+                changer.start();
+                long expected = 0;
+                int[] seenSlots = new int[3];
+                for (int round = 0; round < 20000; round++) {
+                    int n = 1 + round % 9;
+                    pool.run(n, (Parallel.SlotTask) (c, slot) -> {
+                        if (busy.getAndIncrement(slot) != 0) bad.set(true);
+                        seenSlots[slot] = 1;
+                        sum.addAndGet(c + 1);
+                        busy.decrementAndGet(slot);
+                    });
+                    expected += (long) n * (n + 1) / 2;
+                    if (round % 500 == 0) LockSupport.parkNanos(300_000); // let workers park now and then
+                }
+                done.set(true);
+                changer.join();
+                assertThat(sum.get()).isEqualTo(expected);
+                assertThat(bad.get()).as("a slot ran two chunks at once").isFalse();
+                assertThat(seenSlots).containsOnly(1); // every slot took part at some point
+                pool.use(1);
+                Thread caller = Thread.currentThread();
+                pool.run(6, c -> { if (Thread.currentThread() != caller) bad.set(true); });
+                assertThat(bad.get()).as("with use(1) only the caller runs chunks").isFalse();
+            }
+        });
+    }
 }

@@ -148,4 +148,23 @@ class SweepTest {
         assertThat(html).doesNotContainPattern("<script[^>]+src=").doesNotContainPattern("<link[^>]+href=");
         assertThat(html.length()).isGreaterThan(200_000);
     }
+
+    /** Idle workers' threads go to the runs still going, and come back when another run starts. */
+    @Test
+    void runsInProgressShareTheCoresOfIdleWorkers() {
+        try (org.grokscope.engine.Parallel a = new org.grokscope.engine.Parallel(2); org.grokscope.engine.Parallel b = new org.grokscope.engine.Parallel(2)) {
+            a.use(1);
+            b.use(1);
+            SweepRunner.CoreShare share = new SweepRunner.CoreShare(2, 1);
+            share.join(a);
+            assertThat(a.inUse()).isEqualTo(2);
+            share.join(b);
+            assertThat(List.of(a.inUse(), b.inUse())).containsExactly(1, 1);
+            share.leave(a);
+            assertThat(b.inUse()).isEqualTo(2);
+            SweepRunner.CoreShare fixed = new SweepRunner.CoreShare(1, 1); // --threads-per-run given: no sharing
+            fixed.join(a);
+            assertThat(a.inUse()).isEqualTo(1);
+        }
+    }
 }
