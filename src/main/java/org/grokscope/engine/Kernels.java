@@ -117,6 +117,31 @@ public final class Kernels {
         }
     }
 
+    // ---------------------------------------------------------------- row sums (residual connections)
+    // dst[dOff + r*dStride + j] = x[xOff + r*xStride + j] + y[r*w + j] for r < n, j < w (x may be dst)
+    private final RowAdd rowAdd = new RowAdd();
+
+    public void addRows(float[] dst, int dOff, int dStride, float[] x, int xOff, int xStride, float[] y, int n, int w) {
+        RowAdd t = rowAdd;
+        t.dst = dst; t.dOff = dOff; t.dStride = dStride; t.x = x; t.xOff = xOff; t.xStride = xStride; t.y = y; t.n = n; t.w = w;
+        pool.run(chunks(n, ROWS), t);
+        t.dst = t.x = t.y = null;
+    }
+
+    private static final class RowAdd implements Parallel.Task {
+        float[] dst, x, y; int dOff, dStride, xOff, xStride, n, w;
+
+        @Override
+        public void run(int c) {
+            int r1 = Math.min(n, (c + 1) * ROWS);
+            for (int r = c * ROWS; r < r1; r++) {
+                int o = dOff + r * dStride, xo = xOff + r * xStride, yo = r * w, j = 0;
+                for (; j + L <= w; j += L) FloatVector.fromArray(S, x, xo + j).add(FloatVector.fromArray(S, y, yo + j)).intoArray(dst, o + j);
+                for (; j < w; j++) dst[o + j] = x[xo + j] + y[yo + j];
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- activation backward
     // d[i] *= act'(x[i]) over n*w elements; x is the pre-activation (or the output for RELU/IDENTITY).
     private final ActBack actBack = new ActBack();

@@ -195,14 +195,12 @@ public final class Transformer implements Model {
 
     // dst[e*T + T-1] += src[e]
     private void addLast(float[] dst, float[] src, int n) {
-        for (int e = 0; e < n; e++) {
-            int o1 = (e * T + T - 1) * d, o2 = e * d;
-            for (int j = 0; j < d; j++) dst[o1 + j] += src[o2 + j];
-        }
+        k.addRows(dst, (T - 1) * d, T * d, dst, (T - 1) * d, T * d, src, n, d);
     }
 
-    private static void add(float[] dst, float[] x, float[] y, int len) {
-        for (int i = 0; i < len; i++) dst[i] = x[i] + y[i];
+    // dst = x + y over rows of d (dst may be x)
+    private void add(float[] dst, float[] x, float[] y, int rows) {
+        k.addRows(dst, 0, d, x, 0, d, y, rows, d);
     }
 
     @Override
@@ -227,12 +225,12 @@ public final class Transformer implements Model {
             }
             attn.forward(q[l], kk[l], vv[l], z[l], prob[l], n, T, Tq, null);              // z[n, Tq, d]
             wo[l].forward(z[l], 0, o[l], 0, Rq, Act.IDENTITY, null);                      // o[n, Tq, d]
-            add(s1[l], xq[l], o[l], Rq * d);                                              // s1 = x + o
+            add(s1[l], xq[l], o[l], Rq);                                                  // s1 = x + o
             if (post) ln1[l].forward(s1[l], x1[l], Rq, mean1q[l], rstd1q[l]);             // x1 = LN1(s1)
             if (pre) ln2[l].forward(x1[l], min[l], Rq, mean2[l], rstd2[l]);               // m_in = LN2(x1)
             fc1[l].forward(min[l], 0, h[l], 0, Rq, spec.act(), hpre[l]);                  // h[n, Tq, F]
             fc2[l].forward(h[l], 0, mo[l], 0, Rq, Act.IDENTITY, null);                    // mo[n, Tq, d]
-            add(s2[l], x1[l], mo[l], Rq * d);                                             // s2 = x1 + mo
+            add(s2[l], x1[l], mo[l], Rq);                                                 // s2 = x1 + mo
             if (post) ln2[l].forward(s2[l], xout[l], Rq, mean2[l], rstd2[l]);             // x = LN2(s2)
         }
         if (pre) lnf.forward(xout[nl - 1], xf, n, meanf, rstdf);
@@ -274,11 +272,11 @@ public final class Transformer implements Model {
             wq[l].backward(aq[l], 0, dq, 0, daq, 0, Rq, false);                           // daq[Rq, d]
             wk[l].backward(a[l], 0, dk, 0, da, 0, R, false);                              // da[R, d]
             wv[l].backward(a[l], 0, dv, 0, da, 0, R, true);
-            if (lst) addLast(da, daq, n); else for (int i = 0; i < R * d; i++) da[i] += daq[i];
+            if (lst) addLast(da, daq, n); else add(da, da, daq, R);
             float[] dnext = dxin;
             if (pre) ln1[l].backward(xin[l], da, dnext, R, mean1[l], rstd1[l], false);
             else System.arraycopy(da, 0, dnext, 0, R * d);
-            if (lst) addLast(dnext, dres, n); else for (int i = 0; i < R * d; i++) dnext[i] += dres[i];
+            if (lst) addLast(dnext, dres, n); else add(dnext, dnext, dres, R);
             System.arraycopy(dnext, 0, dx, 0, R * d);
         }
         embed.backward(lastTok, lastOff, n, dx);

@@ -23,4 +23,23 @@ class KernelsTest {
             }
         }
     }
+
+    @Test
+    void rowAddsWriteExactlyTheStridedRows() {
+        try (Parallel pool = new Parallel(2)) {
+            Kernels k = new Kernels(pool);
+            int n = 301, w = 37, T = 3; // odd width: vector lanes and a tail; rows at the last of T positions
+            float[] dst = new float[n * T * w], src = new float[n * w];
+            Rng r = new Rng(5);
+            for (int i = 0; i < dst.length; i++) dst[i] = (float) r.nextGaussian();
+            for (int i = 0; i < src.length; i++) src[i] = (float) r.nextGaussian();
+            float[] want = dst.clone();
+            for (int e = 0; e < n; e++) for (int j = 0; j < w; j++) want[(e * T + T - 1) * w + j] += src[e * w + j];
+            k.addRows(dst, (T - 1) * w, T * w, dst, (T - 1) * w, T * w, src, n, w);
+            assertThat(dst).containsExactly(want);
+            float[] out = new float[n * w], x = java.util.Arrays.copyOf(dst, n * w);
+            k.addRows(out, 0, w, x, 0, w, src, n, w);
+            for (int i = 0; i < n * w; i++) assertThat(out[i]).isEqualTo(x[i] + src[i]);
+        }
+    }
 }
