@@ -45,6 +45,7 @@ public final class Gemm implements Parallel.SlotTask {
     private int j0, jn, k0, kn;    // current block: columns [j0, j0+jn), depth [k0, k0+kn)
     private boolean store;
     private int groups = 1;         // column-strip groups per row chunk
+    private int mb = MB;            // rows per row chunk for the current GEMM
 
     public Gemm(Parallel pool) {
         this.pool = pool;
@@ -78,7 +79,11 @@ public final class Gemm implements Parallel.SlotTask {
         // few row chunks (a weight gradient: m = fan-in, e.g. 128) would leave a thread idle or unevenly
         // loaded, so each row chunk is also split into groups of column strips; every C element is still
         // computed by the same tile code in the same order, so the result does not depend on the split
+        // row chunks of at most MB rows, made equal (to a multiple of MR): 128 rows are two chunks of 64,
+        // not 72 + 56, which left one thread waiting on every weight-gradient dispatch
         int rowChunks = (m + MB - 1) / MB;
+        mb = ((m + rowChunks - 1) / rowChunks + MR - 1) / MR * MR;
+        rowChunks = (m + mb - 1) / mb;
         groups = rowChunks >= 4 * pool.threads() ? 1 : Math.min(4, (Math.min(NB, n) + NR - 1) / NR);
         int chunks = rowChunks * groups;
         int need = (m + MR - 1) / MR * MR * Math.min(KB, k);
@@ -101,7 +106,7 @@ public final class Gemm implements Parallel.SlotTask {
     }
 
     private final Pack packer = new Pack();
-    private final Parallel.Task aPacker = rc -> packA(rc * MB, Math.min(MB, m - rc * MB));
+    private final Parallel.Task aPacker = rc -> packA(rc * mb, Math.min(mb, m - rc * mb));
 
     // panel[strip s][kk][0..NR) = op(B)(k0+kk, j0 + s*NR + 0..NR), zero past column n; one strip per chunk
     private final class Pack implements Parallel.Task {
@@ -133,7 +138,7 @@ public final class Gemm implements Parallel.SlotTask {
     @Override
     public void run(int chunk, int slot) {
         int rc = chunk / groups, g = chunk % groups;
-        int i0 = rc * MB, rows = Math.min(MB, m - i0);
+        int i0 = rc * mb, rows = Math.min(mb, m - i0);
         float[] ap = aPack;
         int strips = (jn + NR - 1) / NR;
         for (int s = g * strips / groups, s1 = (g + 1) * strips / groups; s < s1; s++) {
