@@ -49,6 +49,7 @@ public final class Parallel implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
     private volatile int use;          // threads taking part in the next dispatch, 1..threads
+    private volatile int maxUsed;      // the largest use(k) so far, 0 if never set
     private volatile int participants; // workers (ids 0..participants-1) taking part in the current dispatch
     private boolean inside;
 
@@ -83,6 +84,12 @@ public final class Parallel implements AutoCloseable {
      */
     public void use(int k) {
         use = Math.max(1, Math.min(threads, k));
+        maxUsed = Math.max(maxUsed, use);
+    }
+
+    /** The most threads this pool has been asked to use (provenance for a run whose share grew). */
+    public int maxInUse() {
+        return maxUsed == 0 ? threads : maxUsed;
     }
 
     public int inUse() {

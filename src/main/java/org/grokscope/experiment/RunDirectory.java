@@ -29,6 +29,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private final List<String> rows = new ArrayList<>();
     private final List<Evaluation> evals = new ArrayList<>();
     private final double flushSeconds, checkpointSeconds;
+    private org.grokscope.engine.Parallel pool;
     private long lastFlush, lastCheckpoint;
     private RunSummary summary;
     private int startStep;
@@ -128,13 +129,19 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         }
     }
 
+    /** The run's engine pool: the summary records the most threads it used when a sweep let it grow. */
+    public RunDirectory withPool(org.grokscope.engine.Parallel pool) {
+        this.pool = pool;
+        return this;
+    }
+
     @Override
     public void onEnd(Trainer t, Trainer.Outcome o) {
         writeCheckpoint(t, o.steps());
         summary = RunSummary.of(cfg, o.status().name().toLowerCase(), o.reason(), o.steps(), evals,
                 t.trainSet().size(), t.testSet().size(), t.model().params().size(), o.wallSeconds(), t.trainSeconds(),
                 t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0),
-                probes == null ? null : probes.summary(t.trainSeconds()));
+                pool == null ? 0 : pool.maxInUse(), probes == null ? null : probes.summary(t.trainSeconds()));
         try {
             AtomicFiles.writeString(dir.resolve(SUMMARY), ConfigLoader.JSON.writeValueAsString(summary) + "\n");
         } catch (IOException e) {

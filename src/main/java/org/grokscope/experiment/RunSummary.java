@@ -11,17 +11,18 @@ import org.grokscope.train.Evaluation;
 @JsonPropertyOrder({"name", "status", "reason", "steps", "final_train_acc", "final_test_acc", "final_train_loss",
         "final_test_loss", "best_test_acc", "phase", "memorization_step", "generalization_step", "grokking_gap",
         "memorization_threshold", "generalization_threshold", "train_size", "test_size", "parameters",
-        "wall_seconds", "train_seconds", "steps_per_second", "ms_per_step", "gflops_per_second", "threads", "probes"})
+        "wall_seconds", "train_seconds", "steps_per_second", "ms_per_step", "gflops_per_second", "threads", "threads_max", "probes"})
 public record RunSummary(String name, String status, String reason, int steps, double finalTrainAcc, double finalTestAcc,
                          double finalTrainLoss, double finalTestLoss, double bestTestAcc, String phase, Integer memorizationStep,
                          Integer generalizationStep, Integer grokkingGap, double memorizationThreshold,
                          double generalizationThreshold, int trainSize, int testSize, int parameters, double wallSeconds,
                          double trainSeconds, double stepsPerSecond, double msPerStep, double gflopsPerSecond, int threads,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Integer threadsMax,
                          @JsonInclude(JsonInclude.Include.NON_NULL) java.util.Map<String, Object> probes) {
 
     public static RunSummary of(RunConfig cfg, String status, String reason, int steps, List<Evaluation> evals,
                                 int trainSize, int testSize, int parameters, double wall, double train,
-                                int stepsRun, double flopsPerStep, int threads, java.util.Map<String, Object> probes) {
+                                int stepsRun, double flopsPerStep, int threads, int threadsMax, java.util.Map<String, Object> probes) {
         int n = evals.size();
         int[] st = new int[n];
         double[] tr = new double[n], te = new double[n];
@@ -40,7 +41,7 @@ public record RunSummary(String name, String status, String reason, int steps, d
                 last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.testLoss(), best, phase(cfg.analysis(), st, tr, te),
                 mem, gen, Milestones.gap(mem, gen), mt, gt, trainSize, testSize, parameters,
                 round(wall, 3), round(train, 3), round(sps, 2), sps > 0 ? round(1000 / sps, 3) : 0,
-                round(flopsPerStep * sps / 1e9, 2), threads, probes);
+                round(flopsPerStep * sps / 1e9, 2), threads, threadsMax > threads ? threadsMax : null, probes);
     }
 
     /** Liu et al.'s phase with the run's thresholds; the run's step budget is the budget. */

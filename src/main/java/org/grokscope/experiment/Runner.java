@@ -46,7 +46,7 @@ public final class Runner {
         Map<String, Object> prov = Provenance.collect(threads, command);
         try (Experiment ex = new Experiment(cfg, threads, capacity, out)) {
             if (onPool != null) onPool.accept(ex.pool);
-            RunDirectory rd = new RunDirectory(dir, cfg, prov);
+            RunDirectory rd = new RunDirectory(dir, cfg, prov).withPool(ex.pool);
             writeData(dir, ex);
             if (ex.probes != null) rd.withProbes(ex.probes);
             if (resume) {

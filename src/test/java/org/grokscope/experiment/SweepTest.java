@@ -162,6 +162,11 @@ class SweepTest {
             assertThat(List.of(a.inUse(), b.inUse())).containsExactly(1, 1);
             share.leave(a);
             assertThat(b.inUse()).isEqualTo(2);
+            assertThat(List.of(a.maxInUse(), b.maxInUse())).as("what summaries record").containsExactly(2, 2);
+            org.grokscope.engine.Parallel c = new org.grokscope.engine.Parallel(2);
+            c.use(1);
+            assertThat(c.maxInUse()).isEqualTo(1);
+            c.close();
             SweepRunner.CoreShare fixed = new SweepRunner.CoreShare(1, 1); // --threads-per-run given: no sharing
             fixed.join(a);
             assertThat(a.inUse()).isEqualTo(1);
