@@ -76,14 +76,14 @@ public final class Gemm implements Parallel.SlotTask {
         }
         this.a = A; this.aOff = aOff; this.ars = ars; this.acs = acs;
         this.c = C; this.cOff = cOff; this.ldc = ldc; this.m = m; this.n = n;
-        // few row chunks (a weight gradient: m = fan-in, e.g. 128) would leave a thread idle or unevenly
-        // loaded, so each row chunk is also split into groups of column strips; every C element is still
-        // computed by the same tile code in the same order, so the result does not depend on the split
         // row chunks of at most MB rows, made equal (to a multiple of MR): 128 rows are two chunks of 64,
         // not 72 + 56, which left one thread waiting on every weight-gradient dispatch
         int rowChunks = (m + MB - 1) / MB;
         mb = ((m + rowChunks - 1) / rowChunks + MR - 1) / MR * MR;
         rowChunks = (m + mb - 1) / mb;
+        // few row chunks (a weight gradient: m = fan-in, e.g. 128) would leave a thread idle or unevenly
+        // loaded, so each row chunk is also split into groups of column strips; every C element is still
+        // computed by the same tile code in the same order, so the result does not depend on the split
         groups = rowChunks >= 4 * pool.threads() ? 1 : Math.min(4, (Math.min(NB, n) + NR - 1) / NR);
         int chunks = rowChunks * groups;
         int need = (m + MR - 1) / MR * MR * Math.min(KB, k);
