@@ -11,6 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * which thread runs it; all kernels in this package do, which makes results bitwise identical for any
  * thread count. Workers spin briefly between dispatches (a training step dispatches hundreds of
  * short loops) and then park. Tasks are plain objects the caller keeps, so a dispatch allocates nothing.
+ * In a process's first seconds, while the JIT compiler is busy, dispatches run on the calling thread
+ * alone ({@link JitWarmup}).
  */
 public final class Parallel implements AutoCloseable {
 
@@ -100,6 +102,7 @@ public final class Parallel implements AutoCloseable {
     public void run(int n, Task t) {
         if (n <= 0) return;
         int k = use;
+        if (k > 1 && JitWarmup.holding()) k = 1; // the JIT compiler is busy: leave it the other cores
         if (k == 1 || n == 1 || inside) {
             for (int c = 0; c < n; c++) t.run(c);
             return;

@@ -22,7 +22,9 @@ public final class Benchmarks {
      */
     public static Timing step(String preset, int threads, int warmupSteps, int samples) throws ConfigException {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset(preset), List.of());
+        long s0 = System.nanoTime();
         try (Experiment ex = new Experiment(cfg, threads)) {
+            double setupMs = (System.nanoTime() - s0) / 1e6;
             double[] warm = new double[16];
             int nw = 0;
             long w0 = System.nanoTime();
@@ -47,8 +49,8 @@ public final class Benchmarks {
             Warmup wu = warmup(Arrays.copyOf(warm, nw), med);
             return new Timing(preset + (threads == 1 ? " 1 thread" : ""), "ms/step", med, sorted[0], sorted[samples - 1], samples,
                     flops / (med / 1e3) / 1e9, gc,
-                    String.format(java.util.Locale.ROOT, "batch %d, %.2f GFLOP/step, threads %d, first step %.0f ms, full speed after %.2f s (%d steps)",
-                            ex.trainer.batchSize(), flops / 1e9, threads, wu.firstMs(), wu.seconds(), wu.steps()));
+                    String.format(java.util.Locale.ROOT, "batch %d, %.2f GFLOP/step, threads %d, set-up %.0f ms, first step %.0f ms, full speed after %.2f s (%d steps)",
+                            ex.trainer.batchSize(), flops / 1e9, threads, setupMs, wu.firstMs(), wu.seconds(), wu.steps()));
         }
     }
 

@@ -39,7 +39,7 @@ class GemmTest {
     void narrowerVectorsToo(int maxVectorBytes) throws Exception {
         java.nio.file.Path log = java.nio.file.Files.createTempFile("gemm-narrow", ".log");
         Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=" + maxVectorBytes, "-cp",
+                "--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=" + maxVectorBytes, "-Dgrokscope.jitWarmup=false", "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), GemmTest.class.getName())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int rc = p.waitFor();
