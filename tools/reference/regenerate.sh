@@ -7,3 +7,6 @@ mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=
 java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/cp.txt)" \
   org.grokscope.golden.GoldenCases src/test/resources/golden
 OMP_NUM_THREADS=1 /usr/bin/python3 tools/reference/reference.py src/test/resources/golden
+java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/cp.txt)" \
+  org.grokscope.golden.GoldenNumerics src/test/resources/golden
+OMP_NUM_THREADS=1 /usr/bin/python3 tools/reference/numerics.py src/test/resources/golden

@@ -75,6 +75,7 @@ public final class Kernels {
         if (partA.length < n) {
             partA = new double[Math.max(n, 2 * partA.length)];
             partB = new double[partA.length];
+            collapseParts = new int[3 * partA.length];
         }
     }
 
@@ -215,8 +216,18 @@ public final class Kernels {
     }
 
     // ---------------------------------------------------------------- losses
-    /** Result of a loss evaluation: mean loss (fp64) and the number of argmax-correct rows. */
-    public record LossResult(double loss, int correct, int count) {
+    /**
+     * Result of a loss evaluation: mean loss (fp64 sum over rows) and the number of argmax-correct rows, and
+     * how many rows have collapsed (Prieto et al.): {@code zeroLoss} rows whose loss is exactly 0 in the loss
+     * precision, {@code zeroGrad} rows whose own gradient (probabilities − one-hot, rounded to the fp32 the
+     * backward pass reads, before the 1/n of the mean) is exactly 0 everywhere, {@code softmaxOne} rows whose
+     * probability of the label rounds to exactly 1 (MSE: never counted).
+     */
+    public record LossResult(double loss, int correct, int count, int zeroLoss, int zeroGrad, int softmaxOne) {
+        public LossResult(double loss, int correct, int count) {
+            this(loss, correct, count, 0, 0, 0);
+        }
+
         public double accuracy() {
             return count == 0 ? Double.NaN : (double) correct / count;
         }
@@ -225,11 +236,11 @@ public final class Kernels {
     private final Loss lossTask = new Loss();
 
     /**
-     * Softmax cross-entropy over rows of logits[n, classes] with labels[lOff + r]. Sums in fp64.
+     * Softmax cross-entropy over rows of logits[n, classes] with labels[lOff + r], in fp64.
      * If dlogits is non-null it receives (softmax - onehot) * gradScale.
      */
     public LossResult crossEntropy(float[] logits, int n, int classes, int[] labels, int lOff, float[] dlogits, double gradScale) {
-        return runLoss(false, logits, n, classes, labels, lOff, dlogits, gradScale);
+        return loss(LossFunction.CROSS_ENTROPY, LossPrecision.FP64, logits, n, classes, labels, lOff, dlogits, gradScale);
     }
 
     /**
@@ -237,73 +248,173 @@ public final class Kernels {
      * If dlogits is non-null it receives d(sum of squared errors)/dz * gradScale, i.e. 2(z - y) * gradScale.
      */
     public LossResult mseOneHot(float[] logits, int n, int classes, int[] labels, int lOff, float[] dlogits, double gradScale) {
-        LossResult r = runLoss(true, logits, n, classes, labels, lOff, dlogits, gradScale);
-        return new LossResult(r.loss * n / ((double) n * classes), r.correct, r.count);
+        return loss(LossFunction.MSE, LossPrecision.FP64, logits, n, classes, labels, lOff, dlogits, gradScale);
     }
 
-    private LossResult runLoss(boolean mse, float[] logits, int n, int classes, int[] labels, int lOff, float[] dlogits, double gradScale) {
+    /**
+     * {@code fn} over rows of logits[n, classes] with labels[lOff + r], computed in {@code precision} (see
+     * {@link LossFunction}, {@link LossPrecision}). If dlogits is non-null it receives dℓ_r/dz · gradScale per row,
+     * where ℓ_r is the row's loss (for MSE the row's sum of squared errors). The returned loss is the mean of ℓ_r
+     * over rows (MSE: over rows and classes).
+     */
+    public LossResult loss(LossFunction fn, LossPrecision precision, float[] logits, int n, int classes, int[] labels, int lOff,
+                           float[] dlogits, double gradScale) {
         int ch = chunks(n, ROWS);
         ensureParts(ch);
         Loss t = lossTask;
-        t.mse = mse; t.z = logits; t.n = n; t.cls = classes; t.y = labels; t.yOff = lOff; t.dz = dlogits;
-        t.scale = gradScale; t.loss = partA; t.correct = partB;
-        if (!mse && dlogits != null && expBuf.length < ch * classes) expBuf = new double[ch * classes];
+        t.fn = fn; t.fp32 = precision == LossPrecision.FP32; t.z = logits; t.n = n; t.cls = classes; t.y = labels; t.yOff = lOff; t.dz = dlogits;
+        t.scale = gradScale; t.loss = partA; t.correct = partB; t.collapse = collapseParts;
+        if (expBuf.length < ch * classes) expBuf = new double[ch * classes];
         t.ex = expBuf;
         pool.run(ch, t);
         double loss = 0, correct = 0;
+        int zeroLoss = 0, zeroGrad = 0, one = 0;
         for (int c = 0; c < ch; c++) {
             loss += partA[c];
             correct += partB[c];
+            zeroLoss += collapseParts[3 * c];
+            zeroGrad += collapseParts[3 * c + 1];
+            one += collapseParts[3 * c + 2];
         }
         t.z = t.dz = null; t.y = null;
-        return new LossResult(n == 0 ? Double.NaN : loss / n, (int) correct, n);
+        double mean = n == 0 ? Double.NaN : loss / n;
+        if (fn == LossFunction.MSE) mean = mean * n / ((double) n * classes);
+        return new LossResult(mean, (int) correct, n, zeroLoss, zeroGrad, one);
     }
 
-    private double[] expBuf = new double[0]; // per chunk: one row's e^(z - max), so each exp is computed once
+    private double[] expBuf = new double[0]; // per chunk: one row's e^(z - max) (or s(z)), so each is computed once
+    private int[] collapseParts = new int[3 * 64];
 
     private static final class Loss implements Parallel.Task {
-        boolean mse; float[] z, dz; int n, cls, yOff; int[] y; double scale; double[] loss, correct, ex;
+        LossFunction fn; boolean fp32; float[] z, dz; int n, cls, yOff; int[] y; double scale; double[] loss, correct, ex;
+        int[] collapse; // per chunk c: rows with zero loss, zero gradient, label probability one at 3c, 3c+1, 3c+2
 
         @Override
         public void run(int c) {
             int r1 = Math.min(n, (c + 1) * ROWS);
             double ls = 0;
             int ok = 0;
+            collapse[3 * c] = collapse[3 * c + 1] = collapse[3 * c + 2] = 0;
             for (int r = c * ROWS; r < r1; r++) {
                 int o = r * cls, label = y[yOff + r];
                 float max = z[o];
                 int arg = 0;
                 for (int j = 1; j < cls; j++) if (z[o + j] > max) { max = z[o + j]; arg = j; }
                 if (arg == label) ok++;
-                if (mse) {
-                    double s = 0;
-                    for (int j = 0; j < cls; j++) {
-                        double e = z[o + j] - (j == label ? 1.0 : 0.0);
-                        s += e * e;
-                        if (dz != null) dz[o + j] = (float) (2 * e * scale);
-                    }
-                    ls += s;
-                } else {
-                    double sum = 0;
-                    if (dz != null) {
-                        int eo = c * cls;
-                        for (int j = 0; j < cls; j++) { double e = Math.exp((double) z[o + j] - max); ex[eo + j] = e; sum += e; }
-                    } else {
-                        for (int j = 0; j < cls; j++) sum += Math.exp((double) z[o + j] - max);
-                    }
-                    double lse = max + Math.log(sum);
-                    ls += lse - z[o + label];
-                    if (dz != null) {
-                        double inv = 1 / sum;
-                        for (int j = 0, eo = c * cls; j < cls; j++) {
-                            double p = ex[eo + j] * inv;
-                            dz[o + j] = (float) ((j == label ? p - 1 : p) * scale);
-                        }
-                    }
-                }
+                ls += switch (fn) {
+                    case MSE -> fp32 ? mse32(c, o, label) : mse64(c, o, label);
+                    case CROSS_ENTROPY -> fp32 ? softmax32(c, o, label, max) : softmax64(c, o, label, max);
+                    case STABLEMAX_CE -> fp32 ? stablemax32(c, o, label) : stablemax64(c, o, label);
+                };
             }
             loss[c] = ls;
             correct[c] = ok;
+        }
+
+        private double mse64(int c, int o, int label) {
+            double s = 0;
+            boolean allZero = true;
+            for (int j = 0; j < cls; j++) {
+                double e = z[o + j] - (j == label ? 1.0 : 0.0);
+                s += e * e;
+                allZero &= (float) e == 0f;
+                if (dz != null) dz[o + j] = (float) (2 * e * scale);
+            }
+            count(c, s == 0, allZero, false);
+            return s;
+        }
+
+        private double mse32(int c, int o, int label) {
+            float s = 0f;
+            boolean allZero = true;
+            for (int j = 0; j < cls; j++) {
+                float e = z[o + j] - (j == label ? 1f : 0f);
+                s += e * e;
+                allZero &= e == 0f;
+                if (dz != null) dz[o + j] = (float) (2 * e * scale);
+            }
+            count(c, s == 0f, allZero, false);
+            return s;
+        }
+
+        // fp64 softmax: sum of e^(z - max) in row order, loss max + log(sum) - z_y, gradient e^(z - max)/sum - onehot
+        private double softmax64(int c, int o, int label, float max) {
+            double sum = 0;
+            int eo = c * cls;
+            for (int j = 0; j < cls; j++) { double e = Math.exp((double) z[o + j] - max); ex[eo + j] = e; sum += e; }
+            double lse = max + Math.log(sum);
+            double rowLoss = lse - z[o + label];
+            double inv = 1 / sum;
+            boolean allZero = true;
+            for (int j = 0; j < cls; j++) {
+                double p = ex[eo + j] * inv;
+                float g = (float) (j == label ? p - 1 : p);
+                allZero &= g == 0f;
+                if (dz != null) dz[o + j] = (float) ((j == label ? p - 1 : p) * scale);
+            }
+            count(c, rowLoss == 0, allZero, ex[eo + label] * inv == 1.0);
+            return rowLoss;
+        }
+
+        // fp32 softmax as PyTorch's CPU kernels: log-softmax (z - max) - log(sum), gradient exp(log-softmax) - onehot
+        private double softmax32(int c, int o, int label, float max) {
+            float sum = 0f;
+            for (int j = 0; j < cls; j++) sum += (float) Math.exp(z[o + j] - max);
+            float logSum = (float) Math.log(sum);
+            float rowLoss = -((z[o + label] - max) - logSum);
+            boolean allZero = true;
+            float pLabel = 0f;
+            for (int j = 0; j < cls; j++) {
+                float p = (float) Math.exp((z[o + j] - max) - logSum);
+                if (j == label) pLabel = p;
+                float g = j == label ? p - 1f : p;
+                allZero &= g == 0f;
+                if (dz != null) dz[o + j] = (float) (g * scale);
+            }
+            count(c, rowLoss == 0f, allZero, pLabel == 1f);
+            return rowLoss;
+        }
+
+        // StableMax in fp64 (Prieto et al.'s reference: s(x) = 1/(1 - x + 1e-30) for x < 0, x + 1 otherwise;
+        // loss -log(s_y / S)); gradient dℓ/dz_j = s'(z_j)/S - [j = y]·s'(z_y)/s(z_y), s'(x) = 1 or 1/(1 - x)²
+        private double stablemax64(int c, int o, int label) {
+            double sum = 0;
+            int eo = c * cls;
+            for (int j = 0; j < cls; j++) { double x = z[o + j]; double s = x < 0 ? 1 / (1 - x + 1e-30) : x + 1; ex[eo + j] = s; sum += s; }
+            double sy = ex[eo + label], p = sy / sum;
+            double rowLoss = -Math.log(p);
+            boolean allZero = true;
+            for (int j = 0; j < cls; j++) {
+                double x = z[o + j], ds = x < 0 ? 1 / ((1 - x) * (1 - x)) : 1;
+                double gj = ds / sum - (j == label ? ds / sy : 0);
+                allZero &= (float) gj == 0f;
+                if (dz != null) dz[o + j] = (float) (gj * scale);
+            }
+            count(c, rowLoss == 0, allZero, p == 1.0);
+            return rowLoss;
+        }
+
+        // StableMax with float arithmetic throughout (for studying precision; the paper computes it in fp64)
+        private double stablemax32(int c, int o, int label) {
+            float sum = 0f;
+            for (int j = 0; j < cls; j++) { float x = z[o + j]; sum += x < 0 ? 1f / (1f - x) : x + 1f; }
+            float xl = z[o + label], sy = xl < 0 ? 1f / (1f - xl) : xl + 1f, p = sy / sum;
+            float rowLoss = -(float) Math.log(p);
+            boolean allZero = true;
+            for (int j = 0; j < cls; j++) {
+                float x = z[o + j], ds = x < 0 ? 1f / ((1f - x) * (1f - x)) : 1f;
+                float gj = ds / sum - (j == label ? ds / sy : 0f);
+                allZero &= gj == 0f;
+                if (dz != null) dz[o + j] = (float) (gj * scale);
+            }
+            count(c, rowLoss == 0f, allZero, p == 1f);
+            return rowLoss;
+        }
+
+        private void count(int c, boolean zeroLoss, boolean zeroGrad, boolean one) {
+            if (zeroLoss) collapse[3 * c]++;
+            if (zeroGrad) collapse[3 * c + 1]++;
+            if (one) collapse[3 * c + 2]++;
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.text.Corpus;
@@ -21,6 +22,8 @@ import org.grokscope.data.ModOp;
 import org.grokscope.data.ModularTask;
 import org.grokscope.engine.Act;
 import org.grokscope.engine.Kernels;
+import org.grokscope.engine.LossFunction;
+import org.grokscope.engine.LossPrecision;
 import org.grokscope.engine.Parallel;
 import org.grokscope.nn.Bag;
 import org.grokscope.nn.Centered;
@@ -34,6 +37,8 @@ import org.grokscope.probe.ModularContext;
 import org.grokscope.probe.ProbeSettings;
 import org.grokscope.probe.ProbeSuite;
 import org.grokscope.train.AdamW;
+import org.grokscope.train.Grokfast;
+import org.grokscope.train.OrthoGrad;
 import org.grokscope.train.Init;
 import org.grokscope.train.Optimizer;
 import org.grokscope.train.Regularizer;
@@ -110,17 +115,12 @@ public final class Experiment implements AutoCloseable {
         model = outScale == null ? net : new Centered(net, buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
         Kernels k = new Kernels(pool);
         RunConfig.OptimizerSpec o = cfg.optimizer();
-        int size = model.params().size();
-        Optimizer opt = switch (o.kind()) {
-            case "adamw" -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
-            case "sgd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), false);
-            case "normalized_gd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), true);
-            default -> throw new IllegalArgumentException("optimizer.kind " + o.kind());
-        };
+        Optimizer opt = optimizer(o, model.params(), pool, k);
         RunConfig.Training tr = cfg.training();
         Trainer.Settings s = new Trainer.Settings(tr.steps(), tr.batchSize(), tr.evalEvery(), tr.evalBatch(),
                 outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps(),
-                tr.loss().equals("mse") ? Trainer.LossKind.MSE : Trainer.LossKind.CROSS_ENTROPY, tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed(), tr.fixedNorm());
+                LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)), LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)),
+                tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed(), tr.fixedNorm());
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
         probes = cfg.probes().enabled() ? probeSuite(cfg, format) : null;
     }
@@ -199,26 +199,49 @@ public final class Experiment implements AutoCloseable {
 
     private ProbeSuite probeSuite(RunConfig cfg, InputFormat format) {
         RunConfig.Probes p = cfg.probes();
-        if (text != null) {
-            Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
-                    p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience());
-            ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
-                    false, p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
-            Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(), text.trainPool());
-            return new ProbeSuite(ps, model, pool, null, ctx);
-        }
+        RunConfig.Training tr = cfg.training();
+        Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
+                p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience(), p.collapseShare());
+        ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
+                text == null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
+        Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(),
+                text != null ? text.trainPool() : table.size(), LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)),
+                LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)), cfg.optimizer().orthogonal());
+        if (text != null) return new ProbeSuite(ps, model, pool, null, ctx);
         int pp = cfg.modular().p();
         boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
         int[] all = new int[table.size()];
         for (int i = 0; i < all.length; i++) all[i] = i;
         ModularContext mod = new ModularContext(pp, cfg.modular().operation() == ModOp.ADD, fullTable ? table.dataset(all, format) : null,
                 split.train(), split.test(), table.size());
-        Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
-                p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience());
-        ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
-                p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
-        Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(), table.size());
         return new ProbeSuite(ps, model, pool, mod, ctx);
+    }
+
+    /**
+     * The configured optimizer over {@code params}, wrapped as configured: Grokfast's filter runs first, then
+     * ⊥Grad, then the optimizer's own step. Refuses (IllegalArgumentException) a Grokfast window that would not fit the heap.
+     */
+    public static Optimizer optimizer(RunConfig.OptimizerSpec o, org.grokscope.nn.Params params, Parallel pool, Kernels k) {
+        int size = params.size();
+        Optimizer opt = switch (o.kind()) {
+            case "adamw" -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+            case "sgd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), false);
+            case "normalized_gd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), true);
+            default -> throw new IllegalArgumentException("optimizer.kind " + o.kind());
+        };
+        if (o.orthogonal()) opt = new OrthoGrad(opt, params.list());
+        Grokfast.Kind filter = o.grokfast().filter();
+        if (filter != null) {
+            long bytes = Grokfast.stateBytes(filter, size, o.grokfast().window());
+            Runtime rt = Runtime.getRuntime();
+            long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            if (bytes > free * 0.8)
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "optimizer.grokfast: the %s filter keeps %d gradient(s) of %d parameters, %.1f GB, more than the %.1f GB of heap free; use kind: ema or a smaller window",
+                        o.grokfast().kind(), filter == Grokfast.Kind.EMA ? 1 : o.grokfast().window(), size, bytes / 1e9, free / 1e9));
+            opt = new Grokfast(opt, size, filter, o.grokfast().alpha(), o.grokfast().lamb(), o.grokfast().window(), o.grokfast().warmup());
+        }
+        return opt;
     }
 
     public static InputFormat formatOf(RunConfig cfg) {

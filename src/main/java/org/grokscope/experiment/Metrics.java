@@ -7,8 +7,23 @@ import org.grokscope.train.Evaluation;
 public final class Metrics {
     public static final String HEADER = "step,lr,train_loss,train_acc,test_loss,test_acc,reg_loss,l2_norm,linf_norm,dist_from_init";
     public static final int BASE_COLUMNS = 10;
+    /**
+     * Softmax-collapse shares of the training set, written after the base columns at every evaluation (files
+     * written before grokscope measured them lack these columns; readers look columns up by name).
+     */
+    public static final java.util.List<String> COLLAPSE_COLUMNS = java.util.List.of("zero_loss_share", "zero_grad_share", "softmax_one_share");
 
-    /** Probe columns of a metrics.csv header line. */
+    /** The cells of the collapse columns, each preceded by a comma; an unmeasured share is an empty cell. */
+    public static String collapseCells(Evaluation e) {
+        Evaluation.Collapse c = e.collapse();
+        return "," + cell(c.zeroLoss()) + "," + cell(c.zeroGrad()) + "," + cell(c.softmaxOne());
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "" : num(v);
+    }
+
+    /** Columns after the base ones in a metrics.csv header line: the collapse shares (if present), then the probes. */
     public static java.util.List<String> probeColumns(String header) {
         String[] f = header.split(",", -1);
         return java.util.Arrays.asList(f).subList(Math.min(BASE_COLUMNS, f.length), f.length);

@@ -17,7 +17,7 @@ public final class ProgressPrinter implements TrainListener {
     private final boolean tty;
     private final double memThreshold, genThreshold, everySeconds;
     private long lastPrint;
-    private boolean memorized, generalized, pending, underflow;
+    private boolean memorized, generalized, pending;
     private int startStep;
     private String lastLine = "";
 
@@ -53,12 +53,6 @@ public final class ProgressPrinter implements TrainListener {
             generalized = true;
             milestone = true;
             emit(t, String.format(Locale.ROOT, "generalized: test accuracy %.1f%% at step %d", 100 * e.testAcc(), e.step()));
-        }
-        if (!underflow && e.trainLoss() == 0 && e.regLoss() >= 0) {
-            underflow = true;
-            milestone = true;
-            emit(t, "warning: the training loss is exactly 0 at step " + e.step() + " (every margin beyond fp64 exp range):"
-                    + " the data gradient is now rounding noise, and further steps are driven by regularizers and weight decay alone");
         }
         if (advisor != null) {
             for (String msg : advisor.drainEvents()) {

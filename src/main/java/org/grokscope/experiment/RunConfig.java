@@ -26,11 +26,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         if (model == null && task instanceof Text) model = new Bag(null, null, null, null);
         if (model == null) model = new Mlp(null, null, null, null);
         if (init == null) init = new InitSpec(null, null, null, null);
-        if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null);
+        if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null, null, null);
         if (regularization == null) regularization = new Regularization(null, null);
-        if (training == null) training = new Training(null, null, null, null, null, null, null, null, null);
+        if (training == null) training = new Training(null, null, null, null, null, null, null, null, null, null);
         if (analysis == null) analysis = new Analysis(null, null, null, null);
-        if (probes == null) probes = new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        if (probes == null) probes = new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public void validate(Problems p) {
@@ -307,10 +307,17 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         }
     }
 
-    @JsonPropertyOrder({"kind", "lr", "weight_decay", "beta1", "beta2", "eps", "momentum", "warmup_steps"})
+    /**
+     * The optimizer, optionally wrapped: {@code grokfast} filters the gradient first (Lee et al. 2024), then
+     * {@code orthogonal} makes each tensor's gradient orthogonal to its weights (⊥Grad, Prieto et al. 2025), then
+     * the optimizer steps (see {@link org.grokscope.train.Grokfast} and {@link org.grokscope.train.OrthoGrad}).
+     */
+    @JsonPropertyOrder({"kind", "lr", "weight_decay", "beta1", "beta2", "eps", "momentum", "warmup_steps", "orthogonal", "grokfast"})
     public record OptimizerSpec(String kind, Double lr, Double weightDecay, Double beta1, Double beta2, Double eps,
-                                Double momentum, Integer warmupSteps) {
+                                Double momentum, Integer warmupSteps, Boolean orthogonal, GrokfastSpec grokfast) {
         public OptimizerSpec {
+            if (orthogonal == null) orthogonal = false;
+            if (grokfast == null) grokfast = new GrokfastSpec(null, null, null, null, null);
             if (kind == null) kind = "adamw";
             if (lr == null) lr = 1e-3;
             if (weightDecay == null) weightDecay = kind.equals("adamw") ? 1.0 : 0.0;
@@ -330,6 +337,35 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(eps > 0, "optimizer.eps", "must be > 0, got " + eps);
             p.require(momentum >= 0 && momentum < 1, "optimizer.momentum", "must be in [0, 1), got " + momentum);
             p.require(warmupSteps >= 0, "optimizer.warmup_steps", "must be >= 0, got " + warmupSteps);
+            grokfast.validate(p);
+        }
+    }
+
+    /**
+     * Grokfast's gradient filter: {@code kind} none (off), ema ({@code alpha} 0.98, {@code lamb} 2) or ma (the mean
+     * of the last {@code window} 100 gradients, {@code lamb} 5, applied once the window is full unless
+     * {@code warmup} is false). The paper's defaults for each kind.
+     */
+    @JsonPropertyOrder({"kind", "alpha", "lamb", "window", "warmup"})
+    public record GrokfastSpec(String kind, Double alpha, Double lamb, Integer window, Boolean warmup) {
+        public GrokfastSpec {
+            if (kind == null) kind = "none";
+            if (alpha == null) alpha = 0.98;
+            if (lamb == null) lamb = kind.equals("ma") ? 5.0 : 2.0;
+            if (window == null) window = 100;
+            if (warmup == null) warmup = true;
+        }
+
+        /** The filter, or null when off. */
+        public org.grokscope.train.Grokfast.Kind filter() {
+            return kind.equals("none") ? null : org.grokscope.train.Grokfast.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+        }
+
+        void validate(Problems p) {
+            p.require(java.util.List.of("none", "ema", "ma").contains(kind), "optimizer.grokfast.kind", "must be none, ema or ma, got '" + kind + "'");
+            p.require(alpha >= 0 && alpha < 1, "optimizer.grokfast.alpha", "must be in [0, 1), got " + alpha);
+            p.require(lamb >= 0 && Double.isFinite(lamb), "optimizer.grokfast.lamb", "must be >= 0, got " + lamb);
+            p.require(window >= 1 && window <= 10_000, "optimizer.grokfast.window", "must be in [1, 10000], got " + window);
         }
     }
 
@@ -347,11 +383,16 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         }
     }
 
-    /** {@code fixed_norm}: Omnigrok's constrained training, ‖θ‖₂ rescaled to this value after init and every step. */
-    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm"})
-    public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, String loss,
+    /**
+     * {@code fixed_norm}: Omnigrok's constrained training, ‖θ‖₂ rescaled to this value after init and every step.
+     * {@code loss}: cross_entropy, stablemax_ce or mse ({@link org.grokscope.engine.LossFunction}); {@code loss_precision}:
+     * fp64 (default) or fp32, the arithmetic of the loss and its gradient ({@link org.grokscope.engine.LossPrecision}).
+     */
+    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "loss_precision", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm"})
+    public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, String loss, String lossPrecision,
                            Double stopAtTestAcc, Integer stopPatience, Integer threads, Double fixedNorm) {
         public Training {
+            if (lossPrecision == null) lossPrecision = "fp64";
             if (steps == null) steps = 10_000;
             if (batchSize == null) batchSize = 0;
             if (evalEvery == null) evalEvery = 100;
@@ -366,7 +407,8 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(batchSize >= 0, "training.batch_size", "must be >= 0 (0 = full batch), got " + batchSize);
             p.require(evalEvery >= 1, "training.eval_every", "must be >= 1, got " + evalEvery);
             p.require(evalBatch >= 1, "training.eval_batch", "must be >= 1, got " + evalBatch);
-            p.require(loss.equals("cross_entropy") || loss.equals("mse"), "training.loss", "must be cross_entropy or mse, got '" + loss + "'");
+            p.require(java.util.List.of("cross_entropy", "stablemax_ce", "mse").contains(loss), "training.loss", "must be cross_entropy, stablemax_ce or mse, got '" + loss + "'");
+            p.require(lossPrecision.equals("fp64") || lossPrecision.equals("fp32"), "training.loss_precision", "must be fp64 or fp32, got '" + lossPrecision + "'");
             if (stopAtTestAcc != null) p.require(stopAtTestAcc > 0 && stopAtTestAcc <= 1, "training.stop_at_test_acc", "must be in (0, 1], got " + stopAtTestAcc);
             p.require(stopPatience >= 1, "training.stop_patience", "must be >= 1, got " + stopPatience);
             p.require(threads >= 0 && threads <= 1024, "training.threads", "must be >= 0 (0 = all cores), got " + threads);
@@ -403,12 +445,13 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      */
     @JsonPropertyOrder({"enabled", "every", "budget", "norms", "ntk", "ntk_samples", "ntk_output", "fourier", "key_threshold",
             "kernel_baseline", "kernel_test_samples", "kernel_ridge", "kernel_max_train",
-            "departure_threshold", "norm_drop", "gini_rise", "patience"})
+            "departure_threshold", "norm_drop", "gini_rise", "patience", "collapse_share"})
     public record Probes(Boolean enabled, Integer every, Double budget, Boolean norms, Boolean ntk, Integer ntkSamples, String ntkOutput,
                          Boolean fourier, Double keyThreshold, Boolean kernelBaseline, Integer kernelTestSamples, Double kernelRidge,
                          Integer kernelMaxTrain, Double departureThreshold, Double normDrop, Double giniRise,
-                         Integer patience) {
+                         Integer patience, Double collapseShare) {
         public Probes {
+            if (collapseShare == null) collapseShare = 0.9;
             if (enabled == null) enabled = true;
             if (every == null) every = 0;
             if (budget == null) budget = 0.1;
@@ -442,6 +485,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(normDrop > 0 && normDrop < 1, "probes.norm_drop", "must be in (0, 1), got " + normDrop);
             p.require(giniRise > 0 && giniRise < 1, "probes.gini_rise", "must be in (0, 1), got " + giniRise);
             p.require(patience >= 1, "probes.patience", "must be >= 1, got " + patience);
+            p.require(collapseShare > 0 && collapseShare <= 1, "probes.collapse_share", "must be in (0, 1], got " + collapseShare);
         }
     }
 }

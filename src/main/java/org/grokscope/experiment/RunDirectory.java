@@ -34,7 +34,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private RunSummary summary;
     private int startStep;
     private ProbeSuite probes;
-    private String header = Metrics.HEADER, emptyCells = "";
+    private String header = Metrics.HEADER + "," + String.join(",", Metrics.COLLAPSE_COLUMNS), emptyCells = "";
     private int pendingStep = -1;
     private String[] pendingCells;
 
@@ -51,7 +51,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     public RunDirectory withProbes(ProbeSuite suite) {
         probes = suite;
         suite.sink(this);
-        header = Metrics.HEADER + (suite.columns().isEmpty() ? "" : "," + String.join(",", suite.columns()));
+        header = header + (suite.columns().isEmpty() ? "" : "," + String.join(",", suite.columns()));
         emptyCells = ",".repeat(suite.columns().size());
         return this;
     }
@@ -65,10 +65,10 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         pendingCells = cells;
     }
 
-    // a probe column's cell in a split metrics row ("" if the column or the cell is absent)
-    private String cell(String[] row, String column) {
-        int c = probes.columns().indexOf(column);
-        return c < 0 || Metrics.BASE_COLUMNS + c >= row.length ? "" : row[Metrics.BASE_COLUMNS + c];
+    // a column's cell in a split metrics row, the columns named by the file's own header ("" if absent)
+    private static String cell(List<String> columns, String[] row, String column) {
+        int c = columns.indexOf(column);
+        return c < 0 || c >= row.length ? "" : row[c];
     }
 
     public Path dir() { return dir; }
@@ -80,20 +80,35 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         Path m = dir.resolve(METRICS);
         if (!Files.exists(m)) return;
         List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
+        List<String> columns = lines.isEmpty() ? List.of() : List.of(lines.get(0).split(",", -1));
+        List<String> ours = List.of(header.split(",", -1));
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) continue;
-            Evaluation e = Metrics.parseRow(line);
+            String[] f = line.split(",", -1);
+            Evaluation e = withCollapse(Metrics.parseRow(line), columns, f);
             if (e.step() >= step) break;
-            rows.add(line);
+            // the row in this run's column order (a file from an older grokscope may lack columns: they stay empty)
+            StringBuilder b = new StringBuilder();
+            for (int c = 0; c < ours.size(); c++) b.append(c == 0 ? "" : ",").append(c < Metrics.BASE_COLUMNS ? f[c] : cell(columns, f, ours.get(c)));
+            rows.add(b.toString());
             evals.add(e);
             if (probes != null) {
-                String[] f = line.split(",", -1);
-                String ntk = cell(f, "ntk_rel"), gini = cell(f, "embed_gini");
+                String ntk = cell(columns, f, "ntk_rel"), gini = cell(columns, f, "embed_gini");
                 probes.replay(e, !ntk.isEmpty() || !gini.isEmpty(), ntk.isEmpty() ? Double.NaN : Metrics.parse(ntk),
                         gini.isEmpty() ? Double.NaN : Metrics.parse(gini));
             }
         }
+    }
+
+    private static Evaluation withCollapse(Evaluation e, List<String> columns, String[] f) {
+        double[] v = new double[3];
+        for (int k = 0; k < 3; k++) {
+            String c = cell(columns, f, Metrics.COLLAPSE_COLUMNS.get(k));
+            v[k] = c.isEmpty() ? Double.NaN : Metrics.parse(c);
+        }
+        return new Evaluation(e.step(), e.lr(), e.trainLoss(), e.trainAcc(), e.testLoss(), e.testAcc(), e.regLoss(), e.l2Norm(),
+                e.linfNorm(), e.distFromInit(), new Evaluation.Collapse(v[0], v[1], v[2]));
     }
 
     @Override
@@ -115,7 +130,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     public void onEval(Trainer t, Evaluation e) {
         String cells = emptyCells;
         if (pendingStep == e.step()) { cells = "," + String.join(",", pendingCells); pendingStep = -1; }
-        rows.add(Metrics.row(e) + cells);
+        rows.add(Metrics.row(e) + Metrics.collapseCells(e) + cells);
         evals.add(e);
         long now = System.nanoTime();
         if ((now - lastCheckpoint) / 1e9 >= checkpointSeconds) {

@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grokscope.engine.LossFunction;
+import org.grokscope.engine.LossPrecision;
+import org.grokscope.train.Evaluation;
 
 /**
  * The transition advisor: from the evaluation and probe series it time-stamps
@@ -15,19 +18,34 @@ import java.util.Map;
  * {@code giniRise} from memorization) and (e) generalization (test accuracy ≥ threshold).
  * State: memorizing → kernel regime → transitioning → generalized. If a run has fit its training set
  * and shows none of (b)–(d) for {@code patience} steps, it recommends what to change, with evidence.
+ * (f) Softmax collapse (Prieto et al. 2025): before generalizing, the label's probability rounds to exactly 1 for
+ * at least {@code collapseShare} of the training examples; those examples' loss is 0 and their gradient no longer
+ * points anywhere useful, so learning has stopped. State "collapsed" while it lasts, with evidence and advice.
  */
 public final class Advisor {
     public record Settings(double memorizationThreshold, double generalizationThreshold, double departureThreshold,
-                           double normDrop, double giniRise, int patience) {}
+                           double normDrop, double giniRise, int patience, double collapseShare) {
+        public Settings(double memorizationThreshold, double generalizationThreshold, double departureThreshold,
+                        double normDrop, double giniRise, int patience) {
+            this(memorizationThreshold, generalizationThreshold, departureThreshold, normDrop, giniRise, patience, 0.9);
+        }
+    }
 
     /** What the advisor knows about the run's configuration, to word its recommendation. */
-    public record Context(double weightDecay, double alpha, int trainSize, int tableSize) {}
+    public record Context(double weightDecay, double alpha, int trainSize, int tableSize, LossFunction loss, LossPrecision precision,
+                          boolean orthogonal) {
+        public Context(double weightDecay, double alpha, int trainSize, int tableSize) {
+            this(weightDecay, alpha, trainSize, tableSize, LossFunction.CROSS_ENTROPY, LossPrecision.FP64, false);
+        }
+    }
 
-    public enum State { MEMORIZING, KERNEL_REGIME, TRANSITIONING, GENERALIZED }
+    public enum State { MEMORIZING, KERNEL_REGIME, TRANSITIONING, COLLAPSED, GENERALIZED }
 
     private final Settings s;
     private final Context ctx;
-    private Integer memorized, departure, normDecay, sparsified, generalized;
+    private Integer memorized, departure, normDecay, sparsified, generalized, collapsed;
+    private boolean collapseOngoing;
+    private String collapseAdvice;
     private double ntkAtMem = Double.NaN, giniAtMem = Double.NaN, normPeak, lastNtk = Double.NaN, lastGini = Double.NaN, lastNorm;
     private boolean ntkSeen, giniSeen;
     private String recommendation;
@@ -36,6 +54,28 @@ public final class Advisor {
 
     public Advisor(Settings s, Context ctx) {
         this.s = s; this.ctx = ctx;
+    }
+
+    /** One evaluation, with the training set's collapse shares. */
+    public void onEval(Evaluation e) {
+        onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
+        Evaluation.Collapse c = e.collapse();
+        boolean over = c.softmaxOne() >= s.collapseShare(); // false for NaN (MSE, or not measured)
+        if (over && generalized == null && collapsed == null) {
+            collapsed = e.step();
+            List<String> todo = new ArrayList<>();
+            if (ctx.weightDecay() == 0) todo.add("add weight decay (it keeps the logits from growing until the softmax rounds)");
+            if (ctx.loss() == LossFunction.CROSS_ENTROPY) todo.add("use StableMax (training.loss: stablemax_ce), whose probabilities do not round to 1 at these margins");
+            if (!ctx.orthogonal()) todo.add("use ⊥Grad (optimizer.orthogonal: true), which removes the weight-scaling direction the softmax rewards");
+            if (ctx.precision() == LossPrecision.FP32) todo.add("compute the loss in fp64 (training.loss_precision: fp64), which collapses only ~20 nats later");
+            todo.add("lower the learning rate");
+            collapseAdvice = String.join("; or ", todo);
+            event(e.step(), "softmax collapse: learning has stopped. Evidence: the label's probability rounds to exactly 1 for %.1f%% of the training "
+                    + "examples (%s), their loss is exactly 0 for %.1f%% and their gradient exactly 0 for %.1f%%; train loss %.3g, test accuracy %.1f%%. "
+                    + "Recommendation: %s", 100 * c.softmaxOne(), ctx.precision().id(), 100 * c.zeroLoss(), 100 * c.zeroGrad(), e.trainLoss(),
+                    100 * e.testAcc(), collapseAdvice);
+        }
+        collapseOngoing = collapsed != null && generalized == null && over;
     }
 
     /** One evaluation: step, accuracies and the global ℓ2 norm. */
@@ -108,6 +148,7 @@ public final class Advisor {
 
     public State state() {
         if (generalized != null) return State.GENERALIZED;
+        if (collapseOngoing) return State.COLLAPSED;
         if (memorized == null) return State.MEMORIZING;
         return transitioning() ? State.TRANSITIONING : State.KERNEL_REGIME;
     }
@@ -151,6 +192,8 @@ public final class Advisor {
         m.put("generalization_step", generalized);
         m.put("recommendation", recommendation);
         m.put("recommended_at", recommendedAt);
+        m.put("softmax_collapse_step", collapsed);
+        m.put("softmax_collapse_advice", collapseAdvice);
         m.put("log", List.copyOf(log));
         return m;
     }

@@ -94,7 +94,7 @@ public final class ProbeSuite implements TrainListener {
      * row, its ntk_rel and embed_gini (NaN where absent).
      */
     public void replay(Evaluation e, boolean probeRow, double ntkRel, double gini) {
-        advisor.onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
+        advisor.onEval(e);
         if (probeRow) advisor.onProbe(e.step(), ntkRel, gini);
         advisor.drainEvents();
     }
@@ -142,7 +142,7 @@ public final class ProbeSuite implements TrainListener {
 
     @Override
     public void onEval(Trainer t, Evaluation e) {
-        advisor.onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
+        advisor.onEval(e);
         if (e.step() % every != 0) return;
         long t0 = System.nanoTime();
         Map<String, Object> v = measure(t);

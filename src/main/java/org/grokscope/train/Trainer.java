@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Kernels;
+import org.grokscope.engine.LossFunction;
+import org.grokscope.engine.LossPrecision;
 import org.grokscope.engine.Rng;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.Params;
@@ -16,12 +18,10 @@ import org.grokscope.nn.Params;
  * epoch, derived from the step number, so a resumed run draws the same batches.
  */
 public final class Trainer {
-    public enum LossKind { CROSS_ENTROPY, MSE }
-
     public enum Status { COMPLETED, STOPPED_EARLY, INTERRUPTED, DIVERGED }
 
     public record Settings(int steps, int batchSize, int evalEvery, int evalBatch, double lr, int warmupSteps,
-                           LossKind loss, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {}
+                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {}
 
     public record Outcome(Status status, int steps, String reason, double wallSeconds) {}
 
@@ -181,24 +181,26 @@ public final class Trainer {
     }
 
     private Kernels.LossResult loss(float[] logits, int n, int[] y, int yOff, float[] d) {
-        return s.loss() == LossKind.MSE
-                ? k.mseOneHot(logits, n, model.classes(), y, yOff, d, 1.0 / ((double) n * model.classes()))
-                : k.crossEntropy(logits, n, model.classes(), y, yOff, d, 1.0 / n);
+        double scale = s.loss() == LossFunction.MSE ? 1.0 / ((double) n * model.classes()) : 1.0 / n;
+        return k.loss(s.loss(), s.lossPrecision(), logits, n, model.classes(), y, yOff, d, scale);
     }
 
     /** Loss and accuracy of the current parameters on a dataset, in chunks of evalBatch. */
     public Kernels.LossResult measure(Dataset d) {
         int T = model.seqLen(), chunk = Math.max(1, s.evalBatch());
         double lossSum = 0;
-        int correct = 0;
+        int correct = 0, zeroLoss = 0, zeroGrad = 0, one = 0;
         for (int o = 0; o < d.size(); o += chunk) {
             int m = Math.min(chunk, d.size() - o);
             float[] logits = model.forward(d.tokens(), o * T, m);
             Kernels.LossResult r = loss(logits, m, d.labels(), o, null);
             lossSum += r.loss() * m;
             correct += r.correct();
+            zeroLoss += r.zeroLoss();
+            zeroGrad += r.zeroGrad();
+            one += r.softmaxOne();
         }
-        return new Kernels.LossResult(lossSum / d.size(), correct, d.size());
+        return new Kernels.LossResult(lossSum / d.size(), correct, d.size(), zeroLoss, zeroGrad, one);
     }
 
     private Evaluation evaluate(Kernels.LossResult trainResult, double regValue) {
@@ -208,10 +210,16 @@ public final class Trainer {
         double l2 = Math.sqrt(k.sumSquares(w, null, 0, w.length));
         double linf = k.maxAbs(w, 0, w.length);
         double dist = Math.sqrt(k.sumSquares(w, init, 0, w.length));
-        Evaluation e = new Evaluation(step, lr(step), tr.loss(), tr.accuracy(), te.loss(), te.accuracy(), regValue, l2, linf, dist);
+        Evaluation e = new Evaluation(step, lr(step), tr.loss(), tr.accuracy(), te.loss(), te.accuracy(), regValue, l2, linf, dist, collapse(tr));
         lastEval = e;
         for (TrainListener l : listeners) l.onEval(this, e);
         return e;
+    }
+
+    private Evaluation.Collapse collapse(Kernels.LossResult r) {
+        if (r.count() == 0) return Evaluation.Collapse.UNKNOWN;
+        double n = r.count();
+        return new Evaluation.Collapse(r.zeroLoss() / n, r.zeroGrad() / n, s.loss().probabilistic() ? r.softmaxOne() / n : Double.NaN);
     }
 
     private void fillBatch(int step, int n) {

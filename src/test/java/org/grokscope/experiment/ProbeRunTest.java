@@ -88,8 +88,35 @@ class ProbeRunTest {
     void fixedNormTrainingStaysOnTheSphere() throws Exception {
         Runner.Result r = Runner.run(cfg(MLP, "training.fixed_norm=7.5", "probes.enabled=false"), tmp.resolve("f"), 2, false, null, false, "test", List.of());
         List<String[]> rows = rows(r.dir());
-        assertThat(rows.get(0)).hasSize(Metrics.BASE_COLUMNS);                          // probes off: the ten base columns
+        assertThat(rows.get(0)).hasSize(Metrics.BASE_COLUMNS + Metrics.COLLAPSE_COLUMNS.size()); // probes off: base and collapse columns only
         for (String[] row : rows.subList(1, rows.size())) assertThat(Double.parseDouble(row[7])).isCloseTo(7.5, within(1e-3)); // l2_norm
         assertThat(r.summary().probes()).isNull();
+    }
+
+    static final String NO_WD = """
+            name: collapse
+            task: {op: add, p: 23, train_fraction: 0.4}
+            model: {kind: mlp, embed_dim: 32, hidden: 64}
+            optimizer: {lr: 3.0e-2, weight_decay: 0.0}
+            training: {steps: 1500, eval_every: 50, loss_precision: fp32}
+            """;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void noWeightDecayInFp32CollapsesAndTheAdvisorSaysSo() throws Exception {
+        Runner.Result r = Runner.run(cfg(NO_WD), tmp.resolve("c"), 2, false, null, false, "test", List.of());
+        List<String[]> rows = rows(r.dir());
+        int one = Arrays.asList(rows.get(0)).indexOf("softmax_one_share"), zero = Arrays.asList(rows.get(0)).indexOf("zero_loss_share");
+        double most = 0;
+        for (String[] row : rows.subList(1, rows.size())) most = Math.max(most, Double.parseDouble(row[one]));
+        assertThat(most).as("largest share of training examples whose softmax rounds to 1").isGreaterThan(0.9);
+        assertThat(rows.get(1)[zero]).isEqualTo("0");                      // nothing has collapsed at initialization
+        Map<String, Object> adv = (Map<String, Object>) r.summary().probes().get("advisor");
+        assertThat(adv.get("softmax_collapse_step")).isNotNull();
+        assertThat((List<String>) adv.get("log")).anySatisfy(l -> assertThat(l).contains("softmax collapse: learning has stopped")
+                .contains("(fp32)").contains("add weight decay").contains("stablemax_ce"));
+        // the same run in fp64 does not collapse at these margins
+        Runner.Result d = Runner.run(cfg(NO_WD, "training.loss_precision=fp64"), tmp.resolve("d"), 2, false, null, false, "test", List.of());
+        assertThat(((Map<String, Object>) d.summary().probes().get("advisor")).get("softmax_collapse_step")).isNull();
     }
 }

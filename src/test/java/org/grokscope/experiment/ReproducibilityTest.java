@@ -30,6 +30,21 @@ class ReproducibilityTest {
             optimizer: {lr: 1.0e-3, warmup_steps: 5}
             training: {steps: 90, batch_size: 32, eval_every: 7}
             """;
+    // the newer numerics: the Grokfast window (and the EMA) are optimizer state, so they must survive a checkpoint
+    static final String GROKFAST_MA_ORTHO_STABLEMAX = """
+            name: repro-gf-ma
+            task: {op: mul, p: 19, train_fraction: 0.5}
+            model: {kind: mlp, embed_dim: 12, hidden: 32}
+            optimizer: {lr: 3.0e-3, weight_decay: 0.0, orthogonal: true, grokfast: {kind: ma, window: 7, lamb: 5}}
+            training: {steps: 100, eval_every: 10, loss: stablemax_ce}
+            """;
+    static final String GROKFAST_EMA_SGD_FP32 = """
+            name: repro-gf-ema
+            task: {op: add, p: 19, train_fraction: 0.5}
+            model: {kind: mlp, embed_dim: 12, hidden: 32}
+            optimizer: {kind: sgd, lr: 0.5, momentum: 0.9, grokfast: {kind: ema, alpha: 0.95, lamb: 2}}
+            training: {steps: 100, batch_size: 40, eval_every: 10, loss_precision: fp32}
+            """;
 
     static RunConfig cfg(String yaml) throws ConfigException {
         return ConfigLoader.load(new ConfigLoader.Source("test.yaml", yaml, false), List.of());
@@ -44,7 +59,7 @@ class ReproducibilityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {MLP, MINIBATCH_TRANSFORMER})
+    @ValueSource(strings = {MLP, MINIBATCH_TRANSFORMER, GROKFAST_MA_ORTHO_STABLEMAX, GROKFAST_EMA_SGD_FP32})
     void sameSeedSameBitsWhateverTheThreadCount(String yaml) throws Exception {
         RunConfig c = cfg(yaml);
         run(c, "a", 2, false, List.of());
@@ -63,7 +78,7 @@ class ReproducibilityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {MLP, MINIBATCH_TRANSFORMER})
+    @ValueSource(strings = {MLP, MINIBATCH_TRANSFORMER, GROKFAST_MA_ORTHO_STABLEMAX, GROKFAST_EMA_SGD_FP32})
     void interruptedThenResumedEqualsUninterrupted(String yaml) throws Exception {
         RunConfig c = cfg(yaml);
         Runner.Result full = run(c, "full", 2, false, List.of());

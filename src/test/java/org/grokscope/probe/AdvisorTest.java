@@ -56,4 +56,49 @@ class AdvisorTest {
         assertThat(a.recommendation()).isNull();
         assertThat(a.state()).isEqualTo(Advisor.State.TRANSITIONING);
     }
+
+    static org.grokscope.train.Evaluation eval(int step, double trainAcc, double testAcc, double softmaxOne) {
+        return new org.grokscope.train.Evaluation(step, 1e-3, 1e-6, trainAcc, 5.0, testAcc, 0, 40, 2, 30,
+                new org.grokscope.train.Evaluation.Collapse(softmaxOne, softmaxOne / 2, softmaxOne));
+    }
+
+    @Test
+    void flagsSoftmaxCollapseWithEvidenceAndAdviceThatFitsTheRun() {
+        Advisor a = new Advisor(S, new Advisor.Context(0.0, 1.0, 3000, 9409, org.grokscope.engine.LossFunction.CROSS_ENTROPY,
+                org.grokscope.engine.LossPrecision.FP32, false));
+        a.onEval(eval(100, 1.0, 0.02, 0.3));
+        assertThat(a.state()).isNotEqualTo(Advisor.State.COLLAPSED);
+        a.onEval(eval(200, 1.0, 0.02, 0.95));
+        assertThat(a.state()).isEqualTo(Advisor.State.COLLAPSED);
+        assertThat(a.status()).isEqualTo("collapsed");
+        String msg = String.join("\n", a.drainEvents());
+        assertThat(msg).contains("step 200: softmax collapse: learning has stopped")
+                .contains("95.0% of the training examples (fp32)").contains("loss is exactly 0 for 95.0%").contains("gradient exactly 0 for 47.5%")
+                .contains("test accuracy 2.0%")
+                .contains("add weight decay").contains("stablemax_ce").contains("optimizer.orthogonal: true").contains("loss_precision: fp64")
+                .contains("lower the learning rate");
+        assertThat(a.summary().get("softmax_collapse_step")).isEqualTo(200);
+        a.onEval(eval(300, 1.0, 0.02, 0.5));   // the share falls back (a slingshot): the state follows, the record stays
+        assertThat(a.state()).isNotEqualTo(Advisor.State.COLLAPSED);
+        assertThat(a.summary().get("softmax_collapse_step")).isEqualTo(200);
+        assertThat(a.drainEvents()).isEmpty();   // flagged once
+    }
+
+    @Test
+    void noCollapseAdviceAlreadyFollowedNorForMseOrAfterGeneralizing() {
+        Advisor sm = new Advisor(S, new Advisor.Context(1.0, 1.0, 3000, 9409, org.grokscope.engine.LossFunction.STABLEMAX_CE,
+                org.grokscope.engine.LossPrecision.FP64, true));
+        sm.onEval(eval(100, 1.0, 0.02, 1.0));
+        String msg = String.join("\n", sm.drainEvents());
+        assertThat(msg).contains("softmax collapse").doesNotContain("add weight decay").doesNotContain("stablemax_ce")
+                .doesNotContain("optimizer.orthogonal").doesNotContain("loss_precision").contains("lower the learning rate");
+        Advisor mse = new Advisor(S, new Advisor.Context(0.0, 1.0, 3000, 9409));
+        mse.onEval(new org.grokscope.train.Evaluation(100, 1e-3, 0, 1.0, 1, 0.0, 0, 40, 2, 30,
+                new org.grokscope.train.Evaluation.Collapse(1.0, 1.0, Double.NaN)));
+        assertThat(mse.state()).isNotEqualTo(Advisor.State.COLLAPSED);
+        Advisor done = new Advisor(S, new Advisor.Context(0.0, 1.0, 3000, 9409));
+        done.onEval(eval(100, 1.0, 1.0, 1.0));   // generalized and confident: not a collapse that stops learning
+        assertThat(done.state()).isEqualTo(Advisor.State.GENERALIZED);
+        assertThat(done.summary().get("softmax_collapse_step")).isNull();
+    }
 }
