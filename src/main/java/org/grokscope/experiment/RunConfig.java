@@ -451,7 +451,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
                          Integer kernelMaxTrain, Double departureThreshold, Double normDrop, Double giniRise,
                          Integer patience, Double collapseShare) {
         public Probes {
-            if (collapseShare == null) collapseShare = 0.9;
+            if (collapseShare == null) collapseShare = 0.5;
             if (enabled == null) enabled = true;
             if (every == null) every = 0;
             if (budget == null) budget = 0.1;

@@ -19,15 +19,17 @@ import org.grokscope.train.Evaluation;
  * State: memorizing → kernel regime → transitioning → generalized. If a run has fit its training set
  * and shows none of (b)–(d) for {@code patience} steps, it recommends what to change, with evidence.
  * (f) Softmax collapse (Prieto et al. 2025): before generalizing, the label's probability rounds to exactly 1 for
- * at least {@code collapseShare} of the training examples; those examples' loss is 0 and their gradient no longer
- * points anywhere useful, so learning has stopped. State "collapsed" while it lasts, with evidence and advice.
+ * at least {@code collapseShare} (default one half) of the training examples; their loss is 0 and they no longer pull
+ * their correct logit up, so learning has stopped on them. Once flagged (with evidence and advice), the state is
+ * "collapsed" while the share stays above the threshold; under Adam it often falls back after a loss spike (a
+ * "slingshot") and climbs again.
  */
 public final class Advisor {
     public record Settings(double memorizationThreshold, double generalizationThreshold, double departureThreshold,
                            double normDrop, double giniRise, int patience, double collapseShare) {
         public Settings(double memorizationThreshold, double generalizationThreshold, double departureThreshold,
                         double normDrop, double giniRise, int patience) {
-            this(memorizationThreshold, generalizationThreshold, departureThreshold, normDrop, giniRise, patience, 0.9);
+            this(memorizationThreshold, generalizationThreshold, departureThreshold, normDrop, giniRise, patience, 0.5);
         }
     }
 
@@ -70,10 +72,10 @@ public final class Advisor {
             if (ctx.precision() == LossPrecision.FP32) todo.add("compute the loss in fp64 (training.loss_precision: fp64), which collapses only ~20 nats later");
             todo.add("lower the learning rate");
             collapseAdvice = String.join("; or ", todo);
-            event(e.step(), "softmax collapse: learning has stopped. Evidence: the label's probability rounds to exactly 1 for %.1f%% of the training "
-                    + "examples (%s), their loss is exactly 0 for %.1f%% and their gradient exactly 0 for %.1f%%; train loss %.3g, test accuracy %.1f%%. "
-                    + "Recommendation: %s", 100 * c.softmaxOne(), ctx.precision().id(), 100 * c.zeroLoss(), 100 * c.zeroGrad(), e.trainLoss(),
-                    100 * e.testAcc(), collapseAdvice);
+            event(e.step(), "softmax collapse: learning has stopped on %.1f%% of the training examples (%s). Evidence: their label's probability "
+                    + "rounds to exactly 1, so their loss is 0 and they no longer pull the correct logit up (loss exactly 0 for %.1f%%, gradient exactly 0 "
+                    + "for %.1f%%); train loss %.3g, test accuracy %.1f%%. Recommendation: %s", 100 * c.softmaxOne(), ctx.precision().id(),
+                    100 * c.zeroLoss(), 100 * c.zeroGrad(), e.trainLoss(), 100 * e.testAcc(), collapseAdvice);
         }
         collapseOngoing = collapsed != null && generalized == null && over;
     }

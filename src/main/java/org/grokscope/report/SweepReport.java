@@ -25,7 +25,7 @@ public final class SweepReport {
     private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js";
 
     /** Probe series drawn in the report. */
-    static final List<String> PROBES = List.of("ntk_rel", "embed_gini", "restricted_loss", "excluded_loss");
+    static final List<String> PROBES = List.of("ntk_rel", "embed_gini", "restricted_loss", "excluded_loss", "softmax_one_share");
 
     private SweepReport() {}
 
@@ -64,8 +64,29 @@ public final class SweepReport {
                 .replace("/*DATA*/", ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(data).replace("</", "<\\/"));
         Path out = dir.resolve("report.html");
-        AtomicFiles.writeString(out, html);
+        AtomicFiles.writeString(out, withPolicy(html));
         return out;
+    }
+
+    /**
+     * Adds a Content-Security-Policy that lets exactly the page's own script blocks run (by their SHA-256): a value
+     * that slipped through escaping could add markup, but no script, event handler or request would execute.
+     */
+    static String withPolicy(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<script>(.*?)</script>", java.util.regex.Pattern.DOTALL).matcher(html);
+        StringBuilder hashes = new StringBuilder();
+        try {
+            while (m.find()) {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+                hashes.append(" 'sha256-").append(java.util.Base64.getEncoder().encodeToString(d)).append('\'');
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String policy = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src" + hashes
+                + "; style-src 'unsafe-inline'; img-src data:\">";
+        // the first occurrence is the template's, in <head>, before any data
+        return html.replaceFirst(java.util.regex.Pattern.quote("<!--CSP-->"), java.util.regex.Matcher.quoteReplacement(policy));
     }
 
     private static String chartJs() throws IOException {

@@ -109,7 +109,7 @@ class ProbeRunTest {
         int one = Arrays.asList(rows.get(0)).indexOf("softmax_one_share"), zero = Arrays.asList(rows.get(0)).indexOf("zero_loss_share");
         double most = 0;
         for (String[] row : rows.subList(1, rows.size())) most = Math.max(most, Double.parseDouble(row[one]));
-        assertThat(most).as("largest share of training examples whose softmax rounds to 1").isGreaterThan(0.9);
+        assertThat(most).as("largest share of training examples whose softmax rounds to 1").isGreaterThan(0.5);
         assertThat(rows.get(1)[zero]).isEqualTo("0");                      // nothing has collapsed at initialization
         Map<String, Object> adv = (Map<String, Object>) r.summary().probes().get("advisor");
         assertThat(adv.get("softmax_collapse_step")).isNotNull();
