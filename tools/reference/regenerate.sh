@@ -10,3 +10,8 @@ OMP_NUM_THREADS=1 /usr/bin/python3 tools/reference/reference.py src/test/resourc
 java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/cp.txt)" \
   org.grokscope.golden.GoldenNumerics src/test/resources/golden
 OMP_NUM_THREADS=1 /usr/bin/python3 tools/reference/numerics.py src/test/resources/golden
+java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/cp.txt)" \
+  org.grokscope.golden.GoldenExport src/test/resources/golden
+# safetensors is not packaged by Debian: a venv over the system's torch with the safetensors wheel
+# (python3 -m venv --system-site-packages V && V/bin/pip install safetensors)
+"${SAFETENSORS_PYTHON:-/usr/bin/python3}" tools/reference/export.py src/test/resources/golden

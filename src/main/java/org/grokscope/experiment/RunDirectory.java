@@ -17,11 +17,14 @@ import org.grokscope.train.Trainer;
  * Writes a run's files, each atomically: config.json and provenance.json at the start; metrics.csv
  * (rewritten at most every few seconds) and checkpoint.bin (every minute) while training; all of them
  * plus summary.json at the end, including after Ctrl-C. A directory is therefore always consistent:
- * metrics.csv holds exactly the evaluations made before the last checkpoint or the end.
+ * metrics.csv holds exactly the evaluations made before the last checkpoint or the end. The first evaluations at
+ * which the training set is memorized and the test set generalized also keep a checkpoint each, in
+ * checkpoints/ ("before and after grokking" weights; {@code grokscope export RUN --step N}).
  */
 public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     public static final String CONFIG = "config.json", PROVENANCE = "provenance.json", METRICS = "metrics.csv",
-            SUMMARY = "summary.json", CHECKPOINT = "checkpoint.bin";
+            SUMMARY = "summary.json", CHECKPOINT = "checkpoint.safetensors", LEGACY_CHECKPOINT = "checkpoint.bin",
+            MILESTONES = "checkpoints";
 
     private final Path dir;
     private final RunConfig cfg;
@@ -36,6 +39,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private ProbeSuite probes;
     private String header = Metrics.HEADER + "," + String.join(",", Metrics.COLLAPSE_COLUMNS), emptyCells = "";
     private int pendingStep = -1;
+    private boolean memorizedSaved, generalizedSaved;
     private String[] pendingCells;
 
     public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance) {
@@ -93,6 +97,8 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             for (int c = 0; c < ours.size(); c++) b.append(c == 0 ? "" : ",").append(c < Metrics.BASE_COLUMNS ? f[c] : cell(columns, f, ours.get(c)));
             rows.add(b.toString());
             evals.add(e);
+            memorizedSaved |= e.trainAcc() >= cfg.analysis().memorizationThreshold();
+            generalizedSaved |= e.testAcc() >= cfg.analysis().generalizationThreshold();
             if (probes != null) {
                 String ntk = cell(columns, f, "ntk_rel"), gini = cell(columns, f, "embed_gini");
                 probes.replay(e, !ntk.isEmpty() || !gini.isEmpty(), ntk.isEmpty() ? Double.NaN : Metrics.parse(ntk),
@@ -132,6 +138,14 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         if (pendingStep == e.step()) { cells = "," + String.join(",", pendingCells); pendingStep = -1; }
         rows.add(Metrics.row(e) + Metrics.collapseCells(e) + cells);
         evals.add(e);
+        if (!memorizedSaved && e.trainAcc() >= cfg.analysis().memorizationThreshold()) {
+            memorizedSaved = true;
+            writeMilestone(t, "memorized", e.step());
+        }
+        if (!generalizedSaved && e.testAcc() >= cfg.analysis().generalizationThreshold()) {
+            generalizedSaved = true;
+            writeMilestone(t, "generalized", e.step());
+        }
         long now = System.nanoTime();
         if ((now - lastCheckpoint) / 1e9 >= checkpointSeconds) {
             // the evaluation at step s precedes update s: a checkpoint here is "after s updates"
@@ -167,10 +181,35 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private void writeCheckpoint(Trainer t, int step) {
         try {
             writeMetricsThrowing();
-            Checkpoint.save(dir.resolve(CHECKPOINT), step, t.model().params().w, t.optimizer());
+            Checkpoint.save(dir.resolve(CHECKPOINT), step, t.model().params(), t.optimizer(), checkpointMetadata());
+            Files.deleteIfExists(dir.resolve(LEGACY_CHECKPOINT)); // a resumed run from before 0.2 now has its successor
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    // the evaluation at step s precedes update s: parameters and optimizer state are those after s updates
+    private void writeMilestone(Trainer t, String what, int step) {
+        try {
+            Checkpoint.save(dir.resolve(MILESTONES).resolve(milestoneName(what, step)), step, t.model().params(), t.optimizer(), checkpointMetadata());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String milestoneName(String what, int step) {
+        return String.format(java.util.Locale.ROOT, "%s-step-%d.safetensors", what, step);
+    }
+
+    private Map<String, String> checkpointMetadata() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        try {
+            m.put("config", ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(cfg));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        m.put("written_by", "grokscope " + provenance.getOrDefault("grokscope_version", "?") + " (" + provenance.getOrDefault("git_commit", "?") + ")");
+        return m;
     }
 
     private void writeMetrics() {

@@ -50,9 +50,11 @@ public final class Runner {
             writeData(dir, ex);
             if (ex.probes != null) rd.withProbes(ex.probes);
             if (resume) {
-                Path ck = dir.resolve(RunDirectory.CHECKPOINT);
-                if (!Files.exists(ck)) throw new ConfigException(dir + ": no " + RunDirectory.CHECKPOINT + " to resume from");
-                int step = Checkpoint.load(ck, ex.model.params().w, ex.trainer.optimizer());
+                Path ck = dir.resolve(RunDirectory.CHECKPOINT), legacy = dir.resolve(RunDirectory.LEGACY_CHECKPOINT);
+                int step;
+                if (Files.exists(ck)) step = Checkpoint.load(ck, ex.model.params(), ex.trainer.optimizer());
+                else if (Files.exists(legacy)) step = Checkpoint.loadLegacy(legacy, ex.model.params().w, ex.trainer.optimizer());
+                else throw new ConfigException(dir + ": no " + RunDirectory.CHECKPOINT + " to resume from");
                 rd.restore(step);
                 ex.trainer.resumeAt(step, rd.evaluations());
                 if (out != null) out.println("resuming " + dir + " at step " + step);

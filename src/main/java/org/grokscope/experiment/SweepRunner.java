@@ -159,7 +159,8 @@ public final class SweepRunner {
                                             java.util.Map<String, String> live) throws Exception {
         Path runDir = dir.resolve("runs").resolve(p.id());
         store.markRunning(p.id());
-        boolean resume = Files.exists(runDir.resolve(RunDirectory.CHECKPOINT)) && Files.exists(runDir.resolve(RunDirectory.CONFIG))
+        boolean resume = (Files.exists(runDir.resolve(RunDirectory.CHECKPOINT)) || Files.exists(runDir.resolve(RunDirectory.LEGACY_CHECKPOINT)))
+                && Files.exists(runDir.resolve(RunDirectory.CONFIG))
                 && Files.readString(runDir.resolve(RunDirectory.CONFIG)).equals(ConfigLoader.toJson(p.config()));
         if (!resume && Files.exists(runDir)) deleteTree(runDir);
         Runner.Result r;

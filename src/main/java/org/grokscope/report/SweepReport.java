@@ -72,7 +72,7 @@ public final class SweepReport {
      * Adds a Content-Security-Policy that lets exactly the page's own script blocks run (by their SHA-256): a value
      * that slipped through escaping could add markup, but no script, event handler or request would execute.
      */
-    static String withPolicy(String html) {
+    public static String withPolicy(String html) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<script>(.*?)</script>", java.util.regex.Pattern.DOTALL).matcher(html);
         StringBuilder hashes = new StringBuilder();
         try {

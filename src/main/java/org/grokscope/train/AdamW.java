@@ -68,6 +68,7 @@ public final class AdamW implements Optimizer, Parallel.Task {
     }
 
     @Override public float[][] state() { return new float[][] {m, v}; }
+    @Override public java.util.List<String> stateNames() { return java.util.List.of("exp_avg", "exp_avg_sq"); }
     @Override public long stepCount() { return t; }
     @Override public void setStepCount(long t) { this.t = t; }
 }

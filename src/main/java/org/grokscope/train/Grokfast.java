@@ -77,6 +77,15 @@ public final class Grokfast implements Optimizer {
     }
 
     @Override public float[][] state() { return state; }
+
+    @Override
+    public java.util.List<String> stateNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (kind == Kind.EMA) names.add("grokfast_ema");
+        else for (int i = 0; i < window; i++) names.add("grokfast_window_" + i);
+        names.addAll(inner.stateNames());
+        return names;
+    }
     @Override public long stepCount() { return inner.stepCount(); }
     @Override public void setStepCount(long t) { inner.setStepCount(t); }
 }

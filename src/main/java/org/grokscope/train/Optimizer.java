@@ -13,6 +13,12 @@ public interface Optimizer {
     /** Internal state (moments, step count) for checkpoints; arrays are live views. */
     float[][] state();
 
+    /**
+     * A name per {@link #state()} array, as a checkpoint labels it (PyTorch's names where there are any:
+     * exp_avg, exp_avg_sq, momentum_buffer). Each array is parallel to the flat parameter buffer.
+     */
+    java.util.List<String> stateNames();
+
     long stepCount();
 
     void setStepCount(long t);

@@ -56,6 +56,7 @@ public final class OrthoGrad implements Optimizer {
     }
 
     @Override public float[][] state() { return inner.state(); }
+    @Override public java.util.List<String> stateNames() { return inner.stateNames(); }
     @Override public long stepCount() { return inner.stepCount(); }
     @Override public void setStepCount(long t) { inner.setStepCount(t); }
 }

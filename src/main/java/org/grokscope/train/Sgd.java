@@ -46,6 +46,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override public float[][] state() { return new float[][] {buf}; }
+    @Override public java.util.List<String> stateNames() { return java.util.List.of("momentum_buffer"); } // empty without momentum
     @Override public long stepCount() { return t; }
     @Override public void setStepCount(long t) { this.t = t; }
 }

@@ -147,6 +147,26 @@ class SweepTest {
         assertThat(html).contains("new Chart(").contains("\"train_size\":550").contains("fitted CDS");
         assertThat(html).doesNotContainPattern("<script[^>]+src=").doesNotContainPattern("<link[^>]+href=");
         assertThat(html.length()).isGreaterThan(200_000);
+        // only the page's own scripts may run: the policy lists exactly their hashes
+        java.util.regex.Matcher csp = java.util.regex.Pattern.compile("Content-Security-Policy\" content=\"([^\"]*)\"").matcher(html);
+        assertThat(csp.find()).isTrue();
+        assertThat(csp.group(1)).startsWith("default-src 'none'; script-src 'sha256-");
+        java.util.regex.Matcher scripts = java.util.regex.Pattern.compile("<script>(.*?)</script>", java.util.regex.Pattern.DOTALL).matcher(html);
+        int n = 0;
+        while (scripts.find()) {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(scripts.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(csp.group(1)).contains("'sha256-" + java.util.Base64.getEncoder().encodeToString(d) + "'");
+            n++;
+        }
+        assertThat(n).isEqualTo(2);
+        assertThat(csp.group(1).split("sha256-")).hasSize(n + 1);
+    }
+
+    @Test
+    void aPolicyPlaceholderInsideTheDataIsLeftAlone() {
+        String page = "<head><!--CSP--></head><script>const DATA = {\"name\": \"<!--CSP-->\"};</script>";
+        String out = org.grokscope.report.SweepReport.withPolicy(page);
+        assertThat(out).startsWith("<head><meta http-equiv=\"Content-Security-Policy\"").endsWith("{\"name\": \"<!--CSP-->\"};</script>");
     }
 
     /** Idle workers' threads go to the runs still going, and come back when another run starts. */
