@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "cds", description = {"Staged search for the critical data size: grow the training set geometrically until a size",
         "generalizes within the step budget, then bisect in log n; R seeds per probe, runs stop once generalized.",
-        "Resumable: rerunning the same command skips finished runs."})
+        "Resumable: rerunning the same command skips finished runs. --preset takes a run preset, or a sample-wise sweep",
+        "preset (its base run and fixed settings; e.g. cds-modadd-quick)."})
 public final class CdsCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     RunSource source;
@@ -55,8 +56,7 @@ public final class CdsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Source src = source.toSource();
-        RunConfig base = CdsSearch.searchable(ConfigLoader.load(src, overrides));
+        RunConfig base = CdsSearch.searchable(source.load(overrides, true));
         int pool;
         if (base.task() instanceof RunConfig.Task t) {
             if (t.testFraction() == null)

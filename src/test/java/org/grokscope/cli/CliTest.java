@@ -61,7 +61,7 @@ class CliTest {
                 "--set", "training.steps=60", "--set", "training.eval_every=20", "--out", out.toString(), "--threads", "2", "--seed", "4");
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("step").contains("steps/s").contains("GFLOP/s").contains("ETA").contains("run directory: " + out);
-        for (String f : new String[] {"config.json", "provenance.json", "metrics.csv", "summary.json", "checkpoint.bin"}) assertThat(out.resolve(f)).exists();
+        for (String f : new String[] {"config.json", "provenance.json", "metrics.csv", "summary.json", "checkpoint.safetensors"}) assertThat(out.resolve(f)).exists();
         JsonNode s = ConfigLoader.JSON.readTree(out.resolve("summary.json").toFile());
         for (String k : new String[] {"final_train_acc", "final_test_acc", "steps", "memorization_step", "generalization_step", "grokking_gap", "wall_seconds", "steps_per_second"})
             assertThat(s.has(k)).as(k).isTrue();
@@ -85,12 +85,32 @@ class CliTest {
     void presetsListsEveryPresetWithADescription() {
         Out r = cli("presets");
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out().lines()).hasSize(2 + 9 + 14);
+        assertThat(r.out().lines()).hasSize(2 + 10 + 18);
         assertThat(r.out()).contains("cds-modadd-quick").contains("modelwise-modadd").contains("phase-alpha-wd").contains("54 runs")
                 .contains("mohamadi-ntk").contains("mohamadi-ntk-adamw").contains("omnigrok-wd").contains("omnigrok-fixed-norm").contains("kernel-baseline-modadd");
         assertThat(r.out()).contains("modadd-mlp").contains("nanda-p113").contains("power-p97").contains("cds-modadd-p113").contains("quadratic-p97");
         assertThat(r.out()).contains("imdb-grok").contains("imdb-paper").contains("yelp-grok").contains("yelp-paper").contains("cds-imdb")
                 .contains("cds-paper-imdb").contains("cds-yelp").contains("cds-paper-yelp").containsPattern("imdb-paper .*About \\d+ h on 2 cores");
         assertThat(r.out()).contains("mohamadi-ntk       6 runs. Mohamadi et al. 2024, figure 1: the empirical NTK"); // "et al." does not end the first sentence
+    }
+
+    @Test
+    void cdsTakesASampleWiseSweepPresetAsItsBaseRun() throws Exception {
+        RunSource src = new RunSource();
+        src.preset = "cds-modadd-quick";
+        org.grokscope.experiment.RunConfig viaSweep = src.load(java.util.List.of("training.steps=100"), true);
+        src.preset = "modadd-mlp";
+        org.grokscope.experiment.RunConfig spelled = src.load(java.util.List.of("task.p=47", "task.test_fraction=0.3", "model.embed_dim=64",
+                "model.hidden=256", "optimizer.lr=1e-2", "training.steps=3000", "training.eval_every=10", "training.stop_at_test_acc=0.99",
+                "training.stop_patience=5", "training.steps=100"), true);
+        assertThat(ConfigLoader.toJson(viaSweep)).isEqualTo(ConfigLoader.toJson(spelled));
+        // a sweep over something else than the size has no single base run
+        src.preset = "cds-grokfast";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> src.load(java.util.List.of(), true))
+                .hasMessageContaining("also sweeps optimizer.grokfast.kind").hasMessageContaining("--preset modadd-mlp");
+        Out o = cli("cds", "--preset", "cds-grokfast", "--out", tmp.resolve("s").toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("also sweeps optimizer.grokfast.kind");
+        assertThat(tmp.resolve("s")).doesNotExist();
     }
 }
