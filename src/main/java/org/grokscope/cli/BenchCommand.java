@@ -15,7 +15,7 @@ import org.grokscope.experiment.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Time training steps of nanda-p113 and modadd-mlp and the GEMM kernel (medians after warm-up).")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time training steps of nanda-p113 and modadd-mlp and the GEMM kernel (medians after warm-up).")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;

@@ -19,8 +19,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "cds", description = {"Staged search for the critical data size: grow the training set geometrically until a size",
-        "generalizes within the step budget, then bisect in log n; R seeds per probe, runs stop once generalized.",
+@Command(name = "cds", mixinStandardHelpOptions = true, description = {"Search for the critical data size in stages, with far fewer runs than a grid.",
+        "Grows the training set geometrically until a size generalizes within the step budget, then bisects in log n;",
+        "R seeds per probe, runs stop once generalized.",
         "Resumable: rerunning the same command skips finished runs. --preset takes a run preset, or a sample-wise sweep",
         "preset (its base run and fixed settings; e.g. cds-modadd-quick)."})
 public final class CdsCommand implements Callable<Integer> {
@@ -69,10 +70,11 @@ public final class CdsCommand implements Callable<Integer> {
         }
         int lo = min != null ? min : Math.max(1, pool / 32), hi = max != null ? max : pool;
         if (lo < 1 || hi > pool || lo >= hi) throw new ConfigException("--min/--max: need 1 <= min < max <= " + pool + " (the training pool), got " + lo + " and " + hi);
-        if (growth <= 1) throw new ConfigException("--growth: must be > 1, got " + growth);
-        if (tolerance <= 1) throw new ConfigException("--tolerance: must be > 1, got " + tolerance);
+        // written as !(valid) so that NaN, which fails every comparison, is refused too
+        if (!(growth > 1 && Double.isFinite(growth))) throw new ConfigException("--growth: must be a number > 1, got " + growth);
+        if (!(tolerance > 1 && Double.isFinite(tolerance))) throw new ConfigException("--tolerance: must be a number > 1, got " + tolerance);
         if (seeds < 1) throw new ConfigException("--seeds: must be >= 1, got " + seeds);
-        if (success <= 0 || success > 1) throw new ConfigException("--success: must be in (0, 1], got " + success);
+        if (!(success > 0 && success <= 1)) throw new ConfigException("--success: must be a number in (0, 1], got " + success);
         CdsSearch.Settings s = new CdsSearch.Settings(base, lo, hi, growth, tolerance, seeds, success);
         String baseJson = ConfigLoader.toJson(base);
         System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-example training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Datasets in the local cache: fetch the official archives, import a file the user has, list what is there. */
-@Command(name = "data", description = "Text datasets in the local cache (GROKSCOPE_CACHE, else ~/.cache/grokscope).",
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Text datasets in the local cache (GROKSCOPE_CACHE, else ~/.cache/grokscope).",
         subcommands = {DataCommand.Fetch.class, DataCommand.Import.class, DataCommand.List.class})
 public final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -45,8 +45,8 @@ public final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "fetch", description = {"Download an official archive into the cache, with a progress bar; an interrupted download resumes,",
-            "and the file is kept only if its MD5 matches the published checksum."})
+    @Command(name = "fetch", mixinStandardHelpOptions = true, description = {"Download an official archive into the cache.",
+            "With a progress bar; an interrupted download resumes, and the file is kept only if its MD5 matches the published checksum."})
     static final class Fetch implements Callable<Integer> {
         @Parameters(paramLabel = "DATASET", description = "imdb or yelp-polarity")
         String name;
@@ -81,8 +81,8 @@ public final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "import", description = {"Copy an archive you already have into the cache, where presets find it. An official archive is",
-            "recognized by its MD5; any other file (a subset, a repack) is accepted after it reads cleanly."})
+    @Command(name = "import", mixinStandardHelpOptions = true, description = {"Copy an archive you already have into the cache, where presets find it.",
+            "An official archive is recognized by its MD5; any other file (a subset, a repack) is accepted after it reads cleanly."})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "PATH", description = "the archive (aclImdb .tar.gz, yelp_review_polarity_csv .tar.gz)")
         Path path;
@@ -115,7 +115,7 @@ public final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "Show the known datasets and whether the cache has them.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show the known datasets and whether the cache has them.")
     static final class List implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         CacheOption cache;

@@ -12,7 +12,7 @@ import org.grokscope.report.LearningCurves;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Watch a network grok: trains the modadd-mlp preset and draws its learning curves.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Watch a network grok: trains the modadd-mlp preset and draws its learning curves.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/demo-TIMESTAMP)")
     Path out;

@@ -21,6 +21,6 @@ public final class ExecutorOptions {
         if (threadsPerRun != null && threadsPerRun < 1) throw new ConfigException("--threads-per-run: must be >= 1, got " + threadsPerRun);
         int cores = Parallel.availableCores();
         int w = Math.min(maxWorkers, workers != null ? workers : SweepRunner.defaultWorkers(points, cores)[0]);
-        return new int[] {w, threadsPerRun != null ? threadsPerRun : Math.max(1, cores / w)};
+        return new int[] {w, threadsPerRun != null ? Math.min(threadsPerRun, cores) : Math.max(1, cores / w)};
     }
 }

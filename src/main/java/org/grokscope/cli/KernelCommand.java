@@ -17,8 +17,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "kernel", description = {"Kernel-regime baseline: ridgeless regression with the model's initial eNTK over training fractions,",
-        "on the same nested splits training uses. What a model that never leaves the kernel regime can reach."})
+@Command(name = "kernel", mixinStandardHelpOptions = true, description = {"Score the kernel-regime baseline (the initial eNTK) over training fractions.",
+        "Ridgeless regression with the model's initial eNTK on the same nested splits training uses: what a model that never",
+        "leaves the kernel regime can reach."})
 public final class KernelCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     RunSource source;

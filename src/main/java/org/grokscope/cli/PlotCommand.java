@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "plot", description = "Draw a run's learning curves (accuracy and loss against step) as a PNG.")
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Draw a run's learning curves (accuracy and loss against step) as a PNG.")
 public final class PlotCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR")
     Path dir;

@@ -11,7 +11,7 @@ import org.grokscope.experiment.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "presets", description = "List the bundled run configurations.")
+@Command(name = "presets", mixinStandardHelpOptions = true, description = "List the bundled run configurations.")
 public final class PresetsCommand implements Callable<Integer> {
     @Option(names = "--show", paramLabel = "NAME", description = "print one preset's full resolved configuration")
     String show;

@@ -8,7 +8,7 @@ import org.grokscope.report.SweepReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "report", description = "Write DIR/report.html for a sweep or cds directory: a self-contained page that works offline.")
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Write DIR/report.html for a sweep or cds directory: a self-contained page that works offline.")
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "a directory made by 'grokscope sweep' or 'grokscope cds'")
     Path dir;

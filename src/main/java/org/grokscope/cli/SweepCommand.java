@@ -12,7 +12,7 @@ import org.grokscope.experiment.SweepStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "sweep", description = "Run a grid of runs (axes x seeds) into DIR with a resumable SQLite run store (DIR/sweep.db).")
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Run a grid of runs (axes x seeds) into DIR with a resumable SQLite run store (DIR/sweep.db).")
 public final class SweepCommand implements Callable<Integer> {
     static final class Source {
         @Option(names = "--config", paramLabel = "FILE", description = "sweep definition (YAML or JSON)")
@@ -27,6 +27,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "sweep directory; rerunning the same command resumes it")
     Path out;
 
+    @Option(names = "--force", description = "when DIR holds this sweep made with other settings (an edited base config or definition), rerun the runs whose config changed instead of refusing")
+    boolean force;
+
     @picocli.CommandLine.Mixin
     ExecutorOptions executor;
 
@@ -37,7 +40,7 @@ public final class SweepCommand implements Callable<Integer> {
         List<SweepConfig.Point> points = SweepConfig.expand(b, source.config != null ? source.config.toAbsolutePath().getParent() : null);
         int[] ex = executor.resolve(points, Math.max(1, points.size()));
         int w = ex[0], t = ex[1];
-        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, w, t, executor.threadsPerRun == null, System.out);
+        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, w, t, executor.threadsPerRun == null, force, System.out);
         try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
             System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
             for (SweepStore.Row row : store.runs()) {

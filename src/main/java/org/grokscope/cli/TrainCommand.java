@@ -18,7 +18,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Train one model and write a run directory (config.json, metrics.csv, summary.json, checkpoint.bin).")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train one model and write a run directory (config.json, metrics.csv, summary.json, checkpoint.safetensors).")
 public final class TrainCommand implements Callable<Integer> {
     static final class Source {
         @Option(names = "--preset", paramLabel = "NAME", description = "a bundled configuration (see 'grokscope presets')")
@@ -60,6 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
         RunConfig cfg = ConfigLoader.load(src, sets);
         Path dir = resume ? source.resume : out != null ? out : defaultDir(cfg.name());
         int n = Experiment.resolveThreads(cfg, threads);
+        int asked = threads != null ? threads : cfg.training().threads();
+        if (asked > n && !quiet)
+            System.out.printf(java.util.Locale.ROOT, "note: %s %d is more than the %d cores of this machine; using %d (results do not depend on the thread count)%n",
+                    threads != null ? "--threads" : "training.threads", asked, n, n);
         Runner.Result r = Runner.run(cfg, dir, n, resume, quiet ? null : System.out, System.console() != null,
                 "grokscope train " + String.join(" ", argsForProvenance()), List.of());
         if (!quiet) System.out.println(SummaryText.describe(r.summary(), dir));

@@ -102,7 +102,8 @@ public final class ConfigLoader {
     public static RunConfig load(Source src, List<String> overrides) throws ConfigException {
         Map<String, Integer> lines = new HashMap<>();
         JsonNode tree = parse(src, lines);
-        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = JSON.createObjectNode();
+        if (tree == null || tree.isNull() || tree.isMissingNode())  // an empty file is a mistake far more often than a request for defaults
+            throw new ConfigException(src.label() + ": the file sets nothing (empty, or only comments); write at least 'name: ...', or write {} to train every default");
         if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
         Map<String, String> fromSet = new HashMap<>();
         for (String o : overrides) applyOverride((ObjectNode) tree, o, fromSet);
@@ -210,7 +211,8 @@ public final class ConfigLoader {
         String key = kv.substring(0, eq).trim(), raw = kv.substring(eq + 1).trim();
         JsonNode value;
         try {
-            value = raw.isEmpty() ? JSON.nullNode() : YAML.readTree(raw);
+            if (raw.isEmpty()) throw new ConfigException("--set " + kv + ": no value (to drop a value and take the default, write " + kv + "null)");
+            value = YAML.readTree(raw);
         } catch (JsonProcessingException e) {
             throw new ConfigException("--set " + kv + ": cannot parse the value");
         }

@@ -267,9 +267,14 @@ public final class Experiment implements AutoCloseable {
                 Transformer.Norm.valueOf(s.norm().toUpperCase()), Act.parse(s.activation()), classes, s.attnBias(), s.mlpBias()));
     }
 
+    /**
+     * Engine threads for a run: the override, else training.threads, 0 meaning every core; never more than the
+     * cores (results do not depend on the thread count, and oversubscribed spin-waiting workers only slow it down).
+     */
     public static int resolveThreads(RunConfig cfg, Integer override) {
         int t = override != null ? override : cfg.training().threads();
-        return t <= 0 ? Parallel.availableCores() : t;
+        int cores = Parallel.availableCores();
+        return t <= 0 ? cores : Math.min(t, cores);
     }
 
     @Override

@@ -29,6 +29,28 @@ public final class Provenance {
         return m;
     }
 
+    /**
+     * For a resumed run: this session's provenance, with the sessions before it (read from the directory's
+     * provenance.json, oldest first) under "earlier_sessions", so the original command and start are kept.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withEarlierSessions(Path dir, Map<String, Object> current) throws IOException {
+        Path f = dir.resolve("provenance.json");
+        if (!Files.exists(f)) return current;
+        Map<String, Object> old;
+        try {
+            old = ConfigLoader.JSON.readValue(f.toFile(), LinkedHashMap.class);
+        } catch (IOException e) {
+            throw new IOException(f + ": not readable as provenance (" + e.getMessage().split("\n")[0] + ")");
+        }
+        java.util.List<Object> earlier = new java.util.ArrayList<>();
+        Object before = old.remove("earlier_sessions");
+        if (before instanceof java.util.List<?> l) earlier.addAll(l);
+        earlier.add(old);
+        current.put("earlier_sessions", earlier);
+        return current;
+    }
+
     public static String version() {
         String v = Provenance.class.getPackage().getImplementationVersion();
         return v != null ? v : "dev";

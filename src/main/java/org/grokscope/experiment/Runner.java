@@ -19,6 +19,21 @@ public final class Runner {
 
     private Runner() {}
 
+    /** A run that ended (completed, stopped early or diverged) has nothing to resume: refuse before touching its files. */
+    static void refuseFinished(Path dir, RunConfig cfg) throws ConfigException {
+        Path s = dir.resolve(RunDirectory.SUMMARY);
+        if (!Files.exists(s)) return;
+        String status;
+        try {
+            status = ConfigLoader.JSON.readTree(s.toFile()).path("status").asText("");
+        } catch (IOException e) {
+            return; // an unreadable summary is rewritten by the resumed run
+        }
+        if (!status.equals("interrupted"))
+            throw new ConfigException(dir + ": the run already " + (status.equals("diverged") ? "diverged" : "completed") + " (status " + status
+                    + " in " + RunDirectory.SUMMARY + "); nothing to resume. To train longer, copy its config.json, raise training.steps and start a new run");
+    }
+
     /** data.json (what the data is: file, tokenizer, sizes) and, for text, the vocabulary the ids index. */
     static void writeData(Path dir, Experiment ex) throws IOException {
         AtomicFiles.writeString(dir.resolve("data.json"), ConfigLoader.JSON.writeValueAsString(ex.dataInfo) + "\n");
@@ -39,12 +54,16 @@ public final class Runner {
                              boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
         if (!resume && Files.isDirectory(dir)) {
             try (var s = Files.list(dir)) {
-                if (s.findAny().isPresent())
+                if (s.anyMatch(f -> !f.getFileName().toString().equals(DirectoryLock.FILE)))
                     throw new ConfigException(dir + ": directory exists and is not empty; choose another --out, or continue it with 'grokscope train --resume " + dir + "'");
             }
         }
         Map<String, Object> prov = Provenance.collect(threads, command);
-        try (Experiment ex = new Experiment(cfg, threads, capacity, out)) {
+        if (resume) {
+            refuseFinished(dir, cfg);
+            prov = Provenance.withEarlierSessions(dir, prov);
+        }
+        try (Experiment ex = new Experiment(cfg, threads, capacity, out); DirectoryLock lock = DirectoryLock.acquire(dir, "run directory")) {
             if (onPool != null) onPool.accept(ex.pool);
             RunDirectory rd = new RunDirectory(dir, cfg, prov).withPool(ex.pool);
             writeData(dir, ex);
@@ -55,6 +74,12 @@ public final class Runner {
                 if (Files.exists(ck)) step = Checkpoint.load(ck, ex.model.params(), ex.trainer.optimizer());
                 else if (Files.exists(legacy)) step = Checkpoint.loadLegacy(legacy, ex.model.params().w, ex.trainer.optimizer());
                 else throw new ConfigException(dir + ": no " + RunDirectory.CHECKPOINT + " to resume from");
+                if (step > cfg.training().steps())
+                    throw new ConfigException(dir + ": the checkpoint is at step " + step + ", past this config's training.steps " + cfg.training().steps() + "; nothing to resume");
+                if (step > 0 && !Files.exists(dir.resolve(RunDirectory.METRICS)))
+                    throw new ConfigException(dir + ": " + RunDirectory.METRICS + " is missing, so the evaluations before step " + step
+                            + " are gone; resuming would report wrong milestones. Start the run again in a new directory");
+                prov.put("resumed_at_step", step);
                 rd.restore(step);
                 ex.trainer.resumeAt(step, rd.evaluations());
                 if (out != null) out.println("resuming " + dir + " at step " + step);

@@ -42,6 +42,9 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
         }
     }
 
+    /** The most values one axis may have, and the most runs one sweep may hold (checked before anything is expanded). */
+    public static final int MAX_AXIS_VALUES = 10_000, MAX_RUNS = 100_000;
+
     /** Validates and expands the grid; {@code dir} resolves a relative base config file. */
     public static List<Point> expand(ConfigLoader.Bound<SweepConfig> b, Path dir) throws ConfigException {
         SweepConfig s = b.value();
@@ -56,6 +59,18 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
             if (e.getKey().equals("seed")) throw b.error("axes.seed", "list seeds under 'seeds'");
             names.add(e.getKey());
             values.add(axisValues(b, e.getKey(), e.getValue()));
+        }
+        long runs = s.seeds().size();
+        StringBuilder shape = new StringBuilder();
+        for (List<String> v : values) {
+            runs *= v.size();
+            shape.append(v.size()).append(" x ");
+            if (runs > MAX_RUNS) break;
+        }
+        if (runs > MAX_RUNS) {
+            double all = s.seeds().size();
+            for (List<String> v : values) all *= v.size();
+            throw b.error("axes", "the grid has " + String.format(Locale.ROOT, "%.0f", all) + " runs (" + shape + s.seeds().size() + " seeds); at most " + MAX_RUNS + " in one sweep: split it, or use coarser ranges");
         }
         List<Point> out = new ArrayList<>();
         int[] at = new int[names.size()];
@@ -100,6 +115,7 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
             int count = r.get("count").asInt();
             boolean integer = r.path("integer").asBoolean(r.get("from").isIntegralNumber() && r.get("to").isIntegralNumber());
             if (count < 1) throw b.error(path, "count must be >= 1");
+            if (count > MAX_AXIS_VALUES) throw b.error(path, "count " + count + " is more than the " + MAX_AXIS_VALUES + " values an axis may have");
             if (geo && (from <= 0 || to <= 0)) throw b.error(path, "a geometric range needs positive from and to");
             for (int i = 0; i < count; i++) {
                 double f = count == 1 ? 0 : (double) i / (count - 1);

@@ -38,20 +38,29 @@ public final class SweepRunner {
 
     public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
                              PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
-        return run(definition, points, dir, workers, threadsPerRun, false, out);
+        return run(definition, points, dir, workers, threadsPerRun, false, false, out);
+    }
+
+    public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
+                             boolean share, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
+        return run(definition, points, dir, workers, threadsPerRun, share, false, out);
     }
 
     /**
      * @param share when runs are fewer than workers (the tail of a sweep, a probe's third seed on two
      *              cores, runs that stopped early), the running ones take over the idle workers' threads,
      *              and give them back when a new run starts; results do not depend on thread counts
+     * @param force when the directory holds this sweep with other resolved configs (its base config file was
+     *              edited), rerun the runs whose config changed instead of refusing
      */
     public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
-                             boolean share, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
-        Files.createDirectories(dir.resolve("runs"));
+                             boolean share, boolean force, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
         long t0 = System.nanoTime();
-        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-            store.initSweep(definition, dir);
+        try (DirectoryLock lock = DirectoryLock.acquire(dir, "sweep directory"); SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+            Files.createDirectories(dir.resolve("runs"));
+            store.initSweep(definition, dir, force);
+            int changed = store.checkConfigs(points, dir, force);
+            if (changed > 0 && out != null) out.printf(Locale.ROOT, "--force: %d run(s) whose config changed will run again%n", changed);
             store.ensureRuns(points);
             int reset = store.resetUnfinished();
             List<SweepStore.Row> rows = store.runs();
@@ -163,6 +172,13 @@ public final class SweepRunner {
                 && Files.exists(runDir.resolve(RunDirectory.CONFIG))
                 && Files.readString(runDir.resolve(RunDirectory.CONFIG)).equals(ConfigLoader.toJson(p.config()));
         if (!resume && Files.exists(runDir)) deleteTree(runDir);
+        RunSummary done = resume ? finishedSummary(runDir) : null;
+        if (done != null) { // the run ended but the store had not heard (the process died in between): record it from its files
+            SweepStore.Status s = done.status().equals("diverged") ? SweepStore.Status.FAILED : SweepStore.Status.COMPLETED;
+            List<String> metrics = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+            store.finish(p.id(), s, s == SweepStore.Status.FAILED ? done.reason() : null, SweepStore.toJson(done), evals(metrics), probes(metrics));
+            return s;
+        }
         Runner.Result r;
         try {
             org.grokscope.engine.Parallel[] pool = new org.grokscope.engine.Parallel[1];
@@ -186,6 +202,18 @@ public final class SweepRunner {
         store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()),
                 evals(metrics), probes(metrics));
         return s;
+    }
+
+    /** The summary of a run directory whose run has ended (not interrupted), else null. */
+    static RunSummary finishedSummary(Path runDir) {
+        Path s = runDir.resolve(RunDirectory.SUMMARY);
+        if (!Files.exists(s)) return null;
+        try {
+            RunSummary r = ConfigLoader.JSON.readValue(s.toFile(), RunSummary.class);
+            return r.status().equals("interrupted") ? null : r;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The probe cells of a run's metrics.csv lines: (step, column, cell) for every non-empty cell. */

@@ -45,13 +45,19 @@ public final class SweepStore implements AutoCloseable {
         db.commit();
     }
 
-    /** Records the sweep's definition, or checks that the directory holds this same sweep. */
-    public synchronized void initSweep(String definition, Path dir) throws SQLException, ConfigException {
+    /** Records the sweep's definition, or checks that the directory holds this same sweep (with {@code force}: adopts the new one). */
+    public synchronized void initSweep(String definition, Path dir, boolean force) throws SQLException, ConfigException {
         try (PreparedStatement q = db.prepareStatement("SELECT value FROM sweep WHERE key = 'definition'")) {
             ResultSet r = q.executeQuery();
             if (r.next()) {
-                if (!r.getString(1).equals(definition))
-                    throw new ConfigException(dir + " holds a different sweep; use another --out, or delete the directory to start over");
+                if (!r.getString(1).equals(definition)) {
+                    if (!force) throw new ConfigException(dir + " holds a different sweep definition; use another --out, or --force to rerun the runs it changes");
+                    try (PreparedStatement u = db.prepareStatement("UPDATE sweep SET value = ? WHERE key = 'definition'")) {
+                        u.setString(1, definition);
+                        u.executeUpdate();
+                    }
+                    db.commit();
+                }
                 return;
             }
         }
@@ -61,6 +67,67 @@ public final class SweepStore implements AutoCloseable {
             ins.executeBatch();
         }
         db.commit();
+    }
+
+    /**
+     * Compares the resolved config of every run already recorded with the one this invocation would run (they differ
+     * when the base config file or a preset changed since). Without {@code force} a difference is refused, naming
+     * the first run and key that differ; with it, those runs go back to pending with their new config. Returns how
+     * many were reset.
+     */
+    public synchronized int checkConfigs(List<SweepConfig.Point> points, Path dir, boolean force) throws SQLException, ConfigException {
+        java.util.Map<String, String> stored = new java.util.HashMap<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT id, config FROM runs")) {
+            ResultSet r = q.executeQuery();
+            while (r.next()) stored.put(r.getString(1), r.getString(2));
+        }
+        int reset = 0;
+        for (SweepConfig.Point p : points) {
+            String was = stored.get(p.id()), now = ConfigLoader.toJson(p.config());
+            if (was == null || was.equals(now)) continue;
+            if (!force)
+                throw new ConfigException(dir + ": run " + p.id() + " was made with another configuration (" + firstDifference(was, now)
+                        + "): the base config or preset changed since. Use another --out, or --force to rerun the runs whose config changed");
+            try (PreparedStatement u = db.prepareStatement("UPDATE runs SET config = ?, status = 'PENDING', attempts = 0, error = NULL, summary = NULL WHERE id = ?");
+                 PreparedStatement dm = db.prepareStatement("DELETE FROM metrics WHERE run_id = ?");
+                 PreparedStatement dp = db.prepareStatement("DELETE FROM probes WHERE run_id = ?")) {
+                u.setString(1, now);
+                u.setString(2, p.id());
+                u.executeUpdate();
+                dm.setString(1, p.id());
+                dm.executeUpdate();
+                dp.setString(1, p.id());
+                dp.executeUpdate();
+            }
+            reset++;
+        }
+        db.commit();
+        return reset;
+    }
+
+    // "task.p: 11 -> 13" for the first leaf that differs between two config JSONs
+    static String firstDifference(String a, String b) {
+        try {
+            return diff("", ConfigLoader.JSON.readTree(a), ConfigLoader.JSON.readTree(b));
+        } catch (java.io.IOException e) {
+            return "unreadable stored config";
+        }
+    }
+
+    private static String diff(String path, com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b) {
+        if (a.isObject() && b.isObject()) {
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                var x = a.get(k);
+                var y = b.get(k);
+                if (x == null || y == null || !x.equals(y))
+                    return x == null || y == null ? (path + k) + ": " + x + " -> " + y : diff(path + k + ".", x, y);
+            }
+            return "no difference";
+        }
+        return path.substring(0, Math.max(0, path.length() - 1)) + ": " + a + " -> " + b;
     }
 
     /** Inserts runs not yet present (as pending); existing rows are kept as they are. */

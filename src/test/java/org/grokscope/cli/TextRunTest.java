@@ -93,8 +93,8 @@ class TextRunTest {
         CliTest.Out mlp = CliTest.cli("train", "--config", cfg.toString(), "--set", "model.kind=mlp", "--out", tmp.resolve("z").toString());
         assertThat(mlp.code()).isEqualTo(2);
         assertThat(mlp.err()).contains("model.kind=mlp: a text task needs a text model: bag or encoder");
-        CliTest.Out noPath = CliTest.cli("train", "--config", cfg.toString(), "--set", "task.path=", "--out", tmp.resolve("z").toString());
-        assertThat(noPath.err()).contains("task.path=: dataset csv needs a path");
+        CliTest.Out noPath = CliTest.cli("train", "--config", cfg.toString(), "--set", "task.path=null", "--out", tmp.resolve("z").toString());
+        assertThat(noPath.err()).contains("task.path=null: dataset csv needs a path");
         CliTest.Out tooMany = CliTest.cli("train", "--config", cfg.toString(), "--set", "task.train_count=5000", "--set", "task.on_bad_row=skip", "--out", tmp.resolve("z").toString());
         assertThat(tooMany.code()).isEqualTo(2);
         assertThat(tooMany.err()).contains("task.train_count 5000 is more than the 50 training documents");

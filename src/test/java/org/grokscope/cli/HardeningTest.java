@@ -1,0 +1,190 @@
+package org.grokscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Items of the fault and bad-input battery (issue "Hardening"): each case failed before its fix. A tiny run
+ * (p 11, MLP 8/16, 50 steps) stands in for base.yaml.
+ */
+class HardeningTest {
+    @TempDir
+    Path tmp;
+
+    static final String BASE = """
+            name: base
+            task: {op: add, p: 11, train_fraction: 0.5}
+            model: {kind: mlp, embed_dim: 8, hidden: 16}
+            training: {steps: 50, eval_every: 10}
+            probes: {enabled: false}
+            """;
+
+    Path base() throws Exception {
+        Path f = tmp.resolve("base.yaml");
+        Files.writeString(f, BASE);
+        return f;
+    }
+
+    static CliTest.Out cli(String... args) {
+        return CliTest.cli(args);
+    }
+
+    @Test
+    void item17_searchSettingsThatAreNotNumbersAreRefused() throws Exception {
+        for (String flag : new String[] {"--tolerance", "--success", "--growth"}) {
+            CliTest.Out o = cli("cds", "--config", base().toString(), "--set", "task.test_fraction=0.3", flag, "NaN", "--out", tmp.resolve("s" + flag).toString());
+            assertThat(o.code()).as(flag).isEqualTo(2);
+            assertThat(o.err()).contains(flag + ": must be");
+            assertThat(tmp.resolve("s" + flag)).doesNotExist();
+        }
+    }
+
+    @Test
+    void item19_everyCommandHasHelpAndTheOverviewEndsItsSentences() {
+        for (String cmd : new String[] {"train", "sweep", "cds", "report", "export", "presets", "demo", "plot", "bench", "kernel", "data"}) {
+            CliTest.Out o = cli(cmd, "--help");
+            assertThat(o.code()).as(cmd + " --help").isZero();
+            assertThat(o.out()).as(cmd + " --help").contains("Usage: grokscope " + cmd);
+        }
+        CliTest.Out o = cli("--help");
+        assertThat(o.code()).isZero();
+        // each entry (picocli wraps long ones onto indented lines) is a whole sentence, not one cut off mid-way
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        for (String line : o.out().substring(o.out().indexOf("Commands:")).lines().skip(1).toList()) {
+            if (line.isBlank()) continue;
+            if (line.startsWith("    ") && !entries.isEmpty()) entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.trim());
+            else entries.add(line.trim());
+        }
+        assertThat(entries).hasSizeGreaterThan(10);
+        for (String e : entries) assertThat(e).as("command summary").endsWith(".");
+    }
+
+    @Test
+    void item12_anEmptyValueOrAnEmptyFileIsRefusedNotReadAsTheDefaults() throws Exception {
+        CliTest.Out o = cli("train", "--config", base().toString(), "--set", "task.p=", "--out", tmp.resolve("r").toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("--set task.p=: no value");
+        assertThat(tmp.resolve("r")).doesNotExist();
+        // null is how to take a preset's value away
+        CliTest.Out n = cli("train", "--config", base().toString(), "--set", "task.test_fraction=null", "--quiet", "--out", tmp.resolve("n").toString());
+        assertThat(n.code()).isZero();
+        Path empty = tmp.resolve("empty.yaml");
+        Files.writeString(empty, "\n# nothing here\n");
+        CliTest.Out e = cli("train", "--config", empty.toString(), "--out", tmp.resolve("e").toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains(empty + ": the file sets nothing");
+        assertThat(tmp.resolve("e")).doesNotExist();
+    }
+
+    @Test
+    void item4_moreThreadsThanCoresAreCappedWithANotice() throws Exception {
+        long t0 = System.nanoTime();
+        CliTest.Out o = cli("train", "--config", base().toString(), "--threads", "1000", "--out", tmp.resolve("t").toString());
+        assertThat(o.code()).isZero();
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds for a 50-step run").isLessThan(60);
+        int cores = org.grokscope.engine.Parallel.availableCores();
+        assertThat(o.out()).contains("--threads 1000 is more than the " + cores + " cores");
+        assertThat(Files.readString(tmp.resolve("t").resolve("provenance.json"))).contains("\"threads\" : " + cores);
+    }
+
+    @Test
+    void item16_aGridTooLargeToRunIsRefusedAtOnce() throws Exception {
+        Path sweep = tmp.resolve("huge.yaml");
+        Files.writeString(sweep, "name: huge\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: {geometric: {from: 1.0e-4, to: 1.0e-2, count: 100000000}}\n");
+        base();
+        long t0 = System.nanoTime();
+        CliTest.Out o = cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("h").toString());
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("axes.optimizer.lr").contains("100000000");
+        Files.writeString(sweep, "name: huge\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: {linear: {from: 1.0e-4, to: 1.0e-2, count: 3000}}\n"
+                + "  optimizer.weight_decay: {linear: {from: 0.1, to: 1, count: 3000}}\n");
+        t0 = System.nanoTime();
+        CliTest.Out g = cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("h").toString());
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
+        assertThat(g.code()).isEqualTo(2);
+        assertThat(g.err()).contains("9000000 runs");
+        assertThat(tmp.resolve("h")).doesNotExist();
+    }
+
+    @Test
+    void item15_resumingAFinishedRunChangesNothingAndAResumeKeepsTheOriginalProvenance() throws Exception {
+        Path run = tmp.resolve("run");
+        assertThat(cli("train", "--config", base().toString(), "--quiet", "--out", run.toString()).code()).isZero();
+        String summary = Files.readString(run.resolve("summary.json")), prov = Files.readString(run.resolve("provenance.json"));
+        CliTest.Out o = cli("train", "--resume", run.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("already completed");
+        assertThat(Files.readString(run.resolve("summary.json"))).isEqualTo(summary);
+        assertThat(Files.readString(run.resolve("provenance.json"))).isEqualTo(prov);
+    }
+
+    @Test
+    void item2_aSecondWriterOfARunOrSweepDirectoryIsRefused() throws Exception {
+        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
+                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE.replace("steps: 50", "steps: 400"), false), java.util.List.of());
+        Path run = tmp.resolve("run");
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1), release = new java.util.concurrent.CountDownLatch(1);
+        org.grokscope.train.TrainListener hold = new org.grokscope.train.TrainListener() {
+            @Override
+            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
+                if (step == 20) {
+                    inside.countDown();
+                    try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                }
+            }
+        };
+        Thread first = new Thread(() -> {
+            try {
+                org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, "first", java.util.List.of(hold));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        first.start();
+        inside.await();
+        try {
+            // the same directory, as a resume (the case that used to interleave files) and as a fresh run
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.grokscope.experiment.Runner.run(c, run, 1, true, null, false, "second", java.util.List.of()))
+                    .hasMessageContaining("another grokscope process").hasMessageContaining("is writing this run directory");
+            CliTest.Out o = cli("train", "--resume", run.toString());
+            assertThat(o.code()).isEqualTo(2);
+            assertThat(o.err()).contains("is writing this run directory");
+        } finally {
+            release.countDown();
+            first.join();
+        }
+        assertThat(Files.readString(run.resolve("provenance.json"))).contains("\"command\" : \"first\"");
+        // a sweep directory: held by one invocation, refused to the next
+        Path sweep = tmp.resolve("s.yaml"), dir = tmp.resolve("sweep");
+        base();
+        Files.writeString(sweep, "name: s\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3]\n");
+        try (org.grokscope.experiment.DirectoryLock held = org.grokscope.experiment.DirectoryLock.acquire(dir, "sweep directory")) {
+            CliTest.Out s = cli("sweep", "--config", sweep.toString(), "--out", dir.toString());
+            assertThat(s.code()).isEqualTo(2);
+            assertThat(s.err()).contains("is writing this sweep directory");
+        }
+        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).code()).isZero();
+    }
+
+    @Test
+    void item3_aSweepWhoseBaseConfigChangedIsRefusedUnlessForced() throws Exception {
+        Path sweep = tmp.resolve("s.yaml"), dir = tmp.resolve("sweep");
+        Path b = base();
+        Files.writeString(sweep, "name: s\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3]\n");
+        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).code()).isZero();
+        Files.writeString(b, BASE.replace("p: 11", "p: 13"));
+        CliTest.Out o = cli("sweep", "--config", sweep.toString(), "--out", dir.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("run 0000 was made with another configuration (task.p: 11 -> 13)").contains("--force");
+        CliTest.Out f = cli("sweep", "--config", sweep.toString(), "--out", dir.toString(), "--force");
+        assertThat(f.code()).isZero();
+        assertThat(f.out()).contains("2 run(s) whose config changed will run again");
+        assertThat(Files.readString(dir.resolve("runs/0000/config.json"))).contains("\"p\" : 13");
+        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).out()).contains("2 already finished");
+    }
+}
