@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reference import forward  # the independent model definitions
+from reference import forward, penalties  # the independent model definitions
 
 torch.set_num_threads(1)
 
@@ -126,12 +126,7 @@ def variant(case_dir):
         for p in params:
             p.grad = None
         logits = forward(doc, P, tok)
-        loss = mean_loss(doc["loss"], doc["precision"], logits, y)
-        flat = torch.cat([p.flatten() for p in params])
-        if doc["l2"]:
-            loss = loss + 0.5 * doc["l2"] * (flat.double() ** 2).sum()
-        if doc["linf"]:
-            loss = loss + doc["linf"] * flat.abs().max().double()
+        loss = penalties(doc, P, names, mean_loss(doc["loss"], doc["precision"], logits, y))
         loss.backward()
         losses.append(loss.item())
         with torch.no_grad():

@@ -131,18 +131,23 @@ def forward(doc, P, tok):
     return transformer(spec, P, tok)
 
 
-def objective(doc, P, names, logits, labels):
-    z = logits.double()
-    if doc["loss"] == "mse":
-        loss = F.mse_loss(z, F.one_hot(labels, z.shape[1]).double())
-    else:
-        loss = F.cross_entropy(z, labels)
+def penalties(doc, P, names, loss):
+    """loss + the explicit penalties: (l2/2)|theta|^2 and linf * max|theta|, over all parameters."""
     flat = torch.cat([P[n].flatten() for n in names])
     if doc["l2"]:
         loss = loss + 0.5 * doc["l2"] * (flat.double() ** 2).sum()
     if doc["linf"]:
         loss = loss + doc["linf"] * flat.abs().max().double()
     return loss
+
+
+def objective(doc, P, names, logits, labels):
+    z = logits.double()
+    if doc["loss"] == "mse":
+        loss = F.mse_loss(z, F.one_hot(labels, z.shape[1]).double())
+    else:
+        loss = F.cross_entropy(z, labels)
+    return penalties(doc, P, names, loss)
 
 
 def run(case_dir):

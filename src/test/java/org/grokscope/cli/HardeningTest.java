@@ -187,4 +187,34 @@ class HardeningTest {
         assertThat(Files.readString(dir.resolve("runs/0000/config.json"))).contains("\"p\" : 13");
         assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).out()).contains("2 already finished");
     }
+
+    @Test
+    void item6_aCorruptCheckpointIsRefusedOnResume() throws Exception {
+        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
+                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
+        Path run = tmp.resolve("run");
+        org.grokscope.train.TrainListener stop = new org.grokscope.train.TrainListener() {
+            @Override
+            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
+                if (step == 25) t.requestStop();
+            }
+        };
+        org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, "test", java.util.List.of(stop));
+        Path ck = run.resolve("checkpoint.safetensors");
+        byte[] good = Files.readAllBytes(ck);
+        String[][] cases = {{"flip", "does not match its checksum"}, {"junk", "bytes after the last tensor"}, {"cut", "truncated"}};
+        for (String[] k : cases) {
+            byte[] bad = switch (k[0]) {
+                case "flip" -> { byte[] x = good.clone(); x[x.length - 5] ^= 1; yield x; }
+                case "junk" -> java.util.Arrays.copyOf(good, good.length + 16);
+                default -> java.util.Arrays.copyOf(good, good.length / 2);
+            };
+            Files.write(ck, bad);
+            CliTest.Out o = cli("train", "--resume", run.toString());
+            assertThat(o.code()).as(k[0]).isNotZero();
+            assertThat(o.err()).as(k[0]).contains(k[1]).doesNotContain("Exception");
+        }
+        Files.write(ck, good);
+        assertThat(cli("train", "--resume", run.toString(), "--quiet").code()).isZero();
+    }
 }

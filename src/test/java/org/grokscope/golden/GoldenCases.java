@@ -87,24 +87,29 @@ public final class GoldenCases {
                 doc.put("linf", c.linf());
                 ObjectNode opt = doc.putObject("adamw");
                 opt.put("lr", LR); opt.put("beta1", BETA1); opt.put("beta2", BETA2); opt.put("eps", EPS); opt.put("weight_decay", WD); opt.put("steps", STEPS);
-                ArrayNode tok = doc.putArray("tokens");
-                for (int v : d.tokens()) tok.add(v);
-                ArrayNode lab = doc.putArray("labels");
-                for (int v : d.labels()) lab.add(v);
-                ArrayNode ps = doc.putArray("params");
-                for (Param p : m.params().list()) {
-                    ObjectNode o = ps.addObject();
-                    o.put("name", p.name());
-                    ArrayNode sh = o.putArray("shape");
-                    for (int s : p.shape()) sh.add(s);
-                    ArrayNode vals = o.putArray("values");
-                    for (int i = 0; i < p.size(); i++) vals.add(m.params().w[p.offset() + i]);
-                }
+                putDataAndWeights(doc, d, m);
                 Path dir = root.resolve(c.name());
                 Files.createDirectories(dir);
                 Files.writeString(dir.resolve("input.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
                 System.out.println("wrote " + dir.resolve("input.json"));
             }
+        }
+    }
+
+    /** The tokens, labels and every parameter (name, shape, values) of an input.json. */
+    static void putDataAndWeights(ObjectNode doc, Dataset d, Model m) {
+        ArrayNode tok = doc.putArray("tokens");
+        for (int v : d.tokens()) tok.add(v);
+        ArrayNode lab = doc.putArray("labels");
+        for (int v : d.labels()) lab.add(v);
+        ArrayNode ps = doc.putArray("params");
+        for (Param p : m.params().list()) {
+            ObjectNode o = ps.addObject();
+            o.put("name", p.name());
+            ArrayNode sh = o.putArray("shape");
+            for (int s : p.shape()) sh.add(s);
+            ArrayNode vals = o.putArray("values");
+            for (int i = 0; i < p.size(); i++) vals.add(m.params().w[p.offset() + i]);
         }
     }
 

@@ -10,7 +10,6 @@ import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
 import org.grokscope.experiment.ConfigLoader;
 import org.grokscope.nn.Model;
-import org.grokscope.nn.Param;
 import org.grokscope.train.Init;
 
 /**
@@ -99,19 +98,7 @@ public final class GoldenNumerics {
                 doc.put("steps", v.steps());
                 doc.set("optimizer", ConfigLoader.JSON.valueToTree(ConfigLoader.JSON.readValue(v.optimizerJson(),
                         org.grokscope.experiment.RunConfig.OptimizerSpec.class)));
-                ArrayNode tok = doc.putArray("tokens");
-                for (int t : d.tokens()) tok.add(t);
-                ArrayNode lab = doc.putArray("labels");
-                for (int t : d.labels()) lab.add(t);
-                ArrayNode ps = doc.putArray("params");
-                for (Param p : m.params().list()) {
-                    ObjectNode o = ps.addObject();
-                    o.put("name", p.name());
-                    ArrayNode sh = o.putArray("shape");
-                    for (int s : p.shape()) sh.add(s);
-                    ArrayNode vals = o.putArray("values");
-                    for (int i = 0; i < p.size(); i++) vals.add(m.params().w[p.offset() + i]);
-                }
+                GoldenCases.putDataAndWeights(doc, d, m);
                 write(root.resolve(v.name()), doc);
             }
         }
