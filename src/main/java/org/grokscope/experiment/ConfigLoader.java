@@ -48,6 +48,9 @@ public final class ConfigLoader {
         public static Source file(Path p) throws ConfigException {
             try {
                 String t = Files.readString(p, StandardCharsets.UTF_8);
+                // an empty file is a mistake far more often than a request for every default
+                if (t.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---")))
+                    throw new ConfigException(p + ": the file sets nothing (empty, or only comments); write at least 'name: ...', or write {} to train every default");
                 return new Source(p.toString(), t, p.toString().toLowerCase().endsWith(".json"));
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new ConfigException(p + ": no such file");
@@ -102,11 +105,15 @@ public final class ConfigLoader {
     public static RunConfig load(Source src, List<String> overrides) throws ConfigException {
         Map<String, Integer> lines = new HashMap<>();
         JsonNode tree = parse(src, lines);
-        if (tree == null || tree.isNull() || tree.isMissingNode())  // an empty file is a mistake far more often than a request for defaults
-            throw new ConfigException(src.label() + ": the file sets nothing (empty, or only comments); write at least 'name: ...', or write {} to train every default");
+        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = JSON.createObjectNode();
         if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
         Map<String, String> fromSet = new HashMap<>();
         for (String o : overrides) applyOverride((ObjectNode) tree, o, fromSet);
+        for (String section : List.of("task", "model", "init", "optimizer", "regularization", "training", "analysis", "probes")) {
+            JsonNode n = tree.get(section);
+            if (n != null && !n.isNull() && !n.isObject())
+                throw new ConfigException(where(src, section, lines, fromSet) + "must be a section of keys (e.g. " + section + ".KEY: VALUE), got " + n);
+        }
         JsonNode task = tree.get("task");
         if (task != null && task.isObject() && !task.has("kind")) ((ObjectNode) task).put("kind", "modular");
         JsonNode model = tree.get("model");
@@ -132,6 +139,10 @@ public final class ConfigLoader {
 
     private static String where(Source src, String path, Map<String, Integer> lines, Map<String, String> fromSet) {
         if (fromSet.containsKey(path)) return "--set " + path + "=" + fromSet.get(path) + ": ";
+        // an error about a key a --set created or replaced (an unknown section, a section set to a scalar) is that --set's
+        for (Map.Entry<String, String> e : fromSet.entrySet())
+            if (!path.isEmpty() && (e.getKey().startsWith(path + ".") || path.startsWith(e.getKey() + ".")) && !lines.containsKey(path))
+                return "--set " + e.getKey() + "=" + e.getValue() + ": " + path + ": ";
         String q = path;
         while (q != null && !lines.containsKey(q)) q = q.contains(".") ? q.substring(0, q.lastIndexOf('.')) : null;
         Integer line = q == null ? null : lines.get(q);
@@ -158,7 +169,9 @@ public final class ConfigLoader {
         int cut = msg.indexOf(" at [Source");
         if (cut > 0) msg = msg.substring(0, cut);
         msg = msg.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]*\\.", "`").replace("`java.lang.", "`");
-        if (msg.startsWith("Cannot deserialize value of type `Integer`")) msg = "expected a whole number" + msg.substring(msg.indexOf(" from "));
+        java.util.regex.Matcher coerce = java.util.regex.Pattern.compile("Cannot coerce [A-Za-z -]+ value \\(([^)]*)\\) to `(Integer|Long)`").matcher(msg);
+        if (coerce.find()) msg = "expected a whole number, got " + coerce.group(1);
+        else if (msg.startsWith("Cannot deserialize value of type `Integer`")) msg = "expected a whole number" + msg.substring(msg.indexOf(" from "));
         else if (msg.startsWith("Cannot deserialize value of type `Double`")) msg = "expected a number" + msg.substring(msg.indexOf(" from "));
         return where(src, path, lines, fromSet) + msg;
     }

@@ -101,7 +101,8 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
                 if (trainCount != null) pr.require(nTrain + nTest <= total, "task.train_count",
                         "the table has " + total + " examples" + (nTest > 0 ? " and " + nTest + " are held out for testing" : "") + "; " + nTrain + " is too many");
                 if (trainFraction != null && testFraction != null) pr.require(trainFraction + testFraction <= 1, "task.train_fraction", "train_fraction + test_fraction must be <= 1");
-                if (testFraction == null) pr.require(nTrain < total, "task.train_fraction", "leaves no test examples");
+                if (testFraction == null) pr.require(nTrain < total, trainCount != null ? "task.train_count" : "task.train_fraction",
+                        "leaves no test examples (the table has " + total + ")");
             }
         }
     }

@@ -217,4 +217,20 @@ class HardeningTest {
         Files.write(ck, good);
         assertThat(cli("train", "--resume", run.toString(), "--quiet").code()).isZero();
     }
+
+    @Test
+    void item11_anErrorNamesTheSetThatCausedItInPlainWords() throws Exception {
+        String b = base().toString();
+        String[][] cases = {
+                {"foo.bar=1", "--set foo.bar=1: foo: unknown key"},
+                {"task=5", "--set task=5: must be a section of keys"},
+                {"task.train_count=121", "--set task.train_count=121: leaves no test examples (the table has 121)"},
+                {"task.p=2.5", "--set task.p=2.5: expected a whole number, got 2.5"}};
+        for (String[] c : cases) {
+            CliTest.Out o = cli("train", "--config", b, "--set", c[0], "--out", tmp.resolve("o").toString());
+            assertThat(o.code()).as(c[0]).isEqualTo(2);
+            assertThat(o.err()).as(c[0]).contains(c[1]).doesNotContain("base.yaml").doesNotContain("Coercion").doesNotContain("'null'");
+        }
+        assertThat(tmp.resolve("o")).doesNotExist();
+    }
 }
