@@ -33,12 +33,29 @@ public final class Main implements Runnable {
                 return 2;
             }
             if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException || ex instanceof java.sql.SQLException) {
-                err.println("error: " + ex.getMessage());
+                err.println("error: " + describe(ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex));
                 return 1;
             }
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * An I/O or database failure in words: which file and what happened. The JDK's file exceptions carry only
+     * the path (FileAlreadyExistsException: "runs/x"), some carry no message at all.
+     */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + ": exists and is a file, where a directory is needed";
+        if (e instanceof java.nio.file.NoSuchFileException f) return f.getFile() + ": no such file or directory";
+        if (e instanceof java.nio.file.AccessDeniedException f) return f.getFile() + ": permission denied";
+        if (e instanceof java.nio.file.NotDirectoryException f) return f.getFile() + ": not a directory";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null)
+            return (f.getFile() != null ? f.getFile() + ": " : "") + f.getReason().toLowerCase(java.util.Locale.ROOT);
+        if (m == null || m.isBlank()) return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT)
+                + (e.getCause() != null ? ": " + describe(e.getCause()) : "");
+        return m;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

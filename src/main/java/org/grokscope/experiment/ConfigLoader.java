@@ -54,6 +54,8 @@ public final class ConfigLoader {
                 return new Source(p.toString(), t, p.toString().toLowerCase().endsWith(".json"));
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new ConfigException(p + ": no such file");
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ConfigException(p + ": not a text file (not UTF-8); a config is YAML or JSON text");
             } catch (IOException e) {
                 throw new ConfigException(p + ": cannot read: " + e.getMessage());
             }

@@ -27,6 +27,15 @@ public final class SweepStore implements AutoCloseable {
 
     public SweepStore(Path file) throws SQLException {
         db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try {
+            init();
+        } catch (SQLException e) {
+            db.close();
+            throw new SQLException(file + ": not a readable sweep store (" + e.getMessage() + ")", e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    private void init() throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");

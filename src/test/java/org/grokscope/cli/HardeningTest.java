@@ -233,4 +233,22 @@ class HardeningTest {
         }
         assertThat(tmp.resolve("o")).doesNotExist();
     }
+
+    @Test
+    void item10_fileProblemsAreSaidInWordsWithTheFileNamed() throws Exception {
+        String b = base().toString();
+        Path bin = tmp.resolve("bin.yaml"), file = tmp.resolve("afile"), garbage = tmp.resolve("garbage");
+        Files.write(bin, new byte[] {0, 1, (byte) 0xff, (byte) 0xfe, 'x'});
+        Files.writeString(file, "x");
+        Files.createDirectories(garbage);
+        Files.writeString(garbage.resolve("sweep.db"), "not a database at all, not even close");
+        CliTest.Out o = cli("train", "--config", bin.toString());
+        assertThat(o.err()).contains(bin + ": not a text file").doesNotContain("Input length");
+        o = cli("train", "--config", b, "--out", file.toString());
+        assertThat(o.code()).isNotZero();
+        assertThat(o.err().trim()).isEqualTo("error: " + file + ": exists and is a file, where a directory is needed");
+        o = cli("report", garbage.toString());
+        assertThat(o.code()).isNotZero();
+        assertThat(o.err()).contains(garbage.resolve("sweep.db") + ": not a readable sweep store");
+    }
 }
