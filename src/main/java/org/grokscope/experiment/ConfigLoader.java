@@ -160,6 +160,8 @@ public final class ConfigLoader {
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+            if (path.length() > 40 || path.chars().anyMatch(c -> c < 0x20)) // a file that is no config at all: quote only a glimpse of it
+                return where(src, "", lines, fromSet) + "unknown key '" + org.grokscope.data.Excerpt.of(path, 24) + "' (is this a grokscope config? known here: " + known + ")";
             return where(src, path, lines, fromSet) + "unknown key" + (known.isEmpty() ? "" : " (known here: " + known + ")");
         }
         if (e instanceof InvalidTypeIdException t) {
@@ -216,7 +218,7 @@ public final class ConfigLoader {
     }
 
     private static JsonNode failParse(Source src, int line, String msg) throws ConfigException {
-        String m = msg.split("\n")[0];
+        String m = org.grokscope.data.Excerpt.of(msg.split("\n")[0], 120);
         throw new ConfigException(src.label() + (line > 0 ? ":" + line : "") + ": not valid " + (src.json() ? "JSON" : "YAML") + ": " + m);
     }
 

@@ -251,4 +251,28 @@ class HardeningTest {
         assertThat(o.code()).isNotZero();
         assertThat(o.err()).contains(garbage.resolve("sweep.db") + ": not a readable sweep store");
     }
+
+    @Test
+    void item13_messagesQuoteAtMostAGlimpseOfTheInput() throws Exception {
+        Path huge = tmp.resolve("huge.csv"), bin = tmp.resolve("data.csv"), cfg = tmp.resolve("text.yaml");
+        Files.writeString(huge, "x".repeat(2_000_000) + "\n");          // one 2 MB line, no "text" column
+        byte[] junk = new byte[4096];
+        new java.util.Random(3).nextBytes(junk);
+        for (int i = 0; i < junk.length; i += 7) junk[i] = 0;             // NUL bytes, as in a .tar.gz read as CSV
+        Files.write(bin, junk);
+        for (Path data : new Path[] {huge, bin}) {
+            Files.writeString(cfg, "name: t\ntask: {kind: text, dataset: csv, path: " + data + "}\nmodel: {kind: bag}\ntraining: {steps: 5}\n");
+            CliTest.Out o = cli("train", "--config", cfg.toString(), "--out", tmp.resolve("o").toString());
+            assertThat(o.code()).as(data.toString()).isNotZero();
+            assertThat(o.err().length()).as(data + ": message length").isLessThan(600);
+            assertThat(o.err()).as(data.toString()).doesNotContain("\u0000");
+            if (data == huge) assertThat(o.err()).contains("(2000002 characters)");
+        }
+        Path secret = tmp.resolve("secret");
+        String line = "root:$y$j9T$2hmXb0C9vXbq8x0GMz8vY0$SLCwq8PMnPvw9Vb0P1VgwDdH2b1iD0BbB6oy7qqbYy6:20228:0:99999:7:::";
+        Files.writeString(secret, line + "\n");
+        CliTest.Out o = cli("train", "--config", secret.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).doesNotContain(line).doesNotContain("SLCwq8PMnPvw9Vb0P1Vgw").contains("is this a grokscope config?");
+    }
 }

@@ -175,7 +175,7 @@ public final class TextReader {
             if (row.size() < 2) { st.bad(where + ": expected \"class\",\"text\", got " + row.size() + " field(s)", skip); continue; }
             int c;
             try { c = Integer.parseInt(row.get(0).trim()); } catch (NumberFormatException e) { c = -1; }
-            if (c < 1 || c > classes) { st.bad(where + ": class must be 1.." + classes + ", got '" + row.get(0) + "'", skip); continue; }
+            if (c < 1 || c > classes) { st.bad(where + ": class must be 1.." + classes + ", got '" + org.grokscope.data.Excerpt.of(row.get(0)) + "'", skip); continue; }
             // a third column (title, text) appears in some of Zhang's sets: the text is the last field
             String text = String.join(" ", row.subList(1, row.size())).replace("\\n", "\n").replace("\\\"", "\"");
             st.accepted++;
@@ -199,7 +199,7 @@ public final class TextReader {
                 try {
                     o = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    st.bad(where + ": not valid JSON (" + e.getOriginalMessage() + ")", skip);
+                    st.bad(where + ": not valid JSON (" + org.grokscope.data.Excerpt.of(e.getOriginalMessage(), 120) + ")", skip);
                     continue;
                 }
                 if (o == null || !o.isObject()) { st.bad(where + ": expected a JSON object", skip); continue; }
@@ -218,7 +218,7 @@ public final class TextReader {
                 } else {
                     raw = l.asText();
                     label = labelIndex(names, raw);
-                    if (names != null && label < 0) { st.bad(where + ": label '" + raw + "' is not one of " + names, skip); continue; }
+                    if (names != null && label < 0) { st.bad(where + ": label '" + org.grokscope.data.Excerpt.of(raw) + "' is not one of " + org.grokscope.data.Excerpt.of(String.valueOf(names), 200), skip); continue; }
                 }
                 st.accepted++;
                 sink.accept(test != null ? test : heldOut(src, no), t.asText(), label, raw, no);
@@ -235,15 +235,15 @@ public final class TextReader {
             List<String> header = csv.next(null);
             if (header == null) throw DataException.at(p.toString(), 1, "empty file; expected a header row");
             int ti = header.indexOf(src.textField()), li = header.indexOf(src.labelField());
-            if (ti < 0) throw DataException.at(p.toString(), 1, "no column \"" + src.textField() + "\" in the header " + header + " (set task.text_field)");
-            if (li < 0) throw DataException.at(p.toString(), 1, "no column \"" + src.labelField() + "\" in the header " + header + " (set task.label_field)");
+            if (ti < 0) throw DataException.at(p.toString(), 1, "no column \"" + src.textField() + "\" in the header " + org.grokscope.data.Excerpt.of(String.valueOf(header), 200) + " (set task.text_field)");
+            if (li < 0) throw DataException.at(p.toString(), 1, "no column \"" + src.labelField() + "\" in the header " + org.grokscope.data.Excerpt.of(String.valueOf(header), 200) + " (set task.label_field)");
             List<String> row;
             while ((row = csv.next(skip ? st : null)) != null) {
                 String where = p + ":" + csv.recordLine();
                 if (row.size() != header.size()) { st.bad(where + ": expected " + header.size() + " fields, got " + row.size(), skip); continue; }
                 String raw = row.get(li).trim();
                 int label = labelIndex(names, raw);
-                if (raw.isEmpty() || (names != null && label < 0)) { st.bad(where + ": label '" + raw + "' is not one of " + (names != null ? names : "the labels (empty)"), skip); continue; }
+                if (raw.isEmpty() || (names != null && label < 0)) { st.bad(where + ": label '" + org.grokscope.data.Excerpt.of(raw) + "' is not one of " + (names != null ? org.grokscope.data.Excerpt.of(String.valueOf(names), 200) : "the labels (empty)"), skip); continue; }
                 st.accepted++;
                 sink.accept(test != null ? test : heldOut(src, csv.recordLine()), row.get(ti), label, raw, csv.recordLine());
             }
