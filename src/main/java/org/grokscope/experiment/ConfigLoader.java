@@ -39,7 +39,11 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // duplicate keys are errors, not "last one wins"
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    static {
+        JSON.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
 
     private ConfigLoader() {}
 
@@ -187,9 +191,14 @@ public final class ConfigLoader {
             try (JsonParser jp = f.createParser(src.text())) {
                 Deque<String> stack = new ArrayDeque<>();   // enclosing keys below the root
                 String field = null;
-                int depth = 0;
+                int depth = 0, documents = 0;
                 JsonToken t;
                 while ((t = jp.nextToken()) != null) {
+                    if (depth == 0 && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY && ++documents > 1)
+                        throw new ConfigException(src.label() + ":" + jp.currentTokenLocation().getLineNr() + ": a second YAML document (after ---); a config is one document");
+                    if (jp instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && y.isCurrentAlias())
+                        throw new ConfigException(src.label() + ":" + jp.currentTokenLocation().getLineNr() + ": YAML aliases (*" + org.grokscope.data.Excerpt.of(y.getText(), 30)
+                                + ") are not supported; write the value out");
                     switch (t) {
                         case FIELD_NAME -> {
                             field = jp.currentName();

@@ -54,11 +54,16 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
         ConfigLoader.Source src = s.base().preset() != null ? ConfigLoader.Source.preset(s.base().preset())
                 : ConfigLoader.Source.file(dir == null ? Path.of(s.base().config()) : dir.resolve(s.base().config()));
         List<String> names = new ArrayList<>();
-        List<List<String>> values = new ArrayList<>();
+        List<List<String>> values = new ArrayList<>(), literals = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : s.axes().entrySet()) {
             if (e.getKey().equals("seed")) throw b.error("axes.seed", "list seeds under 'seeds'");
             names.add(e.getKey());
-            values.add(axisValues(b, e.getKey(), e.getValue()));
+            List<String> shown = axisValues(b, e.getKey(), e.getValue());
+            values.add(shown);
+            // a string value is handed to --set as a quoted literal, so "a: b" or "null" stay the strings they were
+            List<String> lit = new ArrayList<>();
+            for (String v : shown) lit.add(isString(e.getValue(), v) ? JsonNodeFactory.instance.textNode(v).toString() : v);
+            literals.add(lit);
         }
         long runs = s.seeds().size();
         StringBuilder shape = new StringBuilder();
@@ -80,7 +85,8 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
                 for (int i = 0; i < names.size(); i++) params.put(names.get(i), values.get(i).get(at[i]));
                 params.put("seed", Long.toString(seed));
                 List<String> sets = new ArrayList<>(s.set());
-                for (Map.Entry<String, String> p : params.entrySet()) sets.add(p.getKey() + "=" + p.getValue());
+                for (int i = 0; i < names.size(); i++) sets.add(names.get(i) + "=" + literals.get(i).get(at[i]));
+                sets.add("seed=" + seed);
                 int index = out.size();
                 sets.add("name=" + s.name() + "-" + String.format(Locale.ROOT, "%04d", index));
                 RunConfig cfg;
@@ -96,6 +102,13 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
             if (i < 0) break;
         }
         return out;
+    }
+
+    // whether the axis listed this value as a string (not a number or boolean written bare)
+    private static boolean isString(JsonNode axis, String v) {
+        if (!axis.isArray()) return false;
+        for (JsonNode x : axis) if (x.isTextual() && x.asText().equals(v)) return true;
+        return false;
     }
 
     static List<String> axisValues(ConfigLoader.Bound<SweepConfig> b, String name, JsonNode v) throws ConfigException {

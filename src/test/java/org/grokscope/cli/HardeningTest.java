@@ -275,4 +275,26 @@ class HardeningTest {
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).doesNotContain(line).doesNotContain("SLCwq8PMnPvw9Vb0P1Vgw").contains("is this a grokscope config?");
     }
+
+    @Test
+    void item14_yamlIsReadStrictlyAndAxisStringsStayStrings() throws Exception {
+        String[][] cases = {
+                {"name: a\nname: b\n", ":2: not valid YAML: Duplicate field 'name'"},
+                {"name: &x foo\ndescription: *x\n", ":2: YAML aliases (*x) are not supported"},
+                {"name: a\n---\nname: b\n", ":3: a second YAML document"}};
+        for (String[] c : cases) {
+            Path f = tmp.resolve("c.yaml");
+            Files.writeString(f, c[0]);
+            CliTest.Out o = cli("train", "--config", f.toString(), "--out", tmp.resolve("o").toString());
+            assertThat(o.code()).as(c[0]).isEqualTo(2);
+            assertThat(o.err()).as(c[0]).contains(f + c[1]);
+        }
+        base();
+        Path sweep = tmp.resolve("s.yaml");
+        Files.writeString(sweep, "name: s\nbase: {config: base.yaml}\naxes:\n  description: [\"a: b\", \"null\", \"true\"]\n");
+        assertThat(cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("sw").toString()).code()).isZero();
+        assertThat(Files.readString(tmp.resolve("sw/runs/0000/config.json"))).contains("\"description\" : \"a: b\"");
+        assertThat(Files.readString(tmp.resolve("sw/runs/0001/config.json"))).contains("\"description\" : \"null\"");
+        assertThat(Files.readString(tmp.resolve("sw/runs/0002/config.json"))).contains("\"description\" : \"true\"");
+    }
 }
