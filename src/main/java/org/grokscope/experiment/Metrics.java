@@ -52,6 +52,23 @@ public final class Metrics {
         };
     }
 
+    /** Every row of a metrics.csv file; a damaged row is an IOException naming file and line, not a NumberFormatException. */
+    public static java.util.List<Evaluation> read(java.nio.file.Path file) throws java.io.IOException {
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<Evaluation> out = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(parseRow(file, i + 1, lines.get(i)));
+        return out;
+    }
+
+    /** {@link #parseRow(String)} with the file and line for the message when the row is damaged. */
+    public static Evaluation parseRow(java.nio.file.Path file, int line, String row) throws java.io.IOException {
+        try {
+            return parseRow(row);
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new java.io.IOException(file + ":" + line + ": a damaged metrics row (" + org.grokscope.data.Excerpt.of(e.getMessage()) + ")");
+        }
+    }
+
     /** The first ten columns of a row (probe columns, if any, follow them). */
     public static Evaluation parseRow(String line) {
         String[] f = line.split(",", -1);

@@ -90,7 +90,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             String line = lines.get(i);
             if (line.isBlank()) continue;
             String[] f = line.split(",", -1);
-            Evaluation e = withCollapse(Metrics.parseRow(line), columns, f);
+            Evaluation e = withCollapse(Metrics.parseRow(m, i + 1, line), columns, f);
             if (e.step() >= step) break;
             // the row in this run's column order (a file from an older grokscope may lack columns: they stay empty)
             StringBuilder b = new StringBuilder();

@@ -189,7 +189,7 @@ public final class SweepRunner {
                 if (pool[0] != null) cores.leave(pool[0]);
             }
         } catch (RuntimeException | OutOfMemoryError e) {
-            store.finish(p.id(), SweepStore.Status.FAILED, e.toString(), null, null);
+            store.finish(p.id(), SweepStore.Status.FAILED, describe(e), null, null);
             return SweepStore.Status.FAILED;
         }
         Trainer.Status ts = r.outcome().status();
@@ -202,6 +202,17 @@ public final class SweepRunner {
         store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()),
                 evals(metrics), probes(metrics));
         return s;
+    }
+
+    /** Why a run failed, in words: our own errors by their message, others with their simple class name. */
+    static String describe(Throwable e) {
+        if (e instanceof OutOfMemoryError) return "out of memory: the run needs more heap than the " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB this JVM has (fewer runs at a time, --workers 1, or a larger -Xmx)";
+        Throwable c = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        String m = c.getMessage();
+        if (c instanceof ConfigException || c instanceof org.grokscope.data.text.DataException || c instanceof IOException)
+            return m != null ? m : c.getClass().getSimpleName();
+        return c.getClass().getSimpleName() + (m != null ? ": " + m : "");
     }
 
     /** The summary of a run directory whose run has ended (not interrupted), else null. */

@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
@@ -36,9 +35,7 @@ public final class LearningCurves {
     private LearningCurves() {}
 
     public static void write(Path metricsCsv, RunSummary summary, String title, Path png) throws IOException {
-        List<String> lines = Files.readAllLines(metricsCsv, StandardCharsets.UTF_8);
-        List<Evaluation> evals = new java.util.ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) evals.add(Metrics.parseRow(lines.get(i)));
+        List<Evaluation> evals = Metrics.read(metricsCsv);
         JFreeChart chart = chart(evals, summary, title);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ChartUtils.writeChartAsPNG(bytes, chart, 1000, 700);

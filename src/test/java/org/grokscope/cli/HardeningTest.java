@@ -297,4 +297,53 @@ class HardeningTest {
         assertThat(Files.readString(tmp.resolve("sw/runs/0001/config.json"))).contains("\"description\" : \"null\"");
         assertThat(Files.readString(tmp.resolve("sw/runs/0002/config.json"))).contains("\"description\" : \"true\"");
     }
+
+    @Test
+    void item8_invalidUtf8IsAnErrorWithTheLineOrASkippedRow() throws Exception {
+        Path data = tmp.resolve("d.jsonl"), cfg = tmp.resolve("t.yaml");
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 40; i++) b.writeBytes(("{\"text\": \"review " + i + " good words\", \"label\": \"" + (i % 2 == 0 ? "pos" : "neg") + "\"}\n").getBytes());
+        b.writeBytes("{\"text\": \"broken\", \"label\": \"".getBytes());
+        b.write(0xff);
+        b.writeBytes("pos\"}\n".getBytes());
+        Files.write(data, b.toByteArray());
+        Files.writeString(cfg, "name: t\ntask: {kind: text, dataset: jsonl, path: " + data + ", test_count: 5}\nmodel: {kind: bag, embed_dim: 4, hidden: 4}\n"
+                + "training: {steps: 3}\nprobes: {enabled: false}\n");
+        CliTest.Out o = cli("train", "--config", cfg.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains(data + ":41: not valid UTF-8");
+        CliTest.Out s = cli("train", "--config", cfg.toString(), "--set", "task.on_bad_row=skip", "--quiet", "--out", tmp.resolve("s").toString());
+        assertThat(s.code()).as(s.err()).isZero();
+        String info = Files.readString(tmp.resolve("s/data.json"));
+        assertThat(info).contains("\"rows_skipped_as_malformed\" : 1").contains("\"classes\" : [ \"neg\", \"pos\" ]");
+    }
+
+    @Test
+    void item9_aDamagedMetricsRowOrAFailedRunIsReportedInWords() throws Exception {
+        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
+                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
+        Path run = tmp.resolve("run");
+        org.grokscope.train.TrainListener stop = new org.grokscope.train.TrainListener() {
+            @Override
+            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
+                if (step == 25) t.requestStop();
+            }
+        };
+        org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, "test", java.util.List.of(stop));
+        Path m = run.resolve("metrics.csv");
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(m));
+        lines.set(2, lines.get(2).replaceFirst(",[^,]+,", ",1.2.3,"));
+        Files.write(m, lines);
+        for (String[] cmd : new String[][] {{"train", "--resume", run.toString()}, {"plot", run.toString()}}) {
+            CliTest.Out o = cli(cmd);
+            assertThat(o.code()).as(cmd[0]).isNotZero();
+            assertThat(o.err()).as(cmd[0]).contains(m + ":3: a damaged metrics row").doesNotContain("NumberFormatException").doesNotContain("\tat ");
+        }
+        // a sweep run that fails on its data: the reason without the exception's class name
+        Path sweep = tmp.resolve("s.yaml");
+        Files.writeString(sweep, "name: s\nbase: {config: t.yaml}\naxes:\n  seed: []\n".replace("  seed: []\n", "  task.test_count: [5]\n"));
+        Files.writeString(tmp.resolve("t.yaml"), "name: t\ntask: {kind: text, dataset: csv, path: " + tmp.resolve("missing.csv") + "}\nmodel: {kind: bag}\n");
+        CliTest.Out o = cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("sw").toString());
+        assertThat(o.out() + o.err()).contains("missing.csv").doesNotContain("org.grokscope").doesNotContain("DataException");
+    }
 }

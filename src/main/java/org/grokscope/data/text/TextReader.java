@@ -117,7 +117,13 @@ public final class TextReader {
             st.bad(where + ": rating " + rating + " does not match the " + m.group(2) + " folder (neg 1-4, pos 7-10)", skip);
             return;
         }
-        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(in.readAllBytes())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            st.bad(where + ": " + NOT_UTF8, skip);
+            return;
+        }
         found[(test ? 2 : 0) + (pos ? 1 : 0)]++;
         st.accepted++;
         sink.accept(test, text, pos ? 1 : 0, null, (pos ? 1L << 40 : 0L) + Long.parseLong(m.group(3)));
@@ -172,6 +178,7 @@ public final class TextReader {
         List<String> row;
         while ((row = csv.next(skip ? st : null)) != null) {
             String where = label + ":" + csv.recordLine();
+            if (replaced(row)) { st.bad(where + ": " + NOT_UTF8, skip); continue; }
             if (row.size() < 2) { st.bad(where + ": expected \"class\",\"text\", got " + row.size() + " field(s)", skip); continue; }
             int c;
             try { c = Integer.parseInt(row.get(0).trim()); } catch (NumberFormatException e) { c = -1; }
@@ -195,6 +202,7 @@ public final class TextReader {
                 no++;
                 if (line.isBlank()) continue;
                 String where = p + ":" + no;
+                if (line.indexOf('\uFFFD') >= 0) { st.bad(where + ": " + NOT_UTF8, skip); continue; }
                 JsonNode o;
                 try {
                     o = JSON.readTree(line);
@@ -240,6 +248,7 @@ public final class TextReader {
             List<String> row;
             while ((row = csv.next(skip ? st : null)) != null) {
                 String where = p + ":" + csv.recordLine();
+                if (replaced(row)) { st.bad(where + ": " + NOT_UTF8, skip); continue; }
                 if (row.size() != header.size()) { st.bad(where + ": expected " + header.size() + " fields, got " + row.size(), skip); continue; }
                 String raw = row.get(li).trim();
                 int label = labelIndex(names, raw);
@@ -248,6 +257,14 @@ public final class TextReader {
                 sink.accept(test != null ? test : heldOut(src, csv.recordLine()), row.get(ti), label, raw, csv.recordLine());
             }
         }
+    }
+
+    // the readers decode with replacement (so a skipped row does not end the file); a replaced byte shows as U+FFFD
+    static final String NOT_UTF8 = "not valid UTF-8 (bytes that decode to no character, shown as U+FFFD); fix the file, or set task.on_bad_row: skip";
+
+    private static boolean replaced(List<String> row) {
+        for (String f : row) if (f.indexOf('\uFFFD') >= 0) return true;
+        return false;
     }
 
     private static int labelIndex(List<String> names, String raw) {
