@@ -48,6 +48,22 @@ class FetcherTest {
             out.write(archive, from, archive.length - from);
             out.close();
         });
+        server.createContext("/stall", ex -> { // sends 1,000 bytes of a longer body, then nothing
+            ex.sendResponseHeaders(200, 100_000);
+            ex.getResponseBody().write(new byte[1000]);
+            ex.getResponseBody().flush();
+            try { Thread.sleep(30_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            ex.close();
+        });
+        server.createContext("/loop", ex -> { ex.getResponseHeaders().add("Location", "/loop2"); ex.sendResponseHeaders(302, -1); ex.close(); });
+        server.createContext("/loop2", ex -> { ex.getResponseHeaders().add("Location", "/loop"); ex.sendResponseHeaders(302, -1); ex.close(); });
+        server.createContext("/away", ex -> { // to the same server under another host name
+            ex.getResponseHeaders().add("Location", "http://localhost:" + server.getAddress().getPort() + "/aclImdb_v1.tar.gz");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.createContext("/missing", ex -> { ex.sendResponseHeaders(404, -1); ex.close(); });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // the stalling handler must not hold up the others
         server.start();
     }
 
@@ -127,5 +143,54 @@ class FetcherTest {
 
     static String md5(byte[] b) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    URI at(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    @Test
+    void aStalledServerLoopsAndOtherHostsAndBadSchemesAreHandledInWords() throws Exception {
+        Path target = tmp.resolve("d/aclImdb_v1.tar.gz");
+        String md5 = md5(archive);
+        System.setProperty("grokscope.fetch.stall_seconds", "2");
+        try {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> Fetcher.fetch(at("/stall"), target, md5, 0, null, false))
+                    .hasMessageContaining("stopped at 1000 bytes (the server sent nothing for 2 s)");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(20);
+        } finally {
+            System.clearProperty("grokscope.fetch.stall_seconds");
+        }
+        Files.deleteIfExists(target.resolveSibling("aclImdb_v1.tar.gz.part"));
+        assertThatThrownBy(() -> Fetcher.fetch(at("/loop"), target, md5, 0, null, false)).hasMessageContaining("redirect loop");
+        java.io.ByteArrayOutputStream notes = new java.io.ByteArrayOutputStream();
+        Fetcher.fetch(at("/away"), target, md5, 0, new java.io.PrintStream(notes, true), false);
+        assertThat(notes.toString()).contains("note: 127.0.0.1 redirects to another host, localhost");
+        assertThat(Files.readAllBytes(target)).isEqualTo(archive);
+        for (String u : new String[] {"file:///etc/passwd", "ftp://example.invalid/x", "relative/path.tar.gz"})
+            assertThatThrownBy(() -> Fetcher.fetch(URI.create(u), tmp.resolve("e/x"), md5, 0, null, false))
+                    .isInstanceOf(DataException.class).hasMessageContaining("only http:// and https://");
+    }
+
+    @Test
+    void aGoodArchiveStaysWhenItsReplacementFails() throws Exception {
+        Path target = tmp.resolve("k/aclImdb_v1.tar.gz");
+        Files.createDirectories(target.getParent());
+        byte[] repack = java.util.Arrays.copyOf(archive, archive.length);
+        Files.write(target, repack);                       // an imported repack: not the official MD5
+        assertThatThrownBy(() -> Fetcher.fetch(at("/missing"), target, "0123456789abcdef0123456789abcdef", 0, null, false))
+                .hasMessageContaining("HTTP 404").hasMessageContaining("is left as it was");
+        assertThat(Files.readAllBytes(target)).isEqualTo(repack);
+    }
+
+    @Test
+    void aClosedPortIsSaidInWords() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> Fetcher.fetch(URI.create("http://127.0.0.1:" + port + "/x"), tmp.resolve("p/x"), "00", 0, null, false))
+                .hasMessageContaining("cannot connect").hasMessageNotContaining("null");
     }
 }
