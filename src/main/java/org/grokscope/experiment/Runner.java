@@ -52,6 +52,17 @@ public final class Runner {
      */
     public static Result run(RunConfig cfg, Path dir, int threads, int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool,
                              boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
+        try {
+            return runChecked(cfg, dir, threads, capacity, onPool, resume, out, tty, command, extra);
+        } catch (OutOfMemoryError e) {
+            // a model or table inside the validated ranges can still exceed the heap: say so, with the numbers
+            throw new ConfigException("out of memory: this run needs more than the " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB of heap this JVM has (a smaller model or table, or a larger heap: GROKSCOPE_JAVA_OPTS=-Xmx...)");
+        }
+    }
+
+    private static Result runChecked(RunConfig cfg, Path dir, int threads, int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool,
+                                     boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
         if (!resume && Files.isDirectory(dir)) {
             try (var s = Files.list(dir)) {
                 if (s.anyMatch(f -> !f.getFileName().toString().equals(DirectoryLock.FILE)))

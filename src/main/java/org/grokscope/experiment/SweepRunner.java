@@ -188,7 +188,7 @@ public final class SweepRunner {
             } finally {
                 if (pool[0] != null) cores.leave(pool[0]);
             }
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException | OutOfMemoryError | ConfigException e) {
             store.finish(p.id(), SweepStore.Status.FAILED, describe(e), null, null);
             return SweepStore.Status.FAILED;
         }

@@ -48,6 +48,7 @@ public final class ProbeSuite implements TrainListener {
     private double seconds, ntkFlops;
     private boolean kernelDone;
     private Fourier fourierBasis;
+    private final List<String> notes = new java.util.ArrayList<>();
     private KernelRegression.Result kernel;
     private final Map<String, Object> lastValues = new LinkedHashMap<>();
     private final Map<String, Double> secondsBy = new LinkedHashMap<>();
@@ -68,10 +69,25 @@ public final class ProbeSuite implements TrainListener {
         if (s.ntk()) columns.addAll(List.of("ntk_dist", "ntk_rel", "ntk_cka"));
         if (fourierOn()) {
             columns.addAll(List.of("embed_gini", "embed_keys", "wl_gini", "wl_keys", "key_freqs"));
-            if (mod.addition() && mod.allPairs() != null) columns.addAll(List.of("restricted_loss", "excluded_loss"));
+            if (progressMeasuresOn()) columns.addAll(List.of("restricted_loss", "excluded_loss"));
+            else if (mod.addition() && mod.allPairs() != null) notes.add(String.format(java.util.Locale.ROOT,
+                    "restricted and excluded loss not computed: the logits of all %d pairs (p^3 = %.3g values, %.1f GB with their two projections) "
+                            + "would exceed a quarter of the %.1f GB heap", mod.allPairs().size(), Math.pow(mod.p(), 3), progressMeasureBytes() / 1e9,
+                    Runtime.getRuntime().maxMemory() / 1e9));
         }
         if (model instanceof QuadraticNet) columns.add("margin");
         if (s.kernelBaseline()) columns.add("kernel_test_acc");
+    }
+
+    // the logits of every pair (p³ floats) and the restricted and excluded copies (2·p³ doubles)
+    private double progressMeasureBytes() {
+        return Math.pow(mod.p(), 3) * (4 + 16);
+    }
+
+    /** Nanda et al.'s restricted and excluded loss: x + y over the whole table, when its p³ logits fit in a quarter of the heap. */
+    private boolean progressMeasuresOn() {
+        return mod.addition() && mod.allPairs() != null && progressMeasureBytes() <= Runtime.getRuntime().maxMemory() / 4.0
+                && Math.pow(mod.p(), 3) < Integer.MAX_VALUE;
     }
 
     private boolean fourierOn() {
@@ -133,7 +149,7 @@ public final class ProbeSuite implements TrainListener {
     private int autoEvery(Trainer t) {
         int ev = t.settings().evalEvery();
         double probe = ntkFlops + (s.norms() ? 10.0 * model.params().size() : 0);
-        if (fourierOn() && mod.allPairs() != null) probe += model.flops(mod.allPairs().size(), false);
+        if (fourierOn() && progressMeasuresOn()) probe += model.flops(mod.allPairs().size(), false);
         if (model instanceof QuadraticNet) probe += model.flops(t.trainSet().size(), false);
         double perStep = Math.max(1, t.flopsPerStep() * s.budget());
         long mult = (long) Math.ceil(probe / perStep / ev);
@@ -238,7 +254,7 @@ public final class ProbeSuite implements TrainListener {
         v.put("wl_gini", Fourier.gini(wlNorms));
         v.put("wl_keys", (double) Fourier.keyFrequencies(wlNorms, s.keyThreshold()).size());
         v.put("key_freqs", keys.size() <= 12 ? String.join(" ", keys.stream().map(String::valueOf).toList()) : keys.size() + " frequencies");
-        if (mod.addition() && mod.allPairs() != null) {
+        if (progressMeasuresOn()) {
             Dataset all = mod.allPairs();
             int C = model.classes(), T = model.seqLen();
             float[] logits = new float[all.size() * C];
@@ -338,6 +354,7 @@ public final class ProbeSuite implements TrainListener {
         Map<String, Object> by = new LinkedHashMap<>();
         secondsBy.forEach((key, val) -> by.put(key, Math.round(val * 1000) / 1000.0));
         m.put("seconds_by_probe", by);
+        if (!notes.isEmpty()) m.put("notes", List.copyOf(notes));
         if (kernel != null) {
             Map<String, Object> kb = new LinkedHashMap<>();
             kb.put("test_accuracy", kernel.accuracy());

@@ -346,4 +346,15 @@ class HardeningTest {
         CliTest.Out o = cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("sw").toString());
         assertThat(o.out() + o.err()).contains("missing.csv").doesNotContain("org.grokscope").doesNotContain("DataException");
     }
+
+    @Test
+    void item5_aLargeValidPrimeRunsWithoutTheP3ProgressMeasures() throws Exception {
+        CliTest.Out o = cli("train", "--config", base().toString(), "--set", "task.p=1999", "--set", "task.train_fraction=0.001",
+                "--set", "task.test_fraction=0.0001", "--set", "training.steps=20", "--set", "probes.enabled=true", "--set", "probes.every=10",
+                "--quiet", "--out", tmp.resolve("big").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        String summary = Files.readString(tmp.resolve("big/summary.json"));
+        assertThat(summary).contains("restricted and excluded loss not computed").contains("p^3 = 7.99e+09");
+        assertThat(Files.readAllLines(tmp.resolve("big/metrics.csv")).get(0)).contains("embed_gini").doesNotContain("restricted_loss");
+    }
 }
