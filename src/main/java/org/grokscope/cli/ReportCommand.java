@@ -16,6 +16,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.exists(dir.resolve("sweep.db"))) throw new ConfigException(dir + ": no sweep.db (is this a sweep or cds directory?)");
+        try (org.grokscope.experiment.SweepStore store = new org.grokscope.experiment.SweepStore(dir.resolve("sweep.db"))) {
+            if (store.runs().isEmpty()) throw new ConfigException(dir.resolve("sweep.db") + " holds no runs (the sweep never started?); nothing to report");
+        }
         System.out.println("report: " + SweepReport.write(dir));
         return 0;
     }

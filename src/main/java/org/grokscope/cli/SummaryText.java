@@ -8,9 +8,13 @@ import org.grokscope.experiment.RunSummary;
 final class SummaryText {
     private SummaryText() {}
 
+    private static String pct(double x) {
+        return org.grokscope.experiment.ProgressPrinter.percent(x).trim();
+    }
+
     static String describe(RunSummary s, Path dir) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "final: train acc %.1f%%, test acc %.1f%% (best %.1f%%)%n", 100 * s.finalTrainAcc(), 100 * s.finalTestAcc(), 100 * s.bestTestAcc()));
+        b.append("final: train acc " + pct(s.finalTrainAcc()) + ", test acc " + pct(s.finalTestAcc()) + " (best " + pct(s.bestTestAcc()) + ")\n");
         if (s.memorizationStep() != null && s.generalizationStep() != null) {
             double ratio = s.memorizationStep() > 0 ? (double) s.generalizationStep() / s.memorizationStep() : Double.POSITIVE_INFINITY;
             String verdict = s.grokkingGap() != null && ratio >= 2 ? "grokked" : "generalized";

@@ -43,6 +43,39 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     static {
         JSON.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // JSON has no NaN: a measure that does not exist (a diverged run's loss, an empty test set's accuracy) is written
+        // as null, and read back as NaN; strings "NaN" of files written before are still read
+        com.fasterxml.jackson.databind.module.SimpleModule nan = new com.fasterxml.jackson.databind.module.SimpleModule("non-finite-as-null");
+        com.fasterxml.jackson.databind.ser.std.StdSerializer<Double> finiteOrNull = new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(Double.class) {
+            @Override
+            public void serialize(Double v, com.fasterxml.jackson.core.JsonGenerator g, com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+                if (Double.isFinite(v)) g.writeNumber(v.doubleValue());
+                else g.writeNull();
+            }
+        };
+        nan.addSerializer(Double.TYPE, finiteOrNull);
+        nan.addSerializer(Double.class, finiteOrNull);
+        nan.addDeserializer(Double.TYPE, new com.fasterxml.jackson.databind.deser.std.StdDeserializer<Double>(Double.TYPE) {
+            @Override
+            public Double deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext c) throws IOException {
+                if (p.currentToken() == JsonToken.VALUE_STRING) {
+                    String t = p.getText().trim();
+                    try {
+                        return Double.parseDouble(t);
+                    } catch (NumberFormatException e) {
+                        return (Double) c.handleWeirdStringValue(Double.TYPE, t, "not a number");
+                    }
+                }
+                if (p.currentToken().isNumeric()) return p.getDoubleValue();
+                return (Double) c.handleUnexpectedToken(Double.TYPE, p);
+            }
+
+            @Override
+            public Double getNullValue(com.fasterxml.jackson.databind.DeserializationContext c) {
+                return Double.NaN;
+            }
+        });
+        JSON.registerModule(nan);
     }
 
     private ConfigLoader() {}

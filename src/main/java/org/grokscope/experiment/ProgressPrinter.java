@@ -91,9 +91,18 @@ public final class ProgressPrinter implements TrainListener {
         double gflops = train > 0 ? t.flopsPerStep() * done / train / 1e9 : 0;
         int total = t.settings().steps();
         double eta = sps > 0 ? (total - e.step()) / sps : 0;
-        return String.format(Locale.ROOT, "step %6d/%d | train loss %.4g acc %5.1f%% | test loss %.4g acc %5.1f%% | |w| %.1f | %.0f steps/s %.1f GFLOP/s | ETA %s",
-                e.step(), total, e.trainLoss(), 100 * e.trainAcc(), e.testLoss(), 100 * e.testAcc(), e.l2Norm(), sps, gflops, duration(eta))
+        return String.format(Locale.ROOT, "step %6d/%d | train loss %s acc %s | test loss %s acc %s | |w| %.1f | %.0f steps/s %.1f GFLOP/s | ETA %s",
+                e.step(), total, loss(e.trainLoss()), percent(e.trainAcc()), loss(e.testLoss()), percent(e.testAcc()), e.l2Norm(), sps, gflops, duration(eta))
                 + (advisor != null ? " | " + advisor.status() : "");
+    }
+
+    /** "97.3%", or "–" where there is nothing to measure (no test set): never "NaN%". */
+    public static String percent(double x) {
+        return Double.isNaN(x) ? "    –" : String.format(Locale.ROOT, "%5.1f%%", 100 * x);
+    }
+
+    static String loss(double x) {
+        return Double.isNaN(x) ? "–" : String.format(Locale.ROOT, "%.4g", x);
     }
 
     public static String duration(double s) {

@@ -357,4 +357,29 @@ class HardeningTest {
         assertThat(summary).contains("restricted and excluded loss not computed").contains("p^3 = 7.99e+09");
         assertThat(Files.readAllLines(tmp.resolve("big/metrics.csv")).get(0)).contains("embed_gini").doesNotContain("restricted_loss");
     }
+
+    @Test
+    void item20_noNaNInTextOrJsonAndNoEmptyReport() throws Exception {
+        assertThat(org.grokscope.experiment.ProgressPrinter.percent(Double.NaN)).doesNotContain("NaN").contains("–");
+        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
+                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
+        org.grokscope.experiment.RunSummary s = org.grokscope.experiment.RunSummary.of(c, "completed", null, 10,
+                java.util.List.of(new org.grokscope.train.Evaluation(10, 1e-3, Double.NaN, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 0)),
+                60, 0, 100, 1, 1, 10, 1e6, 1, 0, null);
+        String json = org.grokscope.experiment.ConfigLoader.JSON.writeValueAsString(s);
+        assertThat(json).doesNotContain("NaN").contains("\"final_test_acc\" : null");
+        org.grokscope.experiment.RunSummary back = org.grokscope.experiment.ConfigLoader.JSON.readValue(json, org.grokscope.experiment.RunSummary.class);
+        assertThat(back.finalTestAcc()).isNaN();
+        assertThat(back.finalTrainAcc()).isEqualTo(0.5);
+        // a summary written before (the string "NaN") still reads
+        assertThat(org.grokscope.experiment.ConfigLoader.JSON.readValue(json.replace("\"final_test_acc\" : null", "\"final_test_acc\" : \"NaN\""),
+                org.grokscope.experiment.RunSummary.class).finalTestAcc()).isNaN();
+        Path dir = tmp.resolve("empty");
+        Files.createDirectories(dir);
+        new org.grokscope.experiment.SweepStore(dir.resolve("sweep.db")).close();
+        CliTest.Out o = cli("report", dir.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("holds no runs");
+        assertThat(dir.resolve("report.html")).doesNotExist();
+    }
 }
