@@ -10,6 +10,16 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path target, byte[] data) throws IOException {
+        try {
+            writeUnnamed(target, data);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // already names its file
+        } catch (IOException e) { // "No space left on device" names nothing: say which file could not be written
+            throw new IOException(target + ": cannot write (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
+        }
+    }
+
+    private static void writeUnnamed(Path target, byte[] data) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
