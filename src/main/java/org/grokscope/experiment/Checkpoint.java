@@ -175,9 +175,24 @@ public final class Checkpoint {
             tensors.put(e.getKey(), new Tensor(e.getKey(), shape, v, 0));
             end = Math.max(end, f);
         }
+        // the tensors tile the data section: no gap, no overlap (a damaged offset could otherwise move a tensor)
+        long[][] ranges = new long[tensors.size()][];
+        int k = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().equals("__metadata__")) ranges[k++] = new long[] {e.getValue().get("data_offsets").get(0).asLong(), e.getValue().get("data_offsets").get(1).asLong()};
+        }
+        Arrays.sort(ranges, (x, y) -> Long.compare(x[0], y[0]));
+        long at = 0;
+        for (long[] r : ranges) {
+            if (r[0] != at) throw new IOException(file + ": the tensors' byte ranges overlap or leave a gap at byte " + at + " (corrupt file)");
+            at = r[1];
+        }
         if (dataStart + end != all.length)
             throw new IOException(file + ": " + (all.length - dataStart - end) + " bytes after the last tensor (corrupt, or not written by grokscope)");
         String want = meta.get("data_sha256");
+        if (want == null && FORMAT.equals(meta.get("format")))
+            throw new IOException(file + ": the checkpoint has lost its checksum (data_sha256); the file is corrupt");
         if (want != null && !want.equals(sha256(Arrays.copyOfRange(all, dataStart, all.length))))
             throw new IOException(file + ": the tensor data does not match its checksum (the file is corrupt)");
         return new Contents(meta, tensors);

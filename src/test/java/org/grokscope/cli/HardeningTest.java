@@ -382,4 +382,33 @@ class HardeningTest {
         assertThat(o.err()).contains("holds no runs");
         assertThat(dir.resolve("report.html")).doesNotExist();
     }
+
+    @Test
+    void item15_aResumeKeepsEarlierSessionsAndRefusesAMissingHistoryOrAShorterBudget() throws Exception {
+        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
+                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
+        Path run = tmp.resolve("run");
+        org.grokscope.train.TrainListener stop = new org.grokscope.train.TrainListener() {
+            @Override
+            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
+                if (step == 30) t.requestStop();
+            }
+        };
+        org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, "the first command", java.util.List.of(stop));
+        Path m = run.resolve("metrics.csv"), keep = tmp.resolve("metrics.keep");
+        Files.move(m, keep);
+        CliTest.Out o = cli("train", "--resume", run.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("metrics.csv is missing");
+        Files.move(keep, m);
+        String cfg = Files.readString(run.resolve("config.json"));
+        Files.writeString(run.resolve("config.json"), cfg.replace("\"steps\" : 50", "\"steps\" : 20"));
+        o = cli("train", "--resume", run.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("the checkpoint is at step 30, past this config's training.steps 20");
+        Files.writeString(run.resolve("config.json"), cfg);
+        assertThat(cli("train", "--resume", run.toString(), "--quiet").code()).isZero();
+        String prov = Files.readString(run.resolve("provenance.json"));
+        assertThat(prov).contains("\"resumed_at_step\" : 30").contains("\"earlier_sessions\"").contains("the first command");
+    }
 }
