@@ -272,7 +272,11 @@ public final class SweepStore implements AutoCloseable {
             }
             db.commit();
         } catch (SQLException e) {
-            db.rollback();
+            try {
+                db.rollback();
+            } catch (SQLException r) { // on a full disk the rollback fails too: report the cause (SQLITE_FULL), not "cannot rollback"
+                e.addSuppressed(r);
+            }
             throw e;
         }
     }
