@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reference import forward, penalties  # the independent model definitions
+from reference import forward, load_case, penalties  # the independent model definitions
 
 torch.set_num_threads(1)
 
@@ -106,11 +106,7 @@ class Filter:
 
 
 def variant(case_dir):
-    doc = json.loads((case_dir / "input.json").read_text())
-    names = [p["name"] for p in doc["params"]]
-    P = {p["name"]: torch.tensor(p["values"], dtype=torch.float32).view(p["shape"]).requires_grad_(True) for p in doc["params"]}
-    tok = torch.tensor(doc["tokens"], dtype=torch.long).view(-1, doc["seq_len"])
-    y = torch.tensor(doc["labels"], dtype=torch.long)
+    doc, names, P, tok, y = load_case(case_dir)
     o = doc["optimizer"]
     params = [P[n] for n in names]
     if o["kind"] == "adamw":

@@ -150,12 +150,17 @@ def objective(doc, P, names, logits, labels):
     return penalties(doc, P, names, loss)
 
 
-def run(case_dir):
+def load_case(case_dir):
+    """input.json -> (doc, parameter names, parameters requiring grad, tokens [n, T], labels)."""
     doc = json.loads((case_dir / "input.json").read_text())
     names = [p["name"] for p in doc["params"]]
     P = {p["name"]: torch.tensor(p["values"], dtype=torch.float32).view(p["shape"]).requires_grad_(True) for p in doc["params"]}
     tok = torch.tensor(doc["tokens"], dtype=torch.long).view(-1, doc["seq_len"])
-    labels = torch.tensor(doc["labels"], dtype=torch.long)
+    return doc, names, P, tok, torch.tensor(doc["labels"], dtype=torch.long)
+
+
+def run(case_dir):
+    doc, names, P, tok, labels = load_case(case_dir)
 
     logits = forward(doc, P, tok)
     loss = objective(doc, P, names, logits, labels)

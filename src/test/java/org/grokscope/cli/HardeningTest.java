@@ -29,6 +29,21 @@ class HardeningTest {
         return f;
     }
 
+    /** base.yaml's run in tmp/run, stopped (as by Ctrl-C) after {@code step} steps. */
+    Path interrupted(int step, String command) throws Exception {
+        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
+                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
+        Path run = tmp.resolve("run");
+        org.grokscope.train.TrainListener stop = new org.grokscope.train.TrainListener() {
+            @Override
+            public void onStep(org.grokscope.train.Trainer t, int s, double loss) {
+                if (s == step) t.requestStop();
+            }
+        };
+        org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, command, java.util.List.of(stop));
+        return run;
+    }
+
     static CliTest.Out cli(String... args) {
         return CliTest.cli(args);
     }
@@ -190,16 +205,7 @@ class HardeningTest {
 
     @Test
     void item6_aCorruptCheckpointIsRefusedOnResume() throws Exception {
-        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
-                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
-        Path run = tmp.resolve("run");
-        org.grokscope.train.TrainListener stop = new org.grokscope.train.TrainListener() {
-            @Override
-            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
-                if (step == 25) t.requestStop();
-            }
-        };
-        org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, "test", java.util.List.of(stop));
+        Path run = interrupted(25, "test");
         Path ck = run.resolve("checkpoint.safetensors");
         byte[] good = Files.readAllBytes(ck);
         String[][] cases = {{"flip", "does not match its checksum"}, {"junk", "bytes after the last tensor"}, {"cut", "truncated"}};
@@ -320,16 +326,7 @@ class HardeningTest {
 
     @Test
     void item9_aDamagedMetricsRowOrAFailedRunIsReportedInWords() throws Exception {
-        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
-                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
-        Path run = tmp.resolve("run");
-        org.grokscope.train.TrainListener stop = new org.grokscope.train.TrainListener() {
-            @Override
-            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
-                if (step == 25) t.requestStop();
-            }
-        };
-        org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, "test", java.util.List.of(stop));
+        Path run = interrupted(25, "test");
         Path m = run.resolve("metrics.csv");
         java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(m));
         lines.set(2, lines.get(2).replaceFirst(",[^,]+,", ",1.2.3,"));
@@ -385,16 +382,7 @@ class HardeningTest {
 
     @Test
     void item15_aResumeKeepsEarlierSessionsAndRefusesAMissingHistoryOrAShorterBudget() throws Exception {
-        org.grokscope.experiment.RunConfig c = org.grokscope.experiment.ConfigLoader.load(
-                new org.grokscope.experiment.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
-        Path run = tmp.resolve("run");
-        org.grokscope.train.TrainListener stop = new org.grokscope.train.TrainListener() {
-            @Override
-            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
-                if (step == 30) t.requestStop();
-            }
-        };
-        org.grokscope.experiment.Runner.run(c, run, 1, false, null, false, "the first command", java.util.List.of(stop));
+        Path run = interrupted(30, "the first command");
         Path m = run.resolve("metrics.csv"), keep = tmp.resolve("metrics.keep");
         Files.move(m, keep);
         CliTest.Out o = cli("train", "--resume", run.toString());
