@@ -399,4 +399,35 @@ class HardeningTest {
         String prov = Files.readString(run.resolve("provenance.json"));
         assertThat(prov).contains("\"resumed_at_step\" : 30").contains("\"earlier_sessions\"").contains("the first command");
     }
+
+    @Test
+    void item5_aModelTooLargeForTheHeapIsSaidInWords() throws Exception {
+        Path log = tmp.resolve("oom.log");
+        Path cfg = tmp.resolve("big.yaml");
+        Files.writeString(cfg, "name: big\ntask: {op: add, p: 11, train_fraction: 0.5}\n"
+                + "model: {kind: transformer, d_model: 1024, d_mlp: 16384, layers: 4, heads: 4}\ntraining: {steps: 5}\n");
+        Process p = Subprocess.grokscopeWith(java.util.List.of("-Xmx64m"), log, "train", "--config", cfg.toString(), "--out", tmp.resolve("oom").toString());
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("error: out of memory: this run needs more than the").contains("MiB of heap")
+                .doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+    }
+
+    @Test
+    void item10_aFullDiskNamesTheFileThatCouldNotBeWritten() throws Exception {
+        // a 256 KiB file system (root, as CI and these machines are, can mount one)
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", small.toString()).redirectErrorStream(true).start();
+        String why = new String(m.getInputStream().readAllBytes());
+        assertThat(m.waitFor()).as("mounting a small tmpfs (needs root): " + why).isZero();
+        try {
+            CliTest.Out o = cli("train", "--config", base().toString(), "--set", "model.embed_dim=64", "--set", "model.hidden=512",
+                    "--out", small.resolve("run").toString());
+            assertThat(o.code()).isNotZero();
+            assertThat(o.err()).contains(small.resolve("run").toString()).containsIgnoringCase("no space left on device").doesNotContain("\tat ");
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
+    }
 }

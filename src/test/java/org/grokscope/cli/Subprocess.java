@@ -10,9 +10,15 @@ public final class Subprocess {
     private Subprocess() {}
 
     public static Process grokscope(Path log, String... args) throws IOException {
+        return grokscopeWith(List.of(), log, args);
+    }
+
+    /** With extra JVM options (e.g. a small -Xmx). */
+    public static Process grokscopeWith(List<String> jvm, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "org.grokscope.cli.Main"));
+                "--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "org.grokscope.cli.Main"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
