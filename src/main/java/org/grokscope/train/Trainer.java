@@ -38,6 +38,7 @@ public final class Trainer {
     private int[] batchTok = new int[0], batchY = new int[0], perm = new int[0];
     private int permEpoch = -1;
     private int step, stopStreak;
+    private double lastPenalty;
     private long startNanos;
     private double trainSeconds;
     private Evaluation lastEval;
@@ -102,7 +103,6 @@ public final class Trainer {
     public Outcome run() {
         startNanos = System.nanoTime();
         for (TrainListener l : listeners) l.onStart(this);
-        Params ps = model.params();
         int n = batchSize();
         boolean full = n == train.size();
         Status status = Status.COMPLETED;
@@ -110,12 +110,11 @@ public final class Trainer {
         while (step < s.steps()) {
             if (stop.get()) { status = Status.INTERRUPTED; reason = "interrupted"; break; }
             long t0 = System.nanoTime();
-            Kernels.LossResult lr = forwardBackward(full, n);
-            double regValue = reg.active() ? reg.apply(ps) : 0;
+            Kernels.LossResult lr = gradients(full, n);
             trainSeconds += (System.nanoTime() - t0) / 1e9;
             if (!Double.isFinite(lr.loss())) { status = Status.DIVERGED; reason = "training loss became " + lr.loss() + " at step " + step; break; }
             if (step % s.evalEvery() == 0) {
-                Evaluation e = evaluate(full ? lr : null, regValue);
+                Evaluation e = evaluate(full ? lr : null, lastPenalty);
                 if (s.stopAtTestAcc() != null && e.testAcc() >= s.stopAtTestAcc()) stopStreak++;
                 else stopStreak = 0;
                 if (s.stopAtTestAcc() != null && stopStreak >= s.stopPatience()) {
@@ -125,9 +124,7 @@ public final class Trainer {
                 }
             }
             long t1 = System.nanoTime();
-            opt.step(ps, lr(step));
-            if (s.fixedNorm() != null) projectToSphere(ps.w, s.fixedNorm());
-            step++;
+            update();
             trainSeconds += (System.nanoTime() - t1) / 1e9;
             for (TrainListener l : listeners) l.onStep(this, step, lr.loss());
         }
@@ -152,15 +149,30 @@ public final class Trainer {
         return r;
     }
 
-    /** One full training step without evaluation or events (for benchmarks); returns the batch loss. */
+    /**
+     * One training step without evaluation or events: the same two halves {@link #run()} takes (benchmarks time
+     * exactly what training does); returns the batch loss.
+     */
     public double trainStep() {
         int n = batchSize();
-        Kernels.LossResult r = forwardBackward(n == train.size(), n);
-        if (reg.active()) reg.apply(model.params());
+        Kernels.LossResult r = gradients(n == train.size(), n);
+        update();
+        return r.loss();
+    }
+
+    // first half of a step: the batch's loss and every gradient (data and penalties) in params().g; the penalty's
+    // value is left in lastPenalty (a field, not a returned pair, so the step allocates nothing)
+    private Kernels.LossResult gradients(boolean full, int n) {
+        Kernels.LossResult r = forwardBackward(full, n);
+        lastPenalty = reg.active() ? reg.apply(model.params()) : 0;
+        return r;
+    }
+
+    // second half: the optimizer's update (with its wrappers), the fixed-norm projection, the step count
+    private void update() {
         opt.step(model.params(), lr(step));
         if (s.fixedNorm() != null) projectToSphere(model.params().w, s.fixedNorm());
         step++;
-        return r.loss();
     }
 
     /** Omnigrok's constrained training: θ ← θ · (radius / ‖θ‖₂), all parameters together. */
