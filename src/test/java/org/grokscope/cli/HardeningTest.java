@@ -426,6 +426,12 @@ class HardeningTest {
                     "--out", small.resolve("run").toString());
             assertThat(o.code()).isNotZero();
             assertThat(o.err()).contains(small.resolve("run").toString()).containsIgnoringCase("no space left on device").doesNotContain("\tat ");
+            // a sweep whose store fills the disk: the cause (SQLITE_FULL), not the failed rollback that followed it
+            Path sweep = tmp.resolve("s.yaml");
+            Files.writeString(sweep, "name: s\nbase: {config: " + tmp.resolve("base.yaml") + "}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3, 3.0e-3]\n");
+            CliTest.Out s = cli("sweep", "--config", sweep.toString(), "--out", small.resolve("sweep").toString());
+            assertThat(s.code()).isNotZero();
+            assertThat(s.err()).contains("SQLITE_FULL").doesNotContain("cannot rollback");
         } finally {
             new ProcessBuilder("umount", small.toString()).start().waitFor();
         }
