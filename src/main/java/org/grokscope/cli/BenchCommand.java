@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grokscope.engine.Parallel;
-import org.grokscope.experiment.AtomicFiles;
-import org.grokscope.experiment.Benchmarks;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.Provenance;
+import org.grokscope.run.AtomicFiles;
+import org.grokscope.bench.Benchmarks;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.run.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

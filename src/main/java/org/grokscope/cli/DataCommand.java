@@ -10,7 +10,7 @@ import org.grokscope.data.text.Fetcher;
 import org.grokscope.data.text.KnownDataset;
 import org.grokscope.data.text.TextReader;
 import org.grokscope.data.text.TextSource;
-import org.grokscope.experiment.ConfigException;
+import org.grokscope.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -2,9 +2,9 @@ package org.grokscope.cli;
 
 import java.util.List;
 import org.grokscope.engine.Parallel;
-import org.grokscope.experiment.ConfigException;
-import org.grokscope.experiment.SweepConfig;
-import org.grokscope.experiment.SweepRunner;
+import org.grokscope.config.ConfigException;
+import org.grokscope.sweep.SweepConfig;
+import org.grokscope.sweep.SweepRunner;
 import picocli.CommandLine.Option;
 
 /** How many runs at a time and how many engine threads each: shared by sweep and cds. */

@@ -28,7 +28,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof org.grokscope.experiment.ConfigException || ex instanceof org.grokscope.data.text.DataException) {
+            if (ex instanceof org.grokscope.config.ConfigException || ex instanceof org.grokscope.data.text.DataException) {
                 err.println("error: " + ex.getMessage().replace("\n", "\nerror: "));
                 return 2;
             }
@@ -61,7 +61,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"grokscope " + org.grokscope.experiment.Provenance.version(),
+            return new String[] {"grokscope " + org.grokscope.run.Provenance.version(),
                     "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

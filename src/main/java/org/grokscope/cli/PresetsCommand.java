@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.RunConfig;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,8 +29,8 @@ public final class PresetsCommand implements Callable<Integer> {
         }
         System.out.println("sweeps (grokscope sweep --preset NAME --out DIR):");
         for (String name : names("sweeps")) {
-            var b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", name), org.grokscope.experiment.SweepConfig.class);
-            int n = org.grokscope.experiment.SweepConfig.expand(b, null).size();
+            var b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", name), org.grokscope.sweep.SweepConfig.class);
+            int n = org.grokscope.sweep.SweepConfig.expand(b, null).size();
             String text = ConfigLoader.Source.resource("sweeps", name).text();
             String comment = String.join(" ", text.lines().takeWhile(l -> l.startsWith("#")).map(l -> l.substring(1).trim()).toList());
             int dot = firstSentenceEnd(comment);

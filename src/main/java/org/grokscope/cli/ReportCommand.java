@@ -3,7 +3,7 @@ package org.grokscope.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.grokscope.experiment.ConfigException;
+import org.grokscope.config.ConfigException;
 import org.grokscope.report.SweepReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,7 +16,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.exists(dir.resolve("sweep.db"))) throw new ConfigException(dir + ": no sweep.db (is this a sweep or cds directory?)");
-        try (org.grokscope.experiment.SweepStore store = new org.grokscope.experiment.SweepStore(dir.resolve("sweep.db"))) {
+        try (org.grokscope.sweep.SweepStore store = new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db"))) {
             if (store.runs().isEmpty()) throw new ConfigException(dir.resolve("sweep.db") + " holds no runs (the sweep never started?); nothing to report");
         }
         System.out.println("report: " + SweepReport.write(dir));

@@ -3,10 +3,10 @@ package org.grokscope.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.grokscope.experiment.ConfigException;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.RunConfig;
-import org.grokscope.experiment.SweepConfig;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+import org.grokscope.sweep.SweepConfig;
 import picocli.CommandLine.Option;
 
 /** The base run of a command: exactly one of --preset or --config (use in an exclusive, required @ArgGroup). */

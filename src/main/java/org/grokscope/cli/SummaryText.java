@@ -2,14 +2,14 @@ package org.grokscope.cli;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import org.grokscope.experiment.RunSummary;
+import org.grokscope.run.RunSummary;
 
 /** A few plain lines about a finished run. */
 final class SummaryText {
     private SummaryText() {}
 
     private static String pct(double x) {
-        return org.grokscope.experiment.ProgressPrinter.percent(x).trim();
+        return org.grokscope.run.ProgressPrinter.percent(x).trim();
     }
 
     static String describe(RunSummary s, Path dir) {

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.SweepConfig;
-import org.grokscope.experiment.SweepRunner;
-import org.grokscope.experiment.SweepStore;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.sweep.SweepConfig;
+import org.grokscope.sweep.SweepRunner;
+import org.grokscope.sweep.SweepStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,12 +52,12 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         System.out.printf(Locale.ROOT, "%d runs: %d completed, %d failed, %d not finished; %s%n", r.total(), r.completed(), r.failed(),
-                r.interrupted(), org.grokscope.experiment.ProgressPrinter.duration(r.wallSeconds()));
+                r.interrupted(), org.grokscope.run.ProgressPrinter.duration(r.wallSeconds()));
         if (r.completed() > 0) {
-            List<String> st = org.grokscope.experiment.SweepAnalysis.write(out, b.value());
+            List<String> st = org.grokscope.sweep.SweepAnalysis.write(out, b.value());
             for (String s : st) System.out.println("critical data size: " + s);
             if (!st.isEmpty()) System.out.println("details: " + out.resolve("cds.json"));
-            String scaling = org.grokscope.experiment.AxisScaling.write(out, b.value());
+            String scaling = org.grokscope.sweep.AxisScaling.write(out, b.value());
             if (scaling != null) System.out.println("scaling: " + scaling + " (details: " + out.resolve("scaling.json") + ")");
         }
         System.out.println("report: " + org.grokscope.report.SweepReport.write(out));

@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.sql.SQLException;
-import org.grokscope.experiment.AtomicFiles;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.SweepStore;
+import org.grokscope.run.AtomicFiles;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.sweep.SweepStore;
 import org.grokscope.train.Evaluation;
 
 /**

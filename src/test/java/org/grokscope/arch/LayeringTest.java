@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The architecture as a rule, so the next capability cannot quietly break it: the engine needs nothing; data
  * needs the engine (its seeded RNG); nn needs the engine; analysis reads numbers only; train runs nn on data;
- * probe measures what train runs; experiment (configs, run directories, sweeps, searches) builds on all of
- * them; report and cli sit on top, and nothing depends on cli. Each package's package-info says the same.
+ * probe measures what train runs; config describes a run; run turns a config into a run directory; sweep runs
+ * many (grids, staged searches, their store and analyses); bench times runs; report and cli sit on top, and
+ * nothing depends on cli. Each package's package-info says the same.
  */
 class LayeringTest {
     static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -27,17 +28,23 @@ class LayeringTest {
                 .layer("analysis").definedBy("org.grokscope.analysis..")
                 .layer("train").definedBy("org.grokscope.train..")
                 .layer("probe").definedBy("org.grokscope.probe..")
-                .layer("experiment").definedBy("org.grokscope.experiment..")
+                .layer("config").definedBy("org.grokscope.config..")
+                .layer("run").definedBy("org.grokscope.run..")
+                .layer("sweep").definedBy("org.grokscope.sweep..")
+                .layer("bench").definedBy("org.grokscope.bench..")
                 .layer("report").definedBy("org.grokscope.report..")
                 .layer("cli").definedBy("org.grokscope.cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("experiment").mayOnlyBeAccessedByLayers("report", "cli")
-                .whereLayer("probe").mayOnlyBeAccessedByLayers("experiment", "report", "cli")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "experiment", "report", "cli")
-                .whereLayer("analysis").mayOnlyBeAccessedByLayers("experiment", "report", "cli")
-                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "experiment", "report", "cli")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "experiment", "report", "cli")
+                .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("sweep").mayOnlyBeAccessedByLayers("report", "cli")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "bench", "report", "cli")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
+                .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "bench", "report", "cli")
+                .whereLayer("analysis").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
+                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "run", "sweep", "bench", "report", "cli")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "cli")
                 .check(MAIN);
     }
 

@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,9 +98,9 @@ class CliTest {
     void cdsTakesASampleWiseSweepPresetAsItsBaseRun() throws Exception {
         RunSource src = new RunSource();
         src.preset = "cds-modadd-quick";
-        org.grokscope.experiment.RunConfig viaSweep = src.load(java.util.List.of("training.steps=100"), true);
+        org.grokscope.config.RunConfig viaSweep = src.load(java.util.List.of("training.steps=100"), true);
         src.preset = "modadd-mlp";
-        org.grokscope.experiment.RunConfig spelled = src.load(java.util.List.of("task.p=47", "task.test_fraction=0.3", "model.embed_dim=64",
+        org.grokscope.config.RunConfig spelled = src.load(java.util.List.of("task.p=47", "task.test_fraction=0.3", "model.embed_dim=64",
                 "model.hidden=256", "optimizer.lr=1e-2", "training.steps=3000", "training.eval_every=10", "training.stop_at_test_acc=0.99",
                 "training.stop_patience=5", "training.steps=100"), true);
         assertThat(ConfigLoader.toJson(viaSweep)).isEqualTo(ConfigLoader.toJson(spelled));

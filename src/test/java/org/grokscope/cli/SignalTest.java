@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.RunDirectory;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.run.RunDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -17,10 +17,10 @@ import net.jqwik.api.constraints.Size;
 import org.grokscope.data.text.DataException;
 import org.grokscope.data.text.TextReader;
 import org.grokscope.data.text.TextSource;
-import org.grokscope.experiment.Checkpoint;
-import org.grokscope.experiment.ConfigException;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.RunConfig;
+import org.grokscope.run.Checkpoint;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
 
 /**
  * The lasting part of the fault and bad-input battery: generated malformed and adversarial inputs for the config

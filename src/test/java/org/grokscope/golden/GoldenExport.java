@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
-import org.grokscope.experiment.Checkpoint;
-import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.run.Checkpoint;
+import org.grokscope.config.ConfigLoader;
 import org.grokscope.nn.Model;
 import org.grokscope.train.Init;
 

@@ -8,7 +8,7 @@ import java.util.List;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
-import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.config.ConfigLoader;
 import org.grokscope.nn.Model;
 import org.grokscope.train.Init;
 
@@ -97,7 +97,7 @@ public final class GoldenNumerics {
                 doc.put("linf", c.linf());
                 doc.put("steps", v.steps());
                 doc.set("optimizer", ConfigLoader.JSON.valueToTree(ConfigLoader.JSON.readValue(v.optimizerJson(),
-                        org.grokscope.experiment.RunConfig.OptimizerSpec.class)));
+                        org.grokscope.config.RunConfig.OptimizerSpec.class)));
                 GoldenCases.putDataAndWeights(doc, d, m);
                 write(root.resolve(v.name()), doc);
             }

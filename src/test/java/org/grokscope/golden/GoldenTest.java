@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Kernels;
 import org.grokscope.engine.Parallel;
-import org.grokscope.experiment.ConfigLoader;
+import org.grokscope.config.ConfigLoader;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.Param;
 import org.grokscope.nn.Params;

@@ -48,8 +48,8 @@ class ReportInBrowserTest {
         Path dir = tmp.resolve("out");
         assertThat(Main.execute("sweep", "--config", tmp.resolve("s.yaml").toString(), "--out", dir.toString())).isZero();
         // a run that failed with markup in its message (a text run whose data path holds it)
-        try (org.grokscope.experiment.SweepStore store = new org.grokscope.experiment.SweepStore(dir.resolve("sweep.db"))) {
-            store.finish("0001", org.grokscope.experiment.SweepStore.Status.FAILED, "/data/" + PAYLOAD + ".csv: no such file or directory", null, null);
+        try (org.grokscope.sweep.SweepStore store = new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db"))) {
+            store.finish("0001", org.grokscope.sweep.SweepStore.Status.FAILED, "/data/" + PAYLOAD + ".csv: no such file or directory", null, null);
         }
         assertThat(Main.execute("report", dir.toString())).isZero();
         String dom = dumpDom(dir.resolve("report.html"));

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.grokscope.experiment.ConfigLoader;
-import org.grokscope.experiment.RunConfig;
-import org.grokscope.experiment.RunSummary;
-import org.grokscope.experiment.Runner;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+import org.grokscope.run.RunSummary;
+import org.grokscope.run.Runner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,492 @@
+package org.grokscope.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Locale;
+import org.grokscope.data.ModOp;
+import org.grokscope.engine.Act;
+
+/**
+ * A complete, resolved description of one training run. Loaded from YAML or JSON (snake_case keys);
+ * every missing value takes the default written here, and the resolved record is saved as the run's
+ * config.json, so rerunning that file reproduces the run bit for bit.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"name", "description", "seed", "task", "model", "init", "optimizer", "regularization", "training", "analysis", "probes"})
+public record RunConfig(String name, String description, Long seed, TaskSpec task, ModelSpec model, InitSpec init,
+                        OptimizerSpec optimizer, Regularization regularization, Training training, Analysis analysis, Probes probes) {
+
+    public RunConfig {
+        if (name == null) name = "run";
+        if (description == null) description = "";
+        if (seed == null) seed = 0L;
+        if (task == null) task = new Task(null, null, null, null, null, null);
+        if (model == null && task instanceof Text) model = new Bag(null, null, null, null);
+        if (model == null) model = new Mlp(null, null, null, null);
+        if (init == null) init = new InitSpec(null, null, null, null);
+        if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null, null, null);
+        if (regularization == null) regularization = new Regularization(null, null);
+        if (training == null) training = new Training(null, null, null, null, null, null, null, null, null, null);
+        if (analysis == null) analysis = new Analysis(null, null, null, null);
+        if (probes == null) probes = new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public void validate(Problems p) {
+        p.require(name.matches("[A-Za-z0-9._-]+"), "name", "use letters, digits, '.', '_' or '-' (it names the run directory), got '" + name + "'");
+        task.validate(p);
+        model.validate(p, task);
+        if (task instanceof Text && !model.forText())
+            p.add("model.kind", "a text task needs a text model: bag or encoder");
+        if (task instanceof Task && model.forText())
+            p.add("model.kind", "bag and encoder read padded text (token 0 is padding); use mlp, transformer or quadratic for modular arithmetic");
+        init.validate(p);
+        optimizer.validate(p);
+        regularization.validate(p);
+        training.validate(p);
+        analysis.validate(p);
+        probes.validate(p, training);
+    }
+
+    /** The modular task, for code that only makes sense on it (Fourier probes, the kernel command). */
+    public Task modular() {
+        if (task instanceof Task t) return t;
+        throw new IllegalStateException("not a modular-arithmetic task");
+    }
+
+    /** What the model learns: modular arithmetic (kind: modular, the default) or labelled text (kind: text). */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind") // a missing kind is filled in as "modular" by ConfigLoader
+    @JsonSubTypes({@JsonSubTypes.Type(value = Task.class, name = "modular"),
+                   @JsonSubTypes.Type(value = Text.class, name = "text")})
+    public sealed interface TaskSpec permits Task, Text {
+        Integer trainCount();
+
+        Double trainFraction();
+
+        Long splitSeed();
+
+        void validate(Problems p);
+    }
+
+    /** Modular arithmetic "x ∘ y = c (mod p)". */
+    @JsonPropertyOrder({"op", "p", "train_fraction", "train_count", "test_fraction", "split_seed"})
+    public record Task(String op, Integer p, Double trainFraction, Integer trainCount, Double testFraction, Long splitSeed) implements TaskSpec {
+        public Task {
+            if (op == null) op = "add";
+            if (p == null) p = 97;
+            if (trainFraction == null && trainCount == null) trainFraction = 0.3;
+        }
+
+        public ModOp operation() {
+            return ModOp.parse(op);
+        }
+
+        @Override
+        public void validate(Problems pr) {
+            ModOp o = null;
+            try { o = operation(); } catch (IllegalArgumentException e) { pr.add("task.op", e.getMessage()); }
+            pr.require(p >= 2 && p <= 2000, "task.p", "must be between 2 and 2000, got " + p);
+            if (o != null && o.needsPrime()) pr.require(ModOp.isPrime(p), "task.p", "operation " + op + " needs a prime modulus, got " + p);
+            if (trainFraction != null && trainCount != null) pr.add("task.train_count", "give train_fraction or train_count, not both");
+            if (trainFraction != null) pr.require(trainFraction > 0 && trainFraction < 1, "task.train_fraction", "must be in (0, 1), got " + trainFraction);
+            if (trainCount != null) pr.require(trainCount >= 1, "task.train_count", "must be >= 1, got " + trainCount);
+            if (testFraction != null) pr.require(testFraction > 0 && testFraction < 1, "task.test_fraction", "must be in (0, 1), got " + testFraction);
+            boolean fieldsOk = (trainFraction == null || (trainFraction > 0 && trainFraction < 1))
+                    && (testFraction == null || (testFraction > 0 && testFraction < 1)) && (trainCount == null || trainCount >= 1);
+            if (p >= 2 && p <= 2000 && o != null && fieldsOk) { // cross-field checks only once each field is valid
+                long total = o == ModOp.DIV ? (long) p * (p - 1) : (long) p * p;
+                long nTest = testFraction == null ? 0 : Math.round(testFraction * total);
+                long nTrain = trainCount != null ? trainCount : trainFraction != null ? Math.round(trainFraction * total) : 0;
+                if (trainCount != null) pr.require(nTrain + nTest <= total, "task.train_count",
+                        "the table has " + total + " examples" + (nTest > 0 ? " and " + nTest + " are held out for testing" : "") + "; " + nTrain + " is too many");
+                if (trainFraction != null && testFraction != null) pr.require(trainFraction + testFraction <= 1, "task.train_fraction", "train_fraction + test_fraction must be <= 1");
+                if (testFraction == null) pr.require(nTrain < total, trainCount != null ? "task.train_count" : "task.train_fraction",
+                        "leaves no test examples (the table has " + total + ")");
+            }
+        }
+    }
+
+
+    /**
+     * Labelled text (see {@link org.grokscope.data.text.TextSource} for the formats and
+     * {@link org.grokscope.data.text.TextTask} for subsets, vocabulary and sequences). {@code path} may be left
+     * out for imdb and yelp-polarity: then the archive fetched or imported into the data cache is used.
+     */
+    @JsonPropertyOrder({"dataset", "path", "test_path", "text_field", "label_field", "labels", "stars_rule", "holdout", "on_bad_row",
+            "train_count", "train_fraction", "test_count", "split_seed", "tokenizer", "lowercase", "vocab_size", "min_count", "vocab_file",
+            "max_len", "long_docs", "resplit"})
+    public record Text(String dataset, String path, String testPath, String textField, String labelField, java.util.List<String> labels,
+                       String starsRule, Double holdout, String onBadRow, Integer trainCount, Double trainFraction, Integer testCount,
+                       Long splitSeed, String tokenizer, Boolean lowercase, Integer vocabSize, Integer minCount, String vocabFile,
+                       Integer maxLen, String longDocs, Double resplit) implements TaskSpec {
+        public Text {
+            if (dataset == null) dataset = "imdb";
+            if (textField == null) textField = "text";
+            if (labelField == null) labelField = "label";
+            if (starsRule == null) starsRule = "polarity";
+            if (holdout == null) holdout = 0.25;
+            if (onBadRow == null) onBadRow = "error";
+            if (trainFraction == null && trainCount == null) trainFraction = 1.0;
+            if (testCount == null) testCount = 2000;
+            if (tokenizer == null) tokenizer = "word";
+            if (lowercase == null) lowercase = true;
+            if (vocabSize == null) vocabSize = 10_000;
+            if (minCount == null) minCount = 1;
+            if (maxLen == null) maxLen = 256;
+            if (longDocs == null) longDocs = "truncate";
+        }
+
+        @Override
+        public void validate(Problems p) {
+            try { org.grokscope.data.text.TextSource.Kind.parse(dataset); } catch (IllegalArgumentException e) { p.add("task.dataset", e.getMessage()); }
+            boolean known = dataset.equals("imdb") || dataset.equals("yelp-polarity");
+            if (!known) p.require(path != null, "task.path", "dataset " + dataset + " needs a path (the file or folder to read)");
+            p.require(java.util.List.of("polarity", "stars").contains(starsRule), "task.stars_rule", "must be polarity (1-2 vs 4-5 stars, 3 dropped) or stars (five classes), got '" + starsRule + "'");
+            p.require(holdout > 0 && holdout < 1, "task.holdout", "must be in (0, 1), got " + holdout);
+            p.require(onBadRow.equals("error") || onBadRow.equals("skip"), "task.on_bad_row", "must be error or skip, got '" + onBadRow + "'");
+            if (trainFraction != null && trainCount != null) p.add("task.train_count", "give train_fraction or train_count, not both");
+            if (trainFraction != null) p.require(trainFraction > 0 && trainFraction <= 1, "task.train_fraction", "must be in (0, 1], got " + trainFraction);
+            if (trainCount != null) p.require(trainCount >= 2, "task.train_count", "must be >= 2, got " + trainCount);
+            p.require(testCount >= 0, "task.test_count", "must be >= 0 (0 = the whole test split), got " + testCount);
+            p.require(tokenizer.equals("word") || tokenizer.equals("wordpiece"), "task.tokenizer", "must be word or wordpiece, got '" + tokenizer + "'");
+            if (tokenizer.equals("wordpiece")) p.require(vocabFile != null, "task.vocab_file", "the wordpiece tokenizer needs a BERT vocab.txt (e.g. bert-base-uncased's)");
+            p.require(vocabSize >= 4 && vocabSize <= 1 << 22, "task.vocab_size", "must be in [4, 4194304], got " + vocabSize);
+            p.require(minCount >= 1, "task.min_count", "must be >= 1, got " + minCount);
+            p.require(maxLen >= 3 && maxLen <= 4096, "task.max_len", "must be in [3, 4096], got " + maxLen);
+            p.require(longDocs.equals("truncate") || longDocs.equals("drop"), "task.long_docs", "must be truncate or drop, got '" + longDocs + "'");
+            if (resplit != null) p.require(resplit > 0 && resplit < 1, "task.resplit", "must be in (0, 1) (the test share of the pooled splits), or absent, got " + resplit);
+            if (labels != null) p.require(labels.size() >= 2 && new java.util.HashSet<>(labels).size() == labels.size(), "task.labels", "needs at least two distinct labels, got " + labels);
+        }
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind") // a missing kind is filled in as "mlp" by ConfigLoader
+    @JsonSubTypes({@JsonSubTypes.Type(value = Mlp.class, name = "mlp"),
+                   @JsonSubTypes.Type(value = TransformerSpec.class, name = "transformer"),
+                   @JsonSubTypes.Type(value = Quadratic.class, name = "quadratic"),
+                   @JsonSubTypes.Type(value = Bag.class, name = "bag"),
+                   @JsonSubTypes.Type(value = EncoderSpec.class, name = "encoder")})
+    public sealed interface ModelSpec permits Mlp, TransformerSpec, Quadratic, Bag, EncoderSpec {
+        void validate(Problems p, TaskSpec task);
+
+        /** Whether the model reads padded text (bag, encoder) rather than fixed modular sequences. */
+        default boolean forText() {
+            return this instanceof Bag || this instanceof EncoderSpec;
+        }
+    }
+
+    /** Embedding bag for text: mean of the non-padding token embeddings, then an MLP of {@code depth} hidden layers. */
+    @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
+    public record Bag(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+        public Bag {
+            if (embedDim == null) embedDim = 64;
+            if (hidden == null) hidden = 128;
+            if (depth == null) depth = 1;
+            if (activation == null) activation = "relu";
+        }
+
+        @Override
+        public void validate(Problems p, TaskSpec task) {
+            checkWidths(p, embedDim, hidden);
+            p.require(depth >= 0 && depth <= 16, "model.depth", "must be in [0, 16] (0 = a linear classifier on the mean embedding), got " + depth);
+            checkAct(p, activation);
+        }
+    }
+
+    /** BERT-style encoder for text (post-LN, padding mask, [CLS] or mean pooling, optional tanh pooler). */
+    @JsonPropertyOrder({"d_model", "heads", "d_ff", "layers", "activation", "pooling", "pooler"})
+    public record EncoderSpec(Integer dModel, Integer heads, Integer dFf, Integer layers, String activation, String pooling, Boolean pooler) implements ModelSpec {
+        public EncoderSpec {
+            if (dModel == null) dModel = 128;
+            if (heads == null) heads = 4;
+            if (dFf == null) dFf = 4 * dModel;
+            if (layers == null) layers = 1;
+            if (activation == null) activation = "gelu";
+            if (pooling == null) pooling = "cls";
+            if (pooler == null) pooler = true;
+        }
+
+        @Override
+        public void validate(Problems p, TaskSpec task) {
+            p.require(dModel >= 1 && dModel <= 4096, "model.d_model", "must be in [1, 4096], got " + dModel);
+            p.require(heads >= 1 && dModel % heads == 0, "model.heads", "must divide d_model (" + dModel + "), got " + heads);
+            p.require(dFf >= 1 && dFf <= 65536, "model.d_ff", "must be in [1, 65536], got " + dFf);
+            p.require(layers >= 1 && layers <= 24, "model.layers", "must be in [1, 24], got " + layers);
+            p.require(pooling.equals("cls") || pooling.equals("mean"), "model.pooling", "must be cls or mean, got '" + pooling + "'");
+            checkAct(p, activation);
+        }
+    }
+
+    /** MLP over concatenated token embeddings [x, y]. */
+    @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
+    public record Mlp(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+        public Mlp {
+            if (embedDim == null) embedDim = 128;
+            if (hidden == null) hidden = 512;
+            if (depth == null) depth = 1;
+            if (activation == null) activation = "relu";
+        }
+
+        @Override
+        public void validate(Problems p, TaskSpec task) {
+            checkWidths(p, embedDim, hidden);
+            p.require(depth >= 1 && depth <= 16, "model.depth", "must be in [1, 16], got " + depth);
+            checkAct(p, activation);
+        }
+    }
+
+    /** Decoder-only transformer; logits at the last position. */
+    @JsonPropertyOrder({"d_model", "heads", "d_mlp", "layers", "norm", "activation", "attn_bias", "mlp_bias", "format"})
+    public record TransformerSpec(Integer dModel, Integer heads, Integer dMlp, Integer layers, String norm, String activation,
+                                  Boolean attnBias, Boolean mlpBias, String format) implements ModelSpec {
+        public TransformerSpec {
+            if (dModel == null) dModel = 128;
+            if (heads == null) heads = 4;
+            if (dMlp == null) dMlp = 4 * dModel;
+            if (layers == null) layers = 1;
+            if (norm == null) norm = "none";
+            if (activation == null) activation = "relu";
+            if (attnBias == null) attnBias = false;
+            if (mlpBias == null) mlpBias = true;
+            if (format == null) format = "equals";
+        }
+
+        @Override
+        public void validate(Problems p, TaskSpec task) {
+            p.require(dModel >= 1 && dModel <= 4096, "model.d_model", "must be in [1, 4096], got " + dModel);
+            p.require(heads >= 1 && dModel % heads == 0, "model.heads", "must divide d_model (" + dModel + "), got " + heads);
+            p.require(dMlp >= 1 && dMlp <= 65536, "model.d_mlp", "must be in [1, 65536], got " + dMlp);
+            p.require(layers >= 1 && layers <= 24, "model.layers", "must be in [1, 24], got " + layers);
+            p.require(java.util.List.of("none", "pre", "post").contains(norm), "model.norm", "must be none, pre or post, got '" + norm + "'");
+            p.require(java.util.List.of("equals", "op_equals").contains(format), "model.format", "must be equals ([x, y, =]) or op_equals ([x, op, y, =]), got '" + format + "'");
+            checkAct(p, activation);
+        }
+    }
+
+    /** Two-layer quadratic network f = V (W x)^2, one-hot x, no biases. */
+    @JsonPropertyOrder({"width"})
+    public record Quadratic(Integer width) implements ModelSpec {
+        public Quadratic {
+            if (width == null) width = 512;
+        }
+
+        @Override
+        public void validate(Problems p, TaskSpec task) {
+            p.require(width >= 1 && width <= 1 << 20, "model.width", "must be in [1, 1048576], got " + width);
+        }
+    }
+
+    // embedding width and hidden width of the MLP-headed models (mlp, bag)
+    static void checkWidths(Problems p, int embedDim, int hidden) {
+        p.require(embedDim >= 1 && embedDim <= 8192, "model.embed_dim", "must be in [1, 8192], got " + embedDim);
+        p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
+    }
+
+    static void checkAct(Problems p, String a) {
+        try { Act.parse(a); } catch (IllegalArgumentException e) { p.add("model.activation", e.getMessage()); }
+    }
+
+    /**
+     * Initialization scheme, then every parameter × alpha (the grokking configuration). {@code output_scale}
+     * (unset = off) is Kumar et al.'s laziness knob instead: the output becomes output_scale·(f(θ) − f(θ₀)) and
+     * the learning rate is divided by output_scale², so lr is the rate at scale 1 and a large scale is lazy.
+     */
+    @JsonPropertyOrder({"scheme", "std", "alpha", "output_scale"})
+    public record InitSpec(String scheme, Double std, Double alpha, Double outputScale) {
+        public InitSpec {
+            if (scheme == null) scheme = "pytorch";
+            if (std == null) std = 0.02;
+            if (alpha == null) alpha = 1.0;
+        }
+
+        void validate(Problems p) {
+            p.require(java.util.List.of("pytorch", "kaiming", "normal", "nanda").contains(scheme.toLowerCase(Locale.ROOT)), "init.scheme",
+                    "must be pytorch, kaiming, normal or nanda, got '" + scheme + "'");
+            p.require(std > 0 && Double.isFinite(std), "init.std", "must be > 0, got " + std);
+            p.require(alpha > 0 && Double.isFinite(alpha), "init.alpha", "must be > 0, got " + alpha);
+            if (outputScale != null) p.require(outputScale > 0 && Double.isFinite(outputScale), "init.output_scale", "must be > 0 (or absent), got " + outputScale);
+        }
+    }
+
+    /**
+     * The optimizer, optionally wrapped: {@code grokfast} filters the gradient first (Lee et al. 2024), then
+     * {@code orthogonal} makes each tensor's gradient orthogonal to its weights (⊥Grad, Prieto et al. 2025), then
+     * the optimizer steps (see {@link org.grokscope.train.Grokfast} and {@link org.grokscope.train.OrthoGrad}).
+     */
+    @JsonPropertyOrder({"kind", "lr", "weight_decay", "beta1", "beta2", "eps", "momentum", "warmup_steps", "orthogonal", "grokfast"})
+    public record OptimizerSpec(String kind, Double lr, Double weightDecay, Double beta1, Double beta2, Double eps,
+                                Double momentum, Integer warmupSteps, Boolean orthogonal, GrokfastSpec grokfast) {
+        public OptimizerSpec {
+            if (orthogonal == null) orthogonal = false;
+            if (grokfast == null) grokfast = new GrokfastSpec(null, null, null, null, null);
+            if (kind == null) kind = "adamw";
+            if (lr == null) lr = 1e-3;
+            if (weightDecay == null) weightDecay = kind.equals("adamw") ? 1.0 : 0.0;
+            if (beta1 == null) beta1 = 0.9;
+            if (beta2 == null) beta2 = 0.98;
+            if (eps == null) eps = 1e-8;
+            if (momentum == null) momentum = 0.0;
+            if (warmupSteps == null) warmupSteps = 0;
+        }
+
+        void validate(Problems p) {
+            p.require(java.util.List.of("adamw", "sgd", "normalized_gd").contains(kind), "optimizer.kind", "must be adamw, sgd or normalized_gd, got '" + kind + "'");
+            p.require(lr > 0 && Double.isFinite(lr), "optimizer.lr", "must be > 0, got " + lr);
+            p.require(weightDecay >= 0 && Double.isFinite(weightDecay), "optimizer.weight_decay", "must be >= 0, got " + weightDecay);
+            p.require(beta1 >= 0 && beta1 < 1, "optimizer.beta1", "must be in [0, 1), got " + beta1);
+            p.require(beta2 >= 0 && beta2 < 1, "optimizer.beta2", "must be in [0, 1), got " + beta2);
+            p.require(eps > 0, "optimizer.eps", "must be > 0, got " + eps);
+            p.require(momentum >= 0 && momentum < 1, "optimizer.momentum", "must be in [0, 1), got " + momentum);
+            p.require(warmupSteps >= 0, "optimizer.warmup_steps", "must be >= 0, got " + warmupSteps);
+            grokfast.validate(p);
+        }
+    }
+
+    /**
+     * Grokfast's gradient filter: {@code kind} none (off), ema ({@code alpha} 0.98, {@code lamb} 2) or ma (the mean
+     * of the last {@code window} 100 gradients, {@code lamb} 5, applied once the window is full unless
+     * {@code warmup} is false). The paper's defaults for each kind.
+     */
+    @JsonPropertyOrder({"kind", "alpha", "lamb", "window", "warmup"})
+    public record GrokfastSpec(String kind, Double alpha, Double lamb, Integer window, Boolean warmup) {
+        public GrokfastSpec {
+            if (kind == null) kind = "none";
+            if (alpha == null) alpha = 0.98;
+            if (lamb == null) lamb = kind.equals("ma") ? 5.0 : 2.0;
+            if (window == null) window = 100;
+            if (warmup == null) warmup = true;
+        }
+
+        /** The filter, or null when off. */
+        public org.grokscope.train.Grokfast.Kind filter() {
+            return kind.equals("none") ? null : org.grokscope.train.Grokfast.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+        }
+
+        void validate(Problems p) {
+            p.require(java.util.List.of("none", "ema", "ma").contains(kind), "optimizer.grokfast.kind", "must be none, ema or ma, got '" + kind + "'");
+            p.require(alpha >= 0 && alpha < 1, "optimizer.grokfast.alpha", "must be in [0, 1), got " + alpha);
+            p.require(lamb >= 0 && Double.isFinite(lamb), "optimizer.grokfast.lamb", "must be >= 0, got " + lamb);
+            p.require(window >= 1 && window <= 10_000, "optimizer.grokfast.window", "must be in [1, 10000], got " + window);
+        }
+    }
+
+    /** Explicit penalties: (l2/2)·‖θ‖² and linf·‖θ‖∞. */
+    @JsonPropertyOrder({"l2", "linf"})
+    public record Regularization(Double l2, Double linf) {
+        public Regularization {
+            if (l2 == null) l2 = 0.0;
+            if (linf == null) linf = 0.0;
+        }
+
+        void validate(Problems p) {
+            p.require(l2 >= 0 && Double.isFinite(l2), "regularization.l2", "must be >= 0, got " + l2);
+            p.require(linf >= 0 && Double.isFinite(linf), "regularization.linf", "must be >= 0, got " + linf);
+        }
+    }
+
+    /**
+     * {@code fixed_norm}: Omnigrok's constrained training, ‖θ‖₂ rescaled to this value after init and every step.
+     * {@code loss}: cross_entropy, stablemax_ce or mse ({@link org.grokscope.engine.LossFunction}); {@code loss_precision}:
+     * fp64 (default) or fp32, the arithmetic of the loss and its gradient ({@link org.grokscope.engine.LossPrecision}).
+     */
+    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "loss_precision", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm"})
+    public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, String loss, String lossPrecision,
+                           Double stopAtTestAcc, Integer stopPatience, Integer threads, Double fixedNorm) {
+        public Training {
+            if (lossPrecision == null) lossPrecision = "fp64";
+            if (steps == null) steps = 10_000;
+            if (batchSize == null) batchSize = 0;
+            if (evalEvery == null) evalEvery = 100;
+            if (evalBatch == null) evalBatch = 8192;
+            if (loss == null) loss = "cross_entropy";
+            if (stopPatience == null) stopPatience = 1;
+            if (threads == null) threads = 0;
+        }
+
+        void validate(Problems p) {
+            p.require(steps >= 0, "training.steps", "must be >= 0, got " + steps);
+            p.require(batchSize >= 0, "training.batch_size", "must be >= 0 (0 = full batch), got " + batchSize);
+            p.require(evalEvery >= 1, "training.eval_every", "must be >= 1, got " + evalEvery);
+            p.require(evalBatch >= 1, "training.eval_batch", "must be >= 1, got " + evalBatch);
+            p.require(java.util.List.of("cross_entropy", "stablemax_ce", "mse").contains(loss), "training.loss", "must be cross_entropy, stablemax_ce or mse, got '" + loss + "'");
+            p.require(lossPrecision.equals("fp64") || lossPrecision.equals("fp32"), "training.loss_precision", "must be fp64 or fp32, got '" + lossPrecision + "'");
+            if (stopAtTestAcc != null) p.require(stopAtTestAcc > 0 && stopAtTestAcc <= 1, "training.stop_at_test_acc", "must be in (0, 1], got " + stopAtTestAcc);
+            p.require(stopPatience >= 1, "training.stop_patience", "must be >= 1, got " + stopPatience);
+            p.require(threads >= 0 && threads <= 1024, "training.threads", "must be >= 0 (0 = all cores), got " + threads);
+            if (fixedNorm != null) p.require(fixedNorm > 0 && Double.isFinite(fixedNorm), "training.fixed_norm", "must be > 0 (or absent), got " + fixedNorm);
+        }
+    }
+
+    /**
+     * Accuracy thresholds that define the memorization and generalization steps, and Liu et al.'s phase
+     * rules (one accuracy threshold for train and test, 0.9 in the paper, and the gap in steps below which
+     * generalizing counts as comprehension rather than grokking, 1,000 in the paper). Tasks whose best
+     * test accuracy is far below 90 % (text) need a lower phase threshold.
+     */
+    @JsonPropertyOrder({"memorization_threshold", "generalization_threshold", "phase_threshold", "phase_gap"})
+    public record Analysis(Double memorizationThreshold, Double generalizationThreshold, Double phaseThreshold, Integer phaseGap) {
+        public Analysis {
+            if (memorizationThreshold == null) memorizationThreshold = 0.99;
+            if (generalizationThreshold == null) generalizationThreshold = 0.99;
+            if (phaseThreshold == null) phaseThreshold = 0.9;
+            if (phaseGap == null) phaseGap = 1000;
+        }
+
+        void validate(Problems p) {
+            p.require(memorizationThreshold > 0 && memorizationThreshold <= 1, "analysis.memorization_threshold", "must be in (0, 1], got " + memorizationThreshold);
+            p.require(generalizationThreshold > 0 && generalizationThreshold <= 1, "analysis.generalization_threshold", "must be in (0, 1], got " + generalizationThreshold);
+            p.require(phaseThreshold > 0 && phaseThreshold <= 1, "analysis.phase_threshold", "must be in (0, 1], got " + phaseThreshold);
+            p.require(phaseGap >= 0, "analysis.phase_gap", "must be >= 0 steps, got " + phaseGap);
+        }
+    }
+
+    /**
+     * Probes during training (norms, eNTK, Fourier measures, margins, kernel baseline) and the transition
+     * advisor. {@code every} 0 = choose the cadence so the probes' FLOPs stay under {@code budget} of training's.
+     */
+    @JsonPropertyOrder({"enabled", "every", "budget", "norms", "ntk", "ntk_samples", "ntk_output", "fourier", "key_threshold",
+            "kernel_baseline", "kernel_test_samples", "kernel_ridge", "kernel_max_train",
+            "departure_threshold", "norm_drop", "gini_rise", "patience", "collapse_share"})
+    public record Probes(Boolean enabled, Integer every, Double budget, Boolean norms, Boolean ntk, Integer ntkSamples, String ntkOutput,
+                         Boolean fourier, Double keyThreshold, Boolean kernelBaseline, Integer kernelTestSamples, Double kernelRidge,
+                         Integer kernelMaxTrain, Double departureThreshold, Double normDrop, Double giniRise,
+                         Integer patience, Double collapseShare) {
+        public Probes {
+            if (collapseShare == null) collapseShare = 0.5;
+            if (enabled == null) enabled = true;
+            if (every == null) every = 0;
+            if (budget == null) budget = 0.1;
+            if (norms == null) norms = true;
+            if (ntk == null) ntk = true;
+            if (ntkSamples == null) ntkSamples = 256;
+            if (ntkOutput == null) ntkOutput = "first";
+            if (fourier == null) fourier = true;
+            if (keyThreshold == null) keyThreshold = 0.25;
+            if (kernelBaseline == null) kernelBaseline = false;
+            if (kernelTestSamples == null) kernelTestSamples = 2000;
+            if (kernelRidge == null) kernelRidge = 1e-8;
+            if (kernelMaxTrain == null) kernelMaxTrain = 8000;
+            if (departureThreshold == null) departureThreshold = 0.1;
+            if (normDrop == null) normDrop = 0.1;
+            if (giniRise == null) giniRise = 0.1;
+            if (patience == null) patience = 2000;
+        }
+
+        void validate(Problems p, Training t) {
+            p.require(every >= 0, "probes.every", "must be >= 0 (0 = from the budget), got " + every);
+            if (every > 0) p.require(every % t.evalEvery() == 0, "probes.every", "must be a multiple of training.eval_every (" + t.evalEvery() + "), got " + every);
+            p.require(budget > 0 && budget <= 10, "probes.budget", "must be in (0, 10], got " + budget);
+            p.require(ntkSamples >= 2 && ntkSamples <= 4096, "probes.ntk_samples", "must be in [2, 4096], got " + ntkSamples);
+            p.require(ntkOutput.equals("first") || ntkOutput.equals("true_class"), "probes.ntk_output", "must be first or true_class, got '" + ntkOutput + "'");
+            p.require(keyThreshold > 0 && keyThreshold <= 1, "probes.key_threshold", "must be in (0, 1], got " + keyThreshold);
+            p.require(kernelTestSamples >= 1, "probes.kernel_test_samples", "must be >= 1, got " + kernelTestSamples);
+            p.require(kernelRidge > 0 && kernelRidge < 1, "probes.kernel_ridge", "must be in (0, 1), got " + kernelRidge);
+            p.require(kernelMaxTrain >= 1 && kernelMaxTrain <= 20000, "probes.kernel_max_train", "must be in [1, 20000], got " + kernelMaxTrain);
+            p.require(departureThreshold > 0, "probes.departure_threshold", "must be > 0, got " + departureThreshold);
+            p.require(normDrop > 0 && normDrop < 1, "probes.norm_drop", "must be in (0, 1), got " + normDrop);
+            p.require(giniRise > 0 && giniRise < 1, "probes.gini_rise", "must be in (0, 1), got " + giniRise);
+            p.require(patience >= 1, "probes.patience", "must be >= 1, got " + patience);
+            p.require(collapseShare > 0 && collapseShare <= 1, "probes.collapse_share", "must be in (0, 1], got " + collapseShare);
+        }
+    }
+}

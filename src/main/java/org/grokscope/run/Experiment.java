@@ -1,0 +1,285 @@
+package org.grokscope.run;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.grokscope.data.Dataset;
+import org.grokscope.data.text.Corpus;
+import org.grokscope.data.text.DataException;
+import org.grokscope.data.text.DataHome;
+import org.grokscope.data.text.KnownDataset;
+import org.grokscope.data.text.TextSource;
+import org.grokscope.data.text.TextTask;
+import org.grokscope.data.text.Tokenizer;
+import org.grokscope.data.text.WordPiece;
+import org.grokscope.data.text.WordTokenizer;
+import org.grokscope.data.InputFormat;
+import org.grokscope.data.ModOp;
+import org.grokscope.data.ModularTask;
+import org.grokscope.engine.Act;
+import org.grokscope.engine.Kernels;
+import org.grokscope.engine.LossFunction;
+import org.grokscope.engine.LossPrecision;
+import org.grokscope.engine.Parallel;
+import org.grokscope.nn.Bag;
+import org.grokscope.nn.Centered;
+import org.grokscope.nn.EmbedMlp;
+import org.grokscope.nn.Encoder;
+import org.grokscope.nn.Model;
+import org.grokscope.nn.QuadraticNet;
+import org.grokscope.nn.Transformer;
+import org.grokscope.probe.Advisor;
+import org.grokscope.probe.ModularContext;
+import org.grokscope.probe.ProbeSettings;
+import org.grokscope.probe.ProbeSuite;
+import org.grokscope.train.AdamW;
+import org.grokscope.train.Grokfast;
+import org.grokscope.train.OrthoGrad;
+import org.grokscope.train.Init;
+import org.grokscope.train.Optimizer;
+import org.grokscope.train.Regularizer;
+import org.grokscope.train.Sgd;
+import org.grokscope.train.Trainer;
+import org.grokscope.config.RunConfig;
+
+/** Turns a validated {@link RunConfig} into data, an initialized model and a trainer. */
+public final class Experiment implements AutoCloseable {
+    public final RunConfig cfg;
+    public final Parallel pool;
+    public final Model model;
+    public final Dataset train, test;
+    /** The modular task's whole table and the split this run trains and tests on (null for text). */
+    public final ModularTask table;
+    public final ModularTask.Split split;
+    /** For text tasks: the prepared data (vocabulary, pools, lengths); null for modular tasks. */
+    public final TextTask.Prepared text;
+    /** What the run's data is, for data.json (dataset, file, tokenizer, sizes). */
+    public final Map<String, Object> dataInfo = new LinkedHashMap<>();
+    public final long splitSeed;
+    public final Trainer trainer;
+    /** The probes and advisor, or null when {@code probes.enabled} is false. */
+    public final ProbeSuite probes;
+
+    public Experiment(RunConfig cfg, int threads) {
+        this(cfg, threads, null);
+    }
+
+    /** {@code log} (may be null) hears about tokenizing and caching text. */
+    public Experiment(RunConfig cfg, int threads, PrintStream log) {
+        this(cfg, threads, threads, log);
+    }
+
+    /**
+     * @param capacity threads the engine pool holds; {@code threads} of them are used at first, and
+     *                 {@code pool.use(k)} can hand the run more later (a sweep does when other runs end)
+     */
+    public Experiment(RunConfig cfg, int threads, int capacity, PrintStream log) {
+        this.cfg = cfg;
+        splitSeed = cfg.task().splitSeed() != null ? cfg.task().splitSeed() : cfg.seed();
+        InputFormat format = format(cfg.model());
+        int vocab;
+        if (cfg.task() instanceof RunConfig.Text tt) {
+            table = null;
+            split = null;
+            Corpus corpus = corpus(tt, log);
+            text = TextTask.prepare(corpus, textSettings(tt, splitSeed));
+            train = text.train();
+            test = text.test();
+            vocab = train.vocab();
+            describe(tt, corpus);
+        } else {
+            RunConfig.Task t = cfg.modular();
+            text = null;
+            table = new ModularTask(t.p(), t.operation(), splitSeed);
+            split = table.split(t.trainCount(), t.trainFraction(), t.testFraction(), splitSeed);
+            train = table.dataset(split.train(), format);
+            test = table.dataset(split.test(), format);
+            vocab = format.vocab(t.p());
+            dataInfo.put("task", "(x " + t.op() + " y) mod " + t.p());
+            dataInfo.put("train_examples", train.size());
+            dataInfo.put("test_examples", test.size());
+        }
+        this.pool = new Parallel(Math.max(threads, capacity));
+        pool.use(threads);
+        Model net = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
+        RunConfig.ModelSpec ms = cfg.model();
+        int dModel = ms instanceof RunConfig.Mlp m ? m.embedDim() : ms instanceof RunConfig.TransformerSpec s ? s.dModel()
+                : ms instanceof RunConfig.Bag b ? b.embedDim() : ms instanceof RunConfig.EncoderSpec e ? e.dModel() : ((RunConfig.Quadratic) ms).width();
+        Init.apply(net.params(), Init.Scheme.valueOf(cfg.init().scheme().toUpperCase()), cfg.init().std(), cfg.init().alpha(),
+                cfg.seed(), dModel, vocab);
+        if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
+        Double outScale = cfg.init().outputScale();
+        model = outScale == null ? net : new Centered(net, buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
+        Kernels k = new Kernels(pool);
+        RunConfig.OptimizerSpec o = cfg.optimizer();
+        Optimizer opt = optimizer(o, model.params(), pool, k);
+        RunConfig.Training tr = cfg.training();
+        Trainer.Settings s = new Trainer.Settings(tr.steps(), tr.batchSize(), tr.evalEvery(), tr.evalBatch(),
+                outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps(),
+                LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)), LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)),
+                tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed(), tr.fixedNorm());
+        trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
+        probes = cfg.probes().enabled() ? probeSuite(cfg, format) : null;
+    }
+
+    // ---- text --------------------------------------------------------------------------------------
+
+    /** The source as configured; single-file sources hold out test rows by task.split_seed (0 when unset), the same for every run seed. */
+    static TextSource textSource(RunConfig.Text t) {
+        TextSource.Kind kind = TextSource.Kind.parse(t.dataset());
+        Path path;
+        if (t.path() != null) path = Path.of(t.path());
+        else {
+            KnownDataset known = KnownDataset.of(kind);
+            path = DataHome.archive(known);
+            if (!Files.exists(path))
+                throw new DataException("task.path is not set and " + path + " does not exist: run 'grokscope data fetch " + known.id
+                        + "' (or 'grokscope data import FILE' for an archive you have), or set task.path");
+        }
+        return new TextSource(kind, path, t.testPath() == null ? null : Path.of(t.testPath()), t.textField(), t.labelField(), t.labels(),
+                t.starsRule(), t.holdout(), t.splitSeed() != null ? t.splitSeed() : 0L, t.onBadRow().equals("skip"));
+    }
+
+    static Tokenizer tokenizer(RunConfig.Text t) {
+        return t.tokenizer().equals("wordpiece") ? WordPiece.load(Path.of(t.vocabFile()), t.lowercase()) : new WordTokenizer(t.lowercase());
+    }
+
+    /** The tokenized corpus, from the data cache when it has it. */
+    public static Corpus corpus(RunConfig.Text t, PrintStream log) {
+        return Corpus.load(textSource(t), tokenizer(t), DataHome.cache(), log);
+    }
+
+    public static TextTask.Settings textSettings(RunConfig.Text t, long splitSeed) {
+        return new TextTask.Settings(t.trainCount(), t.trainFraction(), t.testCount(), splitSeed, t.maxLen(), t.longDocs().equals("drop"),
+                t.vocabSize(), t.minCount(), t.resplit());
+    }
+
+    /** Training documents available to a text task (after dropping long ones, if asked): the most a run can use. */
+    public static int textTrainingPool(RunConfig.Text t, PrintStream log) {
+        Corpus c = corpus(t, log);
+        return TextTask.prepare(c, new TextTask.Settings(2, null, 1, 0, t.maxLen(), t.longDocs().equals("drop"), t.vocabSize(), t.minCount(), t.resplit())).trainPool();
+    }
+
+    private void describe(RunConfig.Text t, Corpus c) {
+        TextSource src = textSource(t);
+        dataInfo.put("dataset", src.kind().id());
+        dataInfo.put("path", src.path().toAbsolutePath().toString());
+        try {
+            if (Files.isRegularFile(src.path())) {
+                dataInfo.put("bytes", Files.size(src.path()));
+                dataInfo.put("modified", Files.getLastModifiedTime(src.path()).toString());
+            }
+        } catch (java.io.IOException e) {
+            dataInfo.put("bytes", null);
+        }
+        if (src.testPath() != null) dataInfo.put("test_path", src.testPath().toAbsolutePath().toString());
+        dataInfo.put("tokenizer", c.tokenizer);
+        dataInfo.put("classes", c.classNames);
+        dataInfo.put("corpus_train_documents", c.train.size());
+        dataInfo.put("corpus_test_documents", c.test.size());
+        dataInfo.put("rows_skipped_as_malformed", c.skipped);
+        if (!c.problems.isEmpty()) dataInfo.put("first_malformed_rows", c.problems);
+        dataInfo.put("rows_dropped_by_rule", c.dropped);
+        dataInfo.put("train_pool", text.trainPool());
+        dataInfo.put("test_pool", text.testPool());
+        dataInfo.put("train_examples", train.size());
+        dataInfo.put("test_examples", test.size());
+        dataInfo.put("vocabulary", train.vocab());
+        dataInfo.put("max_len", train.seqLen());
+        dataInfo.put("mean_tokens_per_train_document", Math.round(text.meanLength() * 10) / 10.0);
+        dataInfo.put("train_documents_truncated", Math.round(text.truncatedFraction() * 1e4) / 1e4);
+        double[] sh = text.trainClassShare();
+        List<Double> shares = new java.util.ArrayList<>();
+        for (double x : sh) shares.add(Math.round(x * 1e4) / 1e4);
+        dataInfo.put("train_class_share", shares);
+    }
+
+    private ProbeSuite probeSuite(RunConfig cfg, InputFormat format) {
+        RunConfig.Probes p = cfg.probes();
+        RunConfig.Training tr = cfg.training();
+        Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
+                p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience(), p.collapseShare());
+        ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
+                text == null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
+        Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(),
+                text != null ? text.trainPool() : table.size(), LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)),
+                LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)), cfg.optimizer().orthogonal());
+        if (text != null) return new ProbeSuite(ps, model, pool, null, ctx);
+        int pp = cfg.modular().p();
+        boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
+        int[] all = new int[table.size()];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        ModularContext mod = new ModularContext(pp, cfg.modular().operation() == ModOp.ADD, fullTable ? table.dataset(all, format) : null,
+                split.train(), split.test(), table.size());
+        return new ProbeSuite(ps, model, pool, mod, ctx);
+    }
+
+    /**
+     * The configured optimizer over {@code params}, wrapped as configured: Grokfast's filter runs first, then
+     * ⊥Grad, then the optimizer's own step. Refuses (IllegalArgumentException) a Grokfast window that would not fit the heap.
+     */
+    public static Optimizer optimizer(RunConfig.OptimizerSpec o, org.grokscope.nn.Params params, Parallel pool, Kernels k) {
+        int size = params.size();
+        Optimizer opt = switch (o.kind()) {
+            case "adamw" -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+            case "sgd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), false);
+            case "normalized_gd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), true);
+            default -> throw new IllegalArgumentException("optimizer.kind " + o.kind());
+        };
+        if (o.orthogonal()) opt = new OrthoGrad(opt, params.list());
+        Grokfast.Kind filter = o.grokfast().filter();
+        if (filter != null) {
+            long bytes = Grokfast.stateBytes(filter, size, o.grokfast().window());
+            Runtime rt = Runtime.getRuntime();
+            long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            if (bytes > free * 0.8)
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "optimizer.grokfast: the %s filter keeps %d gradient(s) of %d parameters, %.1f GB, more than the %.1f GB of heap free; use kind: ema or a smaller window",
+                        o.grokfast().kind(), filter == Grokfast.Kind.EMA ? 1 : o.grokfast().window(), size, bytes / 1e9, free / 1e9));
+            opt = new Grokfast(opt, size, filter, o.grokfast().alpha(), o.grokfast().lamb(), o.grokfast().window(), o.grokfast().warmup());
+        }
+        return opt;
+    }
+
+    public static InputFormat formatOf(RunConfig cfg) {
+        return format(cfg.model());
+    }
+
+    static InputFormat format(RunConfig.ModelSpec m) {
+        return m instanceof RunConfig.TransformerSpec t && t.format().equals("op_equals") ? InputFormat.OP_EQUALS
+                : m instanceof RunConfig.TransformerSpec ? InputFormat.EQUALS : InputFormat.PAIR;
+    }
+
+    public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
+        if (spec instanceof RunConfig.Bag b)
+            return new Bag(pool, vocab, T, b.embedDim(), b.hidden(), b.depth(), classes, Act.parse(b.activation()));
+        if (spec instanceof RunConfig.EncoderSpec e)
+            return new Encoder(pool, new Encoder.Spec(vocab, T, e.dModel(), e.heads(), e.dFf(), e.layers(), Act.parse(e.activation()),
+                    Encoder.Pooling.valueOf(e.pooling().toUpperCase(java.util.Locale.ROOT)), e.pooler(), classes));
+        if (spec instanceof RunConfig.Mlp m)
+            return new EmbedMlp(pool, vocab, T, m.embedDim(), m.hidden(), m.depth(), classes, Act.parse(m.activation()));
+        if (spec instanceof RunConfig.Quadratic q) return new QuadraticNet(pool, vocab, q.width(), classes);
+        RunConfig.TransformerSpec s = (RunConfig.TransformerSpec) spec;
+        return new Transformer(pool, new Transformer.Spec(vocab, T, s.dModel(), s.heads(), s.dMlp(), s.layers(),
+                Transformer.Norm.valueOf(s.norm().toUpperCase()), Act.parse(s.activation()), classes, s.attnBias(), s.mlpBias()));
+    }
+
+    /**
+     * Engine threads for a run: the override, else training.threads, 0 meaning every core; never more than the
+     * cores (results do not depend on the thread count, and oversubscribed spin-waiting workers only slow it down).
+     */
+    public static int resolveThreads(RunConfig cfg, Integer override) {
+        int t = override != null ? override : cfg.training().threads();
+        int cores = Parallel.availableCores();
+        return t <= 0 ? cores : Math.min(t, cores);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

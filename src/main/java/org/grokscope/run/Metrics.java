@@ -1,0 +1,79 @@
+package org.grokscope.run;
+
+import java.util.Locale;
+import org.grokscope.train.Evaluation;
+
+/** The metrics.csv format: one row per evaluation. Deterministic text, so reruns compare byte for byte. */
+public final class Metrics {
+    public static final String HEADER = "step,lr,train_loss,train_acc,test_loss,test_acc,reg_loss,l2_norm,linf_norm,dist_from_init";
+    public static final int BASE_COLUMNS = 10;
+    /**
+     * Softmax-collapse shares of the training set, written after the base columns at every evaluation (files
+     * written before grokscope measured them lack these columns; readers look columns up by name).
+     */
+    public static final java.util.List<String> COLLAPSE_COLUMNS = java.util.List.of("zero_loss_share", "zero_grad_share", "softmax_one_share");
+
+    /** The cells of the collapse columns, each preceded by a comma; an unmeasured share is an empty cell. */
+    public static String collapseCells(Evaluation e) {
+        Evaluation.Collapse c = e.collapse();
+        return "," + cell(c.zeroLoss()) + "," + cell(c.zeroGrad()) + "," + cell(c.softmaxOne());
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "" : num(v);
+    }
+
+    /** Columns after the base ones in a metrics.csv header line: the collapse shares (if present), then the probes. */
+    public static java.util.List<String> probeColumns(String header) {
+        String[] f = header.split(",", -1);
+        return java.util.Arrays.asList(f).subList(Math.min(BASE_COLUMNS, f.length), f.length);
+    }
+
+    private Metrics() {}
+
+    public static String row(Evaluation e) {
+        return e.step() + "," + num(e.lr()) + "," + num(e.trainLoss()) + "," + num(e.trainAcc()) + "," + num(e.testLoss())
+                + "," + num(e.testAcc()) + "," + num(e.regLoss()) + "," + num(e.l2Norm()) + "," + num(e.linfNorm()) + "," + num(e.distFromInit());
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        if (v == 0) return "0";
+        return String.format(Locale.ROOT, "%.8g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
+    }
+
+    static double parse(String s) {
+        return switch (s) {
+            case "nan" -> Double.NaN;
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(s);
+        };
+    }
+
+    /** Every row of a metrics.csv file; a damaged row is an IOException naming file and line, not a NumberFormatException. */
+    public static java.util.List<Evaluation> read(java.nio.file.Path file) throws java.io.IOException {
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<Evaluation> out = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(parseRow(file, i + 1, lines.get(i)));
+        return out;
+    }
+
+    /** {@link #parseRow(String)} with the file and line for the message when the row is damaged. */
+    public static Evaluation parseRow(java.nio.file.Path file, int line, String row) throws java.io.IOException {
+        try {
+            return parseRow(row);
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new java.io.IOException(file + ":" + line + ": a damaged metrics row (" + org.grokscope.data.Excerpt.of(e.getMessage()) + ")");
+        }
+    }
+
+    /** The first ten columns of a row (probe columns, if any, follow them). */
+    public static Evaluation parseRow(String line) {
+        String[] f = line.split(",", -1);
+        if (f.length < 10) throw new IllegalArgumentException("expected at least 10 columns, got " + f.length);
+        return new Evaluation(Integer.parseInt(f[0]), parse(f[1]), parse(f[2]), parse(f[3]), parse(f[4]), parse(f[5]),
+                parse(f[6]), parse(f[7]), parse(f[8]), parse(f[9]));
+    }
+}

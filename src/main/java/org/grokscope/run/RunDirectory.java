@@ -1,0 +1,230 @@
+package org.grokscope.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.grokscope.probe.ProbeSuite;
+import org.grokscope.train.Evaluation;
+import org.grokscope.train.TrainListener;
+import org.grokscope.train.Trainer;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+
+/**
+ * Writes a run's files, each atomically: config.json and provenance.json at the start; metrics.csv
+ * (rewritten at most every few seconds) and checkpoint.bin (every minute) while training; all of them
+ * plus summary.json at the end, including after Ctrl-C. A directory is therefore always consistent:
+ * metrics.csv holds exactly the evaluations made before the last checkpoint or the end. The first evaluations at
+ * which the training set is memorized and the test set generalized also keep a checkpoint each, in
+ * checkpoints/ ("before and after grokking" weights; {@code grokscope export RUN --step N}).
+ */
+public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
+    public static final String CONFIG = "config.json", PROVENANCE = "provenance.json", METRICS = "metrics.csv",
+            SUMMARY = "summary.json", CHECKPOINT = "checkpoint.safetensors", LEGACY_CHECKPOINT = "checkpoint.bin",
+            MILESTONES = "checkpoints";
+
+    private final Path dir;
+    private final RunConfig cfg;
+    private final Map<String, Object> provenance;
+    private final List<String> rows = new ArrayList<>();
+    private final List<Evaluation> evals = new ArrayList<>();
+    private final double flushSeconds, checkpointSeconds;
+    private org.grokscope.engine.Parallel pool;
+    private long lastFlush, lastCheckpoint;
+    private RunSummary summary;
+    private int startStep;
+    private ProbeSuite probes;
+    private String header = Metrics.HEADER + "," + String.join(",", Metrics.COLLAPSE_COLUMNS), emptyCells = "";
+    private int pendingStep = -1;
+    private boolean memorizedSaved, generalizedSaved;
+    private String[] pendingCells;
+
+    public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance) {
+        this(dir, cfg, provenance, 5, 60);
+    }
+
+    public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance, double flushSeconds, double checkpointSeconds) {
+        this.dir = dir; this.cfg = cfg; this.provenance = provenance;
+        this.flushSeconds = flushSeconds; this.checkpointSeconds = checkpointSeconds;
+    }
+
+    /** Adds the suite's columns to metrics.csv and its record to summary.json; register the suite before this listener. */
+    public RunDirectory withProbes(ProbeSuite suite) {
+        probes = suite;
+        suite.sink(this);
+        header = header + (suite.columns().isEmpty() ? "" : "," + String.join(",", suite.columns()));
+        emptyCells = ",".repeat(suite.columns().size());
+        return this;
+    }
+
+    @Override
+    public void onProbe(int step, Object[] values) {
+        String[] cells = new String[values.length];
+        for (int i = 0; i < values.length; i++)
+            cells[i] = values[i] == null ? "" : values[i] instanceof Double d ? Metrics.num(d) : values[i].toString();
+        pendingStep = step;
+        pendingCells = cells;
+    }
+
+    // a column's cell in a split metrics row, the columns named by the file's own header ("" if absent)
+    private static String cell(List<String> columns, String[] row, String column) {
+        int c = columns.indexOf(column);
+        return c < 0 || c >= row.length ? "" : row[c];
+    }
+
+    public Path dir() { return dir; }
+    public RunSummary summary() { return summary; }
+    public List<Evaluation> evaluations() { return evals; }
+
+    /** For a resumed run: keep the evaluations made before {@code step}. */
+    public void restore(int step) throws IOException {
+        Path m = dir.resolve(METRICS);
+        if (!Files.exists(m)) return;
+        List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
+        List<String> columns = lines.isEmpty() ? List.of() : List.of(lines.get(0).split(",", -1));
+        List<String> ours = List.of(header.split(",", -1));
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) continue;
+            String[] f = line.split(",", -1);
+            Evaluation e = withCollapse(Metrics.parseRow(m, i + 1, line), columns, f);
+            if (e.step() >= step) break;
+            // the row in this run's column order (a file from an older grokscope may lack columns: they stay empty)
+            StringBuilder b = new StringBuilder();
+            for (int c = 0; c < ours.size(); c++) b.append(c == 0 ? "" : ",").append(c < Metrics.BASE_COLUMNS ? f[c] : cell(columns, f, ours.get(c)));
+            rows.add(b.toString());
+            evals.add(e);
+            memorizedSaved |= e.trainAcc() >= cfg.analysis().memorizationThreshold();
+            generalizedSaved |= e.testAcc() >= cfg.analysis().generalizationThreshold();
+            if (probes != null) {
+                String ntk = cell(columns, f, "ntk_rel"), gini = cell(columns, f, "embed_gini");
+                probes.replay(e, !ntk.isEmpty() || !gini.isEmpty(), ntk.isEmpty() ? Double.NaN : Metrics.parse(ntk),
+                        gini.isEmpty() ? Double.NaN : Metrics.parse(gini));
+            }
+        }
+    }
+
+    private static Evaluation withCollapse(Evaluation e, List<String> columns, String[] f) {
+        double[] v = new double[3];
+        for (int k = 0; k < 3; k++) {
+            String c = cell(columns, f, Metrics.COLLAPSE_COLUMNS.get(k));
+            v[k] = c.isEmpty() ? Double.NaN : Metrics.parse(c);
+        }
+        return new Evaluation(e.step(), e.lr(), e.trainLoss(), e.trainAcc(), e.testLoss(), e.testAcc(), e.regLoss(), e.l2Norm(),
+                e.linfNorm(), e.distFromInit(), new Evaluation.Collapse(v[0], v[1], v[2]));
+    }
+
+    @Override
+    public void onStart(Trainer t) {
+        try {
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(dir.resolve(CONFIG), ConfigLoader.toJson(cfg));
+            AtomicFiles.writeString(dir.resolve(PROVENANCE), ConfigLoader.JSON.writeValueAsString(provenance) + "\n");
+            Files.deleteIfExists(dir.resolve(SUMMARY));
+            writeMetricsThrowing();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        lastFlush = lastCheckpoint = System.nanoTime();
+        startStep = t.step();
+    }
+
+    @Override
+    public void onEval(Trainer t, Evaluation e) {
+        String cells = emptyCells;
+        if (pendingStep == e.step()) { cells = "," + String.join(",", pendingCells); pendingStep = -1; }
+        rows.add(Metrics.row(e) + Metrics.collapseCells(e) + cells);
+        evals.add(e);
+        if (!memorizedSaved && e.trainAcc() >= cfg.analysis().memorizationThreshold()) {
+            memorizedSaved = true;
+            writeMilestone(t, "memorized", e.step());
+        }
+        if (!generalizedSaved && e.testAcc() >= cfg.analysis().generalizationThreshold()) {
+            generalizedSaved = true;
+            writeMilestone(t, "generalized", e.step());
+        }
+        long now = System.nanoTime();
+        if ((now - lastCheckpoint) / 1e9 >= checkpointSeconds) {
+            // the evaluation at step s precedes update s: a checkpoint here is "after s updates"
+            writeCheckpoint(t, e.step());
+            lastCheckpoint = lastFlush = now;
+        } else if ((now - lastFlush) / 1e9 >= flushSeconds) {
+            // metrics may run ahead of the checkpoint; a resume drops the rows past it
+            writeMetrics();
+            lastFlush = now;
+        }
+    }
+
+    /** The run's engine pool: the summary records the most threads it used when a sweep let it grow. */
+    public RunDirectory withPool(org.grokscope.engine.Parallel pool) {
+        this.pool = pool;
+        return this;
+    }
+
+    @Override
+    public void onEnd(Trainer t, Trainer.Outcome o) {
+        writeCheckpoint(t, o.steps());
+        summary = RunSummary.of(cfg, o.status().name().toLowerCase(), o.reason(), o.steps(), evals,
+                t.trainSet().size(), t.testSet().size(), t.model().params().size(), o.wallSeconds(), t.trainSeconds(),
+                t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0),
+                pool == null ? 0 : pool.maxInUse(), probes == null ? null : probes.summary(t.trainSeconds()));
+        try {
+            AtomicFiles.writeString(dir.resolve(SUMMARY), ConfigLoader.JSON.writeValueAsString(summary) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeCheckpoint(Trainer t, int step) {
+        try {
+            writeMetricsThrowing();
+            Checkpoint.save(dir.resolve(CHECKPOINT), step, t.model().params(), t.optimizer(), checkpointMetadata());
+            Files.deleteIfExists(dir.resolve(LEGACY_CHECKPOINT)); // a resumed run from before 0.2 now has its successor
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // the evaluation at step s precedes update s: parameters and optimizer state are those after s updates
+    private void writeMilestone(Trainer t, String what, int step) {
+        try {
+            Checkpoint.save(dir.resolve(MILESTONES).resolve(milestoneName(what, step)), step, t.model().params(), t.optimizer(), checkpointMetadata());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String milestoneName(String what, int step) {
+        return String.format(java.util.Locale.ROOT, "%s-step-%d.safetensors", what, step);
+    }
+
+    private Map<String, String> checkpointMetadata() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        try {
+            m.put("config", ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(cfg));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        m.put("written_by", "grokscope " + provenance.getOrDefault("grokscope_version", "?") + " (" + provenance.getOrDefault("git_commit", "?") + ")");
+        return m;
+    }
+
+    private void writeMetrics() {
+        try {
+            writeMetricsThrowing();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeMetricsThrowing() throws IOException {
+        StringBuilder b = new StringBuilder(header).append('\n');
+        for (String r : rows) b.append(r).append('\n');
+        AtomicFiles.writeString(dir.resolve(METRICS), b.toString());
+    }
+}

@@ -1,0 +1,113 @@
+package org.grokscope.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.grokscope.train.TrainListener;
+import org.grokscope.train.Trainer;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+
+/**
+ * Runs one training job into a run directory: fresh, or resumed from the directory's checkpoint.
+ * Ctrl-C (SIGINT/SIGTERM) stops the loop at the next step; the listeners then write a consistent
+ * directory (metrics, checkpoint, summary with status "interrupted") before the JVM exits.
+ */
+public final class Runner {
+    public record Result(Trainer.Outcome outcome, RunSummary summary, Path dir) {}
+
+    private Runner() {}
+
+    /** A run that ended (completed, stopped early or diverged) has nothing to resume: refuse before touching its files. */
+    static void refuseFinished(Path dir, RunConfig cfg) throws ConfigException {
+        Path s = dir.resolve(RunDirectory.SUMMARY);
+        if (!Files.exists(s)) return;
+        String status;
+        try {
+            status = ConfigLoader.JSON.readTree(s.toFile()).path("status").asText("");
+        } catch (IOException e) {
+            return; // an unreadable summary is rewritten by the resumed run
+        }
+        if (!status.equals("interrupted"))
+            throw new ConfigException(dir + ": the run already " + (status.equals("diverged") ? "diverged" : "completed") + " (status " + status
+                    + " in " + RunDirectory.SUMMARY + "); nothing to resume. To train longer, copy its config.json, raise training.steps and start a new run");
+    }
+
+    /** data.json (what the data is: file, tokenizer, sizes) and, for text, the vocabulary the ids index. */
+    static void writeData(Path dir, Experiment ex) throws IOException {
+        AtomicFiles.writeString(dir.resolve("data.json"), ConfigLoader.JSON.writeValueAsString(ex.dataInfo) + "\n");
+        if (ex.text != null) AtomicFiles.writeString(dir.resolve("vocab.txt"), String.join("\n", ex.text.vocabulary()) + "\n");
+    }
+
+    public static Result run(RunConfig cfg, Path dir, int threads, boolean resume, PrintStream out, boolean tty,
+                             String command, List<TrainListener> extra) throws IOException, ConfigException {
+        return run(cfg, dir, threads, threads, null, resume, out, tty, command, extra);
+    }
+
+    /**
+     * @param capacity engine threads the run may grow to ({@code threads} at first)
+     * @param onPool   hears the run's engine pool before training starts (may be null), so a sweep can
+     *                 give it idle cores
+     */
+    public static Result run(RunConfig cfg, Path dir, int threads, int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool,
+                             boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
+        try {
+            return runChecked(cfg, dir, threads, capacity, onPool, resume, out, tty, command, extra);
+        } catch (OutOfMemoryError e) {
+            // a model or table inside the validated ranges can still exceed the heap: say so, with the numbers
+            throw new ConfigException("out of memory: this run needs more than the " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB of heap this JVM has (a smaller model or table, or a larger heap: GROKSCOPE_JAVA_OPTS=-Xmx...)");
+        }
+    }
+
+    private static Result runChecked(RunConfig cfg, Path dir, int threads, int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool,
+                                     boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
+        if (!resume && Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                if (s.anyMatch(f -> !f.getFileName().toString().equals(DirectoryLock.FILE)))
+                    throw new ConfigException(dir + ": directory exists and is not empty; choose another --out, or continue it with 'grokscope train --resume " + dir + "'");
+            }
+        }
+        Map<String, Object> prov = Provenance.collect(threads, command);
+        if (resume) {
+            refuseFinished(dir, cfg);
+            prov = Provenance.withEarlierSessions(dir, prov);
+        }
+        try (Experiment ex = new Experiment(cfg, threads, capacity, out); DirectoryLock lock = DirectoryLock.acquire(dir, "run directory")) {
+            if (onPool != null) onPool.accept(ex.pool);
+            RunDirectory rd = new RunDirectory(dir, cfg, prov).withPool(ex.pool);
+            writeData(dir, ex);
+            if (ex.probes != null) rd.withProbes(ex.probes);
+            if (resume) {
+                Path ck = dir.resolve(RunDirectory.CHECKPOINT), legacy = dir.resolve(RunDirectory.LEGACY_CHECKPOINT);
+                int step;
+                if (Files.exists(ck)) step = Checkpoint.load(ck, ex.model.params(), ex.trainer.optimizer());
+                else if (Files.exists(legacy)) step = Checkpoint.loadLegacy(legacy, ex.model.params().w, ex.trainer.optimizer());
+                else throw new ConfigException(dir + ": no " + RunDirectory.CHECKPOINT + " to resume from");
+                if (step > cfg.training().steps())
+                    throw new ConfigException(dir + ": the checkpoint is at step " + step + ", past this config's training.steps " + cfg.training().steps() + "; nothing to resume");
+                if (step > 0 && !Files.exists(dir.resolve(RunDirectory.METRICS)))
+                    throw new ConfigException(dir + ": " + RunDirectory.METRICS + " is missing, so the evaluations before step " + step
+                            + " are gone; resuming would report wrong milestones. Start the run again in a new directory");
+                prov.put("resumed_at_step", step);
+                rd.restore(step);
+                ex.trainer.resumeAt(step, rd.evaluations());
+                if (out != null) out.println("resuming " + dir + " at step " + step);
+            }
+            if (ex.probes != null) ex.trainer.listen(ex.probes); // before the run directory, which writes its cells
+            ex.trainer.listen(rd);
+            if (out != null) ex.trainer.listen(new ProgressPrinter(out, tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
+                    ex.probes == null ? null : ex.probes.advisor()));
+            for (TrainListener l : extra) ex.trainer.listen(l);
+            Trainer.Outcome o;
+            try (StopOnSignal signal = new StopOnSignal("grokscope-interrupt", ex.trainer::requestStop, 60)) {
+                o = ex.trainer.run();
+            }
+            return new Result(o, rd.summary(), dir);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.grokscope.sweep;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+
+/**
+ * Staged search for the critical data size, as practitioners are advised to work: grow the training set
+ * geometrically until a size generalizes within the step budget, then bisect in log n between the
+ * largest failing and the smallest succeeding size until their ratio is within the tolerance. Each probe
+ * trains {@code seeds} seeds (a size "generalizes" when at least {@code successFraction} of them reach
+ * the generalization threshold); runs stop once generalized. Probes live in the sweep store, so
+ * rerunning the same search replays it (it is deterministic) and skips every finished run.
+ */
+public final class CdsSearch {
+    @JsonPropertyOrder({"base", "min_size", "max_size", "growth", "tolerance", "seeds", "success_fraction"})
+    public record Settings(RunConfig base, int minSize, int maxSize, double growth, double tolerance, int seeds, double successFraction) {}
+
+    public record Probe(int n, int generalized, int seeds, boolean success, long steps) {}
+
+    /**
+     * {@code exampleSteps*} weigh each step by the examples it processes (min(n, batch size)): a step on 300
+     * examples costs a tenth of one on 3,000, so this is the fair compute comparison with the grid.
+     */
+    public record Result(Integer lastFailing, Integer firstSucceeding, List<Probe> probes, long stepsUsed, long gridSteps, int gridSizes,
+                         double exampleStepsUsed, double gridExampleSteps) {}
+
+    private CdsSearch() {}
+
+    /** Forces early stopping at the generalization threshold (what the search asks of a run). */
+    public static RunConfig searchable(RunConfig c) {
+        RunConfig.Training t = c.training();
+        Double stop = t.stopAtTestAcc() != null ? t.stopAtTestAcc() : c.analysis().generalizationThreshold();
+        return new RunConfig(c.name(), c.description(), c.seed(), c.task(), c.model(), c.init(), c.optimizer(), c.regularization(),
+                new RunConfig.Training(t.steps(), t.batchSize(), t.evalEvery(), t.evalBatch(), t.loss(), t.lossPrecision(), stop, Math.max(3, t.stopPatience()), t.threads(), t.fixedNorm()),
+                c.analysis(), c.probes());
+    }
+
+    /**
+     * @param split for a probe of n examples, {runs at a time, engine threads per run}
+     * @param share see {@link SweepRunner#run(String, List, Path, int, int, boolean, PrintStream)}
+     */
+    public static Result run(Settings s, String baseJson, Path dir, java.util.function.IntFunction<int[]> split, boolean share, PrintStream out) throws Exception {
+        String definition = ConfigLoader.JSON.writeValueAsString(s);
+        List<SweepConfig.Point> points = new ArrayList<>();
+        Map<Integer, Probe> probes = new TreeMap<>();
+        java.util.function.IntFunction<Probe> probe = n -> {
+            try {
+                if (probes.containsKey(n)) return probes.get(n);
+                int first = points.size();
+                for (int k = 0; k < s.seeds(); k++) {
+                    LinkedHashMap<String, String> params = new LinkedHashMap<>();
+                    params.put("task.train_count", Integer.toString(n));
+                    params.put("seed", Long.toString(k));
+                    RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson),
+                            List.of("task.train_count=" + n, "seed=" + k, "name=" + s.base().name() + "-n" + n + "-s" + k));
+                    points.add(new SweepConfig.Point(points.size(), params, c));
+                }
+                if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
+                int[] ex = split.apply(n);
+                SweepRunner.run(definition, points, dir, ex[0], ex[1], share, out); // progress: runs, steps, accuracies, ETA
+                int gen = 0;
+                long steps = 0;
+                try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+                    for (SweepStore.Row r : store.runs()) {
+                        if (r.index() < first || r.index() >= first + s.seeds()) continue;
+                        if (r.status() == SweepStore.Status.PENDING || r.status() == SweepStore.Status.INTERRUPTED || r.status() == SweepStore.Status.RUNNING)
+                            throw new InterruptedException("search interrupted; rerun the same command to continue");
+                        if (r.summary() == null) continue;
+                        JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
+                        steps += sum.get("steps").asLong();
+                        if (!sum.get("generalization_step").isNull()) gen++;
+                    }
+                }
+                Probe p = new Probe(n, gen, s.seeds(), gen >= Math.ceil(s.successFraction() * s.seeds() - 1e-9), steps);
+                if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized: %s%n", gen, s.seeds(), p.success() ? "generalizes" : "memorizes only");
+                probes.put(n, p);
+                return p;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        };
+        Integer lo = null, hi = null;
+        try {
+            // stage 1: grow geometrically until a size generalizes
+            for (int n = s.minSize(); ; ) {
+                if (probe.apply(n).success()) { hi = n; break; }
+                lo = n;
+                if (n >= s.maxSize()) break;
+                n = Math.min(s.maxSize(), (int) Math.ceil(n * s.growth()));
+            }
+            // stage 2: bisect in log n
+            while (lo != null && hi != null && (double) hi / lo > s.tolerance()) {
+                int m = (int) Math.round(Math.sqrt((double) lo * hi));
+                if (m <= lo || m >= hi) break;
+                if (probe.apply(m).success()) hi = m; else lo = m;
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            throw (Exception) e.getCause();
+        }
+        long used = probes.values().stream().mapToLong(Probe::steps).sum();
+        int batch = s.base().training().batchSize();
+        java.util.function.IntToDoubleFunction perStep = n -> batch > 0 ? Math.min(n, batch) : n;
+        double usedEx = probes.values().stream().mapToDouble(p -> perStep.applyAsDouble(p.n()) * p.steps()).sum();
+        // the equivalent grid: sizes from min to max at the search's resolution (ratio = tolerance), every
+        // seed run for the whole budget
+        int gridSizes = (int) Math.ceil(Math.log((double) s.maxSize() / s.minSize()) / Math.log(s.tolerance())) + 1;
+        long grid = (long) gridSizes * s.seeds() * s.base().training().steps();
+        double gridEx = 0;
+        for (int i = 0; i < gridSizes; i++)
+            gridEx += perStep.applyAsDouble((int) Math.min(s.maxSize(), Math.round(s.minSize() * Math.pow(s.tolerance(), i)))) * s.seeds() * s.base().training().steps();
+        return new Result(lo, hi, new ArrayList<>(probes.values()), used, grid, gridSizes, usedEx, gridEx);
+    }
+}

@@ -1,0 +1,148 @@
+package org.grokscope.sweep;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+
+/**
+ * A sweep: a base run (preset or config file, plus overrides) and axes, each a config path with a list
+ * of values or a range; every combination runs once per seed.
+ * <pre>
+ * name: wd-sweep
+ * base: {preset: modadd-mlp}
+ * set: ["training.steps=3000"]
+ * axes:
+ *   task.train_fraction: [0.2, 0.3, 0.4]
+ *   optimizer.weight_decay: {geometric: {from: 0.1, to: 1.0, count: 3}}
+ * seeds: [0, 1, 2]
+ * </pre>
+ */
+@JsonPropertyOrder({"name", "base", "set", "axes", "seeds"})
+public record SweepConfig(String name, Base base, List<String> set, LinkedHashMap<String, JsonNode> axes, List<Long> seeds) {
+
+    public record Base(String preset, String config) {}
+
+    public SweepConfig {
+        if (name == null) name = "sweep";
+        if (set == null) set = List.of();
+        if (axes == null) axes = new LinkedHashMap<>();
+        if (seeds == null || seeds.isEmpty()) seeds = List.of(0L);
+    }
+
+    /** One grid point: its overrides (axis values, then seed) and the resolved run config. */
+    public record Point(int index, LinkedHashMap<String, String> params, RunConfig config) {
+        public String id() {
+            return String.format(Locale.ROOT, "%04d", index);
+        }
+    }
+
+    /** The most values one axis may have, and the most runs one sweep may hold (checked before anything is expanded). */
+    public static final int MAX_AXIS_VALUES = 10_000, MAX_RUNS = 100_000;
+
+    /** Validates and expands the grid; {@code dir} resolves a relative base config file. */
+    public static List<Point> expand(ConfigLoader.Bound<SweepConfig> b, Path dir) throws ConfigException {
+        SweepConfig s = b.value();
+        if (!s.name().matches("[A-Za-z0-9._-]+")) throw b.error("name", "use letters, digits, '.', '_' or '-', got '" + s.name() + "'");
+        if (s.base() == null || (s.base().preset() == null) == (s.base().config() == null))
+            throw b.error("base", "give exactly one of base.preset or base.config");
+        ConfigLoader.Source src = s.base().preset() != null ? ConfigLoader.Source.preset(s.base().preset())
+                : ConfigLoader.Source.file(dir == null ? Path.of(s.base().config()) : dir.resolve(s.base().config()));
+        List<String> names = new ArrayList<>();
+        List<List<String>> values = new ArrayList<>(), literals = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : s.axes().entrySet()) {
+            if (e.getKey().equals("seed")) throw b.error("axes.seed", "list seeds under 'seeds'");
+            names.add(e.getKey());
+            List<String> shown = axisValues(b, e.getKey(), e.getValue());
+            values.add(shown);
+            // a string value is handed to --set as a quoted literal, so "a: b" or "null" stay the strings they were
+            List<String> lit = new ArrayList<>();
+            for (String v : shown) lit.add(isString(e.getValue(), v) ? JsonNodeFactory.instance.textNode(v).toString() : v);
+            literals.add(lit);
+        }
+        long runs = s.seeds().size();
+        StringBuilder shape = new StringBuilder();
+        for (List<String> v : values) {
+            runs *= v.size();
+            shape.append(v.size()).append(" x ");
+            if (runs > MAX_RUNS) break;
+        }
+        if (runs > MAX_RUNS) {
+            double all = s.seeds().size();
+            for (List<String> v : values) all *= v.size();
+            throw b.error("axes", "the grid has " + String.format(Locale.ROOT, "%.0f", all) + " runs (" + shape + s.seeds().size() + " seeds); at most " + MAX_RUNS + " in one sweep: split it, or use coarser ranges");
+        }
+        List<Point> out = new ArrayList<>();
+        int[] at = new int[names.size()];
+        while (true) {
+            for (long seed : s.seeds()) {
+                LinkedHashMap<String, String> params = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) params.put(names.get(i), values.get(i).get(at[i]));
+                params.put("seed", Long.toString(seed));
+                List<String> sets = new ArrayList<>(s.set());
+                for (int i = 0; i < names.size(); i++) sets.add(names.get(i) + "=" + literals.get(i).get(at[i]));
+                sets.add("seed=" + seed);
+                int index = out.size();
+                sets.add("name=" + s.name() + "-" + String.format(Locale.ROOT, "%04d", index));
+                RunConfig cfg;
+                try {
+                    cfg = ConfigLoader.load(src, sets);
+                } catch (ConfigException e) {
+                    throw new ConfigException(b.source().label() + ": run " + params + ": " + e.getMessage());
+                }
+                out.add(new Point(index, params, cfg));
+            }
+            int i = names.size() - 1;
+            while (i >= 0 && ++at[i] == values.get(i).size()) at[i--] = 0;
+            if (i < 0) break;
+        }
+        return out;
+    }
+
+    // whether the axis listed this value as a string (not a number or boolean written bare)
+    private static boolean isString(JsonNode axis, String v) {
+        if (!axis.isArray()) return false;
+        for (JsonNode x : axis) if (x.isTextual() && x.asText().equals(v)) return true;
+        return false;
+    }
+
+    static List<String> axisValues(ConfigLoader.Bound<SweepConfig> b, String name, JsonNode v) throws ConfigException {
+        String path = "axes." + name;
+        List<String> out = new ArrayList<>();
+        if (v.isArray()) {
+            for (JsonNode x : v) {
+                if (!x.isValueNode()) throw b.error(path, "values must be numbers, strings or booleans");
+                out.add(x.asText());
+            }
+        } else if (v.isObject() && v.size() == 1 && (v.has("geometric") || v.has("linear"))) {
+            boolean geo = v.has("geometric");
+            JsonNode r = geo ? v.get("geometric") : v.get("linear");
+            if (!r.has("from") || !r.has("to") || !r.has("count") || !r.get("count").canConvertToInt())
+                throw b.error(path, "a range needs from, to and count, e.g. {geometric: {from: 100, to: 3200, count: 6}}");
+            double from = r.get("from").asDouble(), to = r.get("to").asDouble();
+            int count = r.get("count").asInt();
+            boolean integer = r.path("integer").asBoolean(r.get("from").isIntegralNumber() && r.get("to").isIntegralNumber());
+            if (count < 1) throw b.error(path, "count must be >= 1");
+            if (count > MAX_AXIS_VALUES) throw b.error(path, "count " + count + " is more than the " + MAX_AXIS_VALUES + " values an axis may have");
+            if (geo && (from <= 0 || to <= 0)) throw b.error(path, "a geometric range needs positive from and to");
+            for (int i = 0; i < count; i++) {
+                double f = count == 1 ? 0 : (double) i / (count - 1);
+                double x = geo ? from * Math.pow(to / from, f) : from + (to - from) * f;
+                String sx = integer ? Long.toString(Math.round(x)) : JsonNodeFactory.instance.numberNode(Double.parseDouble(String.format(Locale.ROOT, "%.6g", x))).asText();
+                if (!out.contains(sx)) out.add(sx);
+            }
+        } else {
+            throw b.error(path, "expected a list of values or {geometric|linear: {from, to, count}}");
+        }
+        if (out.isEmpty()) throw b.error(path, "no values");
+        return out;
+    }
+}

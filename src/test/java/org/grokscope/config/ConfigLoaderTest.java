@@ -1,0 +1,84 @@
+package org.grokscope.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.grokscope.run.RunSummary;
+
+public class ConfigLoaderTest {
+    public static RunConfig yaml(String text, String... sets) throws ConfigException {
+        return ConfigLoader.load(new ConfigLoader.Source("run.yaml", text, false), List.of(sets));
+    }
+
+    @Test
+    void missingValuesTakeDefaults() throws Exception {
+        RunConfig c = yaml("name: x\n");
+        assertThat(c.modular().p()).isEqualTo(97);
+        assertThat(c.task().trainFraction()).isEqualTo(0.3);
+        assertThat(c.model()).isInstanceOf(RunConfig.Mlp.class);
+        assertThat(c.optimizer().weightDecay()).isEqualTo(1.0);
+        assertThat(c.optimizer().beta2()).isEqualTo(0.98);
+    }
+
+    @Test
+    void badValuesNameFileLineAndField() {
+        assertThatThrownBy(() -> yaml("name: x\ntask:\n  op: add\n  p: -5\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("run.yaml:4: task.p: must be between 2 and 2000, got -5");
+        assertThatThrownBy(() -> yaml("task:\n  train_fraction: 1.5\n"))
+                .hasMessage("run.yaml:2: task.train_fraction: must be in (0, 1), got 1.5");
+        assertThatThrownBy(() -> yaml("task: {p: 97}\nmodel:\n  kind: mlp\n  hiden: 3\n"))
+                .hasMessageStartingWith("run.yaml:4: model.hiden: unknown key (known here: ").hasMessageContaining("hidden");
+        assertThatThrownBy(() -> yaml("model:\n  kind: mlp\n  hidden: lots\n"))
+                .hasMessageStartingWith("run.yaml:3: model.hidden: expected a whole number");
+        assertThatThrownBy(() -> yaml("model:\n  kind: cnn\n")).hasMessageContaining("model.kind: unknown kind 'cnn'");
+        assertThatThrownBy(() -> yaml("task:\n  op: div\n  p: 96\n")).hasMessageContaining("task.p: operation div needs a prime modulus");
+        assertThatThrownBy(() -> yaml("model:\n  kind: transformer\n  d_model: 100\n  heads: 3\n")).hasMessageContaining("run.yaml:4: model.heads: must divide d_model");
+        assertThatThrownBy(() -> yaml("task: [1, 2\n")).hasMessageStartingWith("run.yaml:").hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> yaml("task:\n  train_count: 20000\n  p: 97\n")).hasMessageContaining("task.train_count: the table has 9409 examples");
+    }
+
+    @Test
+    void phaseRulesComeFromTheRunsConfig() throws Exception {
+        // a text-like run: fits by step 300, test rises to 76 % at step 4,000 and never reaches 90 %
+        int[] steps = new int[100];
+        double[] train = new double[100], test = new double[100];
+        for (int i = 0; i < 100; i++) { steps[i] = 100 * i; train[i] = i >= 3 ? 1.0 : 0.6; test[i] = i >= 40 ? 0.76 : 0.57; }
+        assertThat(RunSummary.phase(yaml("").analysis(), steps, train, test)).isEqualTo("memorization"); // Liu's 0.9
+        assertThat(RunSummary.phase(yaml("", "analysis.phase_threshold=0.7").analysis(), steps, train, test)).isEqualTo("grokking");
+        assertThat(RunSummary.phase(yaml("", "analysis.phase_threshold=0.7", "analysis.phase_gap=5000").analysis(), steps, train, test))
+                .isEqualTo("comprehension");
+        assertThatThrownBy(() -> yaml("analysis:\n  phase_threshold: 90\n")).hasMessage("run.yaml:2: analysis.phase_threshold: must be in (0, 1], got 90.0");
+    }
+
+    @Test
+    void overridesApplyAndAreBlamedByName() throws Exception {
+        RunConfig c = yaml("optimizer: {lr: 1.0e-3}\n", "optimizer.lr=3e-3", "model.kind=quadratic", "model.width=64");
+        assertThat(c.optimizer().lr()).isEqualTo(3e-3);
+        assertThat(c.model()).isEqualTo(new RunConfig.Quadratic(64));
+        assertThatThrownBy(() -> yaml("", "task.p=-5")).hasMessage("--set task.p=-5: must be between 2 and 2000, got -5");
+        assertThatThrownBy(() -> yaml("", "optimizer.lrr=1")).hasMessageStartingWith("--set optimizer.lrr=1: unknown key (known here: beta1, beta2");
+        assertThatThrownBy(() -> yaml("", "nonsense")).hasMessageContaining("expected key=value");
+        RunConfig counted = yaml("task: {train_fraction: 0.3}\n", "task.train_count=500");
+        assertThat(counted.task().trainCount()).isEqualTo(500);
+        assertThat(counted.task().trainFraction()).isNull();
+        assertThatThrownBy(() -> yaml("task: {train_fraction: 0.3, train_count: 5}\n")).hasMessageContaining("not both");
+    }
+
+    @Test
+    void everyPresetIsValidAndRoundTripsThroughConfigJson() throws Exception {
+        for (String name : List.of("modadd-mlp", "nanda-p113", "power-p97", "cds-modadd-p113", "quadratic-p97")) {
+            RunConfig c = ConfigLoader.load(ConfigLoader.Source.preset(name), List.of());
+            RunConfig again = ConfigLoader.load(new ConfigLoader.Source("config.json", ConfigLoader.toJson(c), true), List.of());
+            assertThat(again).as(name).isEqualTo(c);
+        }
+        assertThatThrownBy(() -> ConfigLoader.Source.preset("nope")).hasMessageContaining("unknown preset 'nope'");
+    }
+
+    @Test
+    void jsonErrorsCarryLines() {
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Source("c.json", "{\n \"task\": {\n  \"p\": 1\n }\n}", true), List.of()))
+                .hasMessage("c.json:3: task.p: must be between 2 and 2000, got 1");
+    }
+}

@@ -1,0 +1,201 @@
+package org.grokscope.sweep;
+
+import org.grokscope.config.ConfigLoaderTest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.grokscope.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+import org.grokscope.run.Experiment;
+import org.grokscope.run.RunDirectory;
+
+class SweepTest {
+    @TempDir
+    Path tmp;
+
+    static ConfigLoader.Bound<SweepConfig> bind(String yaml) throws ConfigException {
+        return ConfigLoader.bind(new ConfigLoader.Source("sweep.yaml", yaml, false), SweepConfig.class);
+    }
+
+    @Test
+    void theProgressLineShowsEachRunningRunsLatestEvaluationUntilItEnds() throws Exception {
+        RunConfig c = ConfigLoaderTest.yaml("task: {p: 11}\ntraining: {steps: 500}\n");
+        java.util.Map<String, String> live = new java.util.TreeMap<>();
+        try (Experiment ex = new Experiment(c, 1)) {
+            org.grokscope.train.TrainListener l = SweepRunner.liveStatus("0007", live);
+            l.onEval(ex.trainer, new org.grokscope.train.Evaluation(250, 1e-3, 0.1, 1.0, 2.0, 0.4321, 0, 1, 1, 0));
+            assertThat(live).containsEntry("0007", "0007 step 250/500 train 100.0% test 43.2%");
+            l.onEnd(ex.trainer, new org.grokscope.train.Trainer.Outcome(org.grokscope.train.Trainer.Status.COMPLETED, 500, null, 1));
+            assertThat(live).isEmpty();
+        }
+    }
+
+    @Test
+    void expandsAxesTimesSeedsInOrder() throws Exception {
+        List<SweepConfig.Point> ps = SweepConfig.expand(bind("""
+                name: s
+                base: {preset: modadd-mlp}
+                set: ["training.steps=10"]
+                axes:
+                  task.train_count: {geometric: {from: 100, to: 1600, count: 5}}
+                  optimizer.weight_decay: [0.1, 1]
+                seeds: [0, 7]
+                """), null);
+        assertThat(ps).hasSize(5 * 2 * 2);
+        assertThat(ps.stream().map(p -> p.config().task().trainCount()).distinct().toList()).containsExactly(100, 200, 400, 800, 1600);
+        assertThat(ps.get(0).params()).isEqualTo(Map.of("task.train_count", "100", "optimizer.weight_decay", "0.1", "seed", "0"));
+        assertThat(ps.get(1).params().get("seed")).isEqualTo("7");
+        assertThat(ps.get(2).config().optimizer().weightDecay()).isEqualTo(1.0);
+        assertThat(ps.get(19).config().name()).isEqualTo("s-0019");
+        assertThat(ps.get(19).config().training().steps()).isEqualTo(10);
+    }
+
+    @Test
+    void badSweepsNameTheLine() {
+        assertThatThrownBy(() -> SweepConfig.expand(bind("base: {preset: modadd-mlp}\naxes:\n  task.p: {geometric: {from: 0, to: 5, count: 2}}\n"), null))
+                .hasMessage("sweep.yaml:3: axes.task.p: a geometric range needs positive from and to");
+        assertThatThrownBy(() -> SweepConfig.expand(bind("base: {preset: modadd-mlp}\naxes:\n  task.p: [97, -5]\n"), null))
+                .hasMessageContaining("run {task.p=-5, seed=0}").hasMessageContaining("--set task.p=-5: must be between 2 and 2000");
+        assertThatThrownBy(() -> bind("base: {preset: modadd-mlp}\naxis: {}\n")).hasMessageContaining("sweep.yaml:2: axis: unknown key");
+        assertThatThrownBy(() -> SweepConfig.expand(bind("axes: {}\n"), null)).hasMessageContaining("base: give exactly one of");
+    }
+
+    static final String QUICK = """
+            name: quick
+            base: {preset: modadd-mlp}
+            set: ["task.p=23", "model.embed_dim=16", "model.hidden=64", "training.steps=400", "training.eval_every=20"]
+            axes:
+              task.train_fraction: [0.3, 0.5]
+            seeds: [0, 1, 2]
+            """;
+
+    @Test
+    void killedWithSigkillThenRerunKeepsEveryFinishedRun() throws Exception {
+        Path cfg = tmp.resolve("quick.yaml"), dir = tmp.resolve("sweep");
+        Files.writeString(cfg, QUICK);
+        Process p = org.grokscope.cli.Subprocess.grokscope(tmp.resolve("log.txt"), "sweep", "--config", cfg.toString(), "--out", dir.toString(),
+                "--workers", "1", "--threads-per-run", "1");
+        Map<String, String> before = Map.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(100);
+            if (!Files.exists(dir.resolve("sweep.db"))) continue;
+            try (SweepStore s = new SweepStore(dir.resolve("sweep.db"))) {
+                before = s.runs().stream().filter(r -> r.status() == SweepStore.Status.COMPLETED)
+                        .collect(Collectors.toMap(SweepStore.Row::id, SweepStore.Row::summary));
+            } catch (java.sql.SQLException busy) {
+                continue;
+            }
+            if (before.size() >= 2) break;
+        }
+        assertThat(p.isAlive()).as("sweep still running when killed; log:\n" + Files.readString(tmp.resolve("log.txt"))).isTrue();
+        p.destroyForcibly(); // SIGKILL: no hooks, no cleanup
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(before).hasSizeBetween(2, 5);
+
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString(), "--workers", "2")).isEqualTo(0);
+        try (SweepStore s = new SweepStore(dir.resolve("sweep.db"))) {
+            List<SweepStore.Row> rows = s.runs();
+            assertThat(rows).hasSize(6).allMatch(r -> r.status() == SweepStore.Status.COMPLETED);
+            for (SweepStore.Row r : rows) {
+                if (before.containsKey(r.id())) {
+                    assertThat(r.attempts()).as("run %s finished before the kill is not rerun", r.id()).isEqualTo(1);
+                    assertThat(r.summary()).isEqualTo(before.get(r.id()));
+                }
+                assertThat(dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.SUMMARY)).exists();
+            }
+        }
+        JsonNode cds = ConfigLoader.JSON.readTree(dir.resolve("cds.json").toFile());
+        assertThat(cds.get("size_axis").asText()).isEqualTo("task.train_fraction");
+        assertThat(cds.get("groups").get(0).get("paper").get("points")).hasSize(2);
+        // a third invocation has nothing left to do
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(0);
+        // and the same directory refuses a different sweep
+        Files.writeString(cfg, QUICK.replace("[0, 1, 2]", "[5]"));
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(2);
+    }
+
+    @Test
+    void sizeSweepEstimatesTheCriticalDataSizeByBothMethods() throws Exception {
+        Path cfg = tmp.resolve("cds.yaml"), dir = tmp.resolve("cds");
+        Files.writeString(cfg, """
+                name: cds
+                base: {preset: modadd-mlp}
+                set: ["task.p=31", "model.embed_dim=32", "model.hidden=128", "optimizer.lr=1e-2", "training.steps=1500",
+                      "training.eval_every=10", "task.test_fraction=0.3"]
+                axes:
+                  task.train_count: [80, 250, 550]
+                seeds: [0, 1]
+                """);
+        assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(0);
+        JsonNode g = ConfigLoader.JSON.readTree(dir.resolve("cds.json").toFile()).get("groups").get(0);
+        assertThat(g.get("paper").get("points")).hasSize(3);
+        assertThat(g.get("fit").get("seeds").asInt()).isEqualTo(2);
+        assertThat(g.get("fit").get("per_seed").size()).isEqualTo(2);
+        double cds = g.get("fit").get("cds").asDouble();
+        assertThat(cds).isBetween(80.0, 550.0);
+        assertThat(g.get("fit").get("interval").get(0).asDouble()).isLessThanOrEqualTo(cds);
+        assertThat(g.get("final_test_acc").get("80.0").get("0").asDouble()).isLessThan(g.get("final_test_acc").get("550.0").get("0").asDouble());
+        assertThat(g.get("statement").asText()).contains("fitted CDS");
+        // the report: one self-contained page (library and data inlined, nothing fetched)
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("new Chart(").contains("\"train_size\":550").contains("fitted CDS");
+        assertThat(html).doesNotContainPattern("<script[^>]+src=").doesNotContainPattern("<link[^>]+href=");
+        assertThat(html.length()).isGreaterThan(200_000);
+        // only the page's own scripts may run: the policy lists exactly their hashes
+        java.util.regex.Matcher csp = java.util.regex.Pattern.compile("Content-Security-Policy\" content=\"([^\"]*)\"").matcher(html);
+        assertThat(csp.find()).isTrue();
+        assertThat(csp.group(1)).startsWith("default-src 'none'; script-src 'sha256-");
+        java.util.regex.Matcher scripts = java.util.regex.Pattern.compile("<script>(.*?)</script>", java.util.regex.Pattern.DOTALL).matcher(html);
+        int n = 0;
+        while (scripts.find()) {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(scripts.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(csp.group(1)).contains("'sha256-" + java.util.Base64.getEncoder().encodeToString(d) + "'");
+            n++;
+        }
+        assertThat(n).isEqualTo(2);
+        assertThat(csp.group(1).split("sha256-")).hasSize(n + 1);
+    }
+
+    @Test
+    void aPolicyPlaceholderInsideTheDataIsLeftAlone() {
+        String page = "<head><!--CSP--></head><script>const DATA = {\"name\": \"<!--CSP-->\"};</script>";
+        String out = org.grokscope.report.SweepReport.withPolicy(page);
+        assertThat(out).startsWith("<head><meta http-equiv=\"Content-Security-Policy\"").endsWith("{\"name\": \"<!--CSP-->\"};</script>");
+    }
+
+    /** Idle workers' threads go to the runs still going, and come back when another run starts. */
+    @Test
+    void runsInProgressShareTheCoresOfIdleWorkers() {
+        try (org.grokscope.engine.Parallel a = new org.grokscope.engine.Parallel(2); org.grokscope.engine.Parallel b = new org.grokscope.engine.Parallel(2)) {
+            a.use(1);
+            b.use(1);
+            SweepRunner.CoreShare share = new SweepRunner.CoreShare(2, 1);
+            share.join(a);
+            assertThat(a.inUse()).isEqualTo(2);
+            share.join(b);
+            assertThat(List.of(a.inUse(), b.inUse())).containsExactly(1, 1);
+            share.leave(a);
+            assertThat(b.inUse()).isEqualTo(2);
+            assertThat(List.of(a.maxInUse(), b.maxInUse())).as("what summaries record").containsExactly(2, 2);
+            org.grokscope.engine.Parallel c = new org.grokscope.engine.Parallel(2);
+            c.use(1);
+            assertThat(c.maxInUse()).isEqualTo(1);
+            c.close();
+            SweepRunner.CoreShare fixed = new SweepRunner.CoreShare(1, 1); // --threads-per-run given: no sharing
+            fixed.join(a);
+            assertThat(a.inUse()).isEqualTo(1);
+        }
+    }
+}
