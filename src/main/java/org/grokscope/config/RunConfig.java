@@ -169,6 +169,17 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     public sealed interface ModelSpec permits Mlp, TransformerSpec, Quadratic, Bag, EncoderSpec {
         void validate(Problems p, TaskSpec task);
 
+        /** The model, for a task with this vocabulary, sequence length and number of classes (its parameters still zero). */
+        org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes);
+
+        /** How a modular task's examples are written as tokens for this model. */
+        default org.grokscope.data.InputFormat inputFormat() {
+            return org.grokscope.data.InputFormat.PAIR;
+        }
+
+        /** The width the nanda initialization scales by (d_model, or the embedding width). */
+        int initWidth();
+
         /** Whether the model reads padded text (bag, encoder) rather than fixed modular sequences. */
         default boolean forText() {
             return this instanceof Bag || this instanceof EncoderSpec;
@@ -191,6 +202,13 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(depth >= 0 && depth <= 16, "model.depth", "must be in [0, 16] (0 = a linear classifier on the mean embedding), got " + depth);
             checkAct(p, activation);
         }
+
+        @Override
+        public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
+            return new org.grokscope.nn.Bag(pool, vocab, seqLen, embedDim, hidden, depth, classes, Act.parse(activation));
+        }
+
+        @Override public int initWidth() { return embedDim; }
     }
 
     /** BERT-style encoder for text (post-LN, padding mask, [CLS] or mean pooling, optional tanh pooler). */
@@ -215,6 +233,14 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(pooling.equals("cls") || pooling.equals("mean"), "model.pooling", "must be cls or mean, got '" + pooling + "'");
             checkAct(p, activation);
         }
+
+        @Override
+        public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
+            return new org.grokscope.nn.Encoder(pool, new org.grokscope.nn.Encoder.Spec(vocab, seqLen, dModel, heads, dFf, layers, Act.parse(activation),
+                    org.grokscope.nn.Encoder.Pooling.valueOf(pooling.toUpperCase(Locale.ROOT)), pooler, classes));
+        }
+
+        @Override public int initWidth() { return dModel; }
     }
 
     /** MLP over concatenated token embeddings [x, y]. */
@@ -233,6 +259,13 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(depth >= 1 && depth <= 16, "model.depth", "must be in [1, 16], got " + depth);
             checkAct(p, activation);
         }
+
+        @Override
+        public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
+            return new org.grokscope.nn.EmbedMlp(pool, vocab, seqLen, embedDim, hidden, depth, classes, Act.parse(activation));
+        }
+
+        @Override public int initWidth() { return embedDim; }
     }
 
     /** Decoder-only transformer; logits at the last position. */
@@ -261,6 +294,19 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(java.util.List.of("equals", "op_equals").contains(format), "model.format", "must be equals ([x, y, =]) or op_equals ([x, op, y, =]), got '" + format + "'");
             checkAct(p, activation);
         }
+
+        @Override
+        public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
+            return new org.grokscope.nn.Transformer(pool, new org.grokscope.nn.Transformer.Spec(vocab, seqLen, dModel, heads, dMlp, layers,
+                    org.grokscope.nn.Transformer.Norm.valueOf(norm.toUpperCase(Locale.ROOT)), Act.parse(activation), classes, attnBias, mlpBias));
+        }
+
+        @Override
+        public org.grokscope.data.InputFormat inputFormat() {
+            return format.equals("op_equals") ? org.grokscope.data.InputFormat.OP_EQUALS : org.grokscope.data.InputFormat.EQUALS;
+        }
+
+        @Override public int initWidth() { return dModel; }
     }
 
     /** Two-layer quadratic network f = V (W x)^2, one-hot x, no biases. */
@@ -274,6 +320,13 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         public void validate(Problems p, TaskSpec task) {
             p.require(width >= 1 && width <= 1 << 20, "model.width", "must be in [1, 1048576], got " + width);
         }
+
+        @Override
+        public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
+            return new org.grokscope.nn.QuadraticNet(pool, vocab, width, classes);
+        }
+
+        @Override public int initWidth() { return width; }
     }
 
     // embedding width and hidden width of the MLP-headed models (mlp, bag)

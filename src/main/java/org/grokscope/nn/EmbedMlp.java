@@ -13,7 +13,7 @@ import org.grokscope.engine.TokenIndex;
  * b1 + Σ_t Tab_t[tok_t], a gather; its backward is a scatter-add into dTab_t and two vocab-sized GEMMs.
  * Gradients are identical to the dense formulation.
  */
-public final class EmbedMlp implements Model {
+public final class EmbedMlp implements Model, FourierReadable {
     public final int vocab, T, d, hidden, depth, classes;
     public final Act act;
     public final Param emb, w1, b1;
@@ -124,4 +124,10 @@ public final class EmbedMlp implements Model {
         double f = tables + dense + (double) n * T * hidden;
         return withBackward ? f + 2 * dense + 2 * tables + (double) n * T * hidden : f;
     }
+
+    // one embedding table for both operands; the output layer maps the last hidden layer to the logits
+    @Override public int[] residueEmbeddingOffsets(int p) { return new int[] {emb.offset()}; }
+    @Override public int residueWidth() { return d; }
+    @Override public int neurons() { return out.in; }
+    @Override public float[] neuronToLogits() { return java.util.Arrays.copyOfRange(params().w, out.weight.offset(), out.weight.offset() + out.weight.size()); }
 }

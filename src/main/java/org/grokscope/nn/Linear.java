@@ -16,8 +16,13 @@ public final class Linear {
     private final Kernels k;
 
     public Linear(Params ps, Gemm gemm, Kernels k, String name, int in, int out, boolean bias) {
+        this(ps, gemm, k, name, in, out, bias, Param.Role.WEIGHT);
+    }
+
+    /** {@code role} of the weight (UNEMBEDDING for a transformer's output map). */
+    public Linear(Params ps, Gemm gemm, Kernels k, String name, int in, int out, boolean bias, Param.Role role) {
         this.ps = ps; this.gemm = gemm; this.k = k; this.in = in; this.out = out;
-        this.weight = ps.add(name + ".weight", Param.Role.WEIGHT, in, in, out);
+        this.weight = ps.add(name + ".weight", role, in, in, out);
         this.bias = bias ? ps.add(name + ".bias", Param.Role.BIAS, in, out) : null;
     }
 

@@ -8,7 +8,8 @@ import java.util.Arrays;
  */
 public record Param(String name, int offset, int size, int[] shape, Role role, int fanIn) {
 
-    public enum Role { WEIGHT, BIAS, EMBEDDING, NORM_GAIN, NORM_BIAS }
+    /** UNEMBEDDING is the weight from the residual stream to the logits: a WEIGHT, except where an init scheme treats it apart. */
+    public enum Role { WEIGHT, UNEMBEDDING, BIAS, EMBEDDING, NORM_GAIN, NORM_BIAS }
 
     public String shapeString() {
         return Arrays.toString(shape);

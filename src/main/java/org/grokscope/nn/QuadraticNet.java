@@ -11,7 +11,7 @@ import org.grokscope.engine.TokenIndex;
  * no biases. W is stored as rows of its transpose, Wᵀ[2p, h], so W x = Wᵀ[a] + Wᵀ[p + b] is a gather
  * (the paper's W ∈ R^{h×2p}); V is stored [h, classes].
  */
-public final class QuadraticNet implements Model {
+public final class QuadraticNet implements Model, FourierReadable, Homogeneous {
     public final int p, width, classes;
     public final Param w, v;
     private final Params ps = new Params();
@@ -38,6 +38,13 @@ public final class QuadraticNet implements Model {
     @Override public int seqLen() { return 2; }
     @Override public int vocab() { return p; }
     @Override public int classes() { return classes; }
+
+    // W's two halves embed x and y; V maps the width neurons to the logits; f(cθ) = c³ f(θ)
+    @Override public int[] residueEmbeddingOffsets(int p) { return new int[] {w.offset(), w.offset() + p * width}; }
+    @Override public int residueWidth() { return width; }
+    @Override public int neurons() { return width; }
+    @Override public float[] neuronToLogits() { return java.util.Arrays.copyOfRange(params().w, v.offset(), v.offset() + v.size()); }
+    @Override public int degree() { return 3; }
 
     @Override
     public float[] forward(int[] tok, int tokOff, int n) {

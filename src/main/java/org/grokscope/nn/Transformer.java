@@ -21,7 +21,7 @@ import org.grokscope.engine.Parallel;
  * token-position table U[t, v] = E[v] + P[t] and are gathered per example; their backward scatters into
  * the table. Gradients are identical to computing every position for every example.
  */
-public final class Transformer implements Model {
+public final class Transformer implements Model, FourierReadable {
     public enum Norm { NONE, PRE, POST }
 
     public record Spec(int vocab, int seqLen, int dModel, int heads, int dMlp, int layers, Norm norm, Act act,
@@ -75,7 +75,7 @@ public final class Transformer implements Model {
             fc2[l] = new Linear(ps, gemm, k, b + "mlp.fc2", F, d, s.mlpBias());
         }
         lnf = s.norm() == Norm.PRE ? new LayerNorm(ps, pool, "ln_f", d, 1e-5f) : null;
-        unembed = new Linear(ps, gemm, k, "unembed", d, s.classes(), false);
+        unembed = new Linear(ps, gemm, k, "unembed", d, s.classes(), false, Param.Role.UNEMBEDDING);
         attn = new Attention(pool, d, H, true);
         ps.allocate();
         int tv = T * s.vocab() * d;
@@ -300,5 +300,24 @@ public final class Transformer implements Model {
         }
         f += 2.0 * n * d * spec.classes();
         return withBackward ? 3 * f : f;
+    }
+
+    // the token embedding; W_L = W_out · W_U of the last block's MLP (neurons × classes; storage is [in, out])
+    @Override public int[] residueEmbeddingOffsets(int p) { return new int[] {embed.table.offset()}; }
+    @Override public int residueWidth() { return spec.dModel(); }
+    @Override public int neurons() { return fc2[fc2.length - 1].in; }
+
+    @Override
+    public float[] neuronToLogits() {
+        float[] w = params().w;
+        Param f = fc2[fc2.length - 1].weight, un = unembed.weight;
+        int F = f.shape()[0], d = f.shape()[1], C = un.shape()[1];
+        float[] wl = new float[F * C];
+        for (int i = 0; i < F; i++)
+            for (int j = 0; j < d; j++) {
+                float a = w[f.offset() + i * d + j];
+                for (int c = 0; c < C; c++) wl[i * C + c] += a * w[un.offset() + j * C + c];
+            }
+        return wl;
     }
 }

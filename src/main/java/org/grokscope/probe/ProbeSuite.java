@@ -10,12 +10,11 @@ import org.grokscope.engine.Kernels;
 import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
 import org.grokscope.nn.Centered;
-import org.grokscope.nn.EmbedMlp;
+import org.grokscope.nn.FourierReadable;
+import org.grokscope.nn.Homogeneous;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.Param;
 import org.grokscope.nn.Params;
-import org.grokscope.nn.QuadraticNet;
-import org.grokscope.nn.Transformer;
 import org.grokscope.train.Evaluation;
 import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
@@ -75,7 +74,7 @@ public final class ProbeSuite implements TrainListener {
                             + "would exceed a quarter of the %.1f GB heap", mod.allPairs().size(), Math.pow(mod.p(), 3), progressMeasureBytes() / 1e9,
                     Runtime.getRuntime().maxMemory() / 1e9));
         }
-        if (model instanceof QuadraticNet) columns.add("margin");
+        if (model instanceof Homogeneous) columns.add("margin");
         if (s.kernelBaseline()) columns.add("kernel_test_acc");
     }
 
@@ -91,7 +90,8 @@ public final class ProbeSuite implements TrainListener {
     }
 
     private boolean fourierOn() {
-        return s.fourier() && mod != null && model.classes() == mod.p();
+        Model net = model instanceof Centered c ? c.inner() : model;
+        return s.fourier() && mod != null && model.classes() == mod.p() && net instanceof FourierReadable;
     }
 
     public List<String> columns() { return columns; }
@@ -150,7 +150,7 @@ public final class ProbeSuite implements TrainListener {
         int ev = t.settings().evalEvery();
         double probe = ntkFlops + (s.norms() ? 10.0 * model.params().size() : 0);
         if (fourierOn() && progressMeasuresOn()) probe += model.flops(mod.allPairs().size(), false);
-        if (model instanceof QuadraticNet) probe += model.flops(t.trainSet().size(), false);
+        if (model instanceof Homogeneous) probe += model.flops(t.trainSet().size(), false);
         double perStep = Math.max(1, t.flopsPerStep() * s.budget());
         long mult = (long) Math.ceil(probe / perStep / ev);
         return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(1, mult) * ev);
@@ -202,7 +202,7 @@ public final class ProbeSuite implements TrainListener {
         if (fourierOn()) fourier(v);
         clock("fourier", t0);
         t0 = System.nanoTime();
-        if (model instanceof QuadraticNet q) v.put("margin", margin(t, q));
+        if (model instanceof Homogeneous h) v.put("margin", margin(t, h.degree()));
         clock("margin", t0);
         if (s.kernelBaseline() && !kernelDone) {
             t0 = System.nanoTime();
@@ -221,32 +221,15 @@ public final class ProbeSuite implements TrainListener {
         if (fourierBasis == null) fourierBasis = new Fourier(p);
         Fourier f = fourierBasis;
         Params ps = model.params();
-        double[] emb;
-        Model net = model instanceof Centered c ? c.inner() : model; // Fourier measures read the weights, not the output
-        if (net instanceof QuadraticNet q) { // both halves of Wᵀ[2p, h]
-            double[] a = f.norms(ps.w, q.w.offset(), p, q.width, true), b = f.norms(ps.w, q.w.offset() + p * q.width, p, q.width, true);
-            emb = new double[a.length];
-            for (int i = 0; i < a.length; i++) emb[i] = Math.hypot(a[i], b[i]);
-        } else {
-            Param e = ps.get("embed.weight");
-            emb = f.norms(ps.w, e.offset(), p, e.shape()[1], true);
+        FourierReadable net = (FourierReadable) (model instanceof Centered c ? c.inner() : model); // the weights, not the centred output
+        int[] blocks = net.residueEmbeddingOffsets(p);
+        double[] emb = f.norms(ps.w, blocks[0], p, net.residueWidth(), true);
+        for (int k = 1; k < blocks.length; k++) { // x and y embedded separately: combine their norms
+            double[] b = f.norms(ps.w, blocks[k], p, net.residueWidth(), true);
+            for (int i = 0; i < emb.length; i++) emb[i] = Math.hypot(emb[i], b[i]);
         }
-        float[] wl;
-        int rows;
-        if (net instanceof QuadraticNet q) { wl = Arrays.copyOfRange(ps.w, q.v.offset(), q.v.offset() + q.v.size()); rows = q.width; }
-        else if (net instanceof EmbedMlp mlp) { wl = Arrays.copyOfRange(ps.w, mlp.out.weight.offset(), mlp.out.weight.offset() + mlp.out.weight.size()); rows = mlp.out.in; }
-        else { // Transformer: W_L = W_out · W_U, neurons × classes (our storage is [in, out])
-            Transformer tf = (Transformer) net;
-            Param fc2 = ps.get("blocks." + (tf.spec.layers() - 1) + ".mlp.fc2.weight"), un = ps.get("unembed.weight");
-            int F = fc2.shape()[0], d = fc2.shape()[1], C = un.shape()[1];
-            rows = F;
-            wl = new float[F * C];
-            for (int i = 0; i < F; i++)
-                for (int j = 0; j < d; j++) {
-                    float a = ps.w[fc2.offset() + i * d + j];
-                    for (int c = 0; c < C; c++) wl[i * C + c] += a * ps.w[un.offset() + j * C + c];
-                }
-        }
+        float[] wl = net.neuronToLogits();
+        int rows = net.neurons();
         double[] wlNorms = f.norms(wl, 0, rows, p, false);
         List<Integer> keys = Fourier.keyFrequencies(emb, s.keyThreshold());
         v.put("embed_gini", Fourier.gini(emb));
@@ -277,9 +260,10 @@ public final class ProbeSuite implements TrainListener {
 
     // ---- quadratic net: min over the training set of (f_y − max_{y'≠y} f_y') / ‖θ‖∞³ ----------
 
-    private double margin(Trainer t, QuadraticNet q) {
+    private double margin(Trainer t, int degree) {
         Dataset train = t.trainSet();
-        int C = q.classes, T = q.seqLen();
+        Model q = model;
+        int C = q.classes(), T = q.seqLen();
         double min = Double.POSITIVE_INFINITY;
         for (int o = 0; o < train.size(); o += 4096) {
             int n = Math.min(4096, train.size() - o);
@@ -292,8 +276,9 @@ public final class ProbeSuite implements TrainListener {
             }
         }
         float[] w = q.params().w;
-        double linf = k.maxAbs(w, 0, w.length);
-        return min / (linf * linf * linf);
+        double linf = k.maxAbs(w, 0, w.length), scale = 1;
+        for (int i = 0; i < degree; i++) scale *= linf; // ‖θ‖∞^degree, multiplied out (same bits as linf·linf·linf)
+        return min / scale;
     }
 
     // ---- kernel baseline ------------------------------------------------------------------------

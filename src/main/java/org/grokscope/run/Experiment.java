@@ -20,18 +20,12 @@ import org.grokscope.data.text.WordTokenizer;
 import org.grokscope.data.InputFormat;
 import org.grokscope.data.ModOp;
 import org.grokscope.data.ModularTask;
-import org.grokscope.engine.Act;
 import org.grokscope.engine.Kernels;
 import org.grokscope.engine.LossFunction;
 import org.grokscope.engine.LossPrecision;
 import org.grokscope.engine.Parallel;
-import org.grokscope.nn.Bag;
 import org.grokscope.nn.Centered;
-import org.grokscope.nn.EmbedMlp;
-import org.grokscope.nn.Encoder;
 import org.grokscope.nn.Model;
-import org.grokscope.nn.QuadraticNet;
-import org.grokscope.nn.Transformer;
 import org.grokscope.probe.Advisor;
 import org.grokscope.probe.ModularContext;
 import org.grokscope.probe.ProbeSettings;
@@ -106,11 +100,8 @@ public final class Experiment implements AutoCloseable {
         this.pool = new Parallel(Math.max(threads, capacity));
         pool.use(threads);
         Model net = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
-        RunConfig.ModelSpec ms = cfg.model();
-        int dModel = ms instanceof RunConfig.Mlp m ? m.embedDim() : ms instanceof RunConfig.TransformerSpec s ? s.dModel()
-                : ms instanceof RunConfig.Bag b ? b.embedDim() : ms instanceof RunConfig.EncoderSpec e ? e.dModel() : ((RunConfig.Quadratic) ms).width();
-        Init.apply(net.params(), Init.Scheme.valueOf(cfg.init().scheme().toUpperCase()), cfg.init().std(), cfg.init().alpha(),
-                cfg.seed(), dModel, vocab);
+        Init.apply(net.params(), Init.Scheme.valueOf(cfg.init().scheme().toUpperCase(Locale.ROOT)), cfg.init().std(), cfg.init().alpha(),
+                cfg.seed(), cfg.model().initWidth(), vocab);
         if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
         Double outScale = cfg.init().outputScale();
         model = outScale == null ? net : new Centered(net, buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
@@ -250,22 +241,11 @@ public final class Experiment implements AutoCloseable {
     }
 
     static InputFormat format(RunConfig.ModelSpec m) {
-        return m instanceof RunConfig.TransformerSpec t && t.format().equals("op_equals") ? InputFormat.OP_EQUALS
-                : m instanceof RunConfig.TransformerSpec ? InputFormat.EQUALS : InputFormat.PAIR;
+        return m.inputFormat();
     }
 
     public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
-        if (spec instanceof RunConfig.Bag b)
-            return new Bag(pool, vocab, T, b.embedDim(), b.hidden(), b.depth(), classes, Act.parse(b.activation()));
-        if (spec instanceof RunConfig.EncoderSpec e)
-            return new Encoder(pool, new Encoder.Spec(vocab, T, e.dModel(), e.heads(), e.dFf(), e.layers(), Act.parse(e.activation()),
-                    Encoder.Pooling.valueOf(e.pooling().toUpperCase(java.util.Locale.ROOT)), e.pooler(), classes));
-        if (spec instanceof RunConfig.Mlp m)
-            return new EmbedMlp(pool, vocab, T, m.embedDim(), m.hidden(), m.depth(), classes, Act.parse(m.activation()));
-        if (spec instanceof RunConfig.Quadratic q) return new QuadraticNet(pool, vocab, q.width(), classes);
-        RunConfig.TransformerSpec s = (RunConfig.TransformerSpec) spec;
-        return new Transformer(pool, new Transformer.Spec(vocab, T, s.dModel(), s.heads(), s.dMlp(), s.layers(),
-                Transformer.Norm.valueOf(s.norm().toUpperCase()), Act.parse(s.activation()), classes, s.attnBias(), s.mlpBias()));
+        return spec.build(pool, vocab, T, classes);
     }
 
     /**

@@ -36,11 +36,11 @@ public final class Init {
                         case NORMAL -> std * rng.nextGaussian();
                         case NANDA -> rng.nextGaussian() / Math.sqrt(dModel);
                     };
-                    case WEIGHT -> switch (scheme) {
+                    case WEIGHT, UNEMBEDDING -> switch (scheme) {
                         case PYTORCH -> uniform(rng, 1 / Math.sqrt(p.fanIn()));
                         case KAIMING -> Math.sqrt(2.0 / p.fanIn()) * rng.nextGaussian();
                         case NORMAL -> std * rng.nextGaussian();
-                        case NANDA -> rng.nextGaussian() / Math.sqrt(p.name().equals("unembed.weight") ? dVocab : dModel);
+                        case NANDA -> rng.nextGaussian() / Math.sqrt(p.role() == Param.Role.UNEMBEDDING ? dVocab : dModel);
                     };
                 };
                 w[o + i] = (float) (alpha * v);

@@ -43,7 +43,7 @@ class LayeringTest {
                 .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "bench", "report", "cli")
                 .whereLayer("analysis").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
-                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "run", "sweep", "bench", "report", "cli")
+                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "cli")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "cli")
                 .check(MAIN);
     }
