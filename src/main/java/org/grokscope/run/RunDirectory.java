@@ -17,7 +17,7 @@ import org.grokscope.config.RunConfig;
 
 /**
  * Writes a run's files, each atomically: config.json and provenance.json at the start; metrics.csv
- * (rewritten at most every few seconds) and checkpoint.bin (every minute) while training; all of them
+ * (rewritten at most every few seconds) and checkpoint.safetensors (every minute) while training; all of them
  * plus summary.json at the end, including after Ctrl-C. A directory is therefore always consistent:
  * metrics.csv holds exactly the evaluations made before the last checkpoint or the end. The first evaluations at
  * which the training set is memorized and the test set generalized also keep a checkpoint each, in
