@@ -33,6 +33,10 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private final Map<String, Object> provenance;
     private final List<String> rows = new ArrayList<>();
     private final List<Evaluation> evals = new ArrayList<>();
+    private final List<Cell> cells = new ArrayList<>();
+
+    /** One non-empty cell of a column after the base ones (a collapse share or a probe value), as text. */
+    public record Cell(int step, String column, String text) {}
     private final double flushSeconds, checkpointSeconds;
     private org.grokscope.engine.Parallel pool;
     private long lastFlush, lastCheckpoint;
@@ -80,6 +84,14 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     public Path dir() { return dir; }
     public RunSummary summary() { return summary; }
     public List<Evaluation> evaluations() { return evals; }
+    public List<Cell> cells() { return cells; }
+
+    // the non-empty extra cells of a row in this run's column order
+    private void addCells(int step, String[] row) {
+        String[] names = header.split(",", -1);
+        for (int c = Metrics.BASE_COLUMNS; c < names.length && c < row.length; c++)
+            if (!row[c].isEmpty()) cells.add(new Cell(step, names[c], row[c]));
+    }
 
     /** For a resumed run: keep the evaluations made before {@code step}. */
     public void restore(int step) throws IOException {
@@ -99,6 +111,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             for (int c = 0; c < ours.size(); c++) b.append(c == 0 ? "" : ",").append(c < Metrics.BASE_COLUMNS ? f[c] : cell(columns, f, ours.get(c)));
             rows.add(b.toString());
             evals.add(e);
+            addCells(e.step(), b.toString().split(",", -1));
             memorizedSaved |= e.trainAcc() >= cfg.analysis().memorizationThreshold();
             generalizedSaved |= e.testAcc() >= cfg.analysis().generalizationThreshold();
             if (probes != null) {
@@ -136,10 +149,12 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
 
     @Override
     public void onEval(Trainer t, Evaluation e) {
-        String cells = emptyCells;
-        if (pendingStep == e.step()) { cells = "," + String.join(",", pendingCells); pendingStep = -1; }
-        rows.add(Metrics.row(e) + Metrics.collapseCells(e) + cells);
+        String probeCells = emptyCells;
+        if (pendingStep == e.step()) { probeCells = "," + String.join(",", pendingCells); pendingStep = -1; }
+        String row = Metrics.row(e) + Metrics.collapseCells(e) + probeCells;
+        rows.add(row);
         evals.add(e);
+        addCells(e.step(), row.split(",", -1));
         if (!memorizedSaved && e.trainAcc() >= cfg.analysis().memorizationThreshold()) {
             memorizedSaved = true;
             writeMilestone(t, "memorized", e.step());

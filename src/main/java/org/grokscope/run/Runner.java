@@ -18,7 +18,13 @@ import org.grokscope.config.RunConfig;
  * directory (metrics, checkpoint, summary with status "interrupted") before the JVM exits.
  */
 public final class Runner {
-    public record Result(Trainer.Outcome outcome, RunSummary summary, Path dir) {}
+    /**
+     * How a run ended, its summary, and what it recorded: every evaluation and every non-empty cell of the columns
+     * after the base ones (collapse shares, probes), including those kept from before a resume. A sweep's store is
+     * filled from these, as the run produced them, not by reading metrics.csv back.
+     */
+    public record Result(Trainer.Outcome outcome, RunSummary summary, Path dir, List<org.grokscope.train.Evaluation> evaluations,
+                         List<RunDirectory.Cell> cells) {}
 
     private Runner() {}
 
@@ -107,7 +113,7 @@ public final class Runner {
             try (StopOnSignal signal = new StopOnSignal("grokscope-interrupt", ex.trainer::requestStop, 60)) {
                 o = ex.trainer.run();
             }
-            return new Result(o, rd.summary(), dir);
+            return new Result(o, rd.summary(), dir, List.copyOf(rd.evaluations()), List.copyOf(rd.cells()));
         }
     }
 }

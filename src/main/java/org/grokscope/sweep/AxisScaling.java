@@ -59,7 +59,7 @@ public final class AxisScaling {
         if (pts.size() >= 3) {
             double[] fit = fit(pts);
             double lo = Math.exp(pts.get(0)[0]), hi = Math.exp(pts.get(pts.size() - 1)[0]);
-            doc.put("loglog_fit", Map.of("slope", fit[0], "intercept", fit[1], "r2", fit[2], "points", pts.size(), "from", lo, "to", hi));
+            doc.put("loglog_fit", SweepAnalysis.ordered("slope", fit[0], "intercept", fit[1], "r2", fit[2], "points", pts.size(), "from", lo, "to", hi));
             statement = String.format(Locale.ROOT, "generalization step ∝ %s^%.2f (log-log fit over %s = %.3g … %.3g, %d values, R² %.3f)",
                     axis, fit[0], axis, lo, hi, pts.size(), fit[2]);
         } else {

@@ -63,7 +63,7 @@ public final class SweepAnalysis {
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("size_axis", sizeAxis);
-        doc.put("method", Map.of(
+        doc.put("method", ordered(
                 "paper", "CDS paper (Zhu et al. 2024): test accuracy Gaussian-smoothed (sigma " + SIGMA_STEPS + " steps); per run the max over thresholds 0.1..0.9 of the first step reaching it (0 if never); mean over seeds; CDS at the peak over n",
                 "fit", "sigmoid of ln n fitted to the seed-mean final test accuracy; CDS where the fit completes " + FRACTION + " of its rise; 95% percentile bootstrap over seeds (" + BOOTSTRAP + " resamples)"));
         doc.putAll(extra);
@@ -115,7 +115,7 @@ public final class SweepAnalysis {
         }
         Map<String, Object> g = new LinkedHashMap<>();
         CriticalDataSize.PaperEstimate pe = CriticalDataSize.paper(curves, SIGMA_STEPS, THRESHOLDS);
-        g.put("paper", Map.of("cds", pe.cds(), "points", pe.points()));
+        g.put("paper", ordered("cds", pe.cds(), "points", pe.points()));
         // the fit needs the same seeds at every size
         List<Double> sizes = new ArrayList<>(finalAcc.keySet());
         List<String> seeds = new ArrayList<>(finalAcc.get(sizes.get(0)).keySet());
@@ -128,7 +128,7 @@ public final class SweepAnalysis {
             fe = CriticalDataSize.fit(n, acc, FRACTION, BOOTSTRAP, 0);
             Map<String, Double> perSeed = new LinkedHashMap<>();
             for (int j = 0; j < seeds.size(); j++) perSeed.put(seeds.get(j), fe.perSeed()[j]);
-            g.put("fit", Map.of("cds", fe.cds(), "interval", List.of(fe.low(), fe.high()), "fraction", fe.fraction(), "seeds", fe.seeds(),
+            g.put("fit", ordered("cds", fe.cds(), "interval", List.of(fe.low(), fe.high()), "fraction", fe.fraction(), "seeds", fe.seeds(),
                     "curve", fe.curve(), "per_seed", perSeed));
         }
         g.put("final_test_acc", finalAcc);
@@ -174,5 +174,12 @@ public final class SweepAnalysis {
         s.sort(null);
         int k = s.size();
         return k % 2 == 1 ? s.get(k / 2) : 0.5 * (s.get(k / 2 - 1) + s.get(k / 2));
+    }
+
+    /** A map that keeps the order its keys are given in (Map.of's order changes from one JVM to the next, and so did cds.json's). */
+    static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
     }
 }

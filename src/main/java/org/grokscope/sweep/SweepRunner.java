@@ -209,9 +209,13 @@ public final class SweepRunner {
             case DIVERGED -> SweepStore.Status.FAILED;
             case INTERRUPTED -> SweepStore.Status.INTERRUPTED;
         };
-        List<String> metrics = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
-        store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()),
-                evals(metrics), probes(metrics));
+        // what the run recorded, as it produced it (kept rows of a resumed run included); the numbers at the precision
+        // metrics.csv keeps, so the store holds the same whether it heard the run or recovered it from its files
+        List<SweepStore.ProbeCell> cells = new ArrayList<>();
+        for (RunDirectory.Cell c : r.cells()) cells.add(new SweepStore.ProbeCell(c.step(), c.column(), c.text()));
+        List<org.grokscope.train.Evaluation> evals = new ArrayList<>();
+        for (org.grokscope.train.Evaluation e : r.evaluations()) evals.add(Metrics.parseRow(Metrics.row(e)));
+        store.finish(p.id(), s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()), evals, cells);
         return s;
     }
 
