@@ -45,7 +45,7 @@ public final class SweepCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
             for (SweepStore.Row row : store.runs()) {
                 JsonNode s = row.summary() == null ? null : ConfigLoader.JSON.readTree(row.summary());
-                System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%s%n", row.id(), row.status().name().toLowerCase(),
+                System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%s%n", row.id(), row.status().name().toLowerCase(java.util.Locale.ROOT),
                         s == null ? "" : s.path("memorization_step").asText("-"), s == null ? "" : s.path("generalization_step").asText("-"),
                         s == null ? "" : String.format(Locale.ROOT, "%.3f", s.path("final_test_acc").asDouble()),
                         row.params(), row.error() != null ? "  (" + row.error() + ")" : "");

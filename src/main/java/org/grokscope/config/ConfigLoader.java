@@ -88,7 +88,7 @@ public final class ConfigLoader {
                 // an empty file is a mistake far more often than a request for every default
                 if (t.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---")))
                     throw new ConfigException(p + ": the file sets nothing (empty, or only comments); write at least 'name: ...', or write {} to train every default");
-                return new Source(p.toString(), t, p.toString().toLowerCase().endsWith(".json"));
+                return new Source(p.toString(), t, p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json"));
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new ConfigException(p + ": no such file");
             } catch (java.nio.charset.CharacterCodingException e) {

@@ -37,7 +37,7 @@ public final class SweepReport {
             for (SweepStore.Row r : store.runs()) {
                 ObjectNode o = runs.addObject();
                 o.put("id", r.id());
-                o.put("status", r.status().name().toLowerCase());
+                o.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
                 o.set("params", ConfigLoader.JSON.readTree(r.params()));
                 o.set("summary", r.summary() == null ? null : ConfigLoader.JSON.readTree(r.summary()));
                 if (r.error() != null) o.put("error", r.error());

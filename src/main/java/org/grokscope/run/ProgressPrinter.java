@@ -114,7 +114,7 @@ public final class ProgressPrinter implements TrainListener {
     public void onEnd(Trainer t, Trainer.Outcome o) {
         if (pending) print(lastLine);
         if (tty) out.println();
-        out.printf(Locale.ROOT, "%s after %d steps in %s%s%n", o.status().name().toLowerCase().replace('_', ' '), o.steps(), duration(o.wallSeconds()),
+        out.printf(Locale.ROOT, "%s after %d steps in %s%s%n", o.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), o.steps(), duration(o.wallSeconds()),
                 o.reason() != null && o.status() != Trainer.Status.COMPLETED ? " (" + o.reason() + ")" : "");
     }
 }
