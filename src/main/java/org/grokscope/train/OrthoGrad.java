@@ -22,11 +22,11 @@ import org.grokscope.nn.Params;
 public final class OrthoGrad implements Optimizer {
     private static final double EPS = 1e-30;
     private final Optimizer inner;
-    private final List<Param> tensors;
+    private final Param[] tensors; // an array: iterating it allocates nothing in the step
 
     public OrthoGrad(Optimizer inner, List<Param> tensors) {
         this.inner = inner;
-        this.tensors = List.copyOf(tensors);
+        this.tensors = tensors.toArray(new Param[0]);
     }
 
     @Override
