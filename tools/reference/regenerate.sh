@@ -15,3 +15,4 @@ java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:
 # safetensors is not packaged by Debian: a venv over the system's torch with the safetensors wheel
 # (python3 -m venv --system-site-packages V && V/bin/pip install safetensors)
 "${SAFETENSORS_PYTHON:-/usr/bin/python3}" tools/reference/export.py src/test/resources/golden
+OMP_NUM_THREADS=1 /usr/bin/python3 tools/reference/init_stats.py src/test/resources/golden

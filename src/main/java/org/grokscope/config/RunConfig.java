@@ -22,15 +22,15 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         if (name == null) name = "run";
         if (description == null) description = "";
         if (seed == null) seed = 0L;
-        if (task == null) task = new Task(null, null, null, null, null, null);
-        if (model == null && task instanceof Text) model = new Bag(null, null, null, null);
-        if (model == null) model = new Mlp(null, null, null, null);
-        if (init == null) init = new InitSpec(null, null, null, null);
-        if (optimizer == null) optimizer = new OptimizerSpec(null, null, null, null, null, null, null, null, null, null);
-        if (regularization == null) regularization = new Regularization(null, null);
-        if (training == null) training = new Training(null, null, null, null, null, null, null, null, null, null);
-        if (analysis == null) analysis = new Analysis(null, null, null, null);
-        if (probes == null) probes = new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        if (task == null) task = Task.defaults();
+        if (model == null && task instanceof Text) model = Bag.defaults();
+        if (model == null) model = Mlp.defaults();
+        if (init == null) init = InitSpec.defaults();
+        if (optimizer == null) optimizer = OptimizerSpec.defaults();
+        if (regularization == null) regularization = Regularization.defaults();
+        if (training == null) training = Training.defaults();
+        if (analysis == null) analysis = Analysis.defaults();
+        if (probes == null) probes = Probes.defaults();
     }
 
     public void validate(Problems p) {
@@ -72,6 +72,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     /** Modular arithmetic "x ∘ y = c (mod p)". */
     @JsonPropertyOrder({"op", "p", "train_fraction", "train_count", "test_fraction", "split_seed"})
     public record Task(String op, Integer p, Double trainFraction, Integer trainCount, Double testFraction, Long splitSeed) implements TaskSpec {
+        /** Every value at its default (what an absent section means). */
+        public static Task defaults() {
+            return new Task(null, null, null, null, null, null);
+        }
+
         public Task {
             if (op == null) op = "add";
             if (p == null) p = 97;
@@ -189,6 +194,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     /** Embedding bag for text: mean of the non-padding token embeddings, then an MLP of {@code depth} hidden layers. */
     @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
     public record Bag(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+        /** Every value at its default (what an absent section means). */
+        public static Bag defaults() {
+            return new Bag(null, null, null, null);
+        }
+
         public Bag {
             if (embedDim == null) embedDim = 64;
             if (hidden == null) hidden = 128;
@@ -246,6 +256,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     /** MLP over concatenated token embeddings [x, y]. */
     @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
     public record Mlp(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+        /** Every value at its default (what an absent section means). */
+        public static Mlp defaults() {
+            return new Mlp(null, null, null, null);
+        }
+
         public Mlp {
             if (embedDim == null) embedDim = 128;
             if (hidden == null) hidden = 512;
@@ -346,6 +361,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      */
     @JsonPropertyOrder({"scheme", "std", "alpha", "output_scale"})
     public record InitSpec(String scheme, Double std, Double alpha, Double outputScale) {
+        /** Every value at its default (what an absent section means). */
+        public static InitSpec defaults() {
+            return new InitSpec(null, null, null, null);
+        }
+
         public InitSpec {
             if (scheme == null) scheme = "pytorch";
             if (std == null) std = 0.02;
@@ -369,9 +389,14 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     @JsonPropertyOrder({"kind", "lr", "weight_decay", "beta1", "beta2", "eps", "momentum", "warmup_steps", "orthogonal", "grokfast"})
     public record OptimizerSpec(String kind, Double lr, Double weightDecay, Double beta1, Double beta2, Double eps,
                                 Double momentum, Integer warmupSteps, Boolean orthogonal, GrokfastSpec grokfast) {
+        /** Every value at its default (what an absent section means). */
+        public static OptimizerSpec defaults() {
+            return new OptimizerSpec(null, null, null, null, null, null, null, null, null, null);
+        }
+
         public OptimizerSpec {
             if (orthogonal == null) orthogonal = false;
-            if (grokfast == null) grokfast = new GrokfastSpec(null, null, null, null, null);
+            if (grokfast == null) grokfast = GrokfastSpec.defaults();
             if (kind == null) kind = "adamw";
             if (lr == null) lr = 1e-3;
             if (weightDecay == null) weightDecay = kind.equals("adamw") ? 1.0 : 0.0;
@@ -402,6 +427,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      */
     @JsonPropertyOrder({"kind", "alpha", "lamb", "window", "warmup"})
     public record GrokfastSpec(String kind, Double alpha, Double lamb, Integer window, Boolean warmup) {
+        /** Every value at its default (what an absent section means). */
+        public static GrokfastSpec defaults() {
+            return new GrokfastSpec(null, null, null, null, null);
+        }
+
         public GrokfastSpec {
             if (kind == null) kind = "none";
             if (alpha == null) alpha = 0.98;
@@ -426,6 +456,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     /** Explicit penalties: (l2/2)·‖θ‖² and linf·‖θ‖∞. */
     @JsonPropertyOrder({"l2", "linf"})
     public record Regularization(Double l2, Double linf) {
+        /** Every value at its default (what an absent section means). */
+        public static Regularization defaults() {
+            return new Regularization(null, null);
+        }
+
         public Regularization {
             if (l2 == null) l2 = 0.0;
             if (linf == null) linf = 0.0;
@@ -445,6 +480,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "loss_precision", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm"})
     public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, String loss, String lossPrecision,
                            Double stopAtTestAcc, Integer stopPatience, Integer threads, Double fixedNorm) {
+        /** Every value at its default (what an absent section means). */
+        public static Training defaults() {
+            return new Training(null, null, null, null, null, null, null, null, null, null);
+        }
+
         public Training {
             if (lossPrecision == null) lossPrecision = "fp64";
             if (steps == null) steps = 10_000;
@@ -478,6 +518,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      */
     @JsonPropertyOrder({"memorization_threshold", "generalization_threshold", "phase_threshold", "phase_gap"})
     public record Analysis(Double memorizationThreshold, Double generalizationThreshold, Double phaseThreshold, Integer phaseGap) {
+        /** Every value at its default (what an absent section means). */
+        public static Analysis defaults() {
+            return new Analysis(null, null, null, null);
+        }
+
         public Analysis {
             if (memorizationThreshold == null) memorizationThreshold = 0.99;
             if (generalizationThreshold == null) generalizationThreshold = 0.99;
@@ -504,6 +549,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
                          Boolean fourier, Double keyThreshold, Boolean kernelBaseline, Integer kernelTestSamples, Double kernelRidge,
                          Integer kernelMaxTrain, Double departureThreshold, Double normDrop, Double giniRise,
                          Integer patience, Double collapseShare) {
+        /** Every value at its default (what an absent section means). */
+        public static Probes defaults() {
+            return new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+
         public Probes {
             if (collapseShare == null) collapseShare = 0.5;
             if (enabled == null) enabled = true;
