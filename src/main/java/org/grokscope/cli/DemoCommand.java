@@ -25,8 +25,7 @@ public final class DemoCommand implements Callable<Integer> {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), List.of());
         Path dir = out != null ? out : TrainCommand.defaultDir("demo");
         System.out.println("grokscope demo: " + cfg.description());
-        Runner.Result r = Runner.run(cfg, dir, Experiment.resolveThreads(cfg, threads), false, System.out, System.console() != null,
-                "grokscope demo", List.of());
+        Runner.Result r = Runner.job(cfg, dir).threads(Experiment.resolveThreads(cfg, threads)).progress(System.out, System.console() != null).command("grokscope demo").run();
         Path png = dir.resolve("learning-curves.png");
         LearningCurves.write(dir.resolve(RunDirectory.METRICS), r.summary(), "modadd-mlp: (x + y) mod 97, 30% of pairs", png);
         System.out.println(SummaryText.describe(r.summary(), dir));

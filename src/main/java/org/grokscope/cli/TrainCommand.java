@@ -64,8 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (asked > n && !quiet)
             System.out.printf(java.util.Locale.ROOT, "note: %s %d is more than the %d cores of this machine; using %d (results do not depend on the thread count)%n",
                     threads != null ? "--threads" : "training.threads", asked, n, n);
-        Runner.Result r = Runner.run(cfg, dir, n, resume, quiet ? null : System.out, System.console() != null,
-                "grokscope train " + String.join(" ", argsForProvenance()), List.of());
+        Runner.Result r = Runner.job(cfg, dir).threads(n).resume(resume).progress(quiet ? null : System.out, System.console() != null).command("grokscope train " + String.join(" ", argsForProvenance())).run();
         if (!quiet) System.out.println(SummaryText.describe(r.summary(), dir));
         return exitCode(r.outcome().status());
     }

@@ -49,24 +49,57 @@ public final class Runner {
         if (ex.text != null) AtomicFiles.writeString(dir.resolve("vocab.txt"), String.join("\n", ex.text.vocabulary()) + "\n");
     }
 
-    public static Result run(RunConfig cfg, Path dir, int threads, boolean resume, PrintStream out, boolean tty,
-                             String command, List<TrainListener> extra) throws IOException, ConfigException {
-        return run(cfg, dir, threads, threads, null, resume, out, tty, command, extra);
+    /** A run of {@code cfg} into {@code dir}: set what differs from the defaults (1 thread, fresh, silent), then {@link Job#run()}. */
+    public static Job job(RunConfig cfg, Path dir) {
+        return new Job(cfg, dir);
     }
 
-    /**
-     * @param capacity engine threads the run may grow to ({@code threads} at first)
-     * @param onPool   hears the run's engine pool before training starts (may be null), so a sweep can
-     *                 give it idle cores
-     */
-    public static Result run(RunConfig cfg, Path dir, int threads, int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool,
-                             boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
-        try {
-            return runChecked(cfg, dir, threads, capacity, onPool, resume, out, tty, command, extra);
-        } catch (OutOfMemoryError e) {
-            // a model or table inside the validated ranges can still exceed the heap: say so, with the numbers
-            throw new ConfigException("out of memory: this run needs more than the " + (Runtime.getRuntime().maxMemory() >> 20)
-                    + " MiB of heap this JVM has (a smaller model or table, or a larger heap: GROKSCOPE_JAVA_OPTS=-Xmx...)");
+    /** What a run needs besides its config and directory, named instead of positional booleans and nulls. */
+    public static final class Job {
+        private final RunConfig cfg;
+        private final Path dir;
+        private int threads = 1, capacity;
+        private java.util.function.Consumer<org.grokscope.engine.Parallel> onPool;
+        private boolean resume, tty;
+        private PrintStream out;
+        private String command = "grokscope";
+        private final List<TrainListener> listeners = new java.util.ArrayList<>();
+
+        private Job(RunConfig cfg, Path dir) {
+            this.cfg = cfg;
+            this.dir = dir;
+        }
+
+        /** Engine threads (results do not depend on them). */
+        public Job threads(int n) { threads = n; return this; }
+
+        /** The pool may grow to {@code capacity} threads; {@code onPool} hears it before training (a sweep hands it idle cores). */
+        public Job growTo(int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool) {
+            this.capacity = capacity;
+            this.onPool = onPool;
+            return this;
+        }
+
+        /** Continue the directory's run from its checkpoint instead of starting one. */
+        public Job resume(boolean resume) { this.resume = resume; return this; }
+
+        /** Print progress to {@code out} (a rewriting line when {@code tty}). */
+        public Job progress(PrintStream out, boolean tty) { this.out = out; this.tty = tty; return this; }
+
+        /** The command line recorded in provenance.json. */
+        public Job command(String command) { this.command = command; return this; }
+
+        /** More listeners of the training loop (after the run directory and the progress line). */
+        public Job listen(List<TrainListener> more) { listeners.addAll(more); return this; }
+
+        public Result run() throws IOException, ConfigException {
+            try {
+                return runChecked(cfg, dir, threads, Math.max(threads, capacity), onPool, resume, out, tty, command, listeners);
+            } catch (OutOfMemoryError e) {
+                // a model or table inside the validated ranges can still exceed the heap: say so, with the numbers
+                throw new ConfigException("out of memory: this run needs more than the " + (Runtime.getRuntime().maxMemory() >> 20)
+                        + " MiB of heap this JVM has (a smaller model or table, or a larger heap: GROKSCOPE_JAVA_OPTS=-Xmx...)");
+            }
         }
     }
 

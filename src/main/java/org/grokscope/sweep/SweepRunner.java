@@ -66,6 +66,15 @@ public final class SweepRunner {
      */
     public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
                              boolean share, boolean force, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
+        try {
+            return runStore(definition, points, dir, workers, threadsPerRun, share, force, out);
+        } catch (SQLException e) {
+            throw SweepStore.explain(dir.resolve("sweep.db"), e);
+        }
+    }
+
+    private static Result runStore(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
+                                   boolean share, boolean force, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
         long t0 = System.nanoTime();
         try (DirectoryLock lock = DirectoryLock.acquire(dir, "sweep directory"); SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
             Files.createDirectories(dir.resolve("runs"));
@@ -194,8 +203,7 @@ public final class SweepRunner {
         try {
             org.grokscope.engine.Parallel[] pool = new org.grokscope.engine.Parallel[1];
             try {
-                r = Runner.run(p.config(), runDir, threads, cores.budget, q -> { pool[0] = q; cores.join(q); }, resume, null, false,
-                        "grokscope sweep", List.of(liveStatus(p.id(), live)));
+                r = Runner.job(p.config(), runDir).threads(threads).growTo(cores.budget, q -> { pool[0] = q; cores.join(q); }).resume(resume).command("grokscope sweep").listen(List.of(liveStatus(p.id(), live))).run();
             } finally {
                 if (pool[0] != null) cores.leave(pool[0]);
             }

@@ -37,6 +37,23 @@ public final class SweepStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A store failure with the file named and, when its disk has (almost) no space left, that said: SQLite's own
+     * message after a full disk varies ("database or disk is full", or "cannot commit - no transaction is active"
+     * once it has rolled the transaction back itself).
+     */
+    public static SQLException explain(Path file, SQLException e) {
+        String full = "";
+        try {
+            long free = java.nio.file.Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace();
+            if (free < (1 << 20)) full = "; the disk is full (" + free + " bytes free)";
+        } catch (java.io.IOException ignored) {
+            // no file store to ask: the message stays SQLite's
+        }
+        String m = e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e.getMessage() : file + ": " + e.getMessage();
+        return new SQLException(m + full, e.getSQLState(), e.getErrorCode(), e);
+    }
+
     private void init() throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");

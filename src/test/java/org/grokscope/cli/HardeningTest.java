@@ -40,7 +40,7 @@ class HardeningTest {
                 if (s == step) t.requestStop();
             }
         };
-        org.grokscope.run.Runner.run(c, run, 1, false, null, false, command, java.util.List.of(stop));
+        org.grokscope.run.Runner.job(c, run).threads(1).command(command).listen(java.util.List.of(stop)).run();
         return run;
     }
 
@@ -155,7 +155,7 @@ class HardeningTest {
         };
         Thread first = new Thread(() -> {
             try {
-                org.grokscope.run.Runner.run(c, run, 1, false, null, false, "first", java.util.List.of(hold));
+                org.grokscope.run.Runner.job(c, run).threads(1).command("first").listen(java.util.List.of(hold)).run();
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -164,7 +164,7 @@ class HardeningTest {
         inside.await();
         try {
             // the same directory, as a resume (the case that used to interleave files) and as a fresh run
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.grokscope.run.Runner.run(c, run, 1, true, null, false, "second", java.util.List.of()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.grokscope.run.Runner.job(c, run).threads(1).resume(true).command("second").run())
                     .hasMessageContaining("another grokscope process").hasMessageContaining("is writing this run directory");
             CliTest.Out o = cli("train", "--resume", run.toString());
             assertThat(o.code()).isEqualTo(2);
@@ -432,7 +432,8 @@ class HardeningTest {
             Files.writeString(sweep, "name: s\nbase: {config: " + tmp.resolve("base.yaml") + "}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3, 3.0e-3]\n");
             CliTest.Out s = cli("sweep", "--config", sweep.toString(), "--out", small.resolve("sweep").toString());
             assertThat(s.code()).isNotZero();
-            assertThat(s.err()).containsAnyOf("SQLITE_FULL", "No space left on device").doesNotContain("cannot rollback").doesNotContain("\tat ");
+            assertThat(s.err()).containsAnyOf("SQLITE_FULL", "No space left on device", "the disk is full").doesNotContain("cannot rollback")
+                    .doesNotContain("\tat ");
         } finally { // lazily if something still holds a file there, so the temp directory can go
             if (new ProcessBuilder("umount", small.toString()).start().waitFor() != 0)
                 assertThat(new ProcessBuilder("umount", "-l", small.toString()).start().waitFor()).as("unmounting " + small).isZero();

@@ -170,7 +170,7 @@ class CheckpointTest {
                 probes: {enabled: false}
                 """, false), List.of());
         Path run = tmp.resolve("run");
-        Runner.Result r = Runner.run(c, run, 2, false, null, false, "test", List.of());
+        Runner.Result r = Runner.job(c, run).threads(2).command("test").run();
         int mem = r.summary().memorizationStep(), gen = r.summary().generalizationStep();
         assertThat(run.resolve(RunDirectory.MILESTONES).resolve(RunDirectory.milestoneName("memorized", mem))).exists();
         assertThat(run.resolve(RunDirectory.MILESTONES).resolve(RunDirectory.milestoneName("generalized", gen))).exists();

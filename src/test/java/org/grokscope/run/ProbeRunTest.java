@@ -39,7 +39,7 @@ class ProbeRunTest {
     @Test
     @SuppressWarnings("unchecked")
     void probesRunAtTheirCadenceAndFillTheirColumns() throws Exception {
-        Runner.Result r = Runner.run(cfg(MLP), tmp.resolve("a"), 2, false, null, false, "test", List.of());
+        Runner.Result r = Runner.job(cfg(MLP), tmp.resolve("a")).threads(2).command("test").run();
         List<String[]> rows = rows(r.dir());
         List<String> header = Arrays.asList(rows.get(0));
         int ntk = header.indexOf("ntk_rel"), gini = header.indexOf("embed_gini"), kern = header.indexOf("kernel_test_acc"), restricted = header.indexOf("restricted_loss");
@@ -63,7 +63,7 @@ class ProbeRunTest {
 
     @Test
     void budgetPicksAMultipleOfTheEvaluationInterval() throws Exception {
-        Runner.Result r = Runner.run(cfg(MLP, "probes.every=0", "probes.budget=0.05", "probes.kernel_baseline=false"), tmp.resolve("b"), 2, false, null, false, "test", List.of());
+        Runner.Result r = Runner.job(cfg(MLP, "probes.every=0", "probes.budget=0.05", "probes.kernel_baseline=false"), tmp.resolve("b")).threads(2).command("test").run();
         int every = (Integer) r.summary().probes().get("every");
         assertThat(every % 10).isZero();
         assertThat(every).isGreaterThan(10); // 40-example eNTK + all 529 pairs' Fourier pass > 5 % of a 265-example step
@@ -80,7 +80,7 @@ class ProbeRunTest {
                 training: {steps: 60, eval_every: 20}
                 probes: {every: 20}
                 """;
-        Runner.Result r = Runner.run(cfg(q), tmp.resolve("q"), 2, false, null, false, "test", List.of());
+        Runner.Result r = Runner.job(cfg(q), tmp.resolve("q")).threads(2).command("test").run();
         List<String[]> rows = rows(r.dir());
         int margin = Arrays.asList(rows.get(0)).indexOf("margin");
         assertThat(margin).isPositive();
@@ -89,7 +89,7 @@ class ProbeRunTest {
 
     @Test
     void fixedNormTrainingStaysOnTheSphere() throws Exception {
-        Runner.Result r = Runner.run(cfg(MLP, "training.fixed_norm=7.5", "probes.enabled=false"), tmp.resolve("f"), 2, false, null, false, "test", List.of());
+        Runner.Result r = Runner.job(cfg(MLP, "training.fixed_norm=7.5", "probes.enabled=false"), tmp.resolve("f")).threads(2).command("test").run();
         List<String[]> rows = rows(r.dir());
         assertThat(rows.get(0)).hasSize(Metrics.BASE_COLUMNS + Metrics.COLLAPSE_COLUMNS.size()); // probes off: base and collapse columns only
         for (String[] row : rows.subList(1, rows.size())) assertThat(Double.parseDouble(row[7])).isCloseTo(7.5, within(1e-3)); // l2_norm
@@ -107,7 +107,7 @@ class ProbeRunTest {
     @Test
     @SuppressWarnings("unchecked")
     void noWeightDecayInFp32CollapsesAndTheAdvisorSaysSo() throws Exception {
-        Runner.Result r = Runner.run(cfg(NO_WD), tmp.resolve("c"), 2, false, null, false, "test", List.of());
+        Runner.Result r = Runner.job(cfg(NO_WD), tmp.resolve("c")).threads(2).command("test").run();
         List<String[]> rows = rows(r.dir());
         int one = Arrays.asList(rows.get(0)).indexOf("softmax_one_share"), zero = Arrays.asList(rows.get(0)).indexOf("zero_loss_share");
         double most = 0;
@@ -119,7 +119,7 @@ class ProbeRunTest {
         assertThat((List<String>) adv.get("log")).anySatisfy(l -> assertThat(l).contains("softmax collapse: learning has stopped")
                 .contains("(fp32)").contains("add weight decay").contains("stablemax_ce"));
         // the same run in fp64 does not collapse at these margins
-        Runner.Result d = Runner.run(cfg(NO_WD, "training.loss_precision=fp64"), tmp.resolve("d"), 2, false, null, false, "test", List.of());
+        Runner.Result d = Runner.job(cfg(NO_WD, "training.loss_precision=fp64"), tmp.resolve("d")).threads(2).command("test").run();
         assertThat(((Map<String, Object>) d.summary().probes().get("advisor")).get("softmax_collapse_step")).isNull();
     }
 }

@@ -54,7 +54,7 @@ class ReproducibilityTest {
     }
 
     Runner.Result run(RunConfig c, String dir, int threads, boolean resume, List<TrainListener> extra) throws Exception {
-        return Runner.run(c, tmp.resolve(dir), threads, resume, null, false, "test", extra);
+        return Runner.job(c, tmp.resolve(dir)).threads(threads).resume(resume).command("test").listen(extra).run();
     }
 
     String metrics(String dir) throws Exception {

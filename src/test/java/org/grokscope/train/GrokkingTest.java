@@ -26,7 +26,7 @@ class GrokkingTest {
 
     RunSummary run(String dir, String... sets) throws Exception {
         RunConfig c = ConfigLoader.load(new ConfigLoader.Source("small.yaml", SMALL, false), List.of(sets));
-        return Runner.run(c, tmp.resolve(dir), 2, false, null, false, "test", List.of()).summary();
+        return Runner.job(c, tmp.resolve(dir)).threads(2).command("test").run().summary();
     }
 
     @Test
