@@ -109,10 +109,13 @@ public final class Experiment implements AutoCloseable {
         RunConfig.OptimizerSpec o = cfg.optimizer();
         Optimizer opt = optimizer(o, model.params(), pool, k);
         RunConfig.Training tr = cfg.training();
-        Trainer.Settings s = new Trainer.Settings(tr.steps(), tr.batchSize(), tr.evalEvery(), tr.evalBatch(),
-                outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps(),
-                LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)), LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)),
-                tr.stopAtTestAcc(), tr.stopPatience(), cfg.seed(), tr.fixedNorm());
+        Trainer.Settings s = Trainer.settings(tr.steps())
+                .withBatch(tr.batchSize(), tr.evalBatch())
+                .withEvaluation(tr.evalEvery(), tr.stopAtTestAcc(), tr.stopPatience())
+                .withSchedule(outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps())
+                .withLoss(LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)), LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)))
+                .withSeed(cfg.seed())
+                .withFixedNorm(tr.fixedNorm());
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
         probes = cfg.probes().enabled() ? probeSuite(cfg, format) : null;
     }

@@ -20,8 +20,42 @@ import org.grokscope.nn.Params;
 public final class Trainer {
     public enum Status { COMPLETED, STOPPED_EARLY, INTERRUPTED, DIVERGED }
 
+    /**
+     * How the loop trains: built with {@link #settings(int)} and named setters, not twelve positional values.
+     * {@code batchSize} 0 = full batch; {@code stopAtTestAcc} and {@code fixedNorm} may be null (off).
+     */
     public record Settings(int steps, int batchSize, int evalEvery, int evalBatch, double lr, int warmupSteps,
-                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {}
+                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {
+        public Settings withBatch(int batchSize, int evalBatch) {
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
+        }
+
+        public Settings withEvaluation(int evalEvery, Double stopAtTestAcc, int stopPatience) {
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
+        }
+
+        public Settings withSchedule(double lr, int warmupSteps) {
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
+        }
+
+        public Settings withLoss(LossFunction loss, LossPrecision precision) {
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, precision, stopAtTestAcc, stopPatience, seed, fixedNorm);
+        }
+
+        public Settings withSeed(long seed) {
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
+        }
+
+        /** Omnigrok's constrained training: ‖θ‖₂ kept at {@code radius} (null = off). */
+        public Settings withFixedNorm(Double radius) {
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, radius);
+        }
+    }
+
+    /** {@code steps} full-batch steps of softmax cross-entropy (fp64) at lr 1e-3, evaluated every 100, seed 0; change the rest with the with-methods. */
+    public static Settings settings(int steps) {
+        return new Settings(steps, 0, 100, 8192, 1e-3, 0, LossFunction.CROSS_ENTROPY, LossPrecision.FP64, null, 1, 0, null);
+    }
 
     public record Outcome(Status status, int steps, String reason, double wallSeconds) {}
 
