@@ -293,6 +293,18 @@ public final class ConfigLoader {
         if (key.equals("task.train_fraction") && !value.isNull()) node.remove("train_count");
     }
 
+    /**
+     * A stored config.json as this version resolves it (keys added since it was written take their defaults), or the
+     * text unchanged when it no longer loads: two configs are the same run when their resolved forms are equal.
+     */
+    public static String resolved(String configJson) {
+        try {
+            return toJson(load(Source.text("stored config", configJson), List.of()));
+        } catch (ConfigException e) {
+            return configJson;
+        }
+    }
+
     public static String toJson(RunConfig c) {
         try {
             return JSON.writeValueAsString(c) + "\n";

@@ -190,7 +190,7 @@ public final class SweepRunner {
         store.markRunning(p.id());
         boolean resume = (Files.exists(runDir.resolve(RunDirectory.CHECKPOINT)) || Files.exists(runDir.resolve(RunDirectory.LEGACY_CHECKPOINT)))
                 && Files.exists(runDir.resolve(RunDirectory.CONFIG))
-                && Files.readString(runDir.resolve(RunDirectory.CONFIG)).equals(ConfigLoader.toJson(p.config()));
+                && ConfigLoader.resolved(Files.readString(runDir.resolve(RunDirectory.CONFIG))).equals(ConfigLoader.toJson(p.config()));
         if (!resume && Files.exists(runDir)) deleteTree(runDir);
         RunSummary done = resume ? finishedSummary(runDir) : null;
         if (done != null) { // the run ended but the store had not heard (the process died in between): record it from its files

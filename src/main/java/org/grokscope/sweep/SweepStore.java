@@ -112,7 +112,8 @@ public final class SweepStore implements AutoCloseable {
         int reset = 0;
         for (SweepConfig.Point p : points) {
             String was = stored.get(p.id()), now = ConfigLoader.toJson(p.config());
-            if (was == null || was.equals(now)) continue;
+            if (was == null || was.equals(now) || ConfigLoader.resolved(was).equals(now)) continue; // a sweep from before new keys existed
+            was = ConfigLoader.resolved(was);
             if (!force)
                 throw new ConfigException(dir + ": run " + p.id() + " was made with another configuration (" + firstDifference(was, now)
                         + "): the base config or preset changed since. Use another --out, or --force to rerun the runs whose config changed");

@@ -201,6 +201,29 @@ class HardeningTest {
         assertThat(f.out()).contains("2 run(s) whose config changed will run again");
         assertThat(Files.readString(dir.resolve("runs/0000/config.json"))).contains("\"p\" : 13");
         assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).out()).contains("2 already finished");
+        // a sweep written before keys were added to the config (stored configs lack them) is the same sweep, not a changed one
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sweep.db"))) {
+            for (String id : new String[] {"0000", "0001"}) {
+                String c;
+                try (var q = db.prepareStatement("SELECT config FROM runs WHERE id = ?")) {
+                    q.setString(1, id);
+                    var r = q.executeQuery();
+                    r.next();
+                    c = r.getString(1);
+                }
+                var tree = (com.fasterxml.jackson.databind.node.ObjectNode) org.grokscope.config.ConfigLoader.JSON.readTree(c);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("training")).remove("loss_precision");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("optimizer")).remove("grokfast");
+                try (var u = db.prepareStatement("UPDATE runs SET config = ? WHERE id = ?")) {
+                    u.setString(1, tree.toString());
+                    u.setString(2, id);
+                    u.executeUpdate();
+                }
+            }
+        }
+        CliTest.Out old = cli("sweep", "--config", sweep.toString(), "--out", dir.toString());
+        assertThat(old.code()).as(old.err()).isZero();
+        assertThat(old.out()).contains("2 already finished");
     }
 
     @Test
