@@ -34,9 +34,9 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<Integer, Path> kept = available(dir);
+        TreeMap<Integer, Path> kept = available(dir);
         if (kept.isEmpty()) throw new ConfigException(dir + ": no checkpoint to export (is this a run directory? runs from before grokscope 0.2 must be resumed once first)");
-        int s = step != null ? step : ((TreeMap<Integer, Path>) kept).lastKey();
+        int s = step != null ? step : kept.lastKey();
         Path src = kept.get(s);
         if (src == null) throw new ConfigException(dir + ": no checkpoint at step " + s + "; kept: " + kept.keySet());
         Checkpoint.Contents c = Checkpoint.read(src);
@@ -56,8 +56,8 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     /** Kept checkpoints by step: the run's latest and its milestones. */
-    static Map<Integer, Path> available(Path dir) throws java.io.IOException {
-        Map<Integer, Path> kept = new TreeMap<>();
+    static TreeMap<Integer, Path> available(Path dir) throws java.io.IOException {
+        TreeMap<Integer, Path> kept = new TreeMap<>();
         Path ms = dir.resolve(RunDirectory.MILESTONES);
         if (Files.isDirectory(ms)) {
             try (var s = Files.list(ms)) {

@@ -21,6 +21,11 @@ public enum LossFunction {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The factor on each row's gradient that makes it the gradient of the reported mean: 1/n, or 1/(n·classes) for MSE. */
+    public double gradScale(int n, int classes) {
+        return this == MSE ? 1.0 / ((double) n * classes) : 1.0 / n;
+    }
+
     /** Whether the loss normalizes the logits into probabilities (softmax or StableMax). */
     public boolean probabilistic() {
         return this != MSE;

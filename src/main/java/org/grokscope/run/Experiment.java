@@ -110,12 +110,13 @@ public final class Experiment implements AutoCloseable {
         Optimizer opt = optimizer(o, model.params(), pool, k);
         RunConfig.Training tr = cfg.training();
         Trainer.Settings s = Trainer.settings(tr.steps())
-                .withBatch(tr.batchSize(), tr.evalBatch())
-                .withEvaluation(tr.evalEvery(), tr.stopAtTestAcc(), tr.stopPatience())
-                .withSchedule(outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps())
-                .withLoss(LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)), LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)))
-                .withSeed(cfg.seed())
-                .withFixedNorm(tr.fixedNorm());
+                .batch(tr.batchSize(), tr.evalBatch())
+                .evaluation(tr.evalEvery(), tr.stopAtTestAcc(), tr.stopPatience())
+                .schedule(outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps())
+                .loss(LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)), LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)))
+                .seed(cfg.seed())
+                .fixedNorm(tr.fixedNorm())
+                .build();
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
         probes = cfg.probes().enabled() ? probeSuite(cfg, format) : null;
     }

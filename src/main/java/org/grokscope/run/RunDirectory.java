@@ -28,15 +28,15 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             SUMMARY = "summary.json", CHECKPOINT = "checkpoint.safetensors", LEGACY_CHECKPOINT = "checkpoint.bin",
             MILESTONES = "checkpoints";
 
+    /** One non-empty cell of a column after the base ones (a collapse share or a probe value), as text. */
+    public record Cell(int step, String column, String text) {}
+
     private final Path dir;
     private final RunConfig cfg;
     private final Map<String, Object> provenance;
     private final List<String> rows = new ArrayList<>();
     private final List<Evaluation> evals = new ArrayList<>();
     private final List<Cell> cells = new ArrayList<>();
-
-    /** One non-empty cell of a column after the base ones (a collapse share or a probe value), as text. */
-    public record Cell(int step, String column, String text) {}
     private final double flushSeconds, checkpointSeconds;
     private org.grokscope.engine.Parallel pool;
     private long lastFlush, lastCheckpoint;
@@ -88,7 +88,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
 
     // the non-empty extra cells of a row in this run's column order
     private void addCells(int step, String[] row) {
-        String[] names = header.split(",", -1);
+        String[] names = header.split(",", -1); // per evaluation, not per step
         for (int c = Metrics.BASE_COLUMNS; c < names.length && c < row.length; c++)
             if (!row[c].isEmpty()) cells.add(new Cell(step, names[c], row[c]));
     }

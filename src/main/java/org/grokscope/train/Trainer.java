@@ -21,40 +21,46 @@ public final class Trainer {
     public enum Status { COMPLETED, STOPPED_EARLY, INTERRUPTED, DIVERGED }
 
     /**
-     * How the loop trains: built with {@link #settings(int)} and named setters, not twelve positional values.
+     * How the loop trains; made with {@link #settings(int)}'s builder rather than twelve positional values.
      * {@code batchSize} 0 = full batch; {@code stopAtTestAcc} and {@code fixedNorm} may be null (off).
      */
     public record Settings(int steps, int batchSize, int evalEvery, int evalBatch, double lr, int warmupSteps,
-                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {
-        public Settings withBatch(int batchSize, int evalBatch) {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
-        }
+                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {}
 
-        public Settings withEvaluation(int evalEvery, Double stopAtTestAcc, int stopPatience) {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
-        }
-
-        public Settings withSchedule(double lr, int warmupSteps) {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
-        }
-
-        public Settings withLoss(LossFunction loss, LossPrecision precision) {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, precision, stopAtTestAcc, stopPatience, seed, fixedNorm);
-        }
-
-        public Settings withSeed(long seed) {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, fixedNorm);
-        }
-
-        /** Omnigrok's constrained training: ‖θ‖₂ kept at {@code radius} (null = off). */
-        public Settings withFixedNorm(Double radius) {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, lossPrecision, stopAtTestAcc, stopPatience, seed, radius);
-        }
+    /** {@code steps} full-batch steps of fp64 softmax cross-entropy at lr 1e-3, evaluated every 100, seed 0, until changed. */
+    public static SettingsBuilder settings(int steps) {
+        return new SettingsBuilder(steps);
     }
 
-    /** {@code steps} full-batch steps of softmax cross-entropy (fp64) at lr 1e-3, evaluated every 100, seed 0; change the rest with the with-methods. */
-    public static Settings settings(int steps) {
-        return new Settings(steps, 0, 100, 8192, 1e-3, 0, LossFunction.CROSS_ENTROPY, LossPrecision.FP64, null, 1, 0, null);
+    public static final class SettingsBuilder {
+        private final int steps;
+        private int batchSize, evalEvery = 100, evalBatch = 8192, warmupSteps, stopPatience = 1;
+        private double lr = 1e-3;
+        private LossFunction loss = LossFunction.CROSS_ENTROPY;
+        private LossPrecision precision = LossPrecision.FP64;
+        private Double stopAtTestAcc, fixedNorm;
+        private long seed;
+
+        private SettingsBuilder(int steps) { this.steps = steps; }
+
+        public SettingsBuilder batch(int batchSize, int evalBatch) { this.batchSize = batchSize; this.evalBatch = evalBatch; return this; }
+
+        public SettingsBuilder evaluation(int evalEvery, Double stopAtTestAcc, int stopPatience) {
+            this.evalEvery = evalEvery; this.stopAtTestAcc = stopAtTestAcc; this.stopPatience = stopPatience; return this;
+        }
+
+        public SettingsBuilder schedule(double lr, int warmupSteps) { this.lr = lr; this.warmupSteps = warmupSteps; return this; }
+
+        public SettingsBuilder loss(LossFunction loss, LossPrecision precision) { this.loss = loss; this.precision = precision; return this; }
+
+        public SettingsBuilder seed(long seed) { this.seed = seed; return this; }
+
+        /** Omnigrok's constrained training: ‖θ‖₂ kept at {@code radius} (null = off). */
+        public SettingsBuilder fixedNorm(Double radius) { this.fixedNorm = radius; return this; }
+
+        public Settings build() {
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, precision, stopAtTestAcc, stopPatience, seed, fixedNorm);
+        }
     }
 
     public record Outcome(Status status, int steps, String reason, double wallSeconds) {}
@@ -227,8 +233,7 @@ public final class Trainer {
     }
 
     private Kernels.LossResult loss(float[] logits, int n, int[] y, int yOff, float[] d) {
-        double scale = s.loss() == LossFunction.MSE ? 1.0 / ((double) n * model.classes()) : 1.0 / n;
-        return k.loss(s.loss(), s.lossPrecision(), logits, n, model.classes(), y, yOff, d, scale);
+        return k.loss(s.loss(), s.lossPrecision(), logits, n, model.classes(), y, yOff, d, s.loss().gradScale(n, model.classes()));
     }
 
     /** Loss and accuracy of the current parameters on a dataset, in chunks of evalBatch. */

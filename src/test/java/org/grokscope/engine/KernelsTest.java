@@ -40,7 +40,7 @@ class KernelsTest {
             for (int i = 0; i < n; i++) y[i] = r.nextInt(C);
             float h = 1f / 256;
             for (LossFunction fn : LossFunction.values()) {
-                double scale = fn == LossFunction.MSE ? 1.0 / ((double) n * C) : 1.0 / n;
+                double scale = fn.gradScale(n, C);
                 float[] d = new float[n * C];
                 k.loss(fn, LossPrecision.FP64, z, n, C, y, 0, d, scale);
                 for (int i = 0; i < z.length; i++) {

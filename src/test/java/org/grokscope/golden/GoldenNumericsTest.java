@@ -51,7 +51,7 @@ class GoldenNumericsTest {
             for (LossPrecision pr : LossPrecision.values()) {
                 JsonNode e = ex.get(fn.id() + "/" + pr.id());
                 float[] d = new float[n * C];
-                double scale = fn == LossFunction.MSE ? 1.0 / ((double) n * C) : 1.0 / n;
+                double scale = fn.gradScale(n, C);
                 Kernels.LossResult r = k.loss(fn, pr, in[0], n, C, y, 0, d, scale);
                 String what = fn.id() + " " + pr.id();
                 assertThat(r.loss()).as(what + " loss").isCloseTo(e.get("loss").asDouble(), within(1e-6 * Math.abs(e.get("loss").asDouble()) + 1e-12));
@@ -104,7 +104,7 @@ class GoldenNumericsTest {
         for (int s = 0; s < v.steps(); s++) {
             ps.zeroGrad();
             float[] z = m.forward(d.tokens(), 0, n);
-            double l = k.loss(fn, pr, z, n, C, d.labels(), 0, dl, fn == LossFunction.MSE ? 1.0 / ((double) n * C) : 1.0 / n).loss();
+            double l = k.loss(fn, pr, z, n, C, d.labels(), 0, dl, fn.gradScale(n, C)).loss();
             m.backward(dl);
             l += reg.active() ? reg.apply(ps) : 0;
             if (s == 0) {
