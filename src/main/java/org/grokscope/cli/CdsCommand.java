@@ -15,6 +15,7 @@ import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.RunConfig;
 import org.grokscope.sweep.SweepAnalysis;
 import org.grokscope.sweep.SweepConfig;
+import org.grokscope.sweep.SweepRunner;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +56,9 @@ public final class CdsCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ExecutorOptions executor;
 
+    @picocli.CommandLine.Mixin
+    ServeOption serve;
+
     @Override
     public Integer call() throws Exception {
         RunConfig base = CdsSearch.searchable(source.load(overrides, true));
@@ -82,14 +86,22 @@ public final class CdsCommand implements Callable<Integer> {
         // each probe runs its seeds side by side when its size is small enough (the split is chosen per
         // size: one chosen for the largest size would run every small probe one seed at a time)
         splitFor(baseJson, hi); // validates --workers / --threads-per-run before anything runs
-        java.util.function.IntFunction<int[]> split = n -> {
+        java.util.function.IntFunction<SweepRunner.Execution> split = n -> {
             try {
-                return splitFor(baseJson, n);
+                int[] ex = splitFor(baseJson, n);
+                return SweepRunner.Execution.of(ex[0], ex[1]).sharing(executor.threadsPerRun == null).flushEvery(serve.flushSeconds());
             } catch (ConfigException e) {
                 throw new IllegalStateException(e);
             }
         };
-        CdsSearch.Result r = CdsSearch.run(s, baseJson, out, split, executor.threadsPerRun == null, System.out);
+        org.grokscope.server.DashboardServer dashboard = serve.start(out, "sweep");
+        CdsSearch.Result r;
+        try {
+            r = CdsSearch.run(s, baseJson, out, split, System.out);
+        } catch (Exception e) {
+            if (dashboard != null) dashboard.close();
+            throw e;
+        }
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("last_failing_size", r.lastFailing());
         search.put("first_succeeding_size", r.firstSucceeding());
@@ -112,6 +124,7 @@ public final class CdsCommand implements Callable<Integer> {
         for (String line : st) System.out.println("all probes: " + line);
         System.out.println("details: " + out.resolve("cds.json"));
         System.out.println("report: " + org.grokscope.report.SweepReport.write(out));
+        ServeOption.finish(dashboard);
         return 0;
     }
 

@@ -33,6 +33,9 @@ public final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ExecutorOptions executor;
 
+    @picocli.CommandLine.Mixin
+    ServeOption serve;
+
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(source.config != null ? ConfigLoader.Source.file(source.config)
@@ -40,7 +43,17 @@ public final class SweepCommand implements Callable<Integer> {
         List<SweepConfig.Point> points = SweepConfig.expand(b, source.config != null ? source.config.toAbsolutePath().getParent() : null);
         int[] ex = executor.resolve(points, Math.max(1, points.size()));
         int w = ex[0], t = ex[1];
-        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, w, t, executor.threadsPerRun == null, force, System.out);
+        org.grokscope.server.DashboardServer dashboard = serve.start(out, "sweep");
+        try {
+            return runAndReport(b, points, w, t);
+        } finally {
+            if (dashboard != null) ServeOption.finish(dashboard);
+        }
+    }
+
+    private int runAndReport(ConfigLoader.Bound<SweepConfig> b, List<SweepConfig.Point> points, int w, int t) throws Exception {
+        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out,
+                SweepRunner.Execution.of(w, t).sharing(executor.threadsPerRun == null).forcing(force).flushEvery(serve.flushSeconds()), System.out);
         try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
             System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
             for (SweepStore.Row row : store.runs()) {

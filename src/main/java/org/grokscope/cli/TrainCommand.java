@@ -47,6 +47,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @picocli.CommandLine.Mixin
+    ServeOption serve;
+
     @Override
     public Integer call() throws Exception {
         if (threads != null && threads < 1) throw new ConfigException("--threads: must be >= 1, got " + threads);
@@ -64,8 +67,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (asked > n && !quiet)
             System.out.printf(java.util.Locale.ROOT, "note: %s %d is more than the %d cores of this machine; using %d (results do not depend on the thread count)%n",
                     threads != null ? "--threads" : "training.threads", asked, n, n);
-        Runner.Result r = Runner.job(cfg, dir).threads(n).resume(resume).progress(quiet ? null : System.out, System.console() != null).command("grokscope train " + String.join(" ", argsForProvenance())).run();
+        org.grokscope.server.DashboardServer dashboard = serve.start(dir, "run");
+        Runner.Result r;
+        try {
+            r = Runner.job(cfg, dir).threads(n).resume(resume).flushEvery(serve.flushSeconds()).progress(quiet ? null : System.out, System.console() != null)
+                    .command("grokscope train " + String.join(" ", argsForProvenance())).run();
+        } catch (Exception e) {
+            if (dashboard != null) dashboard.close();
+            throw e;
+        }
         if (!quiet) System.out.println(SummaryText.describe(r.summary(), dir));
+        ServeOption.finish(dashboard);
         return exitCode(r.outcome().status());
     }
 

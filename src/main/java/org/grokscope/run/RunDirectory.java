@@ -21,11 +21,13 @@ import org.grokscope.config.RunConfig;
  * plus summary.json at the end, including after Ctrl-C. A directory is therefore always consistent:
  * metrics.csv holds exactly the evaluations made before the last checkpoint or the end. The first evaluations at
  * which the training set is memorized and the test set generalized also keep a checkpoint each, in
- * checkpoints/ ("before and after grokking" weights; {@code grokscope export RUN --step N}).
+ * checkpoints/ ("before and after grokking" weights; {@code grokscope export RUN --step N}). progress.json says, with
+ * every write of metrics.csv, where the run stands for whoever watches it (the dashboard): status, step, rate, ETA,
+ * the writer's pid and the advisor's record so far.
  */
 public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     public static final String CONFIG = "config.json", PROVENANCE = "provenance.json", METRICS = "metrics.csv",
-            SUMMARY = "summary.json", CHECKPOINT = "checkpoint.safetensors", LEGACY_CHECKPOINT = "checkpoint.bin",
+            SUMMARY = "summary.json", PROGRESS = "progress.json", CHECKPOINT = "checkpoint.safetensors", LEGACY_CHECKPOINT = "checkpoint.bin",
             MILESTONES = "checkpoints";
 
     /** One non-empty cell of a column after the base ones (a collapse share or a probe value), as text. */
@@ -47,6 +49,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private int pendingStep = -1;
     private boolean memorizedSaved, generalizedSaved;
     private String[] pendingCells;
+    private Trainer trainer;
 
     public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance) {
         this(dir, cfg, provenance, 5, 60);
@@ -139,12 +142,13 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             AtomicFiles.writeString(dir.resolve(CONFIG), ConfigLoader.toJson(cfg));
             AtomicFiles.writeString(dir.resolve(PROVENANCE), ConfigLoader.JSON.writeValueAsString(provenance) + "\n");
             Files.deleteIfExists(dir.resolve(SUMMARY));
+            trainer = t;
+            startStep = t.step();
             writeMetricsThrowing();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         lastFlush = lastCheckpoint = System.nanoTime();
-        startStep = t.step();
     }
 
     @Override
@@ -190,6 +194,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
                 pool == null ? 0 : pool.maxInUse(), probes == null ? null : probes.summary(t.trainSeconds()));
         try {
             AtomicFiles.writeString(dir.resolve(SUMMARY), ConfigLoader.JSON.writeValueAsString(summary) + "\n");
+            writeProgress(summary.status());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -241,5 +246,43 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         StringBuilder b = new StringBuilder(header).append('\n');
         for (String r : rows) b.append(r).append('\n');
         AtomicFiles.writeString(dir.resolve(METRICS), b.toString());
+        writeProgress("running");
+    }
+
+    // progress.json: where the run stands, rewritten with metrics.csv (its rows are what it describes)
+    private void writeProgress(String status) throws IOException {
+        if (trainer == null) return;
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        int done = trainer.step() - startStep, total = trainer.settings().steps();
+        double secs = trainer.elapsedSeconds(), rate = secs > 0 ? done / secs : 0;
+        m.put("status", status);
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("host", HOST);
+        m.put("updated", java.time.Instant.now().toString());
+        m.put("step", evals.isEmpty() ? 0 : evals.get(evals.size() - 1).step());
+        m.put("steps", total);
+        m.put("evaluations", evals.size());
+        m.put("steps_per_s", Math.round(rate * 100) / 100.0);
+        m.put("eta_s", status.equals("running") && rate > 0 ? Math.round((total - trainer.step()) / rate) : null);
+        m.put("memorization_step", firstStep(e -> e.trainAcc() >= cfg.analysis().memorizationThreshold()));
+        m.put("generalization_step", firstStep(e -> e.testAcc() >= cfg.analysis().generalizationThreshold()));
+        m.put("advisor", probes == null || probes.advisor() == null ? null : probes.advisor().summary());
+        AtomicFiles.writeString(dir.resolve(PROGRESS), ConfigLoader.JSON.writeValueAsString(m) + "\n");
+    }
+
+    /** This machine's name, as progress.json records it (a watcher on another machine cannot ask about the pid). */
+    public static final String HOST = hostName();
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private Integer firstStep(java.util.function.Predicate<Evaluation> p) {
+        for (Evaluation e : evals) if (p.test(e)) return e.step();
+        return null;
     }
 }

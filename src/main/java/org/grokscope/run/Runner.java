@@ -63,6 +63,7 @@ public final class Runner {
         private boolean resume, tty;
         private PrintStream out;
         private String command = "grokscope";
+        private double flushSeconds = 5;
         private final List<TrainListener> listeners = new java.util.ArrayList<>();
 
         private Job(RunConfig cfg, Path dir) {
@@ -89,12 +90,18 @@ public final class Runner {
         /** The command line recorded in provenance.json. */
         public Job command(String command) { this.command = command; return this; }
 
+        /**
+         * Rewrite metrics.csv and progress.json at most every {@code seconds} (default 5); a watched run (the dashboard
+         * next to it) uses 1, so new points show within a second or two.
+         */
+        public Job flushEvery(double seconds) { this.flushSeconds = seconds; return this; }
+
         /** More listeners of the training loop (after the run directory and the progress line). */
         public Job listen(List<TrainListener> more) { listeners.addAll(more); return this; }
 
         public Result run() throws IOException, ConfigException {
             try {
-                return runChecked(cfg, dir, threads, Math.max(threads, capacity), onPool, resume, out, tty, command, listeners);
+                return runChecked(this);
             } catch (OutOfMemoryError e) {
                 // a model or table inside the validated ranges can still exceed the heap: say so, with the numbers
                 throw new ConfigException("out of memory: this run needs more than the " + (Runtime.getRuntime().maxMemory() >> 20)
@@ -103,22 +110,26 @@ public final class Runner {
         }
     }
 
-    private static Result runChecked(RunConfig cfg, Path dir, int threads, int capacity, java.util.function.Consumer<org.grokscope.engine.Parallel> onPool,
-                                     boolean resume, PrintStream out, boolean tty, String command, List<TrainListener> extra) throws IOException, ConfigException {
+    private static Result runChecked(Job job) throws IOException, ConfigException {
+        RunConfig cfg = job.cfg;
+        Path dir = job.dir;
+        int threads = job.threads, capacity = Math.max(job.threads, job.capacity);
+        boolean resume = job.resume;
+        PrintStream out = job.out;
         if (!resume && Files.isDirectory(dir)) {
             try (var s = Files.list(dir)) {
                 if (s.anyMatch(f -> !f.getFileName().toString().equals(DirectoryLock.FILE)))
                     throw new ConfigException(dir + ": directory exists and is not empty; choose another --out, or continue it with 'grokscope train --resume " + dir + "'");
             }
         }
-        Map<String, Object> prov = Provenance.collect(threads, command);
+        Map<String, Object> prov = Provenance.collect(threads, job.command);
         if (resume) {
             refuseFinished(dir, cfg);
             prov = Provenance.withEarlierSessions(dir, prov);
         }
         try (Experiment ex = new Experiment(cfg, threads, capacity, out); DirectoryLock lock = DirectoryLock.acquire(dir, "run directory")) {
-            if (onPool != null) onPool.accept(ex.pool);
-            RunDirectory rd = new RunDirectory(dir, cfg, prov).withPool(ex.pool);
+            if (job.onPool != null) job.onPool.accept(ex.pool);
+            RunDirectory rd = new RunDirectory(dir, cfg, prov, job.flushSeconds, 60).withPool(ex.pool);
             writeData(dir, ex);
             if (ex.probes != null) rd.withProbes(ex.probes);
             if (resume) {
@@ -139,9 +150,9 @@ public final class Runner {
             }
             if (ex.probes != null) ex.trainer.listen(ex.probes); // before the run directory, which writes its cells
             ex.trainer.listen(rd);
-            if (out != null) ex.trainer.listen(new ProgressPrinter(out, tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
+            if (out != null) ex.trainer.listen(new ProgressPrinter(out, job.tty, cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
                     ex.probes == null ? null : ex.probes.advisor()));
-            for (TrainListener l : extra) ex.trainer.listen(l);
+            for (TrainListener l : job.listeners) ex.trainer.listen(l);
             Trainer.Outcome o;
             try (StopOnSignal signal = new StopOnSignal("grokscope-interrupt", ex.trainer::requestStop, 60)) {
                 o = ex.trainer.run();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,48 @@ public final class CdsSearch {
 
     private CdsSearch() {}
 
+    /** Whether a store's definition is a staged search's (its settings) rather than a grid's. */
+    public static boolean isSearch(JsonNode definition) {
+        return definition != null && definition.has("growth") && definition.has("tolerance") && definition.has("success_fraction");
+    }
+
+    /**
+     * Where a search stands, read from its store while it runs: the probes whose seeds have all ended, and the bracket
+     * they give (the largest size that failed below the smallest that succeeded); {@code running} is the size being
+     * probed now, if any.
+     */
+    public record Standing(Integer lastFailing, Integer firstSucceeding, List<Probe> probes, Integer running, double tolerance) {}
+
+    public static Standing standing(SweepStore store) throws SQLException, java.io.IOException {
+        JsonNode def = ConfigLoader.JSON.readTree(store.definition());
+        int seeds = def.get("seeds").asInt();
+        double sf = def.get("success_fraction").asDouble();
+        Map<Integer, List<SweepStore.Row>> byN = new TreeMap<>();
+        for (SweepStore.Row r : store.runs()) {
+            JsonNode n = ConfigLoader.JSON.readTree(r.params()).get("task.train_count");
+            if (n != null) byN.computeIfAbsent(n.asInt(), k -> new ArrayList<>()).add(r);
+        }
+        List<Probe> probes = new ArrayList<>();
+        Integer running = null;
+        for (Map.Entry<Integer, List<SweepStore.Row>> e : byN.entrySet()) {
+            int gen = 0;
+            long steps = 0;
+            boolean ended = e.getValue().size() >= seeds;
+            for (SweepStore.Row r : e.getValue()) {
+                if (r.status() != SweepStore.Status.COMPLETED && r.status() != SweepStore.Status.FAILED) { ended = false; continue; }
+                if (r.summary() == null) continue;
+                JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
+                steps += sum.path("steps").asLong();
+                if (!sum.path("generalization_step").isNull() && !sum.path("generalization_step").isMissingNode()) gen++;
+            }
+            if (ended) probes.add(new Probe(e.getKey(), gen, seeds, gen >= Math.ceil(sf * seeds - 1e-9), steps));
+            else running = e.getKey();
+        }
+        Integer hi = probes.stream().filter(Probe::success).map(Probe::n).min(Integer::compare).orElse(null);
+        Integer lo = probes.stream().filter(p -> !p.success() && (hi == null || p.n() < hi)).map(Probe::n).max(Integer::compare).orElse(null);
+        return new Standing(lo, hi, probes, running, def.get("tolerance").asDouble());
+    }
+
     /** Forces early stopping at the generalization threshold (what the search asks of a run). */
     public static RunConfig searchable(RunConfig c) {
         RunConfig.Training t = c.training();
@@ -46,10 +89,9 @@ public final class CdsSearch {
     }
 
     /**
-     * @param split for a probe of n examples, {runs at a time, engine threads per run}
-     * @param share see {@link SweepRunner#run(String, List, Path, int, int, boolean, PrintStream)}
+     * @param split for a probe of n examples, how its seeds execute (runs at a time, engine threads per run, ...)
      */
-    public static Result run(Settings s, String baseJson, Path dir, java.util.function.IntFunction<int[]> split, boolean share, PrintStream out) throws Exception {
+    public static Result run(Settings s, String baseJson, Path dir, java.util.function.IntFunction<SweepRunner.Execution> split, PrintStream out) throws Exception {
         String definition = ConfigLoader.JSON.writeValueAsString(s);
         List<SweepConfig.Point> points = new ArrayList<>();
         Map<Integer, Probe> probes = new TreeMap<>();
@@ -66,8 +108,7 @@ public final class CdsSearch {
                     points.add(new SweepConfig.Point(points.size(), params, c));
                 }
                 if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
-                int[] ex = split.apply(n);
-                SweepRunner.run(definition, points, dir, ex[0], ex[1], share, out); // progress: runs, steps, accuracies, ETA
+                SweepRunner.run(definition, points, dir, split.apply(n), out); // progress: runs, steps, accuracies, ETA
                 int gen = 0;
                 long steps = 0;
                 try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {

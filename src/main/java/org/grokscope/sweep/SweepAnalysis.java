@@ -40,18 +40,37 @@ public final class SweepAnalysis {
 
     /** Analyses the completed runs of DIR/sweep.db over the size axis; {@code extra} entries are added to cds.json. */
     public static List<String> write(Path dir, String sizeAxis, Map<String, Object> extra) throws IOException, SQLException {
+        Estimate est;
+        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+            est = estimate(store, dir, sizeAxis, extra);
+        }
+        AtomicFiles.writeString(dir.resolve("cds.json"), ConfigLoader.JSON.writeValueAsString(est.doc()) + "\n");
+        return est.statements();
+    }
+
+    /** The size axis of a sweep's parameters (task.train_count or task.train_fraction), or null. */
+    public static String sizeAxis(java.util.Collection<String> params) {
+        return params.stream().filter(SweepAnalysis::isSizeAxis).findFirst().orElse(null);
+    }
+
+    /** The cds.json document and the statement per group. */
+    public record Estimate(Map<String, Object> doc, List<String> statements) {}
+
+    /**
+     * The critical data size as the completed runs of {@code store} say it is now: what cds.json holds at the end, and
+     * what the dashboard shows while the sweep runs ({@code extra} entries go into the document).
+     */
+    public static Estimate estimate(SweepStore store, Path dir, String sizeAxis, Map<String, Object> extra) throws IOException, SQLException {
         List<String> statements = new ArrayList<>();
         Map<String, List<Run>> groups = new TreeMap<>(SweepAnalysis::compareGroups);
-        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-            for (SweepStore.Row r : store.runs()) {
-                if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
-                JsonNode params = ConfigLoader.JSON.readTree(r.params()), s = ConfigLoader.JSON.readTree(r.summary());
-                Map<String, String> g = new LinkedHashMap<>();
-                params.fields().forEachRemaining(e -> { if (!isSizeAxis(e.getKey()) && !e.getKey().equals("seed")) g.put(e.getKey(), e.getValue().asText()); });
-                List<Evaluation> ev = SweepRunner.readEvals(dir.resolve("runs").resolve(r.id()));
-                groups.computeIfAbsent(SweepStore.toJson(g), k -> new ArrayList<>())
-                        .add(new Run(s.get("train_size").asDouble(), params.get("seed").asText(), s, ev));
-            }
+        for (SweepStore.Row r : store.runs()) {
+            if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
+            JsonNode params = ConfigLoader.JSON.readTree(r.params()), s = ConfigLoader.JSON.readTree(r.summary());
+            Map<String, String> g = new LinkedHashMap<>();
+            params.fields().forEachRemaining(e -> { if (!isSizeAxis(e.getKey()) && !e.getKey().equals("seed")) g.put(e.getKey(), e.getValue().asText()); });
+            List<Evaluation> ev = SweepRunner.readEvals(dir.resolve("runs").resolve(r.id()));
+            groups.computeIfAbsent(SweepStore.toJson(g), k -> new ArrayList<>())
+                    .add(new Run(s.get("train_size").asDouble(), params.get("seed").asText(), s, ev));
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map.Entry<String, List<Run>> e : groups.entrySet()) {
@@ -68,8 +87,7 @@ public final class SweepAnalysis {
                 "fit", "sigmoid of ln n fitted to the seed-mean final test accuracy; CDS where the fit completes " + FRACTION + " of its rise; 95% percentile bootstrap over seeds (" + BOOTSTRAP + " resamples)"));
         doc.putAll(extra);
         doc.put("groups", out);
-        AtomicFiles.writeString(dir.resolve("cds.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
-        return statements;
+        return new Estimate(doc, statements);
     }
 
     record Run(double n, String seed, JsonNode summary, List<Evaluation> evals) {}

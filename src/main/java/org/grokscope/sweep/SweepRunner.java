@@ -47,34 +47,42 @@ public final class SweepRunner {
         return new int[] {workers, Math.max(1, cores / workers)};
     }
 
-    public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
-                             PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
-        return run(definition, points, dir, workers, threadsPerRun, false, false, out);
-    }
-
-    public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
-                             boolean share, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
-        return run(definition, points, dir, workers, threadsPerRun, share, false, out);
-    }
-
     /**
+     * How a sweep's runs execute.
+     * @param workers runs at a time
+     * @param threadsPerRun engine threads of each run
      * @param share when runs are fewer than workers (the tail of a sweep, a probe's third seed on two
      *              cores, runs that stopped early), the running ones take over the idle workers' threads,
      *              and give them back when a new run starts; results do not depend on thread counts
      * @param force when the directory holds this sweep with other resolved configs (its base config file was
      *              edited), rerun the runs whose config changed instead of refusing
+     * @param flushSeconds how often each run rewrites metrics.csv and progress.json (1 when a dashboard watches)
      */
+    public record Execution(int workers, int threadsPerRun, boolean share, boolean force, double flushSeconds) {
+        public static Execution of(int workers, int threadsPerRun) { return new Execution(workers, threadsPerRun, false, false, 5); }
+        public Execution sharing(boolean on) { return new Execution(workers, threadsPerRun, on, force, flushSeconds); }
+        public Execution forcing(boolean on) { return new Execution(workers, threadsPerRun, share, on, flushSeconds); }
+        public Execution flushEvery(double seconds) { return new Execution(workers, threadsPerRun, share, force, seconds); }
+    }
+
     public static Result run(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
-                             boolean share, boolean force, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
+                             PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
+        return run(definition, points, dir, Execution.of(workers, threadsPerRun), out);
+    }
+
+    public static Result run(String definition, List<SweepConfig.Point> points, Path dir, Execution x, PrintStream out)
+            throws IOException, SQLException, ConfigException, InterruptedException {
         try {
-            return runStore(definition, points, dir, workers, threadsPerRun, share, force, out);
+            return runStore(definition, points, dir, x, out);
         } catch (SQLException e) {
             throw SweepStore.explain(dir.resolve("sweep.db"), e);
         }
     }
 
-    private static Result runStore(String definition, List<SweepConfig.Point> points, Path dir, int workers, int threadsPerRun,
-                                   boolean share, boolean force, PrintStream out) throws IOException, SQLException, ConfigException, InterruptedException {
+    private static Result runStore(String definition, List<SweepConfig.Point> points, Path dir, Execution x, PrintStream out)
+            throws IOException, SQLException, ConfigException, InterruptedException {
+        int workers = x.workers(), threadsPerRun = x.threadsPerRun();
+        boolean force = x.force();
         long t0 = System.nanoTime();
         try (DirectoryLock lock = DirectoryLock.acquire(dir, "sweep directory"); SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
             Files.createDirectories(dir.resolve("runs"));
@@ -100,7 +108,7 @@ public final class SweepRunner {
             AtomicBoolean stopping = new AtomicBoolean();
             AtomicInteger completed = new AtomicInteger(), failed = new AtomicInteger(), interrupted = new AtomicInteger(), running = new AtomicInteger();
             int toRun = queue.size();
-            CoreShare cores = new CoreShare(share ? workers * threadsPerRun : threadsPerRun, threadsPerRun);
+            CoreShare cores = new CoreShare(x.share() ? workers * threadsPerRun : threadsPerRun, threadsPerRun);
             List<Thread> threads = new ArrayList<>();
             List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (StopOnSignal signal = new StopOnSignal("grokscope-sweep-interrupt", () -> stopping.set(true), 120)) {
@@ -110,7 +118,7 @@ public final class SweepRunner {
                         while (!stopping.get() && (p = queue.poll()) != null) {
                             running.incrementAndGet();
                             try {
-                                SweepStore.Status s = runOne(store, p, dir, threadsPerRun, cores, live);
+                                SweepStore.Status s = runOne(store, p, dir, threadsPerRun, x.flushSeconds(), cores, live);
                                 (s == SweepStore.Status.COMPLETED ? completed : s == SweepStore.Status.FAILED ? failed : interrupted).incrementAndGet();
                                 if (s == SweepStore.Status.INTERRUPTED) stopping.set(true);
                             } catch (Throwable e) {
@@ -184,7 +192,7 @@ public final class SweepRunner {
         }
     }
 
-    private static SweepStore.Status runOne(SweepStore store, SweepConfig.Point p, Path dir, int threads, CoreShare cores,
+    private static SweepStore.Status runOne(SweepStore store, SweepConfig.Point p, Path dir, int threads, double flushSeconds, CoreShare cores,
                                             java.util.Map<String, String> live) throws Exception {
         Path runDir = dir.resolve("runs").resolve(p.id());
         store.markRunning(p.id());
@@ -203,7 +211,7 @@ public final class SweepRunner {
         try {
             org.grokscope.engine.Parallel[] pool = new org.grokscope.engine.Parallel[1];
             try {
-                r = Runner.job(p.config(), runDir).threads(threads).growTo(cores.budget, q -> { pool[0] = q; cores.join(q); }).resume(resume).command("grokscope sweep").listen(List.of(liveStatus(p.id(), live))).run();
+                r = Runner.job(p.config(), runDir).threads(threads).growTo(cores.budget, q -> { pool[0] = q; cores.join(q); }).resume(resume).flushEvery(flushSeconds).command("grokscope sweep").listen(List.of(liveStatus(p.id(), live))).run();
             } finally {
                 if (pool[0] != null) cores.leave(pool[0]);
             }

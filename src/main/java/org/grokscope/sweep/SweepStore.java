@@ -37,6 +37,30 @@ public final class SweepStore implements AutoCloseable {
         }
     }
 
+    private SweepStore(Connection db) {
+        this.db = db;
+    }
+
+    /**
+     * The store of a sweep another process may be writing, opened to read only (the dashboard): nothing is created or
+     * changed, and a reader waits up to a few seconds for a writer's commit (WAL lets both proceed).
+     */
+    public static SweepStore readOnly(Path file) throws SQLException {
+        if (!java.nio.file.Files.isRegularFile(file)) throw new SQLException(file + ": no sweep store here");
+        org.sqlite.SQLiteConfig c = new org.sqlite.SQLiteConfig();
+        c.setReadOnly(true);
+        c.setBusyTimeout(5000);
+        Connection db = c.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        return new SweepStore(db);
+    }
+
+    /** The sweep's definition as recorded (a grid's sweep config, or a staged search's settings), or null before the first run. */
+    public synchronized String definition() throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("SELECT value FROM sweep WHERE key = 'definition'"); ResultSet r = q.executeQuery()) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
+
     /**
      * A store failure with the file named and, when its disk has (almost) no space left, that said: SQLite's own
      * message after a full disk varies ("database or disk is full", or "cannot commit - no transaction is active"

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  * The architecture as a rule, so the next capability cannot quietly break it: the engine needs nothing; data
  * needs the engine (its seeded RNG); nn needs the engine; analysis reads numbers only; train runs nn on data;
  * probe measures what train runs; config describes a run; run turns a config into a run directory; sweep runs
- * many (grids, staged searches, their store and analyses); bench times runs; report and cli sit on top, and
- * nothing depends on cli. Each package's package-info says the same.
+ * many (grids, staged searches, their store and analyses); bench times runs; report and server (the live dashboard)
+ * sit on top, and nothing depends on cli. Each package's package-info says the same.
  */
 class LayeringTest {
     static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -33,18 +33,20 @@ class LayeringTest {
                 .layer("sweep").definedBy("org.grokscope.sweep..")
                 .layer("bench").definedBy("org.grokscope.bench..")
                 .layer("report").definedBy("org.grokscope.report..")
+                .layer("server").definedBy("org.grokscope.server..")
                 .layer("cli").definedBy("org.grokscope.cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("sweep").mayOnlyBeAccessedByLayers("report", "cli")
-                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "bench", "report", "cli")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
-                .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "bench", "report", "cli")
-                .whereLayer("analysis").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "cli")
-                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "cli")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "cli")
+                .whereLayer("sweep").mayOnlyBeAccessedByLayers("report", "server", "cli")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "bench", "report", "server", "cli")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
+                .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "bench", "report", "server", "cli")
+                .whereLayer("analysis").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
+                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "server", "cli")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "server", "cli")
                 .check(MAIN);
     }
 

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
  * carry markup stay text. (The README's test command installs Chromium from Debian's packages when it is missing;
  * without it this test fails rather than passing unseen.)
  */
-class ReportInBrowserTest {
+public class ReportInBrowserTest {
     static final String PAYLOAD = "<img src=x onerror=document.body.dataset.x=1>";
 
     @TempDir
     Path tmp;
 
-    static String chromium() {
+    public static String chromium() {
         for (String c : List.of("chromium", "chromium-browser", "google-chrome"))
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
                 if (Files.isExecutable(Path.of(dir, c))) return Path.of(dir, c).toString();

@@ -1,0 +1,163 @@
+package org.grokscope.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.run.RunDirectory;
+import org.grokscope.sweep.CdsSearch;
+import org.grokscope.sweep.SweepAnalysis;
+import org.grokscope.sweep.SweepStore;
+
+/**
+ * What the dashboard shows of a sweep or staged-search directory, read while it runs: the runs and their status
+ * (the store's, refined by each run's own progress.json), the critical data size as the finished runs say it is now,
+ * and the runs' curves of the chosen metrics.
+ */
+final class SweepView {
+    private SweepView() {}
+
+    /** The store's rows, the definition and whether it is a search: one read of sweep.db. */
+    record Store(List<SweepStore.Row> rows, JsonNode definition, boolean search) {}
+
+    static Store read(Path dir) throws SQLException, IOException {
+        try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
+            String def = store.definition();
+            JsonNode d = def == null ? null : ConfigLoader.JSON.readTree(def);
+            return new Store(store.runs(), d, CdsSearch.isSearch(d));
+        }
+    }
+
+    /** The runs of the sweep: parameters, status (a run the store calls running whose writer is gone is "stopped"), progress, results. */
+    static ArrayNode runs(Path dir, Store st) throws IOException {
+        ArrayNode a = ConfigLoader.JSON.createArrayNode();
+        for (SweepStore.Row r : st.rows()) {
+            ObjectNode o = a.addObject();
+            o.put("id", r.id());
+            o.put("index", r.index());
+            o.set("params", ConfigLoader.JSON.readTree(r.params()));
+            String status = r.status().name().toLowerCase(Locale.ROOT);
+            Path rd = dir.resolve("runs").resolve(r.id());
+            if (r.status() == SweepStore.Status.RUNNING) {
+                ObjectNode live = RunView.status(rd);
+                o.put("step", live.path("step").asInt());
+                o.put("steps", live.path("steps").asInt());
+                o.set("eta_s", live.get("eta_s"));
+                o.set("advisor", live.get("advisor"));
+                if (live.path("status").asText().equals("stopped")) status = "stopped";
+            }
+            o.put("status", status);
+            o.put("attempts", r.attempts());
+            if (r.error() != null) o.put("error", r.error());
+            if (r.summary() != null) {
+                JsonNode s = ConfigLoader.JSON.readTree(r.summary());
+                for (String k : List.of("final_test_acc", "final_train_acc", "memorization_step", "generalization_step", "grokking_gap", "phase", "steps", "wall_seconds", "train_size"))
+                    if (s.has(k)) o.set(k, s.get(k));
+                o.set("advisor", s.path("probes").path("advisor").get("state"));
+            }
+        }
+        return a;
+    }
+
+    /** The parameter names the runs vary over, in the sweep's order. */
+    static List<String> axes(Store st) throws IOException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (SweepStore.Row r : st.rows()) ConfigLoader.JSON.readTree(r.params()).fieldNames().forEachRemaining(keys::add);
+        return new ArrayList<>(keys);
+    }
+
+    /** The line of the home page: counts by status, progress and a rough ETA. */
+    static ObjectNode status(Path dir) {
+        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        o.put("name", dir.getFileName().toString());
+        try {
+            Store st = read(dir);
+            ArrayNode runs = runs(dir, st);
+            o.put("kind", st.search() ? "search" : "sweep");
+            int done = 0, running = 0, failed = 0, total = runs.size();
+            double wall = 0, fraction = 0;
+            for (JsonNode r : runs) {
+                String s = r.path("status").asText();
+                if (s.equals("completed") || s.equals("failed")) { done++; wall += r.path("wall_seconds").asDouble(); fraction += 1; }
+                if (s.equals("failed")) failed++;
+                if (s.equals("running")) {
+                    running++;
+                    int steps = r.path("steps").asInt();
+                    if (steps > 0) fraction += Math.min(1, r.path("step").asDouble() / steps);
+                }
+            }
+            o.put("runs", total);
+            o.put("done", done);
+            o.put("running", running);
+            o.put("failed", failed);
+            o.put("status", running > 0 ? "running" : total == 0 ? "empty" : done == total ? (st.search() && !Files.exists(dir.resolve("cds.json")) ? "stopped" : "completed") : "stopped");
+            o.put("fraction", total == 0 ? 0 : fraction / total);
+            // a search adds probes as it goes: its total is not known, nor its ETA
+            if (!st.search() && done > 0 && running > 0) o.put("eta_s", Math.round(wall / done * (total - fraction) / running));
+        } catch (SQLException | IOException e) {
+            o.put("status", "unreadable");
+            o.put("error", String.valueOf(e.getMessage()));
+        }
+        return o;
+    }
+
+    /**
+     * The critical data size as it stands: for a search, its bracket from the probes that have ended; for any sweep over
+     * a size axis, both estimators over the completed runs (the same analysis as cds.json at the end).
+     */
+    static ObjectNode cds(Path dir, Store st) throws SQLException, IOException {
+        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        String axis = SweepAnalysis.sizeAxis(axes(st));
+        o.put("size_axis", axis);
+        o.put("completed", st.rows().stream().filter(r -> r.status() == SweepStore.Status.COMPLETED).count());
+        try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
+            if (st.search()) {
+                CdsSearch.Standing s = CdsSearch.standing(store);
+                ObjectNode b = o.putObject("bracket");
+                b.set("last_failing", s.lastFailing() == null ? null : ConfigLoader.JSON.valueToTree(s.lastFailing()));
+                b.set("first_succeeding", s.firstSucceeding() == null ? null : ConfigLoader.JSON.valueToTree(s.firstSucceeding()));
+                b.set("probing", s.running() == null ? null : ConfigLoader.JSON.valueToTree(s.running()));
+                b.put("tolerance", s.tolerance());
+                b.set("probes", ConfigLoader.JSON.valueToTree(s.probes()));
+            }
+            if (axis != null && o.path("completed").asInt() > 0) {
+                SweepAnalysis.Estimate e = SweepAnalysis.estimate(store, dir, axis, Map.of());
+                ArrayNode groups = o.putArray("groups");
+                for (Object g : (List<?>) e.doc().get("groups")) {
+                    JsonNode gj = ConfigLoader.JSON.valueToTree(g);
+                    ObjectNode out = groups.addObject();
+                    out.set("group", gj.get("group"));
+                    // a sigmoid fitted where no run generalized is no estimate: show it once one has
+                    boolean any = gj.path("generalization_steps").size() > 0;
+                    if (any) out.set("fit", gj.get("fit"));
+                    out.set("paper", gj.get("paper"));
+                    out.set("statement", gj.get("statement"));
+                }
+            }
+        }
+        return o;
+    }
+
+    /** Each run's curves of {@code metrics} (with its step column), rows from 0. */
+    static ObjectNode series(Path dir, Store st, List<String> metrics, Map<String, Integer> sent) throws IOException {
+        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        for (SweepStore.Row r : st.rows()) {
+            Path f = dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.METRICS);
+            if (!Files.exists(f)) continue;
+            MetricsTable t = MetricsTable.read(f, metrics);
+            o.set(r.id(), t.json(0));
+            sent.put(r.id(), t.rows.size());
+        }
+        return o;
+    }
+}

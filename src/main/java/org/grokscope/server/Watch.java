@@ -1,0 +1,213 @@
+package org.grokscope.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.run.RunDirectory;
+
+/**
+ * What one open page watches, and what it has already been sent. A page first fetches its snapshot (which creates
+ * the watch, starting from what the snapshot held), then opens the event stream; each {@link #poll} compares the
+ * files' sizes and modification times with the last look and turns what changed into events: new metric rows from
+ * the row the page has, status changes, new runs, a new CDS estimate. Nothing unchanged is read, nothing is sent twice.
+ */
+sealed interface Watch {
+    /** One server-sent event: its name and JSON payload. */
+    record Event(String name, JsonNode data) {}
+
+    List<Event> poll() throws IOException;
+
+    /** Milliseconds between polls. */
+    default long periodMillis() { return 500; }
+
+    /** size and modification time of a file, or -1 if absent: a change means "read it again" */
+    static long stamp(Path f) {
+        try {
+            return Files.size(f) * 31 + Files.getLastModifiedTime(f).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** A run's page: its new rows, and its status when progress.json or summary.json change. */
+    final class RunWatch implements Watch {
+        private final Path dir;
+        private int sent;
+        private List<String> columns;
+        private long metricsStamp, statusStamp;
+
+        RunWatch(Path dir, MetricsTable shown, long metricsStamp, long statusStamp) {
+            this.dir = dir;
+            this.sent = shown.rows.size();
+            this.columns = shown.columns;
+            this.metricsStamp = metricsStamp;
+            this.statusStamp = statusStamp;
+        }
+
+        static long statusStamp(Path dir) {
+            return stamp(dir.resolve(RunDirectory.PROGRESS)) * 17 + stamp(dir.resolve(RunDirectory.SUMMARY));
+        }
+
+        @Override
+        public List<Event> poll() throws IOException {
+            List<Event> out = new ArrayList<>();
+            long m = stamp(dir.resolve(RunDirectory.METRICS));
+            if (m != metricsStamp) {
+                metricsStamp = m;
+                MetricsTable t = MetricsTable.read(dir.resolve(RunDirectory.METRICS), null);
+                if (t.rows.size() < sent || !t.columns.equals(columns)) {
+                    // a resumed run dropped rows past its checkpoint, or a new probe column appeared: start over
+                    out.add(new Event("reset", ConfigLoader.JSON.createObjectNode()));
+                    sent = t.rows.size();
+                    columns = t.columns;
+                } else if (t.rows.size() > sent) {
+                    out.add(new Event("rows", t.json(sent)));
+                    sent = t.rows.size();
+                }
+            }
+            long s = statusStamp(dir);
+            if (s != statusStamp) {
+                statusStamp = s;
+                ObjectNode o = ConfigLoader.JSON.createObjectNode();
+                o.set("status", RunView.status(dir));
+                o.set("progress", RunView.readJson(dir.resolve(RunDirectory.PROGRESS)));
+                o.set("summary", RunView.readJson(dir.resolve(RunDirectory.SUMMARY)));
+                out.add(new Event("status", o));
+            }
+            return out;
+        }
+    }
+
+    /** A sweep's or search's page: the run table when the store changes, the CDS estimate when a run ends, each run's new rows. */
+    final class SweepWatch implements Watch {
+        private final Path dir;
+        private final List<String> metrics;
+        private final Map<String, Integer> sent;
+        private final Map<String, Long> stamps = new HashMap<>();
+        private long storeStamp;
+        private String lastRuns, lastCds;
+
+        SweepWatch(Path dir, List<String> metrics, Map<String, Integer> sent, long storeStamp, String runs, String cds) {
+            this.dir = dir;
+            this.metrics = metrics;
+            this.sent = new HashMap<>(sent);
+            this.storeStamp = storeStamp;
+            this.lastRuns = runs;
+            this.lastCds = cds;
+            for (String id : sent.keySet()) stamps.put(id, stamp(dir.resolve("runs").resolve(id).resolve(RunDirectory.METRICS)));
+        }
+
+        static long storeStamp(Path dir) {
+            return stamp(dir.resolve("sweep.db")) * 17 + stamp(dir.resolve("sweep.db-wal"));
+        }
+
+        @Override
+        public List<Event> poll() throws IOException {
+            List<Event> out = new ArrayList<>();
+            long st = storeStamp(dir);
+            if (st != storeStamp) {
+                storeStamp = st;
+                try {
+                    SweepView.Store s = SweepView.read(dir);
+                    String runs = SweepView.runs(dir, s).toString();
+                    if (!runs.equals(lastRuns)) {
+                        lastRuns = runs;
+                        out.add(new Event("runs", ConfigLoader.JSON.readTree(runs)));
+                    }
+                    String cds = SweepView.cds(dir, s).toString();
+                    if (!cds.equals(lastCds)) {
+                        lastCds = cds;
+                        out.add(new Event("cds", ConfigLoader.JSON.readTree(cds)));
+                    }
+                } catch (SQLException e) {
+                    storeStamp = 0; // busy or mid-write: look again next time
+                }
+            }
+            Path runs = dir.resolve("runs");
+            if (Files.isDirectory(runs)) {
+                List<Path> dirs = new ArrayList<>();
+                try (var s = Files.list(runs)) {
+                    s.filter(Files::isDirectory).forEach(dirs::add);
+                }
+                dirs.sort(null);
+                ObjectNode rows = ConfigLoader.JSON.createObjectNode();
+                for (Path d : dirs) {
+                    String id = d.getFileName().toString();
+                    long m = stamp(d.resolve(RunDirectory.METRICS));
+                    if (m == -1 || stamps.getOrDefault(id, -2L) == m) continue;
+                    stamps.put(id, m);
+                    MetricsTable t = MetricsTable.read(d.resolve(RunDirectory.METRICS), metrics);
+                    int from = sent.getOrDefault(id, 0);
+                    if (t.rows.size() < from) from = 0; // a rerun started the run over
+                    if (t.rows.size() == from && from > 0) continue;
+                    rows.set(id, t.json(from));
+                    sent.put(id, t.rows.size());
+                }
+                if (!rows.isEmpty()) out.add(new Event("rows", rows));
+            }
+            return out;
+        }
+    }
+
+    /** The home page: the entries whose line changed, new ones, and those gone. */
+    final class HomeWatch implements Watch {
+        private final Catalog catalog;
+        private final Map<String, String> shown;
+        private final Map<String, Long> stamps = new HashMap<>();
+        private int polls;
+
+        HomeWatch(Catalog catalog, Map<String, String> shown) {
+            this.catalog = catalog;
+            this.shown = new LinkedHashMap<>(shown);
+        }
+
+        @Override
+        public long periodMillis() { return 1000; }
+
+        static long entryStamp(Catalog.Entry e) {
+            return e.kind() == Catalog.Kind.RUN ? RunWatch.statusStamp(e.dir()) * 13 + stamp(e.dir().resolve(RunDirectory.METRICS))
+                    : SweepWatch.storeStamp(e.dir());
+        }
+
+        @Override
+        public List<Event> poll() {
+            List<Event> out = new ArrayList<>();
+            polls++;
+            List<Catalog.Entry> entries = catalog.scan();
+            Map<String, Boolean> seen = new HashMap<>();
+            ArrayNode changed = ConfigLoader.JSON.createArrayNode();
+            for (Catalog.Entry e : entries) {
+                seen.put(e.id(), true);
+                long st = entryStamp(e);
+                // a running run's ETA ages with the clock too: refresh every few seconds even without a write
+                if (stamps.getOrDefault(e.id(), -2L) == st && polls % 5 != 0) continue;
+                stamps.put(e.id(), st);
+                ObjectNode line = Home.line(catalog, e);
+                String text = line.toString();
+                if (!text.equals(shown.get(e.id()))) {
+                    shown.put(e.id(), text);
+                    changed.add(line);
+                }
+            }
+            if (!changed.isEmpty()) out.add(new Event("entries", changed));
+            List<String> gone = new ArrayList<>();
+            for (String id : shown.keySet()) if (!seen.containsKey(id)) gone.add(id);
+            for (String id : gone) {
+                shown.remove(id);
+                stamps.remove(id);
+                out.add(new Event("removed", ConfigLoader.JSON.getNodeFactory().textNode(id)));
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,613 @@
+// grokscope's live dashboard. One page, three views (home, run, sweep), routed by the URL's hash. Data arrive as a
+// snapshot (GET /api/...) and then as events on one EventSource per view: new metric rows from the row the page has,
+// status changes, new runs, the CDS estimate as it stands. Every value from a file is written with textContent or
+// as a chart value, never parsed as markup; the server's Content-Security-Policy allows only this script.
+'use strict';
+
+const state = {
+  xlog: true,          // grokking is read on log steps
+  smooth: 0,           // EMA weight, TensorBoard-style, debiased
+  sweepMetric: 'test_acc',
+  colorBy: null,
+  selected: new Set(), // sweep runs chosen to overlay
+  onlySelected: false,
+};
+let source = null;     // the open EventSource
+let charts = [];       // the view's charts, resized and redrawn together
+let view = null;       // the view's live handlers
+
+// ---- DOM helpers: text only ------------------------------------------------------------------------------------
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of kids.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+const $ = (sel) => document.querySelector(sel);
+function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+function link(href, text) { return el('a', { href }, text); }
+const runHref = (id) => '#/run/' + encodeURIComponent(id);
+const sweepHref = (id) => '#/sweep/' + encodeURIComponent(id);
+const fileHref = (id) => '/files?id=' + encodeURIComponent(id);
+
+function fmt(v, digits) {
+  if (v === null || v === undefined || (typeof v === 'number' && !isFinite(v))) return '–';
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toPrecision(digits || 4);
+}
+// an axis tick: short, exponents for the very small and large; on a log axis only 1, 2 and 5 times a power of ten
+function tick(v, log) {
+  if (v === null || v === undefined) return '';
+  if (log) { const m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)); if (![1, 2, 5].some((k) => Math.abs(m - k) < 1e-6)) return ''; }
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(0).replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
+}
+const pct = (v) => (v === null || v === undefined) ? '–' : (100 * v).toFixed(1) + '%';
+function duration(s) {
+  if (s === null || s === undefined || !isFinite(s)) return '–';
+  s = Math.round(s);
+  const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, x = s % 60;
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(x).padStart(2, '0')}` : `${m}:${String(x).padStart(2, '0')}`;
+}
+function badge(text) { const t = String(text || 'unknown'); return el('span', { class: 'badge ' + t.replace(/[^a-z_]/g, '') }, t.replace(/_/g, ' ')); }
+function bar(f) { return el('span', { class: 'bar', title: pct(f) }, el('span', { style: null }, null)); }
+function setBar(b, f) { b.firstChild.style.width = Math.max(0, Math.min(100, 100 * (f || 0))) + '%'; b.title = pct(f); return b; }
+
+async function api(path) {
+  const r = await fetch(path, { headers: { Accept: 'application/json' } });
+  if (!r.ok) throw new Error((await r.text()).trim() || r.statusText);
+  return r.json();
+}
+
+function setLive(on) { const l = $('#live'); l.classList.toggle('off', !on); l.textContent = on ? 'live' : 'offline'; }
+
+function listen(token, handlers, reconnect) {
+  if (source) source.close();
+  const es = new EventSource('/api/events?watch=' + encodeURIComponent(token));
+  source = es;
+  es.onopen = () => setLive(true);
+  for (const [name, fn] of Object.entries(handlers)) es.addEventListener(name, (e) => fn(JSON.parse(e.data)));
+  es.onerror = () => {
+    // the server went away or restarted: fetch a fresh snapshot (a new watch) in a moment, without reloading the page
+    setLive(false);
+    es.close();
+    if (source === es) { source = null; setTimeout(() => { if (!source) reconnect(); }, 2000); }
+  };
+}
+
+// ---- charts (uPlot) --------------------------------------------------------------------------------------------
+
+const PALETTE = ['#2f6fdb', '#e0572b', '#1e8a4c', '#8b5cf6', '#d97706', '#0891b2', '#be185d', '#4d7c0f', '#6b7280', '#b45309'];
+// viridis at 6 stops, for numeric axes
+const VIRIDIS = [[68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37]];
+function viridis(t) {
+  t = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(t)), f = t - i, a = VIRIDIS[i], b = VIRIDIS[i + 1];
+  return `rgb(${a.map((x, k) => Math.round(x + f * (b[k] - x))).join(',')})`;
+}
+
+// debiased EMA over the non-null values, as TensorBoard's slider
+function smooth(ys, w) {
+  if (!w) return ys;
+  const out = new Array(ys.length);
+  let last = 0, n = 0;
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i];
+    if (y === null || y === undefined || !isFinite(y)) { out[i] = y; continue; }
+    last = last * w + (1 - w) * y;
+    n++;
+    out[i] = last / (1 - Math.pow(w, n));
+  }
+  return out;
+}
+
+/**
+ * A chart of series over steps. spec: {key, title, series: [{label, color, width}], ylog, markers: () => [{step, label}],
+ * many: bool (sweep overlays: no legend, a read-out of the nearest series)}. data: [xs, ys1, ys2, ...].
+ */
+class Chart {
+  constructor(parent, spec) {
+    this.spec = spec;
+    this.ylog = !!spec.ylog;
+    this.data = [[]];
+    this.zoomed = null;
+    this.box = el('div', { class: 'chart' + (spec.wide ? ' wide' : ''), dataset: { chart: spec.key, points: '0' } });
+    const ylogBtn = el('button', { type: 'button', title: 'linear or log y axis', onclick: () => { this.ylog = !this.ylog; ylogBtn.textContent = this.ylog ? 'y: log' : 'y: linear'; this.rebuild(); } },
+      this.ylog ? 'y: log' : 'y: linear');
+    this.titleEl = el('div', { class: 'title' }, el('span', { text: spec.title }), ylogBtn);
+    this.plotEl = el('div');
+    this.readout = el('div', { class: 'readout' }, '\u00a0');
+    this.box.append(this.titleEl, this.plotEl, this.readout);
+    parent.append(this.box);
+    charts.push(this);
+  }
+
+  setData(data) { this.data = data; this.render(); }
+
+  /** the data as drawn: x > 0 on a log axis, y > 0 on a log axis, smoothed */
+  shown() {
+    const xs = this.data[0];
+    let keep = null;
+    if (state.xlog) { keep = []; for (let i = 0; i < xs.length; i++) if (xs[i] > 0) keep.push(i); }
+    const pick = (arr) => keep ? keep.map((i) => arr[i]) : arr.slice();
+    const out = [pick(xs)];
+    for (let s = 1; s < this.data.length; s++) {
+      let ys = pick(this.data[s]);
+      if (this.ylog) ys = ys.map((y) => (y === null || y === undefined || y <= 0) ? null : y);
+      out.push(smooth(ys, state.smooth));
+    }
+    return out;
+  }
+
+  opts() {
+    const spec = this.spec, self = this;
+    const width = Math.max(300, this.box.clientWidth - 18);
+    return {
+      width, height: spec.height || 230,
+      legend: { show: !spec.many, live: true },
+      cursor: { drag: { x: true, y: false, setScale: true }, focus: { prox: 24 } },
+      focus: { alpha: spec.many ? 0.25 : 0.6 },
+      scales: { x: { time: false, distr: state.xlog ? 3 : 1 }, y: { distr: this.ylog ? 3 : 1 } },
+      axes: [{ label: 'step', size: 40, values: (u, v) => v.map((x) => tick(x, state.xlog)) },
+             { size: 52, values: (u, v) => v.map((x) => tick(x, this.ylog)) }],
+      series: [{ label: 'step' }].concat(spec.series.map((s) => ({
+        label: s.label, stroke: s.color, width: s.width || 1.5, spanGaps: true, points: { show: false }, dash: s.dash,
+      }))),
+      hooks: {
+        draw: [(u) => self.drawMarkers(u)],
+        setScale: [(u, key) => { if (key === 'x') { const x = u.scales.x; self.zoomed = (x.min > self.fullMin || x.max < self.fullMax) ? [x.min, x.max] : null; } }],
+        setCursor: [(u) => self.readOut(u)],
+        setSeries: [(u) => self.readOut(u)],
+      },
+    };
+  }
+
+  readOut(u) {
+    const i = u.cursor.idx;
+    if (i === null || i === undefined) { this.readout.textContent = '\u00a0'; return; }
+    const x = u.data[0][i];
+    if (!this.spec.many) { this.readout.textContent = 'step ' + fmt(x); return; }
+    // the series nearest the cursor (uPlot's focus), else the first with a value
+    let s = u.series.findIndex((sr, k) => k > 0 && sr._focus);
+    if (s < 1) s = u.data.findIndex((d, k) => k > 0 && d[i] !== null && d[i] !== undefined);
+    this.readout.textContent = s > 0 ? `step ${fmt(x)} · ${u.series[s].label}: ${fmt(u.data[s][i])}` : 'step ' + fmt(x);
+  }
+
+  drawMarkers(u) {
+    const ms = this.spec.markers ? this.spec.markers() : [];
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.font = `${Math.round(10 * devicePixelRatio)}px system-ui, sans-serif`;
+    ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+    let row = 0;
+    for (const m of ms) {
+      if (m.step === null || m.step === undefined || (state.xlog && m.step <= 0)) continue;
+      const x = u.valToPos(m.step, 'x', true);
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+      ctx.strokeStyle = m.color || '#6b7280';
+      ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+      ctx.fillStyle = m.color || '#374151';
+      ctx.fillText(m.label, x + 3 * devicePixelRatio, u.bbox.top + (12 + 12 * (row++ % 3)) * devicePixelRatio);
+    }
+    ctx.restore();
+  }
+
+  rebuild() { if (this.plot) { this.plot.destroy(); this.plot = null; } this.render(); }
+
+  render() {
+    const d = this.shown();
+    const xs = d[0];
+    this.fullMin = xs.length ? xs[0] : 0;
+    this.fullMax = xs.length ? xs[xs.length - 1] : 1;
+    let points = 0;
+    for (let s = 1; s < d.length; s++) for (const y of d[s]) if (y !== null && y !== undefined) points++;
+    this.box.dataset.points = String(points);
+    this.box.dataset.rows = String(this.data[0].length);
+    if (!this.plot) {
+      clear(this.plotEl);
+      this.plot = new uPlot(this.opts(), d, this.plotEl);
+    } else {
+      const z = this.zoomed;
+      this.plot.setData(d, !z);
+      if (z) this.plot.setScale('x', { min: z[0], max: z[1] });
+    }
+  }
+
+  resize() { if (this.plot) this.plot.setSize({ width: Math.max(300, this.box.clientWidth - 18), height: this.spec.height || 230 }); }
+}
+
+window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+
+function commonControls(onChange) {
+  const xlog = el('input', { type: 'checkbox', id: 'xlog', checked: state.xlog, onchange: (e) => { state.xlog = e.target.checked; charts.forEach((c) => c.rebuild()); onChange && onChange(); } });
+  const val = el('span', { class: 'muted' }, state.smooth.toFixed(2));
+  const sm = el('input', { type: 'range', id: 'smooth', min: 0, max: 0.99, step: 0.01, value: state.smooth,
+    oninput: (e) => { state.smooth = +e.target.value; val.textContent = state.smooth.toFixed(2); charts.forEach((c) => c.render()); } });
+  return el('div', { class: 'controls' },
+    el('label', {}, xlog, 'log step axis'),
+    el('label', {}, 'smoothing', sm, val),
+    el('span', { class: 'muted' }, 'drag to zoom, double-click to reset'));
+}
+
+// ---- home ------------------------------------------------------------------------------------------------------
+
+async function showHome() {
+  setCrumbs([]);
+  const data = await api('/api/home');
+  const main = clear($('#main'));
+  main.append(el('h1', {}, 'Runs, sweeps and searches'),
+    el('p', { class: 'muted' }, 'Serving ' + data.roots.join(', ') + '. New runs appear here as they start.'));
+  const tbody = el('tbody');
+  const table = el('table', { id: 'entries' }, el('thead', {}, el('tr', {},
+    ['', 'name', 'directory', 'status', 'progress', 'ETA', 'state', 'memorized', 'generalized', 'test acc'].map((h) => el('th', {}, h)))), tbody);
+  main.append(el('div', { class: 'card' }, table));
+  const rows = new Map();
+  function render(e) {
+    const tr = el('tr', { dataset: { id: e.id } });
+    const href = e.kind === 'run' ? runHref(e.id) : sweepHref(e.id);
+    const progress = e.kind === 'run' ? `${fmt(e.step)} / ${fmt(e.steps)}` : `${fmt(e.done)} / ${fmt(e.runs)} runs` + (e.running ? `, ${e.running} running` : '');
+    tr.append(el('td', {}, badge(e.kind)), el('td', {}, link(href, e.name || e.label)), el('td', { class: 'muted' }, e.label),
+      el('td', {}, badge(e.status)), el('td', {}, setBar(bar(), e.fraction), ' ', el('span', { class: 'muted' }, progress)),
+      el('td', { class: 'num' }, duration(e.eta_s)), el('td', {}, e.advisor ? badge(e.advisor) : (e.phase ? badge(e.phase) : '')),
+      el('td', { class: 'num' }, fmt(e.memorization_step)), el('td', { class: 'num' }, fmt(e.generalization_step)),
+      el('td', { class: 'num' }, e.final_test_acc === undefined ? '' : pct(e.final_test_acc)));
+    const old = rows.get(e.id);
+    if (old) old.replaceWith(tr); else tbody.append(tr);
+    rows.set(e.id, tr);
+  }
+  data.entries.forEach(render);
+  if (!data.entries.length) main.append(el('p', { class: 'muted', id: 'empty' }, 'Nothing here yet: no run, sweep or search directory under the served folders.'));
+  listen(data.watch, {
+    entries: (list) => { const em = $('#empty'); if (em) em.remove(); list.forEach(render); },
+    removed: (id) => { const r = rows.get(id); if (r) { r.remove(); rows.delete(id); } },
+  }, route);
+}
+
+// ---- a run -----------------------------------------------------------------------------------------------------
+
+const RUN_CHARTS = [
+  { key: 'acc', title: 'accuracy', cols: [['train_acc', 'train', '#2f6fdb'], ['test_acc', 'test', '#e0572b']] },
+  { key: 'loss', title: 'loss', ylog: true, cols: [['train_loss', 'train', '#2f6fdb'], ['test_loss', 'test', '#e0572b']] },
+  { key: 'norm', title: 'weight norm', cols: [['l2_norm', '‖θ‖₂', '#1e8a4c'], ['linf_norm', '‖θ‖∞', '#8b5cf6']] },
+  { key: 'dist', title: 'distance from initialization', cols: [['dist_from_init', '‖θ−θ₀‖', '#0891b2'], ['rel_dist', '‖θ−θ₀‖/‖θ₀‖', '#d97706']] },
+  { key: 'ntk', title: 'empirical NTK', cols: [['ntk_rel', '‖Θt−Θ0‖/‖Θ0‖', '#be185d'], ['ntk_cka', 'kernel–target alignment', '#4d7c0f']] },
+  { key: 'fourier', title: 'Fourier sparsity (Gini)', cols: [['embed_gini', 'embedding', '#2f6fdb'], ['wl_gini', 'W_L', '#e0572b']] },
+  { key: 'progress', title: 'restricted / excluded loss', ylog: true, cols: [['restricted_loss', 'restricted', '#1e8a4c'], ['excluded_loss', 'excluded', '#c53030'], ['test_loss', 'test', '#9ca3af']] },
+  { key: 'collapse', title: 'softmax collapse (share of training set)', cols: [['softmax_one_share', 'softmax = 1', '#c53030'], ['zero_loss_share', 'loss = 0', '#d97706'], ['zero_grad_share', 'gradient = 0', '#6b7280']] },
+  { key: 'margin', title: 'normalized margin', cols: [['margin', 'margin', '#8b5cf6']] },
+  { key: 'lr', title: 'learning rate', cols: [['lr', 'lr', '#6b7280']] },
+];
+
+function milestones(run) {
+  const st = run.status || {}, adv = (run.summary && run.summary.probes && run.summary.probes.advisor) || (run.progress && run.progress.advisor) || {};
+  const out = [];
+  const add = (step, label, color) => { if (step !== null && step !== undefined) out.push({ step, label, color }); };
+  add(st.memorization_step, 'memorized', '#2f6fdb');
+  add(adv.kernel_departure_step, 'kernel departure', '#be185d');
+  add(adv.norm_decay_step, 'norm decay', '#1e8a4c');
+  add(adv.fourier_sparsification_step, 'Fourier sparsification', '#8b5cf6');
+  add(adv.softmax_collapse_step, 'softmax collapse', '#c53030');
+  add(st.generalization_step, 'generalized', '#e0572b');
+  return out;
+}
+
+async function showRun(id) {
+  const run = await api('/api/run?id=' + encodeURIComponent(id));
+  const crumbs = [];
+  if (run.sweep) crumbs.push([sweepHref(run.sweep), run.sweep]);
+  crumbs.push([runHref(id), run.label]);
+  setCrumbs(crumbs);
+  const main = clear($('#main'));
+  charts = [];
+  const cols = run.metrics.columns;
+  const table = cols.map(() => []);
+  const append = (m) => {
+    if (m.columns.join() !== cols.join()) return false;
+    m.data.forEach((c, k) => { for (const v of c) table[k].push(v); });
+    return true;
+  };
+  append(run.metrics);
+
+  const head = el('div', { class: 'card', id: 'run-head' });
+  const advisorBox = el('div', { class: 'card', id: 'advisor' });
+  function renderHead() {
+    const s = run.status;
+    clear(head).append(
+      el('h1', {}, (run.config && run.config.name) || run.label),
+      el('div', { class: 'row' }, badge(s.status), s.advisor ? badge(s.advisor) : null,
+        el('span', {}, setBar(bar(), s.fraction), ' ', `step ${fmt(s.step)} of ${fmt(s.steps)}`),
+        s.status === 'running' ? el('span', { id: 'eta' }, `ETA ${duration(s.eta_s)} · ${fmt(s.steps_per_s)} steps/s`) : null,
+        el('span', {}, 'memorized ', el('b', {}, fmt(s.memorization_step))),
+        el('span', {}, 'generalized ', el('b', {}, fmt(s.generalization_step))),
+        s.final_test_acc !== undefined ? el('span', {}, 'final test ', el('b', {}, pct(s.final_test_acc))) : null),
+      el('div', { class: 'muted' }, run.label, run.config && run.config.description ? ' — ' + run.config.description : ''));
+    const adv = (run.summary && run.summary.probes && run.summary.probes.advisor) || (run.progress && run.progress.advisor);
+    clear(advisorBox);
+    if (adv) {
+      advisorBox.append(el('div', { class: 'row' }, el('b', {}, 'Transition advisor'), badge(adv.state)));
+      if (adv.recommendation) advisorBox.append(el('p', {}, el('b', {}, 'Recommendation: '), adv.recommendation));
+      if (adv.softmax_collapse_advice) advisorBox.append(el('p', {}, el('b', {}, 'Softmax collapse: '), adv.softmax_collapse_advice));
+      if (adv.log && adv.log.length) advisorBox.append(el('ul', { class: 'events' }, adv.log.map((l) => el('li', {}, l))));
+    } else {
+      advisorBox.append(el('span', { class: 'muted' }, 'No probes in this run (probes.enabled: false), so no advisor.'));
+    }
+  }
+  renderHead();
+  main.append(head, commonControls(), advisorBox);
+
+  const grid = el('div', { class: 'grid' });
+  main.append(grid);
+  const made = [];
+  for (const spec of RUN_CHARTS) {
+    const present = spec.cols.filter(([c]) => cols.includes(c));
+    if (!present.length) continue;
+    const chart = new Chart(grid, { key: spec.key, title: spec.title, ylog: spec.ylog, markers: () => milestones(run),
+      series: present.map(([, label, color]) => ({ label, color })) });
+    made.push({ chart, idx: present.map(([c]) => cols.indexOf(c)) });
+  }
+  // any column, for what the fixed charts leave out (per-tensor norms, key counts...)
+  // the fixed charts' columns last: the picker opens on one they leave out
+  const fixed = new Set(RUN_CHARTS.flatMap((c) => c.cols.map(([k]) => k)));
+  const extraCols = cols.filter((c) => c !== 'step' && !fixed.has(c)).concat(cols.filter((c) => c !== 'step' && fixed.has(c)));
+  const pickCol = el('select', { id: 'explore' }, extraCols.map((c) => el('option', { value: c }, c)));
+  const exploreBox = el('div');
+  grid.append(exploreBox);
+  const explore = new Chart(exploreBox, { key: 'explore', title: 'any column', markers: () => milestones(run), series: [{ label: extraCols[0] || '', color: '#111827' }] });
+  explore.titleEl.firstChild.replaceWith(pickCol);
+  pickCol.addEventListener('change', () => { explore.spec.series[0].label = pickCol.value; explore.rebuild(); draw(); });
+  made.push({ chart: explore, idx: null });
+
+  function draw() {
+    for (const m of made) {
+      const idx = m.idx || [cols.indexOf(pickCol.value)];
+      m.chart.setData([table[0]].concat(idx.map((k) => table[k] || [])));
+    }
+  }
+  draw();
+
+  const info = el('div', { class: 'grid' });
+  main.append(el('h2', {}, 'Configuration and provenance'), info);
+  info.append(el('div', {}, el('div', { class: 'muted' }, 'config.json (resolved)'), el('pre', { id: 'config' }, JSON.stringify(run.config, null, 2))),
+    el('div', {}, el('div', { class: 'muted' }, 'provenance.json'), el('pre', {}, JSON.stringify(run.provenance, null, 2))));
+  const files = el('ul', {}, run.files.map((f) => el('li', {}, link(fileHref(id + '/' + f), f))));
+  const cks = run.checkpoints.length ? el('ul', {}, run.checkpoints.map((f) => el('li', {}, link(fileHref(id + '/checkpoints/' + f), f)))) : el('p', { class: 'muted' }, 'none yet');
+  main.append(el('h2', {}, 'Files'), el('div', { class: 'grid' }, el('div', { class: 'card' }, files),
+    el('div', { class: 'card' }, el('b', {}, 'milestone checkpoints (before and after grokking)'), cks)));
+
+  listen(run.watch, {
+    rows: (m) => { if (append(m)) draw(); else route(); },
+    reset: () => route(),
+    status: (s) => { run.status = s.status; run.progress = s.progress; run.summary = s.summary; renderHead(); charts.forEach((c) => c.plot && c.plot.redraw()); },
+  }, route);
+}
+
+// ---- a sweep or search -----------------------------------------------------------------------------------------
+
+const SWEEP_METRICS = ['test_acc', 'train_acc', 'test_loss', 'train_loss', 'l2_norm', 'dist_from_init', 'ntk_rel', 'ntk_cka', 'embed_gini', 'wl_gini',
+  'restricted_loss', 'excluded_loss', 'softmax_one_share'];
+
+function axisColors(runs, axis) {
+  const vals = [...new Set(runs.map((r) => r.params[axis]))].filter((v) => v !== undefined);
+  const nums = vals.map(Number);
+  const numeric = vals.length > 0 && nums.every((x) => isFinite(x));
+  const map = new Map();
+  if (numeric) {
+    const pos = nums.every((x) => x > 0);
+    const f = (x) => pos ? Math.log(x) : x;
+    const lo = Math.min(...nums.map(f)), hi = Math.max(...nums.map(f));
+    vals.forEach((v, i) => map.set(String(v), viridis(hi > lo ? (f(nums[i]) - lo) / (hi - lo) * 0.92 : 0.4)));
+    vals.sort((a, b) => Number(a) - Number(b));
+  } else {
+    vals.forEach((v, i) => map.set(String(v), PALETTE[i % PALETTE.length]));
+  }
+  return { vals, map };
+}
+
+function cdsText(cds, kind) {
+  const parts = [];
+  const b = cds.bracket;
+  if (b) {
+    if (b.last_failing !== null && b.first_succeeding !== null)
+      parts.push(el('span', {}, 'critical data size between ', el('b', {}, fmt(b.last_failing)), ' (memorizes) and ', el('b', {}, fmt(b.first_succeeding)), ' examples (generalizes)'));
+    else if (b.first_succeeding !== null) parts.push(el('span', {}, 'the smallest size probed, ', el('b', {}, fmt(b.first_succeeding)), ', already generalizes'));
+    else if (b.last_failing !== null) parts.push(el('span', {}, 'up to ', el('b', {}, fmt(b.last_failing)), ' examples no size has generalized yet'));
+    else parts.push(el('span', { class: 'muted' }, 'no probe has finished yet'));
+    if (b.probing !== null) parts.push(el('span', { class: 'muted' }, ` · probing n = ${fmt(b.probing)} now`));
+  }
+  for (const g of cds.groups || []) {
+    const label = g.group && Object.keys(g.group).length ? Object.entries(g.group).map(([k, v]) => `${k}=${v}`).join(', ') + ': ' : '';
+    if (g.fit && g.fit.cds !== null && isFinite(g.fit.cds))
+      parts.push(el('div', {}, label, 'fitted CDS ', el('b', {}, fmt(Math.round(g.fit.cds))), ` (95% interval ${fmt(Math.round(g.fit.interval[0]))} – ${fmt(Math.round(g.fit.interval[1]))}, ${g.fit.seeds} seed${g.fit.seeds === 1 ? '' : 's'})`));
+    if (g.paper && g.paper.cds !== null && isFinite(g.paper.cds)) parts.push(el('div', { class: 'muted' }, label, `the CDS paper's estimator peaks at ${fmt(g.paper.cds)}`));
+    if (g.statement) parts.push(el('div', { class: 'muted' }, label + g.statement));
+  }
+  if (!parts.length) parts.push(el('span', { class: 'muted' }, cds.size_axis ? 'no run has completed yet' : 'this sweep has no training-set size axis: no critical data size'));
+  return parts;
+}
+
+async function showSweep(id) {
+  const metrics = [state.sweepMetric, state.sweepMetric === 'train_acc' ? 'test_acc' : 'train_acc'];
+  const sw = await api('/api/sweep?id=' + encodeURIComponent(id) + '&metrics=' + encodeURIComponent(metrics.join(',')));
+  setCrumbs([[sweepHref(id), sw.label]]);
+  const main = clear($('#main'));
+  charts = [];
+  let runs = sw.runs;
+  const series = sw.series; // run id -> {columns, data}
+  const axes = sw.axes.filter((a) => a !== 'seed');
+  if (!state.colorBy || !sw.axes.includes(state.colorBy)) state.colorBy = sw.axes.find((a) => a === 'task.train_count' || a === 'task.train_fraction') || axes[0] || sw.axes[0];
+
+  const head = el('div', { class: 'card' });
+  const cdsBox = el('div', { class: 'card cds', id: 'cds-estimate' });
+  function renderHead() {
+    const count = (s) => runs.filter((r) => r.status === s).length;
+    const done = count('completed') + count('failed');
+    clear(head).append(el('h1', {}, sw.label),
+      el('div', { class: 'row' }, badge(sw.kind),
+        el('span', {}, setBar(bar(), runs.length ? done / runs.length : 0), ` ${done} of ${runs.length} runs done`),
+        el('span', {}, `${count('running')} running · ${count('pending')} pending · ${count('failed')} failed` + (count('stopped') ? ` · ${count('stopped')} stopped` : '')),
+        sw.report ? link(fileHref(id + '/report.html'), 'static report') : null),
+      el('div', { class: 'muted' }, 'axes: ' + (sw.axes.join(', ') || '–')));
+  }
+  function renderCds(cds) { clear(cdsBox).append(el('div', { class: 'muted' }, sw.kind === 'search' ? 'critical data size as the search stands' : 'critical data size as it stands'), ...cdsText(cds, sw.kind)); }
+  renderHead();
+  renderCds(sw.cds);
+
+  const metricSel = el('select', { id: 'metric', onchange: (e) => { state.sweepMetric = e.target.value; route(); } },
+    SWEEP_METRICS.map((m) => el('option', { value: m, selected: m === state.sweepMetric }, m)));
+  const colorSel = el('select', { id: 'color-by', onchange: (e) => { state.colorBy = e.target.value; drawAll(); renderTable(); } },
+    sw.axes.map((a) => el('option', { value: a, selected: a === state.colorBy }, a)));
+  const onlySel = el('input', { type: 'checkbox', checked: state.onlySelected, onchange: (e) => { state.onlySelected = e.target.checked; drawAll(); } });
+  main.append(head, cdsBox, commonControls(),
+    el('div', { class: 'controls' }, el('label', {}, 'metric', metricSel), el('label', {}, 'colour by', colorSel),
+      el('label', {}, onlySel, 'only the selected runs'),
+      el('button', { type: 'button', onclick: () => { state.selected.clear(); drawAll(); renderTable(); } }, 'clear selection')));
+
+  const legend = el('div', { class: 'legend' });
+  const chartBox = el('div', { class: 'grid' });
+  main.append(legend, chartBox);
+  let main1 = null, main2 = null;
+
+  function visibleRuns() {
+    return runs.filter((r) => series[r.id] && (!state.onlySelected || state.selected.size === 0 || state.selected.has(r.id)));
+  }
+  function column(r, name) {
+    const s = series[r.id];
+    const k = s.columns.indexOf(name);
+    return k < 0 ? null : [s.data[0], s.data[k]];
+  }
+  function drawAll() {
+    const { vals, map } = axisColors(runs, state.colorBy);
+    clear(legend).append(el('span', { class: 'muted' }, state.colorBy + ':'),
+      ...vals.map((v) => el('span', {}, el('span', { class: 'swatch', dataset: { c: map.get(String(v)) } }), String(v))));
+    legend.querySelectorAll('.swatch').forEach((s) => { s.style.background = s.dataset.c; });
+    const vis = visibleRuns();
+    for (const [slot, name] of [[0, metrics[0]], [1, metrics[1]]]) {
+      const tables = [], specs = [];
+      for (const r of vis) {
+        const c = column(r, name);
+        if (!c) continue;
+        tables.push(c);
+        const sel = state.selected.has(r.id);
+        specs.push({ label: `${r.id} ${state.colorBy}=${r.params[state.colorBy]}`, color: map.get(String(r.params[state.colorBy])) || '#6b7280',
+          width: sel ? 3 : state.selected.size ? 0.8 : 1.4 });
+      }
+      const key = 'sweep-' + slot;
+      let chart = slot === 0 ? main1 : main2;
+      if (!chart || chart.spec.series.length !== specs.length || chart.spec.series.some((s, i) => s.label !== specs[i].label || s.color !== specs[i].color || s.width !== specs[i].width)) {
+        if (chart) { chart.plot && chart.plot.destroy(); chart.box.remove(); charts = charts.filter((c) => c !== chart); }
+        chart = new Chart(chartBox, { key, wide: slot === 0, title: name + (slot === 0 ? '' : ' (for comparison)'), many: true, height: slot === 0 ? 300 : 240,
+          ylog: /loss/.test(name), series: specs });
+        if (slot === 0) main1 = chart; else main2 = chart;
+      }
+      chart.setData(tables.length ? uPlot.join(tables) : [[]]);
+    }
+  }
+
+  // the size x group heat map of final test accuracy (mean over seeds), as in the static report
+  const heatBox = el('div');
+  function renderHeat() {
+    clear(heatBox);
+    const size = sw.axes.find((a) => a === 'task.train_count' || a === 'task.train_fraction');
+    if (!size) return;
+    const others = sw.axes.filter((a) => a !== size && a !== 'seed');
+    const groupOf = (r) => others.map((a) => `${a}=${r.params[a]}`).join(', ') || 'all runs';
+    const sizes = [...new Set(runs.map((r) => Number(r.params[size])))].sort((a, b) => a - b);
+    const groups = [...new Set(runs.map(groupOf))];
+    const cell = new Map();
+    for (const r of runs) if (r.final_test_acc !== undefined && r.final_test_acc !== null) {
+      const k = groupOf(r) + '|' + Number(r.params[size]);
+      const c = cell.get(k) || { sum: 0, n: 0 };
+      c.sum += r.final_test_acc; c.n++; cell.set(k, c);
+    }
+    const t = el('table', { class: 'heat' }, el('thead', {}, el('tr', {}, el('th', {}, 'group \\ ' + size), sizes.map((s) => el('th', { class: 'num' }, fmt(s))))),
+      el('tbody', {}, groups.map((g) => el('tr', {}, el('td', {}, g), sizes.map((s) => {
+        const c = cell.get(g + '|' + s);
+        const td = el('td', { title: c ? `${c.n} run(s)` : 'not run yet' }, c ? pct(c.sum / c.n) : '');
+        if (c) { const v = c.sum / c.n; td.style.background = viridis(v * 0.92); td.style.color = v > 0.6 ? '#111' : '#fff'; }
+        return td;
+      })))));
+    heatBox.append(el('h2', {}, 'Final test accuracy by size (mean over seeds)'), el('div', { class: 'card' }, t));
+  }
+
+  const tbody = el('tbody');
+  function renderTable() {
+    const { map } = axisColors(runs, state.colorBy);
+    clear(tbody);
+    for (const r of runs) {
+      const cb = el('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'overlay / highlight this run',
+        onchange: (e) => { if (e.target.checked) state.selected.add(r.id); else state.selected.delete(r.id); drawAll(); tr.classList.toggle('sel', e.target.checked); } });
+      const sw_ = el('span', { class: 'swatch' }); sw_.style.background = map.get(String(r.params[state.colorBy])) || '#ccc';
+      const tr = el('tr', { class: state.selected.has(r.id) ? 'sel' : null, dataset: { id: r.id } },
+        el('td', {}, cb), el('td', {}, sw_, series[r.id] || r.status !== 'pending' ? link(runHref(id + '/runs/' + r.id), r.id) : r.id),
+        el('td', {}, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join('  ')),
+        el('td', {}, badge(r.status), r.error ? el('div', { class: 'error' }, r.error) : null),
+        el('td', { class: 'num' }, r.status === 'running' ? `${fmt(r.step)} / ${fmt(r.steps)}` : fmt(r.steps)),
+        el('td', { class: 'num' }, r.status === 'running' ? duration(r.eta_s) : ''),
+        el('td', { class: 'num' }, fmt(r.memorization_step)), el('td', { class: 'num' }, fmt(r.generalization_step)),
+        el('td', { class: 'num' }, r.final_test_acc === undefined ? '' : pct(r.final_test_acc)),
+        el('td', {}, r.advisor ? badge(r.advisor) : r.phase ? badge(r.phase) : ''));
+      tbody.append(tr);
+    }
+  }
+  main.append(heatBox, el('h2', {}, 'Runs'), el('div', { class: 'card' }, el('table', { id: 'runs' },
+    el('thead', {}, el('tr', {}, ['', 'run', 'parameters', 'status', 'steps', 'ETA', 'memorized', 'generalized', 'final test', 'state'].map((h) => el('th', {}, h)))), tbody)));
+  if (sw.scaling) main.append(el('h2', {}, 'Scaling'), el('pre', {}, JSON.stringify(sw.scaling, null, 2)));
+  main.append(el('details', {}, el('summary', {}, 'definition'), el('pre', {}, JSON.stringify(sw.definition, null, 2))));
+  drawAll(); renderHeat(); renderTable();
+
+  listen(sw.watch, {
+    runs: (list) => { runs = list; renderHead(); renderHeat(); renderTable(); drawAll(); },
+    cds: (c) => renderCds(c),
+    rows: (byRun) => {
+      let fresh = false;
+      for (const [rid, m] of Object.entries(byRun)) {
+        const s = series[rid];
+        if (!s || m.from === 0 || s.columns.join() !== m.columns.join()) { series[rid] = { columns: m.columns, data: m.data }; fresh = true; continue; }
+        m.data.forEach((c, k) => { for (const v of c) s.data[k].push(v); });
+      }
+      drawAll();
+      if (fresh) renderTable();
+    },
+  }, route);
+}
+
+// ---- routing -----------------------------------------------------------------------------------------------------
+
+function setCrumbs(list) {
+  const c = clear($('#crumbs'));
+  list.forEach(([href, text], i) => { if (i) c.append(' / '); c.append(link(href, text)); });
+}
+
+async function route() {
+  if (source) { source.close(); source = null; }
+  setLive(false);
+  charts.forEach((c) => c.plot && c.plot.destroy());
+  charts = [];
+  const h = location.hash.replace(/^#\/?/, '');
+  const [kind, ...rest] = h.split('/');
+  const id = decodeURIComponent(rest.join('/'));
+  try {
+    if (kind === 'run' && id) await showRun(id);
+    else if (kind === 'sweep' && id) await showSweep(id);
+    else await showHome();
+  } catch (e) {
+    // e.g. the job has not written its directory yet: say so, and look again shortly
+    const main = clear($('#main'));
+    main.append(el('p', { class: 'error', id: 'load-error' }, 'Cannot show this page yet: ' + e.message), el('p', { class: 'muted' }, 'Trying again every few seconds…'));
+    setTimeout(() => { if (!source && $('#load-error')) route(); }, 3000);
+  }
+}
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,172 @@
+package org.grokscope.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.grokscope.cli.Main;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+import org.grokscope.run.Runner;
+import org.grokscope.train.Evaluation;
+import org.grokscope.train.TrainListener;
+import org.grokscope.train.Trainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real headless Chromium (the README's test command installs it when missing): a run's page gains
+ * points while the run trains, a search's page shows a new CDS estimate when a probe ends, both without reloading;
+ * markup in names stays text and runs no script; a path out of the served directory is refused.
+ */
+class DashboardInBrowserTest {
+    static final String XSS = "</script><img src=x onerror=alert(1)>";
+    static Browser browser;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void open() throws Exception {
+        browser = Browser.launch(1400, 1000);
+    }
+
+    @AfterAll
+    static void shut() throws Exception {
+        if (browser != null) browser.close();
+    }
+
+    static final String BASE = """
+            name: live
+            task: {op: add, p: 23, train_fraction: 0.5}
+            model: {kind: mlp, embed_dim: 16, hidden: 64}
+            training: {steps: 20000, eval_every: 10}
+            """;
+
+    @Test
+    void aRunsPageGainsPointsWhileItTrains() throws Exception {
+        Files.writeString(tmp.resolve("live.yaml"), BASE);
+        RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.file(tmp.resolve("live.yaml")), List.of());
+        Path dir = tmp.resolve("runs/live");
+        Files.createDirectories(tmp.resolve("runs"));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger evals = new AtomicInteger();
+        // paces the run (an evaluation every ~40 ms) so the page sees it mid-way, and ends it when the test is done
+        TrainListener pace = new TrainListener() {
+            @Override public void onEval(Trainer t, Evaluation e) {
+                evals.incrementAndGet();
+                if (stop.get()) t.requestStop();
+                try { Thread.sleep(40); } catch (InterruptedException ie) { t.requestStop(); }
+            }
+        };
+        Thread trainer = new Thread(() -> {
+            try {
+                Runner.job(cfg, dir).flushEvery(0.2).listen(List.of(pace)).run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        trainer.start();
+        try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.1", 0)) {
+            Browser.until(() -> Files.exists(dir.resolve("progress.json")), Duration.ofSeconds(60), "the run to start");
+            browser.navigate(s.url() + "#/run/0/live");
+            String rows = "(+(document.querySelector('[data-chart=acc]') || {dataset: {}}).dataset.rows || 0)";
+            browser.waitFor(rows + " > 0", Duration.ofSeconds(30), "the accuracy chart");
+            browser.eval("window.__sameDocument = true");
+            int first = browser.eval(rows).asInt();
+            assertThat(browser.eval("document.querySelector('#run-head .badge').textContent").asText()).isEqualTo("running");
+            browser.waitFor(rows + " >= " + (first + 10), Duration.ofSeconds(60), "new points in the chart");
+            assertThat(browser.eval("window.__sameDocument === true").asBoolean()).as("the points came without a reload").isTrue();
+            assertThat(browser.eval("+document.querySelector('[data-chart=loss]').dataset.rows").asInt()).as("script errors: %s", browser.consoleErrors).isGreaterThan(first);
+            stop.set(true);
+            trainer.join(60_000);
+            browser.waitFor("document.querySelector('#run-head .badge').textContent === 'interrupted'", Duration.ofSeconds(30), "the run's end to show");
+            assertThat(browser.consoleErrors).isEmpty();
+        } finally {
+            stop.set(true);
+            trainer.join(60_000);
+        }
+    }
+
+    @Test
+    void aSearchsPageShowsTheEstimateChangeWhenAProbeEnds() throws Exception {
+        Files.writeString(tmp.resolve("base.yaml"), """
+                name: search
+                task: {op: add, p: 23, test_fraction: 0.3}
+                model: {kind: mlp, embed_dim: 16, hidden: 128}
+                training: {steps: 1500, eval_every: 25}
+                """);
+        Path out = tmp.resolve("search");
+        Files.createDirectories(out);
+        try (DashboardServer s = DashboardServer.start(List.of(out), "127.0.0.1", 0)) {
+            // the page is open before the search begins: it waits for the directory to become a search
+            browser.navigate(s.url() + "#/sweep/0");
+            AtomicInteger code = new AtomicInteger(-1);
+            Thread search = new Thread(() -> code.set(Main.execute("cds", "--config", tmp.resolve("base.yaml").toString(), "--out", out.toString(),
+                    "--seeds", "1", "--min", "8", "--growth", "1.6", "--tolerance", "1.05", "--workers", "1")));
+            search.start();
+            String text = "((document.querySelector('#cds-estimate') || {}).textContent || '')";
+            browser.waitFor(text + ".includes('as the search stands')", Duration.ofSeconds(60), "the search's page");
+            browser.eval("window.__sameDocument = true");
+            String before = browser.eval(text).asText();
+            browser.waitFor(text + " !== " + ConfigLoader.JSON.writeValueAsString(before) + " && !(" + text + ").includes('probing n = " + probing(before) + " ')",
+                    Duration.ofSeconds(120), "a new estimate after a probe ends (was: " + before + ")");
+            String after = browser.eval(text).asText();
+            assertThat(after).as("the bracket moved on").containsPattern("(up to|between|already generalizes)");
+            assertThat(browser.eval("window.__sameDocument === true").asBoolean()).as("no reload").isTrue();
+            assertThat(browser.eval("document.querySelectorAll('#runs tbody tr').length").asInt()).isGreaterThanOrEqualTo(2);
+            search.join(300_000);
+            assertThat(code.get()).isZero();
+            assertThat(browser.consoleErrors).isEmpty();
+        }
+    }
+
+    // the size a page's estimate says is being probed ("" if none)
+    private static String probing(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("probing n = ([0-9,]+)").matcher(text);
+        return m.find() ? m.group(1) : "-";
+    }
+
+    @Test
+    void markupInNamesStaysTextAndRunsNothing() throws Exception {
+        Path run = DashboardApiTest.fakeRun(tmp.resolve("served/<img src=x onerror=alert(2)>"), XSS, 6);
+        Files.writeString(run.resolve("config.json"), "{\"name\": " + ConfigLoader.JSON.writeValueAsString(XSS) + ", \"description\": "
+                + ConfigLoader.JSON.writeValueAsString("<b onmouseover=alert(3)>bold</b>" + XSS) + ", \"training\": {\"steps\": 1000}}\n");
+        try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("served")), "127.0.0.1", 0)) {
+            browser.navigate(s.url());
+            browser.waitFor("document.querySelectorAll('#entries tbody tr').length === 1", Duration.ofSeconds(30), "the home page");
+            assertThat(browser.eval("document.querySelector('#entries').textContent").asText()).contains(XSS).contains("<img src=x onerror=alert(2)>");
+            browser.eval("document.querySelector('#entries tbody a').click()");
+            browser.waitFor("document.querySelector('#run-head h1') && document.querySelector('#config')", Duration.ofSeconds(30), "the run page");
+            assertThat(browser.eval("document.querySelector('#run-head h1').textContent").asText()).isEqualTo(XSS);
+            assertThat(browser.eval("document.querySelector('#run-head').textContent").asText()).contains("<b onmouseover=alert(3)>bold</b>");
+            assertThat(browser.eval("document.querySelectorAll('img').length + document.querySelectorAll('main b[onmouseover]').length").asInt())
+                    .as("no element was made from the data").isZero();
+            Thread.sleep(500);
+            assertThat(browser.dialogs).as("no alert() ran").isEmpty();
+        }
+    }
+
+    @Test
+    void pathsOutOfTheServedDirectoryAreRefused() throws Exception {
+        DashboardApiTest.fakeRun(tmp.resolve("served/run"), "x", 3);
+        Files.writeString(tmp.resolve("secret.txt"), "the secret");
+        try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("served")), "127.0.0.1", 0)) {
+            String base = s.url();
+            browser.navigate(base + "files?id=0/../secret.txt");
+            browser.waitFor("document.body && document.body.innerText.includes('refused')", Duration.ofSeconds(20), "a refusal");
+            assertThat(browser.eval("document.body.innerText").asText()).doesNotContain("the secret");
+            browser.navigate(base + "files?id=0%2Frun%2F..%2F..%2Fsecret.txt");
+            browser.waitFor("document.body && document.body.innerText.includes('refused')", Duration.ofSeconds(20), "a refusal");
+            browser.navigate(base + "#/run/0%2F..%2Fsecret.txt");
+            browser.waitFor("document.querySelector('#load-error')", Duration.ofSeconds(20), "the page's error");
+            assertThat(browser.eval("document.querySelector('#load-error').textContent").asText()).contains("refused").doesNotContain("the secret");
+        }
+    }
+}
