@@ -432,6 +432,8 @@ function cdsText(cds, kind) {
     if (g.paper && g.paper.cds !== null && isFinite(g.paper.cds)) parts.push(el('div', { class: 'muted' }, label, `the CDS paper's estimator peaks at ${fmt(g.paper.cds)}`));
     if (g.statement) parts.push(el('div', { class: 'muted' }, label + g.statement));
   }
+  if (cds.fit_pending) parts.push(el('div', { class: 'muted', id: 'fit-pending' }, 'fitting the estimate to the runs that just ended…'));
+  if (cds.fit_error) parts.push(el('div', { class: 'error' }, 'the fit failed: ' + cds.fit_error));
   if (!parts.length) parts.push(el('span', { class: 'muted' }, cds.size_axis ? 'no run has completed yet' : 'this sweep has no training-set size axis: no critical data size'));
   return parts;
 }

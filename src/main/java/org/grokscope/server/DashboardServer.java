@@ -68,6 +68,7 @@ public final class DashboardServer implements AutoCloseable {
     private final boolean loopback;
     private final Map<String, Pending> watches = new ConcurrentHashMap<>();
     private final java.util.Set<HttpExchange> streams = ConcurrentHashMap.newKeySet();
+    private final CdsCache cdsCache = new CdsCache();
     private final SecureRandom random = new SecureRandom();
     private volatile boolean closed;
 
@@ -119,6 +120,7 @@ public final class DashboardServer implements AutoCloseable {
         closed = true;
         for (HttpExchange ex : streams) ex.close(); // open event streams end now, not at their next write
         pool.shutdownNow();
+        cdsCache.close();
         http.stop(0);
     }
 
@@ -266,7 +268,7 @@ public final class DashboardServer implements AutoCloseable {
         SweepView.axes(st).forEach(axes::add);
         ArrayNode runs = SweepView.runs(dir, st);
         o.set("runs", runs);
-        ObjectNode cds = SweepView.cds(dir, st);
+        ObjectNode cds = cdsCache.current(dir, stamp, () -> st);
         o.set("cds", cds);
         o.set("scaling", RunView.readJson(dir.resolve("scaling.json")));
         o.put("report", Files.exists(dir.resolve("report.html")));
@@ -274,7 +276,7 @@ public final class DashboardServer implements AutoCloseable {
         metrics.forEach(ms::add);
         Map<String, Integer> sent = new HashMap<>();
         o.set("series", SweepView.series(dir, st, metrics, sent));
-        o.put("watch", register(new Watch.SweepWatch(dir, metrics, sent, stamp, runs.toString(), cds.toString())));
+        o.put("watch", register(new Watch.SweepWatch(dir, cdsCache, metrics, sent, stamp, runs.toString(), cds.toString())));
         return o;
     }
 

@@ -112,16 +112,17 @@ final class SweepView {
     }
 
     /**
-     * The critical data size as it stands: for a search, its bracket from the probes that have ended; for any sweep over
-     * a size axis, both estimators over the completed runs (the same analysis as cds.json at the end).
+     * The cheap part of the critical data size as it stands: the size axis, how many runs completed, and for a search
+     * its bracket from the probes that have ended. The fitted estimates come from {@link #cdsGroups} (seconds: a
+     * bootstrap of 1,000 fits), which {@link CdsCache} runs off the request path.
      */
-    static ObjectNode cds(Path dir, Store st) throws SQLException, IOException {
+    static ObjectNode cdsHead(Path dir, Store st) throws SQLException, IOException {
         ObjectNode o = ConfigLoader.JSON.createObjectNode();
         String axis = SweepAnalysis.sizeAxis(axes(st));
         o.put("size_axis", axis);
         o.put("completed", st.rows().stream().filter(r -> r.status() == SweepStore.Status.COMPLETED).count());
-        try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
-            if (st.search()) {
+        if (st.search()) {
+            try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
                 CdsSearch.Standing s = CdsSearch.standing(store);
                 ObjectNode b = o.putObject("bracket");
                 b.set("last_failing", s.lastFailing() == null ? null : ConfigLoader.JSON.valueToTree(s.lastFailing()));
@@ -130,22 +131,26 @@ final class SweepView {
                 b.put("tolerance", s.tolerance());
                 b.set("probes", ConfigLoader.JSON.valueToTree(s.probes()));
             }
-            if (axis != null && o.path("completed").asInt() > 0) {
-                SweepAnalysis.Estimate e = SweepAnalysis.estimate(store, dir, axis, Map.of());
-                ArrayNode groups = o.putArray("groups");
-                for (Object g : (List<?>) e.doc().get("groups")) {
-                    JsonNode gj = ConfigLoader.JSON.valueToTree(g);
-                    ObjectNode out = groups.addObject();
-                    out.set("group", gj.get("group"));
-                    // a sigmoid fitted where no run generalized is no estimate: show it once one has
-                    boolean any = gj.path("generalization_steps").size() > 0;
-                    if (any) out.set("fit", gj.get("fit"));
-                    out.set("paper", gj.get("paper"));
-                    out.set("statement", gj.get("statement"));
-                }
-            }
         }
         return o;
+    }
+
+    /** Both estimators per group over the completed runs (the same analysis as cds.json at the end). */
+    static ArrayNode cdsGroups(Path dir, String axis) throws SQLException, IOException {
+        ArrayNode groups = ConfigLoader.JSON.createArrayNode();
+        try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
+            SweepAnalysis.Estimate e = SweepAnalysis.estimate(store, dir, axis, Map.of());
+            for (Object g : (List<?>) e.doc().get("groups")) {
+                JsonNode gj = ConfigLoader.JSON.valueToTree(g);
+                ObjectNode out = groups.addObject();
+                out.set("group", gj.get("group"));
+                // a sigmoid fitted where no run generalized is no estimate: show it once one has
+                if (gj.path("generalization_steps").size() > 0) out.set("fit", gj.get("fit"));
+                out.set("paper", gj.get("paper"));
+                out.set("statement", gj.get("statement"));
+            }
+        }
+        return groups;
     }
 
     /** Each run's curves of {@code metrics} (with its step column), rows from 0. */

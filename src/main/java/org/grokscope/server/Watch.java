@@ -91,14 +91,16 @@ sealed interface Watch {
     /** A sweep's or search's page: the run table when the store changes, the CDS estimate when a run ends, each run's new rows. */
     final class SweepWatch implements Watch {
         private final Path dir;
+        private final CdsCache cds;
         private final List<String> metrics;
         private final Map<String, Integer> sent;
         private final Map<String, Long> stamps = new HashMap<>();
         private long storeStamp;
         private String lastRuns, lastCds;
 
-        SweepWatch(Path dir, List<String> metrics, Map<String, Integer> sent, long storeStamp, String runs, String cds) {
+        SweepWatch(Path dir, CdsCache cdsCache, List<String> metrics, Map<String, Integer> sent, long storeStamp, String runs, String cds) {
             this.dir = dir;
+            this.cds = cdsCache;
             this.metrics = metrics;
             this.sent = new HashMap<>(sent);
             this.storeStamp = storeStamp;
@@ -115,23 +117,24 @@ sealed interface Watch {
         public List<Event> poll() throws IOException {
             List<Event> out = new ArrayList<>();
             long st = storeStamp(dir);
-            if (st != storeStamp) {
-                storeStamp = st;
-                try {
+            try {
+                if (st != storeStamp) {
                     SweepView.Store s = SweepView.read(dir);
+                    storeStamp = st;
                     String runs = SweepView.runs(dir, s).toString();
                     if (!runs.equals(lastRuns)) {
                         lastRuns = runs;
                         out.add(new Event("runs", ConfigLoader.JSON.readTree(runs)));
                     }
-                    String cds = SweepView.cds(dir, s).toString();
-                    if (!cds.equals(lastCds)) {
-                        lastCds = cds;
-                        out.add(new Event("cds", ConfigLoader.JSON.readTree(cds)));
-                    }
-                } catch (SQLException e) {
-                    storeStamp = 0; // busy or mid-write: look again next time
                 }
+                // every poll: the fitted estimate may have come in since the store last changed
+                String now = cds.current(dir, st, () -> SweepView.read(dir)).toString();
+                if (!now.equals(lastCds)) {
+                    lastCds = now;
+                    out.add(new Event("cds", ConfigLoader.JSON.readTree(now)));
+                }
+            } catch (SQLException e) {
+                // busy or mid-write: look again next time
             }
             Path runs = dir.resolve("runs");
             if (Files.isDirectory(runs)) {
