@@ -428,7 +428,9 @@ function cdsText(cds, kind) {
   for (const g of cds.groups || []) {
     const label = g.group && Object.keys(g.group).length ? Object.entries(g.group).map(([k, v]) => `${k}=${v}`).join(', ') + ': ' : '';
     if (g.fit && g.fit.cds !== null && isFinite(g.fit.cds))
-      parts.push(el('div', {}, label, 'fitted CDS ', el('b', {}, fmt(Math.round(g.fit.cds))), ` (95% interval ${fmt(Math.round(g.fit.interval[0]))} – ${fmt(Math.round(g.fit.interval[1]))}, ${g.fit.seeds} seed${g.fit.seeds === 1 ? '' : 's'})`));
+      parts.push(el('div', {}, label, 'fitted CDS ', el('b', {}, fmt(Math.round(g.fit.cds))), g.fit.seeds >= 3
+        ? ` (95% interval ${fmt(Math.round(g.fit.interval[0]))} – ${fmt(Math.round(g.fit.interval[1]))} over ${g.fit.seeds} seeds)`
+        : ` (from ${g.fit.seeds} seed${g.fit.seeds === 1 ? '' : 's'}: no meaningful interval, use 3 or more)`));
     if (g.paper && g.paper.cds !== null && isFinite(g.paper.cds)) parts.push(el('div', { class: 'muted' }, label, `the CDS paper's estimator peaks at ${fmt(g.paper.cds)}`));
     if (g.statement) parts.push(el('div', { class: 'muted' }, label + g.statement));
   }

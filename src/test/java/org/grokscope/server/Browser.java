@@ -205,6 +205,11 @@ final class Browser implements AutoCloseable {
             for (int i = 0; i + 1 < args.length; i += 2) {
                 b.navigate(args[i]);
                 Thread.sleep(2500);
+                try {
+                    b.waitFor("!document.querySelector('#fit-pending')", Duration.ofSeconds(20), "the fitted estimate");
+                } catch (AssertionError e) {
+                    System.out.println("(still fitting after 20 s; taken as it is)");
+                }
                 int h = b.eval("document.documentElement.scrollHeight").asInt();
                 b.resize(1400, Math.min(h, 4000));
                 Thread.sleep(500);
