@@ -55,7 +55,7 @@ public final class KernelCommand implements Callable<Integer> {
                 throw new ConfigException("task.p: the kernel over all " + table.size() + " pairs needs " + (8L * table.size() * table.size() >> 20)
                         + " MiB and a Cholesky factorization of that size; use p <= " + (int) Math.sqrt(MAX_TABLE));
             int samples = testSamples != null ? testSamples : cfg.probes().kernelTestSamples();
-            System.out.printf("%s: (x %s y) mod %d, %s model, alpha %.3g%n", cfg.name(), t.op(), t.p(), cfg.model().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), cfg.init().alpha());
+            System.out.printf("%s: (x %s y) mod %d, %s model, alpha %.3g%n", cfg.name(), t.op().key, t.p(), cfg.model().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), cfg.init().alpha());
             double[] fr = fractions.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             List<KernelSweep.Point> pts = KernelSweep.run(ex.model, ex.pool, table, Experiment.formatOf(cfg), ex.splitSeed,
                     fr, samples, cfg.probes().kernelRidge(), System.out);

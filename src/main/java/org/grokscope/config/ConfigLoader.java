@@ -76,6 +76,7 @@ public final class ConfigLoader {
             }
         });
         JSON.registerModule(nan);
+        JSON.registerModule(ConfigEnums.module()); // the config's closed sets: enums written and read by their keys
     }
 
     private ConfigLoader() {}

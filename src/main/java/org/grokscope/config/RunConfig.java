@@ -71,28 +71,27 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
     /** Modular arithmetic "x ∘ y = c (mod p)". */
     @JsonPropertyOrder({"op", "p", "train_fraction", "train_count", "test_fraction", "split_seed"})
-    public record Task(String op, Integer p, Double trainFraction, Integer trainCount, Double testFraction, Long splitSeed) implements TaskSpec {
+    public record Task(ModOp op, Integer p, Double trainFraction, Integer trainCount, Double testFraction, Long splitSeed) implements TaskSpec {
         /** Every value at its default (what an absent section means). */
         public static Task defaults() {
             return new Task(null, null, null, null, null, null);
         }
 
         public Task {
-            if (op == null) op = "add";
+            if (op == null) op = ModOp.ADD;
             if (p == null) p = 97;
             if (trainFraction == null && trainCount == null) trainFraction = 0.3;
         }
 
         public ModOp operation() {
-            return ModOp.parse(op);
+            return op;
         }
 
         @Override
         public void validate(Problems pr) {
-            ModOp o = null;
-            try { o = operation(); } catch (IllegalArgumentException e) { pr.add("task.op", e.getMessage()); }
+            ModOp o = op;
             pr.require(p >= 2 && p <= 2000, "task.p", "must be between 2 and 2000, got " + p);
-            if (o != null && o.needsPrime()) pr.require(ModOp.isPrime(p), "task.p", "operation " + op + " needs a prime modulus, got " + p);
+            if (o != null && o.needsPrime()) pr.require(ModOp.isPrime(p), "task.p", "operation " + op.key + " needs a prime modulus, got " + p);
             if (trainFraction != null && trainCount != null) pr.add("task.train_count", "give train_fraction or train_count, not both");
             if (trainFraction != null) pr.require(trainFraction > 0 && trainFraction < 1, "task.train_fraction", "must be in (0, 1), got " + trainFraction);
             if (trainCount != null) pr.require(trainCount >= 1, "task.train_count", "must be >= 1, got " + trainCount);
@@ -122,24 +121,24 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             "train_count", "train_fraction", "test_count", "split_seed", "tokenizer", "lowercase", "vocab_size", "min_count", "vocab_file",
             "max_len", "long_docs", "resplit"})
     public record Text(String dataset, String path, String testPath, String textField, String labelField, java.util.List<String> labels,
-                       String starsRule, Double holdout, String onBadRow, Integer trainCount, Double trainFraction, Integer testCount,
-                       Long splitSeed, String tokenizer, Boolean lowercase, Integer vocabSize, Integer minCount, String vocabFile,
-                       Integer maxLen, String longDocs, Double resplit) implements TaskSpec {
+                       StarsRule starsRule, Double holdout, OnBadRow onBadRow, Integer trainCount, Double trainFraction, Integer testCount,
+                       Long splitSeed, Tokenizer tokenizer, Boolean lowercase, Integer vocabSize, Integer minCount, String vocabFile,
+                       Integer maxLen, LongDocs longDocs, Double resplit) implements TaskSpec {
         public Text {
             if (dataset == null) dataset = "imdb";
             if (textField == null) textField = "text";
             if (labelField == null) labelField = "label";
-            if (starsRule == null) starsRule = "polarity";
+            if (starsRule == null) starsRule = StarsRule.POLARITY;
             if (holdout == null) holdout = 0.25;
-            if (onBadRow == null) onBadRow = "error";
+            if (onBadRow == null) onBadRow = OnBadRow.ERROR;
             if (trainFraction == null && trainCount == null) trainFraction = 1.0;
             if (testCount == null) testCount = 2000;
-            if (tokenizer == null) tokenizer = "word";
+            if (tokenizer == null) tokenizer = Tokenizer.WORD;
             if (lowercase == null) lowercase = true;
             if (vocabSize == null) vocabSize = 10_000;
             if (minCount == null) minCount = 1;
             if (maxLen == null) maxLen = 256;
-            if (longDocs == null) longDocs = "truncate";
+            if (longDocs == null) longDocs = LongDocs.TRUNCATE;
         }
 
         @Override
@@ -147,19 +146,15 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             try { org.grokscope.data.text.TextSource.Kind.parse(dataset); } catch (IllegalArgumentException e) { p.add("task.dataset", e.getMessage()); }
             boolean known = dataset.equals("imdb") || dataset.equals("yelp-polarity");
             if (!known) p.require(path != null, "task.path", "dataset " + dataset + " needs a path (the file or folder to read)");
-            p.require(java.util.List.of("polarity", "stars").contains(starsRule), "task.stars_rule", "must be polarity (1-2 vs 4-5 stars, 3 dropped) or stars (five classes), got '" + starsRule + "'");
             p.require(holdout > 0 && holdout < 1, "task.holdout", "must be in (0, 1), got " + holdout);
-            p.require(onBadRow.equals("error") || onBadRow.equals("skip"), "task.on_bad_row", "must be error or skip, got '" + onBadRow + "'");
             if (trainFraction != null && trainCount != null) p.add("task.train_count", "give train_fraction or train_count, not both");
             if (trainFraction != null) p.require(trainFraction > 0 && trainFraction <= 1, "task.train_fraction", "must be in (0, 1], got " + trainFraction);
             if (trainCount != null) p.require(trainCount >= 2, "task.train_count", "must be >= 2, got " + trainCount);
             p.require(testCount >= 0, "task.test_count", "must be >= 0 (0 = the whole test split), got " + testCount);
-            p.require(tokenizer.equals("word") || tokenizer.equals("wordpiece"), "task.tokenizer", "must be word or wordpiece, got '" + tokenizer + "'");
-            if (tokenizer.equals("wordpiece")) p.require(vocabFile != null, "task.vocab_file", "the wordpiece tokenizer needs a BERT vocab.txt (e.g. bert-base-uncased's)");
+            if (tokenizer == Tokenizer.WORDPIECE) p.require(vocabFile != null, "task.vocab_file", "the wordpiece tokenizer needs a BERT vocab.txt (e.g. bert-base-uncased's)");
             p.require(vocabSize >= 4 && vocabSize <= 1 << 22, "task.vocab_size", "must be in [4, 4194304], got " + vocabSize);
             p.require(minCount >= 1, "task.min_count", "must be >= 1, got " + minCount);
             p.require(maxLen >= 3 && maxLen <= 4096, "task.max_len", "must be in [3, 4096], got " + maxLen);
-            p.require(longDocs.equals("truncate") || longDocs.equals("drop"), "task.long_docs", "must be truncate or drop, got '" + longDocs + "'");
             if (resplit != null) p.require(resplit > 0 && resplit < 1, "task.resplit", "must be in (0, 1) (the test share of the pooled splits), or absent, got " + resplit);
             if (labels != null) p.require(labels.size() >= 2 && new java.util.HashSet<>(labels).size() == labels.size(), "task.labels", "needs at least two distinct labels, got " + labels);
         }
@@ -193,7 +188,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
     /** Embedding bag for text: mean of the non-padding token embeddings, then an MLP of {@code depth} hidden layers. */
     @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
-    public record Bag(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+    public record Bag(Integer embedDim, Integer hidden, Integer depth, Act activation) implements ModelSpec {
         /** Every value at its default (what an absent section means). */
         public static Bag defaults() {
             return new Bag(null, null, null, null);
@@ -203,19 +198,18 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             if (embedDim == null) embedDim = 64;
             if (hidden == null) hidden = 128;
             if (depth == null) depth = 1;
-            if (activation == null) activation = "relu";
+            if (activation == null) activation = Act.RELU;
         }
 
         @Override
         public void validate(Problems p, TaskSpec task) {
             checkWidths(p, embedDim, hidden);
             p.require(depth >= 0 && depth <= 16, "model.depth", "must be in [0, 16] (0 = a linear classifier on the mean embedding), got " + depth);
-            checkAct(p, activation);
         }
 
         @Override
         public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
-            return new org.grokscope.nn.Bag(pool, vocab, seqLen, embedDim, hidden, depth, classes, Act.parse(activation));
+            return new org.grokscope.nn.Bag(pool, vocab, seqLen, embedDim, hidden, depth, classes, activation);
         }
 
         @Override public int initWidth() { return embedDim; }
@@ -223,14 +217,14 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
     /** BERT-style encoder for text (post-LN, padding mask, [CLS] or mean pooling, optional tanh pooler). */
     @JsonPropertyOrder({"d_model", "heads", "d_ff", "layers", "activation", "pooling", "pooler"})
-    public record EncoderSpec(Integer dModel, Integer heads, Integer dFf, Integer layers, String activation, String pooling, Boolean pooler) implements ModelSpec {
+    public record EncoderSpec(Integer dModel, Integer heads, Integer dFf, Integer layers, Act activation, org.grokscope.nn.Encoder.Pooling pooling, Boolean pooler) implements ModelSpec {
         public EncoderSpec {
             if (dModel == null) dModel = 128;
             if (heads == null) heads = 4;
             if (dFf == null) dFf = 4 * dModel;
             if (layers == null) layers = 1;
-            if (activation == null) activation = "gelu";
-            if (pooling == null) pooling = "cls";
+            if (activation == null) activation = Act.GELU;
+            if (pooling == null) pooling = org.grokscope.nn.Encoder.Pooling.CLS;
             if (pooler == null) pooler = true;
         }
 
@@ -240,14 +234,12 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(heads >= 1 && dModel % heads == 0, "model.heads", "must divide d_model (" + dModel + "), got " + heads);
             p.require(dFf >= 1 && dFf <= 65536, "model.d_ff", "must be in [1, 65536], got " + dFf);
             p.require(layers >= 1 && layers <= 24, "model.layers", "must be in [1, 24], got " + layers);
-            p.require(pooling.equals("cls") || pooling.equals("mean"), "model.pooling", "must be cls or mean, got '" + pooling + "'");
-            checkAct(p, activation);
         }
 
         @Override
         public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
-            return new org.grokscope.nn.Encoder(pool, new org.grokscope.nn.Encoder.Spec(vocab, seqLen, dModel, heads, dFf, layers, Act.parse(activation),
-                    org.grokscope.nn.Encoder.Pooling.valueOf(pooling.toUpperCase(Locale.ROOT)), pooler, classes));
+            return new org.grokscope.nn.Encoder(pool, new org.grokscope.nn.Encoder.Spec(vocab, seqLen, dModel, heads, dFf, layers, activation,
+                    pooling, pooler, classes));
         }
 
         @Override public int initWidth() { return dModel; }
@@ -255,7 +247,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
     /** MLP over concatenated token embeddings [x, y]. */
     @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
-    public record Mlp(Integer embedDim, Integer hidden, Integer depth, String activation) implements ModelSpec {
+    public record Mlp(Integer embedDim, Integer hidden, Integer depth, Act activation) implements ModelSpec {
         /** Every value at its default (what an absent section means). */
         public static Mlp defaults() {
             return new Mlp(null, null, null, null);
@@ -265,19 +257,18 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             if (embedDim == null) embedDim = 128;
             if (hidden == null) hidden = 512;
             if (depth == null) depth = 1;
-            if (activation == null) activation = "relu";
+            if (activation == null) activation = Act.RELU;
         }
 
         @Override
         public void validate(Problems p, TaskSpec task) {
             checkWidths(p, embedDim, hidden);
             p.require(depth >= 1 && depth <= 16, "model.depth", "must be in [1, 16], got " + depth);
-            checkAct(p, activation);
         }
 
         @Override
         public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
-            return new org.grokscope.nn.EmbedMlp(pool, vocab, seqLen, embedDim, hidden, depth, classes, Act.parse(activation));
+            return new org.grokscope.nn.EmbedMlp(pool, vocab, seqLen, embedDim, hidden, depth, classes, activation);
         }
 
         @Override public int initWidth() { return embedDim; }
@@ -285,18 +276,18 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
     /** Decoder-only transformer; logits at the last position. */
     @JsonPropertyOrder({"d_model", "heads", "d_mlp", "layers", "norm", "activation", "attn_bias", "mlp_bias", "format"})
-    public record TransformerSpec(Integer dModel, Integer heads, Integer dMlp, Integer layers, String norm, String activation,
-                                  Boolean attnBias, Boolean mlpBias, String format) implements ModelSpec {
+    public record TransformerSpec(Integer dModel, Integer heads, Integer dMlp, Integer layers, org.grokscope.nn.Transformer.Norm norm, Act activation,
+                                  Boolean attnBias, Boolean mlpBias, TransformerFormat format) implements ModelSpec {
         public TransformerSpec {
             if (dModel == null) dModel = 128;
             if (heads == null) heads = 4;
             if (dMlp == null) dMlp = 4 * dModel;
             if (layers == null) layers = 1;
-            if (norm == null) norm = "none";
-            if (activation == null) activation = "relu";
+            if (norm == null) norm = org.grokscope.nn.Transformer.Norm.NONE;
+            if (activation == null) activation = Act.RELU;
             if (attnBias == null) attnBias = false;
             if (mlpBias == null) mlpBias = true;
-            if (format == null) format = "equals";
+            if (format == null) format = TransformerFormat.EQUALS;
         }
 
         @Override
@@ -305,20 +296,20 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(heads >= 1 && dModel % heads == 0, "model.heads", "must divide d_model (" + dModel + "), got " + heads);
             p.require(dMlp >= 1 && dMlp <= 65536, "model.d_mlp", "must be in [1, 65536], got " + dMlp);
             p.require(layers >= 1 && layers <= 24, "model.layers", "must be in [1, 24], got " + layers);
-            p.require(java.util.List.of("none", "pre", "post").contains(norm), "model.norm", "must be none, pre or post, got '" + norm + "'");
-            p.require(java.util.List.of("equals", "op_equals").contains(format), "model.format", "must be equals ([x, y, =]) or op_equals ([x, op, y, =]), got '" + format + "'");
-            checkAct(p, activation);
         }
 
         @Override
         public org.grokscope.nn.Model build(org.grokscope.engine.Parallel pool, int vocab, int seqLen, int classes) {
             return new org.grokscope.nn.Transformer(pool, new org.grokscope.nn.Transformer.Spec(vocab, seqLen, dModel, heads, dMlp, layers,
-                    org.grokscope.nn.Transformer.Norm.valueOf(norm.toUpperCase(Locale.ROOT)), Act.parse(activation), classes, attnBias, mlpBias));
+                    norm, activation, classes, attnBias, mlpBias));
         }
 
         @Override
         public org.grokscope.data.InputFormat inputFormat() {
-            return format.equals("op_equals") ? org.grokscope.data.InputFormat.OP_EQUALS : org.grokscope.data.InputFormat.EQUALS;
+            return switch (format) {
+                case EQUALS -> org.grokscope.data.InputFormat.EQUALS;
+                case OP_EQUALS -> org.grokscope.data.InputFormat.OP_EQUALS;
+            };
         }
 
         @Override public int initWidth() { return dModel; }
@@ -350,31 +341,25 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
     }
 
-    static void checkAct(Problems p, String a) {
-        try { Act.parse(a); } catch (IllegalArgumentException e) { p.add("model.activation", e.getMessage()); }
-    }
-
     /**
      * Initialization scheme, then every parameter × alpha (the grokking configuration). {@code output_scale}
      * (unset = off) is Kumar et al.'s laziness knob instead: the output becomes output_scale·(f(θ) − f(θ₀)) and
      * the learning rate is divided by output_scale², so lr is the rate at scale 1 and a large scale is lazy.
      */
     @JsonPropertyOrder({"scheme", "std", "alpha", "output_scale"})
-    public record InitSpec(String scheme, Double std, Double alpha, Double outputScale) {
+    public record InitSpec(org.grokscope.train.Init.Scheme scheme, Double std, Double alpha, Double outputScale) {
         /** Every value at its default (what an absent section means). */
         public static InitSpec defaults() {
             return new InitSpec(null, null, null, null);
         }
 
         public InitSpec {
-            if (scheme == null) scheme = "pytorch";
+            if (scheme == null) scheme = org.grokscope.train.Init.Scheme.PYTORCH;
             if (std == null) std = 0.02;
             if (alpha == null) alpha = 1.0;
         }
 
         void validate(Problems p) {
-            p.require(java.util.List.of("pytorch", "kaiming", "normal", "nanda").contains(scheme.toLowerCase(Locale.ROOT)), "init.scheme",
-                    "must be pytorch, kaiming, normal or nanda, got '" + scheme + "'");
             p.require(std > 0 && Double.isFinite(std), "init.std", "must be > 0, got " + std);
             p.require(alpha > 0 && Double.isFinite(alpha), "init.alpha", "must be > 0, got " + alpha);
             if (outputScale != null) p.require(outputScale > 0 && Double.isFinite(outputScale), "init.output_scale", "must be > 0 (or absent), got " + outputScale);
@@ -387,7 +372,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      * the optimizer steps (see {@link org.grokscope.train.Grokfast} and {@link org.grokscope.train.OrthoGrad}).
      */
     @JsonPropertyOrder({"kind", "lr", "weight_decay", "beta1", "beta2", "eps", "momentum", "warmup_steps", "orthogonal", "grokfast"})
-    public record OptimizerSpec(String kind, Double lr, Double weightDecay, Double beta1, Double beta2, Double eps,
+    public record OptimizerSpec(OptimizerKind kind, Double lr, Double weightDecay, Double beta1, Double beta2, Double eps,
                                 Double momentum, Integer warmupSteps, Boolean orthogonal, GrokfastSpec grokfast) {
         /** Every value at its default (what an absent section means). */
         public static OptimizerSpec defaults() {
@@ -397,9 +382,9 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         public OptimizerSpec {
             if (orthogonal == null) orthogonal = false;
             if (grokfast == null) grokfast = GrokfastSpec.defaults();
-            if (kind == null) kind = "adamw";
+            if (kind == null) kind = OptimizerKind.ADAMW;
             if (lr == null) lr = 1e-3;
-            if (weightDecay == null) weightDecay = kind.equals("adamw") ? 1.0 : 0.0;
+            if (weightDecay == null) weightDecay = kind == OptimizerKind.ADAMW ? 1.0 : 0.0;
             if (beta1 == null) beta1 = 0.9;
             if (beta2 == null) beta2 = 0.98;
             if (eps == null) eps = 1e-8;
@@ -408,7 +393,6 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         }
 
         void validate(Problems p) {
-            p.require(java.util.List.of("adamw", "sgd", "normalized_gd").contains(kind), "optimizer.kind", "must be adamw, sgd or normalized_gd, got '" + kind + "'");
             p.require(lr > 0 && Double.isFinite(lr), "optimizer.lr", "must be > 0, got " + lr);
             p.require(weightDecay >= 0 && Double.isFinite(weightDecay), "optimizer.weight_decay", "must be >= 0, got " + weightDecay);
             p.require(beta1 >= 0 && beta1 < 1, "optimizer.beta1", "must be in [0, 1), got " + beta1);
@@ -426,27 +410,30 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      * {@code warmup} is false). The paper's defaults for each kind.
      */
     @JsonPropertyOrder({"kind", "alpha", "lamb", "window", "warmup"})
-    public record GrokfastSpec(String kind, Double alpha, Double lamb, Integer window, Boolean warmup) {
+    public record GrokfastSpec(GrokfastFilter kind, Double alpha, Double lamb, Integer window, Boolean warmup) {
         /** Every value at its default (what an absent section means). */
         public static GrokfastSpec defaults() {
             return new GrokfastSpec(null, null, null, null, null);
         }
 
         public GrokfastSpec {
-            if (kind == null) kind = "none";
+            if (kind == null) kind = GrokfastFilter.NONE;
             if (alpha == null) alpha = 0.98;
-            if (lamb == null) lamb = kind.equals("ma") ? 5.0 : 2.0;
+            if (lamb == null) lamb = kind == GrokfastFilter.MA ? 5.0 : 2.0;
             if (window == null) window = 100;
             if (warmup == null) warmup = true;
         }
 
         /** The filter, or null when off. */
         public org.grokscope.train.Grokfast.Kind filter() {
-            return kind.equals("none") ? null : org.grokscope.train.Grokfast.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+            return switch (kind) {
+                case NONE -> null;
+                case EMA -> org.grokscope.train.Grokfast.Kind.EMA;
+                case MA -> org.grokscope.train.Grokfast.Kind.MA;
+            };
         }
 
         void validate(Problems p) {
-            p.require(java.util.List.of("none", "ema", "ma").contains(kind), "optimizer.grokfast.kind", "must be none, ema or ma, got '" + kind + "'");
             p.require(alpha >= 0 && alpha < 1, "optimizer.grokfast.alpha", "must be in [0, 1), got " + alpha);
             p.require(lamb >= 0 && Double.isFinite(lamb), "optimizer.grokfast.lamb", "must be >= 0, got " + lamb);
             p.require(window >= 1 && window <= 10_000, "optimizer.grokfast.window", "must be in [1, 10000], got " + window);
@@ -478,7 +465,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      * fp64 (default) or fp32, the arithmetic of the loss and its gradient ({@link org.grokscope.engine.LossPrecision}).
      */
     @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "loss_precision", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm"})
-    public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, String loss, String lossPrecision,
+    public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, org.grokscope.engine.LossFunction loss, org.grokscope.engine.LossPrecision lossPrecision,
                            Double stopAtTestAcc, Integer stopPatience, Integer threads, Double fixedNorm) {
         /** Every value at its default (what an absent section means). */
         public static Training defaults() {
@@ -486,12 +473,12 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         }
 
         public Training {
-            if (lossPrecision == null) lossPrecision = "fp64";
+            if (lossPrecision == null) lossPrecision = org.grokscope.engine.LossPrecision.FP64;
             if (steps == null) steps = 10_000;
             if (batchSize == null) batchSize = 0;
             if (evalEvery == null) evalEvery = 100;
             if (evalBatch == null) evalBatch = 8192;
-            if (loss == null) loss = "cross_entropy";
+            if (loss == null) loss = org.grokscope.engine.LossFunction.CROSS_ENTROPY;
             if (stopPatience == null) stopPatience = 1;
             if (threads == null) threads = 0;
         }
@@ -501,8 +488,6 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(batchSize >= 0, "training.batch_size", "must be >= 0 (0 = full batch), got " + batchSize);
             p.require(evalEvery >= 1, "training.eval_every", "must be >= 1, got " + evalEvery);
             p.require(evalBatch >= 1, "training.eval_batch", "must be >= 1, got " + evalBatch);
-            p.require(java.util.List.of("cross_entropy", "stablemax_ce", "mse").contains(loss), "training.loss", "must be cross_entropy, stablemax_ce or mse, got '" + loss + "'");
-            p.require(lossPrecision.equals("fp64") || lossPrecision.equals("fp32"), "training.loss_precision", "must be fp64 or fp32, got '" + lossPrecision + "'");
             if (stopAtTestAcc != null) p.require(stopAtTestAcc > 0 && stopAtTestAcc <= 1, "training.stop_at_test_acc", "must be in (0, 1], got " + stopAtTestAcc);
             p.require(stopPatience >= 1, "training.stop_patience", "must be >= 1, got " + stopPatience);
             p.require(threads >= 0 && threads <= 1024, "training.threads", "must be >= 0 (0 = all cores), got " + threads);
@@ -545,7 +530,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     @JsonPropertyOrder({"enabled", "every", "budget", "norms", "ntk", "ntk_samples", "ntk_output", "fourier", "key_threshold",
             "kernel_baseline", "kernel_test_samples", "kernel_ridge", "kernel_max_train",
             "departure_threshold", "norm_drop", "gini_rise", "patience", "collapse_share"})
-    public record Probes(Boolean enabled, Integer every, Double budget, Boolean norms, Boolean ntk, Integer ntkSamples, String ntkOutput,
+    public record Probes(Boolean enabled, Integer every, Double budget, Boolean norms, Boolean ntk, Integer ntkSamples, NtkOutput ntkOutput,
                          Boolean fourier, Double keyThreshold, Boolean kernelBaseline, Integer kernelTestSamples, Double kernelRidge,
                          Integer kernelMaxTrain, Double departureThreshold, Double normDrop, Double giniRise,
                          Integer patience, Double collapseShare) {
@@ -562,7 +547,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             if (norms == null) norms = true;
             if (ntk == null) ntk = true;
             if (ntkSamples == null) ntkSamples = 256;
-            if (ntkOutput == null) ntkOutput = "first";
+            if (ntkOutput == null) ntkOutput = NtkOutput.FIRST;
             if (fourier == null) fourier = true;
             if (keyThreshold == null) keyThreshold = 0.25;
             if (kernelBaseline == null) kernelBaseline = false;
@@ -580,7 +565,6 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             if (every > 0) p.require(every % t.evalEvery() == 0, "probes.every", "must be a multiple of training.eval_every (" + t.evalEvery() + "), got " + every);
             p.require(budget > 0 && budget <= 10, "probes.budget", "must be in (0, 10], got " + budget);
             p.require(ntkSamples >= 2 && ntkSamples <= 4096, "probes.ntk_samples", "must be in [2, 4096], got " + ntkSamples);
-            p.require(ntkOutput.equals("first") || ntkOutput.equals("true_class"), "probes.ntk_output", "must be first or true_class, got '" + ntkOutput + "'");
             p.require(keyThreshold > 0 && keyThreshold <= 1, "probes.key_threshold", "must be in (0, 1], got " + keyThreshold);
             p.require(kernelTestSamples >= 1, "probes.kernel_test_samples", "must be >= 1, got " + kernelTestSamples);
             p.require(kernelRidge > 0 && kernelRidge < 1, "probes.kernel_ridge", "must be in (0, 1), got " + kernelRidge);
@@ -592,4 +576,30 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.require(collapseShare > 0 && collapseShare <= 1, "probes.collapse_share", "must be in (0, 1], got " + collapseShare);
         }
     }
+
+    // ---- the closed sets that have no enum below config (bound by ConfigEnums, written in lower case) ----
+
+    /** optimizer.kind: AdamW (decoupled weight decay), SGD with optional momentum, or normalized gradient descent. */
+    public enum OptimizerKind { ADAMW, SGD, NORMALIZED_GD }
+
+    /** optimizer.grokfast.kind: off, or Grokfast's exponential or moving-average gradient filter. */
+    public enum GrokfastFilter { NONE, EMA, MA }
+
+    /** probes.ntk_output: the eNTK of the first logit, or of the true class's. */
+    public enum NtkOutput { FIRST, TRUE_CLASS }
+
+    /** model.format of a transformer on a modular task: [x, y, =] or [x, op, y, =]. */
+    public enum TransformerFormat { EQUALS, OP_EQUALS }
+
+    /** task.stars_rule for Yelp reviews: polarity (1-2 vs 4-5 stars, 3 dropped) or the five star classes. */
+    public enum StarsRule { POLARITY, STARS }
+
+    /** task.on_bad_row: stop at the first malformed row, or skip and count malformed rows. */
+    public enum OnBadRow { ERROR, SKIP }
+
+    /** task.tokenizer: lower-cased words, or a BERT WordPiece vocabulary (task.vocab_file). */
+    public enum Tokenizer { WORD, WORDPIECE }
+
+    /** task.long_docs: documents longer than max_len are truncated, or dropped. */
+    public enum LongDocs { TRUNCATE, DROP }
 }

@@ -93,14 +93,14 @@ public final class Experiment implements AutoCloseable {
             train = table.dataset(split.train(), format);
             test = table.dataset(split.test(), format);
             vocab = format.vocab(t.p());
-            dataInfo.put("task", "(x " + t.op() + " y) mod " + t.p());
+            dataInfo.put("task", "(x " + t.op().key + " y) mod " + t.p());
             dataInfo.put("train_examples", train.size());
             dataInfo.put("test_examples", test.size());
         }
         this.pool = new Parallel(Math.max(threads, capacity));
         pool.use(threads);
         Model net = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
-        Init.apply(net.params(), Init.Scheme.valueOf(cfg.init().scheme().toUpperCase(Locale.ROOT)), cfg.init().std(), cfg.init().alpha(),
+        Init.apply(net.params(), cfg.init().scheme(), cfg.init().std(), cfg.init().alpha(),
                 cfg.seed(), cfg.model().initWidth(), vocab);
         if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
         Double outScale = cfg.init().outputScale();
@@ -113,7 +113,7 @@ public final class Experiment implements AutoCloseable {
                 .batch(tr.batchSize(), tr.evalBatch())
                 .evaluation(tr.evalEvery(), tr.stopAtTestAcc(), tr.stopPatience())
                 .schedule(outScale == null ? o.lr() : o.lr() / (outScale * outScale), o.warmupSteps())
-                .loss(LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)), LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)))
+                .loss(tr.loss(), tr.lossPrecision())
                 .seed(cfg.seed())
                 .fixedNorm(tr.fixedNorm())
                 .build();
@@ -136,11 +136,15 @@ public final class Experiment implements AutoCloseable {
                         + "' (or 'grokscope data import FILE' for an archive you have), or set task.path");
         }
         return new TextSource(kind, path, t.testPath() == null ? null : Path.of(t.testPath()), t.textField(), t.labelField(), t.labels(),
-                t.starsRule(), t.holdout(), t.splitSeed() != null ? t.splitSeed() : 0L, t.onBadRow().equals("skip"));
+                t.starsRule() == RunConfig.StarsRule.STARS ? "stars" : "polarity", t.holdout(), t.splitSeed() != null ? t.splitSeed() : 0L,
+                t.onBadRow() == RunConfig.OnBadRow.SKIP);
     }
 
     static Tokenizer tokenizer(RunConfig.Text t) {
-        return t.tokenizer().equals("wordpiece") ? WordPiece.load(Path.of(t.vocabFile()), t.lowercase()) : new WordTokenizer(t.lowercase());
+        return switch (t.tokenizer()) {
+            case WORDPIECE -> WordPiece.load(Path.of(t.vocabFile()), t.lowercase());
+            case WORD -> new WordTokenizer(t.lowercase());
+        };
     }
 
     /** The tokenized corpus, from the data cache when it has it. */
@@ -149,14 +153,14 @@ public final class Experiment implements AutoCloseable {
     }
 
     public static TextTask.Settings textSettings(RunConfig.Text t, long splitSeed) {
-        return new TextTask.Settings(t.trainCount(), t.trainFraction(), t.testCount(), splitSeed, t.maxLen(), t.longDocs().equals("drop"),
+        return new TextTask.Settings(t.trainCount(), t.trainFraction(), t.testCount(), splitSeed, t.maxLen(), t.longDocs() == RunConfig.LongDocs.DROP,
                 t.vocabSize(), t.minCount(), t.resplit());
     }
 
     /** Training documents available to a text task (after dropping long ones, if asked): the most a run can use. */
     public static int textTrainingPool(RunConfig.Text t, PrintStream log) {
         Corpus c = corpus(t, log);
-        return TextTask.prepare(c, new TextTask.Settings(2, null, 1, 0, t.maxLen(), t.longDocs().equals("drop"), t.vocabSize(), t.minCount(), t.resplit())).trainPool();
+        return TextTask.prepare(c, new TextTask.Settings(2, null, 1, 0, t.maxLen(), t.longDocs() == RunConfig.LongDocs.DROP, t.vocabSize(), t.minCount(), t.resplit())).trainPool();
     }
 
     private void describe(RunConfig.Text t, Corpus c) {
@@ -198,11 +202,10 @@ public final class Experiment implements AutoCloseable {
         RunConfig.Training tr = cfg.training();
         Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
                 p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience(), p.collapseShare());
-        ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput().equals("true_class"),
+        ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput() == RunConfig.NtkOutput.TRUE_CLASS,
                 text == null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
         Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(),
-                text != null ? text.trainPool() : table.size(), LossFunction.valueOf(tr.loss().toUpperCase(Locale.ROOT)),
-                LossPrecision.valueOf(tr.lossPrecision().toUpperCase(Locale.ROOT)), cfg.optimizer().orthogonal());
+                text != null ? text.trainPool() : table.size(), tr.loss(), tr.lossPrecision(), cfg.optimizer().orthogonal());
         if (text != null) return new ProbeSuite(ps, model, pool, null, ctx);
         int pp = cfg.modular().p();
         boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
@@ -220,10 +223,9 @@ public final class Experiment implements AutoCloseable {
     public static Optimizer optimizer(RunConfig.OptimizerSpec o, org.grokscope.nn.Params params, Parallel pool, Kernels k) {
         int size = params.size();
         Optimizer opt = switch (o.kind()) {
-            case "adamw" -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
-            case "sgd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), false);
-            case "normalized_gd" -> new Sgd(k, size, o.momentum(), o.weightDecay(), true);
-            default -> throw new IllegalArgumentException("optimizer.kind " + o.kind());
+            case ADAMW -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+            case SGD -> new Sgd(k, size, o.momentum(), o.weightDecay(), false);
+            case NORMALIZED_GD -> new Sgd(k, size, o.momentum(), o.weightDecay(), true);
         };
         if (o.orthogonal()) opt = new OrthoGrad(opt, params.list());
         Grokfast.Kind filter = o.grokfast().filter();
@@ -234,7 +236,7 @@ public final class Experiment implements AutoCloseable {
             if (bytes > free * 0.8)
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "optimizer.grokfast: the %s filter keeps %d gradient(s) of %d parameters, %.1f GB, more than the %.1f GB of heap free; use kind: ema or a smaller window",
-                        o.grokfast().kind(), filter == Grokfast.Kind.EMA ? 1 : o.grokfast().window(), size, bytes / 1e9, free / 1e9));
+                        o.grokfast().kind().name().toLowerCase(Locale.ROOT), filter == Grokfast.Kind.EMA ? 1 : o.grokfast().window(), size, bytes / 1e9, free / 1e9));
             opt = new Grokfast(opt, size, filter, o.grokfast().alpha(), o.grokfast().lamb(), o.grokfast().window(), o.grokfast().warmup());
         }
         return opt;

@@ -23,6 +23,51 @@ public class ConfigLoaderTest {
     }
 
     @Test
+    void closedSetsAreEnumsReadByTheirKeysAndAliasesAndWrittenByTheirKeys() throws Exception {
+        RunConfig c = yaml("task: {op: 'x^2 + y^2', p: 13}\nmodel: {kind: transformer, norm: PRE, activation: gelu_new, format: op_equals}\n"
+                + "init: {scheme: Kaiming}\noptimizer: {kind: sgd, grokfast: {kind: ema}}\ntraining: {loss: stablemax_ce, loss_precision: fp32}\n"
+                + "probes: {ntk_output: true_class}\n");
+        assertThat(c.modular().op()).isEqualTo(org.grokscope.data.ModOp.SQ_SUM);
+        RunConfig.TransformerSpec t = (RunConfig.TransformerSpec) c.model();
+        assertThat(t.norm()).isEqualTo(org.grokscope.nn.Transformer.Norm.PRE);
+        assertThat(t.activation()).isEqualTo(org.grokscope.engine.Act.GELU_TANH);
+        assertThat(t.format()).isEqualTo(RunConfig.TransformerFormat.OP_EQUALS);
+        assertThat(c.init().scheme()).isEqualTo(org.grokscope.train.Init.Scheme.KAIMING);
+        assertThat(c.optimizer().kind()).isEqualTo(RunConfig.OptimizerKind.SGD);
+        assertThat(c.optimizer().weightDecay()).as("SGD's default").isZero();
+        assertThat(c.optimizer().grokfast().filter()).isEqualTo(org.grokscope.train.Grokfast.Kind.EMA);
+        assertThat(c.training().loss()).isEqualTo(org.grokscope.engine.LossFunction.STABLEMAX_CE);
+        assertThat(c.probes().ntkOutput()).isEqualTo(RunConfig.NtkOutput.TRUE_CLASS);
+        // the resolved config writes each value's key, whatever spelling the file used, and reads back the same
+        String json = ConfigLoader.toJson(c);
+        assertThat(json).contains("\"op\" : \"x2+y2\"", "\"norm\" : \"pre\"", "\"activation\" : \"gelu_tanh\"", "\"format\" : \"op_equals\"",
+                "\"scheme\" : \"kaiming\"", "\"kind\" : \"sgd\"", "\"kind\" : \"ema\"", "\"loss\" : \"stablemax_ce\"", "\"loss_precision\" : \"fp32\"",
+                "\"ntk_output\" : \"true_class\"");
+        assertThat(ConfigLoader.toJson(ConfigLoader.load(ConfigLoader.Source.text("config.json", json), List.of()))).isEqualTo(json);
+        // every value of every bound enum survives the round trip through its key
+        for (Class<?> type : ConfigEnums.SPELLINGS.keySet())
+            for (Object v : type.getEnumConstants()) {
+                String text = ConfigLoader.JSON.writeValueAsString(v);
+                assertThat(ConfigLoader.JSON.readValue(text, type)).as(type.getSimpleName() + " " + text).isEqualTo(v);
+                assertThat(text).as("written in lower case").isEqualTo(text.toLowerCase(java.util.Locale.ROOT));
+            }
+    }
+
+    @Test
+    void anUnknownValueOfAClosedSetNamesTheAllowedOnes() {
+        assertThatThrownBy(() -> yaml("name: x\noptimizer:\n  kind: adam\n"))
+                .hasMessage("run.yaml:3: optimizer.kind: must be adamw, sgd or normalized_gd, got 'adam'");
+        assertThatThrownBy(() -> yaml("training: {loss: hinge}\n")).hasMessage("run.yaml:1: training.loss: must be cross_entropy, stablemax_ce or mse, got 'hinge'");
+        assertThatThrownBy(() -> yaml("model: {kind: mlp, activation: swish}\n"))
+                .hasMessage("run.yaml:1: model.activation: must be identity, relu, gelu, gelu_tanh, square or tanh, got 'swish'");
+        assertThatThrownBy(() -> yaml("task: {op: pow}\n")).hasMessageStartingWith("run.yaml:1: task.op: must be add, sub, mul, div,").hasMessageEndingWith("got 'pow'");
+        assertThatThrownBy(() -> yaml("name: x\n", "init.scheme=xavier")).hasMessage("--set init.scheme=xavier: must be pytorch, kaiming, normal or nanda, got 'xavier'");
+        assertThatThrownBy(() -> yaml("probes: {ntk_output: [first]}\n")).hasMessageStartingWith("run.yaml:1: probes.ntk_output: must be first or true_class, got ");
+        assertThatThrownBy(() -> yaml("task: {kind: text, dataset: imdb, tokenizer: bpe}\nmodel: {kind: bag}\n"))
+                .hasMessage("run.yaml:1: task.tokenizer: must be word or wordpiece, got 'bpe'");
+    }
+
+    @Test
     void badValuesNameFileLineAndField() {
         assertThatThrownBy(() -> yaml("name: x\ntask:\n  op: add\n  p: -5\n"))
                 .isInstanceOf(ConfigException.class).hasMessage("run.yaml:4: task.p: must be between 2 and 2000, got -5");
