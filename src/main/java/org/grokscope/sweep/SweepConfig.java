@@ -25,11 +25,18 @@ import org.grokscope.config.RunConfig;
  *   optimizer.weight_decay: {geometric: {from: 0.1, to: 1.0, count: 3}}
  * seeds: [0, 1, 2]
  * </pre>
+ * An axis value may be a mapping, which sets a whole section ({@code model: [{kind: mlp, hidden: 256}, {kind:
+ * transformer, layers: 1}]}); axes apply in order, so a later {@code optimizer.weight_decay} axis refines an earlier
+ * {@code optimizer} one. {@code sample: {count: N, seed: S}} runs N combinations drawn without replacement from the
+ * grid (with every seed each), for banks too large to run whole.
  */
-@JsonPropertyOrder({"name", "base", "set", "axes", "seeds"})
-public record SweepConfig(String name, Base base, List<String> set, LinkedHashMap<String, JsonNode> axes, List<Long> seeds) {
+@JsonPropertyOrder({"name", "base", "set", "axes", "seeds", "sample"})
+public record SweepConfig(String name, Base base, List<String> set, LinkedHashMap<String, JsonNode> axes, List<Long> seeds, Sample sample) {
 
     public record Base(String preset, String config) {}
+
+    /** A seeded random subset of the grid's combinations. */
+    public record Sample(Integer count, Long seed) {}
 
     public SweepConfig {
         if (name == null) name = "sweep";
@@ -68,6 +75,18 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
             for (String v : shown) lit.add(isString(e.getValue(), v) ? JsonNodeFactory.instance.textNode(v).toString() : v);
             literals.add(lit);
         }
+        long combos = 1;
+        for (List<String> v : values) combos = Math.min(Long.MAX_VALUE / 2 / MAX_AXIS_VALUES, combos * v.size());
+        java.util.NavigableSet<Long> chosen = null; // the combinations a sample runs, in grid order
+        if (s.sample() != null) {
+            Integer count = s.sample().count();
+            if (count == null || count < 1) throw b.error("sample.count", "must be >= 1, got " + count);
+            if (count > combos) throw b.error("sample.count", "the grid has only " + combos + " combinations, fewer than " + count);
+            if ((long) count * s.seeds().size() > MAX_RUNS) throw b.error("sample.count", count + " x " + s.seeds().size() + " seeds is more than the " + MAX_RUNS + " runs a sweep may hold");
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(s.sample().seed() == null ? 0 : s.sample().seed());
+            chosen = new java.util.TreeSet<>();
+            while (chosen.size() < count) chosen.add(rnd.nextLong(combos));
+        }
         long runs = s.seeds().size();
         StringBuilder shape = new StringBuilder();
         for (List<String> v : values) {
@@ -75,6 +94,7 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
             shape.append(v.size()).append(" x ");
             if (runs > MAX_RUNS) break;
         }
+        if (chosen != null) runs = (long) chosen.size() * s.seeds().size();
         if (runs > MAX_RUNS) {
             double all = s.seeds().size();
             for (List<String> v : values) all *= v.size();
@@ -82,8 +102,8 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
         }
         List<Point> out = new ArrayList<>();
         int[] at = new int[names.size()];
-        while (true) {
-            for (long seed : s.seeds()) {
+        for (long combo = 0; ; combo++) {
+            if (chosen == null || chosen.contains(combo)) for (long seed : s.seeds()) {
                 LinkedHashMap<String, String> params = new LinkedHashMap<>();
                 for (int i = 0; i < names.size(); i++) params.put(names.get(i), values.get(i).get(at[i]));
                 params.put("seed", Long.toString(seed));
@@ -119,10 +139,14 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
         List<String> out = new ArrayList<>();
         if (v.isArray()) {
             for (JsonNode x : v) {
-                if (!x.isValueNode()) throw b.error(path, "values must be numbers, strings or booleans");
-                out.add(x.asText());
+                if (x.isObject()) out.add(x.toString()); // a section, set whole: {"kind":"mlp","hidden":256}
+                else if (!x.isValueNode()) throw b.error(path, "values must be numbers, strings, booleans or mappings (a whole section)");
+                else out.add(x.asText());
             }
-        } else if (v.isObject() && v.size() == 1 && (v.has("geometric") || v.has("linear"))) {
+            if (out.isEmpty()) throw b.error(path, "no values");
+            return out;
+        }
+        if (v.isObject() && v.size() == 1 && (v.has("geometric") || v.has("linear"))) {
             boolean geo = v.has("geometric");
             JsonNode r = geo ? v.get("geometric") : v.get("linear");
             if (!r.has("from") || !r.has("to") || !r.has("count") || !r.get("count").canConvertToInt())

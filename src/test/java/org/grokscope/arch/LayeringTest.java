@@ -31,6 +31,7 @@ class LayeringTest {
                 .layer("config").definedBy("org.grokscope.config..")
                 .layer("run").definedBy("org.grokscope.run..")
                 .layer("sweep").definedBy("org.grokscope.sweep..")
+                .layer("forecast").definedBy("org.grokscope.forecast..")
                 .layer("bench").definedBy("org.grokscope.bench..")
                 .layer("report").definedBy("org.grokscope.report..")
                 .layer("server").definedBy("org.grokscope.server..")
@@ -39,14 +40,15 @@ class LayeringTest {
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("forecast").mayOnlyBeAccessedByLayers("report", "cli")
                 .whereLayer("sweep").mayOnlyBeAccessedByLayers("report", "server", "cli")
                 .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "bench", "report", "server", "cli")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "forecast", "bench", "report", "server", "cli")
                 .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "bench", "report", "server", "cli")
-                .whereLayer("analysis").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
-                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "server", "cli")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "bench", "report", "server", "cli")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
+                .whereLayer("analysis").mayOnlyBeAccessedByLayers("run", "sweep", "forecast", "bench", "report", "server", "cli")
+                .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
                 .check(MAIN);
     }
 

@@ -62,6 +62,63 @@ class SweepTest {
     }
 
     @Test
+    void aSampleDrawsDistinctCombinationsWithEverySeedAndAMappingSetsAWholeSection() throws Exception {
+        String yaml = """
+                name: bank
+                base: {preset: modadd-mlp}
+                set: ["training.steps=10"]
+                axes:
+                  model:
+                    - {kind: mlp, hidden: 64}
+                    - {kind: transformer, d_model: 32, heads: 4, d_mlp: 64, layers: 1}
+                  optimizer: [{kind: adamw, lr: 0.01}, {kind: sgd, lr: 0.3, momentum: 0.9}]
+                  optimizer.weight_decay: [0, 1]
+                  task.op: [add, mul, random]
+                  task.p: [11, 13]
+                seeds: [0, 1]
+                sample: {count: 10, seed: 4}
+                """;
+        List<SweepConfig.Point> ps = SweepConfig.expand(bind(yaml), null);
+        assertThat(ps).hasSize(20);
+        java.util.Set<String> combos = new java.util.HashSet<>();
+        for (int i = 0; i < ps.size(); i += 2) {
+            Map<String, String> a = new java.util.LinkedHashMap<>(ps.get(i).params()), b = new java.util.LinkedHashMap<>(ps.get(i + 1).params());
+            assertThat(a.remove("seed")).isEqualTo("0");
+            assertThat(b.remove("seed")).isEqualTo("1");
+            assertThat(a).as("both seeds of a combination run").isEqualTo(b);
+            combos.add(a.toString());
+        }
+        assertThat(combos).as("distinct combinations").hasSize(10);
+        // the draw is fixed by its seed, and another seed draws another set
+        assertThat(SweepConfig.expand(bind(yaml), null).stream().map(SweepConfig.Point::params).toList()).isEqualTo(ps.stream().map(SweepConfig.Point::params).toList());
+        assertThat(SweepConfig.expand(bind(yaml.replace("seed: 4", "seed: 5")), null).stream().map(SweepConfig.Point::params).toList())
+                .isNotEqualTo(ps.stream().map(SweepConfig.Point::params).toList());
+        // a mapping sets its whole section, and a later axis refines it
+        for (SweepConfig.Point p : ps) {
+            RunConfig c = p.config();
+            if (p.params().get("model").contains("transformer")) assertThat(c.model()).isInstanceOf(RunConfig.TransformerSpec.class);
+            else assertThat(((RunConfig.Mlp) c.model()).hidden()).isEqualTo(64);
+            boolean sgd = p.params().get("optimizer").contains("sgd");
+            assertThat(c.optimizer().kind()).isEqualTo(sgd ? RunConfig.OptimizerKind.SGD : RunConfig.OptimizerKind.ADAMW);
+            assertThat(c.optimizer().lr()).isEqualTo(sgd ? 0.3 : 0.01);
+            assertThat(c.optimizer().weightDecay()).isEqualTo(Double.parseDouble(p.params().get("optimizer.weight_decay")));
+        }
+        assertThatThrownBy(() -> SweepConfig.expand(bind(yaml.replace("count: 10", "count: 49")), null))
+                .hasMessageContaining("sample.count: the grid has only 48 combinations, fewer than 49");
+        assertThatThrownBy(() -> SweepConfig.expand(bind(yaml.replace("count: 10", "count: 0")), null)).hasMessageContaining("sample.count: must be >= 1");
+    }
+
+    @Test
+    void theBundledBanksExpand() throws Exception {
+        for (String preset : List.of("forecast-bank", "forecast-bank-quick")) {
+            ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", preset), SweepConfig.class);
+            List<SweepConfig.Point> ps = SweepConfig.expand(b, null);
+            assertThat(ps).hasSize(preset.equals("forecast-bank") ? 300 : 16);
+            assertThat(ps.stream().map(p -> p.params().get("task.op")).distinct()).contains("random");
+        }
+    }
+
+    @Test
     void badSweepsNameTheLine() {
         assertThatThrownBy(() -> SweepConfig.expand(bind("base: {preset: modadd-mlp}\naxes:\n  task.p: {geometric: {from: 0, to: 5, count: 2}}\n"), null))
                 .hasMessage("sweep.yaml:3: axes.task.p: a geometric range needs positive from and to");

@@ -1,0 +1,61 @@
+package org.grokscope.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.grokscope.forecast.Bank;
+import org.grokscope.forecast.ForecastEval;
+import org.grokscope.report.ForecastReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "forecast", mixinStandardHelpOptions = true, description = "Early verdicts: judge signals that forecast grokking on a labelled bank of runs.",
+        subcommands = {ForecastCommand.Eval.class})
+public final class ForecastCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true, description = {
+            "AUC at 10/25/50% of the budget, false positives on random-label and weight-decay-0 runs, and lead time, per signal and for a combined",
+            "predictor, leaving whole operations out. Writes forecast.json, forecast-model.json and forecast.html into DIR (or --out)."})
+    static final class Eval implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "a bank: a sweep directory (e.g. of the forecast-bank preset) or a folder of run directories")
+        Path dir;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where to write the results (default: DIR)")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Bank.Run> runs = Bank.read(dir);
+            ForecastEval.Report r = ForecastEval.evaluate(runs);
+            System.out.printf(Locale.ROOT, "%d runs (%d generalized within their budget, %d with random labels); operations left out in turn: %s%n",
+                    r.runs(), r.generalized(), r.randomRuns(), String.join(", ", r.folds()));
+            System.out.printf(Locale.ROOT, "%-32s %7s %7s %7s %9s %8s %9s %8s %10s %9s%n", "signal", "AUC10%", "AUC25%", "AUC50%", "FP random", "FP wd 0",
+                    "precision", "verdicts", "lead steps", "lead/gap");
+            for (ForecastEval.Result x : r.results())
+                System.out.printf(Locale.ROOT, "%-32s %7s %7s %7s %9s %8s %9s %8d %10s %9s%n", x.name(), f(x.auc()[0]), f(x.auc()[1]), f(x.auc()[2]),
+                        pct(x.fpRandom()), pct(x.fpZeroWd()), pct(x.heldOutPrecision()), x.verdicts(),
+                        Double.isNaN(x.medianLeadSteps()) ? "-" : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()), pct(x.medianLeadFraction()));
+            Path o = out != null ? out : dir;
+            java.nio.file.Files.createDirectories(o);
+            System.out.println("report: " + ForecastReport.write(o, dir.toString(), r));
+            return 0;
+        }
+
+        static String f(double v) {
+            return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+        }
+
+        static String pct(double v) {
+            return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.grokscope.forecast;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.grokscope.analysis.Signals;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+
+/**
+ * A labelled bank of runs (a sweep directory such as the forecast-bank preset's, or any folder of run directories):
+ * for each finished run its history, what it was (operation, prime, weight decay, optimizer, model) and its label,
+ * whether and when it generalized within its step budget.
+ */
+public final class Bank {
+    /** One run of the bank. {@code generalization} is null when the run did not generalize within {@code budget} steps. */
+    public record Run(String id, String op, int p, double weightDecay, String optimizer, String model, int budget,
+                      Integer memorization, Integer generalization, Signals.History history) {
+        public boolean generalized() { return generalization != null; }
+        public boolean randomLabels() { return op.equals("random"); }
+    }
+
+    private Bank() {}
+
+    /** Every finished run under {@code dir} (its runs/ folder when it is a sweep), in name order. */
+    public static List<Run> read(Path dir) throws IOException, ConfigException {
+        Path root = Files.isDirectory(dir.resolve("runs")) ? dir.resolve("runs") : dir;
+        if (!Files.isDirectory(root)) throw new ConfigException(dir + ": not a directory");
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(p -> Files.isRegularFile(p.resolve("summary.json")) && Files.isRegularFile(p.resolve("metrics.csv"))).forEach(dirs::add);
+        }
+        dirs.sort(null);
+        List<Run> out = new ArrayList<>();
+        for (Path d : dirs) {
+            JsonNode cfg = ConfigLoader.JSON.readTree(d.resolve("config.json").toFile()), sum = ConfigLoader.JSON.readTree(d.resolve("summary.json").toFile());
+            String status = sum.path("status").asText();
+            if (status.equals("interrupted")) continue; // not finished: no label yet
+            JsonNode task = cfg.path("task");
+            if (!task.path("kind").asText("modular").equals("modular")) continue;
+            Signals.History h = history(d.resolve("metrics.csv"), task.path("p").asInt());
+            JsonNode gen = sum.get("generalization_step"), mem = sum.get("memorization_step");
+            out.add(new Run(d.getFileName().toString(), task.path("op").asText(), task.path("p").asInt(),
+                    cfg.path("optimizer").path("weight_decay").asDouble() + cfg.path("regularization").path("l2").asDouble(),
+                    cfg.path("optimizer").path("kind").asText(), cfg.path("model").path("kind").asText(), cfg.path("training").path("steps").asInt(),
+                    mem == null || mem.isNull() ? null : mem.asInt(), gen == null || gen.isNull() ? null : gen.asInt(), h));
+        }
+        if (out.isEmpty()) throw new ConfigException(dir + ": no finished modular runs (summary.json and metrics.csv) to read");
+        return out;
+    }
+
+    /** metrics.csv as columns (NaN for an empty or non-numeric cell). */
+    static Signals.History history(Path metrics, int p) throws IOException {
+        List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
+        String[] header = lines.get(0).split(",", -1);
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) rows.add(lines.get(i).split(",", -1));
+        int n = rows.size();
+        int[] step = new int[n];
+        Map<String, double[]> cols = new LinkedHashMap<>();
+        for (int c = 1; c < header.length; c++) cols.put(header[c], new double[n]);
+        for (int r = 0; r < n; r++) {
+            String[] f = rows.get(r);
+            step[r] = Integer.parseInt(f[0]);
+            for (int c = 1; c < header.length; c++) {
+                String cell = c < f.length ? f[c] : "";
+                double v = Double.NaN;
+                if (!cell.isEmpty() && !cell.equals("nan")) {
+                    try {
+                        v = Double.parseDouble(cell);
+                    } catch (NumberFormatException e) {
+                        // a text column (key frequencies): no number
+                    }
+                }
+                cols.get(header[c])[r] = v;
+            }
+        }
+        return new Signals.History(step, cols, p);
+    }
+}

@@ -1,0 +1,215 @@
+package org.grokscope.forecast;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.grokscope.analysis.Logistic;
+import org.grokscope.analysis.Roc;
+import org.grokscope.analysis.Signals;
+
+/**
+ * Judges each candidate signal, and a logistic predictor combining them, as a forecast of "this run will generalize
+ * within its budget", the way a user meets it: on operations it was not tuned on. Whole operations are left out in
+ * turn (never random runs); what is fitted on the others (a signal's direction, the predictor's weights, the
+ * verdict's threshold) is scored on the one left out, and the held-out scores are pooled.
+ *
+ * <ul>
+ *   <li>AUC at 10, 25 and 50 % of the budget, over the runs not yet generalized at that point;</li>
+ *   <li>a verdict: it fires at a run's first evaluation after memorization whose score reaches a threshold, the
+ *       lowest at which {@value #PRECISION} of the training folds' runs it fires on generalized (judged per run, as a
+ *       user meets verdicts, not per evaluation row); its false-positive rate on random-label runs (any verdict at any step) and on weight-decay-0 runs that did
+ *       not generalize, and the precision of the verdicts on the held-out runs;</li>
+ *   <li>lead time: for the runs that generalized, the steps from the first verdict (after memorization) to the
+ *       generalization step, also as a share of the grokking gap (generalization − memorization).</li>
+ * </ul>
+ */
+public final class ForecastEval {
+    public static final double[] POINTS = {0.1, 0.25, 0.5};
+    public static final double PRECISION = 0.9, LAMBDA = 1.0, MEMORIZED = 0.99;
+    /** Training rows: every few evaluations of each run before it generalized (enough, and fast). */
+    static final int SAMPLE_EVERY = 3;
+    public static final String COMBINED = "combined (logistic)";
+
+    /** A run's signals at one evaluation, and its label. */
+    record Sample(Bank.Run run, int k, int step, double[] x, boolean y) {}
+
+    /** A fitted candidate: its score of a signal row and the verdict's threshold. */
+    record Fitted(java.util.function.ToDoubleFunction<double[]> score, double threshold, Logistic.Model model, int sign) {}
+
+    /** One candidate's evaluation. */
+    public record Result(String name, double[] auc, double fpRandom, int randomRuns, double fpZeroWd, int zeroWdRuns, double heldOutPrecision,
+                         int verdicts, List<Integer> leadSteps, List<Double> leadFractions, List<double[]> roc25) {
+        public double medianLeadFraction() { return median(leadFractions); }
+        public double medianLeadSteps() { return median(new ArrayList<>(leadSteps.stream().map(Integer::doubleValue).toList())); }
+    }
+
+    public record Report(int runs, int generalized, int randomRuns, List<String> folds, List<Result> results, Logistic.Model model, double threshold) {}
+
+    private ForecastEval() {}
+
+    public static Report evaluate(List<Bank.Run> runs) {
+        Map<Bank.Run, double[][]> feats = new LinkedHashMap<>();
+        for (Bank.Run r : runs) {
+            int n = r.history().step().length;
+            double[][] f = new double[n][];
+            for (int k = 0; k < n; k++) f[k] = Signals.at(r.history(), k, r.budget());
+            feats.put(r, f);
+        }
+        List<String> folds = new ArrayList<>(new TreeSet<>(runs.stream().map(Bank.Run::op).toList()));
+        List<Result> results = new ArrayList<>();
+        for (int c = 0; c < Signals.NAMES.size(); c++) if (!Signals.NAMES.get(c).equals("progress")) results.add(judge(c, runs, feats, folds));
+        results.add(judge(-1, runs, feats, folds));
+        Fitted all = fit(-1, runs, feats, null);
+        return new Report(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
+                folds, results, all.model(), all.threshold());
+    }
+
+    // training rows of the runs whose operation is not `leftOut` (null: all)
+    static List<Sample> samples(List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut) {
+        List<Sample> out = new ArrayList<>();
+        for (Bank.Run r : runs) {
+            if (r.op().equals(leftOut)) continue;
+            int[] st = r.history().step();
+            for (int k = 0; k < st.length; k += SAMPLE_EVERY) {
+                if (r.generalized() && st[k] >= r.generalization()) break;
+                out.add(new Sample(r, k, st[k], feats.get(r)[k], r.generalized()));
+            }
+        }
+        return out;
+    }
+
+    static Fitted fit(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut) {
+        List<Sample> train = samples(runs, feats, leftOut);
+        boolean[] y = new boolean[train.size()];
+        for (int i = 0; i < y.length; i++) y[i] = train.get(i).y();
+        if (candidate >= 0) {
+            double[] v = new double[train.size()];
+            for (int i = 0; i < v.length; i++) v[i] = train.get(i).x()[candidate];
+            double auc = Roc.auc(v, y);
+            int sign = Double.isNaN(auc) || auc >= 0.5 ? 1 : -1;
+            for (int i = 0; i < v.length; i++) v[i] *= sign;
+            java.util.function.ToDoubleFunction<double[]> score = x -> sign * x[candidate];
+            return new Fitted(score, threshold(score, runs, feats, leftOut), null, sign);
+        }
+        double[][] x = new double[train.size()][];
+        for (int i = 0; i < x.length; i++) x[i] = train.get(i).x();
+        Logistic.Model m = Logistic.fit(Signals.NAMES.toArray(new String[0]), x, y, null, LAMBDA);
+        return new Fitted(m::probability, threshold(m::probability, runs, feats, leftOut), m, 1);
+    }
+
+    /** The evaluation at which a verdict of threshold {@code t} first fires on a run (after memorization, before it generalized), or -1. */
+    static int firstVerdict(Bank.Run r, double[] score, double t) {
+        int[] st = r.history().step();
+        double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
+        for (int k = 0; k < st.length; k++) {
+            if (r.generalized() && st[k] >= r.generalization()) return -1;
+            if (k < trainAcc.length && trainAcc[k] >= MEMORIZED && !Double.isNaN(score[k]) && score[k] >= t) return k;
+        }
+        return -1;
+    }
+
+    /**
+     * The lowest threshold at which at least {@link #PRECISION} of the training runs a verdict fires on go on to
+     * generalize (and it fires on at least 3); +inf if none. Judged per run: an evaluation-level precision would let a
+     * band of early, uninformative rows ride on the many late, confident ones.
+     */
+    static double threshold(java.util.function.ToDoubleFunction<double[]> f, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut) {
+        List<Bank.Run> train = new ArrayList<>();
+        List<double[]> scores = new ArrayList<>();
+        TreeSet<Double> all = new TreeSet<>();
+        for (Bank.Run r : runs) {
+            if (r.op().equals(leftOut)) continue;
+            double[][] x = feats.get(r);
+            double[] sc = new double[x.length];
+            for (int k = 0; k < x.length; k++) sc[k] = f.applyAsDouble(x[k]);
+            train.add(r);
+            scores.add(sc);
+            // only the scores a verdict could fire at: memorized, not yet generalized
+            double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
+            int[] st = r.history().step();
+            for (int k = 0; k < sc.length; k++)
+                if (!Double.isNaN(sc[k]) && k < trainAcc.length && trainAcc[k] >= MEMORIZED && !(r.generalized() && st[k] >= r.generalization())) all.add(sc[k]);
+        }
+        // candidate thresholds: at most 400 quantiles of the scores, from the top down
+        List<Double> cand = new ArrayList<>(all.descendingSet());
+        int stride = Math.max(1, cand.size() / 400);
+        double best = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < cand.size(); c += stride) {
+            double t = cand.get(c);
+            int fired = 0, right = 0;
+            for (int i = 0; i < train.size(); i++) {
+                if (firstVerdict(train.get(i), scores.get(i), t) < 0) continue;
+                fired++;
+                if (train.get(i).generalized()) right++;
+            }
+            if (fired >= 3 && right >= PRECISION * fired) best = t;
+        }
+        return best;
+    }
+
+    static Result judge(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, List<String> folds) {
+        List<List<Double>> scores = new ArrayList<>();
+        List<List<Boolean>> labels = new ArrayList<>();
+        for (int i = 0; i < POINTS.length; i++) { scores.add(new ArrayList<>()); labels.add(new ArrayList<>()); }
+        int randomRuns = 0, randomFired = 0, zeroWd = 0, zeroWdFired = 0, verdicts = 0, rightVerdicts = 0;
+        List<Integer> lead = new ArrayList<>();
+        List<Double> leadFrac = new ArrayList<>();
+        for (String op : folds) {
+            Fitted f = fit(candidate, runs, feats, op);
+            for (Bank.Run r : runs) {
+                if (!r.op().equals(op)) continue;
+                double[][] x = feats.get(r);
+                int[] st = r.history().step();
+                for (int i = 0; i < POINTS.length; i++) {
+                    int k = atOrAfter(st, (int) Math.round(POINTS[i] * r.budget()));
+                    if (r.generalized() && r.generalization() <= st[k]) continue; // already generalized: nothing to forecast
+                    scores.get(i).add(f.score().applyAsDouble(x[k]));
+                    labels.get(i).add(r.generalized());
+                }
+                // the first verdict after memorization, before the run generalized
+                double[] sc = new double[x.length];
+                for (int k = 0; k < x.length; k++) sc[k] = f.score().applyAsDouble(x[k]);
+                int kv = firstVerdict(r, sc, f.threshold());
+                Integer fired = kv < 0 ? null : st[kv];
+                if (r.randomLabels()) { randomRuns++; if (fired != null) randomFired++; }
+                if (r.weightDecay() == 0 && !r.generalized()) { zeroWd++; if (fired != null) zeroWdFired++; }
+                if (fired != null) { verdicts++; if (r.generalized()) rightVerdicts++; }
+                if (fired != null && r.generalized()) {
+                    lead.add(r.generalization() - fired);
+                    if (r.memorization() != null && r.generalization() > r.memorization())
+                        leadFrac.add((double) (r.generalization() - fired) / (r.generalization() - r.memorization()));
+                }
+            }
+        }
+        double[] auc = new double[POINTS.length];
+        List<double[]> roc25 = List.of();
+        for (int i = 0; i < POINTS.length; i++) {
+            double[] s = scores.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+            boolean[] y = new boolean[s.length];
+            for (int j = 0; j < y.length; j++) y[j] = labels.get(i).get(j);
+            auc[i] = Roc.auc(s, y);
+            if (POINTS[i] == 0.25) roc25 = Roc.curve(s, y);
+        }
+        String name = candidate < 0 ? COMBINED : Signals.NAMES.get(candidate);
+        return new Result(name, auc, randomRuns == 0 ? Double.NaN : (double) randomFired / randomRuns, randomRuns,
+                zeroWd == 0 ? Double.NaN : (double) zeroWdFired / zeroWd, zeroWd, verdicts == 0 ? Double.NaN : (double) rightVerdicts / verdicts, verdicts,
+                lead, leadFrac, roc25);
+    }
+
+    // the first evaluation at or after step t (the last one if none)
+    static int atOrAfter(int[] step, int t) {
+        for (int k = 0; k < step.length; k++) if (step[k] >= t) return k;
+        return step.length - 1;
+    }
+
+    static double median(List<Double> xs) {
+        if (xs.isEmpty()) return Double.NaN;
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : 0.5 * (s.get(n / 2 - 1) + s.get(n / 2));
+    }
+}

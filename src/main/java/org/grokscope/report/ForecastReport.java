@@ -1,0 +1,82 @@
+package org.grokscope.report;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.forecast.ForecastEval;
+import org.grokscope.run.AtomicFiles;
+
+/**
+ * The forecast evaluation as files: forecast.json (every number of the table, the ROC points at 25 % and the lead
+ * times), forecast-model.json (the combined predictor fitted on the whole bank, with its verdict threshold) and
+ * forecast.html (the table, ROC curves and the lead-time distribution; self-contained, Chart.js inlined, hashed CSP).
+ */
+public final class ForecastReport {
+    private ForecastReport() {}
+
+    public static ObjectNode json(String bank, ForecastEval.Report r) {
+        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        o.put("bank", bank);
+        o.put("runs", r.runs());
+        o.put("generalized", r.generalized());
+        o.put("random_runs", r.randomRuns());
+        o.put("combined", ForecastEval.COMBINED);
+        ArrayNode points = o.putArray("decision_points");
+        for (double p : ForecastEval.POINTS) points.add(p);
+        o.set("folds", ConfigLoader.JSON.valueToTree(r.folds()));
+        ArrayNode res = o.putArray("results");
+        for (ForecastEval.Result x : r.results()) {
+            ObjectNode e = res.addObject();
+            e.put("name", x.name());
+            ArrayNode auc = e.putArray("auc");
+            for (double a : x.auc()) if (Double.isFinite(a)) auc.add(a); else auc.addNull();
+            num(e, "fp_random", x.fpRandom());
+            e.put("random_runs", x.randomRuns());
+            num(e, "fp_zero_wd", x.fpZeroWd());
+            e.put("zero_wd_runs", x.zeroWdRuns());
+            num(e, "held_out_precision", x.heldOutPrecision());
+            e.put("verdicts", x.verdicts());
+            num(e, "median_lead_steps", x.medianLeadSteps());
+            num(e, "median_lead_fraction", x.medianLeadFraction());
+            e.set("lead_steps", ConfigLoader.JSON.valueToTree(x.leadSteps()));
+            e.set("lead_fractions", ConfigLoader.JSON.valueToTree(x.leadFractions()));
+            e.set("roc25", ConfigLoader.JSON.valueToTree(x.roc25()));
+        }
+        return o;
+    }
+
+    // JSON has no NaN or infinity: a number that does not exist is null
+    static void num(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) o.put(key, v);
+        else o.putNull(key);
+    }
+
+    /** Writes the three files into {@code dir}; returns the HTML's path. */
+    public static Path write(Path dir, String bank, ForecastEval.Report r) throws IOException {
+        ObjectNode doc = json(bank, r);
+        AtomicFiles.writeString(dir.resolve("forecast.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+        ObjectNode model = ConfigLoader.JSON.createObjectNode();
+        model.put("kind", "logistic");
+        model.put("target", "generalizes within the run's step budget");
+        model.put("bank", bank);
+        num(model, "threshold", r.threshold());
+        model.set("model", ConfigLoader.JSON.valueToTree(r.model()));
+        AtomicFiles.writeString(dir.resolve("forecast-model.json"), ConfigLoader.JSON.writeValueAsString(model) + "\n");
+        String html;
+        try (InputStream in = ForecastReport.class.getResourceAsStream("/report/forecast-report.html");
+             InputStream cj = ForecastReport.class.getResourceAsStream("/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js")) {
+            if (in == null || cj == null) throw new IOException("report template or Chart.js missing from the jar");
+            html = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("/*CHART_JS*/", new String(cj.readAllBytes(), StandardCharsets.UTF_8))
+                    .replace("/*DATA*/", ConfigLoader.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc).replace("</", "<\\/"));
+        }
+        Path out = dir.resolve("forecast.html");
+        AtomicFiles.writeString(out, SweepReport.withPolicy(html));
+        return out;
+    }
+}

@@ -1,0 +1,138 @@
+package org.grokscope.forecast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.grokscope.analysis.Logistic;
+import org.grokscope.analysis.Roc;
+import org.grokscope.analysis.Signals;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.report.ForecastReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The forecast evaluation on a small hand-made bank whose answers are known, and the pieces it rests on. */
+class ForecastEvalTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aucIsTheMannWhitneyStatisticWithTiesHalf() {
+        assertThat(Roc.auc(new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true})).isEqualTo(0.75);
+        assertThat(Roc.auc(new double[] {1, 1, 1, 1}, new boolean[] {false, true, false, true})).isEqualTo(0.5);
+        assertThat(Roc.auc(new double[] {3, Double.NaN, 1}, new boolean[] {true, false, false})).isEqualTo(1.0);
+        assertThat(Roc.auc(new double[] {1, 2}, new boolean[] {true, true})).isNaN();
+        List<double[]> c = Roc.curve(new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true});
+        assertThat(c.get(0)).containsExactly(0, 0);
+        assertThat(c.get(c.size() - 1)).containsExactly(1, 1);
+        assertThat(c).hasSize(5);
+    }
+
+    @Test
+    void logisticRegressionSeparatesAndSurvivesJson() throws Exception {
+        double[][] x = new double[200][];
+        boolean[] y = new boolean[200];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 200; i++) {
+            y[i] = i % 2 == 0;
+            x[i] = new double[] {(y[i] ? 2 : -2) + r.nextGaussian(), r.nextGaussian() * 10, i % 7 == 0 ? Double.NaN : 5};
+        }
+        Logistic.Model m = Logistic.fit(new String[] {"signal", "noise", "constant"}, x, y, null, 1.0);
+        assertThat(m.weight()[0]).isGreaterThan(2);
+        assertThat(Math.abs(m.weight()[1])).isLessThan(0.5);
+        assertThat(m.probability(new double[] {3, 0, 5})).isGreaterThan(0.95);
+        assertThat(m.probability(new double[] {-3, 0, Double.NaN})).isLessThan(0.05);
+        String json = ConfigLoader.JSON.writeValueAsString(m);
+        Logistic.Model back = ConfigLoader.JSON.readValue(json, Logistic.Model.class);
+        for (double[] row : x) assertThat(back.probability(row)).isEqualTo(m.probability(row));
+    }
+
+    /**
+     * A run of 100 evaluations (every 10 steps, budget 1,000) that memorizes at step 20; a "generalizing" run's
+     * embedding Gini rises from step 200 and it generalizes at step 600; others stay flat. Test accuracy is 0 until
+     * generalization in all of them, so it cannot tell them apart.
+     */
+    static Bank.Run run(String id, String op, double wd, boolean generalizes, int rng) {
+        int n = 100;
+        int[] step = new int[n];
+        Map<String, double[]> c = new HashMap<>();
+        for (String k : List.of("train_acc", "test_acc", "train_loss", "test_loss", "l2_norm", "dist_from_init", "embed_gini")) c.put(k, new double[n]);
+        for (int k = 0; k < n; k++) {
+            int s = k * 10;
+            step[k] = s;
+            c.get("train_acc")[k] = s >= 20 ? 1 : 0.5;
+            c.get("test_acc")[k] = generalizes && s >= 600 ? 1 : 0;
+            c.get("train_loss")[k] = 1.0 / (1 + s);
+            c.get("test_loss")[k] = 3 + 0.001 * ((k * 7919 + rng) % 13); // noise, no trend
+            c.get("l2_norm")[k] = 10;
+            c.get("dist_from_init")[k] = 1;
+            c.get("embed_gini")[k] = generalizes && s >= 200 ? 0.1 + (s - 200) / 1000.0 : 0.1;
+        }
+        return new Bank.Run(id, op, 23, wd, "adamw", "mlp", 1000, 20, generalizes ? 600 : null, new Signals.History(step, c, 23));
+    }
+
+    static List<Bank.Run> handMadeBank() {
+        List<Bank.Run> runs = new ArrayList<>();
+        int i = 0;
+        for (String op : List.of("add", "mul", "sub"))
+            for (int s = 0; s < 4; s++) {
+                runs.add(run("g" + i, op, 1, true, i)); i++;
+                runs.add(run("m" + i, op, s % 2 == 0 ? 0 : 1, false, i)); i++;
+            }
+        for (int s = 0; s < 4; s++) { runs.add(run("r" + i, "random", 1, false, i)); i++; }
+        return runs;
+    }
+
+    @Test
+    void aSignalThatSeparatesIsFoundOnOperationsItWasNotFittedOn() {
+        ForecastEval.Report r = ForecastEval.evaluate(handMadeBank());
+        assertThat(r.runs()).isEqualTo(28);
+        assertThat(r.generalized()).isEqualTo(12);
+        assertThat(r.folds()).containsExactly("add", "mul", "random", "sub");
+        Map<String, ForecastEval.Result> by = new HashMap<>();
+        for (ForecastEval.Result x : r.results()) by.put(x.name(), x);
+        ForecastEval.Result gini = by.get("embed_gini");
+        // at 10 % (step 100) the Gini has not moved yet: no signal; from 25 % on it separates perfectly
+        assertThat(gini.auc()[0]).isEqualTo(0.5);
+        assertThat(gini.auc()[1]).isEqualTo(1.0);
+        assertThat(gini.auc()[2]).isEqualTo(1.0);
+        assertThat(by.get("test_acc").auc()[1]).as("flat before generalization: no information").isEqualTo(0.5);
+        // the verdict: never on random labels or the weight-decay-0 runs, right every time it fires
+        assertThat(gini.fpRandom()).isZero();
+        assertThat(gini.randomRuns()).isEqualTo(4);
+        assertThat(gini.fpZeroWd()).isZero();
+        assertThat(gini.zeroWdRuns()).isEqualTo(6);
+        assertThat(gini.heldOutPrecision()).isEqualTo(1.0);
+        assertThat(gini.verdicts()).isEqualTo(12);
+        // it fires at the first evaluation above the flat runs' 0.1 (step 210), 390 steps before generalization at 600:
+        // 390 / (600 - 20) of the gap
+        assertThat(gini.leadSteps()).containsOnly(390);
+        assertThat(gini.medianLeadFraction()).isCloseTo(390.0 / 580, within(1e-12));
+        ForecastEval.Result all = by.get(ForecastEval.COMBINED);
+        assertThat(all.auc()[1]).isEqualTo(1.0);
+        assertThat(all.fpRandom()).isZero();
+    }
+
+    @Test
+    void theFilesDescribeTheEvaluationAndThePredictor() throws Exception {
+        ForecastEval.Report r = ForecastEval.evaluate(handMadeBank());
+        Path html = ForecastReport.write(tmp, "hand-made", r);
+        assertThat(html).exists();
+        var doc = ConfigLoader.JSON.readTree(tmp.resolve("forecast.json").toFile());
+        assertThat(doc.get("runs").asInt()).isEqualTo(28);
+        assertThat(doc.get("results").size()).isEqualTo(Signals.NAMES.size()); // every signal but progress, and the combined
+        var model = ConfigLoader.JSON.readTree(tmp.resolve("forecast-model.json").toFile());
+        Logistic.Model m = ConfigLoader.JSON.treeToValue(model.get("model"), Logistic.Model.class);
+        assertThat(List.of(m.features())).isEqualTo(Signals.NAMES);
+        assertThat(model.get("threshold").asDouble()).isBetween(0.0, 1.0);
+        Bank.Run g = handMadeBank().get(0), f = handMadeBank().get(1);
+        assertThat(m.probability(Signals.at(g.history(), 50, 1000))).isGreaterThan(m.probability(Signals.at(f.history(), 50, 1000)));
+        assertThat(Files.readString(html)).contains("Content-Security-Policy").contains("embed_gini");
+    }
+}
