@@ -135,4 +135,21 @@ class ForecastEvalTest {
         assertThat(m.probability(Signals.at(g.history(), 50, 1000))).isGreaterThan(m.probability(Signals.at(f.history(), 50, 1000)));
         assertThat(Files.readString(html)).contains("Content-Security-Policy").contains("embed_gini");
     }
+
+    @Test
+    void theQuickBankRunsAndIsEvaluatedEndToEnd() throws Exception {
+        Path bank = tmp.resolve("bank");
+        assertThat(org.grokscope.cli.Main.execute("sweep", "--preset", "forecast-bank-quick", "--out", bank.toString())).isZero();
+        assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString())).isZero();
+        var doc = ConfigLoader.JSON.readTree(bank.resolve("forecast.json").toFile());
+        assertThat(doc.get("runs").asInt()).isEqualTo(10);
+        assertThat(doc.get("random_runs").asInt()).isEqualTo(4);
+        assertThat(doc.get("generalized").asInt()).isBetween(1, 5);
+        assertThat(doc.get("folds").toString()).isEqualTo("[\"add\",\"mul\",\"random\"]");
+        for (var r : doc.get("results"))
+            for (var a : r.get("auc")) if (!a.isNull()) assertThat(a.asDouble()).as(r.get("name").asText()).isBetween(0.0, 1.0);
+        String dom = org.grokscope.report.ReportInBrowserTest.dumpDom(bank.resolve("forecast.html"));
+        assertThat(dom).contains("combined (logistic)").contains("embed_gini").contains("<canvas");
+        assertThat(org.grokscope.cli.Main.execute("forecast", "eval", tmp.resolve("nothing").toString())).isEqualTo(2);
+    }
 }

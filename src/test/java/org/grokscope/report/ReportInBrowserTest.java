@@ -28,7 +28,7 @@ public class ReportInBrowserTest {
         throw new AssertionError("no headless Chromium on PATH: run the README's test command (bin/test), which installs it from Debian's packages");
     }
 
-    static String dumpDom(Path html) throws Exception {
+    public static String dumpDom(Path html) throws Exception {
         Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
                 "--dump-dom", html.toUri().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out = p.getInputStream().readAllBytes();

@@ -113,7 +113,7 @@ class SweepTest {
         for (String preset : List.of("forecast-bank", "forecast-bank-quick")) {
             ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", preset), SweepConfig.class);
             List<SweepConfig.Point> ps = SweepConfig.expand(b, null);
-            assertThat(ps).hasSize(preset.equals("forecast-bank") ? 300 : 16);
+            assertThat(ps).hasSize(preset.equals("forecast-bank") ? 300 : 10);
             assertThat(ps.stream().map(p -> p.params().get("task.op")).distinct()).contains("random");
         }
     }
