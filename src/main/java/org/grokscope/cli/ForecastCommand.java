@@ -32,18 +32,38 @@ public final class ForecastCommand implements Runnable {
         @Option(names = "--out", paramLabel = "DIR", description = "where to write the results (default: DIR)")
         Path out;
 
+        @Option(names = "--leave-out", paramLabel = "WHAT", defaultValue = "operation",
+                description = "what is left out in turn for cross-validation: operation (default) or prime")
+        String leaveOut;
+
         @Override
         public Integer call() throws Exception {
+            ForecastEval.LeaveOut by = switch (leaveOut.toLowerCase(Locale.ROOT)) {
+                case "operation", "op" -> ForecastEval.LeaveOut.OPERATION;
+                case "prime", "p" -> ForecastEval.LeaveOut.PRIME;
+                default -> throw new org.grokscope.config.ConfigException("--leave-out: must be operation or prime, got '" + leaveOut + "'");
+            };
             List<Bank.Run> runs = Bank.read(dir);
-            ForecastEval.Report r = ForecastEval.evaluate(runs);
-            System.out.printf(Locale.ROOT, "%d runs (%d generalized within their budget, %d with random labels); operations left out in turn: %s%n",
-                    r.runs(), r.generalized(), r.randomRuns(), String.join(", ", r.folds()));
+            long groups = runs.stream().map(x -> by == ForecastEval.LeaveOut.PRIME ? Integer.toString(x.p()) : x.op()).distinct().count();
+            if (groups < 2)
+                throw new org.grokscope.config.ConfigException(dir + ": every run has the same " + (by == ForecastEval.LeaveOut.PRIME ? "prime" : "operation")
+                        + ", so none can be left out to judge the others; a bank needs at least two");
+            ForecastEval.Report r = ForecastEval.evaluate(runs, by);
+            System.out.printf(Locale.ROOT, "%d runs (%d generalized within their budget, %d with random labels); %ss left out in turn: %s%n",
+                    r.runs(), r.generalized(), r.randomRuns(), leaveOut.toLowerCase(Locale.ROOT).startsWith("p") ? "prime" : "operation", String.join(", ", r.folds()));
             System.out.printf(Locale.ROOT, "%-32s %7s %7s %7s %9s %8s %9s %8s %10s %9s%n", "signal", "AUC10%", "AUC25%", "AUC50%", "FP random", "FP wd 0",
                     "precision", "verdicts", "lead steps", "lead/gap");
             for (ForecastEval.Result x : r.results())
                 System.out.printf(Locale.ROOT, "%-32s %7s %7s %7s %9s %8s %9s %8d %10s %9s%n", x.name(), f(x.auc()[0]), f(x.auc()[1]), f(x.auc()[2]),
                         pct(x.fpRandom()), pct(x.fpZeroWd()), pct(x.heldOutPrecision()), x.verdicts(),
                         Double.isNaN(x.medianLeadSteps()) ? "-" : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()), pct(x.medianLeadFraction()));
+            ForecastEval.Result c = r.results().get(r.results().size() - 1);
+            StringBuilder folds = new StringBuilder();
+            c.foldAuc25().forEach((k, v) -> folds.append(folds.length() == 0 ? "" : ", ").append(k).append(' ').append(f(v)));
+            System.out.println("combined predictor, AUC at 25% within each left-out group: " + folds);
+            System.out.printf(Locale.ROOT, "combined predictor, calibration on held-out rows: Brier %.3f; predicted -> observed:", c.brier());
+            for (double[] b : c.reliability()) System.out.printf(Locale.ROOT, " %.2f -> %.2f (%d)", b[0], b[1], (int) b[2]);
+            System.out.println();
             Path o = out != null ? out : dir;
             java.nio.file.Files.createDirectories(o);
             System.out.println("report: " + ForecastReport.write(o, dir.toString(), r));

@@ -33,6 +33,18 @@ public final class ForecastEval {
     static final int SAMPLE_EVERY = 3;
     public static final String COMBINED = "combined (logistic)";
 
+    /** What is left out in turn: whole operations (the default), or whole primes. */
+    public enum LeaveOut {
+        OPERATION, PRIME;
+
+        String of(Bank.Run r) {
+            return switch (this) {
+                case OPERATION -> r.op();
+                case PRIME -> Integer.toString(r.p());
+            };
+        }
+    }
+
     /** A run's signals at one evaluation, and its label. */
     record Sample(Bank.Run run, int k, int step, double[] x, boolean y) {}
 
@@ -40,17 +52,27 @@ public final class ForecastEval {
     record Fitted(java.util.function.ToDoubleFunction<double[]> score, double threshold, Logistic.Model model, int sign) {}
 
     /** One candidate's evaluation. */
+    /**
+     * @param foldAuc25 AUC at 25 % of the budget within each left-out group alone (NaN where it holds one label only)
+     * @param brier mean squared error of the held-out scores as probabilities at the decision points (combined only)
+     * @param reliability per fifth of the probability range: mean predicted, observed share, rows (combined only)
+     */
     public record Result(String name, double[] auc, double fpRandom, int randomRuns, double fpZeroWd, int zeroWdRuns, double heldOutPrecision,
-                         int verdicts, List<Integer> leadSteps, List<Double> leadFractions, List<double[]> roc25) {
+                         int verdicts, List<Integer> leadSteps, List<Double> leadFractions, List<double[]> roc25, Map<String, Double> foldAuc25,
+                         double brier, List<double[]> reliability) {
         public double medianLeadFraction() { return median(leadFractions); }
         public double medianLeadSteps() { return median(new ArrayList<>(leadSteps.stream().map(Integer::doubleValue).toList())); }
     }
 
-    public record Report(int runs, int generalized, int randomRuns, List<String> folds, List<Result> results, Logistic.Model model, double threshold) {}
+    public record Report(int runs, int generalized, int randomRuns, LeaveOut leaveOut, List<String> folds, List<Result> results, Logistic.Model model, double threshold) {}
 
     private ForecastEval() {}
 
     public static Report evaluate(List<Bank.Run> runs) {
+        return evaluate(runs, LeaveOut.OPERATION);
+    }
+
+    public static Report evaluate(List<Bank.Run> runs, LeaveOut by) {
         Map<Bank.Run, double[][]> feats = new LinkedHashMap<>();
         for (Bank.Run r : runs) {
             int n = r.history().step().length;
@@ -58,20 +80,20 @@ public final class ForecastEval {
             for (int k = 0; k < n; k++) f[k] = Signals.at(r.history(), k, r.budget());
             feats.put(r, f);
         }
-        List<String> folds = new ArrayList<>(new TreeSet<>(runs.stream().map(Bank.Run::op).toList()));
+        List<String> folds = new ArrayList<>(new TreeSet<>(runs.stream().map(by::of).toList()));
         List<Result> results = new ArrayList<>();
-        for (int c = 0; c < Signals.NAMES.size(); c++) if (!Signals.NAMES.get(c).equals("progress")) results.add(judge(c, runs, feats, folds));
-        results.add(judge(-1, runs, feats, folds));
-        Fitted all = fit(-1, runs, feats, null);
+        for (int c = 0; c < Signals.NAMES.size(); c++) if (!Signals.NAMES.get(c).equals("progress")) results.add(judge(c, runs, feats, folds, by));
+        results.add(judge(-1, runs, feats, folds, by));
+        Fitted all = fit(-1, runs, feats, null, by);
         return new Report(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
-                folds, results, all.model(), all.threshold());
+                by, folds, results, all.model(), all.threshold());
     }
 
     // training rows of the runs whose operation is not `leftOut` (null: all)
-    static List<Sample> samples(List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut) {
+    static List<Sample> samples(List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by) {
         List<Sample> out = new ArrayList<>();
         for (Bank.Run r : runs) {
-            if (r.op().equals(leftOut)) continue;
+            if (by.of(r).equals(leftOut)) continue;
             int[] st = r.history().step();
             for (int k = 0; k < st.length; k += SAMPLE_EVERY) {
                 if (r.generalized() && st[k] >= r.generalization()) break;
@@ -81,8 +103,8 @@ public final class ForecastEval {
         return out;
     }
 
-    static Fitted fit(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut) {
-        List<Sample> train = samples(runs, feats, leftOut);
+    static Fitted fit(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by) {
+        List<Sample> train = samples(runs, feats, leftOut, by);
         boolean[] y = new boolean[train.size()];
         for (int i = 0; i < y.length; i++) y[i] = train.get(i).y();
         if (candidate >= 0) {
@@ -92,12 +114,12 @@ public final class ForecastEval {
             int sign = Double.isNaN(auc) || auc >= 0.5 ? 1 : -1;
             for (int i = 0; i < v.length; i++) v[i] *= sign;
             java.util.function.ToDoubleFunction<double[]> score = x -> sign * x[candidate];
-            return new Fitted(score, threshold(score, runs, feats, leftOut), null, sign);
+            return new Fitted(score, threshold(score, runs, feats, leftOut, by), null, sign);
         }
         double[][] x = new double[train.size()][];
         for (int i = 0; i < x.length; i++) x[i] = train.get(i).x();
         Logistic.Model m = Logistic.fit(Signals.NAMES.toArray(new String[0]), x, y, null, LAMBDA);
-        return new Fitted(m::probability, threshold(m::probability, runs, feats, leftOut), m, 1);
+        return new Fitted(m::probability, threshold(m::probability, runs, feats, leftOut, by), m, 1);
     }
 
     /** The evaluation at which a verdict of threshold {@code t} first fires on a run (after memorization, before it generalized), or -1. */
@@ -116,12 +138,12 @@ public final class ForecastEval {
      * generalize (and it fires on at least 3); +inf if none. Judged per run: an evaluation-level precision would let a
      * band of early, uninformative rows ride on the many late, confident ones.
      */
-    static double threshold(java.util.function.ToDoubleFunction<double[]> f, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut) {
+    static double threshold(java.util.function.ToDoubleFunction<double[]> f, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by) {
         List<Bank.Run> train = new ArrayList<>();
         List<double[]> scores = new ArrayList<>();
         TreeSet<Double> all = new TreeSet<>();
         for (Bank.Run r : runs) {
-            if (r.op().equals(leftOut)) continue;
+            if (by.of(r).equals(leftOut)) continue;
             double[][] x = feats.get(r);
             double[] sc = new double[x.length];
             for (int k = 0; k < x.length; k++) sc[k] = f.applyAsDouble(x[k]);
@@ -150,24 +172,32 @@ public final class ForecastEval {
         return best;
     }
 
-    static Result judge(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, List<String> folds) {
+    static Result judge(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, List<String> folds, LeaveOut by) {
         List<List<Double>> scores = new ArrayList<>();
         List<List<Boolean>> labels = new ArrayList<>();
         for (int i = 0; i < POINTS.length; i++) { scores.add(new ArrayList<>()); labels.add(new ArrayList<>()); }
         int randomRuns = 0, randomFired = 0, zeroWd = 0, zeroWdFired = 0, verdicts = 0, rightVerdicts = 0;
         List<Integer> lead = new ArrayList<>();
         List<Double> leadFrac = new ArrayList<>();
+        Map<String, Double> foldAuc = new LinkedHashMap<>();
+        List<Double> probs = new ArrayList<>();
+        List<Boolean> probLabels = new ArrayList<>();
         for (String op : folds) {
-            Fitted f = fit(candidate, runs, feats, op);
+            Fitted f = fit(candidate, runs, feats, op, by);
+            List<Double> fs = new ArrayList<>();
+            List<Boolean> fl = new ArrayList<>();
             for (Bank.Run r : runs) {
-                if (!r.op().equals(op)) continue;
+                if (!by.of(r).equals(op)) continue;
                 double[][] x = feats.get(r);
                 int[] st = r.history().step();
                 for (int i = 0; i < POINTS.length; i++) {
                     int k = atOrAfter(st, (int) Math.round(POINTS[i] * r.budget()));
                     if (r.generalized() && r.generalization() <= st[k]) continue; // already generalized: nothing to forecast
-                    scores.get(i).add(f.score().applyAsDouble(x[k]));
+                    double sc0 = f.score().applyAsDouble(x[k]);
+                    scores.get(i).add(sc0);
                     labels.get(i).add(r.generalized());
+                    if (POINTS[i] == 0.25) { fs.add(sc0); fl.add(r.generalized()); }
+                    if (candidate < 0 && !Double.isNaN(sc0)) { probs.add(sc0); probLabels.add(r.generalized()); }
                 }
                 // the first verdict after memorization, before the run generalized
                 double[] sc = new double[x.length];
@@ -183,6 +213,23 @@ public final class ForecastEval {
                         leadFrac.add((double) (r.generalization() - fired) / (r.generalization() - r.memorization()));
                 }
             }
+            boolean[] fy = new boolean[fl.size()];
+            for (int j = 0; j < fy.length; j++) fy[j] = fl.get(j);
+            foldAuc.put(op, Roc.auc(fs.stream().mapToDouble(Double::doubleValue).toArray(), fy));
+        }
+        double brier = Double.NaN;
+        List<double[]> reliability = new ArrayList<>();
+        if (candidate < 0 && !probs.isEmpty()) {
+            double se = 0;
+            double[][] bins = new double[5][3];
+            for (int j = 0; j < probs.size(); j++) {
+                double p = probs.get(j), o = probLabels.get(j) ? 1 : 0;
+                se += (p - o) * (p - o);
+                int b = Math.min(4, (int) (p * 5));
+                bins[b][0] += p; bins[b][1] += o; bins[b][2]++;
+            }
+            brier = se / probs.size();
+            for (double[] b : bins) if (b[2] > 0) reliability.add(new double[] {b[0] / b[2], b[1] / b[2], b[2]});
         }
         double[] auc = new double[POINTS.length];
         List<double[]> roc25 = List.of();
@@ -196,7 +243,7 @@ public final class ForecastEval {
         String name = candidate < 0 ? COMBINED : Signals.NAMES.get(candidate);
         return new Result(name, auc, randomRuns == 0 ? Double.NaN : (double) randomFired / randomRuns, randomRuns,
                 zeroWd == 0 ? Double.NaN : (double) zeroWdFired / zeroWd, zeroWd, verdicts == 0 ? Double.NaN : (double) rightVerdicts / verdicts, verdicts,
-                lead, leadFrac, roc25);
+                lead, leadFrac, roc25, foldAuc, brier, reliability);
     }
 
     // the first evaluation at or after step t (the last one if none)

@@ -28,6 +28,7 @@ public final class ForecastReport {
         o.put("combined", ForecastEval.COMBINED);
         ArrayNode points = o.putArray("decision_points");
         for (double p : ForecastEval.POINTS) points.add(p);
+        o.put("leave_out", r.leaveOut().name().toLowerCase(java.util.Locale.ROOT));
         o.set("folds", ConfigLoader.JSON.valueToTree(r.folds()));
         ArrayNode res = o.putArray("results");
         for (ForecastEval.Result x : r.results()) {
@@ -46,6 +47,10 @@ public final class ForecastReport {
             e.set("lead_steps", ConfigLoader.JSON.valueToTree(x.leadSteps()));
             e.set("lead_fractions", ConfigLoader.JSON.valueToTree(x.leadFractions()));
             e.set("roc25", ConfigLoader.JSON.valueToTree(x.roc25()));
+            ObjectNode folds = e.putObject("fold_auc25");
+            x.foldAuc25().forEach((k, v) -> num(folds, k, v));
+            num(e, "brier", x.brier());
+            e.set("reliability", ConfigLoader.JSON.valueToTree(x.reliability()));
         }
         return o;
     }

@@ -117,6 +117,12 @@ class ForecastEvalTest {
         ForecastEval.Result all = by.get(ForecastEval.COMBINED);
         assertThat(all.auc()[1]).isEqualTo(1.0);
         assertThat(all.fpRandom()).isZero();
+        assertThat(all.foldAuc25()).containsOnlyKeys("add", "mul", "random", "sub");
+        assertThat(all.foldAuc25().get("add")).isEqualTo(1.0);
+        assertThat(all.foldAuc25().get("random")).as("one label only").isNaN();
+        assertThat(all.brier()).isBetween(0.0, 0.25);
+        // every run is scored at all three points (the hand-made ones generalize at 600, after 100, 250 and 500): 3 x 28 rows, each in a bin
+        assertThat(all.reliability().stream().mapToDouble(b -> b[2]).sum()).isEqualTo(3 * 28);
     }
 
     @Test
@@ -151,5 +157,7 @@ class ForecastEvalTest {
         String dom = org.grokscope.report.ReportInBrowserTest.dumpDom(bank.resolve("forecast.html"));
         assertThat(dom).contains("combined (logistic)").contains("embed_gini").contains("<canvas");
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", tmp.resolve("nothing").toString())).isEqualTo(2);
+        assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--leave-out", "prime")).as("one prime: nothing to leave out").isEqualTo(2);
+        assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--leave-out", "seed")).isEqualTo(2);
     }
 }
