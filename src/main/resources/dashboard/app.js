@@ -460,7 +460,8 @@ async function showSweep(id) {
       el('div', { class: 'row' }, badge(sw.kind),
         el('span', {}, setBar(bar(), runs.length ? done / runs.length : 0), ` ${done} of ${runs.length} runs done`),
         el('span', {}, `${count('running')} running · ${count('pending')} pending · ${count('failed')} failed` + (count('stopped') ? ` · ${count('stopped')} stopped` : '')),
-        sw.report ? link(fileHref(id + '/report.html'), 'static report') : null),
+        sw.report ? link(fileHref(id + '/report.html'), 'static report') : null,
+        sw.forecast ? link(fileHref(id + '/forecast.html'), 'forecast evaluation') : null),
       el('div', { class: 'muted' }, 'axes: ' + (sw.axes.join(', ') || '–')));
   }
   function renderCds(cds) { clear(cdsBox).append(el('div', { class: 'muted' }, sw.kind === 'search' ? 'critical data size as the search stands' : 'critical data size as it stands'), ...cdsText(cds, sw.kind)); }

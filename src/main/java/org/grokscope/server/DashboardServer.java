@@ -272,6 +272,7 @@ public final class DashboardServer implements AutoCloseable {
         o.set("cds", cds);
         o.set("scaling", RunView.readJson(dir.resolve("scaling.json")));
         o.put("report", Files.exists(dir.resolve("report.html")));
+        o.put("forecast", Files.exists(dir.resolve("forecast.html")));
         ArrayNode ms = o.putArray("metrics");
         metrics.forEach(ms::add);
         Map<String, Integer> sent = new HashMap<>();
