@@ -44,9 +44,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (only != null)
+            for (String o : only)
+                if (!List.of("nanda-p113", "modadd-mlp", "gemm").contains(o))
+                    throw new org.grokscope.config.ConfigException("--only: unknown workload '" + o + "' (nanda-p113, modadd-mlp, gemm)");
         int t = threads != null ? threads : Parallel.availableCores();
         List<Benchmarks.Timing> res = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "grokscope bench: %d threads, %s, Java %s%n", t, Provenance.cpuModel(), System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "grokscope bench: %d threads, %s (%s), %d-bit vectors, GEMM tile %s, Java %s%n", t, Provenance.cpuModel(), Provenance.cpuIdText(),
+                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), org.grokscope.engine.Gemm.tile(), System.getProperty("java.version"));
         for (String preset : List.of("nanda-p113", "modadd-mlp")) {
             if (only != null && !only.contains(preset)) continue;
             Benchmarks.Timing full = print(Benchmarks.step(preset, t, warmup, steps));
@@ -69,7 +74,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (compare != null) printComparison(res, ConfigLoader.JSON.readTree(compare.toFile()));
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("provenance", Provenance.collect(t, "grokscope bench"));
+            Map<String, Object> prov = Provenance.collect(t, "grokscope bench");
+            prov.put("gemm_tile", org.grokscope.engine.Gemm.tile());
+            doc.put("provenance", prov);
             doc.put("results", res);
             AtomicFiles.writeString(json, ConfigLoader.JSON.writeValueAsString(doc) + "\n");
         }

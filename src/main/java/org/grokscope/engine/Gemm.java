@@ -31,6 +31,11 @@ public final class Gemm implements Parallel.SlotTask {
     private static final int MR = L >= 16 ? 8 : 6; // micro-panel rows: 16 accumulators for 32 vector registers, 12 for 16
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_256; // tn packing: MR lanes of one vector
     private static final VectorMask<Float> MR_LANES = SP.indexInRange(0, MR);
+    /** The register tile in use on this machine, rows x columns of C per micro-kernel call ("8x32" with 512-bit vectors). */
+    public static String tile() {
+        return MR + "x" + NR;
+    }
+
     private static final int MB = 72;
     private static final int NB = 256;
     private static final int KB = 256;

@@ -23,6 +23,7 @@ public final class Provenance {
         m.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("cpu", cpuModel());
+        m.put("cpu_id", cpuId());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("threads", threads);
         m.put("vector_bits", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
@@ -76,6 +77,34 @@ public final class Provenance {
             Thread.currentThread().interrupt();
         }
         return "unknown";
+    }
+
+    /**
+     * Vendor, family and model numbers of the CPU as /proc/cpuinfo gives them (e.g. AuthenticAMD family 25 model 17,
+     * Zen 4): two machines with the same marketing name can differ here, and the engine's speed with them.
+     */
+    public static Map<String, String> cpuId() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                int c = line.indexOf(':');
+                if (c < 0) continue;
+                String k = line.substring(0, c).trim(), v = line.substring(c + 1).trim();
+                if (k.equals("vendor_id")) m.putIfAbsent("vendor", v);
+                else if (k.equals("cpu family")) m.putIfAbsent("family", v);
+                else if (k.equals("model")) m.putIfAbsent("model", v);
+                if (line.isBlank() && !m.isEmpty()) break; // the first processor is enough
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the model name alone
+        }
+        return m;
+    }
+
+    /** "AuthenticAMD family 25 model 17", or "" where /proc/cpuinfo does not say. */
+    public static String cpuIdText() {
+        Map<String, String> id = cpuId();
+        return id.isEmpty() ? "" : id.getOrDefault("vendor", "?") + " family " + id.getOrDefault("family", "?") + " model " + id.getOrDefault("model", "?");
     }
 
     public static String cpuModel() {
