@@ -64,6 +64,8 @@ public final class ForecastCommand implements Runnable {
             System.out.printf(Locale.ROOT, "combined predictor, calibration on held-out rows: Brier %.3f; predicted -> observed:", c.brier());
             for (double[] b : c.reliability()) System.out.printf(Locale.ROOT, " %.2f -> %.2f (%d)", b[0], b[1], (int) b[2]);
             System.out.println();
+            System.out.printf(Locale.ROOT, "combined predictor, stalled verdicts on held-out runs: %d fired, %d of them generalized after all, %d on random-label runs; "
+                    + "generalization steps inside the ETA interval: %s%n", r.stalled()[0], r.stalled()[1], r.stalled()[2], pct(r.etaCoverage()));
             Path o = out != null ? out : dir;
             java.nio.file.Files.createDirectories(o);
             System.out.println("report: " + ForecastReport.write(o, dir.toString(), r));

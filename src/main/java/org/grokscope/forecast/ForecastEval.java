@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.grokscope.analysis.Forecaster;
 import org.grokscope.analysis.Logistic;
 import org.grokscope.analysis.Roc;
 import org.grokscope.analysis.Signals;
@@ -64,7 +65,21 @@ public final class ForecastEval {
         public double medianLeadSteps() { return median(new ArrayList<>(leadSteps.stream().map(Integer::doubleValue).toList())); }
     }
 
-    public record Report(int runs, int generalized, int randomRuns, LeaveOut leaveOut, List<String> folds, List<Result> results, Logistic.Model model, double threshold) {}
+    /**
+     * @param predictor the combined predictor fitted on the whole bank, with its verdict levels and ETA ratios
+     * @param stalled the held-out "stalled" verdicts of the combined predictor: how many runs they fired on, how many
+     *                of those generalized after all, and how many of the held-out random-label runs they fired on
+     * @param etaCoverage share of the held-out forming verdicts on runs that generalized whose generalization step fell
+     *                    in the ETA interval
+     */
+    public record Report(int runs, int generalized, int randomRuns, LeaveOut leaveOut, List<String> folds, List<Result> results,
+                         Forecaster predictor, int[] stalled, double etaCoverage) {
+        public Logistic.Model model() { return predictor.model(); }
+        public double threshold() { return predictor.forming(); }
+    }
+
+    /** A stalled verdict waits for this share of the budget: early on, too little has happened to call a run hopeless. */
+    public static final double MIN_PROGRESS_STALLED = 0.25;
 
     private ForecastEval() {}
 
@@ -84,9 +99,91 @@ public final class ForecastEval {
         List<Result> results = new ArrayList<>();
         for (int c = 0; c < Signals.NAMES.size(); c++) if (!Signals.NAMES.get(c).equals("progress")) results.add(judge(c, runs, feats, folds, by));
         results.add(judge(-1, runs, feats, folds, by));
-        Fitted all = fit(-1, runs, feats, null, by);
+        // the combined predictor's stalled verdicts and ETA intervals, held out the same way
+        int stalledFired = 0, stalledWrong = 0, stalledRandom = 0, covered = 0, etaRuns = 0;
+        for (String g : folds) {
+            Forecaster f = predictor(runs, feats, g, by);
+            for (Bank.Run r : runs) {
+                if (!by.of(r).equals(g)) continue;
+                Integer formingAt = null;
+                boolean stalled = false;
+                double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
+                int[] st = r.history().step();
+                for (int k = 0; k < st.length; k++) {
+                    if (r.generalized() && st[k] >= r.generalization()) break;
+                    boolean mem = k < trainAcc.length && trainAcc[k] >= MEMORIZED;
+                    Forecaster.Assessment a = f.assess(r.history(), k, r.budget(), mem, formingAt);
+                    if (a.verdict() == Forecaster.Verdict.FORMING && formingAt == null) {
+                        formingAt = st[k];
+                        if (r.generalized()) { etaRuns++; if (r.generalization() >= a.etaLow() && r.generalization() <= a.etaHigh()) covered++; }
+                    }
+                    if (a.verdict() == Forecaster.Verdict.STALLED && formingAt == null) { stalled = true; break; }
+                }
+                if (stalled) { stalledFired++; if (r.generalized()) stalledWrong++; if (r.randomLabels()) stalledRandom++; }
+            }
+        }
         return new Report(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
-                by, folds, results, all.model(), all.threshold());
+                by, folds, results, predictor(runs, feats, null, by), new int[] {stalledFired, stalledWrong, stalledRandom},
+                etaRuns == 0 ? Double.NaN : (double) covered / etaRuns);
+    }
+
+    /** The combined predictor fitted on the runs outside {@code leftOut} (null: all), with its forming and stalled levels and ETA ratios. */
+    static Forecaster predictor(List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by) {
+        Fitted f = fit(-1, runs, feats, leftOut, by);
+        List<Bank.Run> train = new ArrayList<>();
+        List<double[]> scores = new ArrayList<>();
+        List<Double> levels = new ArrayList<>();
+        for (Bank.Run r : runs) {
+            if (by.of(r).equals(leftOut)) continue;
+            double[][] x = feats.get(r);
+            double[] sc = new double[x.length];
+            for (int k = 0; k < x.length; k++) sc[k] = f.model().probability(x[k]);
+            train.add(r);
+            scores.add(sc);
+            for (double v : sc) levels.add(v);
+        }
+        // stalled: the highest level at which 90 % of the training runs it fires on (memorized, past MIN_PROGRESS_STALLED, not yet
+        // generalized) never generalize; ETA: ratios of the generalization step to the first forming verdict's step
+        levels.sort(null);
+        int stride = Math.max(1, levels.size() / 400);
+        double stalled = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < levels.size(); c += stride) {
+            double t = levels.get(c);
+            int fired = 0, right = 0;
+            for (int i = 0; i < train.size(); i++) {
+                if (firstBelow(train.get(i), scores.get(i), t) < 0) continue;
+                fired++;
+                if (!train.get(i).generalized()) right++;
+            }
+            if (fired >= 3 && right >= PRECISION * fired) stalled = t;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            Bank.Run r = train.get(i);
+            int k = firstVerdict(r, scores.get(i), f.threshold());
+            if (k >= 0 && r.generalized() && r.history().step()[k] > 0) ratios.add((double) r.generalization() / r.history().step()[k]);
+        }
+        ratios.sort(null);
+        double[] eta = ratios.isEmpty() ? new double[] {1, 1, 1}
+                : new double[] {quantile(ratios, 0.1), quantile(ratios, 0.5), quantile(ratios, 0.9)};
+        return new Forecaster(f.model(), f.threshold(), stalled, MIN_PROGRESS_STALLED, eta);
+    }
+
+    // the first evaluation at which a stalled verdict of level t fires (memorized, past MIN_PROGRESS_STALLED, before generalizing), or -1
+    static int firstBelow(Bank.Run r, double[] score, double t) {
+        int[] st = r.history().step();
+        double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
+        for (int k = 0; k < st.length; k++) {
+            if (r.generalized() && st[k] >= r.generalization()) return -1;
+            if (k < trainAcc.length && trainAcc[k] >= MEMORIZED && (double) st[k] / r.budget() >= MIN_PROGRESS_STALLED && score[k] <= t) return k;
+        }
+        return -1;
+    }
+
+    static double quantile(List<Double> sorted, double q) {
+        double pos = q * (sorted.size() - 1);
+        int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
+        return sorted.get(lo) + (pos - lo) * (sorted.get(hi) - sorted.get(lo));
     }
 
     // training rows of the runs whose operation is not `leftOut` (null: all)

@@ -30,6 +30,11 @@ public final class ForecastReport {
         for (double p : ForecastEval.POINTS) points.add(p);
         o.put("leave_out", r.leaveOut().name().toLowerCase(java.util.Locale.ROOT));
         o.set("folds", ConfigLoader.JSON.valueToTree(r.folds()));
+        ObjectNode st = o.putObject("stalled");
+        st.put("fired", r.stalled()[0]);
+        st.put("generalized_after_all", r.stalled()[1]);
+        st.put("random_label_runs", r.stalled()[2]);
+        num(o, "eta_interval_coverage", r.etaCoverage());
         ArrayNode res = o.putArray("results");
         for (ForecastEval.Result x : r.results()) {
             ObjectNode e = res.addObject();
@@ -69,8 +74,7 @@ public final class ForecastReport {
         model.put("kind", "logistic");
         model.put("target", "generalizes within the run's step budget");
         model.put("bank", bank);
-        num(model, "threshold", r.threshold());
-        model.set("model", ConfigLoader.JSON.valueToTree(r.model()));
+        model.set("predictor", ConfigLoader.JSON.valueToTree(r.predictor()));
         AtomicFiles.writeString(dir.resolve("forecast-model.json"), ConfigLoader.JSON.writeValueAsString(model) + "\n");
         String html;
         try (InputStream in = ForecastReport.class.getResourceAsStream("/report/forecast-report.html");

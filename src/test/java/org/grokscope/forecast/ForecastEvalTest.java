@@ -134,9 +134,30 @@ class ForecastEvalTest {
         assertThat(doc.get("runs").asInt()).isEqualTo(28);
         assertThat(doc.get("results").size()).isEqualTo(Signals.NAMES.size()); // every signal but progress, and the combined
         var model = ConfigLoader.JSON.readTree(tmp.resolve("forecast-model.json").toFile());
-        Logistic.Model m = ConfigLoader.JSON.treeToValue(model.get("model"), Logistic.Model.class);
+        org.grokscope.analysis.Forecaster fc = ConfigLoader.JSON.treeToValue(model.get("predictor"), org.grokscope.analysis.Forecaster.class);
+        Logistic.Model m = fc.model();
         assertThat(List.of(m.features())).isEqualTo(Signals.NAMES);
-        assertThat(model.get("threshold").asDouble()).isBetween(0.0, 1.0);
+        assertThat(fc.forming()).isBetween(0.0, 1.0);
+        assertThat(fc.etaRatio()).hasSize(3);
+        // the generalizing runs of the hand-made bank are alike: called forming at one step s after the Gini starts to rise
+        // (200), they generalize at 600; every quantile of the ETA ratio is 600 / s
+        double s = 600 / fc.etaRatio()[1];
+        assertThat(s).isBetween(210.0, 590.0);
+        assertThat(Math.abs(s - Math.round(s / 10) * 10)).isLessThan(1e-6);
+        assertThat(fc.etaRatio()[0]).isEqualTo(fc.etaRatio()[2]).isEqualTo(fc.etaRatio()[1]);
+        // the predictor read back from its file assesses exactly as the one fitted
+        for (Bank.Run x : handMadeBank().subList(0, 4))
+            for (int k = 0; k < 100; k += 7) {
+                var a = fc.assess(x.history(), k, 1000, k >= 2, null);
+                var b = r.predictor().assess(x.history(), k, 1000, k >= 2, null);
+                assertThat(a).isEqualTo(b);
+            }
+        // a generalizing run reads forming, with its expected step, before its test accuracy moves; a flat one never does
+        Bank.Run g0 = handMadeBank().get(0), f0 = handMadeBank().get(1);
+        var formed = fc.assess(g0.history(), 40, 1000, true, null);
+        assertThat(formed.verdict()).isEqualTo(org.grokscope.analysis.Forecaster.Verdict.FORMING);
+        assertThat(formed.eta()).isCloseTo(400 * fc.etaRatio()[1], within(1e-6));
+        for (int k = 2; k < 100; k++) assertThat(fc.assess(f0.history(), k, 1000, true, null).verdict()).isNotEqualTo(org.grokscope.analysis.Forecaster.Verdict.FORMING);
         Bank.Run g = handMadeBank().get(0), f = handMadeBank().get(1);
         assertThat(m.probability(Signals.at(g.history(), 50, 1000))).isGreaterThan(m.probability(Signals.at(f.history(), 50, 1000)));
         assertThat(Files.readString(html)).contains("Content-Security-Policy").contains("embed_gini");

@@ -1,0 +1,35 @@
+package org.grokscope.analysis;
+
+/**
+ * The early verdict on a running run, from a predictor fitted on a labelled bank: the probability that the run
+ * generalizes within its step budget, and a verdict. <b>forming</b> once the probability reaches {@code forming} (the
+ * level at which 90 % of the bank's runs it fired on generalized), with an expected generalization step: the step of
+ * the first forming verdict times the bank's ratios of generalization step to that step (10th, 50th and 90th
+ * percentiles); <b>stalled</b> once, past {@code minProgress} of the budget, it falls to {@code stalled} or below (the
+ * level at which 90 % of the bank's runs it fired on did not generalize). Only a run that has memorized gets a
+ * verdict. Plain numbers: it serializes as JSON and runs anywhere.
+ */
+public record Forecaster(Logistic.Model model, double forming, double stalled, double minProgress, double[] etaRatio) {
+    public enum Verdict { NONE, FORMING, STALLED }
+
+    /** The probability, the verdict, and for a forming run the expected generalization step with its interval (else NaN). */
+    public record Assessment(double probability, Verdict verdict, double eta, double etaLow, double etaHigh) {}
+
+    /**
+     * The assessment at evaluation {@code k}; {@code formingSince} is the step of the run's first forming verdict, if
+     * any (the ETA is counted from it).
+     */
+    public Assessment assess(Signals.History h, int k, int budget, boolean memorized, Integer formingSince) {
+        double p = model.probability(Signals.at(h, k, budget));
+        int step = h.step()[k];
+        Verdict v = Verdict.NONE;
+        if (memorized && p >= forming) v = Verdict.FORMING;
+        else if (memorized && p <= stalled && (double) step / budget >= minProgress) v = Verdict.STALLED;
+        if (v == Verdict.FORMING || formingSince != null) {
+            double from = formingSince != null ? formingSince : step;
+            double lo = Math.max(step, from * etaRatio[0]), mid = Math.max(step, from * etaRatio[1]), hi = Math.max(step, from * etaRatio[2]);
+            return new Assessment(p, v, mid, lo, hi);
+        }
+        return new Assessment(p, v, Double.NaN, Double.NaN, Double.NaN);
+    }
+}
