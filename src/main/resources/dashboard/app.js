@@ -285,6 +285,7 @@ const RUN_CHARTS = [
   { key: 'fourier', title: 'Fourier sparsity (Gini)', cols: [['embed_gini', 'embedding', '#2f6fdb'], ['wl_gini', 'W_L', '#e0572b']] },
   { key: 'progress', title: 'restricted / excluded loss', ylog: true, cols: [['restricted_loss', 'restricted', '#1e8a4c'], ['excluded_loss', 'excluded', '#c53030'], ['test_loss', 'test', '#9ca3af']] },
   { key: 'collapse', title: 'softmax collapse (share of training set)', cols: [['softmax_one_share', 'softmax = 1', '#c53030'], ['zero_loss_share', 'loss = 0', '#d97706'], ['zero_grad_share', 'gradient = 0', '#6b7280']] },
+  { key: 'forecast', title: 'early verdict: P(generalize within the budget)', cols: [['p_generalize', 'P(generalize)', '#c2410c']] },
   { key: 'margin', title: 'normalized margin', cols: [['margin', 'margin', '#8b5cf6']] },
   { key: 'lr', title: 'learning rate', cols: [['lr', 'lr', '#6b7280']] },
 ];
@@ -298,6 +299,7 @@ function milestones(run) {
   add(adv.norm_decay_step, 'norm decay', '#1e8a4c');
   add(adv.fourier_sparsification_step, 'Fourier sparsification', '#8b5cf6');
   add(adv.softmax_collapse_step, 'softmax collapse', '#c53030');
+  if (adv.forecast) { add(adv.forecast.forming_step, 'forming', '#c2410c'); add(adv.forecast.stalled_step, 'stalled', '#9b2c2c'); }
   add(st.generalization_step, 'generalized', '#e0572b');
   return out;
 }
@@ -336,6 +338,11 @@ async function showRun(id) {
     clear(advisorBox);
     if (adv) {
       advisorBox.append(el('div', { class: 'row' }, el('b', {}, 'Transition advisor'), badge(adv.state)));
+      const fc = adv.forecast;
+      if (fc && fc.probability !== null && fc.probability !== undefined)
+        advisorBox.append(el('p', { id: 'forecast' }, el('b', {}, 'Early verdict: '), `P(generalize within the budget) ${fc.probability.toFixed(2)}`,
+          fc.eta !== null && fc.eta !== undefined ? `, expected around step ${fmt(fc.eta)} (${fmt(fc.eta_low)} – ${fmt(fc.eta_high)})` : '',
+          fc.evidence ? ` · evidence: ${fc.evidence}` : ''));
       if (adv.recommendation) advisorBox.append(el('p', {}, el('b', {}, 'Recommendation: '), adv.recommendation));
       if (adv.softmax_collapse_advice) advisorBox.append(el('p', {}, el('b', {}, 'Softmax collapse: '), adv.softmax_collapse_advice));
       if (adv.log && adv.log.length) advisorBox.append(el('ul', { class: 'events' }, adv.log.map((l) => el('li', {}, l))));
@@ -394,7 +401,7 @@ async function showRun(id) {
 
 // ---- a sweep or search -----------------------------------------------------------------------------------------
 
-const SWEEP_METRICS = ['test_acc', 'train_acc', 'test_loss', 'train_loss', 'l2_norm', 'dist_from_init', 'ntk_rel', 'ntk_cka', 'embed_gini', 'wl_gini',
+const SWEEP_METRICS = ['test_acc', 'train_acc', 'p_generalize', 'test_loss', 'train_loss', 'l2_norm', 'dist_from_init', 'ntk_rel', 'ntk_cka', 'embed_gini', 'wl_gini',
   'restricted_loss', 'excluded_loss', 'softmax_one_share'];
 
 function axisColors(runs, axis) {

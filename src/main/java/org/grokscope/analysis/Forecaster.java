@@ -12,15 +12,20 @@ package org.grokscope.analysis;
 public record Forecaster(Logistic.Model model, double forming, double stalled, double minProgress, double[] etaRatio) {
     public enum Verdict { NONE, FORMING, STALLED }
 
-    /** The probability, the verdict, and for a forming run the expected generalization step with its interval (else NaN). */
-    public record Assessment(double probability, Verdict verdict, double eta, double etaLow, double etaHigh) {}
+    /**
+     * The probability, the verdict, for a forming run the expected generalization step with its interval (else NaN),
+     * and the evidence: the three signals that pushed the probability furthest, with their values.
+     */
+    public record Assessment(double probability, Verdict verdict, double eta, double etaLow, double etaHigh, String evidence) {}
 
     /**
      * The assessment at evaluation {@code k}; {@code formingSince} is the step of the run's first forming verdict, if
      * any (the ETA is counted from it).
      */
     public Assessment assess(Signals.History h, int k, int budget, boolean memorized, Integer formingSince) {
-        double p = model.probability(Signals.at(h, k, budget));
+        double[] x = Signals.at(h, k, budget);
+        double p = model.probability(x);
+        String evidence = evidence(x);
         int step = h.step()[k];
         Verdict v = Verdict.NONE;
         if (memorized && p >= forming) v = Verdict.FORMING;
@@ -28,8 +33,26 @@ public record Forecaster(Logistic.Model model, double forming, double stalled, d
         if (v == Verdict.FORMING || formingSince != null) {
             double from = formingSince != null ? formingSince : step;
             double lo = Math.max(step, from * etaRatio[0]), mid = Math.max(step, from * etaRatio[1]), hi = Math.max(step, from * etaRatio[2]);
-            return new Assessment(p, v, mid, lo, hi);
+            return new Assessment(p, v, mid, lo, hi, evidence);
         }
-        return new Assessment(p, v, Double.NaN, Double.NaN, Double.NaN);
+        return new Assessment(p, v, Double.NaN, Double.NaN, Double.NaN, evidence);
+    }
+
+    // "embed_gini 0.412 (+1.9), test_loss_vs_peak -1.3 (+0.8), ...": the largest contributions to the log-odds
+    private String evidence(double[] x) {
+        Integer[] idx = new Integer[x.length];
+        double[] c = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            idx[j] = j;
+            c[j] = Double.isNaN(x[j]) ? 0 : model.weight()[j] * (x[j] - model.mean()[j]) / model.scale()[j];
+        }
+        java.util.Arrays.sort(idx, (a, b) -> Double.compare(Math.abs(c[b]), Math.abs(c[a])));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(3, idx.length); i++) {
+            int j = idx[i];
+            if (c[j] == 0) break;
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%s %.3g (%+.2f)", model.features()[j], x[j], c[j]));
+        }
+        return b.toString();
     }
 }

@@ -31,6 +31,58 @@ public final class Signals {
 
     private Signals() {}
 
+    /** A value as metrics.csv keeps it (8 significant digits): what a resumed run reads back, so forecasts agree bit for bit. */
+    public static double asWritten(double v) {
+        return Double.isFinite(v) ? Double.parseDouble(String.format(java.util.Locale.ROOT, "%.8g", v)) : v;
+    }
+
+    /** The columns a forecast reads: the evaluation's, then the probes'. */
+    public static final List<String> EVAL_COLUMNS = List.of("train_acc", "test_acc", "train_loss", "test_loss", "l2_norm", "dist_from_init"),
+            PROBE_COLUMNS = List.of("embed_gini", "wl_gini", "embed_keys", "restricted_loss", "excluded_loss", "ntk_rel", "ntk_cka");
+
+    /**
+     * A run's history as it trains, for forecasts: one row per evaluation, probe columns NaN between probes. Values go
+     * in as metrics.csv writes them (the caller rounds them the same way), so a resumed run, which reads them back from
+     * the file, forecasts bit for bit as an uninterrupted one.
+     */
+    public static final class Recorder {
+        private final int p;
+        private int n;
+        private int[] step = new int[64];
+        private final Map<String, double[]> cols = new java.util.LinkedHashMap<>();
+
+        public Recorder(int p) {
+            this.p = p;
+            for (String c : EVAL_COLUMNS) cols.put(c, new double[64]);
+            for (String c : PROBE_COLUMNS) cols.put(c, new double[64]);
+        }
+
+        /** Appends an evaluation (values keyed by {@link #EVAL_COLUMNS} names); its probe cells start empty. */
+        public void evaluation(int s, Map<String, Double> values) {
+            if (n == step.length) {
+                step = java.util.Arrays.copyOf(step, 2 * n);
+                cols.replaceAll((k, v) -> java.util.Arrays.copyOf(v, 2 * n));
+            }
+            step[n] = s;
+            for (Map.Entry<String, double[]> e : cols.entrySet()) e.getValue()[n] = values.getOrDefault(e.getKey(), Double.NaN);
+            n++;
+        }
+
+        /** Fills the latest evaluation's probe cells (keyed by {@link #PROBE_COLUMNS} names; others ignored). */
+        public void probes(Map<String, Double> values) {
+            for (String c : PROBE_COLUMNS) if (values.containsKey(c)) cols.get(c)[n - 1] = values.get(c);
+        }
+
+        public int size() { return n; }
+
+        /** The history so far (copies: it does not change when more is recorded). */
+        public History history() {
+            Map<String, double[]> c = new java.util.LinkedHashMap<>();
+            cols.forEach((k, v) -> c.put(k, java.util.Arrays.copyOf(v, n)));
+            return new History(java.util.Arrays.copyOf(step, n), c, p);
+        }
+    }
+
     /** The signals at evaluation {@code k} of a run with a budget of {@code budget} steps. */
     public static double[] at(History h, int k, int budget) {
         double[] out = new double[NAMES.size()];

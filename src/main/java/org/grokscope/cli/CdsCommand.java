@@ -59,9 +59,15 @@ public final class CdsCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ServeOption serve;
 
+    @Option(names = "--early-verdicts", description = "stop a run once the early-verdict predictor is confident it will not generalize within the budget "
+            + "(status stopped_stalled, with the probability); such runs count as not generalized")
+    boolean earlyVerdicts;
+
     @Override
     public Integer call() throws Exception {
-        RunConfig base = CdsSearch.searchable(source.load(overrides, true));
+        List<String> sets = new ArrayList<>(overrides);
+        if (earlyVerdicts) sets.add("probes.stop_when_stalled=true");
+        RunConfig base = CdsSearch.searchable(source.load(sets, true));
         int pool;
         if (base.task() instanceof RunConfig.Task t) {
             if (t.testFraction() == null)

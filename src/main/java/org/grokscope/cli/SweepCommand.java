@@ -36,11 +36,15 @@ public final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ServeOption serve;
 
+    @Option(names = "--early-verdicts", description = "stop each run once the early-verdict predictor is confident it will not generalize within its budget (status stopped_stalled)")
+    boolean earlyVerdicts;
+
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(source.config != null ? ConfigLoader.Source.file(source.config)
                 : ConfigLoader.Source.resource("sweeps", source.preset), SweepConfig.class);
-        List<SweepConfig.Point> points = SweepConfig.expand(b, source.config != null ? source.config.toAbsolutePath().getParent() : null);
+        List<SweepConfig.Point> points = SweepConfig.expand(b, source.config != null ? source.config.toAbsolutePath().getParent() : null,
+                earlyVerdicts ? List.of("probes.stop_when_stalled=true") : List.of());
         int[] ex = executor.resolve(points, Math.max(1, points.size()));
         int w = ex[0], t = ex[1];
         org.grokscope.server.DashboardServer dashboard = serve.start(out, "sweep");
@@ -55,10 +59,12 @@ public final class SweepCommand implements Callable<Integer> {
         SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out,
                 SweepRunner.Execution.of(w, t).sharing(executor.threadsPerRun == null).forcing(force).flushEvery(serve.flushSeconds()), System.out);
         try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
-            System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
+            System.out.printf(Locale.ROOT, "%-6s %-15s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
             for (SweepStore.Row row : store.runs()) {
                 JsonNode s = row.summary() == null ? null : ConfigLoader.JSON.readTree(row.summary());
-                System.out.printf(Locale.ROOT, "%-6s %-11s %8s %8s %9s  %s%s%n", row.id(), row.status().name().toLowerCase(java.util.Locale.ROOT),
+                // the run's own status where it ended (stopped_early, stopped_stalled, diverged), else the store's
+                String status = s != null && s.hasNonNull("status") ? s.get("status").asText() : row.status().name().toLowerCase(java.util.Locale.ROOT);
+                System.out.printf(Locale.ROOT, "%-6s %-15s %8s %8s %9s  %s%s%n", row.id(), status,
                         s == null ? "" : s.path("memorization_step").asText("-"), s == null ? "" : s.path("generalization_step").asText("-"),
                         s == null ? "" : String.format(Locale.ROOT, "%.3f", s.path("final_test_acc").asDouble()),
                         row.params(), row.error() != null ? "  (" + row.error() + ")" : "");

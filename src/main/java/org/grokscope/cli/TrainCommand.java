@@ -101,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     static int exitCode(Trainer.Status s) {
         return switch (s) {
-            case COMPLETED, STOPPED_EARLY -> 0;
+            case COMPLETED, STOPPED_EARLY, STOPPED_STALLED -> 0;
             case INTERRUPTED -> 130;
             case DIVERGED -> 3;
         };

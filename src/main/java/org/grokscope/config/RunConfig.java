@@ -526,21 +526,26 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     /**
      * Probes during training (norms, eNTK, Fourier measures, margins, kernel baseline) and the transition
      * advisor. {@code every} 0 = choose the cadence so the probes' FLOPs stay under {@code budget} of training's.
+     * {@code forecast}: on modular tasks, the early verdict of the predictor fitted on the forecast bank (columns
+     * p_generalize and eta_step; the advisor's forming and stalled states); {@code stop_when_stalled} ends a run
+     * at its stalled verdict (status stopped_stalled: "predicted not to generalize", with the probability).
      */
     @JsonPropertyOrder({"enabled", "every", "budget", "norms", "ntk", "ntk_samples", "ntk_output", "fourier", "key_threshold",
             "kernel_baseline", "kernel_test_samples", "kernel_ridge", "kernel_max_train",
-            "departure_threshold", "norm_drop", "gini_rise", "patience", "collapse_share"})
+            "departure_threshold", "norm_drop", "gini_rise", "patience", "collapse_share", "forecast", "stop_when_stalled"})
     public record Probes(Boolean enabled, Integer every, Double budget, Boolean norms, Boolean ntk, Integer ntkSamples, NtkOutput ntkOutput,
                          Boolean fourier, Double keyThreshold, Boolean kernelBaseline, Integer kernelTestSamples, Double kernelRidge,
                          Integer kernelMaxTrain, Double departureThreshold, Double normDrop, Double giniRise,
-                         Integer patience, Double collapseShare) {
+                         Integer patience, Double collapseShare, Boolean forecast, Boolean stopWhenStalled) {
         /** Every value at its default (what an absent section means). */
         public static Probes defaults() {
-            return new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            return new Probes(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public Probes {
             if (collapseShare == null) collapseShare = 0.5;
+            if (forecast == null) forecast = true;
+            if (stopWhenStalled == null) stopWhenStalled = false;
             if (enabled == null) enabled = true;
             if (every == null) every = 0;
             if (budget == null) budget = 0.1;

@@ -16,8 +16,12 @@ import org.grokscope.train.Evaluation;
  * which is itself evidence of feature learning rather than lazy training), (c) the weight-norm decay phase (‖θ‖₂ down {@code normDrop} from its peak
  * since memorization), (d) Fourier sparsification (Gini of the embedding's frequency norms up
  * {@code giniRise} from memorization) and (e) generalization (test accuracy ≥ threshold).
- * State: memorizing → kernel regime → transitioning → generalized. If a run has fit its training set
- * and shows none of (b)–(d) for {@code patience} steps, it recommends what to change, with evidence.
+ * These are events, with evidence; the <b>state</b> comes from a forecaster fitted on a labelled bank of runs
+ * ({@link org.grokscope.analysis.Forecaster}, judged by {@code grokscope forecast eval}): memorizing (fitting, or fit
+ * with no predictive sign) → forming (the predictor says the run will generalize within its budget; with an expected
+ * step and interval) → generalized, or stalled (fit, and the predictor is confident it will not; with a
+ * recommendation and its evidence). Without a forecaster (text tasks, or probes.forecast off) a run that has fit its
+ * training set and shows none of (b)–(d) for {@code patience} steps gets the recommendation instead.
  * (f) Softmax collapse (Prieto et al. 2025): before generalizing, the label's probability rounds to exactly 1 for
  * at least {@code collapseShare} (default one half) of the training examples; their loss is 0 and they no longer pull
  * their correct logit up, so learning has stopped on them. Once flagged (with evidence and advice), the state is
@@ -35,13 +39,17 @@ public final class Advisor {
 
     /** What the advisor knows about the run's configuration, to word its recommendation. */
     public record Context(double weightDecay, double alpha, int trainSize, int tableSize, LossFunction loss, LossPrecision precision,
-                          boolean orthogonal) {
+                          boolean orthogonal, org.grokscope.analysis.Forecaster forecaster, int budget) {
         public Context(double weightDecay, double alpha, int trainSize, int tableSize) {
-            this(weightDecay, alpha, trainSize, tableSize, LossFunction.CROSS_ENTROPY, LossPrecision.FP64, false);
+            this(weightDecay, alpha, trainSize, tableSize, LossFunction.CROSS_ENTROPY, LossPrecision.FP64, false, null, 0);
+        }
+
+        public Context(double weightDecay, double alpha, int trainSize, int tableSize, LossFunction loss, LossPrecision precision, boolean orthogonal) {
+            this(weightDecay, alpha, trainSize, tableSize, loss, precision, orthogonal, null, 0);
         }
     }
 
-    public enum State { MEMORIZING, KERNEL_REGIME, TRANSITIONING, COLLAPSED, GENERALIZED }
+    public enum State { MEMORIZING, FORMING, STALLED, COLLAPSED, GENERALIZED }
 
     private final Settings s;
     private final Context ctx;
@@ -52,6 +60,8 @@ public final class Advisor {
     private boolean ntkSeen, giniSeen;
     private String recommendation;
     private Integer recommendedAt;
+    private org.grokscope.analysis.Forecaster.Assessment forecast;
+    private Integer formingStep, stalledStep;
     private final List<String> events = new ArrayList<>(), log = new ArrayList<>();
 
     public Advisor(Settings s, Context ctx) {
@@ -124,6 +134,7 @@ public final class Advisor {
     }
 
     private void maybeRecommend(int step) {
+        if (ctx.forecaster() != null) return; // the forecast's stalled verdict recommends instead
         if (recommendation != null || memorized == null || generalized != null || transitioning()) return;
         if (step - memorized < s.patience()) return;
         List<String> ev = new ArrayList<>();
@@ -131,14 +142,7 @@ public final class Advisor {
         if (ntkSeen) ev.add(String.format(Locale.ROOT, "eNTK relative distance %.3g (%.3g at memorization): still in the kernel regime", lastNtk, ntkAtMem));
         ev.add(String.format(Locale.ROOT, "‖θ‖₂ %.3g (peak %.3g since memorization)", lastNorm, normPeak));
         if (giniSeen) ev.add(String.format(Locale.ROOT, "embedding Fourier Gini %.3f (%.3f at memorization)", lastGini, giniAtMem));
-        List<String> todo = new ArrayList<>();
-        if (ctx.weightDecay() == 0) todo.add("add weight decay (with none, the norm cannot shrink towards a generalizing solution; Nanda et al. saw no grokking at wd 0 and grokking at 0.3–3)");
-        else if (ctx.weightDecay() < 0.3) todo.add(String.format(Locale.ROOT, "raise weight decay (now %.3g; the time to generalize scales roughly as 1/wd)", ctx.weightDecay()));
-        if (ctx.alpha() > 1) todo.add(String.format(Locale.ROOT, "lower the initialization scale α (now %.3g): a large α keeps the model lazy", ctx.alpha()));
-        if (ctx.tableSize() > 0 && (double) ctx.trainSize() / ctx.tableSize() < 0.3)
-            todo.add(String.format(Locale.ROOT, "add data (%d of %d examples, %.0f%%): below the critical data size the model only memorizes", ctx.trainSize(), ctx.tableSize(), 100.0 * ctx.trainSize() / ctx.tableSize()));
-        if (todo.isEmpty()) todo.add("continue: the configuration is in the range where grokking is known to happen, only later");
-        recommendation = String.join("; or ", todo);
+        recommendation = String.join("; or ", remedies());
         recommendedAt = step;
         event(step, "no sign of transition: %s. Evidence: %s", recommendation, String.join("; ", ev));
     }
@@ -151,14 +155,53 @@ public final class Advisor {
     public State state() {
         if (generalized != null) return State.GENERALIZED;
         if (collapseOngoing) return State.COLLAPSED;
-        if (memorized == null) return State.MEMORIZING;
-        return transitioning() ? State.TRANSITIONING : State.KERNEL_REGIME;
+        if (memorized == null || forecast == null) return State.MEMORIZING;
+        return switch (forecast.verdict()) {
+            case FORMING -> State.FORMING;
+            case STALLED -> State.STALLED;
+            case NONE -> State.MEMORIZING;
+        };
     }
 
-    /** Short text for the progress line. */
+    /** Short text for the progress line: the state, and with a forecast its probability and (forming) the expected step. */
     public String status() {
-        String st = state().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        return recommendation != null && state() == State.KERNEL_REGIME ? st + " (see advice)" : st;
+        State st = state();
+        String name = st.name().toLowerCase(Locale.ROOT);
+        if (forecast == null || st == State.GENERALIZED) return recommendation != null && st == State.MEMORIZING ? name + " (see advice)" : name;
+        String p = String.format(Locale.ROOT, "P %.2f", forecast.probability());
+        return switch (st) {
+            case FORMING -> String.format(Locale.ROOT, "forming, %s, ETA step %,.0f (%,.0f-%,.0f)", p, forecast.eta(), forecast.etaLow(), forecast.etaHigh());
+            case STALLED -> "stalled, " + p + " (see advice)";
+            default -> name + " (" + p + ")";
+        };
+    }
+
+    /** The latest forecast, or null (none yet, or no forecaster). */
+    public org.grokscope.analysis.Forecaster.Assessment forecast() {
+        return forecast;
+    }
+
+    /** The step of the first forming verdict, or null. */
+    public Integer formingStep() {
+        return formingStep;
+    }
+
+    /** A forecast at a probe: the state follows its verdict; the first forming and the first stalled verdict are events. */
+    public void onForecast(int step, org.grokscope.analysis.Forecaster.Assessment a) {
+        forecast = a;
+        if (generalized != null || memorized == null) return;
+        if (a.verdict() == org.grokscope.analysis.Forecaster.Verdict.FORMING && formingStep == null) {
+            formingStep = step;
+            event(step, "forming: P(generalize within the budget) %.2f; expected around step %,.0f (%,.0f to %,.0f). Evidence: %s",
+                    a.probability(), a.eta(), a.etaLow(), a.etaHigh(), a.evidence());
+        }
+        if (a.verdict() == org.grokscope.analysis.Forecaster.Verdict.STALLED && stalledStep == null && formingStep == null) {
+            stalledStep = step;
+            recommendation = String.join("; or ", remedies());
+            recommendedAt = step;
+            event(step, "stalled: P(generalize within the budget) %.2f, fit at step %d and test accuracy still below %.0f%%. Recommendation: %s. Evidence: %s",
+                    a.probability(), memorized, 100 * s.generalizationThreshold(), recommendation, a.evidence());
+        }
     }
 
     public String recommendation() {
@@ -170,6 +213,18 @@ public final class Advisor {
         List<String> out = new ArrayList<>(events);
         events.clear();
         return out;
+    }
+
+    // what to change, worded for this run's configuration
+    private List<String> remedies() {
+        List<String> todo = new ArrayList<>();
+        if (ctx.weightDecay() == 0) todo.add("add weight decay (with none, the norm cannot shrink towards a generalizing solution; Nanda et al. saw no grokking at wd 0 and grokking at 0.3–3)");
+        else if (ctx.weightDecay() < 0.3) todo.add(String.format(Locale.ROOT, "raise weight decay (now %.3g; the time to generalize scales roughly as 1/wd)", ctx.weightDecay()));
+        if (ctx.alpha() > 1) todo.add(String.format(Locale.ROOT, "lower the initialization scale α (now %.3g): a large α keeps the model lazy", ctx.alpha()));
+        if (ctx.tableSize() > 0 && (double) ctx.trainSize() / ctx.tableSize() < 0.3)
+            todo.add(String.format(Locale.ROOT, "add data (%d of %d examples, %.0f%%): below the critical data size the model only memorizes", ctx.trainSize(), ctx.tableSize(), 100.0 * ctx.trainSize() / ctx.tableSize()));
+        if (todo.isEmpty()) todo.add("continue: the configuration is in the range where grokking is known to happen, only later");
+        return todo;
     }
 
     private void event(int step, String fmt, Object... args) {
@@ -196,6 +251,18 @@ public final class Advisor {
         m.put("recommended_at", recommendedAt);
         m.put("softmax_collapse_step", collapsed);
         m.put("softmax_collapse_advice", collapseAdvice);
+        if (ctx.forecaster() != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("probability", forecast == null ? null : forecast.probability());
+            f.put("verdict", forecast == null ? null : forecast.verdict().name().toLowerCase(Locale.ROOT));
+            f.put("forming_step", formingStep);
+            f.put("stalled_step", stalledStep);
+            f.put("eta", forecast == null || Double.isNaN(forecast.eta()) ? null : Math.round(forecast.eta()));
+            f.put("eta_low", forecast == null || Double.isNaN(forecast.etaLow()) ? null : Math.round(forecast.etaLow()));
+            f.put("eta_high", forecast == null || Double.isNaN(forecast.etaHigh()) ? null : Math.round(forecast.etaHigh()));
+            f.put("evidence", forecast == null ? null : forecast.evidence());
+            m.put("forecast", f);
+        }
         m.put("log", List.copyOf(log));
         return m;
     }

@@ -7,4 +7,9 @@ package org.grokscope.probe;
  */
 public record ProbeSettings(int every, double budget, boolean norms, boolean ntk, int ntkSamples,
                             boolean ntkTrueClass, boolean fourier, double keyThreshold, boolean kernelBaseline,
-                            int kernelTestSamples, double kernelRidge, int kernelMaxTrain, Advisor.Settings advisor) {}
+                            int kernelTestSamples, double kernelRidge, int kernelMaxTrain, Advisor.Settings advisor, boolean stopWhenStalled) {
+    public ProbeSettings(int every, double budget, boolean norms, boolean ntk, int ntkSamples, boolean ntkTrueClass, boolean fourier, double keyThreshold,
+                         boolean kernelBaseline, int kernelTestSamples, double kernelRidge, int kernelMaxTrain, Advisor.Settings advisor) {
+        this(every, budget, norms, ntk, ntkSamples, ntkTrueClass, fourier, keyThreshold, kernelBaseline, kernelTestSamples, kernelRidge, kernelMaxTrain, advisor, false);
+    }
+}

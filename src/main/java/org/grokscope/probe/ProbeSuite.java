@@ -51,6 +51,10 @@ public final class ProbeSuite implements TrainListener {
     private KernelRegression.Result kernel;
     private final Map<String, Object> lastValues = new LinkedHashMap<>();
     private final Map<String, Double> secondsBy = new LinkedHashMap<>();
+    // the early verdict: the run's history as metrics.csv holds it, and the bank-fitted predictor (null: off)
+    private final org.grokscope.analysis.Forecaster forecaster;
+    private final org.grokscope.analysis.Signals.Recorder recorder;
+    private final int budget;
 
     private void clock(String probe, long t0) {
         secondsBy.merge(probe, (System.nanoTime() - t0) / 1e9, Double::sum);
@@ -61,6 +65,10 @@ public final class ProbeSuite implements TrainListener {
         this.k = new Kernels(pool);
         this.gram = new NtkGram(pool);
         this.advisor = new Advisor(s.advisor(), ctx);
+        // the forecaster was fitted on modular tasks with their Fourier measures: only there does it forecast
+        this.forecaster = mod != null && ctx.forecaster() != null && ctx.budget() > 0 ? ctx.forecaster() : null;
+        this.recorder = forecaster == null ? null : new org.grokscope.analysis.Signals.Recorder(mod.p());
+        this.budget = ctx.budget();
         if (s.norms()) {
             columns.addAll(List.of("sum_sq", "rel_dist"));
             for (Param p : model.params().list()) for (String q : List.of("l2", "linf", "rel_dist")) columns.add(p.name() + "." + q);
@@ -76,6 +84,7 @@ public final class ProbeSuite implements TrainListener {
         }
         if (model instanceof Homogeneous) columns.add("margin");
         if (s.kernelBaseline()) columns.add("kernel_test_acc");
+        if (forecaster != null) columns.addAll(List.of("p_generalize", "eta_step"));
     }
 
     // the logits of every pair (p³ floats) and the restricted and excluded copies (2·p³ doubles)
@@ -106,13 +115,45 @@ public final class ProbeSuite implements TrainListener {
     }
 
     /**
-     * Re-feeds the advisor with a row a resumed run keeps: its evaluation and, if the row was a probe
-     * row, its ntk_rel and embed_gini (NaN where absent).
+     * Re-feeds the advisor and the forecast's history with a row a resumed run keeps: its evaluation and, if the row
+     * was a probe row, its probe cells by column name (absent or NaN where not measured).
      */
-    public void replay(Evaluation e, boolean probeRow, double ntkRel, double gini) {
+    public void replay(Evaluation e, boolean probeRow, Map<String, Double> probeCells) {
         advisor.onEval(e);
-        if (probeRow) advisor.onProbe(e.step(), ntkRel, gini);
+        record(e);
+        if (probeRow) {
+            advisor.onProbe(e.step(), probeCells.getOrDefault("ntk_rel", Double.NaN), probeCells.getOrDefault("embed_gini", Double.NaN));
+            forecast(e, probeCells);
+        }
         advisor.drainEvents();
+    }
+
+    // the evaluation into the forecast's history, as metrics.csv writes it
+    private void record(Evaluation e) {
+        if (recorder == null) return;
+        Map<String, Double> v = new LinkedHashMap<>();
+        v.put("train_acc", org.grokscope.analysis.Signals.asWritten(e.trainAcc()));
+        v.put("test_acc", org.grokscope.analysis.Signals.asWritten(e.testAcc()));
+        v.put("train_loss", org.grokscope.analysis.Signals.asWritten(e.trainLoss()));
+        v.put("test_loss", org.grokscope.analysis.Signals.asWritten(e.testLoss()));
+        v.put("l2_norm", org.grokscope.analysis.Signals.asWritten(e.l2Norm()));
+        v.put("dist_from_init", org.grokscope.analysis.Signals.asWritten(e.distFromInit()));
+        recorder.evaluation(e.step(), v);
+    }
+
+    // the probe values into the history, then the forecast (its verdict goes to the advisor); returns it, or null
+    private org.grokscope.analysis.Forecaster.Assessment forecast(Evaluation e, Map<String, Double> probe) {
+        if (recorder == null) return null;
+        Map<String, Double> v = new LinkedHashMap<>();
+        for (String c : org.grokscope.analysis.Signals.PROBE_COLUMNS) {
+            Double x = probe.get(c);
+            if (x != null) v.put(c, org.grokscope.analysis.Signals.asWritten(x));
+        }
+        recorder.probes(v);
+        boolean memorized = e.trainAcc() >= s.advisor().memorizationThreshold();
+        org.grokscope.analysis.Forecaster.Assessment a = forecaster.assess(recorder.history(), recorder.size() - 1, budget, memorized, advisor.formingStep());
+        advisor.onForecast(e.step(), a);
+        return a;
     }
 
     @Override
@@ -159,14 +200,25 @@ public final class ProbeSuite implements TrainListener {
     @Override
     public void onEval(Trainer t, Evaluation e) {
         advisor.onEval(e);
+        record(e);
         if (e.step() % every != 0) return;
         long t0 = System.nanoTime();
         Map<String, Object> v = measure(t);
+        if (recorder != null) {
+            Map<String, Double> numbers = new LinkedHashMap<>();
+            v.forEach((key, val) -> { if (val instanceof Double d) numbers.put(key, d); });
+            advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
+            org.grokscope.analysis.Forecaster.Assessment a = forecast(e, numbers);
+            if (s.stopWhenStalled() && advisor.state() == Advisor.State.STALLED)
+                t.stopStalled(String.format(java.util.Locale.ROOT, "predicted not to generalize within %d steps (P %.3f at step %d)", budget, a.probability(), e.step()));
+            v.put("p_generalize", a.probability());
+            v.put("eta_step", Double.isNaN(a.eta()) ? null : (double) Math.round(a.eta()));
+        }
         Object[] values = new Object[columns.size()];
         for (int i = 0; i < values.length; i++) values[i] = v.get(columns.get(i));
         lastValues.clear();
         lastValues.putAll(v);
-        advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
+        if (recorder == null) advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
         seconds += (System.nanoTime() - t0) / 1e9;
         for (Sink sk : sinks) sk.onProbe(e.step(), values);
     }

@@ -25,7 +25,7 @@ public final class SweepReport {
     private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js";
 
     /** Probe series drawn in the report. */
-    static final List<String> PROBES = List.of("ntk_rel", "embed_gini", "restricted_loss", "excluded_loss", "softmax_one_share");
+    static final List<String> PROBES = List.of("ntk_rel", "embed_gini", "restricted_loss", "excluded_loss", "softmax_one_share", "p_generalize");
 
     private SweepReport() {}
 

@@ -203,9 +203,11 @@ public final class Experiment implements AutoCloseable {
         Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
                 p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience(), p.collapseShare());
         ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput() == RunConfig.NtkOutput.TRUE_CLASS,
-                text == null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as);
+                text == null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as,
+                p.stopWhenStalled());
         Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(),
-                text != null ? text.trainPool() : table.size(), tr.loss(), tr.lossPrecision(), cfg.optimizer().orthogonal());
+                text != null ? text.trainPool() : table.size(), tr.loss(), tr.lossPrecision(), cfg.optimizer().orthogonal(),
+                p.forecast() && text == null ? Forecasts.bundled() : null, tr.steps());
         if (text != null) return new ProbeSuite(ps, model, pool, null, ctx);
         int pp = cfg.modular().p();
         boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)

@@ -118,9 +118,20 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             memorizedSaved |= e.trainAcc() >= cfg.analysis().memorizationThreshold();
             generalizedSaved |= e.testAcc() >= cfg.analysis().generalizationThreshold();
             if (probes != null) {
-                String ntk = cell(columns, f, "ntk_rel"), gini = cell(columns, f, "embed_gini");
-                probes.replay(e, !ntk.isEmpty() || !gini.isEmpty(), ntk.isEmpty() ? Double.NaN : Metrics.parse(ntk),
-                        gini.isEmpty() ? Double.NaN : Metrics.parse(gini));
+                // a probe row has a cell in any probe column; the forecast reads these back as they were written
+                Map<String, Double> cells = new java.util.LinkedHashMap<>();
+                boolean probeRow = false;
+                for (String c : probes.columns()) {
+                    String v = cell(columns, f, c);
+                    if (v.isEmpty()) continue;
+                    probeRow = true;
+                    try {
+                        cells.put(c, Metrics.parse(v));
+                    } catch (NumberFormatException ex) {
+                        // a text cell (key frequencies)
+                    }
+                }
+                probes.replay(e, probeRow, cells);
             }
         }
     }

@@ -57,6 +57,11 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
 
     /** Validates and expands the grid; {@code dir} resolves a relative base config file. */
     public static List<Point> expand(ConfigLoader.Bound<SweepConfig> b, Path dir) throws ConfigException {
+        return expand(b, dir, List.of());
+    }
+
+    /** As {@link #expand(ConfigLoader.Bound, Path)}, with {@code extra} overrides applied to every run last (e.g. the early-verdict stop). */
+    public static List<Point> expand(ConfigLoader.Bound<SweepConfig> b, Path dir, List<String> extra) throws ConfigException {
         SweepConfig s = b.value();
         if (!s.name().matches("[A-Za-z0-9._-]+")) throw b.error("name", "use letters, digits, '.', '_' or '-', got '" + s.name() + "'");
         if (s.base() == null || (s.base().preset() == null) == (s.base().config() == null))
@@ -108,6 +113,7 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
                 for (int i = 0; i < names.size(); i++) params.put(names.get(i), values.get(i).get(at[i]));
                 params.put("seed", Long.toString(seed));
                 List<String> sets = new ArrayList<>(s.set());
+                sets.addAll(extra);
                 for (int i = 0; i < names.size(); i++) sets.add(names.get(i) + "=" + literals.get(i).get(at[i]));
                 sets.add("seed=" + seed);
                 int index = out.size();

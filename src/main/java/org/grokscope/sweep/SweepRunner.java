@@ -221,7 +221,7 @@ public final class SweepRunner {
         }
         Trainer.Status ts = r.outcome().status();
         SweepStore.Status s = switch (ts) {
-            case COMPLETED, STOPPED_EARLY -> SweepStore.Status.COMPLETED;
+            case COMPLETED, STOPPED_EARLY, STOPPED_STALLED -> SweepStore.Status.COMPLETED;
             case DIVERGED -> SweepStore.Status.FAILED;
             case INTERRUPTED -> SweepStore.Status.INTERRUPTED;
         };

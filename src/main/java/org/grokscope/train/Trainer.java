@@ -18,7 +18,11 @@ import org.grokscope.nn.Params;
  * epoch, derived from the step number, so a resumed run draws the same batches.
  */
 public final class Trainer {
-    public enum Status { COMPLETED, STOPPED_EARLY, INTERRUPTED, DIVERGED }
+    /**
+     * How a run ended. STOPPED_EARLY: test accuracy reached stop_at_test_acc; STOPPED_STALLED: a listener (the early
+     * verdict) judged it would not generalize within its budget and ended it, with its reason.
+     */
+    public enum Status { COMPLETED, STOPPED_EARLY, STOPPED_STALLED, INTERRUPTED, DIVERGED }
 
     /**
      * How the loop trains; made with {@link #settings(int)}'s builder rather than twelve positional values.
@@ -98,6 +102,13 @@ public final class Trainer {
         stop.set(true);
     }
 
+    private volatile String stallReason;
+
+    /** Ends the run before the next step as STOPPED_STALLED, a finished run (not interrupted), with this reason. */
+    public void stopStalled(String reason) {
+        stallReason = reason;
+    }
+
     public Model model() { return model; }
     public Optimizer optimizer() { return opt; }
     public Settings settings() { return s; }
@@ -149,6 +160,7 @@ public final class Trainer {
         String reason = null;
         while (step < s.steps()) {
             if (stop.get()) { status = Status.INTERRUPTED; reason = "interrupted"; break; }
+            if (stallReason != null) { status = Status.STOPPED_STALLED; reason = stallReason; break; }
             long t0 = System.nanoTime();
             Kernels.LossResult lr = gradients(full, n);
             trainSeconds += (System.nanoTime() - t0) / 1e9;

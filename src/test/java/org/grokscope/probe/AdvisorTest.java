@@ -15,10 +15,10 @@ class AdvisorTest {
         assertThat(a.state()).isEqualTo(Advisor.State.MEMORIZING);
         a.onEval(100, 1.0, 0.02, 52);
         a.onProbe(100, 0.02, 0.02);
-        assertThat(a.state()).isEqualTo(Advisor.State.KERNEL_REGIME);
+        assertThat(a.state()).as("fit, no forecaster: no verdict").isEqualTo(Advisor.State.MEMORIZING);
         a.onEval(200, 1.0, 0.03, 53);
-        a.onProbe(200, 0.5, 0.05);                     // the kernel moves
-        assertThat(a.state()).isEqualTo(Advisor.State.TRANSITIONING);
+        a.onProbe(200, 0.5, 0.05);                     // the kernel moves: an event, not a state
+        assertThat(a.state()).isEqualTo(Advisor.State.MEMORIZING);
         a.onEval(300, 1.0, 0.2, 45);                   // 15 % below the peak of 53
         a.onProbe(300, 0.8, 0.3);                      // Gini up 0.28 from 0.02
         a.onEval(400, 1.0, 0.995, 40);
@@ -39,7 +39,7 @@ class AdvisorTest {
             a.onEval(step, step >= 100 ? 1.0 : 0.5, 0.01, 60 + step / 1000.0);
             a.onProbe(step, 0.01, 0.02);
         }
-        assertThat(a.state()).isEqualTo(Advisor.State.KERNEL_REGIME);
+        assertThat(a.state()).isEqualTo(Advisor.State.MEMORIZING);
         assertThat(a.recommendation()).contains("add weight decay").contains("lower the initialization scale").contains("add data");
         assertThat(a.summary().get("recommended_at")).isEqualTo(600);  // memorized at 100, patience 500
         assertThat(a.status()).contains("advice");
@@ -54,7 +54,39 @@ class AdvisorTest {
         a.onEval(450, 1.0, 0.0, 8.5);                 // decaying norm: transitioning
         a.onEval(5000, 1.0, 0.0, 8.5);
         assertThat(a.recommendation()).isNull();
-        assertThat(a.state()).isEqualTo(Advisor.State.TRANSITIONING);
+        assertThat(a.state()).isEqualTo(Advisor.State.MEMORIZING);
+    }
+
+    @Test
+    void aForecastSetsTheStateAndItsFirstFormingAndStalledVerdictsAreEvents() {
+        var forming = new org.grokscope.analysis.Forecaster.Assessment(0.95, org.grokscope.analysis.Forecaster.Verdict.FORMING, 2000, 1500, 3000, "embed_gini 0.4 (+2.0)");
+        var none = new org.grokscope.analysis.Forecaster.Assessment(0.5, org.grokscope.analysis.Forecaster.Verdict.NONE, 2000, 1500, 3000, "");
+        var stalled = new org.grokscope.analysis.Forecaster.Assessment(0.02, org.grokscope.analysis.Forecaster.Verdict.STALLED, Double.NaN, Double.NaN, Double.NaN, "norm_vs_peak 0 (-1.5)");
+        Advisor a = new Advisor(S, new Advisor.Context(1.0, 1.0, 3000, 9409));
+        a.onEval(0, 0.5, 0.0, 10);
+        a.onForecast(0, forming);
+        assertThat(a.state()).as("not fit yet: no verdict").isEqualTo(Advisor.State.MEMORIZING);
+        assertThat(a.drainEvents()).isEmpty();
+        a.onEval(100, 1.0, 0.0, 10);
+        a.onForecast(100, forming);
+        assertThat(a.state()).isEqualTo(Advisor.State.FORMING);
+        assertThat(a.formingStep()).isEqualTo(100);
+        assertThat(a.status()).isEqualTo("forming, P 0.95, ETA step 2,000 (1,500-3,000)");
+        assertThat(a.drainEvents()).singleElement().asString().contains("forming: P(generalize within the budget) 0.95").contains("embed_gini");
+        a.onForecast(200, none);
+        assertThat(a.state()).as("the state follows the latest forecast").isEqualTo(Advisor.State.MEMORIZING);
+        a.onForecast(300, stalled);
+        assertThat(a.recommendation()).as("no stalled verdict once a run was forming").isNull();
+        a.onEval(400, 1.0, 0.995, 9);
+        assertThat(a.state()).isEqualTo(Advisor.State.GENERALIZED);
+
+        Advisor b = new Advisor(S, new Advisor.Context(0.0, 4.0, 500, 9409));
+        b.onEval(100, 1.0, 0.0, 10);
+        b.onForecast(100, stalled);
+        assertThat(b.state()).isEqualTo(Advisor.State.STALLED);
+        assertThat(b.recommendation()).contains("add weight decay").contains("lower the initialization scale").contains("add data");
+        assertThat(b.drainEvents()).singleElement().asString().startsWith("step 100: stalled: P(generalize within the budget) 0.02").contains("Evidence: norm_vs_peak");
+        assertThat(b.status()).isEqualTo("stalled, P 0.02 (see advice)");
     }
 
     static org.grokscope.train.Evaluation eval(int step, double trainAcc, double testAcc, double softmaxOne) {
