@@ -157,19 +157,9 @@ public final class ForecastEval {
         // stalled: the highest level, at most MAX_STALLED, at which STALLED_NPV of the training runs it fires on (memorized, past
         // MIN_PROGRESS_STALLED, not yet generalized) never generalize. Most bank runs never generalize, so a 90 % criterion
         // alone would call nearly every run stalled. ETA: ratios of the generalization step to the first forming verdict's step
+        levels.removeIf(v -> !(v <= MAX_STALLED));
         levels.sort(null);
-        int stride = Math.max(1, levels.size() / 400);
-        double stalled = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < levels.size(); c += stride) {
-            double t = levels.get(c);
-            int fired = 0, right = 0;
-            for (int i = 0; i < train.size(); i++) {
-                if (firstBelow(train.get(i), scores.get(i), t) < 0) continue;
-                fired++;
-                if (!train.get(i).generalized()) right++;
-            }
-            if (t <= MAX_STALLED && fired >= 3 && right >= STALLED_NPV * fired) stalled = t;
-        }
+        double stalled = lastAccepted(levels, Double.NEGATIVE_INFINITY, train, scores, ForecastEval::firstBelow, false, STALLED_NPV);
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < train.size(); i++) {
             Bank.Run r = train.get(i);
@@ -313,19 +303,31 @@ public final class ForecastEval {
             for (int k = 0; k < sc.length; k++)
                 if (!Double.isNaN(sc[k]) && k < trainAcc.length && trainAcc[k] >= MEMORIZED && !(r.generalized() && st[k] >= r.generalization())) all.add(sc[k]);
         }
-        // candidate thresholds: at most 400 quantiles of the scores, from the top down
-        List<Double> cand = new ArrayList<>(all.descendingSet());
+        // candidate thresholds from the top down: the lowest accepted
+        return lastAccepted(new ArrayList<>(all.descendingSet()), Double.POSITIVE_INFINITY, train, scores, ForecastEval::firstVerdict, true, PRECISION);
+    }
+
+    /** Where a verdict of level t first fires on a run (an evaluation index), or -1. */
+    interface Fires {
+        int at(Bank.Run r, double[] score, double t);
+    }
+
+    /**
+     * Scans at most 400 of the candidate levels in their order and returns the last at which the verdict fires on at
+     * least 3 training runs and at least {@code share} of them end as {@code generalized} says (else {@code none}).
+     */
+    static double lastAccepted(List<Double> cand, double none, List<Bank.Run> train, List<double[]> scores, Fires fires, boolean generalized, double share) {
         int stride = Math.max(1, cand.size() / 400);
-        double best = Double.POSITIVE_INFINITY;
+        double best = none;
         for (int c = 0; c < cand.size(); c += stride) {
             double t = cand.get(c);
             int fired = 0, right = 0;
             for (int i = 0; i < train.size(); i++) {
-                if (firstVerdict(train.get(i), scores.get(i), t) < 0) continue;
+                if (fires.at(train.get(i), scores.get(i), t) < 0) continue;
                 fired++;
-                if (train.get(i).generalized()) right++;
+                if (train.get(i).generalized() == generalized) right++;
             }
-            if (fired >= 3 && right >= PRECISION * fired) best = t;
+            if (fired >= 3 && right >= share * fired) best = t;
         }
         return best;
     }
