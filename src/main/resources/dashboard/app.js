@@ -341,7 +341,7 @@ async function showRun(id) {
       const fc = adv.forecast;
       if (fc && fc.probability !== null && fc.probability !== undefined)
         advisorBox.append(el('p', { id: 'forecast' }, el('b', {}, 'Early verdict: '), `P(generalize within the budget) ${fc.probability.toFixed(2)}`,
-          fc.eta !== null && fc.eta !== undefined ? `, expected around step ${fmt(fc.eta)} (${fmt(fc.eta_low)} – ${fmt(fc.eta_high)})` : '',
+          fc.eta !== null && fc.eta !== undefined && adv.state !== 'generalized' ? `, expected around step ${fmt(fc.eta)} (${fmt(fc.eta_low)} – ${fmt(fc.eta_high)})` : '',
           fc.evidence ? ` · evidence: ${fc.evidence}` : ''));
       if (adv.recommendation) advisorBox.append(el('p', {}, el('b', {}, 'Recommendation: '), adv.recommendation));
       if (adv.softmax_collapse_advice) advisorBox.append(el('p', {}, el('b', {}, 'Softmax collapse: '), adv.softmax_collapse_advice));
