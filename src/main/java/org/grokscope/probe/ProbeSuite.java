@@ -204,10 +204,10 @@ public final class ProbeSuite implements TrainListener {
         if (e.step() % every != 0) return;
         long t0 = System.nanoTime();
         Map<String, Object> v = measure(t);
+        advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
         if (recorder != null) {
             Map<String, Double> numbers = new LinkedHashMap<>();
             v.forEach((key, val) -> { if (val instanceof Double d) numbers.put(key, d); });
-            advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
             org.grokscope.analysis.Forecaster.Assessment a = forecast(e, numbers);
             if (s.stopWhenStalled() && advisor.state() == Advisor.State.STALLED)
                 t.stopStalled(String.format(java.util.Locale.ROOT, "predicted not to generalize within %d steps (P %.3f at step %d)", budget, a.probability(), e.step()));
@@ -218,7 +218,6 @@ public final class ProbeSuite implements TrainListener {
         for (int i = 0; i < values.length; i++) values[i] = v.get(columns.get(i));
         lastValues.clear();
         lastValues.putAll(v);
-        if (recorder == null) advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
         seconds += (System.nanoTime() - t0) / 1e9;
         for (Sink sk : sinks) sk.onProbe(e.step(), values);
     }
