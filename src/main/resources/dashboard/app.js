@@ -580,6 +580,7 @@ async function showSweep(id) {
 
   listen(sw.watch, {
     runs: (list) => { runs = list; renderHead(); renderHeat(); renderTable(); drawAll(); },
+    reset: () => route(),
     cds: (c) => renderCds(c),
     rows: (byRun) => {
       let fresh = false;

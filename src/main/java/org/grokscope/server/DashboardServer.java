@@ -277,7 +277,8 @@ public final class DashboardServer implements AutoCloseable {
         metrics.forEach(ms::add);
         Map<String, Integer> sent = new HashMap<>();
         o.set("series", SweepView.series(dir, st, metrics, sent));
-        o.put("watch", register(new Watch.SweepWatch(dir, cdsCache, metrics, sent, stamp, runs.toString(), cds.toString())));
+        o.put("watch", register(new Watch.SweepWatch(dir, cdsCache, metrics, sent, stamp, runs.toString(), cds.toString(),
+                st.definition() == null ? null : st.definition().toString())));
         return o;
     }
 

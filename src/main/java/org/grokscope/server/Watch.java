@@ -97,8 +97,11 @@ sealed interface Watch {
         private final Map<String, Long> stamps = new HashMap<>();
         private long storeStamp;
         private String lastRuns, lastCds;
+        private final String definition;
 
-        SweepWatch(Path dir, CdsCache cdsCache, List<String> metrics, Map<String, Integer> sent, long storeStamp, String runs, String cds) {
+        /** {@code definition}: the store's definition the page was built from (null before the sweep recorded it). */
+        SweepWatch(Path dir, CdsCache cdsCache, List<String> metrics, Map<String, Integer> sent, long storeStamp, String runs, String cds, String definition) {
+            this.definition = definition;
             this.dir = dir;
             this.cds = cdsCache;
             this.metrics = metrics;
@@ -121,6 +124,11 @@ sealed interface Watch {
                 if (st != storeStamp) {
                     SweepView.Store s = SweepView.read(dir);
                     storeStamp = st;
+                    // the page was built before the sweep recorded what it is (a grid or a search): build it again
+                    if (!java.util.Objects.equals(definition, s.definition() == null ? null : s.definition().toString())) {
+                        out.add(new Event("reset", ConfigLoader.JSON.createObjectNode()));
+                        return out;
+                    }
                     String runs = SweepView.runs(dir, s).toString();
                     if (!runs.equals(lastRuns)) {
                         lastRuns = runs;

@@ -121,6 +121,30 @@ class DashboardApiTest {
     }
 
     @Test
+    void aSweepPageBuiltBeforeTheStoreSaidWhatItIsIsRebuilt() throws Exception {
+        Path dir = tmp.resolve("search");
+        Files.createDirectories(dir);
+        try (org.grokscope.sweep.SweepStore store = new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db"))) {
+            // the store exists, its definition not yet: the page cannot know it is a search
+        }
+        try (DashboardServer s = DashboardServer.start(List.of(dir), "127.0.0.1", 0)) {
+            JsonNode snap = JSON.readTree(get(s.port(), "/api/sweep?id=0").body());
+            assertThat(snap.get("kind").asText()).isEqualTo("sweep");
+            HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + s.port() + "/api/events?watch=" + snap.get("watch").asText()).openConnection();
+            c.setReadTimeout(20_000);
+            try (org.grokscope.sweep.SweepStore store = new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db"))) {
+                store.initSweep("{\"growth\":2,\"tolerance\":1.1,\"success_fraction\":0.5,\"seeds\":1}", dir, false);
+            }
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null && !line.startsWith("event: ")) { /* the stream's opening comment */ }
+                assertThat(line).isEqualTo("event: reset");
+            }
+            assertThat(JSON.readTree(get(s.port(), "/api/sweep?id=0").body()).get("kind").asText()).isEqualTo("search");
+        }
+    }
+
+    @Test
     void aRunWhoseWriterIsGoneReadsStoppedNotRunning() throws Exception {
         Path run = fakeRun(tmp.resolve("r"), "orphan", 3);
         Files.writeString(run.resolve("progress.json"), "{\"status\": \"running\", \"pid\": 999999999, \"host\": "
