@@ -92,22 +92,30 @@ public final class CdsCommand implements Callable<Integer> {
         // each probe runs its seeds side by side when its size is small enough (the split is chosen per
         // size: one chosen for the largest size would run every small probe one seed at a time)
         splitFor(baseJson, hi); // validates --workers / --threads-per-run before anything runs
-        java.util.function.IntFunction<SweepRunner.Execution> split = n -> {
-            try {
-                int[] ex = splitFor(baseJson, n);
-                return SweepRunner.Execution.of(ex[0], ex[1]).sharing(executor.threadsPerRun == null).flushEvery(serve.flushSeconds());
-            } catch (ConfigException e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        org.grokscope.server.DashboardServer dashboard = serve.start(out, "sweep");
         CdsSearch.Result r;
-        try {
-            r = CdsSearch.run(s, baseJson, out, split, System.out);
-        } catch (Exception e) {
-            if (dashboard != null) dashboard.close();
-            throw e;
+        try (org.grokscope.sweep.RunExecutor runs = executor.executor()) {
+            java.util.function.IntFunction<SweepRunner.Execution> split = n -> {
+                try {
+                    int[] ex = splitFor(baseJson, n);
+                    return SweepRunner.Execution.of(ex[0], ex[1]).sharing(executor.threadsPerRun == null).flushEvery(serve.flushSeconds())
+                            .checkpointEvery(executor.checkpointSeconds).on(runs);
+                } catch (ConfigException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            org.grokscope.server.DashboardServer dashboard = serve.start(out, "sweep");
+            try {
+                r = CdsSearch.run(s, baseJson, out, split, System.out);
+            } catch (Exception e) {
+                if (dashboard != null) dashboard.close();
+                throw e;
+            }
+            finishSearch(r, s, base, dashboard, lo, hi);
         }
+        return 0;
+    }
+
+    private void finishSearch(CdsSearch.Result r, CdsSearch.Settings s, RunConfig base, org.grokscope.server.DashboardServer dashboard, int lo, int hi) throws Exception {
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("last_failing_size", r.lastFailing());
         search.put("first_succeeding_size", r.firstSucceeding());
@@ -131,7 +139,6 @@ public final class CdsCommand implements Callable<Integer> {
         System.out.println("details: " + out.resolve("cds.json"));
         System.out.println("report: " + org.grokscope.report.SweepReport.write(out));
         ServeOption.finish(dashboard);
-        return 0;
     }
 
     private int[] splitFor(String baseJson, int n) throws ConfigException {

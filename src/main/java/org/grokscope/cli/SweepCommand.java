@@ -47,17 +47,19 @@ public final class SweepCommand implements Callable<Integer> {
                 earlyVerdicts ? List.of("probes.stop_when_stalled=true") : List.of());
         int[] ex = executor.resolve(points, Math.max(1, points.size()));
         int w = ex[0], t = ex[1];
-        org.grokscope.server.DashboardServer dashboard = serve.start(out, "sweep");
-        try {
-            return runAndReport(b, points, w, t);
-        } finally {
-            if (dashboard != null) ServeOption.finish(dashboard);
+        try (org.grokscope.sweep.RunExecutor runs = executor.executor()) {
+            org.grokscope.server.DashboardServer dashboard = serve.start(out, "sweep");
+            try {
+                return runAndReport(b, points, SweepRunner.Execution.of(w, t).sharing(executor.threadsPerRun == null).forcing(force)
+                        .flushEvery(serve.flushSeconds()).checkpointEvery(executor.checkpointSeconds).on(runs));
+            } finally {
+                if (dashboard != null) ServeOption.finish(dashboard);
+            }
         }
     }
 
-    private int runAndReport(ConfigLoader.Bound<SweepConfig> b, List<SweepConfig.Point> points, int w, int t) throws Exception {
-        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out,
-                SweepRunner.Execution.of(w, t).sharing(executor.threadsPerRun == null).forcing(force).flushEvery(serve.flushSeconds()), System.out);
+    private int runAndReport(ConfigLoader.Bound<SweepConfig> b, List<SweepConfig.Point> points, SweepRunner.Execution x) throws Exception {
+        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, x, System.out);
         try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
             System.out.printf(Locale.ROOT, "%-6s %-15s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
             for (SweepStore.Row row : store.runs()) {

@@ -46,12 +46,19 @@ public final class DirectoryLock implements AutoCloseable {
                 // the holder's pid is only for the message
             }
             ch.close();
-            throw new ConfigException(dir + ": another grokscope process" + (holder.isEmpty() ? "" : " (" + holder + ")") + " is writing this " + what
+            throw new Held(dir + ": another grokscope process" + (holder.isEmpty() ? "" : " (" + holder + ")") + " is writing this " + what
                     + "; wait for it to end, or use another --out");
         }
         ch.truncate(0);
         ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
         return new DirectoryLock(ch, l);
+    }
+
+    /** The directory is being written by another process (a cluster retries such a task rather than failing the run). */
+    public static final class Held extends ConfigException {
+        private static final long serialVersionUID = 1L;
+
+        Held(String message) { super(message); }
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private final double flushSeconds, checkpointSeconds;
     private org.grokscope.engine.Parallel pool;
     private long lastFlush, lastCheckpoint;
+    private java.util.function.IntConsumer afterCheckpoint;
     private RunSummary summary;
     private int startStep;
     private ProbeSuite probes;
@@ -190,6 +191,12 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         }
     }
 
+    /** Told the step after each checkpoint is written (null: nobody). */
+    public RunDirectory afterCheckpoint(java.util.function.IntConsumer hook) {
+        this.afterCheckpoint = hook;
+        return this;
+    }
+
     /** The run's engine pool: the summary records the most threads it used when a sweep let it grow. */
     public RunDirectory withPool(org.grokscope.engine.Parallel pool) {
         this.pool = pool;
@@ -216,6 +223,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             writeMetricsThrowing();
             Checkpoint.save(dir.resolve(CHECKPOINT), step, t.model().params(), t.optimizer(), checkpointMetadata());
             Files.deleteIfExists(dir.resolve(LEGACY_CHECKPOINT)); // a resumed run from before 0.2 now has its successor
+            if (afterCheckpoint != null) afterCheckpoint.accept(step);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

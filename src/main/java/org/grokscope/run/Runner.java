@@ -63,7 +63,8 @@ public final class Runner {
         private boolean resume, tty;
         private PrintStream out;
         private String command = "grokscope";
-        private double flushSeconds = 5;
+        private double flushSeconds = 5, checkpointSeconds = 60;
+        private java.util.function.IntConsumer afterCheckpoint;
         private final List<TrainListener> listeners = new java.util.ArrayList<>();
 
         private Job(RunConfig cfg, Path dir) {
@@ -95,6 +96,15 @@ public final class Runner {
          * next to it) uses 1, so new points show within a second or two.
          */
         public Job flushEvery(double seconds) { this.flushSeconds = seconds; return this; }
+
+        /** Write checkpoint.safetensors at most every {@code seconds} of training (default 60) and at the end. */
+        public Job checkpointEvery(double seconds) { this.checkpointSeconds = seconds; return this; }
+
+        /**
+         * Called with the step after each checkpoint is written (its metrics.csv with it): a run on a cluster copies
+         * its directory to shared storage then, so a retry on another machine resumes from there.
+         */
+        public Job afterCheckpoint(java.util.function.IntConsumer hook) { this.afterCheckpoint = hook; return this; }
 
         /** More listeners of the training loop (after the run directory and the progress line). */
         public Job listen(List<TrainListener> more) { listeners.addAll(more); return this; }
@@ -129,7 +139,7 @@ public final class Runner {
         }
         try (Experiment ex = new Experiment(cfg, threads, capacity, out); DirectoryLock lock = DirectoryLock.acquire(dir, "run directory")) {
             if (job.onPool != null) job.onPool.accept(ex.pool);
-            RunDirectory rd = new RunDirectory(dir, cfg, prov, job.flushSeconds, 60).withPool(ex.pool);
+            RunDirectory rd = new RunDirectory(dir, cfg, prov, job.flushSeconds, job.checkpointSeconds).withPool(ex.pool).afterCheckpoint(job.afterCheckpoint);
             writeData(dir, ex);
             if (ex.probes != null) rd.withProbes(ex.probes);
             if (resume) {

@@ -249,7 +249,7 @@ public final class SweepStore implements AutoCloseable {
     }
 
     /** One probe measurement: numeric cells go to {@code value}, others (key frequencies) to {@code text}. */
-    public record ProbeCell(int step, String name, String cell) {}
+    public record ProbeCell(int step, String name, String cell) implements java.io.Serializable {}
 
     /** A run's probe series for one probe column, as (step, value) pairs in step order. */
     public synchronized List<double[]> probe(String id, String name) throws SQLException {

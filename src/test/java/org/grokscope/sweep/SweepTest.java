@@ -33,7 +33,7 @@ class SweepTest {
         RunConfig c = ConfigLoaderTest.yaml("task: {p: 11}\ntraining: {steps: 500}\n");
         java.util.Map<String, String> live = new java.util.TreeMap<>();
         try (Experiment ex = new Experiment(c, 1)) {
-            org.grokscope.train.TrainListener l = SweepRunner.liveStatus("0007", live);
+            org.grokscope.train.TrainListener l = LocalExecutor.liveStatus("0007", live);
             l.onEval(ex.trainer, new org.grokscope.train.Evaluation(250, 1e-3, 0.1, 1.0, 2.0, 0.4321, 0, 1, 1, 0));
             assertThat(live).containsEntry("0007", "0007 step 250/500 train 100.0% test 43.2%");
             l.onEnd(ex.trainer, new org.grokscope.train.Trainer.Outcome(org.grokscope.train.Trainer.Status.COMPLETED, 500, null, 1));
@@ -238,7 +238,7 @@ class SweepTest {
         try (org.grokscope.engine.Parallel a = new org.grokscope.engine.Parallel(2); org.grokscope.engine.Parallel b = new org.grokscope.engine.Parallel(2)) {
             a.use(1);
             b.use(1);
-            SweepRunner.CoreShare share = new SweepRunner.CoreShare(2, 1);
+            LocalExecutor.CoreShare share = new LocalExecutor.CoreShare(2, 1);
             share.join(a);
             assertThat(a.inUse()).isEqualTo(2);
             share.join(b);
@@ -250,7 +250,7 @@ class SweepTest {
             c.use(1);
             assertThat(c.maxInUse()).isEqualTo(1);
             c.close();
-            SweepRunner.CoreShare fixed = new SweepRunner.CoreShare(1, 1); // --threads-per-run given: no sharing
+            LocalExecutor.CoreShare fixed = new LocalExecutor.CoreShare(1, 1); // --threads-per-run given: no sharing
             fixed.join(a);
             assertThat(a.inUse()).isEqualTo(1);
         }

@@ -1,0 +1,162 @@
+package org.grokscope.sweep;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
+import org.grokscope.engine.Parallel;
+import org.grokscope.run.DirectoryLock;
+import org.grokscope.run.Metrics;
+import org.grokscope.run.RunDirectory;
+import org.grokscope.run.RunSummary;
+import org.grokscope.run.Runner;
+import org.grokscope.train.TrainListener;
+import org.grokscope.train.Trainer;
+
+/**
+ * One run of a sweep, wherever it executes (a worker thread here, a Spark task on a cluster): fresh, resumed from
+ * the checkpoint its directory holds when that directory is this very config's, or recovered from its files when it
+ * ended but nobody recorded it. It never touches the store: it returns the {@link RunOutcome} for whoever owns it.
+ */
+public final class RunTask {
+    private RunTask() {}
+
+    /** How the run executes besides its config; the defaults are a silent single-thread run checkpointing every minute. */
+    public static final class Options {
+        int threads = 1, capacity;
+        Consumer<Parallel> onPool, onPoolEnd;
+        double flushSeconds = 5, checkpointSeconds = 60;
+        IntConsumer afterCheckpoint;
+        String command = "grokscope sweep";
+        final List<TrainListener> listeners = new ArrayList<>();
+
+        public Options threads(int n) { threads = n; return this; }
+
+        /** The run's pool may grow to {@code capacity}; {@code join} hears it before training, {@code leave} after. */
+        public Options growTo(int capacity, Consumer<Parallel> join, Consumer<Parallel> leave) {
+            this.capacity = capacity; onPool = join; onPoolEnd = leave; return this;
+        }
+
+        public Options flushEvery(double seconds) { flushSeconds = seconds; return this; }
+
+        public Options checkpointEvery(double seconds) { checkpointSeconds = seconds; return this; }
+
+        public Options afterCheckpoint(IntConsumer hook) { afterCheckpoint = hook; return this; }
+
+        public Options command(String c) { command = c; return this; }
+
+        public Options listen(TrainListener l) { listeners.add(l); return this; }
+    }
+
+    /**
+     * Runs {@code config} into {@code runDir}. A run that diverges, or that its config or data refuse, is a failed
+     * outcome; an interrupted one says so and resumes next time.
+     *
+     * @throws DirectoryLock.Held another process writes the directory (on a cluster: retry the task later)
+     * @throws IOException the directory could not be read or cleared
+     */
+    public static RunOutcome run(String id, RunConfig config, Path runDir, Options o) throws IOException, DirectoryLock.Held {
+        boolean resume = (Files.exists(runDir.resolve(RunDirectory.CHECKPOINT)) || Files.exists(runDir.resolve(RunDirectory.LEGACY_CHECKPOINT)))
+                && Files.exists(runDir.resolve(RunDirectory.CONFIG))
+                && ConfigLoader.resolved(Files.readString(runDir.resolve(RunDirectory.CONFIG))).equals(ConfigLoader.toJson(config));
+        if (!resume && Files.exists(runDir)) deleteTree(runDir);
+        RunSummary done = resume ? finishedSummary(runDir) : null;
+        if (done != null) { // the run ended but its end was not recorded (the process died in between): take it from its files
+            List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+            SweepStore.Status s = done.status().equals("diverged") ? SweepStore.Status.FAILED : SweepStore.Status.COMPLETED;
+            return new RunOutcome(id, s, s == SweepStore.Status.FAILED ? done.reason() : null, SweepStore.toJson(done), rows(lines), probes(lines));
+        }
+        Runner.Result r;
+        Parallel[] pool = new Parallel[1];
+        try {
+            Runner.Job job = Runner.job(config, runDir).threads(o.threads).resume(resume).flushEvery(o.flushSeconds)
+                    .checkpointEvery(o.checkpointSeconds).afterCheckpoint(o.afterCheckpoint).command(o.command).listen(o.listeners);
+            if (o.onPool != null) job.growTo(o.capacity, q -> { pool[0] = q; o.onPool.accept(q); });
+            r = job.run();
+        } catch (DirectoryLock.Held e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError | ConfigException e) {
+            return RunOutcome.failed(id, describe(e));
+        } finally {
+            if (pool[0] != null && o.onPoolEnd != null) o.onPoolEnd.accept(pool[0]);
+        }
+        Trainer.Status ts = r.outcome().status();
+        SweepStore.Status s = switch (ts) {
+            case COMPLETED, STOPPED_EARLY, STOPPED_STALLED -> SweepStore.Status.COMPLETED;
+            case DIVERGED -> SweepStore.Status.FAILED;
+            case INTERRUPTED -> SweepStore.Status.INTERRUPTED;
+        };
+        // what the run recorded, as it produced it (kept rows of a resumed run included); the numbers at the precision
+        // metrics.csv keeps, so the store holds the same whether it heard the run or recovered it from its files
+        List<SweepStore.ProbeCell> cells = new ArrayList<>();
+        for (RunDirectory.Cell c : r.cells()) cells.add(new SweepStore.ProbeCell(c.step(), c.column(), c.text()));
+        List<String> evals = new ArrayList<>();
+        for (org.grokscope.train.Evaluation e : r.evaluations()) evals.add(Metrics.row(e));
+        return new RunOutcome(id, s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()), evals, cells);
+    }
+
+    /** The evaluations an outcome carries, as the store takes them. */
+    static List<org.grokscope.train.Evaluation> evaluations(RunOutcome o) {
+        if (o.evalRows() == null) return null;
+        List<org.grokscope.train.Evaluation> out = new ArrayList<>();
+        for (String row : o.evalRows()) out.add(Metrics.parseRow(row));
+        return out;
+    }
+
+    /** Why a run failed, in words: our own errors by their message, others with their simple class name. */
+    static String describe(Throwable e) {
+        if (e instanceof OutOfMemoryError) return "out of memory: the run needs more heap than the " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB this JVM has (fewer runs at a time, --workers 1, or a larger -Xmx)";
+        Throwable c = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        String m = c.getMessage();
+        if (c instanceof ConfigException || c instanceof org.grokscope.data.text.DataException || c instanceof IOException)
+            return m != null ? m : c.getClass().getSimpleName();
+        return c.getClass().getSimpleName() + (m != null ? ": " + m : "");
+    }
+
+    /** The summary of a run directory whose run has ended (not interrupted), else null. */
+    static RunSummary finishedSummary(Path runDir) {
+        Path s = runDir.resolve(RunDirectory.SUMMARY);
+        if (!Files.exists(s)) return null;
+        try {
+            RunSummary r = ConfigLoader.JSON.readValue(s.toFile(), RunSummary.class);
+            return r.status().equals("interrupted") ? null : r;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The data rows of a run's metrics.csv lines (header and blank lines dropped). */
+    static List<String> rows(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(lines.get(i));
+        return out;
+    }
+
+    /** The probe cells of a run's metrics.csv lines: (step, column, cell) for every non-empty cell. */
+    static List<SweepStore.ProbeCell> probes(List<String> lines) {
+        List<SweepStore.ProbeCell> out = new ArrayList<>();
+        if (lines.isEmpty()) return out;
+        List<String> cols = Metrics.probeColumns(lines.get(0));
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length < Metrics.BASE_COLUMNS) continue;
+            int step = Integer.parseInt(f[0]);
+            for (int c = 0; c < cols.size() && Metrics.BASE_COLUMNS + c < f.length; c++)
+                if (!f[Metrics.BASE_COLUMNS + c].isEmpty()) out.add(new SweepStore.ProbeCell(step, cols.get(c), f[Metrics.BASE_COLUMNS + c]));
+        }
+        return out;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+}
