@@ -1,0 +1,14 @@
+package org.grokscope.spark;
+
+import java.io.Serializable;
+
+/**
+ * One run as a Spark task receives it: its id and its resolved config as JSON (the task rebuilds the typed config
+ * with the same loader, so the run is the one the driver expanded), how it executes, and where its directory lives.
+ *
+ * @param threads engine threads (spark.task.cpus); results do not depend on them
+ * @param shared the sweep's shared storage, a URI every executor reaches; the run's directory is {@code runs/ID} under it
+ */
+record TaskSpec(String id, String configJson, int threads, double flushSeconds, double checkpointSeconds, String shared) implements Serializable {
+    private static final long serialVersionUID = 1L;
+}
