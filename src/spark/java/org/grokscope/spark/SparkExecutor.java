@@ -156,7 +156,7 @@ public final class SparkExecutor implements RunExecutor {
                     }
                     if ((System.nanoTime() - lastPrint) / 1e9 >= 5) {
                         lastPrint = System.nanoTime();
-                        ledger.progress(running.size(), running.stream().sorted().map(id -> id + " running").toList());
+                        ledger.progress(running.size(), running.stream().sorted().map(id -> live(storage, id)).toList());
                     }
                 }
             }
@@ -178,6 +178,20 @@ public final class SparkExecutor implements RunExecutor {
             c.sc().clearJobGroup();
             c.sc().setLocalProperty("grokscope.job", null);
         }
+    }
+
+    /** What a running run last wrote to progress.json, when its directory is on a path this driver reads. */
+    private static String live(SharedStorage storage, String id) {
+        if (storage instanceof SharedStorage.Direct d) {
+            try {
+                var p = ConfigLoader.JSON.readTree(d.runDir(id).resolve(org.grokscope.run.RunDirectory.PROGRESS).toFile());
+                if (p.path("status").asText().equals("running"))
+                    return String.format(Locale.ROOT, "%s step %,d/%,d on %s", id, p.path("step").asInt(), p.path("steps").asInt(), p.path("host").asText("?"));
+            } catch (java.io.IOException e) {
+                // not written yet (or being replaced): say only that it runs
+            }
+        }
+        return id + " running";
     }
 
     /** After a cancel, the tasks still running get to write their checkpoints (at most two minutes). */

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * needs the engine (its seeded RNG); nn needs the engine; analysis reads numbers only (the probes use its forecaster); train runs nn on data;
  * probe measures what train runs; config describes a run; run turns a config into a run directory; sweep runs
  * many (grids, staged searches, their store and analyses); bench times runs; report and server (the live dashboard)
- * sit on top, and nothing depends on cli. Each package's package-info says the same.
+ * sit on top, and nothing depends on cli; spark (the cluster executor, built with -Pspark) is reached only through the
+ * service loader. Each package's package-info says the same.
  */
 class LayeringTest {
     static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -35,21 +36,29 @@ class LayeringTest {
                 .layer("bench").definedBy("org.grokscope.bench..")
                 .layer("report").definedBy("org.grokscope.report..")
                 .layer("server").definedBy("org.grokscope.server..")
+                .layer("spark").definedBy("org.grokscope.spark..")
                 .layer("cli").definedBy("org.grokscope.cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("spark").mayNotBeAccessedByAnyLayer()
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("forecast").mayOnlyBeAccessedByLayers("report", "cli")
-                .whereLayer("sweep").mayOnlyBeAccessedByLayers("report", "server", "cli")
-                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "bench", "report", "server", "cli")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "forecast", "bench", "report", "server", "cli")
+                .whereLayer("sweep").mayOnlyBeAccessedByLayers("report", "server", "cli", "spark")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "bench", "report", "server", "cli", "spark")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "forecast", "bench", "report", "server", "cli", "spark")
                 .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli", "spark")
                 .whereLayer("analysis").mayOnlyBeAccessedByLayers("probe", "run", "sweep", "forecast", "bench", "report", "server", "cli")
                 .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
                 .check(MAIN);
+    }
+
+    @Test
+    void sparkStaysInItsModule() {
+        noClasses().that().resideOutsideOfPackage("org.grokscope.spark..").should().dependOnClassesThat()
+                .resideInAnyPackage("org.apache.spark..", "org.apache.hadoop..", "scala..").check(MAIN);
     }
 
     @Test
