@@ -34,7 +34,8 @@ public final class SweepReport {
         data.put("title", dir.toAbsolutePath().getFileName().toString());
         ArrayNode runs = data.putArray("runs");
         try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-            for (SweepStore.Row r : store.runs()) {
+            // a run that a search continued (an early verdict had stopped it) shows once, as its continuation
+            for (SweepStore.Row r : SweepStore.current(store.runs())) {
                 ObjectNode o = runs.addObject();
                 o.put("id", r.id());
                 o.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));

@@ -26,7 +26,16 @@ public final class CdsSearch {
     @JsonPropertyOrder({"base", "min_size", "max_size", "growth", "tolerance", "seeds", "success_fraction"})
     public record Settings(RunConfig base, int minSize, int maxSize, double growth, double tolerance, int seeds, double successFraction) {}
 
-    public record Probe(int n, int generalized, int seeds, boolean success, long steps) {}
+    /**
+     * @param stopped seeds an early verdict stopped (predicted not to generalize) that no continuation has confirmed
+     * @param steps training steps the probe took, continuations included (only the steps they added)
+     */
+    public record Probe(int n, int generalized, int seeds, boolean success, long steps, int stopped) {
+        /** A failure that rests on early verdicts: had the stopped seeds generalized, the size would have succeeded. */
+        public boolean provisional(double successFraction) {
+            return !success && stopped > 0 && generalized + stopped >= Math.ceil(successFraction * seeds - 1e-9);
+        }
+    }
 
     /**
      * {@code exampleSteps*} weigh each step by the examples it processes (min(n, batch size)): a step on 300
@@ -54,14 +63,14 @@ public final class CdsSearch {
         int seeds = def.get("seeds").asInt();
         double sf = def.get("success_fraction").asDouble();
         Map<Integer, List<SweepStore.Row>> byN = new TreeMap<>();
-        for (SweepStore.Row r : store.runs()) {
+        for (SweepStore.Row r : SweepStore.current(store.runs())) {
             JsonNode n = ConfigLoader.JSON.readTree(r.params()).get("task.train_count");
             if (n != null) byN.computeIfAbsent(n.asInt(), k -> new ArrayList<>()).add(r);
         }
         List<Probe> probes = new ArrayList<>();
         Integer running = null;
         for (Map.Entry<Integer, List<SweepStore.Row>> e : byN.entrySet()) {
-            int gen = 0;
+            int gen = 0, stopped = 0;
             long steps = 0;
             boolean ended = e.getValue().size() >= seeds;
             for (SweepStore.Row r : e.getValue()) {
@@ -70,8 +79,9 @@ public final class CdsSearch {
                 JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
                 steps += sum.path("steps").asLong();
                 if (!sum.path("generalization_step").isNull() && !sum.path("generalization_step").isMissingNode()) gen++;
+                else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
             }
-            if (ended) probes.add(new Probe(e.getKey(), gen, seeds, gen >= Math.ceil(sf * seeds - 1e-9), steps));
+            if (ended) probes.add(new Probe(e.getKey(), gen, seeds, gen >= Math.ceil(sf * seeds - 1e-9), steps, stopped));
             else running = e.getKey();
         }
         Integer hi = probes.stream().filter(Probe::success).map(Probe::n).min(Integer::compare).orElse(null);
@@ -95,35 +105,89 @@ public final class CdsSearch {
         String definition = ConfigLoader.JSON.writeValueAsString(s);
         List<SweepConfig.Point> points = new ArrayList<>();
         Map<Integer, Probe> probes = new TreeMap<>();
+        Map<Integer, List<Integer>> rowsOf = new java.util.HashMap<>(); // the points that stand for a probe's seeds now
+        // a probe's result from its runs in the store; a continuation counts only the steps it added
+        java.util.function.IntFunction<Probe> evaluate = n -> {
+            try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+                Map<String, SweepStore.Row> byId = new java.util.HashMap<>();
+                for (SweepStore.Row r : store.runs()) byId.put(r.id(), r);
+                int gen = 0, stopped = 0;
+                long steps = 0;
+                for (int i : rowsOf.get(n)) {
+                    SweepConfig.Point pt = points.get(i);
+                    SweepStore.Row r = byId.get(pt.id());
+                    if (r == null || r.status() == SweepStore.Status.PENDING || r.status() == SweepStore.Status.INTERRUPTED || r.status() == SweepStore.Status.RUNNING)
+                        throw new InterruptedException("search interrupted; rerun the same command to continue");
+                    // a continuation's summary counts the steps before it continued too: the latest summary has them all
+                    for (SweepConfig.Point q = pt; q != null; q = q.continues() == null ? null : points.get(Integer.parseInt(q.continues()))) {
+                        SweepStore.Row qr = byId.get(q.id());
+                        if (qr.summary() != null) { steps += ConfigLoader.JSON.readTree(qr.summary()).get("steps").asLong(); break; }
+                    }
+                    if (r.summary() == null) continue;
+                    JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
+                    if (!sum.get("generalization_step").isNull()) gen++;
+                    else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
+                }
+                return new Probe(n, gen, s.seeds(), gen >= Math.ceil(s.successFraction() * s.seeds() - 1e-9), steps, stopped);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        };
         java.util.function.IntFunction<Probe> probe = n -> {
             try {
                 if (probes.containsKey(n)) return probes.get(n);
-                int first = points.size();
+                List<Integer> rows = new ArrayList<>();
                 for (int k = 0; k < s.seeds(); k++) {
                     LinkedHashMap<String, String> params = new LinkedHashMap<>();
                     params.put("task.train_count", Integer.toString(n));
                     params.put("seed", Long.toString(k));
                     RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson),
                             List.of("task.train_count=" + n, "seed=" + k, "name=" + s.base().name() + "-n" + n + "-s" + k));
+                    rows.add(points.size());
                     points.add(new SweepConfig.Point(points.size(), params, c));
                 }
+                rowsOf.put(n, rows);
                 if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
                 SweepRunner.run(definition, points, dir, split.apply(n), out); // progress: runs, steps, accuracies, ETA
-                int gen = 0;
-                long steps = 0;
+                Probe p = evaluate.apply(n);
+                if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized%s: %s%n", p.generalized(), s.seeds(),
+                        p.stopped() > 0 ? ", " + p.stopped() + " stopped by an early verdict" : "",
+                        p.success() ? "generalizes" : p.provisional(s.successFraction()) ? "memorizes only, provisionally (confirmed if it bounds the bracket)" : "memorizes only");
+                probes.put(n, p);
+                return p;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        };
+        // the seeds of probe n that an early verdict stopped, trained on from where they stopped to the budget (the same
+        // runs as if never stopped: the verdict only ends a run), each as a new point that continues the stopped one
+        java.util.function.IntFunction<Probe> confirm = n -> {
+            try {
+                List<Integer> rows = rowsOf.get(n);
+                int added = 0;
                 try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-                    for (SweepStore.Row r : store.runs()) {
-                        if (r.index() < first || r.index() >= first + s.seeds()) continue;
-                        if (r.status() == SweepStore.Status.PENDING || r.status() == SweepStore.Status.INTERRUPTED || r.status() == SweepStore.Status.RUNNING)
-                            throw new InterruptedException("search interrupted; rerun the same command to continue");
-                        if (r.summary() == null) continue;
-                        JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
-                        steps += sum.get("steps").asLong();
-                        if (!sum.get("generalization_step").isNull()) gen++;
+                    Map<String, SweepStore.Row> byId = new java.util.HashMap<>();
+                    for (SweepStore.Row r : store.runs()) byId.put(r.id(), r);
+                    for (int j = 0; j < rows.size(); j++) {
+                        SweepConfig.Point pt = points.get(rows.get(j));
+                        SweepStore.Row r = byId.get(pt.id());
+                        if (r.summary() == null || !ConfigLoader.JSON.readTree(r.summary()).path("status").asText().equals("stopped_stalled")) continue;
+                        LinkedHashMap<String, String> params = new LinkedHashMap<>(pt.params());
+                        params.put(SweepConfig.Point.CONTINUES, pt.id());
+                        RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", ConfigLoader.toJson(pt.config())), List.of("probes.stop_when_stalled=false"));
+                        rows.set(j, points.size());
+                        points.add(new SweepConfig.Point(points.size(), params, c));
+                        added++;
                     }
                 }
-                Probe p = new Probe(n, gen, s.seeds(), gen >= Math.ceil(s.successFraction() * s.seeds() - 1e-9), steps);
-                if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized: %s%n", gen, s.seeds(), p.success() ? "generalizes" : "memorizes only");
+                if (out != null) out.printf(Locale.ROOT, "confirming n = %,d: its %d stopped seed%s train on to the budget%n", n, added, added == 1 ? "" : "s");
+                SweepRunner.run(definition, points, dir, split.apply(n), out);
+                Probe p = evaluate.apply(n);
+                if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized: %s%n", p.generalized(), s.seeds(), p.success() ? "generalizes" : "memorizes only");
                 probes.put(n, p);
                 return p;
             } catch (RuntimeException e) {
@@ -141,11 +205,28 @@ public final class CdsSearch {
                 if (n >= s.maxSize()) break;
                 n = Math.min(s.maxSize(), (int) Math.ceil(n * s.growth()));
             }
-            // stage 2: bisect in log n
-            while (lo != null && hi != null && (double) hi / lo > s.tolerance()) {
-                int m = (int) Math.round(Math.sqrt((double) lo * hi));
-                if (m <= lo || m >= hi) break;
-                if (probe.apply(m).success()) hi = m; else lo = m;
+            // the first bracket's failing end lies within a growth step below a size that generalizes, where early verdicts
+            // err most (runs just below their critical size grok late, long after 25 % of the budget): confirm it before
+            // bisecting from it, rather than bisect the wrong interval first
+            if (lo != null && hi != null && probes.get(lo).provisional(s.successFraction()) && confirm.apply(lo).success()) {
+                hi = lo;
+                final int h = hi;
+                lo = probes.values().stream().filter(p -> !p.success() && p.n() < h).map(Probe::n).max(Integer::compare).orElse(null);
+            }
+            while (true) {
+                // stage 2: bisect in log n
+                while (lo != null && hi != null && (double) hi / lo > s.tolerance()) {
+                    int m = (int) Math.round(Math.sqrt((double) lo * hi));
+                    if (m <= lo || m >= hi) break;
+                    if (probe.apply(m).success()) hi = m; else lo = m;
+                }
+                // the bracket's failing end must not rest on early verdicts: confirm it; if it generalizes after all, it is
+                // the new succeeding end, and the search goes on below it
+                if (lo == null || !probes.get(lo).provisional(s.successFraction())) break;
+                if (!confirm.apply(lo).success()) continue;
+                hi = lo;
+                final int h = hi;
+                lo = probes.values().stream().filter(p -> !p.success() && p.n() < h).map(Probe::n).max(Integer::compare).orElse(null);
             }
         } catch (java.util.concurrent.CompletionException e) {
             throw (Exception) e.getCause();

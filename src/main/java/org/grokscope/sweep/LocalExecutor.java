@@ -48,6 +48,7 @@ public final class LocalExecutor implements RunExecutor {
                             ledger.started(p.id());
                             RunTask.Options o = new RunTask.Options().threads(x.threadsPerRun()).growTo(cores.budget, cores::join, cores::leave)
                                     .flushEvery(x.flushSeconds()).checkpointEvery(x.checkpointSeconds()).listen(liveStatus(p.id(), live));
+                            if (p.continues() != null) o.continuing(dir.resolve("runs").resolve(p.continues()));
                             RunOutcome r;
                             try {
                                 r = RunTask.run(p.id(), p.config(), dir.resolve("runs").resolve(p.id()), o);

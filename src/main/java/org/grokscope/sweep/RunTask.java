@@ -34,7 +34,14 @@ public final class RunTask {
         double flushSeconds = 5, checkpointSeconds = 60;
         IntConsumer afterCheckpoint;
         String command = "grokscope sweep";
+        Path continues;
         final List<TrainListener> listeners = new ArrayList<>();
+
+        /**
+         * Start from the directory of the run this one continues (its checkpoint, metrics and history) when this one has
+         * not started yet: a run an early verdict stopped, trained on to its budget under a config that no longer stops.
+         */
+        public Options continuing(Path source) { continues = source; return this; }
 
         public Options threads(int n) { threads = n; return this; }
 
@@ -62,6 +69,11 @@ public final class RunTask {
      * @throws IOException the directory could not be read or cleared
      */
     public static RunOutcome run(String id, RunConfig config, Path runDir, Options o) throws IOException, DirectoryLock.Held {
+        if (o.continues != null && !Files.exists(runDir.resolve(RunDirectory.CHECKPOINT))) {
+            if (!Files.exists(o.continues.resolve(RunDirectory.CHECKPOINT)))
+                return RunOutcome.failed(id, "continues run " + o.continues.getFileName() + ", which has no checkpoint in " + o.continues);
+            seed(o.continues, runDir, config);
+        }
         boolean resume = (Files.exists(runDir.resolve(RunDirectory.CHECKPOINT)) || Files.exists(runDir.resolve(RunDirectory.LEGACY_CHECKPOINT)))
                 && Files.exists(runDir.resolve(RunDirectory.CONFIG))
                 && ConfigLoader.resolved(Files.readString(runDir.resolve(RunDirectory.CONFIG))).equals(ConfigLoader.toJson(config));
@@ -99,6 +111,20 @@ public final class RunTask {
         List<String> evals = new ArrayList<>();
         for (org.grokscope.train.Evaluation e : r.evaluations()) evals.add(Metrics.row(e));
         return new RunOutcome(id, s, ts == Trainer.Status.DIVERGED ? r.outcome().reason() : null, SweepStore.toJson(r.summary()), evals, cells);
+    }
+
+    /** Copies a run directory to start another from it: all but its end (summary, progress) and lock, with {@code config} as its config. */
+    static void seed(Path source, Path target, RunConfig config) throws IOException {
+        if (Files.exists(target)) deleteTree(target);
+        try (var s = Files.walk(source)) {
+            for (Path p : s.toList()) {
+                Path rel = source.relativize(p), to = target.resolve(rel.toString());
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p)) Files.createDirectories(to);
+                else if (!name.equals(RunDirectory.SUMMARY) && !name.equals(RunDirectory.PROGRESS) && !name.equals(DirectoryLock.FILE)) Files.copy(p, to);
+            }
+        }
+        org.grokscope.run.AtomicFiles.writeString(target.resolve(RunDirectory.CONFIG), ConfigLoader.toJson(config));
     }
 
     /** The evaluations an outcome carries, as the store takes them. */

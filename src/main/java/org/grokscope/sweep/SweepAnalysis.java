@@ -63,11 +63,14 @@ public final class SweepAnalysis {
     public static Estimate estimate(SweepStore store, Path dir, String sizeAxis, Map<String, Object> extra) throws IOException, SQLException {
         List<String> statements = new ArrayList<>();
         Map<String, List<Run>> groups = new TreeMap<>(SweepAnalysis::compareGroups);
-        for (SweepStore.Row r : store.runs()) {
+        for (SweepStore.Row r : SweepStore.current(store.runs())) {
             if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
             JsonNode params = ConfigLoader.JSON.readTree(r.params()), s = ConfigLoader.JSON.readTree(r.summary());
             Map<String, String> g = new LinkedHashMap<>();
-            params.fields().forEachRemaining(e -> { if (!isSizeAxis(e.getKey()) && !e.getKey().equals("seed")) g.put(e.getKey(), e.getValue().asText()); });
+            params.fields().forEachRemaining(e -> {
+                String k = e.getKey();
+                if (!isSizeAxis(k) && !k.equals("seed") && !k.equals(SweepConfig.Point.CONTINUES)) g.put(k, e.getValue().asText());
+            });
             List<Evaluation> ev = SweepRunner.readEvals(dir.resolve("runs").resolve(r.id()));
             groups.computeIfAbsent(SweepStore.toJson(g), k -> new ArrayList<>())
                     .add(new Run(s.get("train_size").asDouble(), params.get("seed").asText(), s, ev));

@@ -47,8 +47,19 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
 
     /** One grid point: its overrides (axis values, then seed) and the resolved run config. */
     public record Point(int index, LinkedHashMap<String, String> params, RunConfig config) {
+        /**
+         * The parameter of a run that continues another (a search confirming a run an early verdict stopped): the id
+         * of the run whose directory it starts from.
+         */
+        public static final String CONTINUES = "continues";
+
         public String id() {
             return String.format(Locale.ROOT, "%04d", index);
+        }
+
+        /** The id of the run this one continues, or null. */
+        public String continues() {
+            return params.get(CONTINUES);
         }
     }
 

@@ -248,6 +248,24 @@ public final class SweepStore implements AutoCloseable {
         db.commit();
     }
 
+    /**
+     * The rows that stand for their runs: a run that a later row continues (a search resumed a run its early verdict
+     * had stopped) is left out once the continuation has ended, so each (point, seed) counts once.
+     */
+    public static List<Row> current(List<Row> rows) {
+        java.util.Set<String> superseded = new java.util.HashSet<>();
+        for (Row r : rows) {
+            if (r.status() != Status.COMPLETED && r.status() != Status.FAILED) continue;
+            try {
+                com.fasterxml.jackson.databind.JsonNode c = org.grokscope.config.ConfigLoader.JSON.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
+                if (c != null) superseded.add(c.asText());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return superseded.isEmpty() ? rows : rows.stream().filter(r -> !superseded.contains(r.id())).toList();
+    }
+
     /** One probe measurement: numeric cells go to {@code value}, others (key frequencies) to {@code text}. */
     public record ProbeCell(int step, String name, String cell) implements java.io.Serializable {}
 

@@ -55,12 +55,20 @@ final class RunPartition extends AbstractFunction1<Iterator<TaskSpec>, RunOutcom
                 .command("grokscope sweep --executor spark" + (ctx == null ? "" : " (task attempt " + ctx.attemptNumber() + ")"));
         if (ctx != null) o.listen(new StopWhenKilled(ctx));
         for (TrainListener l : more) o.listen(l);
-        if (storage instanceof SharedStorage.Direct d) return RunTask.run(spec.id(), config, d.runDir(spec.id()), o);
+        if (storage instanceof SharedStorage.Direct d) {
+            if (spec.continues() != null) o.continuing(d.runDir(spec.continues()));
+            return RunTask.run(spec.id(), config, d.runDir(spec.id()), o);
+        }
         SharedStorage.Staged s = (SharedStorage.Staged) storage;
         Path scratch = Files.createTempDirectory("grokscope-run-" + spec.id() + "-");
         try {
             Path local = scratch.resolve(spec.id());
             s.pull(spec.id(), local);
+            if (spec.continues() != null) {
+                Path from = scratch.resolve("continues");
+                s.pull(spec.continues(), from);
+                o.continuing(from);
+            }
             o.afterCheckpoint(step -> {
                 try {
                     s.push(spec.id(), local);

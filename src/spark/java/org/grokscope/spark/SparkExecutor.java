@@ -90,7 +90,7 @@ public final class SparkExecutor implements RunExecutor {
         int threads = taskCpus();
         List<TaskSpec> specs = new ArrayList<>();
         for (SweepConfig.Point p : pending)
-            specs.add(new TaskSpec(p.id(), ConfigLoader.toJson(p.config()), threads, x.flushSeconds(), x.checkpointSeconds(), shared));
+            specs.add(new TaskSpec(p.id(), ConfigLoader.toJson(p.config()), threads, x.flushSeconds(), x.checkpointSeconds(), shared, p.continues()));
 
         // which of this job's tasks started (Spark says so per attempt), and which runs ended
         String token = "grokscope-" + java.util.UUID.randomUUID();

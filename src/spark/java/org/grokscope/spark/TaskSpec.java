@@ -8,7 +8,9 @@ import java.io.Serializable;
  *
  * @param threads engine threads (spark.task.cpus); results do not depend on them
  * @param shared the sweep's shared storage, a URI every executor reaches; the run's directory is {@code runs/ID} under it
+ * @param continues the id of the run whose directory this one starts from (a search confirming a stopped run), or null
  */
-record TaskSpec(String id, String configJson, int threads, double flushSeconds, double checkpointSeconds, String shared) implements Serializable {
+record TaskSpec(String id, String configJson, int threads, double flushSeconds, double checkpointSeconds, String shared, String continues)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 }

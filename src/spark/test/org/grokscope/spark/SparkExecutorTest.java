@@ -99,13 +99,13 @@ class SparkExecutorTest {
                 "training.steps=400", "training.eval_every=20", "probes.every=100"));
         String json = ConfigLoader.toJson(c);
         Path direct = tmp.resolve("direct"), shared = tmp.resolve("shared");
-        RunOutcome d = RunPartition.run(new TaskSpec("0000", json, 1, 5, 60, SharedStorage.uriOf(direct)), new SharedStorage.Direct(direct), null);
+        RunOutcome d = RunPartition.run(new TaskSpec("0000", json, 1, 5, 60, SharedStorage.uriOf(direct), null), new SharedStorage.Direct(direct), null);
         assertThat(d.status()).isEqualTo(SweepStore.Status.COMPLETED);
 
         FileSystem fs = FileSystem.getLocal(new Configuration());
         SharedStorage.Staged staged = new SharedStorage.Staged(shared.toUri(), fs);
         // a first attempt that stops at step 200 (its executor "lost"): what it checkpointed is on shared storage
-        RunOutcome first = RunPartition.run(new TaskSpec("0000", json, 1, 5, 60, shared.toUri().toString()), staged, null, new TrainListener() {
+        RunOutcome first = RunPartition.run(new TaskSpec("0000", json, 1, 5, 60, shared.toUri().toString(), null), staged, null, new TrainListener() {
             @Override public void onStep(Trainer t, int step, double loss) {
                 if (step == 200) t.requestStop();
             }
@@ -116,7 +116,7 @@ class SparkExecutorTest {
         try (var s = Files.walk(copy)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".crc") || n.contains(".part-") || n.equals(".grokscope.lock"));
         }
-        RunOutcome retry = RunPartition.run(new TaskSpec("0000", json, 2, 5, 60, shared.toUri().toString()), staged, null);
+        RunOutcome retry = RunPartition.run(new TaskSpec("0000", json, 2, 5, 60, shared.toUri().toString(), null), staged, null);
         assertThat(retry.status()).isEqualTo(SweepStore.Status.COMPLETED);
         assertThat(ConfigLoader.JSON.readTree(copy.resolve(RunDirectory.PROVENANCE).toFile()).path("resumed_at_step").asInt()).isBetween(200, 201);
         assertThat(Files.readAllBytes(copy.resolve(RunDirectory.METRICS))).isEqualTo(Files.readAllBytes(direct.resolve("runs/0000").resolve(RunDirectory.METRICS)));

@@ -3,6 +3,7 @@ package org.grokscope.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -73,6 +74,58 @@ class CdsSearchTest {
             }
         }
         assertThat(ConfigLoader.JSON.readTree(out.resolve("cds.json").toFile()).get("search")).isEqualTo(search);
+    }
+
+    /**
+     * Early verdicts stop runs predicted not to generalize; a size that fails only because of them is provisional, and
+     * the search confirms it (trains the stopped seeds on from their checkpoints) before it bounds the bracket. So the
+     * bracket is the one the search finds without early verdicts, and a continued run is the very run it would have been.
+     */
+    @Test
+    void earlyVerdictsFindTheSameBracketAndConfirmWhatBoundsIt() throws Exception {
+        Path plain = tmp.resolve("plain"), early = tmp.resolve("early");
+        assertThat(Main.execute(args(plain))).isEqualTo(0);
+        assertThat(Main.execute(args(early, "--early-verdicts"))).isEqualTo(0);
+        JsonNode a = ConfigLoader.JSON.readTree(plain.resolve("cds.json").toFile()).get("search");
+        JsonNode b = ConfigLoader.JSON.readTree(early.resolve("cds.json").toFile()).get("search");
+        assertThat(b.get("last_failing_size")).isEqualTo(a.get("last_failing_size"));
+        assertThat(b.get("first_succeeding_size")).isEqualTo(a.get("first_succeeding_size"));
+        assertThat(b.get("steps_used").asLong()).isLessThan(a.get("steps_used").asLong());
+
+        // the bracket's failing end rests on runs trained to the budget, never on a verdict
+        int lo = b.get("last_failing_size").asInt();
+        for (JsonNode p : b.get("probes")) if (p.get("n").asInt() == lo) assertThat(p.get("stopped").asInt()).isZero();
+        java.util.Map<String, String> plainRun = new java.util.HashMap<>();
+        List<SweepStore.Row> rows;
+        try (SweepStore s = new SweepStore(plain.resolve("sweep.db"))) {
+            for (SweepStore.Row r : s.runs()) plainRun.put(r.params(), r.id());
+        }
+        try (SweepStore s = new SweepStore(early.resolve("sweep.db"))) {
+            rows = s.runs();
+        }
+        List<SweepStore.Row> continued = rows.stream().filter(r -> r.params().contains(SweepConfig.Point.CONTINUES)).toList();
+        assertThat(continued).as("some stopped run was confirmed").isNotEmpty();
+        for (SweepStore.Row r : continued) {
+            JsonNode params = ConfigLoader.JSON.readTree(r.params());
+            String source = params.get(SweepConfig.Point.CONTINUES).asText();
+            assertThat(rows.stream().filter(x -> x.id().equals(source)).findFirst().orElseThrow().summary()).contains("stopped_stalled");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) params).remove(SweepConfig.Point.CONTINUES);
+            String twin = plainRun.get(SweepStore.toJson(ConfigLoader.JSON.convertValue(params, java.util.LinkedHashMap.class)));
+            if (twin == null) continue; // a size the plain search never probed
+            assertThat(Files.readAllBytes(early.resolve("runs").resolve(r.id()).resolve("metrics.csv")))
+                    .as("run %s continues %s as the uninterrupted run %s", r.id(), source, twin)
+                    .isEqualTo(Files.readAllBytes(plain.resolve("runs").resolve(twin).resolve("metrics.csv")));
+        }
+        // a stopped run and its continuation count once
+        assertThat(SweepStore.current(rows)).hasSize(rows.size() - continued.size());
+
+        // the same command replays the search, continuations included, without training anything
+        String attempts = rows.stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","));
+        assertThat(Main.execute(args(early, "--early-verdicts"))).isEqualTo(0);
+        try (SweepStore s = new SweepStore(early.resolve("sweep.db"))) {
+            assertThat(s.runs().stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","))).isEqualTo(attempts);
+        }
+        assertThat(ConfigLoader.JSON.readTree(early.resolve("cds.json").toFile()).get("search")).isEqualTo(b);
     }
 
     @Test
