@@ -102,134 +102,36 @@ public final class CdsSearch {
      * @param split for a probe of n examples, how its seeds execute (runs at a time, engine threads per run, ...)
      */
     public static Result run(Settings s, String baseJson, Path dir, java.util.function.IntFunction<SweepRunner.Execution> split, PrintStream out) throws Exception {
-        String definition = ConfigLoader.JSON.writeValueAsString(s);
-        List<SweepConfig.Point> points = new ArrayList<>();
-        Map<Integer, Probe> probes = new TreeMap<>();
-        Map<Integer, List<Integer>> rowsOf = new java.util.HashMap<>(); // the points that stand for a probe's seeds now
-        // a probe's result from its runs in the store; a continuation counts only the steps it added
-        java.util.function.IntFunction<Probe> evaluate = n -> {
-            try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-                Map<String, SweepStore.Row> byId = new java.util.HashMap<>();
-                for (SweepStore.Row r : store.runs()) byId.put(r.id(), r);
-                int gen = 0, stopped = 0;
-                long steps = 0;
-                for (int i : rowsOf.get(n)) {
-                    SweepConfig.Point pt = points.get(i);
-                    SweepStore.Row r = byId.get(pt.id());
-                    if (r == null || r.status() == SweepStore.Status.PENDING || r.status() == SweepStore.Status.INTERRUPTED || r.status() == SweepStore.Status.RUNNING)
-                        throw new InterruptedException("search interrupted; rerun the same command to continue");
-                    // a continuation's summary counts the steps before it continued too: the latest summary has them all
-                    for (SweepConfig.Point q = pt; q != null; q = q.continues() == null ? null : points.get(Integer.parseInt(q.continues()))) {
-                        SweepStore.Row qr = byId.get(q.id());
-                        if (qr.summary() != null) { steps += ConfigLoader.JSON.readTree(qr.summary()).get("steps").asLong(); break; }
-                    }
-                    if (r.summary() == null) continue;
-                    JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
-                    if (!sum.get("generalization_step").isNull()) gen++;
-                    else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
-                }
-                return new Probe(n, gen, s.seeds(), gen >= Math.ceil(s.successFraction() * s.seeds() - 1e-9), steps, stopped);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        };
-        java.util.function.IntFunction<Probe> probe = n -> {
-            try {
-                if (probes.containsKey(n)) return probes.get(n);
-                List<Integer> rows = new ArrayList<>();
-                for (int k = 0; k < s.seeds(); k++) {
-                    LinkedHashMap<String, String> params = new LinkedHashMap<>();
-                    params.put("task.train_count", Integer.toString(n));
-                    params.put("seed", Long.toString(k));
-                    RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson),
-                            List.of("task.train_count=" + n, "seed=" + k, "name=" + s.base().name() + "-n" + n + "-s" + k));
-                    rows.add(points.size());
-                    points.add(new SweepConfig.Point(points.size(), params, c));
-                }
-                rowsOf.put(n, rows);
-                if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
-                SweepRunner.run(definition, points, dir, split.apply(n), out); // progress: runs, steps, accuracies, ETA
-                Probe p = evaluate.apply(n);
-                if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized%s: %s%n", p.generalized(), s.seeds(),
-                        p.stopped() > 0 ? ", " + p.stopped() + " stopped by an early verdict" : "",
-                        p.success() ? "generalizes" : p.provisional(s.successFraction()) ? "memorizes only, provisionally (confirmed if it bounds the bracket)" : "memorizes only");
-                probes.put(n, p);
-                return p;
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        };
-        // the seeds of probe n that an early verdict stopped, trained on from where they stopped to the budget (the same
-        // runs as if never stopped: the verdict only ends a run), each as a new point that continues the stopped one
-        java.util.function.IntFunction<Probe> confirm = n -> {
-            try {
-                List<Integer> rows = rowsOf.get(n);
-                int added = 0;
-                try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-                    Map<String, SweepStore.Row> byId = new java.util.HashMap<>();
-                    for (SweepStore.Row r : store.runs()) byId.put(r.id(), r);
-                    for (int j = 0; j < rows.size(); j++) {
-                        SweepConfig.Point pt = points.get(rows.get(j));
-                        SweepStore.Row r = byId.get(pt.id());
-                        if (r.summary() == null || !ConfigLoader.JSON.readTree(r.summary()).path("status").asText().equals("stopped_stalled")) continue;
-                        LinkedHashMap<String, String> params = new LinkedHashMap<>(pt.params());
-                        params.put(SweepConfig.Point.CONTINUES, pt.id());
-                        RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", ConfigLoader.toJson(pt.config())), List.of("probes.stop_when_stalled=false"));
-                        rows.set(j, points.size());
-                        points.add(new SweepConfig.Point(points.size(), params, c));
-                        added++;
-                    }
-                }
-                if (out != null) out.printf(Locale.ROOT, "confirming n = %,d: its %d stopped seed%s train on to the budget%n", n, added, added == 1 ? "" : "s");
-                SweepRunner.run(definition, points, dir, split.apply(n), out);
-                Probe p = evaluate.apply(n);
-                if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized: %s%n", p.generalized(), s.seeds(), p.success() ? "generalizes" : "memorizes only");
-                probes.put(n, p);
-                return p;
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        };
+        Walk w = new Walk(s, baseJson, dir, split, out);
+        Map<Integer, Probe> probes = w.probes;
         Integer lo = null, hi = null;
-        try {
-            // stage 1: grow geometrically until a size generalizes
-            for (int n = s.minSize(); ; ) {
-                if (probe.apply(n).success()) { hi = n; break; }
-                lo = n;
-                if (n >= s.maxSize()) break;
-                n = Math.min(s.maxSize(), (int) Math.ceil(n * s.growth()));
+        // stage 1: grow geometrically until a size generalizes
+        for (int n = s.minSize(); ; ) {
+            if (w.probe(n).success()) { hi = n; break; }
+            lo = n;
+            if (n >= s.maxSize()) break;
+            n = Math.min(s.maxSize(), (int) Math.ceil(n * s.growth()));
+        }
+        // the first bracket's failing end lies within a growth step below a size that generalizes, where early verdicts
+        // err most (runs just below their critical size grok late, long after 25 % of the budget): confirm it before
+        // bisecting from it, rather than bisect the wrong interval first
+        if (lo != null && hi != null && probes.get(lo).provisional(s.successFraction()) && w.confirm(lo).success()) {
+            hi = lo;
+            lo = w.largestFailingBelow(hi);
+        }
+        while (true) {
+            // stage 2: bisect in log n
+            while (lo != null && hi != null && (double) hi / lo > s.tolerance()) {
+                int m = (int) Math.round(Math.sqrt((double) lo * hi));
+                if (m <= lo || m >= hi) break;
+                if (w.probe(m).success()) hi = m; else lo = m;
             }
-            // the first bracket's failing end lies within a growth step below a size that generalizes, where early verdicts
-            // err most (runs just below their critical size grok late, long after 25 % of the budget): confirm it before
-            // bisecting from it, rather than bisect the wrong interval first
-            if (lo != null && hi != null && probes.get(lo).provisional(s.successFraction()) && confirm.apply(lo).success()) {
-                hi = lo;
-                final int h = hi;
-                lo = probes.values().stream().filter(p -> !p.success() && p.n() < h).map(Probe::n).max(Integer::compare).orElse(null);
-            }
-            while (true) {
-                // stage 2: bisect in log n
-                while (lo != null && hi != null && (double) hi / lo > s.tolerance()) {
-                    int m = (int) Math.round(Math.sqrt((double) lo * hi));
-                    if (m <= lo || m >= hi) break;
-                    if (probe.apply(m).success()) hi = m; else lo = m;
-                }
-                // the bracket's failing end must not rest on early verdicts: confirm it; if it generalizes after all, it is
-                // the new succeeding end, and the search goes on below it
-                if (lo == null || !probes.get(lo).provisional(s.successFraction())) break;
-                if (!confirm.apply(lo).success()) continue;
-                hi = lo;
-                final int h = hi;
-                lo = probes.values().stream().filter(p -> !p.success() && p.n() < h).map(Probe::n).max(Integer::compare).orElse(null);
-            }
-        } catch (java.util.concurrent.CompletionException e) {
-            throw (Exception) e.getCause();
+            // the bracket's failing end must not rest on early verdicts: confirm it; if it generalizes after all, it is
+            // the new succeeding end, and the search goes on below it
+            if (lo == null || !probes.get(lo).provisional(s.successFraction())) break;
+            if (!w.confirm(lo).success()) continue;
+            hi = lo;
+            lo = w.largestFailingBelow(hi);
         }
         long used = probes.values().stream().mapToLong(Probe::steps).sum();
         int batch = s.base().training().batchSize();
@@ -243,5 +145,110 @@ public final class CdsSearch {
         for (int i = 0; i < gridSizes; i++)
             gridEx += perStep.applyAsDouble((int) Math.min(s.maxSize(), Math.round(s.minSize() * Math.pow(s.tolerance(), i)))) * s.seeds() * s.base().training().steps();
         return new Result(lo, hi, new ArrayList<>(probes.values()), used, grid, gridSizes, usedEx, gridEx);
+    }
+
+    /**
+     * The search's runs: its points in the order it asked for them (so rerunning the same search replays it against the
+     * store), the points that stand for each probe's seeds now, and each probe's result.
+     */
+    private static final class Walk {
+        final Settings s;
+        final String baseJson, definition;
+        final Path dir;
+        final java.util.function.IntFunction<SweepRunner.Execution> split;
+        final PrintStream out;
+        final List<SweepConfig.Point> points = new ArrayList<>();
+        final Map<Integer, Probe> probes = new TreeMap<>();
+        final Map<Integer, List<Integer>> rowsOf = new java.util.HashMap<>();
+
+        Walk(Settings s, String baseJson, Path dir, java.util.function.IntFunction<SweepRunner.Execution> split, PrintStream out) throws Exception {
+            this.s = s; this.baseJson = baseJson; this.dir = dir; this.split = split; this.out = out;
+            this.definition = ConfigLoader.JSON.writeValueAsString(s);
+        }
+
+        Probe probe(int n) throws Exception {
+            if (probes.containsKey(n)) return probes.get(n);
+            List<Integer> rows = new ArrayList<>();
+            for (int k = 0; k < s.seeds(); k++) {
+                LinkedHashMap<String, String> params = new LinkedHashMap<>();
+                params.put("task.train_count", Integer.toString(n));
+                params.put("seed", Long.toString(k));
+                RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson),
+                        List.of("task.train_count=" + n, "seed=" + k, "name=" + s.base().name() + "-n" + n + "-s" + k));
+                rows.add(points.size());
+                points.add(new SweepConfig.Point(points.size(), params, c));
+            }
+            rowsOf.put(n, rows);
+            if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
+            SweepRunner.run(definition, points, dir, split.apply(n), out); // progress: runs, steps, accuracies, ETA
+            Probe p = evaluate(n);
+            if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized%s: %s%n", p.generalized(), s.seeds(),
+                    p.stopped() > 0 ? ", " + p.stopped() + " stopped by an early verdict" : "",
+                    p.success() ? "generalizes" : p.provisional(s.successFraction()) ? "memorizes only, provisionally (confirmed if it bounds the bracket)" : "memorizes only");
+            probes.put(n, p);
+            return p;
+        }
+
+        /**
+         * The seeds of probe n that an early verdict stopped, trained on from where they stopped to the budget (the same
+         * runs as if never stopped: the verdict only ends a run), each as a new point that continues the stopped one.
+         */
+        Probe confirm(int n) throws Exception {
+            List<Integer> rows = rowsOf.get(n);
+            Map<String, SweepStore.Row> byId = rows();
+            int added = 0;
+            for (int j = 0; j < rows.size(); j++) {
+                SweepConfig.Point pt = points.get(rows.get(j));
+                SweepStore.Row r = byId.get(pt.id());
+                if (r.summary() == null || !ConfigLoader.JSON.readTree(r.summary()).path("status").asText().equals("stopped_stalled")) continue;
+                LinkedHashMap<String, String> params = new LinkedHashMap<>(pt.params());
+                params.put(SweepConfig.Point.CONTINUES, pt.id());
+                RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", ConfigLoader.toJson(pt.config())), List.of("probes.stop_when_stalled=false"));
+                rows.set(j, points.size());
+                points.add(new SweepConfig.Point(points.size(), params, c));
+                added++;
+            }
+            if (out != null) out.printf(Locale.ROOT, "confirming n = %,d: its %d stopped seed%s train on to the budget%n", n, added, added == 1 ? "" : "s");
+            SweepRunner.run(definition, points, dir, split.apply(n), out);
+            Probe p = evaluate(n);
+            if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized: %s%n", p.generalized(), s.seeds(), p.success() ? "generalizes" : "memorizes only");
+            probes.put(n, p);
+            return p;
+        }
+
+        /** A probe's result from its runs in the store. */
+        Probe evaluate(int n) throws Exception {
+            Map<String, SweepStore.Row> byId = rows();
+            int gen = 0, stopped = 0;
+            long steps = 0;
+            for (int i : rowsOf.get(n)) {
+                SweepConfig.Point pt = points.get(i);
+                SweepStore.Row r = byId.get(pt.id());
+                if (r == null || r.status() == SweepStore.Status.PENDING || r.status() == SweepStore.Status.INTERRUPTED || r.status() == SweepStore.Status.RUNNING)
+                    throw new InterruptedException("search interrupted; rerun the same command to continue");
+                // a continuation's summary counts the steps before it continued too: the latest summary has them all
+                for (SweepConfig.Point q = pt; q != null; q = q.continues() == null ? null : points.get(Integer.parseInt(q.continues()))) {
+                    SweepStore.Row qr = byId.get(q.id());
+                    if (qr.summary() != null) { steps += ConfigLoader.JSON.readTree(qr.summary()).get("steps").asLong(); break; }
+                }
+                if (r.summary() == null) continue;
+                JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
+                if (!sum.get("generalization_step").isNull()) gen++;
+                else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
+            }
+            return new Probe(n, gen, s.seeds(), gen >= Math.ceil(s.successFraction() * s.seeds() - 1e-9), steps, stopped);
+        }
+
+        Integer largestFailingBelow(int hi) {
+            return probes.values().stream().filter(p -> !p.success() && p.n() < hi).map(Probe::n).max(Integer::compare).orElse(null);
+        }
+
+        private Map<String, SweepStore.Row> rows() throws SQLException {
+            try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+                Map<String, SweepStore.Row> byId = new java.util.HashMap<>();
+                for (SweepStore.Row r : store.runs()) byId.put(r.id(), r);
+                return byId;
+            }
+        }
     }
 }
