@@ -149,9 +149,14 @@ public final class SparkExecutor implements RunExecutor {
                 long lastPrint = System.nanoTime();
                 while (!job.isCompleted()) {
                     Thread.sleep(200);
-                    if (stopping.get() || !errors.isEmpty()) {
-                        c.sc().cancelJobGroup(token);
-                        awaitTasksEnded(c, stages);
+                    if (stopping.get() || c.sc().isStopped() || !errors.isEmpty()) {
+                        // on SIGINT/SIGTERM Spark's own shutdown hook may have stopped the context already: its tasks
+                        // were killed then, and the runs in this JVM (local mode) checkpointed as they stopped
+                        stopping.set(errors.isEmpty());
+                        if (!c.sc().isStopped()) {
+                            c.sc().cancelJobGroup(token);
+                            awaitTasksEnded(c, stages);
+                        }
                         break;
                     }
                     if ((System.nanoTime() - lastPrint) / 1e9 >= 5) {
@@ -174,9 +179,11 @@ public final class SparkExecutor implements RunExecutor {
                 }
             }
         } finally {
-            c.sc().removeSparkListener(listener);
-            c.sc().clearJobGroup();
-            c.sc().setLocalProperty("grokscope.job", null);
+            if (!c.sc().isStopped()) {
+                c.sc().removeSparkListener(listener);
+                c.sc().clearJobGroup();
+                c.sc().setLocalProperty("grokscope.job", null);
+            }
         }
     }
 
@@ -197,7 +204,7 @@ public final class SparkExecutor implements RunExecutor {
     /** After a cancel, the tasks still running get to write their checkpoints (at most two minutes). */
     private static void awaitTasksEnded(JavaSparkContext c, Set<Integer> stages) throws InterruptedException {
         long until = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < until) {
+        while (System.nanoTime() < until && !c.sc().isStopped()) {
             boolean active = false;
             for (int s : stages) {
                 var info = c.sc().statusTracker().getStageInfo(s);
