@@ -69,14 +69,42 @@ class SparkExecutorTest {
         }
     }
 
+    /** With early verdicts, so that the runs a search continues from stopped ones go through Spark too. */
     @Test
     void theQuickSearchOnLocal2FindsTheSameBracketWithTheSameRuns() throws Exception {
         Path local = tmp.resolve("local"), spark = tmp.resolve("spark");
-        assertThat(Main.execute(with(SEARCH, "--out", local.toString()))).isEqualTo(0);
-        assertThat(Main.execute(with(SEARCH, "--out", spark.toString(), "--executor", "spark", "--master", "local[2]"))).isEqualTo(0);
+        assertThat(Main.execute(with(SEARCH, "--out", local.toString(), "--early-verdicts"))).isEqualTo(0);
+        assertThat(Main.execute(with(SEARCH, "--out", spark.toString(), "--early-verdicts", "--executor", "spark", "--master", "local[2]"))).isEqualTo(0);
+        assertThat(Files.readString(spark.resolve("sweep.db").resolveSibling("cds.json"))).contains("\"stopped\" : 0");
+        try (SweepStore s = new SweepStore(spark.resolve("sweep.db"))) {
+            assertThat(s.runs()).anySatisfy(r -> assertThat(r.params()).contains("continues"));
+        }
         assertThat(ConfigLoader.JSON.readTree(spark.resolve("cds.json").toFile())).isEqualTo(ConfigLoader.JSON.readTree(local.resolve("cds.json").toFile()));
         assertThat(Files.readString(spark.resolve("cds.json"))).isEqualTo(Files.readString(local.resolve("cds.json")));
         sameRuns(local, spark);
+    }
+
+    /** A run that diverges is a failed run, recorded with its reason, not a failed task: the job and the sweep go on. */
+    @Test
+    void aDivergingRunIsAFailedRunNotAFailedTask() throws Exception {
+        Path def = tmp.resolve("diverge.yaml");
+        Files.writeString(def, """
+                name: diverge
+                base: {preset: modadd-mlp}
+                set: [task.p=23, model.embed_dim=16, model.hidden=32, training.steps=300, training.eval_every=20]
+                axes:
+                  optimizer.lr: [0.01, 1.0e+9]
+                seeds: [0]
+                """);
+        Path out = tmp.resolve("diverge");
+        assertThat(Main.execute("sweep", "--config", def.toString(), "--out", out.toString(), "--executor", "spark", "--master", "local[2]")).isEqualTo(0);
+        try (SweepStore s = new SweepStore(out.resolve("sweep.db"))) {
+            List<SweepStore.Row> rows = s.runs();
+            assertThat(rows.get(0).status()).isEqualTo(SweepStore.Status.COMPLETED);
+            assertThat(rows.get(1).status()).isEqualTo(SweepStore.Status.FAILED);
+            assertThat(rows.get(1).error()).isNotBlank();
+            assertThat(rows.get(1).attempts()).as("not retried as a failed task").isEqualTo(1);
+        }
     }
 
     @Test
