@@ -58,57 +58,103 @@ public final class LayerNorm {
     private final class Fwd implements Parallel.Task {
         float[] x, y, mean, rstd; int n;
 
+        // Each row's mean and variance are sums in double, in column order. Four rows go side by side so that their
+        // four chains of dependent additions overlap (one row alone waits on each add's latency); every row's sum is
+        // still taken in the same order, so the results are the same bits.
         @Override
         public void run(int c) {
-            float[] w = ps.w;
-            int r1 = Math.min(n, (c + 1) * ROWS);
-            for (int r = c * ROWS; r < r1; r++) {
+            int r1 = Math.min(n, (c + 1) * ROWS), r = c * ROWS;
+            for (; r + 4 <= r1; r += 4) {
+                int o0 = r * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int j = 0; j < d; j++) { s0 += x[o0 + j]; s1 += x[o1 + j]; s2 += x[o2 + j]; s3 += x[o3 + j]; }
+                double mu0 = s0 / d, mu1 = s1 / d, mu2 = s2 / d, mu3 = s3 / d, v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+                for (int j = 0; j < d; j++) {
+                    double e0 = x[o0 + j] - mu0, e1 = x[o1 + j] - mu1, e2 = x[o2 + j] - mu2, e3 = x[o3 + j] - mu3;
+                    v0 += e0 * e0; v1 += e1 * e1; v2 += e2 * e2; v3 += e3 * e3;
+                }
+                normalize(r, mu0, v0);
+                normalize(r + 1, mu1, v1);
+                normalize(r + 2, mu2, v2);
+                normalize(r + 3, mu3, v3);
+            }
+            for (; r < r1; r++) {
                 int o = r * d;
                 double s = 0;
                 for (int j = 0; j < d; j++) s += x[o + j];
                 double mu = s / d, v = 0;
                 for (int j = 0; j < d; j++) { double e = x[o + j] - mu; v += e * e; }
-                float rs = (float) (1 / Math.sqrt(v / d + eps));
-                float m = (float) mu;
-                mean[r] = m;
-                rstd[r] = rs;
-                int go = gain.offset(), bo = bias.offset(), j = 0;
-                for (; j + L <= d; j += L)
-                    FloatVector.fromArray(S, x, o + j).sub(m).mul(rs).mul(FloatVector.fromArray(S, w, go + j))
-                            .add(FloatVector.fromArray(S, w, bo + j)).intoArray(y, o + j);
-                for (; j < d; j++) y[o + j] = (x[o + j] - m) * rs * w[go + j] + w[bo + j];
+                normalize(r, mu, v);
             }
+        }
+
+        private void normalize(int r, double mu, double v) {
+            float[] w = ps.w;
+            int o = r * d;
+            float rs = (float) (1 / Math.sqrt(v / d + eps));
+            float m = (float) mu;
+            mean[r] = m;
+            rstd[r] = rs;
+            int go = gain.offset(), bo = bias.offset(), j = 0;
+            for (; j + L <= d; j += L)
+                FloatVector.fromArray(S, x, o + j).sub(m).mul(rs).mul(FloatVector.fromArray(S, w, go + j))
+                        .add(FloatVector.fromArray(S, w, bo + j)).intoArray(y, o + j);
+            for (; j < d; j++) y[o + j] = (x[o + j] - m) * rs * w[go + j] + w[bo + j];
         }
     }
 
     private final class Bwd implements Parallel.Task {
         float[] x, dy, dx, mean, rstd; int n; boolean acc;
 
+        // the row sums as in the forward pass: four rows side by side, each summed in column order (same bits)
         @Override
         public void run(int c) {
             float[] w = ps.w;
-            int r1 = Math.min(n, (c + 1) * ROWS);
-            for (int r = c * ROWS; r < r1; r++) {
+            int go = gain.offset(), r1 = Math.min(n, (c + 1) * ROWS), r = c * ROWS;
+            for (; r + 4 <= r1; r += 4) {
+                int o0 = r * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+                float m0 = mean[r], m1 = mean[r + 1], m2 = mean[r + 2], m3 = mean[r + 3];
+                float rs0 = rstd[r], rs1 = rstd[r + 1], rs2 = rstd[r + 2], rs3 = rstd[r + 3];
+                double sg0 = 0, sg1 = 0, sg2 = 0, sg3 = 0, sx0 = 0, sx1 = 0, sx2 = 0, sx3 = 0;
+                for (int j = 0; j < d; j++) {
+                    double g = w[go + j];
+                    double g0 = dy[o0 + j] * g, g1 = dy[o1 + j] * g, g2 = dy[o2 + j] * g, g3 = dy[o3 + j] * g;
+                    sg0 += g0; sg1 += g1; sg2 += g2; sg3 += g3;
+                    sx0 += g0 * (x[o0 + j] - m0) * rs0; sx1 += g1 * (x[o1 + j] - m1) * rs1;
+                    sx2 += g2 * (x[o2 + j] - m2) * rs2; sx3 += g3 * (x[o3 + j] - m3) * rs3;
+                }
+                apply(r, sg0, sx0);
+                apply(r + 1, sg1, sx1);
+                apply(r + 2, sg2, sx2);
+                apply(r + 3, sg3, sx3);
+            }
+            for (; r < r1; r++) {
                 int o = r * d;
                 float m = mean[r], rs = rstd[r];
                 double sg = 0, sgx = 0;
                 for (int j = 0; j < d; j++) {
-                    double gdy = (double) dy[o + j] * w[gain.offset() + j];
+                    double gdy = (double) dy[o + j] * w[go + j];
                     sg += gdy;
                     sgx += gdy * (x[o + j] - m) * rs;
                 }
-                float a = (float) (sg / d), b = (float) (sgx / d);
-                int go = gain.offset(), j = 0;
-                for (; j + L <= d; j += L) {
-                    FloatVector xh = FloatVector.fromArray(S, x, o + j).sub(m).mul(rs);
-                    FloatVector v = FloatVector.fromArray(S, dy, o + j).mul(FloatVector.fromArray(S, w, go + j)).sub(a).sub(xh.mul(b)).mul(rs);
-                    (acc ? FloatVector.fromArray(S, dx, o + j).add(v) : v).intoArray(dx, o + j);
-                }
-                for (; j < d; j++) {
-                    float xh = (x[o + j] - m) * rs;
-                    float v = rs * (dy[o + j] * w[go + j] - a - xh * b);
-                    dx[o + j] = acc ? dx[o + j] + v : v;
-                }
+                apply(r, sg, sgx);
+            }
+        }
+
+        private void apply(int r, double sg, double sgx) {
+            float[] w = ps.w;
+            int o = r * d, go = gain.offset(), j = 0;
+            float m = mean[r], rs = rstd[r];
+            float a = (float) (sg / d), b = (float) (sgx / d);
+            for (; j + L <= d; j += L) {
+                FloatVector xh = FloatVector.fromArray(S, x, o + j).sub(m).mul(rs);
+                FloatVector v = FloatVector.fromArray(S, dy, o + j).mul(FloatVector.fromArray(S, w, go + j)).sub(a).sub(xh.mul(b)).mul(rs);
+                (acc ? FloatVector.fromArray(S, dx, o + j).add(v) : v).intoArray(dx, o + j);
+            }
+            for (; j < d; j++) {
+                float xh = (x[o + j] - m) * rs;
+                float v = rs * (dy[o + j] * w[go + j] - a - xh * b);
+                dx[o + j] = acc ? dx[o + j] + v : v;
             }
         }
     }
