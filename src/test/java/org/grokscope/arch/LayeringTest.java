@@ -36,7 +36,7 @@ class LayeringTest {
                 .layer("bench").definedBy("org.grokscope.bench..")
                 .layer("report").definedBy("org.grokscope.report..")
                 .layer("server").definedBy("org.grokscope.server..")
-                .layer("spark").definedBy("org.grokscope.spark..")
+                .optionalLayer("spark").definedBy("org.grokscope.spark..") // compiled only with -Pspark
                 .layer("cli").definedBy("org.grokscope.cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("spark").mayNotBeAccessedByAnyLayer()
