@@ -97,6 +97,13 @@ public class KernelBench {
         return hidden;
     }
 
+    /** A bias gradient: column sums of 3,831 × 128 (imdb-paper's K and V projections sum 32,768 rows). */
+    @Benchmark
+    public float[] colSum() {
+        kernels.colSumAdd(x, 0, ROWS, D, mean, 0);
+        return mean;
+    }
+
     /** LayerNorm forward then backward, 3,831 × 128. */
     @Benchmark
     public float[] layerNorm() {
