@@ -180,7 +180,8 @@ public final class RunTask {
         return out;
     }
 
-    static void deleteTree(Path p) throws IOException {
+    /** Deletes a directory and everything in it. */
+    public static void deleteTree(Path p) throws IOException {
         try (var s = Files.walk(p)) {
             for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
         }

@@ -80,7 +80,7 @@ final class RunPartition extends AbstractFunction1<Iterator<TaskSpec>, RunOutcom
             s.push(spec.id(), local);
             return r;
         } finally {
-            SharedStorage.deleteTree(scratch);
+            RunTask.deleteTree(scratch);
         }
     }
 

@@ -40,12 +40,6 @@ sealed interface SharedStorage permits SharedStorage.Direct, SharedStorage.Stage
         return dir.toAbsolutePath().normalize().toUri().toString();
     }
 
-    static void deleteTree(Path p) throws IOException {
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
-        }
-    }
-
     record Direct(Path root) implements SharedStorage {
         Path runDir(String id) { return root.resolve("runs").resolve(id); }
     }
@@ -111,7 +105,7 @@ sealed interface SharedStorage permits SharedStorage.Direct, SharedStorage.Stage
         /** Copies the shared run {@code id} into the sweep directory's {@code runs/ID} on the driver, replacing it. */
         void fetch(String id, Path sweepDir) throws IOException {
             Path dst = sweepDir.resolve("runs").resolve(id);
-            if (Files.exists(dst)) deleteTree(dst);
+            if (Files.exists(dst)) org.grokscope.sweep.RunTask.deleteTree(dst);
             pull(id, dst);
         }
     }
