@@ -39,6 +39,8 @@ public final class Gemm implements Parallel.SlotTask {
     private static final int MB = 72;
     private static final int NB = 256;
     private static final int KB = 256;
+    /** Depth of one k-block: each C element receives its products summed per block of this many k, block after block. */
+    public static final int K_BLOCK = KB;
 
     private final Parallel pool;
     private final float[] panel = new float[KB * NB];
@@ -84,22 +86,33 @@ public final class Gemm implements Parallel.SlotTask {
     }
 
     public void nn(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
-        general(A, aOff, k, 1, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate);
+        general(A, aOff, k, 1, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate, null, 0);
     }
 
     public void tn(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
-        general(A, aOff, 1, m, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate);
+        general(A, aOff, 1, m, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate, null, 0);
+    }
+
+    /**
+     * tn with the k-blocks given: block b covers k in [kEnds[b-1], kEnds[b]) (from 0), each at most
+     * {@link #K_BLOCK} deep, empty blocks skipped. Rows dropped from a padded batch (padding, whose
+     * products are exact zeros) keep the padded computation's bits when the blocks end where the padded
+     * rows' blocks ended.
+     */
+    public void tn(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate, int[] kEnds, int blocks) {
+        if (blocks < 1 || kEnds[blocks - 1] != k) throw new IllegalArgumentException("k-blocks must end at k = " + k);
+        general(A, aOff, 1, m, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate, kEnds, blocks);
     }
 
     public void nt(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
-        general(A, aOff, k, 1, B, bOff, 1, k, C, cOff, n, m, n, k, accumulate);
+        general(A, aOff, k, 1, B, bOff, 1, k, C, cOff, n, m, n, k, accumulate, null, 0);
     }
 
     /**
      * op(A)(i,kk) = A[aOff + i*ars + kk*acs]; op(B)(kk,j) = B[bOff + kk*brs + j*bcs]; C(i,j) = C[cOff + i*ldc + j].
      */
     private void general(float[] A, int aOff, int ars, int acs, float[] B, int bOff, int brs, int bcs,
-                         float[] C, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+                         float[] C, int cOff, int ldc, int m, int n, int k, boolean accumulate, int[] kEnds, int blocks) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(C, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -121,14 +134,21 @@ public final class Gemm implements Parallel.SlotTask {
         if (aPack.length < need) aPack = new float[need];
         // k-blocks outermost: A is packed once per k-block (not once per column block too), and each C
         // element still receives its k-blocks in ascending order
-        for (k0 = 0; k0 < k; k0 += KB) {
-            kn = Math.min(KB, k - k0);
+        boolean first = true;
+        for (int b = 0, end = 0; end < k; b++) {
+            k0 = end;
+            end = kEnds == null ? Math.min(k, k0 + KB) : kEnds[b];
+            kn = end - k0;
+            if (kn == 0) continue;
+            if (kn < 0 || kn > KB) throw new IllegalArgumentException("k-block " + b + " spans " + kn + " (at most " + KB + ")");
+            boolean storeBlock = first && !accumulate;
+            first = false;
             pool.run(rowChunks, aPacker);
             for (j0 = 0; j0 < n; j0 += NB) {
                 jn = Math.min(NB, n - j0);
                 packer.b = B; packer.bOff = bOff; packer.brs = brs; packer.bcs = bcs;
                 pool.run((jn + NR - 1) / NR, packer);  // strips in parallel: a serial pack left the other thread idle
-                store = k0 == 0 && !accumulate;
+                store = storeBlock;
                 pool.run(chunks, this);
             }
         }

@@ -52,7 +52,15 @@ public final class Kernels {
                 xv.mul(0.5f).mul(erf.add(1f)).intoArray(out, oo + i);
             }
         }
-        for (; i < len; i++) out[oo + i] = derivative ? out[oo + i] * Act.GELU.derivative(x[xo + i]) : Act.GELU.apply(x[xo + i]);
+        if (i < len) { // the last len % L elements through the same vector arithmetic (a scalar formula differs in the last bit),
+            // so an element's result does not depend on where it sits in the array (packed rows move it)
+            int rest = len - i;
+            float[] tx = new float[L], to = new float[L];
+            System.arraycopy(x, xo + i, tx, 0, rest);
+            System.arraycopy(out, oo + i, to, 0, rest);
+            gelu(tx, 0, to, 0, L, derivative);
+            System.arraycopy(to, 0, out, oo + i, rest);
+        }
     }
     static final int ELEMS = 1 << 14;    // elements per chunk for flat reductions
 
@@ -495,14 +503,26 @@ public final class Kernels {
     private final Scatter scatter = new Scatter();
 
     public void scatterAdd(TokenIndex index, float[] d, int dSrcOff, int dStride, int w, float[] dtable, int dOff) {
+        scatter(index, d, dSrcOff, dStride, w, dtable, dOff, false);
+    }
+
+    /**
+     * As {@link #scatterAdd}, but each table row's rows are summed first (from zero, in row order) and the
+     * sum is added to the table once: the bits of {@link #colSumAdd} over each value's rows.
+     */
+    public void scatterSumAdd(TokenIndex index, float[] d, int dSrcOff, int dStride, int w, float[] dtable, int dOff) {
+        scatter(index, d, dSrcOff, dStride, w, dtable, dOff, true);
+    }
+
+    private void scatter(TokenIndex index, float[] d, int dSrcOff, int dStride, int w, float[] dtable, int dOff, boolean sumFirst) {
         Scatter s = scatter;
-        s.idx = index; s.d = d; s.dSrcOff = dSrcOff; s.dStride = dStride; s.w = w; s.dt = dtable; s.dOff = dOff;
+        s.idx = index; s.d = d; s.dSrcOff = dSrcOff; s.dStride = dStride; s.w = w; s.dt = dtable; s.dOff = dOff; s.sumFirst = sumFirst;
         pool.run(chunks(index.vocab(), 8), s);
         s.idx = null; s.d = s.dt = null;
     }
 
     private static final class Scatter implements Parallel.Task {
-        TokenIndex idx; float[] d, dt; int dSrcOff, dStride, w, dOff;
+        TokenIndex idx; float[] d, dt; int dSrcOff, dStride, w, dOff; boolean sumFirst;
 
         @Override
         public void run(int c) {
@@ -510,6 +530,21 @@ public final class Kernels {
             int[] start = idx.start(), rows = idx.rows();
             for (int v = c * 8; v < v1; v++) {
                 int o = dOff + v * w;
+                if (sumFirst) {
+                    if (start[v] == start[v + 1]) continue;
+                    int j = 0;
+                    for (; j + L <= w; j += L) {
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int q = start[v]; q < start[v + 1]; q++) acc = acc.add(FloatVector.fromArray(S, d, dSrcOff + rows[q] * dStride + j));
+                        acc.add(FloatVector.fromArray(S, dt, o + j)).intoArray(dt, o + j);
+                    }
+                    for (; j < w; j++) {
+                        float a = 0f;
+                        for (int q = start[v]; q < start[v + 1]; q++) a += d[dSrcOff + rows[q] * dStride + j];
+                        dt[o + j] += a;
+                    }
+                    continue;
+                }
                 for (int q = start[v]; q < start[v + 1]; q++) {
                     int src = dSrcOff + rows[q] * dStride;
                     int j = 0;

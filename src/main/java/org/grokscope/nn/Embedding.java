@@ -12,7 +12,7 @@ public final class Embedding {
     private final Params ps;
     private final Parallel pool;
     private final Kernels k;
-    private final TokenIndex index;
+    private final TokenIndex index, posIndex;
     private final Fwd fwd = new Fwd();
 
     public Embedding(Params ps, Parallel pool, Kernels k, String name, int vocab, int d, int T, boolean positional) {
@@ -20,12 +20,30 @@ public final class Embedding {
         table = ps.add(name + ".weight", Param.Role.EMBEDDING, d, vocab, d);
         pos = positional ? ps.add(name + ".pos", Param.Role.EMBEDDING, d, T, d) : null;
         index = new TokenIndex(vocab);
+        posIndex = new TokenIndex(T);
     }
 
     // tok[n, T] -> x[n, T, d]
     public void forward(int[] tok, int tokOff, int n, float[] x) {
-        fwd.tok = tok; fwd.tokOff = tokOff; fwd.rows = n * T; fwd.x = x;
-        pool.run((n * T + ROWS - 1) / ROWS, fwd);
+        forward(tok, tokOff, null, n * T, x);
+    }
+
+    // packed rows (padding dropped): ids[rows], at positions at[rows] (null: row r at r % T) -> x[rows, d]
+    public void forward(int[] ids, int idOff, int[] at, int rows, float[] x) {
+        fwd.tok = ids; fwd.tokOff = idOff; fwd.at = at; fwd.rows = rows; fwd.x = x;
+        pool.run((rows + ROWS - 1) / ROWS, fwd);
+        fwd.tok = fwd.at = null; fwd.x = null;
+    }
+
+    /**
+     * The packed rows' backward: dE scatter-added by id, dP[t] += the rows at position t summed in row
+     * order (the padded backward's bits: padding rows carry zero gradients). Not with a gradient tap.
+     */
+    public void backward(int[] ids, int[] at, int rows, float[] dx) {
+        if (ps.tap != null) throw new IllegalStateException("a gradient tap needs the padded rows");
+        index.build(ids, 0, 1, 0, rows);
+        k.scatterAdd(index, dx, 0, d, d, ps.g, table.offset());
+        if (pos != null) k.scatterSumAdd(posIndex.build(at, 0, 1, 0, rows), dx, 0, d, d, ps.g, pos.offset());
     }
 
     // dx[n, T, d] -> dE (scatter-add by token), dP[t] += Σ_n dx[n, t]
@@ -44,7 +62,7 @@ public final class Embedding {
     }
 
     private final class Fwd implements Parallel.Task {
-        int[] tok; int tokOff, rows; float[] x;
+        int[] tok, at; int tokOff, rows; float[] x;
 
         @Override
         public void run(int c) {
@@ -54,7 +72,7 @@ public final class Embedding {
                 int src = table.offset() + tok[tokOff + r] * d, o = r * d;
                 if (pos == null) System.arraycopy(w, src, x, o, d);
                 else {
-                    int po = pos.offset() + (r % T) * d;
+                    int po = pos.offset() + (at == null ? r % T : at[r]) * d;
                     for (int j = 0; j < d; j++) x[o + j] = w[src + j] + w[po + j];
                 }
             }

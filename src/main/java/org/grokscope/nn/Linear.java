@@ -36,7 +36,13 @@ public final class Linear {
 
     // dy[n, out] -> dW += xᵀ·dy, db += Σ dy, dx[n, in] (= or +=) dy·Wᵀ (skipped if dx is null)
     public void backward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulateDx) {
-        gemm.tn(x, xOff, dy, dyOff, ps.g, weight.offset(), in, out, n, true);
+        backward(x, xOff, dy, dyOff, dx, dxOff, n, accumulateDx, null, 0);
+    }
+
+    /** As above, with the weight gradient's sum over the n rows taken in the k-blocks given (see {@link Gemm#tn}); null: the regular blocks. */
+    public void backward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulateDx, int[] kEnds, int blocks) {
+        if (kEnds == null) gemm.tn(x, xOff, dy, dyOff, ps.g, weight.offset(), in, out, n, true);
+        else gemm.tn(x, xOff, dy, dyOff, ps.g, weight.offset(), in, out, n, true, kEnds, blocks);
         if (bias != null) k.colSumAdd(dy, dyOff, n, out, ps.g, bias.offset());
         if (ps.tap != null) {
             ps.tap.dense(x, xOff, in, dy, dyOff, out, n);

@@ -90,6 +90,47 @@ class GemmTest {
         assertThat(acc[m * n + 1]).isEqualTo(1f);
     }
 
+    /**
+     * Dropping rows whose products are zero (padding) from a weight gradient Aᵀ·B and giving tn the blocks
+     * where the padded rows' blocks ended reproduces the padded product bit for bit; a block deeper than
+     * {@link Gemm#K_BLOCK} is refused.
+     */
+    @ParameterizedTest
+    @CsvSource({"48,37,130,accumulate", "128,128,96,store", "9,40,300,accumulate"})
+    void tnOverPackedRowsGivesThePaddedBits(int m, int n, int T, String mode) {
+        boolean accumulate = mode.equals("accumulate");
+        int examples = 7, rows = examples * T;
+        Rng r = new Rng(5);
+        float[] x = random(rows * m, 3), dy = random(rows * n, 4);
+        boolean[] on = new boolean[rows];
+        int kept = 0;
+        for (int e = 0; e < examples; e++) {
+            int len = 1 + r.nextInt(T);
+            for (int t = 0; t < T; t++) on[e * T + t] = t < len;
+        }
+        for (int i = 0; i < rows; i++) if (on[i]) kept++; else java.util.Arrays.fill(dy, i * n, (i + 1) * n, 0f);
+        float[] xp = new float[kept * m], dyp = new float[kept * n];
+        int blocks = (rows + Gemm.K_BLOCK - 1) / Gemm.K_BLOCK;
+        int[] ends = new int[blocks];
+        for (int i = 0, c = 0; i < rows; i++) {
+            if (on[i]) {
+                System.arraycopy(x, i * m, xp, c * m, m);
+                System.arraycopy(dy, i * n, dyp, c * n, n);
+                c++;
+            }
+            if ((i + 1) % Gemm.K_BLOCK == 0 || i == rows - 1) ends[i / Gemm.K_BLOCK] = c;
+        }
+        Gemm g = new Gemm(POOL);
+        float[] padded = random(m * n, 6), packed = padded.clone();
+        g.tn(x, 0, dy, 0, padded, 0, m, n, rows, accumulate);
+        g.tn(xp, 0, dyp, 0, packed, 0, m, n, kept, accumulate, ends, blocks);
+        assertThat(packed).isEqualTo(padded);
+        final int k = kept;
+        if (k > Gemm.K_BLOCK)
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.tn(xp, 0, dyp, 0, packed, 0, m, n, k, accumulate, new int[] {k}, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most " + Gemm.K_BLOCK);
+    }
+
     static void check(double[] ref, float[] c, int off, int k, String form) {
         for (int i = 0; i < ref.length; i++) {
             assertThat((double) c[off + i]).as("%s element %d", form, i).isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-5 * k + 1e-5 * Math.abs(ref[i])));
