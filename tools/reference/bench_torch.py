@@ -12,6 +12,12 @@ Workloads (full-batch fwd + bwd + AdamW step, median ms over measured steps afte
   nanda-p113       Nanda et al.'s 1-layer transformer as published: every position computed
   nanda-p113-last  the same model computing only what the loss reads (queries, W_O, MLP, unembed at '=')
   modadd-mlp       embeddings (128) of x and y concatenated -> 512 ReLU -> 97, p = 97, 30 % of pairs
+  imdb-paper       the CDS paper's 1-layer BERT-style encoder (d 128, 4 heads, FFN 512, GELU, [CLS] + pooler,
+                   vocab 30522), batch 128 x 256 tokens, AdamW lr 1e-3 wd 0.01, as BERT implementations run it:
+                   padded batch, key padding mask, every position; lengths drawn like grokscope's benchmark
+                   (IMDB's own length ventiles, bench/SyntheticText.java), which only grokscope's step depends on
+  imdb-paper-cls   the same, computing only what the loss reads: the last layer's query, output projection,
+                   norms and feed-forward at [CLS] alone (keys and values still cover every position)
   gemm             C = A @ B for 2048^3 and 11490x128x512 (GFLOP/s)
 """
 import json
@@ -101,6 +107,56 @@ def mlp(warmup, samples):
     return timed(step, warmup, samples), n
 
 
+# lengths (with [CLS]) at the 0, 5, ..., 100th percentiles of imdb-paper's 24,139 training reviews (word tokenizer)
+IMDB_LENGTH_VENTILES = [9, 64, 84, 103, 120, 130, 137, 143, 149, 154, 159, 165, 172, 180, 188, 197, 206, 217, 229, 242, 256]
+
+
+def imdb_lengths(n):
+    u = torch.rand(n) * 20
+    i = u.floor().clamp(max=19).long()
+    v = torch.tensor(IMDB_LENGTH_VENTILES, dtype=torch.float)
+    return (v[i] + (u - i) * (v[i + 1] - v[i])).round().long()
+
+
+def encoder(cls_only, warmup, samples):
+    V, T, d, H, dff, n = 30522, 256, 128, 4, 512, 128
+    dh = d // H
+    lengths = imdb_lengths(n)
+    pos = torch.arange(T)[None, :]
+    tok = torch.randint(3, V, (n, T)).masked_fill(pos >= lengths[:, None], 0)
+    tok[:, 0] = 2
+    y = torch.arange(n) % 2
+    pad = (tok == 0)[:, None, None, :]                                  # [n, 1, 1, T]
+    emb = torch.nn.Embedding(V, d)
+    posE = torch.nn.Parameter(torch.randn(T, d) * 0.02)
+    lnE, ln1, ln2 = (torch.nn.LayerNorm(d, eps=1e-12) for _ in range(3))
+    q, k, v, o = (torch.nn.Linear(d, d) for _ in range(4))
+    fc1, fc2, pooler, cls = torch.nn.Linear(d, dff), torch.nn.Linear(dff, d), torch.nn.Linear(d, d), torch.nn.Linear(d, 2)
+    mods = [emb, lnE, ln1, ln2, q, k, v, o, fc1, fc2, pooler, cls]
+    params = [posE] + [p for m in mods for p in m.parameters()]
+    opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+
+    def fwd():
+        x = lnE(emb(tok) + posE)                                        # [n, T, d]
+        kk = k(x).view(n, T, H, dh).transpose(1, 2)
+        vv = v(x).view(n, T, H, dh).transpose(1, 2)
+        xq = x[:, :1] if cls_only else x
+        tq = xq.shape[1]
+        qq = q(xq).view(n, tq, H, dh).transpose(1, 2)
+        s = (qq @ kk.transpose(-1, -2) / math.sqrt(dh)).masked_fill(pad, float("-inf"))
+        z = (s.softmax(-1) @ vv).transpose(1, 2).reshape(n, tq, d)
+        x = ln1(xq + o(z))
+        x = ln2(x + fc2(F.gelu(fc1(x))))
+        return cls(torch.tanh(pooler(x[:, 0])))
+
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(fwd().double(), y)
+        loss.backward()
+        opt.step()
+    return timed(step, warmup, samples), n
+
+
 def gemm(m, k, n, samples):
     A, B = torch.randn(m, k), torch.randn(k, n)
     for _ in range(3):
@@ -131,6 +187,10 @@ def main():
     res.append(summary("nanda-p113-last", "ms/step", ms, f"last position only, batch {n}"))
     ms, n = mlp(warmup, samples)
     res.append(summary("modadd-mlp", "ms/step", ms, f"dense concat embeddings, batch {n}"))
+    ms, n = encoder(False, warmup, samples)
+    res.append(summary("imdb-paper", "ms/step", ms, f"every position, padded, batch {n} x 256"))
+    ms, n = encoder(True, warmup, samples)
+    res.append(summary("imdb-paper-cls", "ms/step", ms, f"[CLS] query only in the last layer, padded, batch {n} x 256"))
     res.append(summary("gemm 2048x2048x2048", "GFLOP/s", gemm(2048, 2048, 2048, 7), "torch.matmul"))
     res.append(summary("gemm 11490x128x512", "GFLOP/s", gemm(11490, 128, 512, 15), "torch.matmul"))
     doc = {"provenance": {"torch_version": torch.__version__, "threads": torch.get_num_threads(),

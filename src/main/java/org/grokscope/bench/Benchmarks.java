@@ -27,7 +27,7 @@ public final class Benchmarks {
     public static Timing step(String preset, int threads, int warmupSteps, int samples) throws ConfigException {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset(preset), List.of());
         long s0 = System.nanoTime();
-        try (Experiment ex = new Experiment(cfg, threads)) {
+        try (Experiment ex = experiment(cfg, threads)) {
             double setupMs = (System.nanoTime() - s0) / 1e6;
             double[] warm = new double[16];
             int nw = 0;
@@ -59,6 +59,16 @@ public final class Benchmarks {
     }
 
     public static final double WARMUP_SECONDS = 3;
+
+    /** IMDB's training set size in imdb-paper (24,139 reviews of at most 256 tokens). */
+    static final int IMDB_TRAIN = 24_139;
+
+    // a text preset runs on synthetic IMDB-shaped tokens (a benchmark must not need the dataset); others as configured
+    static Experiment experiment(RunConfig cfg, int threads) {
+        if (!(cfg.task() instanceof RunConfig.Text t)) return new Experiment(cfg, threads);
+        int T = t.maxLen() != null ? t.maxLen() : 256, vocab = t.vocabSize() != null ? t.vocabSize() : 30_522;
+        return new Experiment(cfg, threads, SyntheticText.imdbLike(IMDB_TRAIN, T, vocab, 1), SyntheticText.imdbLike(512, T, vocab, 2));
+    }
 
     /**
      * JIT warm-up: the first step's time, and the time spent in steps before the first step that is within

@@ -15,7 +15,7 @@ import org.grokscope.run.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time training steps of nanda-p113 and modadd-mlp and the GEMM kernel (medians after warm-up).")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time training steps of nanda-p113, modadd-mlp and imdb-paper (on synthetic IMDB-shaped tokens) and the GEMM kernel (medians after warm-up).")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
@@ -29,7 +29,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
 
-    @Option(names = "--only", paramLabel = "NAME", split = ",", description = "run only these: nanda-p113, modadd-mlp, gemm")
+    @Option(names = "--only", paramLabel = "NAME", split = ",", description = "run only these: nanda-p113, modadd-mlp, imdb-paper, gemm")
     List<String> only;
 
     @Option(names = "--scaling", description = "also time each training step with 1 thread and print the speed-up")
@@ -46,13 +46,13 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (only != null)
             for (String o : only)
-                if (!List.of("nanda-p113", "modadd-mlp", "gemm").contains(o))
-                    throw new org.grokscope.config.ConfigException("--only: unknown workload '" + o + "' (nanda-p113, modadd-mlp, gemm)");
+                if (!List.of("nanda-p113", "modadd-mlp", "imdb-paper", "gemm").contains(o))
+                    throw new org.grokscope.config.ConfigException("--only: unknown workload '" + o + "' (nanda-p113, modadd-mlp, imdb-paper, gemm)");
         int t = threads != null ? threads : Parallel.availableCores();
         List<Benchmarks.Timing> res = new ArrayList<>();
         System.out.printf(Locale.ROOT, "grokscope bench: %d threads, %s (%s), %d-bit vectors, GEMM tile %s, Java %s%n", t, Provenance.cpuModel(), Provenance.cpuIdText(),
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), org.grokscope.engine.Gemm.tile(), System.getProperty("java.version"));
-        for (String preset : List.of("nanda-p113", "modadd-mlp")) {
+        for (String preset : List.of("nanda-p113", "modadd-mlp", "imdb-paper")) {
             if (only != null && !only.contains(preset)) continue;
             Benchmarks.Timing full = print(Benchmarks.step(preset, t, warmup, steps));
             res.add(full);

@@ -116,6 +116,7 @@ public final class Encoder implements Model {
         lastTok = tok; lastOff = tokOff; lastN = n;
         pk.build(tok, tokOff, n, T, ps.tap != null || keepPadding);                                     // R packed rows: padding dropped
         int R = pk.count;
+        rowsSeen += R; examplesSeen += n;
         for (int e = 0; e < n; e++) {
             int c = 0;
             for (int r = pk.start[e]; r < pk.start[e + 1]; r++) if (pk.keyOn[r] != 0f) c++;
@@ -221,17 +222,20 @@ public final class Encoder implements Model {
         else embed.backward(pk.ids, pk.at, R, din);
     }
 
+    private long rowsSeen, examplesSeen;
+
+    /** The work computed: rows per example are the mean of the batches seen so far (padding is not computed), T before the first. */
     @Override
     public double flops(int n, boolean withBackward) {
-        double f = 0;
+        double f = 0, rows = examplesSeen > 0 ? (double) n * rowsSeen / examplesSeen : (double) n * T;
         for (int l = 0; l < nl; l++) {
-            double rq = (double) n * tq(l), rt = (double) n * T;
+            double rt = rows, rq = tq(l) == 1 ? n : rows, keys = rows / Math.max(1, n);
             f += 2 * rt * d * d * 2 + 2 * rq * d * d * 2 + 2 * rq * d * F * 2;   // K, V; Q, O; FFN
-            f += 2.0 * rq * T * d * 2;                                           // scores and weighted values
+            f += 2.0 * rq * keys * d * 2;                                        // scores and weighted values
             f += 10 * (rt + 2 * rq) * d;                                         // norms, residuals
-            if (withBackward) f += 2 * (2 * rt * d * d * 2 + 2 * rq * d * d * 2 + 2 * rq * d * F * 2) + 2 * 2.0 * rq * T * d * 2 + 10 * (rt + 2 * rq) * d;
+            if (withBackward) f += 2 * (2 * rt * d * d * 2 + 2 * rq * d * d * 2 + 2 * rq * d * F * 2) + 2 * 2.0 * rq * keys * d * 2 + 10 * (rt + 2 * rq) * d;
         }
         double head = 2.0 * n * d * (d + C);
-        return f + (withBackward ? 3 : 1) * head + (double) n * T * d * (withBackward ? 4 : 2);
+        return f + (withBackward ? 3 : 1) * head + rows * d * (withBackward ? 4 : 2);
     }
 }

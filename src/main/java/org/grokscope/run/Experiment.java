@@ -72,31 +72,52 @@ public final class Experiment implements AutoCloseable {
      *                 {@code pool.use(k)} can hand the run more later (a sweep does when other runs end)
      */
     public Experiment(RunConfig cfg, int threads, int capacity, PrintStream log) {
+        this(cfg, threads, capacity, load(cfg, log));
+    }
+
+    /**
+     * A run of {@code cfg}'s model, optimizer and training settings on datasets made elsewhere (the
+     * benchmarks' synthetic tokens): no task table, no corpus; probes are off.
+     */
+    public Experiment(RunConfig cfg, int threads, Dataset train, Dataset test) {
+        this(cfg, threads, threads, new Data(train, test, null, null, null, Map.of("synthetic", true,
+                "train_examples", train.size(), "test_examples", test.size(), "vocabulary", train.vocab(), "max_len", train.seqLen())));
+    }
+
+    /** What the data step yields: the datasets, and the table and split (modular) or the prepared text. */
+    private record Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info) {}
+
+    private static Data load(RunConfig cfg, PrintStream log) {
+        long splitSeed = cfg.task().splitSeed() != null ? cfg.task().splitSeed() : cfg.seed();
+        Map<String, Object> info = new LinkedHashMap<>();
+        if (cfg.task() instanceof RunConfig.Text tt) {
+            Corpus corpus = corpus(tt, log);
+            TextTask.Prepared text = TextTask.prepare(corpus, textSettings(tt, splitSeed));
+            describe(info, tt, corpus, text);
+            return new Data(text.train(), text.test(), null, null, text, info);
+        }
+        RunConfig.Task t = cfg.modular();
+        InputFormat format = format(cfg.model());
+        ModularTask table = new ModularTask(t.p(), t.operation(), splitSeed);
+        ModularTask.Split split = table.split(t.trainCount(), t.trainFraction(), t.testFraction(), splitSeed);
+        Dataset train = table.dataset(split.train(), format), test = table.dataset(split.test(), format);
+        info.put("task", "(x " + t.op().key + " y) mod " + t.p());
+        info.put("train_examples", train.size());
+        info.put("test_examples", test.size());
+        return new Data(train, test, table, split, null, info);
+    }
+
+    private Experiment(RunConfig cfg, int threads, int capacity, Data data) {
         this.cfg = cfg;
         splitSeed = cfg.task().splitSeed() != null ? cfg.task().splitSeed() : cfg.seed();
         InputFormat format = format(cfg.model());
-        int vocab;
-        if (cfg.task() instanceof RunConfig.Text tt) {
-            table = null;
-            split = null;
-            Corpus corpus = corpus(tt, log);
-            text = TextTask.prepare(corpus, textSettings(tt, splitSeed));
-            train = text.train();
-            test = text.test();
-            vocab = train.vocab();
-            describe(tt, corpus);
-        } else {
-            RunConfig.Task t = cfg.modular();
-            text = null;
-            table = new ModularTask(t.p(), t.operation(), splitSeed);
-            split = table.split(t.trainCount(), t.trainFraction(), t.testFraction(), splitSeed);
-            train = table.dataset(split.train(), format);
-            test = table.dataset(split.test(), format);
-            vocab = format.vocab(t.p());
-            dataInfo.put("task", "(x " + t.op().key + " y) mod " + t.p());
-            dataInfo.put("train_examples", train.size());
-            dataInfo.put("test_examples", test.size());
-        }
+        table = data.table();
+        split = data.split();
+        text = data.text();
+        train = data.train();
+        test = data.test();
+        dataInfo.putAll(data.info());
+        int vocab = text != null || table == null ? train.vocab() : format.vocab(cfg.modular().p());
         this.pool = new Parallel(Math.max(threads, capacity));
         pool.use(threads);
         Model net = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
@@ -118,7 +139,7 @@ public final class Experiment implements AutoCloseable {
                 .fixedNorm(tr.fixedNorm())
                 .build();
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
-        probes = cfg.probes().enabled() ? probeSuite(cfg, format) : null;
+        probes = cfg.probes().enabled() && (text != null || table != null) ? probeSuite(cfg, format) : null;
     }
 
     // ---- text --------------------------------------------------------------------------------------
@@ -163,7 +184,7 @@ public final class Experiment implements AutoCloseable {
         return TextTask.prepare(c, new TextTask.Settings(2, null, 1, 0, t.maxLen(), t.longDocs() == RunConfig.LongDocs.DROP, t.vocabSize(), t.minCount(), t.resplit())).trainPool();
     }
 
-    private void describe(RunConfig.Text t, Corpus c) {
+    private static void describe(Map<String, Object> dataInfo, RunConfig.Text t, Corpus c, TextTask.Prepared text) {
         TextSource src = textSource(t);
         dataInfo.put("dataset", src.kind().id());
         dataInfo.put("path", src.path().toAbsolutePath().toString());
@@ -185,10 +206,10 @@ public final class Experiment implements AutoCloseable {
         dataInfo.put("rows_dropped_by_rule", c.dropped);
         dataInfo.put("train_pool", text.trainPool());
         dataInfo.put("test_pool", text.testPool());
-        dataInfo.put("train_examples", train.size());
-        dataInfo.put("test_examples", test.size());
-        dataInfo.put("vocabulary", train.vocab());
-        dataInfo.put("max_len", train.seqLen());
+        dataInfo.put("train_examples", text.train().size());
+        dataInfo.put("test_examples", text.test().size());
+        dataInfo.put("vocabulary", text.train().vocab());
+        dataInfo.put("max_len", text.train().seqLen());
         dataInfo.put("mean_tokens_per_train_document", Math.round(text.meanLength() * 10) / 10.0);
         dataInfo.put("train_documents_truncated", Math.round(text.truncatedFraction() * 1e4) / 1e4);
         double[] sh = text.trainClassShare();
