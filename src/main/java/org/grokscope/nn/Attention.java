@@ -94,7 +94,7 @@ public final class Attention {
     // Σ_j a[ao + j]·b[bo + j] over len; the vector lanes are summed by the fixed folding tree (the Vector
     // API's reduceLanes leaves the order open; storing the lanes and adding them one by one cost about
     // half of the attention's time at dHead 32: nanda step 34.8 -> 32.0 ms)
-    private static float dot(float[] a, int ao, float[] b, int bo, int len) {
+    static float dot(float[] a, int ao, float[] b, int bo, int len) {
         int j = 0;
         float s = 0f;
         if (len >= L) {
@@ -108,7 +108,7 @@ public final class Attention {
     }
 
     // y[yo + j] = fma(alpha, x[xo + j], y[yo + j]) over len (the same fused op whether a lane or the tail)
-    private static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
         int j = 0;
         FloatVector av = FloatVector.broadcast(S, alpha);
         for (; j + L <= len; j += L) av.fma(FloatVector.fromArray(S, x, xo + j), FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);

@@ -16,10 +16,12 @@ import org.grokscope.engine.Parallel;
  *   logits = pooled·W_c + b_c                                  [n, classes]
  * </pre>
  * Only what the loss reads is computed: with [CLS] pooling the last layer runs its query, output
- * projection, norms and feed-forward on position 0 alone (keys and values still cover every position).
- * Padding is not computed either: the batch's rows are packed one example after another without it
- * ({@link Packing}; IMDB at 256 tokens is 38 % padding). Both give the padded computation's results bit
- * for bit.
+ * projection, norms and feed-forward on position 0 alone, and its attention reads the token rows without
+ * projecting them to keys and values ({@link ReadoutAttention}: W_k q per head instead of x·W_k for every
+ * token; results agree with the projected form to rounding). Padding is not computed either: the batch's
+ * rows are packed one example after another without it ({@link Packing}; IMDB at 256 tokens is 38 %
+ * padding), which gives the padded computation's results bit for bit. A gradient tap (the eNTK probe)
+ * gets the projected form, whose per-token factors it reads.
  */
 public final class Encoder implements Model {
     public enum Pooling { CLS, MEAN }
@@ -36,6 +38,8 @@ public final class Encoder implements Model {
     private final Linear[] wq, wk, wv, wo, fc1, fc2;
     private final Linear pooler, cls;
     private final Attention attn;
+    private final ReadoutAttention readout; // the last layer's [CLS] query without per-token keys and values
+    private boolean readoutOn;              // this batch's last layer used it (decided per forward: a gradient tap needs the projections)
     private final Packing pk = new Packing();
 
     private int cap;
@@ -68,6 +72,7 @@ public final class Encoder implements Model {
         this.pooler = s.pooler() ? new Linear(ps, gemm, k, "pooler", d, d, true) : null;
         cls = new Linear(ps, gemm, k, "classifier", d, C, true);
         attn = new Attention(pool, d, s.heads(), false);
+        readout = nl > 0 ? new ReadoutAttention(pool, ps, s.heads(), wk[nl - 1], wv[nl - 1]) : null;
         ps.allocate();
     }
 
@@ -128,11 +133,16 @@ public final class Encoder implements Model {
             int Tq = tq(l), rq = Tq == 1 ? n : R;
             int[] qStart = Tq == 1 ? pk.oneEach(n) : pk.start;
             float[] x = xin[l];
-            wk[l].forward(x, 0, kk[l], 0, R, Act.IDENTITY, null);                             // k[R, d]
-            wv[l].forward(x, 0, vv[l], 0, R, Act.IDENTITY, null);                             // v[R, d]
+            boolean viaReadout = l == nl - 1 && Tq == 1 && ps.tap == null;
+            if (!viaReadout) {
+                wk[l].forward(x, 0, kk[l], 0, R, Act.IDENTITY, null);                         // k[R, d]
+                wv[l].forward(x, 0, vv[l], 0, R, Act.IDENTITY, null);                         // v[R, d]
+            }
             if (Tq == 1) for (int e = 0; e < n; e++) System.arraycopy(x, pk.start[e] * d, xq[l], e * d, d); // [CLS] rows
             wq[l].forward(xq[l], 0, q[l], 0, rq, Act.IDENTITY, null);                         // q[rq, d]
-            attn.forward(q[l], kk[l], vv[l], z[l], prob[l], n, qStart, pk.start, pk.keyOn, T); // z[rq, d]
+            if (viaReadout) readout.forward(q[l], x, z[l], prob[l], n, pk.start, pk.keyOn, T); // z[n, d]: keys and values never formed
+            else attn.forward(q[l], kk[l], vv[l], z[l], prob[l], n, qStart, pk.start, pk.keyOn, T); // z[rq, d]
+            if (l == nl - 1) readoutOn = viaReadout;
             wo[l].forward(z[l], 0, s1[l], 0, rq, Act.IDENTITY, null);
             float[] a = s1[l], xr = xq[l];
             for (int i = 0; i < rq * d; i++) a[i] += xr[i];                                   // s1 = x + attn
@@ -208,11 +218,15 @@ public final class Encoder implements Model {
             fc1[l].backward(x1[l], 0, dh, 0, dx1, 0, rq, true, qEnds, qBlocks);               // dx1 += dh·W1ᵀ
             ln1[l].backward(s1[l], dx1, ds1, rq, mean1[l], rstd1[l], false);                  // ds1
             wo[l].backward(z[l], 0, ds1, 0, dz, 0, rq, false, qEnds, qBlocks);                // dz
-            attn.backward(q[l], kk[l], vv[l], prob[l], dz, dq, dk, dv, n, qStart, pk.start, T);
+            boolean viaReadout = l == nl - 1 && readoutOn;
+            if (viaReadout) readout.backward(q[l], xin[l], prob[l], dz, dq, din, n, pk.start, T); // dq, din, dW_k, dW_v
+            else attn.backward(q[l], kk[l], vv[l], prob[l], dz, dq, dk, dv, n, qStart, pk.start, T);
             System.arraycopy(ds1, 0, dxq, 0, rq * d);                                         // residual into the query rows
             wq[l].backward(xq[l], 0, dq, 0, dxq, 0, rq, true, qEnds, qBlocks);                // dxq += dq·Wqᵀ
-            wk[l].backward(xin[l], 0, dk, 0, din, 0, R, false, pk.kEnds, pk.blocks);          // din = dk·Wkᵀ
-            wv[l].backward(xin[l], 0, dv, 0, din, 0, R, true, pk.kEnds, pk.blocks);           // din += dv·Wvᵀ
+            if (!viaReadout) {
+                wk[l].backward(xin[l], 0, dk, 0, din, 0, R, false, pk.kEnds, pk.blocks);      // din = dk·Wkᵀ
+                wv[l].backward(xin[l], 0, dv, 0, din, 0, R, true, pk.kEnds, pk.blocks);       // din += dv·Wvᵀ
+            }
             if (Tq == 1) for (int e = 0; e < n; e++) { int o = pk.start[e] * d, oq = e * d; for (int j = 0; j < d; j++) din[o + j] += dxq[oq + j]; }
             else for (int i = 0; i < R * d; i++) din[i] += dxq[i];
             float[] t = dout; dout = din; din = t;                                            // d xout_{l-1} = d xin_l
@@ -228,12 +242,20 @@ public final class Encoder implements Model {
     @Override
     public double flops(int n, boolean withBackward) {
         double f = 0, rows = examplesSeen > 0 ? (double) n * rowsSeen / examplesSeen : (double) n * T;
+        int H = spec.heads();
         for (int l = 0; l < nl; l++) {
-            double rt = rows, rq = tq(l) == 1 ? n : rows, keys = rows / Math.max(1, n);
-            f += 2 * rt * d * d * 2 + 2 * rq * d * d * 2 + 2 * rq * d * F * 2;   // K, V; Q, O; FFN
-            f += 2.0 * rq * keys * d * 2;                                        // scores and weighted values
-            f += 10 * (rt + 2 * rq) * d;                                         // norms, residuals
-            if (withBackward) f += 2 * (2 * rt * d * d * 2 + 2 * rq * d * d * 2 + 2 * rq * d * F * 2) + 2 * 2.0 * rq * keys * d * 2 + 10 * (rt + 2 * rq) * d;
+            double rq = tq(l) == 1 ? n : rows, keys = rows / Math.max(1, n);
+            double dense = 2 * rq * d * d * 2 + 2 * rq * d * F * 2;                             // Q, O; FFN
+            double kv, core;
+            if (l == nl - 1 && tq(l) == 1) {                                                  // the readout: W_k q, xbar·W_v; scores, xbar
+                kv = 0;
+                core = 2 * (2.0 * n * d * d) + 2 * (2.0 * rows * H * d);
+            } else {
+                kv = 2 * rows * d * d * 2;                                                    // K, V of every row
+                core = 2.0 * rq * keys * d * 2;                                               // scores and weighted values
+            }
+            double norms = 10 * (rows + 2 * rq) * d;                                          // norms, residuals
+            f += (withBackward ? 3 : 1) * (dense + kv + core) + (withBackward ? 2 : 1) * norms;
         }
         double head = 2.0 * n * d * (d + C);
         return f + (withBackward ? 3 : 1) * head + rows * d * (withBackward ? 4 : 2);
