@@ -151,6 +151,28 @@ public final class Kernels {
         }
     }
 
+    // ---------------------------------------------------------------- zero fill
+    // a[off, off+len) = 0 in chunks on every thread: the gradient buffer is zeroed every step, and for a model
+    // with a vocabulary table (imdb-paper: 4.2M parameters, 17 MB) a serial fill left the other core idle ~1.7 ms
+    private final Zero zero = new Zero();
+
+    public void zero(float[] a, int off, int len) {
+        Zero z = zero;
+        z.a = a; z.off = off; z.len = len;
+        pool.run(chunks(len, 16 * ELEMS), z);
+        z.a = null;
+    }
+
+    private static final class Zero implements Parallel.Task {
+        float[] a; int off, len;
+
+        @Override
+        public void run(int c) {
+            int i0 = off + c * 16 * ELEMS;
+            java.util.Arrays.fill(a, i0, Math.min(off + len, i0 + 16 * ELEMS), 0f);
+        }
+    }
+
     // ---------------------------------------------------------------- activation backward
     // d[i] *= act'(x[i]) over n*w elements; x is the pre-activation (or the output for RELU/IDENTITY).
     private final ActBack actBack = new ActBack();

@@ -193,7 +193,7 @@ public final class Trainer {
     private Kernels.LossResult forwardBackward(boolean full, int n) {
         int[] tok = train.tokens(), y = train.labels();
         if (!full) { fillBatch(step, n); tok = batchTok; y = batchY; }
-        model.params().zeroGrad();
+        k.zero(model.params().g, 0, model.params().size());
         float[] logits = model.forward(tok, 0, n);
         if (dlogits.length < n * model.classes()) dlogits = new float[n * model.classes()];
         Kernels.LossResult r = loss(logits, n, y, 0, dlogits);
