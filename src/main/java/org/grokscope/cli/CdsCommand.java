@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "cds", mixinStandardHelpOptions = true, description = {"Search for the critical data size in stages, with far fewer runs than a grid.",
         "Grows the training set geometrically until a size generalizes within the step budget, then bisects in log n;",
-        "R seeds per probe, runs stop once generalized.",
+        "Up to R seeds per probe, each size settled as soon as its outcome cannot change; runs stop once generalized.",
         "Resumable: rerunning the same command skips finished runs. --preset takes a run preset, or a sample-wise sweep",
         "preset (its base run and fixed settings; e.g. cds-modadd-quick)."})
 public final class CdsCommand implements Callable<Integer> {
@@ -47,8 +47,13 @@ public final class CdsCommand implements Callable<Integer> {
     @Option(names = "--tolerance", paramLabel = "X", defaultValue = "1.1", description = "stop when largest-failing / smallest-succeeding is within this ratio (default ${DEFAULT-VALUE})")
     double tolerance;
 
-    @Option(names = "--seeds", paramLabel = "R", defaultValue = "3", description = "seeds per probed size (default ${DEFAULT-VALUE})")
+    @Option(names = "--seeds", paramLabel = "R", defaultValue = "3", description = "seeds per probed size (default ${DEFAULT-VALUE}); "
+            + "a size stops training seeds once its outcome cannot change (two of three agree)")
     int seeds;
+
+    @Option(names = "--all-seeds", description = "train every seed at every probed size, even when the others have settled it: costs more, "
+            + "and gives the fitted CDS an interval across seeds (searches from before this option replay with it)")
+    boolean allSeeds;
 
     @Option(names = "--success", paramLabel = "F", defaultValue = "0.5", description = "a size generalizes when at least this fraction of its seeds do (default ${DEFAULT-VALUE})")
     double success;
@@ -85,7 +90,7 @@ public final class CdsCommand implements Callable<Integer> {
         if (!(tolerance > 1 && Double.isFinite(tolerance))) throw new ConfigException("--tolerance: must be a number > 1, got " + tolerance);
         if (seeds < 1) throw new ConfigException("--seeds: must be >= 1, got " + seeds);
         if (!(success > 0 && success <= 1)) throw new ConfigException("--success: must be a number in (0, 1], got " + success);
-        CdsSearch.Settings s = new CdsSearch.Settings(base, lo, hi, growth, tolerance, seeds, success);
+        CdsSearch.Settings s = new CdsSearch.Settings(base, lo, hi, growth, tolerance, seeds, success, allSeeds ? null : Boolean.TRUE);
         String baseJson = ConfigLoader.toJson(base);
         System.out.printf(Locale.ROOT, "cds search: sizes %,d..%,d of a %,d-example training pool, x%.3g then bisection to within x%.3g, %d seeds per size, budget %,d steps%n",
                 lo, hi, pool, growth, tolerance, seeds, base.training().steps());
@@ -119,8 +124,9 @@ public final class CdsCommand implements Callable<Integer> {
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("last_failing_size", r.lastFailing());
         search.put("first_succeeding_size", r.firstSucceeding());
-        search.put("success_rule", String.format(Locale.ROOT, "at least %.0f%% of %d seeds reach test accuracy %.3g within %d steps",
-                100 * success, seeds, base.training().stopAtTestAcc(), base.training().steps()));
+        search.put("success_rule", String.format(Locale.ROOT, "at least %.0f%% of %d seeds reach test accuracy %.3g within %d steps%s",
+                100 * success, seeds, base.training().stopAtTestAcc(), base.training().steps(),
+                s.settle() != null ? "; a size stops training seeds once its outcome cannot change" : ""));
         search.put("probes", r.probes());
         search.put("steps_used", r.stepsUsed());
         search.put("grid_steps", r.gridSteps());
@@ -136,6 +142,9 @@ public final class CdsCommand implements Callable<Integer> {
                 r.stepsUsed(), 100.0 * r.stepsUsed() / r.gridSteps(), r.gridSteps(), r.gridSizes(), seeds, base.training().steps(),
                 100.0 * r.exampleStepsUsed() / r.gridExampleSteps());
         for (String line : st) System.out.println("all probes: " + line);
+        if (s.settle() != null && r.probes().stream().anyMatch(p -> p.seeds() < p.planned()))
+            System.out.println("(sizes stopped training seeds once their outcome was settled, so the fit has fewer seeds at some sizes; "
+                    + "--all-seeds trains every seed for an interval across seeds)");
         System.out.println("details: " + out.resolve("cds.json"));
         System.out.println("report: " + org.grokscope.report.SweepReport.write(out));
         ServeOption.finish(dashboard);

@@ -23,18 +23,52 @@ import org.grokscope.config.RunConfig;
  * rerunning the same search replays it (it is deterministic) and skips every finished run.
  */
 public final class CdsSearch {
-    @JsonPropertyOrder({"base", "min_size", "max_size", "growth", "tolerance", "seeds", "success_fraction"})
-    public record Settings(RunConfig base, int minSize, int maxSize, double growth, double tolerance, int seeds, double successFraction) {}
+    /**
+     * @param settle true: a size stops training seeds once its outcome cannot change (two of three agree), the default;
+     *               null: every seed at every probed size (what searches did before, and what the fitted CDS's
+     *               interval across seeds needs). Left out of the definition when null, so searches started before
+     *               it existed replay with {@code --all-seeds}.
+     */
+    @JsonPropertyOrder({"base", "min_size", "max_size", "growth", "tolerance", "seeds", "success_fraction", "settle"})
+    public record Settings(RunConfig base, int minSize, int maxSize, double growth, double tolerance, int seeds, double successFraction,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Boolean settle) {
+        boolean settles() {
+            return Boolean.TRUE.equals(settle);
+        }
+    }
 
     /**
-     * @param stopped seeds an early verdict stopped (predicted not to generalize) that no continuation has confirmed
-     * @param steps training steps the probe took, continuations included (only the steps they added)
+     * @param seeds       seeds run: a size is decided as soon as its outcome cannot change (two of three seeds agree),
+     *                    so a probe runs at most {@code planned} and often fewer
+     * @param stopped     seeds an early verdict stopped (predicted not to generalize) that no continuation has confirmed
+     * @param steps       training steps the probe took, continuations included (only the steps they added)
+     * @param planned     the search's seeds per size
      */
-    public record Probe(int n, int generalized, int seeds, boolean success, long steps, int stopped) {
-        /** A failure that rests on early verdicts: had the stopped seeds generalized, the size would have succeeded. */
+    public record Probe(int n, int generalized, int seeds, boolean success, long steps, int stopped, int planned) {
+        /**
+         * A failure that rests on early verdicts: had the stopped seeds (and the seeds not run) generalized, the size
+         * would have succeeded.
+         */
         public boolean provisional(double successFraction) {
-            return !success && stopped > 0 && generalized + stopped >= Math.ceil(successFraction * seeds - 1e-9);
+            return !success && stopped > 0 && generalized + stopped + (planned - seeds) >= need(successFraction, planned);
         }
+    }
+
+    /** Seeds that must generalize for a size to count as generalizing. */
+    static int need(double successFraction, int planned) {
+        return (int) Math.ceil(successFraction * planned - 1e-9);
+    }
+
+    /**
+     * How many more seeds a size must run before its outcome is settled (0: settled): as many as could settle it
+     * either way, so a probe never trains a seed whose result cannot change the outcome. Failures include seeds
+     * an early verdict stopped (provisional until confirmed). Which seeds run depends only on the outcomes of the
+     * seeds before them, so the search stays deterministic.
+     */
+    static int toSettle(int generalized, int failed, int planned, int need) {
+        int failuresToSettle = planned - need + 1;
+        if (generalized >= need || failed >= failuresToSettle) return 0;
+        return Math.min(need - generalized, failuresToSettle - failed);
     }
 
     /**
@@ -69,19 +103,21 @@ public final class CdsSearch {
         }
         List<Probe> probes = new ArrayList<>();
         Integer running = null;
+        int need = need(sf, seeds);
         for (Map.Entry<Integer, List<SweepStore.Row>> e : byN.entrySet()) {
-            int gen = 0, stopped = 0;
+            int gen = 0, stopped = 0, done = 0;
             long steps = 0;
-            boolean ended = e.getValue().size() >= seeds;
+            boolean open = false;
             for (SweepStore.Row r : e.getValue()) {
-                if (r.status() != SweepStore.Status.COMPLETED && r.status() != SweepStore.Status.FAILED) { ended = false; continue; }
+                if (r.status() != SweepStore.Status.COMPLETED && r.status() != SweepStore.Status.FAILED) { open = true; continue; }
+                done++;
                 if (r.summary() == null) continue;
                 JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
                 steps += sum.path("steps").asLong();
                 if (!sum.path("generalization_step").isNull() && !sum.path("generalization_step").isMissingNode()) gen++;
                 else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
             }
-            if (ended) probes.add(new Probe(e.getKey(), gen, seeds, gen >= Math.ceil(sf * seeds - 1e-9), steps, stopped));
+            if (!open && toSettle(gen, done - gen, seeds, need) == 0) probes.add(new Probe(e.getKey(), gen, done, gen >= need, steps, stopped, seeds));
             else running = e.getKey();
         }
         Integer hi = probes.stream().filter(Probe::success).map(Probe::n).min(Integer::compare).orElse(null);
@@ -168,25 +204,43 @@ public final class CdsSearch {
 
         Probe probe(int n) throws Exception {
             if (probes.containsKey(n)) return probes.get(n);
-            List<Integer> rows = new ArrayList<>();
-            for (int k = 0; k < s.seeds(); k++) {
-                LinkedHashMap<String, String> params = new LinkedHashMap<>();
-                params.put("task.train_count", Integer.toString(n));
-                params.put("seed", Long.toString(k));
-                RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson),
-                        List.of("task.train_count=" + n, "seed=" + k, "name=" + s.base().name() + "-n" + n + "-s" + k));
-                rows.add(points.size());
-                points.add(new SweepConfig.Point(points.size(), params, c));
-            }
-            rowsOf.put(n, rows);
-            if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
-            SweepRunner.run(definition, points, dir, split.apply(n), out); // progress: runs, steps, accuracies, ETA
-            Probe p = evaluate(n);
-            if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized%s: %s%n", p.generalized(), s.seeds(),
+            rowsOf.put(n, new ArrayList<>());
+            if (out != null && s.settles()) out.printf(Locale.ROOT, "probe n = %,d (up to %d seeds, settled when %d generalize or %d do not)%n", n, s.seeds(),
+                    need(s.successFraction(), s.seeds()), s.seeds() - need(s.successFraction(), s.seeds()) + 1);
+            else if (out != null) out.printf(Locale.ROOT, "probe n = %,d (%d seeds)%n", n, s.seeds());
+            Probe p = settle(n, false);
+            if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized%s: %s%n", p.generalized(), p.seeds(),
                     p.stopped() > 0 ? ", " + p.stopped() + " stopped by an early verdict" : "",
                     p.success() ? "generalizes" : p.provisional(s.successFraction()) ? "memorizes only, provisionally (confirmed if it bounds the bracket)" : "memorizes only");
             probes.put(n, p);
             return p;
+        }
+
+        /**
+         * Runs seeds of size n, as many at a time as could settle it, until its outcome cannot change. While a size is
+         * being confirmed its new seeds run to the budget (no verdict stops them): the point is a definite answer.
+         */
+        Probe settle(int n, boolean confirming) throws Exception {
+            List<Integer> rows = rowsOf.get(n);
+            int need = need(s.successFraction(), s.seeds());
+            while (true) {
+                Probe p = rows.isEmpty() ? null : evaluate(n);
+                int more = !s.settles() ? s.seeds() - rows.size()
+                        : p == null ? toSettle(0, 0, s.seeds(), need) : toSettle(p.generalized(), p.seeds() - p.generalized(), s.seeds(), need);
+                if (more == 0) return p;
+                for (int j = 0; j < more; j++) {
+                    int k = rows.size();
+                    LinkedHashMap<String, String> params = new LinkedHashMap<>();
+                    params.put("task.train_count", Integer.toString(n));
+                    params.put("seed", Long.toString(k));
+                    List<String> sets = new ArrayList<>(List.of("task.train_count=" + n, "seed=" + k, "name=" + s.base().name() + "-n" + n + "-s" + k));
+                    if (confirming) sets.add("probes.stop_when_stalled=false");
+                    RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", baseJson), sets);
+                    rows.add(points.size());
+                    points.add(new SweepConfig.Point(points.size(), params, c));
+                }
+                SweepRunner.run(definition, points, dir, split.apply(n), out); // progress: runs, steps, accuracies, ETA
+            }
         }
 
         /**
@@ -210,8 +264,8 @@ public final class CdsSearch {
             }
             if (out != null) out.printf(Locale.ROOT, "confirming n = %,d: its %d stopped seed%s train on to the budget%n", n, added, added == 1 ? "" : "s");
             SweepRunner.run(definition, points, dir, split.apply(n), out);
-            Probe p = evaluate(n);
-            if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized: %s%n", p.generalized(), s.seeds(), p.success() ? "generalizes" : "memorizes only");
+            Probe p = settle(n, true); // a stopped seed that generalizes after all can leave the size open: more seeds then
+            if (out != null) out.printf(Locale.ROOT, "  %d of %d seeds generalized: %s%n", p.generalized(), p.seeds(), p.success() ? "generalizes" : "memorizes only");
             probes.put(n, p);
             return p;
         }
@@ -236,7 +290,8 @@ public final class CdsSearch {
                 if (!sum.get("generalization_step").isNull()) gen++;
                 else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
             }
-            return new Probe(n, gen, s.seeds(), gen >= Math.ceil(s.successFraction() * s.seeds() - 1e-9), steps, stopped);
+            int run = rowsOf.get(n).size();
+            return new Probe(n, gen, run, gen >= need(s.successFraction(), s.seeds()), steps, stopped, s.seeds());
         }
 
         Integer largestFailingBelow(int hi) {

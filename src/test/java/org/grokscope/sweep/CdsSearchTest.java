@@ -43,11 +43,29 @@ class CdsSearchTest {
         for (JsonNode p : search.get("probes")) exampleSteps += p.get("n").asDouble() * p.get("steps").asDouble();
         assertThat(search.get("example_steps_used").asDouble()).isEqualTo(exampleSteps);
         assertThat(search.get("example_steps_used").asDouble()).isLessThan(search.get("grid_example_steps").asDouble());
+        int seedsRun = 0;
         for (JsonNode p : search.get("probes")) {
             int n = p.get("n").asInt();
             if (n <= lo) assertThat(p.get("success").asBoolean()).as("n=%d", n).isFalse();
             if (n >= hi) assertThat(p.get("success").asBoolean()).as("n=%d", n).isTrue();
+            // one of two seeds settles a size that generalizes: its first seed generalized, so the second is never trained
+            assertThat(p.get("planned").asInt()).isEqualTo(2);
+            if (p.get("success").asBoolean()) assertThat(p.get("seeds").asInt()).as("n=%d", n).isEqualTo(1);
+            else assertThat(p.get("seeds").asInt()).as("n=%d", n).isEqualTo(2);
+            seedsRun += p.get("seeds").asInt();
         }
+        try (SweepStore s = new SweepStore(out.resolve("sweep.db"))) {
+            assertThat(s.runs()).hasSize(seedsRun);
+        }
+        // --all-seeds: every seed at every size (what the fitted interval across seeds needs), the same bracket
+        Path all = tmp.resolve("all-seeds");
+        assertThat(Main.execute(args(all, "--all-seeds"))).isEqualTo(0);
+        JsonNode every = ConfigLoader.JSON.readTree(all.resolve("cds.json").toFile()).get("search");
+        assertThat(every.get("last_failing_size")).isEqualTo(search.get("last_failing_size"));
+        assertThat(every.get("first_succeeding_size")).isEqualTo(search.get("first_succeeding_size"));
+        for (JsonNode p : every.get("probes")) assertThat(p.get("seeds").asInt()).isEqualTo(2);
+        assertThat(every.get("steps_used").asLong()).isGreaterThan(search.get("steps_used").asLong());
+        assertThat(Main.execute(args(all))).as("a settled search is another search: refused in the same directory").isEqualTo(2);
         String attempts;
         try (SweepStore s = new SweepStore(out.resolve("sweep.db"))) {
             attempts = s.runs().stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","));
@@ -126,6 +144,27 @@ class CdsSearchTest {
             assertThat(s.runs().stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","))).isEqualTo(attempts);
         }
         assertThat(ConfigLoader.JSON.readTree(early.resolve("cds.json").toFile()).get("search")).isEqualTo(b);
+    }
+
+    @Test
+    void aSizeRunsOnlyTheSeedsThatCanStillChangeItsOutcome() {
+        // two of three must generalize: two seeds first; a third only when they disagree
+        assertThat(CdsSearch.toSettle(0, 0, 3, 2)).isEqualTo(2);
+        assertThat(CdsSearch.toSettle(2, 0, 3, 2)).isZero();
+        assertThat(CdsSearch.toSettle(0, 2, 3, 2)).isZero();
+        assertThat(CdsSearch.toSettle(1, 1, 3, 2)).isEqualTo(1);
+        // one of two: one seed first; the second only if the first fails
+        assertThat(CdsSearch.toSettle(0, 0, 2, 1)).isEqualTo(1);
+        assertThat(CdsSearch.toSettle(1, 0, 2, 1)).isZero();
+        assertThat(CdsSearch.toSettle(0, 1, 2, 1)).isEqualTo(1);
+        // all of three: one failure settles it
+        assertThat(CdsSearch.toSettle(0, 0, 3, 3)).isEqualTo(1);
+        assertThat(CdsSearch.toSettle(1, 0, 3, 3)).isEqualTo(1);
+        assertThat(CdsSearch.toSettle(2, 1, 3, 3)).isZero();
+        // a failure that rests on a stopped seed, with a seed not run, is provisional
+        assertThat(new CdsSearch.Probe(100, 0, 2, false, 10, 2, 3).provisional(0.5)).isTrue();
+        assertThat(new CdsSearch.Probe(100, 0, 2, false, 10, 0, 3).provisional(0.5)).isFalse();
+        assertThat(new CdsSearch.Probe(100, 0, 3, false, 10, 1, 3).provisional(0.5)).isFalse();
     }
 
     @Test
