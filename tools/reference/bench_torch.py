@@ -44,6 +44,16 @@ def timed(step, warmup, samples):
     return ms
 
 
+def timed_steps(fwd, y, opt, warmup, samples):
+    """Full training steps: forward, fp64 cross-entropy, backward, optimizer."""
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(fwd().double(), y)
+        loss.backward()
+        opt.step()
+    return timed(step, warmup, samples)
+
+
 def nanda(last_only, warmup, samples):
     p, d, H, dm = 113, 128, 4, 512
     dh = d // H
@@ -80,12 +90,7 @@ def nanda(last_only, warmup, samples):
         x = x + F.relu(x @ P["W1"] + P["b1"]) @ P["W2"] + P["b2"]
         return (x @ P["U"])[:, -1]
 
-    def step():
-        opt.zero_grad()
-        loss = F.cross_entropy(fwd().double(), y)
-        loss.backward()
-        opt.step()
-    return timed(step, warmup, samples), n
+    return timed_steps(fwd, y, opt, warmup, samples), n
 
 
 def mlp(warmup, samples):
@@ -99,12 +104,7 @@ def mlp(warmup, samples):
     params = list(E.parameters()) + list(net.parameters())
     opt = torch.optim.AdamW(params, lr=3e-3, betas=(0.9, 0.98), weight_decay=1.0)
 
-    def step():
-        opt.zero_grad()
-        loss = F.cross_entropy(net(torch.cat([E(a), E(b)], 1)).double(), y)
-        loss.backward()
-        opt.step()
-    return timed(step, warmup, samples), n
+    return timed_steps(lambda: net(torch.cat([E(a), E(b)], 1)), y, opt, warmup, samples), n
 
 
 # lengths (with [CLS]) at the 0, 5, ..., 100th percentiles of imdb-paper's 24,139 training reviews (word tokenizer)
@@ -149,12 +149,7 @@ def encoder(cls_only, warmup, samples):
         x = ln2(x + fc2(F.gelu(fc1(x))))
         return cls(torch.tanh(pooler(x[:, 0])))
 
-    def step():
-        opt.zero_grad()
-        loss = F.cross_entropy(fwd().double(), y)
-        loss.backward()
-        opt.step()
-    return timed(step, warmup, samples), n
+    return timed_steps(fwd, y, opt, warmup, samples), n
 
 
 def gemm(m, k, n, samples):
