@@ -55,13 +55,15 @@ public final class Kernels {
         if (i < len) { // the last len % L elements through the same vector arithmetic (a scalar formula differs in the last bit),
             // so an element's result does not depend on where it sits in the array (packed rows move it)
             int rest = len - i;
-            float[] tx = new float[L], to = new float[L];
-            System.arraycopy(x, xo + i, tx, 0, rest);
-            System.arraycopy(out, oo + i, to, 0, rest);
-            gelu(tx, 0, to, 0, L, derivative);
-            System.arraycopy(to, 0, out, oo + i, rest);
+            float[] t = GELU_TAIL.get();                                          // [x | out], this thread's: no allocation per call
+            java.util.Arrays.fill(t, 0f);
+            System.arraycopy(x, xo + i, t, 0, rest);
+            System.arraycopy(out, oo + i, t, L, rest);
+            gelu(t, 0, t, L, L, derivative);
+            System.arraycopy(t, L, out, oo + i, rest);
         }
     }
+    private static final ThreadLocal<float[]> GELU_TAIL = ThreadLocal.withInitial(() -> new float[2 * L]);
     static final int ELEMS = 1 << 14;    // elements per chunk for flat reductions
 
     private final Parallel pool;

@@ -101,7 +101,9 @@ public final class Encoder implements Model {
         hpre = new float[nl][]; h = new float[nl][]; s2 = new float[nl][]; mean2 = new float[nl][]; rstd2 = new float[nl][]; xout = new float[nl][];
         for (int l = 0; l < nl; l++) {
             int rq = n * tq(l);
-            xin[l] = new float[nt]; kk[l] = new float[nt]; vv[l] = new float[nt];
+            xin[l] = new float[nt];
+            boolean readoutLayer = l == nl - 1 && tq(l) == 1;                                // keys and values only if a gradient tap asks
+            kk[l] = readoutLayer ? null : new float[nt]; vv[l] = readoutLayer ? null : new float[nt];
             q[l] = new float[rq * d]; z[l] = new float[rq * d]; prob[l] = new float[rq * spec.heads() * T];
             xq[l] = tq(l) == T ? xin[l] : new float[rq * d];
             s1[l] = new float[rq * d]; x1[l] = new float[rq * d]; s2[l] = new float[rq * d]; xout[l] = new float[rq * d];
@@ -110,8 +112,14 @@ public final class Encoder implements Model {
             hpre[l] = spec.act().backwardFromOutput() ? null : new float[rq * F];
         }
         pooled = new float[n * d]; pooledAct = new float[n * d]; logits = new float[n * C];
-        dx = new float[nt]; dxq = new float[nt]; dz = new float[nt]; dq = new float[nt]; dk = new float[nt]; dv = new float[nt];
-        ds1 = new float[nt]; dx1 = new float[nt]; ds2 = new float[nt]; dh = new float[n * T * F]; dxin = new float[nt];
+        int rqMax = 0;                                                                       // query-side rows: n in a [CLS]-only layer
+        for (int l = 0; l < nl; l++) rqMax = Math.max(rqMax, n * tq(l));
+        int rd = Math.max(rqMax, 1) * d;
+        dx = new float[nt]; dxin = new float[nt]; dxq = new float[rd]; dz = new float[rd]; dq = new float[rd];
+        ds1 = new float[rd]; dx1 = new float[rd]; ds2 = new float[rd]; dh = new float[Math.max(rqMax, 1) * F];
+        boolean anyProjected = false;
+        for (int l = 0; l < nl; l++) anyProjected |= kk[l] != null;
+        dk = anyProjected ? new float[nt] : null; dv = anyProjected ? new float[nt] : null;
         dpool = new float[n * d]; dpooled = new float[n * d];
     }
 
@@ -135,6 +143,7 @@ public final class Encoder implements Model {
             float[] x = xin[l];
             boolean viaReadout = l == nl - 1 && Tq == 1 && ps.tap == null;
             if (!viaReadout) {
+                if (kk[l] == null) { kk[l] = new float[cap * T * d]; vv[l] = new float[cap * T * d]; }
                 wk[l].forward(x, 0, kk[l], 0, R, Act.IDENTITY, null);                         // k[R, d]
                 wv[l].forward(x, 0, vv[l], 0, R, Act.IDENTITY, null);                         // v[R, d]
             }
@@ -220,7 +229,10 @@ public final class Encoder implements Model {
             wo[l].backward(z[l], 0, ds1, 0, dz, 0, rq, false, qEnds, qBlocks);                // dz
             boolean viaReadout = l == nl - 1 && readoutOn;
             if (viaReadout) readout.backward(q[l], xin[l], prob[l], dz, dq, din, n, pk.start, T); // dq, din, dW_k, dW_v
-            else attn.backward(q[l], kk[l], vv[l], prob[l], dz, dq, dk, dv, n, qStart, pk.start, T);
+            else {
+                if (dk == null) { dk = new float[cap * T * d]; dv = new float[cap * T * d]; }
+                attn.backward(q[l], kk[l], vv[l], prob[l], dz, dq, dk, dv, n, qStart, pk.start, T);
+            }
             System.arraycopy(ds1, 0, dxq, 0, rq * d);                                         // residual into the query rows
             wq[l].backward(xq[l], 0, dq, 0, dxq, 0, rq, true, qEnds, qBlocks);                // dxq += dq·Wqᵀ
             if (!viaReadout) {
