@@ -9,8 +9,24 @@ package org.grokscope.analysis;
  * level at which 90 % of the bank's runs it fired on did not generalize). Only a run that has memorized gets a
  * verdict. Plain numbers: it serializes as JSON and runs anywhere.
  */
-public record Forecaster(Logistic.Model model, double forming, double stalled, double minProgress, double[] etaRatio) {
+public record Forecaster(Logistic.Model model, double[] baseRate, double forming, double stalled, double minProgress, double[] etaRatio) {
     public enum Verdict { NONE, FORMING, STALLED }
+
+    private static final int PROGRESS = Signals.NAMES.indexOf("progress");
+
+    /**
+     * P(the run generalizes within its budget) for one row of signals: the model's log-odds, fitted with generalizing
+     * and other runs weighing half each (so they carry no base rate), plus the log-odds of the bank's base rate at the
+     * row's progress through the budget ({@code baseRate[b]}: the share of the bank's runs not yet generalized at b
+     * tenths of the budget that generalize before it ends). The signals rank runs; the base rate says how much budget
+     * is left.
+     */
+    public double probability(double[] x) {
+        double t = x[PROGRESS];
+        int b = Double.isNaN(t) ? 0 : Math.min(baseRate.length - 1, Math.max(0, (int) Math.floor(t * baseRate.length)));
+        double rate = baseRate[b];
+        return 1 / (1 + Math.exp(-(model.logOdds(x) + Math.log(rate / (1 - rate)))));
+    }
 
     /**
      * The probability, the verdict, for a forming run the expected generalization step with its interval (else NaN),
@@ -24,7 +40,7 @@ public record Forecaster(Logistic.Model model, double forming, double stalled, d
      */
     public Assessment assess(Signals.History h, int k, int budget, boolean memorized, Integer formingSince) {
         double[] x = Signals.at(h, k, budget);
-        double p = model.probability(x);
+        double p = probability(x);
         String evidence = evidence(x);
         int step = h.step()[k];
         Verdict v = Verdict.NONE;

@@ -15,12 +15,14 @@ public final class Logistic {
     public record Model(String[] features, double[] mean, double[] scale, double[] weight, double intercept) {
         /** P(label) for one row of raw features (NaN = missing). */
         public double probability(double[] x) {
+            return 1 / (1 + Math.exp(-logOdds(x)));
+        }
+
+        /** The log-odds of the label for one row (NaN = missing). */
+        public double logOdds(double[] x) {
             double z = intercept;
-            for (int j = 0; j < weight.length; j++) {
-                double v = x[j];
-                if (!Double.isNaN(v)) z += weight[j] * (v - mean[j]) / scale[j];
-            }
-            return 1 / (1 + Math.exp(-z));
+            for (int j = 0; j < weight.length; j++) if (!Double.isNaN(x[j])) z += weight[j] * (x[j] - mean[j]) / scale[j];
+            return z;
         }
     }
 

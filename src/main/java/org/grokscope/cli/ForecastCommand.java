@@ -36,6 +36,11 @@ public final class ForecastCommand implements Runnable {
                 description = "what is left out in turn for cross-validation: operation (default) or prime")
         String leaveOut;
 
+        @Option(names = "--precision", paramLabel = "SHARE", defaultValue = "0.8",
+                description = "the forming verdict's level: the lowest at which this share of the training runs it fires on generalize (default: ${DEFAULT-VALUE}); "
+                        + "higher: fewer, later verdicts. The report shows the trade-off at 0.95 to 0.6 either way")
+        double precision;
+
         @Override
         public Integer call() throws Exception {
             ForecastEval.LeaveOut by = switch (leaveOut.toLowerCase(Locale.ROOT)) {
@@ -43,12 +48,14 @@ public final class ForecastCommand implements Runnable {
                 case "prime", "p" -> ForecastEval.LeaveOut.PRIME;
                 default -> throw new org.grokscope.config.ConfigException("--leave-out: must be operation or prime, got '" + leaveOut + "'");
             };
+            if (!(precision > 0 && precision <= 1))
+                throw new org.grokscope.config.ConfigException("--precision: must be a share in (0, 1], got " + precision);
             List<Bank.Run> runs = Bank.read(dir);
             long groups = runs.stream().map(x -> by == ForecastEval.LeaveOut.PRIME ? Integer.toString(x.p()) : x.op()).distinct().count();
             if (groups < 2)
                 throw new org.grokscope.config.ConfigException(dir + ": every run has the same " + (by == ForecastEval.LeaveOut.PRIME ? "prime" : "operation")
                         + ", so none can be left out to judge the others; a bank needs at least two");
-            ForecastEval.Report r = ForecastEval.evaluate(runs, by);
+            ForecastEval.Report r = ForecastEval.evaluate(runs, by, precision);
             System.out.printf(Locale.ROOT, "%d runs (%d generalized within their budget, %d with random labels); %ss left out in turn: %s%n",
                     r.runs(), r.generalized(), r.randomRuns(), leaveOut.toLowerCase(Locale.ROOT).startsWith("p") ? "prime" : "operation", String.join(", ", r.folds()));
             System.out.printf(Locale.ROOT, "%-32s %7s %7s %7s %9s %8s %9s %8s %10s %9s%n", "signal", "AUC10%", "AUC25%", "AUC50%", "FP random", "FP wd 0",
@@ -66,6 +73,12 @@ public final class ForecastCommand implements Runnable {
             System.out.println();
             System.out.printf(Locale.ROOT, "combined predictor, stalled verdicts on held-out runs: %d fired, %d of them generalized after all, %d on random-label runs; "
                     + "generalization steps inside the ETA interval: %s%n", r.stalled()[0], r.stalled()[1], r.stalled()[2], pct(r.etaCoverage()));
+            System.out.println("combined predictor's forming verdict at other precision targets (held out; the default is chosen from this table):");
+            System.out.printf(Locale.ROOT, "  %-8s %9s %8s %9s %8s %10s %9s%n", "target", "precision", "verdicts", "FP random", "FP wd 0", "lead steps", "lead/gap");
+            for (ForecastEval.Result x : r.tradeOff())
+                System.out.printf(Locale.ROOT, "  %-8s %9s %8d %9s %8s %10s %9s%n", pct(x.precisionTarget()) + (x.precisionTarget() == r.precision() ? "*" : ""),
+                        pct(x.heldOutPrecision()), x.verdicts(), pct(x.fpRandom()), pct(x.fpZeroWd()),
+                        Double.isNaN(x.medianLeadSteps()) ? "-" : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()), pct(x.medianLeadFraction()));
             Path o = out != null ? out : dir;
             java.nio.file.Files.createDirectories(o);
             System.out.println("report: " + ForecastReport.write(o, dir.toString(), r));

@@ -35,6 +35,18 @@ public final class ForecastReport {
         st.put("generalized_after_all", r.stalled()[1]);
         st.put("random_label_runs", r.stalled()[2]);
         num(o, "eta_interval_coverage", r.etaCoverage());
+        o.put("precision_target", r.precision());
+        ArrayNode trade = o.putArray("trade_off");
+        for (ForecastEval.Result x : r.tradeOff()) {
+            ObjectNode e = trade.addObject();
+            e.put("precision_target", x.precisionTarget());
+            num(e, "held_out_precision", x.heldOutPrecision());
+            e.put("verdicts", x.verdicts());
+            num(e, "fp_random", x.fpRandom());
+            num(e, "fp_zero_wd", x.fpZeroWd());
+            num(e, "median_lead_steps", x.medianLeadSteps());
+            num(e, "median_lead_fraction", x.medianLeadFraction());
+        }
         ArrayNode res = o.putArray("results");
         for (ForecastEval.Result x : r.results()) {
             ObjectNode e = res.addObject();

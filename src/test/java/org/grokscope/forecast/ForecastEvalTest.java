@@ -126,6 +126,59 @@ class ForecastEvalTest {
     }
 
     @Test
+    void theCombinedFitWeighsEveryRunOnceAndBothOutcomesHalf() {
+        List<Bank.Run> bank = handMadeBank();
+        Map<Bank.Run, double[][]> feats = new java.util.LinkedHashMap<>();
+        for (Bank.Run r : bank) {
+            double[][] f = new double[100][];
+            for (int k = 0; k < 100; k++) f[k] = Signals.at(r.history(), k, r.budget());
+            feats.put(r, f);
+        }
+        List<ForecastEval.Sample> rows = ForecastEval.samples(bank, feats, null, ForecastEval.LeaveOut.OPERATION);
+        double[] w = ForecastEval.balancedWeights(rows);
+        // a generalizing run has rows up to step 600 (every third evaluation: 20 rows), the others all 100 (34 rows)
+        Map<Bank.Run, Double> perRun = new HashMap<>();
+        double pos = 0, neg = 0, sum = 0;
+        for (int i = 0; i < w.length; i++) {
+            perRun.merge(rows.get(i).run(), w[i], Double::sum);
+            if (rows.get(i).y()) pos += w[i]; else neg += w[i];
+            sum += w[i];
+        }
+        assertThat(sum).isCloseTo(rows.size(), within(1e-9));
+        assertThat(pos).isCloseTo(neg, within(1e-9));
+        // 12 generalizing runs share one half, 16 others the other
+        for (Bank.Run r : bank) assertThat(perRun.get(r)).isCloseTo(rows.size() / 2.0 / (r.generalized() ? 12 : 16), within(1e-9));
+    }
+
+    @Test
+    void theProbabilityAddsTheBaseRateAtTheRunsProgressToTheSignalsLogOdds() {
+        // all 12 generalizing runs of the hand-made bank generalize at step 600 of 1,000: until then 12 of the 28 runs
+        // still open will, from 6 tenths on none of the 16 still open
+        double[] rate = ForecastEval.baseRate(handMadeBank(), null, ForecastEval.LeaveOut.OPERATION);
+        assertThat(rate).hasSize(10);
+        for (int b = 0; b < 6; b++) assertThat(rate[b]).isEqualTo(12.5 / 29);
+        for (int b = 6; b < 10; b++) assertThat(rate[b]).isEqualTo(0.5 / 17);
+        assertThat(ForecastEval.baseRate(handMadeBank(), "random", ForecastEval.LeaveOut.OPERATION)[0]).as("random labels left out").isEqualTo(12.5 / 25);
+        Logistic.Model m = new Logistic.Model(Signals.NAMES.toArray(new String[0]), new double[Signals.NAMES.size()], filled(1), filled(0.5), -0.25);
+        org.grokscope.analysis.Forecaster f = new org.grokscope.analysis.Forecaster(m, rate, 0.5, 0.1, 0.25, new double[] {1, 1, 1});
+        Bank.Run g = handMadeBank().get(0);
+        for (int k : new int[] {5, 30, 59, 60, 61, 95}) {
+            double[] x = Signals.at(g.history(), k, 1000);
+            double r = rate[Math.min(9, (int) Math.floor(x[Signals.NAMES.indexOf("progress")] * 10))];
+            assertThat(f.probability(x)).isCloseTo(1 / (1 + Math.exp(-(m.logOdds(x) + Math.log(r / (1 - r))))), within(1e-15));
+        }
+        double[] early = Signals.at(g.history(), 30, 1000), late = early.clone();
+        late[Signals.NAMES.indexOf("progress")] = 0.9;
+        assertThat(f.probability(late)).as("the same signals with less budget left").isLessThan(f.probability(early));
+    }
+
+    static double[] filled(double v) {
+        double[] a = new double[Signals.NAMES.size()];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    @Test
     void theFilesDescribeTheEvaluationAndThePredictor() throws Exception {
         ForecastEval.Report r = ForecastEval.evaluate(handMadeBank());
         Path html = ForecastReport.write(tmp, "hand-made", r);
@@ -133,6 +186,9 @@ class ForecastEvalTest {
         var doc = ConfigLoader.JSON.readTree(tmp.resolve("forecast.json").toFile());
         assertThat(doc.get("runs").asInt()).isEqualTo(28);
         assertThat(doc.get("results").size()).isEqualTo(Signals.NAMES.size()); // every signal but progress, and the combined
+        assertThat(doc.get("precision_target").asDouble()).isEqualTo(ForecastEval.PRECISION);
+        assertThat(doc.get("trade_off").size()).isEqualTo(ForecastEval.TRADE_OFF.length);
+        for (var t : doc.get("trade_off")) assertThat(t.get("verdicts").asInt()).as("the Gini separates at every target").isEqualTo(12);
         var model = ConfigLoader.JSON.readTree(tmp.resolve("forecast-model.json").toFile());
         org.grokscope.analysis.Forecaster fc = ConfigLoader.JSON.treeToValue(model.get("predictor"), org.grokscope.analysis.Forecaster.class);
         Logistic.Model m = fc.model();
@@ -180,5 +236,6 @@ class ForecastEvalTest {
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", tmp.resolve("nothing").toString())).isEqualTo(2);
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--leave-out", "prime")).as("one prime: nothing to leave out").isEqualTo(2);
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--leave-out", "seed")).isEqualTo(2);
+        assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--precision", "1.5")).isEqualTo(2);
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bundled early-verdict predictor on runs it was not fitted on (none of the bank's primes or settings): a
  * random-label run and a run far below its critical data size never read "forming"; the demo reads "forming"
- * before its test accuracy reaches 90 %. Its probability and ETA are in metrics.csv and summary.json.
+ * before its test accuracy passes 50 %. Its probability and ETA are in metrics.csv and summary.json.
  */
 class EarlyVerdictTest {
     @TempDir
@@ -54,25 +54,24 @@ class EarlyVerdictTest {
     }
 
     /**
-     * The issue asks for "forming" before the demo's test accuracy passes 50 %; the bundled predictor calls it when the
-     * test accuracy is about 58 % (step 2,525 of a run that generalizes at 3,250): what it can promise is the verdict
-     * before the run reaches 90 %, with an expected step after the verdict, and the test holds it to that.
+     * The demo reads "forming" before its test accuracy passes 50 %, with an expected generalization step after the
+     * verdict (the bundled predictor: at step 2,325, test accuracy 35 %, of a run that generalizes at 3,250).
      */
     @Test
-    void theDemoReadsFormingBeforeItsTestAccuracyReachesNinetyPercent() throws Exception {
-        JsonNode d = run("demo", List.of("training.stop_at_test_acc=0.9", "training.stop_patience=1"));
+    void theDemoReadsFormingBeforeItsTestAccuracyPassesHalf() throws Exception {
+        JsonNode d = run("demo", List.of("training.stop_at_test_acc=0.5", "training.stop_patience=1"));
         List<String> lines = Files.readAllLines(tmp.resolve("demo").resolve("metrics.csv"));
         List<String> header = List.of(lines.get(0).split(","));
         int acc = header.indexOf("test_acc");
-        Integer at90 = null;
+        Integer atHalf = null;
         for (String l : lines.subList(1, lines.size())) {
             String[] f = l.split(",", -1);
-            if (Double.parseDouble(f[acc]) >= 0.9) { at90 = Integer.parseInt(f[0]); break; }
+            if (Double.parseDouble(f[acc]) >= 0.5) { atHalf = Integer.parseInt(f[0]); break; }
         }
-        assertThat(at90).isNotNull();
+        assertThat(atHalf).isNotNull();
         JsonNode f = forecast(d);
         assertThat(f.get("forming_step").isNull()).as("demo: %s", d.path("probes").path("advisor").path("log")).isFalse();
-        assertThat(f.get("forming_step").asInt()).isLessThan(at90);
+        assertThat(f.get("forming_step").asInt()).isLessThan(atHalf);
         assertThat(f.get("eta").asLong()).isGreaterThan(f.get("forming_step").asLong());
     }
 
