@@ -10,12 +10,12 @@ import java.util.Map;
  * rise, Nanda et al.'s restricted and excluded losses, the eNTK's distance from its start and its kernel-target
  * alignment, the number of key frequencies, and the plain test accuracy as the baseline every signal must beat.
  * Trends are taken over the second half of the elapsed steps (a window that scales with the run, as log-step plots
- * are read). A signal a run does not measure (restricted loss off x + y, Fourier measures on text) is NaN.
+ * are read); the test loss's also over the last quarter, which turns a few evaluations sooner. A signal a run does not measure (restricted loss off x + y, Fourier measures on text) is NaN.
  */
 public final class Signals {
     /** The signals, in the order {@link #at} returns them. */
     public static final List<String> NAMES = List.of(
-            "test_acc", "test_loss_vs_peak", "test_loss_slope", "train_loss_log10", "norm_vs_peak", "norm_slope", "dist_from_init_rel",
+            "test_acc", "test_loss_vs_peak", "test_loss_slope", "test_loss_slope_recent", "train_loss_log10", "norm_vs_peak", "norm_slope", "dist_from_init_rel",
             "embed_gini", "embed_gini_rise", "wl_gini", "wl_gini_rise", "key_freq_share", "restricted_loss_log10", "excluded_over_restricted_log10",
             "ntk_rel", "ntk_rel_slope", "ntk_cka", "ntk_cka_rise", "progress");
 
@@ -92,6 +92,7 @@ public final class Signals {
         out[i++] = value(h.col("test_acc"), k);
         out[i++] = Math.log(value(testLoss, k) / max(testLoss, k));
         out[i++] = logLogSlope(h.step(), testLoss, from, k);
+        out[i++] = logLogSlope(h.step(), testLoss, firstAtOrAfter(h.step(), 0.75 * t), k);
         out[i++] = Math.log10(value(h.col("train_loss"), k));
         out[i++] = Math.log(value(l2, k) / max(l2, k));
         out[i++] = logLogSlope(h.step(), l2, from, k);

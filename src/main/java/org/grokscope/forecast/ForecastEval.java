@@ -37,7 +37,7 @@ public final class ForecastEval {
      * signal is eligible if it is measured in at least two thirds of the training groups that hold both labels and
      * separates them the same way (oriented AUC ≥ {@value #STABLE_AUC}) in at least two thirds of those; the
      * {@value #MAX_SIGNALS} eligible signals with the best worst-group AUC enter, and one whose fitted weight comes out
-     * against its own direction (it stood in for a correlated signal) is dropped and the rest refitted. Fitted on all 18
+     * against its own direction (it stood in for a correlated signal) is dropped and the rest refitted. Fitted on all 18 (now 19)
      * signals, the predictor leaned on signals whose direction flips from one operation to the next and did worse on
      * held-out operations than its best single signal. The run's progress through its budget is not a signal: as one,
      * its weight shifted each fold's scores at a decision point by a different constant and mixed with test accuracy's
