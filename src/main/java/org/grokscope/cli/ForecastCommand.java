@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "forecast", mixinStandardHelpOptions = true, description = "Early verdicts: judge signals that forecast grokking on a labelled bank of runs.",
-        subcommands = {ForecastCommand.Eval.class})
+        subcommands = {ForecastCommand.Eval.class, ForecastCommand.Check.class})
 public final class ForecastCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -91,6 +91,71 @@ public final class ForecastCommand implements Runnable {
 
         static String pct(double v) {
             return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true, description = {
+            "Scores a fitted predictor (the one shipped in the jar unless --predictor) on a bank it was not fitted on, nothing refitted: AUC at",
+            "10/25/50% of the budget (overall and per operation), its forming and stalled verdicts as runs meet them, false positives, lead time",
+            "and calibration. Writes forecast-check.json into DIR (or --out)."})
+    static final class Check implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "a bank: a sweep directory (e.g. of the forecast-check preset) or a folder of run directories")
+        Path dir;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where to write forecast-check.json (default: DIR)")
+        Path out;
+
+        @Option(names = "--predictor", paramLabel = "FILE", description = "a forecast-model.json written by forecast eval (default: the shipped predictor)")
+        Path predictor;
+
+        @Override
+        public Integer call() throws Exception {
+            org.grokscope.analysis.Forecaster f;
+            String name;
+            if (predictor == null) {
+                f = org.grokscope.run.Forecasts.bundled();
+                if (f == null) throw new org.grokscope.config.ConfigException("this build ships no predictor; pass --predictor FILE");
+                name = "shipped (" + org.grokscope.run.Forecasts.RESOURCE + ")";
+            } else {
+                com.fasterxml.jackson.databind.JsonNode doc;
+                try {
+                    doc = org.grokscope.config.ConfigLoader.JSON.readTree(predictor.toFile());
+                } catch (java.io.IOException e) {
+                    throw new org.grokscope.config.ConfigException(predictor + ": cannot be read as JSON: " + e.getMessage());
+                }
+                if (doc == null || !doc.has("predictor"))
+                    throw new org.grokscope.config.ConfigException(predictor + ": field 'predictor' missing (expected a forecast-model.json written by forecast eval)");
+                try {
+                    f = org.grokscope.config.ConfigLoader.JSON.treeToValue(doc.get("predictor"), org.grokscope.analysis.Forecaster.class);
+                } catch (java.io.IOException e) {
+                    throw new org.grokscope.config.ConfigException(predictor + ": field 'predictor' is not a predictor: " + e.getMessage());
+                }
+                name = predictor.toString();
+            }
+            if (f.model() == null || f.baseRate() == null || !List.of(f.model().features()).equals(org.grokscope.analysis.Signals.NAMES))
+                throw new org.grokscope.config.ConfigException(name + ": field 'predictor.model.features' does not list this version's signals "
+                        + org.grokscope.analysis.Signals.NAMES + " (fitted by another version: refit it with forecast eval)");
+            List<Bank.Run> runs = Bank.read(dir);
+            ForecastEval.Check c = ForecastEval.check(runs, f);
+            ForecastEval.Result x = c.result();
+            System.out.printf(Locale.ROOT, "%d runs (%d generalized within their budget, %d with random labels), predictor: %s%n", c.runs(), c.generalized(), c.randomRuns(), name);
+            System.out.printf(Locale.ROOT, "AUC at 10/25/50%% of the budget: %s / %s / %s; at 25%% per operation:", Eval.f(x.auc()[0]), Eval.f(x.auc()[1]), Eval.f(x.auc()[2]));
+            x.foldAuc25().forEach((k, v) -> System.out.printf(Locale.ROOT, " %s %s", k, Eval.f(v)));
+            System.out.println();
+            System.out.printf(Locale.ROOT, "forming verdicts: %d, right %s; on random-label runs %s of %d, on weight-decay-0 runs that did not generalize %s of %d; "
+                    + "median lead %s steps, %s of the grokking gap; generalization steps inside the ETA interval: %s%n",
+                    x.verdicts(), Eval.pct(x.heldOutPrecision()), Eval.pct(x.fpRandom()), x.randomRuns(), Eval.pct(x.fpZeroWd()), x.zeroWdRuns(),
+                    Double.isNaN(x.medianLeadSteps()) ? "-" : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()), Eval.pct(x.medianLeadFraction()), Eval.pct(c.etaCoverage()));
+            System.out.printf(Locale.ROOT, "stalled verdicts: %d, %d of them on runs that generalized after all, %d on random-label runs%n", c.stalled()[0], c.stalled()[1], c.stalled()[2]);
+            System.out.printf(Locale.ROOT, "calibration: Brier %.3f; predicted -> observed:", x.brier());
+            for (double[] b : x.reliability()) System.out.printf(Locale.ROOT, " %.2f -> %.2f (%d)", b[0], b[1], (int) b[2]);
+            System.out.println();
+            Path o = out != null ? out : dir;
+            java.nio.file.Files.createDirectories(o);
+            Path file = o.resolve("forecast-check.json");
+            org.grokscope.run.AtomicFiles.writeString(file, org.grokscope.config.ConfigLoader.JSON.writeValueAsString(ForecastReport.checkJson(dir.toString(), name, c)) + "\n");
+            System.out.println("details: " + file);
+            return 0;
         }
     }
 }

@@ -126,11 +126,20 @@ public final class ForecastEval {
         List<Result> tradeOff = new ArrayList<>();
         for (double t : TRADE_OFF) tradeOff.add(t == precision ? results.get(results.size() - 1) : judge(-1, runs, feats, folds, by, t));
         // the combined predictor's stalled verdicts and ETA intervals, held out the same way
-        int stalledFired = 0, stalledWrong = 0, stalledRandom = 0, covered = 0, etaRuns = 0;
-        for (String g : folds) {
-            Forecaster f = predictor(runs, feats, g, by, precision);
-            for (Bank.Run r : runs) {
-                if (!by.of(r).equals(g)) continue;
+        int[] v = new int[5];
+        for (String g : folds) verdicts(runs.stream().filter(r -> by.of(r).equals(g)).toList(), predictor(runs, feats, g, by, precision), v);
+        return new Report(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
+                by, precision, folds, results, tradeOff, predictor(runs, feats, null, by, precision), new int[] {v[0], v[1], v[2]},
+                v[4] == 0 ? Double.NaN : (double) v[3] / v[4]);
+    }
+
+    /**
+     * Runs {@code f} on each run as a run meets it and adds to {@code v}: stalled verdicts fired, of those on runs that
+     * generalized after all, on random-label runs; forming verdicts on runs that generalized whose generalization step
+     * fell in the ETA interval, and forming verdicts on runs that generalized.
+     */
+    static void verdicts(List<Bank.Run> runs, Forecaster f, int[] v) {
+        for (Bank.Run r : runs) {
                 Integer formingAt = null;
                 boolean stalled = false;
                 double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
@@ -141,16 +150,36 @@ public final class ForecastEval {
                     Forecaster.Assessment a = f.assess(r.history(), k, r.budget(), mem, formingAt);
                     if (a.verdict() == Forecaster.Verdict.FORMING && formingAt == null) {
                         formingAt = st[k];
-                        if (r.generalized()) { etaRuns++; if (r.generalization() >= a.etaLow() && r.generalization() <= a.etaHigh()) covered++; }
+                        if (r.generalized()) { v[4]++; if (r.generalization() >= a.etaLow() && r.generalization() <= a.etaHigh()) v[3]++; }
                     }
                     if (a.verdict() == Forecaster.Verdict.STALLED && formingAt == null) { stalled = true; break; }
                 }
-                if (stalled) { stalledFired++; if (r.generalized()) stalledWrong++; if (r.randomLabels()) stalledRandom++; }
-            }
+                if (stalled) { v[0]++; if (r.generalized()) v[1]++; if (r.randomLabels()) v[2]++; }
         }
-        return new Report(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
-                by, precision, folds, results, tradeOff, predictor(runs, feats, null, by, precision), new int[] {stalledFired, stalledWrong, stalledRandom},
-                etaRuns == 0 ? Double.NaN : (double) covered / etaRuns);
+    }
+
+    /**
+     * A fixed predictor on a bank it was not fitted on, nothing refitted: its result (AUC on its log-odds, its own
+     * forming level as the verdict, false positives, lead, calibration; AUC at 25 % per operation), its stalled verdicts
+     * (fired, on runs that generalized after all, on random-label runs) and its ETA intervals' coverage.
+     */
+    public record Check(int runs, int generalized, int randomRuns, Result result, int[] stalled, double etaCoverage) {}
+
+    public static Check check(List<Bank.Run> runs, Forecaster f) {
+        Map<Bank.Run, double[][]> feats = new LinkedHashMap<>();
+        for (Bank.Run r : runs) {
+            int n = r.history().step().length;
+            double[][] x = new double[n][];
+            for (int k = 0; k < n; k++) x[k] = Signals.at(r.history(), k, r.budget());
+            feats.put(r, x);
+        }
+        List<String> ops = new ArrayList<>(new TreeSet<>(runs.stream().map(Bank.Run::op).toList()));
+        Fitted fixed = new Fitted(f::probability, f.forming(), f.model(), f.baseRate(), 1, f.model()::logOdds);
+        Result res = judge("predictor", true, runs, feats, ops, LeaveOut.OPERATION, g -> fixed, Double.NaN);
+        int[] v = new int[5];
+        verdicts(runs, f, v);
+        return new Check(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
+                res, new int[] {v[0], v[1], v[2]}, v[4] == 0 ? Double.NaN : (double) v[3] / v[4]);
     }
 
     /** The combined predictor fitted on the runs outside {@code leftOut} (null: all), with its forming and stalled levels and ETA ratios. */
@@ -416,6 +445,16 @@ public final class ForecastEval {
     }
 
     static Result judge(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, List<String> folds, LeaveOut by, double precision) {
+        return judge(candidate < 0 ? COMBINED : Signals.NAMES.get(candidate), candidate < 0, runs, feats, folds, by,
+                g -> fit(candidate, runs, feats, g, by, precision), precision);
+    }
+
+    /**
+     * Scores each group's runs with what {@code fitted} gives for that group (fitted without it, or a fixed predictor),
+     * pooling the scores over groups; {@code probabilities}: the scores are probabilities (calibration is reported).
+     */
+    static Result judge(String name, boolean probabilities, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, List<String> folds, LeaveOut by,
+                        java.util.function.Function<String, Fitted> fitted, double precision) {
         List<List<Double>> scores = new ArrayList<>();
         List<List<Boolean>> labels = new ArrayList<>();
         for (int i = 0; i < POINTS.length; i++) { scores.add(new ArrayList<>()); labels.add(new ArrayList<>()); }
@@ -426,7 +465,7 @@ public final class ForecastEval {
         List<Double> probs = new ArrayList<>();
         List<Boolean> probLabels = new ArrayList<>();
         for (String op : folds) {
-            Fitted f = fit(candidate, runs, feats, op, by, precision);
+            Fitted f = fitted.apply(op);
             List<Double> fs = new ArrayList<>();
             List<Boolean> fl = new ArrayList<>();
             for (Bank.Run r : runs) {
@@ -440,7 +479,7 @@ public final class ForecastEval {
                     scores.get(i).add(rank);
                     labels.get(i).add(r.generalized());
                     if (POINTS[i] == 0.25) { fs.add(rank); fl.add(r.generalized()); }
-                    if (candidate < 0 && !Double.isNaN(p)) { probs.add(p); probLabels.add(r.generalized()); }
+                    if (probabilities && !Double.isNaN(p)) { probs.add(p); probLabels.add(r.generalized()); }
                 }
                 // the first verdict after memorization, before the run generalized
                 double[] sc = new double[x.length];
@@ -462,7 +501,7 @@ public final class ForecastEval {
         }
         double brier = Double.NaN;
         List<double[]> reliability = new ArrayList<>();
-        if (candidate < 0 && !probs.isEmpty()) {
+        if (probabilities && !probs.isEmpty()) {
             double se = 0;
             double[][] bins = new double[5][3];
             for (int j = 0; j < probs.size(); j++) {
@@ -483,7 +522,6 @@ public final class ForecastEval {
             auc[i] = Roc.auc(s, y);
             if (POINTS[i] == 0.25) roc25 = Roc.curve(s, y);
         }
-        String name = candidate < 0 ? COMBINED : Signals.NAMES.get(candidate);
         return new Result(name, precision, auc, randomRuns == 0 ? Double.NaN : (double) randomFired / randomRuns, randomRuns,
                 zeroWd == 0 ? Double.NaN : (double) zeroWdFired / zeroWd, zeroWd, verdicts == 0 ? Double.NaN : (double) rightVerdicts / verdicts, verdicts,
                 lead, leadFrac, roc25, foldAuc, brier, reliability);

@@ -48,27 +48,48 @@ public final class ForecastReport {
             num(e, "median_lead_fraction", x.medianLeadFraction());
         }
         ArrayNode res = o.putArray("results");
-        for (ForecastEval.Result x : r.results()) {
-            ObjectNode e = res.addObject();
-            e.put("name", x.name());
-            ArrayNode auc = e.putArray("auc");
-            for (double a : x.auc()) if (Double.isFinite(a)) auc.add(a); else auc.addNull();
-            num(e, "fp_random", x.fpRandom());
-            e.put("random_runs", x.randomRuns());
-            num(e, "fp_zero_wd", x.fpZeroWd());
-            e.put("zero_wd_runs", x.zeroWdRuns());
-            num(e, "held_out_precision", x.heldOutPrecision());
-            e.put("verdicts", x.verdicts());
-            num(e, "median_lead_steps", x.medianLeadSteps());
-            num(e, "median_lead_fraction", x.medianLeadFraction());
-            e.set("lead_steps", ConfigLoader.JSON.valueToTree(x.leadSteps()));
-            e.set("lead_fractions", ConfigLoader.JSON.valueToTree(x.leadFractions()));
-            e.set("roc25", ConfigLoader.JSON.valueToTree(x.roc25()));
-            ObjectNode folds = e.putObject("fold_auc25");
-            x.foldAuc25().forEach((k, v) -> num(folds, k, v));
-            num(e, "brier", x.brier());
-            e.set("reliability", ConfigLoader.JSON.valueToTree(x.reliability()));
-        }
+        for (ForecastEval.Result x : r.results()) result(res.addObject(), x);
+        return o;
+    }
+
+    /** One candidate's numbers: AUC at the decision points, false positives, verdicts, lead, ROC at 25 %, per-group AUC, calibration. */
+    static void result(ObjectNode e, ForecastEval.Result x) {
+        e.put("name", x.name());
+        ArrayNode auc = e.putArray("auc");
+        for (double a : x.auc()) if (Double.isFinite(a)) auc.add(a); else auc.addNull();
+        num(e, "fp_random", x.fpRandom());
+        e.put("random_runs", x.randomRuns());
+        num(e, "fp_zero_wd", x.fpZeroWd());
+        e.put("zero_wd_runs", x.zeroWdRuns());
+        num(e, "held_out_precision", x.heldOutPrecision());
+        e.put("verdicts", x.verdicts());
+        num(e, "median_lead_steps", x.medianLeadSteps());
+        num(e, "median_lead_fraction", x.medianLeadFraction());
+        e.set("lead_steps", ConfigLoader.JSON.valueToTree(x.leadSteps()));
+        e.set("lead_fractions", ConfigLoader.JSON.valueToTree(x.leadFractions()));
+        e.set("roc25", ConfigLoader.JSON.valueToTree(x.roc25()));
+        ObjectNode folds = e.putObject("fold_auc25");
+        x.foldAuc25().forEach((k, v) -> num(folds, k, v));
+        num(e, "brier", x.brier());
+        e.set("reliability", ConfigLoader.JSON.valueToTree(x.reliability()));
+    }
+
+    /** A fixed predictor checked on a bank it was not fitted on (forecast-check.json). */
+    public static ObjectNode checkJson(String bank, String predictor, ForecastEval.Check c) {
+        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        o.put("bank", bank);
+        o.put("predictor", predictor);
+        o.put("runs", c.runs());
+        o.put("generalized", c.generalized());
+        o.put("random_runs", c.randomRuns());
+        ArrayNode points = o.putArray("decision_points");
+        for (double p : ForecastEval.POINTS) points.add(p);
+        ObjectNode st = o.putObject("stalled");
+        st.put("fired", c.stalled()[0]);
+        st.put("generalized_after_all", c.stalled()[1]);
+        st.put("random_label_runs", c.stalled()[2]);
+        num(o, "eta_interval_coverage", c.etaCoverage());
+        result(o.putObject("result"), c.result());
         return o;
     }
 

@@ -12,7 +12,7 @@ import org.grokscope.config.ConfigLoader;
  * uses it unless probes.forecast is false.
  */
 public final class Forecasts {
-    static final String RESOURCE = "/forecast/predictor.json";
+    public static final String RESOURCE = "/forecast/predictor.json";
     private static Forecaster bundled;
 
     private Forecasts() {}

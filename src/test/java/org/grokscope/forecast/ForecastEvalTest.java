@@ -179,6 +179,31 @@ class ForecastEvalTest {
     }
 
     @Test
+    void aFixedPredictorIsCheckedOnABankWithoutRefitting() {
+        ForecastEval.Report r = ForecastEval.evaluate(handMadeBank());
+        // the predictor fitted on the whole hand-made bank, checked on it: the Gini separates from step 210 on
+        ForecastEval.Check c = ForecastEval.check(handMadeBank(), r.predictor());
+        assertThat(c.runs()).isEqualTo(28);
+        assertThat(c.generalized()).isEqualTo(12);
+        ForecastEval.Result x = c.result();
+        assertThat(x.auc()[1]).isEqualTo(1.0);
+        assertThat(x.foldAuc25()).containsOnlyKeys("add", "mul", "random", "sub");
+        assertThat(x.verdicts()).isEqualTo(12);
+        assertThat(x.heldOutPrecision()).isEqualTo(1.0);
+        assertThat(x.fpRandom()).isZero();
+        assertThat(x.fpZeroWd()).isZero();
+        assertThat(c.stalled()[1]).as("no run that generalizes is called stalled").isZero();
+        assertThat(c.etaCoverage()).isEqualTo(1.0);
+        // a predictor that knows nothing (all weights 0) ranks nothing: every AUC one half, and no forming verdict
+        Logistic.Model blank = new Logistic.Model(Signals.NAMES.toArray(new String[0]), new double[Signals.NAMES.size()], filled(1), new double[Signals.NAMES.size()], 0);
+        double[] rate = new double[10];
+        java.util.Arrays.fill(rate, 0.3);
+        ForecastEval.Check none = ForecastEval.check(handMadeBank(), new org.grokscope.analysis.Forecaster(blank, rate, 0.5, 0.1, 0.25, new double[] {1, 1, 1}));
+        assertThat(none.result().auc()).containsExactly(0.5, 0.5, 0.5);
+        assertThat(none.result().verdicts()).isZero();
+    }
+
+    @Test
     void theFilesDescribeTheEvaluationAndThePredictor() throws Exception {
         ForecastEval.Report r = ForecastEval.evaluate(handMadeBank());
         Path html = ForecastReport.write(tmp, "hand-made", r);
@@ -237,5 +262,23 @@ class ForecastEvalTest {
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--leave-out", "prime")).as("one prime: nothing to leave out").isEqualTo(2);
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--leave-out", "seed")).isEqualTo(2);
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--precision", "1.5")).isEqualTo(2);
+        // the shipped predictor checked on the same bank, and the predictor this evaluation fitted, read back from its file
+        assertThat(org.grokscope.cli.Main.execute("forecast", "check", bank.toString())).isZero();
+        var check = ConfigLoader.JSON.readTree(bank.resolve("forecast-check.json").toFile());
+        assertThat(check.get("runs").asInt()).isEqualTo(10);
+        assertThat(check.get("result").get("fp_random").asDouble()).isZero();
+        assertThat(org.grokscope.cli.Main.execute("forecast", "check", bank.toString(), "--predictor", bank.resolve("forecast-model.json").toString(),
+                "--out", tmp.resolve("own").toString())).isZero();
+        assertThat(tmp.resolve("own").resolve("forecast-check.json")).exists();
+        // a file that is not a predictor, and one fitted on other signals: one clear error each, nothing written
+        Files.writeString(tmp.resolve("not.json"), "{\"kind\": \"logistic\"}");
+        assertThat(org.grokscope.cli.Main.execute("forecast", "check", bank.toString(), "--predictor", tmp.resolve("not.json").toString(),
+                "--out", tmp.resolve("bad1").toString())).isEqualTo(2);
+        String other = Files.readString(bank.resolve("forecast-model.json")).replace("\"test_loss_slope_recent\"", "\"some_old_signal\"");
+        Files.writeString(tmp.resolve("other.json"), other);
+        assertThat(org.grokscope.cli.Main.execute("forecast", "check", bank.toString(), "--predictor", tmp.resolve("other.json").toString(),
+                "--out", tmp.resolve("bad2").toString())).isEqualTo(2);
+        assertThat(tmp.resolve("bad1")).doesNotExist();
+        assertThat(tmp.resolve("bad2")).doesNotExist();
     }
 }

@@ -116,6 +116,14 @@ class SweepTest {
             assertThat(ps).hasSize(preset.equals("forecast-bank") ? 300 : 10);
             assertThat(ps.stream().map(p -> p.params().get("task.op")).distinct()).contains("random");
         }
+        // the check bank holds none of the forecast bank's primes, and operations it does not hold
+        List<SweepConfig.Point> bank = SweepConfig.expand(ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", "forecast-bank"), SweepConfig.class), null);
+        List<SweepConfig.Point> check = SweepConfig.expand(ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", "forecast-check"), SweepConfig.class), null);
+        assertThat(check).hasSize(80);
+        java.util.Set<Object> bankPrimes = new java.util.HashSet<>(), bankOps = new java.util.HashSet<>();
+        for (SweepConfig.Point p : bank) { bankPrimes.add(p.params().get("task.p")); bankOps.add(p.params().get("task.op")); }
+        for (SweepConfig.Point p : check) assertThat(bankPrimes).doesNotContain(p.params().get("task.p"));
+        assertThat(check.stream().map(p -> p.params().get("task.op")).filter(o -> !bankOps.contains(o)).distinct()).contains("div_odd", "x3+xy");
     }
 
     @Test
