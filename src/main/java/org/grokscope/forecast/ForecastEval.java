@@ -112,13 +112,7 @@ public final class ForecastEval {
 
     /** {@code precision}: the share of the training runs a forming verdict fires on that must generalize (its level's rule). */
     public static Report evaluate(List<Bank.Run> runs, LeaveOut by, double precision) {
-        Map<Bank.Run, double[][]> feats = new LinkedHashMap<>();
-        for (Bank.Run r : runs) {
-            int n = r.history().step().length;
-            double[][] f = new double[n][];
-            for (int k = 0; k < n; k++) f[k] = Signals.at(r.history(), k, r.budget());
-            feats.put(r, f);
-        }
+        Map<Bank.Run, double[][]> feats = signals(runs);
         List<String> folds = new ArrayList<>(new TreeSet<>(runs.stream().map(by::of).toList()));
         List<Result> results = new ArrayList<>();
         for (int c = 0; c < Signals.NAMES.size(); c++) if (!Signals.NAMES.get(c).equals("progress")) results.add(judge(c, runs, feats, folds, by, precision));
@@ -166,13 +160,7 @@ public final class ForecastEval {
     public record Check(int runs, int generalized, int randomRuns, Result result, int[] stalled, double etaCoverage) {}
 
     public static Check check(List<Bank.Run> runs, Forecaster f) {
-        Map<Bank.Run, double[][]> feats = new LinkedHashMap<>();
-        for (Bank.Run r : runs) {
-            int n = r.history().step().length;
-            double[][] x = new double[n][];
-            for (int k = 0; k < n; k++) x[k] = Signals.at(r.history(), k, r.budget());
-            feats.put(r, x);
-        }
+        Map<Bank.Run, double[][]> feats = signals(runs);
         List<String> ops = new ArrayList<>(new TreeSet<>(runs.stream().map(Bank.Run::op).toList()));
         Fitted fixed = new Fitted(f::probability, f.forming(), f.model(), f.baseRate(), 1, f.model()::logOdds);
         Result res = judge("predictor", true, runs, feats, ops, LeaveOut.OPERATION, g -> fixed, Double.NaN);
@@ -180,6 +168,18 @@ public final class ForecastEval {
         verdicts(runs, f, v);
         return new Check(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
                 res, new int[] {v[0], v[1], v[2]}, v[4] == 0 ? Double.NaN : (double) v[3] / v[4]);
+    }
+
+    // every run's signals at each of its evaluations
+    static Map<Bank.Run, double[][]> signals(List<Bank.Run> runs) {
+        Map<Bank.Run, double[][]> feats = new LinkedHashMap<>();
+        for (Bank.Run r : runs) {
+            int n = r.history().step().length;
+            double[][] x = new double[n][];
+            for (int k = 0; k < n; k++) x[k] = Signals.at(r.history(), k, r.budget());
+            feats.put(r, x);
+        }
+        return feats;
     }
 
     /** The combined predictor fitted on the runs outside {@code leftOut} (null: all), with its forming and stalled levels and ETA ratios. */
