@@ -10,7 +10,8 @@ import java.util.Map;
  * rise, Nanda et al.'s restricted and excluded losses, the eNTK's distance from its start and its kernel-target
  * alignment, the number of key frequencies, and the plain test accuracy as the baseline every signal must beat.
  * Trends are taken over the second half of the elapsed steps (a window that scales with the run, as log-step plots
- * are read); the test loss's also over the last quarter, which turns a few evaluations sooner. A signal a run does not measure (restricted loss off x + y, Fourier measures on text) is NaN.
+ * are read); the test loss's also over the last quarter, which turns a few evaluations sooner. A signal a run does not
+ * measure (restricted loss off x + y, Fourier measures on text) is NaN.
  */
 public final class Signals {
     /** The signals, in the order {@link #at} returns them. */

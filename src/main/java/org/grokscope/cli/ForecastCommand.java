@@ -73,7 +73,7 @@ public final class ForecastCommand implements Runnable {
             System.out.println();
             System.out.printf(Locale.ROOT, "combined predictor, stalled verdicts on held-out runs: %d fired, %d of them generalized after all, %d on random-label runs; "
                     + "generalization steps inside the ETA interval: %s%n", r.stalled()[0], r.stalled()[1], r.stalled()[2], pct(r.etaCoverage()));
-            System.out.println("combined predictor's forming verdict at other precision targets (held out; the default is chosen from this table):");
+            System.out.println("combined predictor's forming verdict at other precision targets (held out; * the one used):");
             System.out.printf(Locale.ROOT, "  %-8s %9s %8s %9s %8s %10s %9s%n", "target", "precision", "verdicts", "FP random", "FP wd 0", "lead steps", "lead/gap");
             for (ForecastEval.Result x : r.tradeOff())
                 System.out.printf(Locale.ROOT, "  %-8s %9s %8d %9s %8s %10s %9s%n", pct(x.precisionTarget()) + (x.precisionTarget() == r.precision() ? "*" : ""),
@@ -117,24 +117,9 @@ public final class ForecastCommand implements Runnable {
                 if (f == null) throw new org.grokscope.config.ConfigException("this build ships no predictor; pass --predictor FILE");
                 name = "shipped (" + org.grokscope.run.Forecasts.RESOURCE + ")";
             } else {
-                com.fasterxml.jackson.databind.JsonNode doc;
-                try {
-                    doc = org.grokscope.config.ConfigLoader.JSON.readTree(predictor.toFile());
-                } catch (java.io.IOException e) {
-                    throw new org.grokscope.config.ConfigException(predictor + ": cannot be read as JSON: " + e.getMessage());
-                }
-                if (doc == null || !doc.has("predictor"))
-                    throw new org.grokscope.config.ConfigException(predictor + ": field 'predictor' missing (expected a forecast-model.json written by forecast eval)");
-                try {
-                    f = org.grokscope.config.ConfigLoader.JSON.treeToValue(doc.get("predictor"), org.grokscope.analysis.Forecaster.class);
-                } catch (java.io.IOException e) {
-                    throw new org.grokscope.config.ConfigException(predictor + ": field 'predictor' is not a predictor: " + e.getMessage());
-                }
+                f = org.grokscope.run.Forecasts.read(predictor);
                 name = predictor.toString();
             }
-            if (f.model() == null || f.baseRate() == null || !List.of(f.model().features()).equals(org.grokscope.analysis.Signals.NAMES))
-                throw new org.grokscope.config.ConfigException(name + ": field 'predictor.model.features' does not list this version's signals "
-                        + org.grokscope.analysis.Signals.NAMES + " (fitted by another version: refit it with forecast eval)");
             List<Bank.Run> runs = Bank.read(dir);
             ForecastEval.Check c = ForecastEval.check(runs, f);
             ForecastEval.Result x = c.result();

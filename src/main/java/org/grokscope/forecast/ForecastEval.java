@@ -70,7 +70,7 @@ public final class ForecastEval {
      * verdict's threshold on that score, and its ranking score for ROC AUC (for the combined predictor the log-odds
      * without the training runs' base rate, see {@link #fit}; for a single signal the score itself).
      */
-    record Fitted(java.util.function.ToDoubleFunction<double[]> score, double threshold, Logistic.Model model, double[] baseRate, int sign,
+    record Fitted(java.util.function.ToDoubleFunction<double[]> score, double threshold, Logistic.Model model, double[] baseRate,
                   java.util.function.ToDoubleFunction<double[]> rank) {}
 
     /** One candidate's evaluation. */
@@ -162,7 +162,7 @@ public final class ForecastEval {
     public static Check check(List<Bank.Run> runs, Forecaster f) {
         Map<Bank.Run, double[][]> feats = signals(runs);
         List<String> ops = new ArrayList<>(new TreeSet<>(runs.stream().map(Bank.Run::op).toList()));
-        Fitted fixed = new Fitted(f::probability, f.forming(), f.model(), f.baseRate(), 1, f.model()::logOdds);
+        Fitted fixed = new Fitted(f::probability, f.forming(), f.model(), f.baseRate(), f.model()::logOdds);
         Result res = judge("predictor", true, runs, feats, ops, LeaveOut.OPERATION, g -> fixed, Double.NaN);
         int[] v = new int[5];
         verdicts(runs, f, v);
@@ -257,7 +257,7 @@ public final class ForecastEval {
             int sign = Double.isNaN(auc) || auc >= 0.5 ? 1 : -1;
             for (int i = 0; i < v.length; i++) v[i] *= sign;
             java.util.function.ToDoubleFunction<double[]> score = x -> sign * x[candidate];
-            return new Fitted(score, threshold(score, runs, feats, leftOut, by, precision), null, null, sign, score);
+            return new Fitted(score, threshold(score, runs, feats, leftOut, by, precision), null, null, score);
         }
         int[] sign = stable(train, y, by);
         double[] w = balancedWeights(train);
@@ -278,7 +278,7 @@ public final class ForecastEval {
         }
         double[] rate = baseRate(runs, leftOut, by);
         Forecaster calibrated = new Forecaster(balanced, rate, Double.NaN, Double.NaN, MIN_PROGRESS_STALLED, new double[] {1, 1, 1});
-        return new Fitted(calibrated::probability, threshold(calibrated::probability, runs, feats, leftOut, by, precision), balanced, rate, 1, balanced::logOdds);
+        return new Fitted(calibrated::probability, threshold(calibrated::probability, runs, feats, leftOut, by, precision), balanced, rate, balanced::logOdds);
     }
 
     /**

@@ -30,10 +30,7 @@ public final class ForecastReport {
         for (double p : ForecastEval.POINTS) points.add(p);
         o.put("leave_out", r.leaveOut().name().toLowerCase(java.util.Locale.ROOT));
         o.set("folds", ConfigLoader.JSON.valueToTree(r.folds()));
-        ObjectNode st = o.putObject("stalled");
-        st.put("fired", r.stalled()[0]);
-        st.put("generalized_after_all", r.stalled()[1]);
-        st.put("random_label_runs", r.stalled()[2]);
+        stalled(o, r.stalled());
         num(o, "eta_interval_coverage", r.etaCoverage());
         o.put("precision_target", r.precision());
         ArrayNode trade = o.putArray("trade_off");
@@ -84,13 +81,18 @@ public final class ForecastReport {
         o.put("random_runs", c.randomRuns());
         ArrayNode points = o.putArray("decision_points");
         for (double p : ForecastEval.POINTS) points.add(p);
-        ObjectNode st = o.putObject("stalled");
-        st.put("fired", c.stalled()[0]);
-        st.put("generalized_after_all", c.stalled()[1]);
-        st.put("random_label_runs", c.stalled()[2]);
+        stalled(o, c.stalled());
         num(o, "eta_interval_coverage", c.etaCoverage());
         result(o.putObject("result"), c.result());
         return o;
+    }
+
+    // stalled verdicts: fired, on runs that generalized after all, on random-label runs
+    static void stalled(ObjectNode o, int[] s) {
+        ObjectNode st = o.putObject("stalled");
+        st.put("fired", s[0]);
+        st.put("generalized_after_all", s[1]);
+        st.put("random_label_runs", s[2]);
     }
 
     // JSON has no NaN or infinity: a number that does not exist is null

@@ -1,9 +1,13 @@
 package org.grokscope.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import org.grokscope.analysis.Forecaster;
+import org.grokscope.analysis.Signals;
+import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
 
 /**
@@ -22,11 +26,39 @@ public final class Forecasts {
         if (bundled == null) {
             try (InputStream in = Forecasts.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) return null;
-                bundled = ConfigLoader.JSON.treeToValue(ConfigLoader.JSON.readTree(in).get("predictor"), Forecaster.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException("the bundled forecast predictor " + RESOURCE + " cannot be read", e);
+                bundled = valid(ConfigLoader.JSON.treeToValue(ConfigLoader.JSON.readTree(in).get("predictor"), Forecaster.class), RESOURCE);
+            } catch (IOException | ConfigException e) {
+                throw new IllegalStateException("the bundled forecast predictor " + RESOURCE + " cannot be used: " + e.getMessage(), e);
             }
         }
         return bundled;
+    }
+
+    /** The predictor of a forecast-model.json written by {@code forecast eval}; one error naming the file and field if it is not one. */
+    public static Forecaster read(Path file) throws ConfigException {
+        JsonNode doc;
+        try {
+            doc = ConfigLoader.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read as JSON: " + e.getMessage());
+        }
+        if (doc == null || !doc.has("predictor"))
+            throw new ConfigException(file + ": field 'predictor' missing (expected a forecast-model.json written by forecast eval)");
+        try {
+            return valid(ConfigLoader.JSON.treeToValue(doc.get("predictor"), Forecaster.class), file.toString());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": field 'predictor' is not a predictor: " + e.getMessage());
+        }
+    }
+
+    // a predictor reads signals by position: it must have been fitted on this version's signals, in this order
+    static Forecaster valid(Forecaster f, String source) throws ConfigException {
+        if (f.model() == null || f.model().features() == null) throw new ConfigException(source + ": field 'predictor.model' missing or without features");
+        if (f.baseRate() == null || f.baseRate().length == 0)
+            throw new ConfigException(source + ": field 'predictor.base_rate' missing (written by an older version: refit it with forecast eval)");
+        if (!List.of(f.model().features()).equals(Signals.NAMES))
+            throw new ConfigException(source + ": field 'predictor.model.features' does not list this version's signals " + Signals.NAMES
+                    + " (fitted by another version: refit it with forecast eval)");
+        return f;
     }
 }
