@@ -173,21 +173,35 @@ def summary(name, unit, xs, detail):
             "samples": len(xs), "detail": detail}
 
 
+WORKLOADS = ("nanda-p113", "nanda-p113-last", "modadd-mlp", "imdb-paper", "imdb-paper-cls", "gemm")
+
+
 def main():
+    # --only a,b: just these workloads (under load the every-position encoder step takes seconds)
+    only = WORKLOADS
+    if len(sys.argv) == 3 and sys.argv[1] == "--only":
+        only = tuple(sys.argv[2].split(","))
+        bad = [w for w in only if w not in WORKLOADS]
+        if bad:
+            sys.exit(f"bench_torch.py: unknown workload(s) {', '.join(bad)} (known: {', '.join(WORKLOADS)})")
+    elif len(sys.argv) != 1:
+        sys.exit("usage: bench_torch.py [--only " + ",".join(WORKLOADS) + "]")
     warmup, samples = 10, 20
+    steps = [  # name, timed step, its argument, detail (n: the batch)
+        ("nanda-p113", nanda, False, "every position, batch {n}"),
+        ("nanda-p113-last", nanda, True, "last position only, batch {n}"),
+        ("modadd-mlp", lambda _, w, s: mlp(w, s), None, "dense concat embeddings, batch {n}"),
+        ("imdb-paper", encoder, False, "every position, padded, batch {n} x 256"),
+        ("imdb-paper-cls", encoder, True, "[CLS] query only in the last layer, padded, batch {n} x 256"),
+    ]
     res = []
-    ms, n = nanda(False, warmup, samples)
-    res.append(summary("nanda-p113", "ms/step", ms, f"every position, batch {n}"))
-    ms, n = nanda(True, warmup, samples)
-    res.append(summary("nanda-p113-last", "ms/step", ms, f"last position only, batch {n}"))
-    ms, n = mlp(warmup, samples)
-    res.append(summary("modadd-mlp", "ms/step", ms, f"dense concat embeddings, batch {n}"))
-    ms, n = encoder(False, warmup, samples)
-    res.append(summary("imdb-paper", "ms/step", ms, f"every position, padded, batch {n} x 256"))
-    ms, n = encoder(True, warmup, samples)
-    res.append(summary("imdb-paper-cls", "ms/step", ms, f"[CLS] query only in the last layer, padded, batch {n} x 256"))
-    res.append(summary("gemm 2048x2048x2048", "GFLOP/s", gemm(2048, 2048, 2048, 7), "torch.matmul"))
-    res.append(summary("gemm 11490x128x512", "GFLOP/s", gemm(11490, 128, 512, 15), "torch.matmul"))
+    for name, step, arg, detail in steps:
+        if name in only:
+            ms, n = step(arg, warmup, samples)
+            res.append(summary(name, "ms/step", ms, detail.format(n=n)))
+    if "gemm" in only:
+        res.append(summary("gemm 2048x2048x2048", "GFLOP/s", gemm(2048, 2048, 2048, 7), "torch.matmul"))
+        res.append(summary("gemm 11490x128x512", "GFLOP/s", gemm(11490, 128, 512, 15), "torch.matmul"))
     doc = {"provenance": {"torch_version": torch.__version__, "threads": torch.get_num_threads(),
                           "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
                           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),

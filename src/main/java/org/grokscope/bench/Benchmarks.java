@@ -39,6 +39,7 @@ public final class Benchmarks {
                 warm[nw++] = (System.nanoTime() - t0) / 1e6;
             }
             double[] ms = new double[samples];
+            long[] at0 = ex.pool.stepsByThreads();
             long gc0 = gcCount();
             for (int i = 0; i < samples; i++) {
                 long t0 = System.nanoTime();
@@ -46,6 +47,7 @@ public final class Benchmarks {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             long gc = gcCount() - gc0;
+            String adaptive = threadShares(at0, ex.pool.stepsByThreads(), threads);
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double med = median(sorted);
@@ -53,12 +55,30 @@ public final class Benchmarks {
             Warmup wu = warmup(Arrays.copyOf(warm, nw), med);
             return new Timing(preset + (threads == 1 ? " 1 thread" : ""), "ms/step", med, sorted[0], sorted[samples - 1], samples,
                     flops / (med / 1e3) / 1e9, gc,
-                    String.format(java.util.Locale.ROOT, "batch %d, %.2f GFLOP/step, threads %d, set-up %.0f ms, first step %.0f ms, full speed after %.2f s (%d steps)",
-                            ex.trainer.batchSize(), flops / 1e9, threads, setupMs, wu.firstMs(), wu.seconds(), wu.steps()));
+                    String.format(java.util.Locale.ROOT, "batch %d, %.2f GFLOP/step, threads %d%s, set-up %.0f ms, first step %.0f ms, full speed after %.2f s (%d steps)",
+                            ex.trainer.batchSize(), flops / 1e9, threads, adaptive, setupMs, wu.firstMs(), wu.seconds(), wu.steps()));
         }
     }
 
     public static final double WARMUP_SECONDS = 3;
+
+    // " (measured steps: 25 on 1 thread, 5 on 2)" when the pool's governor ran some of them on fewer threads than it may use
+    static String threadShares(long[] before, long[] after, int threads) {
+        StringBuilder sb = new StringBuilder();
+        long fewer = 0;
+        for (int k = 1; k < after.length; k++) {
+            long n = after[k] - (k < before.length ? before[k] : 0);
+            if (n == 0) continue;
+            if (k < threads) fewer += n;
+            sb.append(sb.length() == 0 ? "" : ", ").append(n).append(" on ").append(k).append(k == 1 ? " thread" : "");
+        }
+        return fewer == 0 ? "" : " (measured steps: " + sb + ")";
+    }
+
+    /** The same timing under another name (a workload measured in other conditions). */
+    public static Timing renamed(Timing t, String name) {
+        return new Timing(name, t.unit(), t.median(), t.min(), t.max(), t.samples(), t.gflops(), t.gcCount(), t.detail());
+    }
 
     /** IMDB's training set size in imdb-paper (24,139 reviews of at most 256 tokens). */
     static final int IMDB_TRAIN = 24_139;

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.grokscope.engine.Parallel;
 import org.grokscope.run.AtomicFiles;
 import org.grokscope.bench.Benchmarks;
+import org.grokscope.bench.Neighbours;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.run.Provenance;
 import picocli.CommandLine.Command;
@@ -38,6 +39,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "K", description = "also time K small runs one after another against all at once (the sweep executor's way)")
     Integer runs;
 
+    @Option(names = "--contention", paramLabel = "N",
+            description = "also time every workload with N busy processes beside it (1 and all threads, quiet first), and print how much slower it gets")
+    Integer contention;
+
+    @Option(names = "--nice", paramLabel = "K", defaultValue = "0",
+            description = "the busy processes' priority for --contention, -20..19 (default ${DEFAULT-VALUE}; 19 is the lowest, below 0 needs root)")
+    int nice;
+
     @Option(names = "--compare", paramLabel = "FILE",
             description = "PyTorch results from tools/reference/bench_torch.py: print the ratio table")
     Path compare;
@@ -48,20 +57,27 @@ public final class BenchCommand implements Callable<Integer> {
             for (String o : only)
                 if (!List.of("nanda-p113", "modadd-mlp", "imdb-paper", "gemm").contains(o))
                     throw new org.grokscope.config.ConfigException("--only: unknown workload '" + o + "' (nanda-p113, modadd-mlp, imdb-paper, gemm)");
+        if (steps < 1) throw new org.grokscope.config.ConfigException("--steps: at least 1 measured step, got " + steps);
+        if (warmup < 0) throw new org.grokscope.config.ConfigException("--warmup: must be >= 0, got " + warmup);
+        if (contention != null && contention < 0) throw new org.grokscope.config.ConfigException("--contention: the number of busy processes must be >= 0, got " + contention);
+        if (nice < -20 || nice > 19) throw new org.grokscope.config.ConfigException("--nice: must be in -20..19, got " + nice);
         int t = threads != null ? threads : Parallel.availableCores();
         List<Benchmarks.Timing> res = new ArrayList<>();
+        List<Benchmarks.Timing[]> quietPairs = new ArrayList<>(); // per workload: {all threads, 1 thread}
         System.out.printf(Locale.ROOT, "grokscope bench: %d threads, %s (%s), %d-bit vectors, GEMM tile %s, Java %s%n", t, Provenance.cpuModel(), Provenance.cpuIdText(),
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), org.grokscope.engine.Gemm.tile(), System.getProperty("java.version"));
         for (String preset : List.of("nanda-p113", "modadd-mlp", "imdb-paper")) {
             if (only != null && !only.contains(preset)) continue;
             Benchmarks.Timing full = print(Benchmarks.step(preset, t, warmup, steps));
             res.add(full);
-            if (scaling && t > 1) {
+            if ((scaling || contention != null) && t > 1) {
                 Benchmarks.Timing one = print(Benchmarks.step(preset, 1, warmup, steps));
                 res.add(one);
+                quietPairs.add(new Benchmarks.Timing[] {full, one});
                 System.out.printf(Locale.ROOT, "%-24s %9.2fx  (1 -> %d threads)%n", preset + " scaling", one.median() / full.median(), t);
             }
         }
+        if (contention != null && contention > 0 && !quietPairs.isEmpty()) res.addAll(contended(quietPairs, t));
         if (runs != null && runs > 1) {
             Benchmarks.Timing r = Benchmarks.concurrentRuns(runs, t, 2000);
             System.out.printf(Locale.ROOT, "%-24s %9.2fx  %s%n", r.name(), r.median(), r.detail());
@@ -76,11 +92,44 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             Map<String, Object> prov = Provenance.collect(t, "grokscope bench");
             prov.put("gemm_tile", org.grokscope.engine.Gemm.tile());
+            if (contention != null) {
+                prov.put("contention_processes", contention);
+                prov.put("contention_nice", nice);
+            }
             doc.put("provenance", prov);
             doc.put("results", res);
             AtomicFiles.writeString(json, ConfigLoader.JSON.writeValueAsString(doc) + "\n");
         }
         return 0;
+    }
+
+    /**
+     * The same workloads again with busy processes beside them: each at all threads and at one, and a table
+     * of the loaded step against the quiet 1-thread step (one core's worth: what N neighbours at nice 0
+     * leave us with N = cores) and against the loaded 1-thread step (more threads must never be slower).
+     */
+    private List<Benchmarks.Timing> contended(List<Benchmarks.Timing[]> quiet, int t) throws Exception {
+        List<Benchmarks.Timing> out = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        try (Neighbours nb = new Neighbours(contention, nice)) {
+            System.out.printf(Locale.ROOT, "%nwith %s beside it:%n", nb.describe());
+            String suffix = " beside " + contention + " busy at nice " + nice;
+            for (Benchmarks.Timing[] q : quiet) {
+                String preset = q[0].name();
+                Benchmarks.Timing full = print(Benchmarks.renamed(Benchmarks.step(preset, t, warmup, steps), preset + suffix));
+                Benchmarks.Timing one = print(Benchmarks.renamed(Benchmarks.step(preset, 1, warmup, steps), preset + " 1 thread" + suffix));
+                out.add(full);
+                out.add(one);
+                rows.add(String.format(Locale.ROOT, "%-14s %10.2f %10.2f %12.2f %12.2f %14.2fx %14.2fx", preset, q[1].median(), q[0].median(),
+                        one.median(), full.median(), full.median() / q[1].median(), full.median() / one.median()));
+            }
+        }
+        System.out.printf(Locale.ROOT, "%n%-14s %10s %10s %12s %12s %15s %15s%n", "workload", "quiet 1t", "quiet " + t + "t", "loaded 1t", "loaded " + t + "t",
+                "loaded " + t + "t/quiet 1t", "loaded " + t + "t/1t");
+        rows.forEach(System.out::println);
+        System.out.println("(ms per step, medians; 'loaded' = " + contention + " busy process" + (contention == 1 ? "" : "es") + " at nice " + nice
+                + ". With one busy process per core a fair scheduler leaves us one core: the loaded " + t + "-thread step should be near the quiet 1-thread step)");
+        return out;
     }
 
     private static void printComparison(List<Benchmarks.Timing> ours, com.fasterxml.jackson.databind.JsonNode torch) {

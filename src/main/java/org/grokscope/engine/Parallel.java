@@ -1,18 +1,29 @@
 package org.grokscope.engine;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small reusable thread pool for data-parallel loops: {@code run(chunks, task)} calls
  * {@code task.run(c)} once for every chunk index c, spread over the pool's threads (the caller is one
- * of them). Chunks are claimed dynamically, so callers must make every chunk's result independent of
- * which thread runs it; all kernels in this package do, which makes results bitwise identical for any
- * thread count. Workers spin briefly between dispatches (a training step dispatches hundreds of
- * short loops) and then park. Tasks are plain objects the caller keeps, so a dispatch allocates nothing.
- * In a process's first seconds, while the JIT compiler is busy, dispatches run on the calling thread
- * alone ({@link JitWarmup}).
+ * of them). Chunks are claimed one at a time by whichever thread gets there first, so callers must make
+ * every chunk's result independent of which thread runs it; all kernels in this package do, which makes
+ * results bitwise identical for any thread count. Tasks are plain objects the caller keeps, so a dispatch
+ * allocates nothing. In a process's first seconds, while the JIT compiler is busy, dispatches run on the
+ * calling thread alone ({@link JitWarmup}).
+ *
+ * <p><b>On a busy machine.</b> A training step is some hundreds of dispatches of a few to a few hundred
+ * microseconds each. When other programs compete for the cores, any of our threads may be descheduled
+ * for a scheduler slice (milliseconds) at any moment. So nothing here waits for a thread, only for a
+ * chunk: a dispatch is one word, (dispatch number, next chunk), and a thread takes a chunk by a
+ * compare-and-set that names the dispatch. A worker that wakes late finds every chunk taken (or the
+ * word already on a later dispatch) and takes nothing; the caller runs whatever is left itself and then
+ * waits only for chunks that were started, spinning about as long as a chunk takes and then parking, so
+ * the core goes to the thread it waits for. Idle workers spin for a while between dispatches and then
+ * park; a worker that finds it was descheduled while spinning (the machine is busy) parks at once next
+ * time, leaving its core to the threads that have work, and spins again once it sees the machine quiet.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -35,30 +46,46 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private static final long SPIN_NANOS = 200_000;
+    /** How long an idle worker spins for the next dispatch before it parks, on a quiet machine. */
+    private static final long IDLE_SPIN_NANOS = 200_000;
+    /**
+     * The caller's spin for started chunks to finish before it parks: in the eager mode (a quiet machine)
+     * up to {@link #EAGER_WAIT_SPIN_NANOS}, since a parked caller's core may go idle and waking it costs
+     * more than most waits; in the polite mode twice its own chunks' mean time, within these bounds.
+     */
+    private static final long EAGER_WAIT_SPIN_NANOS = 1_000_000, MIN_WAIT_SPIN_NANOS = 5_000, MAX_WAIT_SPIN_NANOS = 500_000;
+
+    private static final int CLOSED = Integer.MAX_VALUE;
 
     private final int threads;
     private final Thread[] workers;
-    // volatile slots: the worker's "I am parking" store and the dispatcher's generation bump form a
-    // Dekker handshake, which needs sequentially consistent accesses on both sides (a plain store here
-    // may become visible after the worker's volatile read of generation: a lost wakeup, seen as a hang)
+    // volatile slots: a parking thread's "I am parking" store and the other side's store to the word it
+    // waits on form a Dekker handshake, which needs sequentially consistent accesses on both sides (a plain
+    // store may become visible after the parking thread's volatile read: a lost wakeup, seen as a hang)
     private final AtomicReferenceArray<Thread> sleeping;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger active = new AtomicInteger();
-    private volatile Task task;
+    /** (dispatch number << 32) | next unclaimed chunk, or CLOSED once the dispatch is over: the only word a claim reads and writes. */
+    private final AtomicLong claim = new AtomicLong();
+    /** Chunks of the current dispatch that have finished. */
+    private final AtomicInteger done = new AtomicInteger();
+    private volatile boolean spinIdle = true; // the eager mode: idle workers spin before parking, the caller spins longer (the governor's choice)
+    private volatile Thread waiter;      // the caller, while it is parked waiting for started chunks
+    private volatile Task task;          // the current dispatch's body, published before its claim word
     private volatile int chunks;
-    private volatile long generation;
-    private volatile boolean closed;
+    private volatile int participants;   // workers (ids 0..participants-1) that may join the current dispatch
+    private volatile boolean skip;       // a chunk failed: claim the rest without running them
     private volatile Throwable failure;
-    private volatile int use;          // threads taking part in the next dispatch, 1..threads
-    private volatile int maxUsed;      // the largest use(k) so far, 0 if never set
-    private volatile int participants; // workers (ids 0..participants-1) taking part in the current dispatch
+    private volatile boolean closed;
+    private volatile int use;            // threads taking part in the next dispatch, 1..threads
+    private volatile int maxUsed;        // the largest use(k) so far, 0 if never set
+    private final ThreadGovernor governor;
+    private long dispatch;               // the caller's count of published dispatches
     private boolean inside;
 
     public Parallel(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.use = threads;
+        this.governor = new ThreadGovernor(threads);
         this.workers = new Thread[threads - 1];
         this.sleeping = new AtomicReferenceArray<>(threads - 1);
         for (int i = 0; i < workers.length; i++) {
@@ -98,10 +125,31 @@ public final class Parallel implements AutoCloseable {
         return use;
     }
 
+    /** Whether pools adapt their thread count to the machine's load ({@link ThreadGovernor}); {@code -Dgrokscope.adaptiveThreads=false} turns it off. */
+    static final boolean ADAPTIVE = !"false".equals(System.getProperty("grokscope.adaptiveThreads"));
+
+    /**
+     * A training step took {@code nanos} of wall time: the pool times its steps to choose how many of its
+     * threads to use on a busy machine ({@link ThreadGovernor}). Call it from the thread that dispatches.
+     */
+    public void stepTook(long nanos) {
+        if (ADAPTIVE && !JitWarmup.holding()) governor.stepTook(nanos);
+    }
+
+    /** How many training steps ran with each thread count (index = threads) since the pool was made. */
+    public long[] stepsByThreads() {
+        return governor.stepsByThreads();
+    }
+
     /** Runs task.run(c) for c in [0, n); returns when all have finished. Not re-entrant. */
     public void run(int n, Task t) {
         if (n <= 0) return;
         int k = use;
+        if (ADAPTIVE) {
+            k = governor.threads(k);
+            boolean sp = governor.spin();
+            if (sp != spinIdle) spinIdle = sp;
+        }
         if (k > 1 && JitWarmup.holding()) k = 1; // the JIT compiler is busy: leave it the other cores
         if (k == 1 || n == 1 || inside) {
             for (int c = 0; c < n; c++) t.run(c);
@@ -110,18 +158,23 @@ public final class Parallel implements AutoCloseable {
         inside = true;
         try {
             failure = null;
+            skip = false;
             task = t;
             chunks = n;
-            next.set(0);
             participants = k - 1;
-            active.set(k - 1);
-            generation++; // volatile write publishes task/chunks/participants
+            done.set(0);
+            long d = ++dispatch;
+            claim.set(d << 32); // volatile write: publishes task, chunks, participants and done
             for (int i = 0; i < k - 1; i++) {
                 Thread s = sleeping.get(i);
                 if (s != null) LockSupport.unpark(s);
             }
-            work(t, n, 0);
-            while (active.get() != 0) Thread.onSpinWait();
+            long t0 = System.nanoTime();
+            int mine = work(d, t, n, 0);
+            if (done.get() != n) awaitStarted(n, mine == 0 ? 0 : (System.nanoTime() - t0) / mine);
+            // close d before the next dispatch's fields are written: a thread that read d's word, then a later
+            // dispatch's chunk count, would otherwise claim "chunk n" of d (past d's end, inside the next count)
+            claim.set(d << 32 | CLOSED);
             task = null;
             Throwable f = failure;
             if (f != null) {
@@ -134,42 +187,78 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void work(Task t, int n, int slot) {
-        int c;
-        if (t instanceof SlotTask st) while ((c = next.getAndIncrement()) < n) st.run(c, slot);
-        else while ((c = next.getAndIncrement()) < n) t.run(c);
+    /**
+     * Claims and runs chunks of dispatch d until none is left or the word has moved on to a later dispatch;
+     * returns how many this thread ran. A successful claim proves dispatch d is still open: the caller
+     * marks d's word CLOSED when every chunk of d has finished, and only then writes the next dispatch's task
+     * and count. So t and n, read after the word showed d, belong to d whenever a claim succeeds (had either
+     * been the next dispatch's, the word would have been CLOSED or later at the compare-and-set).
+     */
+    private int work(long d, Task t, int n, int slot) {
+        SlotTask st = t instanceof SlotTask s ? s : null;
+        int ran = 0;
+        while (true) {
+            long w = claim.get();
+            int c = (int) w;
+            if (w >>> 32 != d || c >= n) return ran;
+            if (!claim.compareAndSet(w, w + 1)) continue;
+            try {
+                if (!skip) {
+                    if (st != null) st.run(c, slot);
+                    else t.run(c);
+                }
+            } catch (Throwable e) {
+                failure = e;
+                skip = true;
+            } finally {
+                if (done.incrementAndGet() == n) {
+                    Thread wt = waiter;
+                    if (wt != null) LockSupport.unpark(wt);
+                }
+                ran++;
+            }
+        }
+    }
+
+    /**
+     * Every chunk is claimed and some are still running on other threads: spin about as long as a chunk
+     * takes (a running thread finishes within that), then park until the last one to finish wakes us. A
+     * thread descheduled in the middle of a chunk then gets this core instead of a spinning caller.
+     */
+    private void awaitStarted(int n, long chunkNanos) {
+        long limit = spinIdle ? EAGER_WAIT_SPIN_NANOS : Math.max(MIN_WAIT_SPIN_NANOS, Math.min(MAX_WAIT_SPIN_NANOS, 2 * chunkNanos));
+        long start = System.nanoTime();
+        while (done.get() != n) {
+            if (System.nanoTime() - start > limit) {
+                waiter = Thread.currentThread();
+                while (done.get() != n) LockSupport.parkNanos(this, 1_000_000L); // bounded: belt and braces
+                waiter = null;
+                return;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private void workerLoop(int id) {
         long seen = 0;
         while (true) {
-            long g = generation;
-            if (g == seen) {
-                long start = System.nanoTime();
-                while ((g = generation) == seen && !closed && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
-                if (g == seen && !closed) {
+            long d = claim.get() >>> 32;
+            if (d == seen) {
+                if (spinIdle) {
+                    long start = System.nanoTime();
+                    while ((d = claim.get() >>> 32) == seen && !closed && System.nanoTime() - start < IDLE_SPIN_NANOS) Thread.onSpinWait();
+                }
+                if (d == seen && !closed) {
                     sleeping.set(id, Thread.currentThread());
-                    if (generation == seen && !closed) LockSupport.parkNanos(this, 1_000_000L); // bounded: belt and braces
+                    if (claim.get() >>> 32 == seen && !closed) LockSupport.parkNanos(this, 1_000_000L); // bounded: belt and braces
                     sleeping.set(id, null);
                     continue;
                 }
             }
             if (closed) return;
-            seen = g;
-            // not in this dispatch (the pool is using fewer threads): skip it. The dispatcher does not wait
-            // for such a worker, so it may already have started a newer dispatch: read participants, then
-            // confirm the generation is still the one it belongs to, else look again
-            int parts = participants;
-            if (generation != g || id >= parts) continue;
-            try {
-                Task t = task;
-                if (t != null) work(t, chunks, id + 1);
-            } catch (Throwable e) {
-                failure = e;
-                next.set(Integer.MAX_VALUE / 2);
-            } finally {
-                active.decrementAndGet();
-            }
+            seen = d;
+            if (id >= participants) continue; // not in this dispatch (the pool is using fewer threads)
+            work(d, task, chunks, id + 1);
         }
     }
 

@@ -163,7 +163,8 @@ public final class Trainer {
             if (stallReason != null) { status = Status.STOPPED_STALLED; reason = stallReason; break; }
             long t0 = System.nanoTime();
             Kernels.LossResult lr = gradients(full, n);
-            trainSeconds += (System.nanoTime() - t0) / 1e9;
+            long gradNanos = System.nanoTime() - t0;
+            trainSeconds += gradNanos / 1e9;
             if (!Double.isFinite(lr.loss())) { status = Status.DIVERGED; reason = "training loss became " + lr.loss() + " at step " + step; break; }
             if (step % s.evalEvery() == 0) {
                 Evaluation e = evaluate(full ? lr : null, lastPenalty);
@@ -177,7 +178,9 @@ public final class Trainer {
             }
             long t1 = System.nanoTime();
             update();
-            trainSeconds += (System.nanoTime() - t1) / 1e9;
+            long updateNanos = System.nanoTime() - t1;
+            trainSeconds += updateNanos / 1e9;
+            k.pool().stepTook(gradNanos + updateNanos); // the step without its evaluation: how the pool picks its threads
             for (TrainListener l : listeners) l.onStep(this, step, lr.loss());
         }
         if (status == Status.COMPLETED && (lastEval == null || lastEval.step() != step)) {
@@ -207,8 +210,10 @@ public final class Trainer {
      */
     public double trainStep() {
         int n = batchSize();
+        long t0 = System.nanoTime();
         Kernels.LossResult r = gradients(n == train.size(), n);
         update();
+        k.pool().stepTook(System.nanoTime() - t0);
         return r.loss();
     }
 

@@ -30,6 +30,29 @@ class ParallelTest {
         });
     }
 
+    /**
+     * Back-to-back dispatches whose chunk counts alternate small and large, with more threads than cores so
+     * that threads are preempted between reading a dispatch and claiming from it: every chunk of every
+     * dispatch runs exactly once and no dispatch waits forever. (A thread that read dispatch d's word and
+     * then the next dispatch's larger count once claimed a chunk past d's end; the caller then waited for
+     * a count it could never reach.)
+     */
+    @Test
+    void aLateThreadNeverClaimsFromAFinishedDispatch() {
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+            try (Parallel pool = new Parallel(4)) {
+                int[] runs = new int[64];
+                for (int round = 0; round < 200_000; round++) {
+                    int n = round % 2 == 0 ? 2 : 2 + round % 61;
+                    java.util.Arrays.fill(runs, 0, n + 1, 0);
+                    pool.run(n, c -> runs[c]++); // each chunk writes only its own cell
+                    for (int c = 0; c <= n; c++)
+                        if (runs[c] != (c < n ? 1 : 0)) throw new AssertionError("round " + round + ": chunk " + c + " of " + n + " ran " + runs[c] + " times");
+                }
+            }
+        });
+    }
+
     @Test
     void failuresInTasksReachTheCaller() {
         try (Parallel pool = new Parallel(2)) {
