@@ -71,7 +71,27 @@ public final class CriticalDataSize {
         }
     }
 
-    /** perSeed[j]: the same estimate from seed j's curve alone, so a reader sees where the interval comes from. */
+    /**
+     * The least rise of final test accuracy across the sizes (largest minus smallest value, 0 to 1) that a
+     * sigmoid is fitted to. Below it the data show no transition, and a sigmoid through them places one
+     * anywhere (six runs at 0-1.3 % test accuracy were once given a "CDS" from a curve rising to 0.94 past
+     * the last size): no rise, no estimate.
+     */
+    public static final double MIN_RISE = 0.1;
+
+    /** How far values rise across the sizes: the largest minus the smallest. */
+    public static double rise(double[] y) {
+        double a = Double.POSITIVE_INFINITY, b = Double.NEGATIVE_INFINITY;
+        for (double v : y) { a = Math.min(a, v); b = Math.max(b, v); }
+        return y.length == 0 ? 0 : b - a;
+    }
+
+    /** The seed-mean of acc[seed][i] at every size i. */
+    public static double[] seedMean(double[][] acc) {
+        return mean(acc, null);
+    }
+
+    /** perSeed[j]: the same estimate from seed j's curve alone (NaN where that curve does not rise), so a reader sees where the interval comes from. */
     public record FitEstimate(double cds, double low, double high, double fraction, Sigmoid curve, int seeds, int bootstrap, double[] perSeed) {}
 
     /**
@@ -79,6 +99,7 @@ public final class CriticalDataSize {
      */
     public static FitEstimate fit(double[] n, double[][] acc, double fraction, int bootstrap, long seed) {
         int k = acc.length;
+        if (rise(mean(acc, null)) < MIN_RISE) throw new IllegalArgumentException("no rise: check rise() >= MIN_RISE before fitting");
         Sigmoid c = fitSigmoid(n, mean(acc, null));
         double cds = clamp(c.nAtFraction(fraction), n);
         double lo = cds, hi = cds;
@@ -95,7 +116,7 @@ public final class CriticalDataSize {
             hi = est[(int) Math.ceil(0.975 * (bootstrap - 1))];
         }
         double[] perSeed = new double[k];
-        for (int j = 0; j < k; j++) perSeed[j] = clamp(fitSigmoid(n, acc[j]).nAtFraction(fraction), n);
+        for (int j = 0; j < k; j++) perSeed[j] = rise(acc[j]) < MIN_RISE ? Double.NaN : clamp(fitSigmoid(n, acc[j]).nAtFraction(fraction), n);
         return new FitEstimate(cds, lo, hi, fraction, c, k, k > 1 ? bootstrap : 0, perSeed);
     }
 

@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
         description = "Find when a network stops memorizing and starts generalizing, and how much data it takes.",
         subcommands = {TrainCommand.class, SweepCommand.class, CdsCommand.class, ReportCommand.class, PresetsCommand.class, DemoCommand.class, PlotCommand.class, ExportCommand.class, BenchCommand.class, KernelCommand.class, DataCommand.class, ServeCommand.class, ForecastCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No command given: the usage, on standard error, and exit status 2 (a script that forgot its command must not pass). */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(System.err);
+        return 2;
     }
 
     public static void main(String[] args) {

@@ -52,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null && threads < 1) throw new ConfigException("--threads: must be >= 1, got " + threads);
+        if (threads != null && threads < 0) throw new ConfigException("--threads: must be >= 0 (0 = all cores), got " + threads);
         boolean resume = source.resume != null;
         if (resume && (!overrides.isEmpty() || seed != null || out != null))
             throw new ConfigException("--resume continues a run exactly as configured; --set, --seed and --out cannot be combined with it");

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.grokscope.data.Excerpt;
 
 /**
  * Loads a {@link RunConfig} from YAML or JSON text (a file or a bundled preset), applies
@@ -149,6 +150,9 @@ public final class ConfigLoader {
         if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
         Map<String, String> fromSet = new HashMap<>();
         for (String o : overrides) applyOverride((ObjectNode) tree, o, fromSet);
+        String infinite = nonFinite(tree, "");
+        if (infinite != null) // 1e400 parses as infinity, and config.json could not record it: the rerun would be another run
+            throw new ConfigException(where(src, infinite, lines, fromSet) + "not a finite number (" + Excerpt.of(valueText(infinite, fromSet), 40) + ")");
         for (String section : List.of("task", "model", "init", "optimizer", "regularization", "training", "analysis", "probes")) {
             JsonNode n = tree.get(section);
             if (n != null && !n.isNull() && !n.isObject())
@@ -175,6 +179,28 @@ public final class ConfigLoader {
             throw new ConfigException(String.join("\n", msgs));
         }
         return cfg;
+    }
+
+    // the path of the first number in the tree that is infinite or NaN (YAML's .inf, or a literal past a double's range), or null
+    private static String nonFinite(JsonNode n, String path) {
+        if (n.isNumber()) return Double.isFinite(n.asDouble()) ? null : path;
+        if (n.isObject()) {
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String p = nonFinite(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+                if (p != null) return p;
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                String p = nonFinite(n.get(i), path + "[" + i + "]");
+                if (p != null) return p;
+            }
+        }
+        return null;
+    }
+
+    private static String valueText(String path, Map<String, String> fromSet) {
+        return fromSet.getOrDefault(path, "too large for a double, or .inf/.nan");
     }
 
     private static String where(Source src, String path, Map<String, Integer> lines, Map<String, String> fromSet) {

@@ -142,25 +142,34 @@ public final class SweepAnalysis {
         List<String> seeds = new ArrayList<>(finalAcc.get(sizes.get(0)).keySet());
         seeds.removeIf(s -> sizes.stream().anyMatch(n -> !finalAcc.get(n).containsKey(s)));
         CriticalDataSize.FitEstimate fe = null;
+        String noFit = null;
         if (sizes.size() >= 3 && !seeds.isEmpty()) {
             double[] n = sizes.stream().mapToDouble(Double::doubleValue).toArray();
             double[][] acc = new double[seeds.size()][n.length];
             for (int j = 0; j < seeds.size(); j++) for (int i = 0; i < n.length; i++) acc[j][i] = finalAcc.get(sizes.get(i)).get(seeds.get(j));
-            fe = CriticalDataSize.fit(n, acc, FRACTION, BOOTSTRAP, 0);
+            double[] m = CriticalDataSize.seedMean(acc);
+            double rise = CriticalDataSize.rise(m);
+            if (rise < CriticalDataSize.MIN_RISE) {
+                noFit = String.format(Locale.ROOT, "no fitted CDS: the seed-mean final test accuracy rises by only %.1f points across the sizes (%.1f%% to %.1f%%; at least %.0f needed): no rise, no estimate",
+                        100 * rise, 100 * java.util.Arrays.stream(m).min().orElse(0), 100 * java.util.Arrays.stream(m).max().orElse(0), 100 * CriticalDataSize.MIN_RISE);
+                g.put("fit_skipped", noFit);
+            } else {
+                fe = CriticalDataSize.fit(n, acc, FRACTION, BOOTSTRAP, 0);
             Map<String, Double> perSeed = new LinkedHashMap<>();
             for (int j = 0; j < seeds.size(); j++) perSeed.put(seeds.get(j), fe.perSeed()[j]);
             g.put("fit", ordered("cds", fe.cds(), "interval", List.of(fe.low(), fe.high()), "fraction", fe.fraction(), "seeds", fe.seeds(),
                     "curve", fe.curve(), "per_seed", perSeed));
+            }
         }
         g.put("final_test_acc", finalAcc);
         if (!kernelAcc.isEmpty()) g.put("kernel_test_acc", kernelAcc); // Θ0 kernel regression, same split
         g.put("phases", phases);
         g.put("generalization_steps", genSteps);
-        g.put("statement", statement(pe, fe, finalAcc, genSteps));
+        g.put("statement", statement(pe, fe, noFit, finalAcc, genSteps));
         return g;
     }
 
-    static String statement(CriticalDataSize.PaperEstimate pe, CriticalDataSize.FitEstimate fe,
+    static String statement(CriticalDataSize.PaperEstimate pe, CriticalDataSize.FitEstimate fe, String noFit,
                             Map<Double, Map<String, Double>> finalAcc, Map<Double, List<Integer>> genSteps) {
         StringBuilder b = new StringBuilder();
         double lastFail = Double.NaN, firstAll = Double.NaN;
@@ -172,12 +181,13 @@ public final class SweepAnalysis {
         if (!Double.isNaN(lastFail)) b.append(String.format(Locale.ROOT, "up to %,.0f examples at least one seed only memorizes; ", lastFail));
         if (fe != null && fe.seeds() >= 3) {
             StringBuilder each = new StringBuilder();
-            for (double v : fe.perSeed()) each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", v));
+            for (double v : fe.perSeed()) each.append(each.length() == 0 ? "" : ", ").append(Double.isNaN(v) ? "no rise" : String.format(Locale.ROOT, "%,.0f", v));
             b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (95%% interval %,.0f to %,.0f over %d seeds; each seed alone: %s); ",
                     100 * fe.fraction(), fe.cds(), fe.low(), fe.high(), fe.seeds(), each));
         }
         else if (fe != null) b.append(String.format(Locale.ROOT, "fitted CDS (%.0f%% of the rise) about %,.0f examples (from %d seed%s: no meaningful interval, use 3 or more); ",
                 100 * fe.fraction(), fe.cds(), fe.seeds(), fe.seeds() == 1 ? "" : "s"));
+        if (noFit != null) b.append(noFit).append("; ");
         if (!Double.isNaN(pe.cds())) b.append(String.format(Locale.ROOT, "the CDS paper's estimator peaks at %,.0f examples; ", pe.cds()));
         if (!Double.isNaN(firstAll)) {
             double last = finalAcc.keySet().stream().mapToDouble(Double::doubleValue).max().orElse(firstAll);

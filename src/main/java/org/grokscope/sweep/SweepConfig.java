@@ -81,10 +81,13 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
                 : ConfigLoader.Source.file(dir == null ? Path.of(s.base().config()) : dir.resolve(s.base().config()));
         List<String> names = new ArrayList<>();
         List<List<String>> values = new ArrayList<>(), literals = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (Long seed : s.seeds())
+            if (!seen.add(seed)) throw b.error("seeds", "seed " + seed + " is listed twice (it would train the same runs twice)");
         for (Map.Entry<String, JsonNode> e : s.axes().entrySet()) {
             if (e.getKey().equals("seed")) throw b.error("axes.seed", "list seeds under 'seeds'");
             names.add(e.getKey());
-            List<String> shown = axisValues(b, e.getKey(), e.getValue());
+            List<String> shown = axisValues(b, e.getKey(), e.getValue(), () -> takesWholeNumbers(src, e.getKey()));
             values.add(shown);
             // a string value is handed to --set as a quoted literal, so "a: b" or "null" stay the strings they were
             List<String> lit = new ArrayList<>();
@@ -151,14 +154,31 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
         return false;
     }
 
-    static List<String> axisValues(ConfigLoader.Bound<SweepConfig> b, String name, JsonNode v) throws ConfigException {
+    /**
+     * Whether the run config's field at {@code key} holds whole numbers only: such a field gets a range's values
+     * rounded, any other numeric field gets them as decimals whatever its endpoints look like (a range of weight
+     * decay from 0 to 1 is five decimals, not the integers 0 and 1).
+     */
+    static boolean takesWholeNumbers(ConfigLoader.Source base, String key) {
+        try {
+            ConfigLoader.load(base, List.of(key + "=0.5"));
+            return false;
+        } catch (ConfigException e) {
+            return e.getMessage().contains("expected a whole number");
+        }
+    }
+
+    static List<String> axisValues(ConfigLoader.Bound<SweepConfig> b, String name, JsonNode v, java.util.function.BooleanSupplier wholeNumbers) throws ConfigException {
         String path = "axes." + name;
         List<String> out = new ArrayList<>();
         if (v.isArray()) {
             for (JsonNode x : v) {
-                if (x.isObject()) out.add(x.toString()); // a section, set whole: {"kind":"mlp","hidden":256}
+                String value;
+                if (x.isObject()) value = x.toString(); // a section, set whole: {"kind":"mlp","hidden":256}
                 else if (!x.isValueNode()) throw b.error(path, "values must be numbers, strings, booleans or mappings (a whole section)");
-                else out.add(x.asText());
+                else value = x.asText();
+                if (out.contains(value)) throw b.error(path, "the value " + value + " is listed twice (it would train the same runs twice)");
+                out.add(value);
             }
             if (out.isEmpty()) throw b.error(path, "no values");
             return out;
@@ -168,22 +188,33 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
             JsonNode r = geo ? v.get("geometric") : v.get("linear");
             if (!r.has("from") || !r.has("to") || !r.has("count") || !r.get("count").canConvertToInt())
                 throw b.error(path, "a range needs from, to and count, e.g. {geometric: {from: 100, to: 3200, count: 6}}");
+            if (!r.get("from").isNumber() || !r.get("to").isNumber()) throw b.error(path, "a range's from and to must be numbers");
             double from = r.get("from").asDouble(), to = r.get("to").asDouble();
+            if (!Double.isFinite(from) || !Double.isFinite(to)) throw b.error(path, "a range's from and to must be finite numbers");
             int count = r.get("count").asInt();
-            boolean integer = r.path("integer").asBoolean(r.get("from").isIntegralNumber() && r.get("to").isIntegralNumber());
+            if (r.has("integer") && !r.get("integer").isBoolean()) throw b.error(path, "integer must be true or false");
             if (count < 1) throw b.error(path, "count must be >= 1");
             if (count > MAX_AXIS_VALUES) throw b.error(path, "count " + count + " is more than the " + MAX_AXIS_VALUES + " values an axis may have");
             if (geo && (from <= 0 || to <= 0)) throw b.error(path, "a geometric range needs positive from and to");
+            boolean integer = r.has("integer") ? r.get("integer").asBoolean() : wholeNumbers.getAsBoolean();
             for (int i = 0; i < count; i++) {
-                double f = count == 1 ? 0 : (double) i / (count - 1);
-                double x = geo ? from * Math.pow(to / from, f) : from + (to - from) * f;
+                double x = rangeValue(geo, from, to, count, i);
                 String sx = integer ? Long.toString(Math.round(x)) : JsonNodeFactory.instance.numberNode(Double.parseDouble(String.format(Locale.ROOT, "%.6g", x))).asText();
-                if (!out.contains(sx)) out.add(sx);
+                if (out.contains(sx))
+                    throw b.error(path, "the range gives " + sx + " twice (" + (integer ? "rounded to whole numbers" : "at 6 significant digits")
+                            + "): " + count + " values between " + r.get("from").asText() + " and " + r.get("to").asText() + " are too many; use a smaller count or a wider range");
+                out.add(sx);
             }
         } else {
             throw b.error(path, "expected a list of values or {geometric|linear: {from, to, count}}");
         }
         if (out.isEmpty()) throw b.error(path, "no values");
         return out;
+    }
+
+    /** The i-th of count values from {@code from} to {@code to}, evenly spaced (linear) or evenly spaced on a log scale (geometric). */
+    static double rangeValue(boolean geometric, double from, double to, int count, int i) {
+        double f = count == 1 ? 0 : (double) i / (count - 1);
+        return geometric ? from * Math.pow(to / from, f) : from + (to - from) * f;
     }
 }

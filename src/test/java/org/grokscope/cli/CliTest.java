@@ -50,8 +50,15 @@ class CliTest {
 
         assertThat(cli("train", "--preset", "nope").err()).contains("unknown preset 'nope'");
         assertThat(cli("train", "--config", tmp.resolve("missing.yaml").toString()).err()).contains("missing.yaml: no such file");
-        assertThat(cli("train", "--preset", "modadd-mlp", "--threads", "0").code()).isEqualTo(2);
+        assertThat(cli("train", "--preset", "modadd-mlp", "--threads", "-1").err()).contains("--threads: must be >= 0 (0 = all cores), got -1");
         assertThat(cli("train").code()).isEqualTo(2); // picocli: a source is required
+        Out none = cli(); // no command: the usage on standard error, and a status a script notices
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("Usage: grokscope");
+        // --threads 0 is all cores, as the help says
+        Out all = cli("train", "--preset", "modadd-mlp", "--set", "task.p=11", "--set", "training.steps=20", "--set", "training.eval_every=10",
+                "--threads", "0", "--quiet", "--out", tmp.resolve("all-cores").toString());
+        assertThat(all.code()).as(all.err()).isZero();
     }
 
     @Test

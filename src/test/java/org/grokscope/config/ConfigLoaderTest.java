@@ -53,6 +53,18 @@ public class ConfigLoaderTest {
             }
     }
 
+    /** 1e400 parses as infinity and config.json writes it as null (the default on a rerun): refused, with where it came from. */
+    @Test
+    void numbersPastADoublesRangeAreRefusedWhereverTheyAreWritten() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), java.util.List.of("optimizer.eps=1e400")))
+                .hasMessage("--set optimizer.eps=1e400: not a finite number (1e400)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> yaml("name: x\noptimizer:\n  lr: 1.0e-3\n  eps: 1e400\n"))
+                .hasMessageStartingWith("run.yaml:4: optimizer.eps: not a finite number");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> yaml("name: x\noptimizer: {weight_decay: .inf}\n")).isInstanceOf(ConfigException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Source.text("c.json", "{\"optimizer\": {\"lr\": -1e999}}"), java.util.List.of()))
+                .hasMessageStartingWith("c.json:1: optimizer.lr: not a finite number");
+    }
+
     @Test
     void anUnknownValueOfAClosedSetNamesTheAllowedOnes() {
         assertThatThrownBy(() -> yaml("name: x\noptimizer:\n  kind: adam\n"))
