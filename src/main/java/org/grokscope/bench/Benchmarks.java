@@ -40,6 +40,7 @@ public final class Benchmarks {
             }
             double[] ms = new double[samples];
             long[] at0 = ex.pool.stepsByThreads();
+            long eager0 = ex.pool.eagerSteps();
             long gc0 = gcCount();
             for (int i = 0; i < samples; i++) {
                 long t0 = System.nanoTime();
@@ -47,7 +48,7 @@ public final class Benchmarks {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             long gc = gcCount() - gc0;
-            String adaptive = threadShares(at0, ex.pool.stepsByThreads(), threads);
+            String adaptive = threadShares(at0, eager0, ex.pool.stepsByThreads(), ex.pool.eagerSteps(), threads);
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double med = median(sorted);
@@ -62,17 +63,17 @@ public final class Benchmarks {
 
     public static final double WARMUP_SECONDS = 3;
 
-    // " (measured steps: 25 on 1 thread, 5 on 2)" when the pool's governor ran some of them on fewer threads than it may use
-    static String threadShares(long[] before, long[] after, int threads) {
+    // " (measured steps: 20 eager, 7 parking on 2, 3 on 1 thread)" when the pool's governor ran some of them in a politer mode
+    static String threadShares(long[] before, long eagerBefore, long[] after, long eagerAfter, int threads) {
         StringBuilder sb = new StringBuilder();
-        long fewer = 0;
-        for (int k = 1; k < after.length; k++) {
-            long n = after[k] - (k < before.length ? before[k] : 0);
+        long eager = eagerAfter - eagerBefore, polite = 0;
+        for (int k = after.length - 1; k >= 1; k--) {
+            long n = after[k] - (k < before.length ? before[k] : 0) - (k == threads ? eager : 0);
             if (n == 0) continue;
-            if (k < threads) fewer += n;
-            sb.append(sb.length() == 0 ? "" : ", ").append(n).append(" on ").append(k).append(k == 1 ? " thread" : "");
+            polite += n;
+            sb.append(", ").append(n).append(k == threads ? " parking on " + k : " on " + k + (k == 1 ? " thread" : ""));
         }
-        return fewer == 0 ? "" : " (measured steps: " + sb + ")";
+        return polite == 0 ? "" : " (measured steps: " + eager + " eager" + sb + ")";
     }
 
     /** The same timing under another name (a workload measured in other conditions). */

@@ -141,6 +141,11 @@ public final class Parallel implements AutoCloseable {
         return governor.stepsByThreads();
     }
 
+    /** How many of them ran in the eager mode: every thread the pool may use, idle workers spinning. */
+    public long eagerSteps() {
+        return governor.eagerSteps();
+    }
+
     /** Runs task.run(c) for c in [0, n); returns when all have finished. Not re-entrant. */
     public void run(int n, Task t) {
         if (n <= 0) return;

@@ -14,32 +14,43 @@ import java.util.Arrays;
  * changes while a run trains, and cannot be read from the outside cheaply, so it is measured: the governor
  * runs a few steps with a neighbouring thread count now and then, and keeps the faster.
  *
- * <p>How: it stays at k threads (at first all the pool may use) and times the steps. After an interval it
- * tries the next count down (k / 2) or up (2k, at most what the pool may use) for {@value #TRIAL_STEPS}
- * steps, and moves there if their median step is at least {@value #GAIN_PERCENT} % faster than the median
- * of the last steps at k. An interval starts at {@value #BASE_INTERVAL} steps and doubles, up to
- * {@value #MAX_INTERVAL}, each time a trial confirms k, so a quiet machine pays for a trial step about
- * once in hundreds; it starts again from {@value #BASE_INTERVAL} when k changes or when the steps at k get
- * {@value #DRIFT_PERCENT} % slower than when k was last confirmed (the machine got busier). Results never
- * depend on it: chunking does not depend on the number of threads.
+ * <p>How: the pool has modes from eager to polite ({@link #threadsAt}, {@link #spinsAt}); the governor starts
+ * in the most eager and times the steps. After an interval it tries a neighbouring mode for
+ * {@value #TRIAL_STEPS} steps, then the current mode for as many again, and moves if the trial's median step
+ * beats the current mode's before and after it: by {@value #POLITER_GAIN_PERCENT} % for a politer mode,
+ * within {@value #EAGER_SLACK_PERCENT} % for a more eager one. An interval starts at {@value #BASE_INTERVAL} steps and doubles, up to
+ * {@value #MAX_INTERVAL}, each time a trial confirms the mode, so a quiet machine pays for a trial step about
+ * once in fifty; it starts again from {@value #BASE_INTERVAL} when the mode changes, and a trial starts at
+ * once when the steps get {@value #DRIFT_PERCENT} % slower than when the mode was last confirmed (the
+ * machine got busier) or, in a polite mode, that much faster (it got quieter). Results never depend on it:
+ * chunking does not depend on the number of threads.
  *
  * <p>Not thread-safe: one training loop reports its steps and reads the count.
  */
 final class ThreadGovernor {
-    static final int TRIAL_STEPS = 3, RECENT = 5, BASE_INTERVAL = 8, MAX_INTERVAL = 256;
-    static final int GAIN_PERCENT = 5, DRIFT_PERCENT = 30;
+    static final int TRIAL_STEPS = 5, RECENT = 5, BASE_INTERVAL = 8, MAX_INTERVAL = 256;
+    /**
+     * A politer mode must be this much faster to be taken; a more eager one is taken unless it is more than
+     * {@value #EAGER_SLACK_PERCENT} % slower. The bias is for eagerness: on a quiet machine a politer mode costs
+     * ~10 %, and step times there vary by a few per cent (a text batch's length, the host's other tenants), so
+     * a symmetric rule drifted into parking; beside busy programs the politer modes win by 20-50 %.
+     */
+    static final int POLITER_GAIN_PERCENT = 10, EAGER_SLACK_PERCENT = 2, DRIFT_PERCENT = 30;
 
     private int allowed;          // the pool's use() when the governor last looked
     private int level;            // the mode the steps run in (see threadsAt, spinsAt)
     private int trial = -1;       // the mode under trial, -1 when none
     private final double[] recent = new double[RECENT];
     private int recentCount;      // steps at k since the last decision, the last RECENT of them in recent (a ring)
-    private final double[] trialTimes = new double[TRIAL_STEPS];
-    private int trialCount;
-    private double reference;     // median step at k when k was last chosen or confirmed; 0 before the first decision
+    private final double[] trialTimes = new double[TRIAL_STEPS], afterTimes = new double[TRIAL_STEPS];
+    private int trialCount, afterCount; // steps of the trial so far, then of the current mode after it
+    private double before;              // the current mode's median step before the trial
+    private double reference;     // median step in the mode when it was last chosen or confirmed; 0 before the first decision
+    private double drifted;       // the last three steps' median when a change in step time started the trial, else 0
     private int interval = BASE_INTERVAL, since;
     private boolean downFirst = true; // between two neighbours, which to try next
     private long[] stepsAt = new long[0];
+    private long eagerSteps;
 
     ThreadGovernor(int allowed) {
         this.allowed = Math.max(1, allowed);
@@ -77,7 +88,7 @@ final class ThreadGovernor {
     }
 
     private int mode() {
-        return trial >= 0 ? trial : level;
+        return trial >= 0 && trialCount < TRIAL_STEPS ? trial : level;
     }
 
     /** One training step took {@code nanos} of wall time in the current mode. */
@@ -85,17 +96,29 @@ final class ThreadGovernor {
         int used = threadsAt(mode(), allowed);
         if (stepsAt.length <= used) stepsAt = Arrays.copyOf(stepsAt, used + 1);
         stepsAt[used]++;
+        if (spinsAt(mode())) eagerSteps++;
         if (allowed == 1) return;
         double t = nanos;
         if (trial >= 0) {
-            trialTimes[trialCount++] = t;
-            if (trialCount == TRIAL_STEPS) decide();
+            if (trialCount < TRIAL_STEPS) trialTimes[trialCount++] = t;  // the trial mode's steps
+            else afterTimes[afterCount++] = t;                           // then the current mode's again
+            if (afterCount == TRIAL_STEPS) decide();
             return;
         }
         recent[recentCount++ % RECENT] = t;
         since++;
         if (recentCount < 3) return;
-        if (reference > 0 && since < interval && lastThreeMedian() > (1 + DRIFT_PERCENT / 100.0) * reference) since = interval;
+        if (reference > 0 && since < interval) {
+            double last = lastThreeMedian();
+            if (last > (1 + DRIFT_PERCENT / 100.0) * reference) {          // the machine got busier: look again now
+                since = interval;
+                drifted = last;
+            } else if (level > 0 && last < (1 - DRIFT_PERCENT / 100.0) * reference) { // it got quieter: try the more eager mode now
+                since = interval;
+                drifted = last;
+                downFirst = false;
+            }
+        }
         if (since >= interval) startTrial();
     }
 
@@ -104,24 +127,39 @@ final class ThreadGovernor {
         return stepsAt.clone();
     }
 
+    /** How many of them ran in the eager mode (every thread, idle workers spinning). */
+    long eagerSteps() {
+        return eagerSteps;
+    }
+
     private void startTrial() {
         boolean canDown = level + 1 < levels(allowed), canUp = level > 0;
         trial = canDown && (downFirst || !canUp) ? level + 1 : canUp ? level - 1 : -1;
         if (canDown && canUp) downFirst = !downFirst;
-        trialCount = 0;
+        trialCount = afterCount = 0;
+        // the current mode's steps before the trial: since the change that started it, if one did (older ones are another machine)
+        before = drifted > 0 ? drifted : median(recent, Math.min(recentCount, RECENT));
+        drifted = 0;
         if (trial < 0) since = 0;
     }
 
+    /**
+     * The trial's median against the current mode's steps just before it and just after it (A, B, A): a machine
+     * whose speed drifts during the trial (another tenant of the host coming or going) then cannot make the trial
+     * look better than it is. A politer mode must beat both; a more eager one either.
+     */
     private void decide() {
-        double tried = median(trialTimes, TRIAL_STEPS);
-        double here = median(recent, Math.min(recentCount, RECENT));
-        if (tried < (1 - GAIN_PERCENT / 100.0) * here) {
+        double tried = median(trialTimes, TRIAL_STEPS), after = median(afterTimes, TRIAL_STEPS);
+        boolean politer = trial > level;
+        boolean move = politer ? tried < (1 - POLITER_GAIN_PERCENT / 100.0) * Math.min(before, after)
+                : tried < (1 + EAGER_SLACK_PERCENT / 100.0) * Math.max(before, after);
+        if (move) {
             level = trial;
             interval = BASE_INTERVAL;
             reference = tried;
         } else {
             interval = Math.min(2 * interval, MAX_INTERVAL);
-            reference = here;
+            reference = after;
         }
         trial = -1;
         recentCount = 0;
@@ -130,13 +168,13 @@ final class ThreadGovernor {
 
     private void restart(int allowedNow) {
         allowed = Math.max(1, allowedNow);
-        level = recentCount = trialCount = since = 0;
+        level = recentCount = trialCount = afterCount = since = 0;
         trial = -1;
-        reference = 0;
+        reference = drifted = 0;
         interval = BASE_INTERVAL;
     }
 
-    private double lastThreeMedian() {
+    private double lastThreeMedian() { // of the last three steps at the current mode
         double a = recent[(recentCount - 1) % RECENT], b = recent[(recentCount - 2) % RECENT], c = recent[(recentCount - 3) % RECENT];
         return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }

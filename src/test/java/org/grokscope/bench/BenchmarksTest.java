@@ -20,4 +20,11 @@ class BenchmarksTest {
         assertThat(w.steps()).isEqualTo(6);
         assertThat(w.seconds()).isEqualTo(0.45, org.assertj.core.data.Offset.offset(1e-12));
     }
+
+    @Test
+    void theDetailSaysWhichModesTheMeasuredStepsRanIn() {
+        assertThat(Benchmarks.threadShares(new long[] {0, 0, 100}, 100, new long[] {0, 0, 130}, 130, 2)).isEmpty();
+        assertThat(Benchmarks.threadShares(new long[] {0, 3, 100}, 90, new long[] {0, 6, 127}, 110, 2))
+                .isEqualTo(" (measured steps: 20 eager, 7 parking on 2, 3 on 1 thread)");
+    }
 }
