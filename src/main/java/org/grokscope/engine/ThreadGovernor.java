@@ -19,7 +19,7 @@ import java.util.Arrays;
  * {@value #TRIAL_STEPS} steps, then the current mode for as many again, and moves if the trial's median step
  * beats the current mode's before and after it: by {@value #POLITER_GAIN_PERCENT} % for a politer mode,
  * within {@value #EAGER_SLACK_PERCENT} % for a more eager one. An interval starts at {@value #BASE_INTERVAL} steps and doubles, up to
- * {@value #MAX_INTERVAL}, each time a trial confirms the mode, so a quiet machine pays for a trial step about
+ * {@value #MAX_INTERVAL}, each time a trial loses outright (slower than the current mode before or after it), so a quiet machine pays for a trial step about
  * once in fifty; it starts again from {@value #BASE_INTERVAL} when the mode changes, and a trial starts at
  * once when the steps get {@value #DRIFT_PERCENT} % slower than when the mode was last confirmed (the
  * machine got busier) or, in a polite mode, that much faster (it got quieter). Results never depend on it:
@@ -28,7 +28,7 @@ import java.util.Arrays;
  * <p>Not thread-safe: one training loop reports its steps and reads the count.
  */
 final class ThreadGovernor {
-    static final int TRIAL_STEPS = 5, RECENT = 5, BASE_INTERVAL = 8, MAX_INTERVAL = 256;
+    static final int TRIAL_STEPS = 7, RECENT = 5, BASE_INTERVAL = 8, MAX_INTERVAL = 256;
     /**
      * A politer mode must be this much faster to be taken; a more eager one is taken unless it is more than
      * {@value #EAGER_SLACK_PERCENT} % slower. The bias is for eagerness: on a quiet machine a politer mode costs
@@ -158,7 +158,11 @@ final class ThreadGovernor {
             interval = BASE_INTERVAL;
             reference = tried;
         } else {
-            interval = Math.min(2 * interval, MAX_INTERVAL);
+            // the interval grows only when the trial lost outright; a politer mode that was faster, but not by
+            // the margin, is tried again as soon (beside busy programs steps vary by tens of per cent, and one
+            // unlucky trial must not put off the next for hundreds of steps)
+            boolean lost = politer ? tried >= Math.min(before, after) : true;
+            if (lost) interval = Math.min(2 * interval, MAX_INTERVAL);
             reference = after;
         }
         trial = -1;
