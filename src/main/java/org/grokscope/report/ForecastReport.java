@@ -1,6 +1,5 @@
 package org.grokscope.report;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -117,7 +116,7 @@ public final class ForecastReport {
             if (in == null || cj == null) throw new IOException("report template or Chart.js missing from the jar");
             html = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("/*CHART_JS*/", new String(cj.readAllBytes(), StandardCharsets.UTF_8))
-                    .replace("/*DATA*/", ConfigLoader.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc).replace("</", "<\\/"));
+                    .replace("/*DATA*/", ScriptJson.of(doc));
         }
         Path out = dir.resolve("forecast.html");
         AtomicFiles.writeString(out, SweepReport.withPolicy(html));

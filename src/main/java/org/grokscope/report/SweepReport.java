@@ -62,8 +62,7 @@ public final class SweepReport {
         data.set("cds", Files.exists(cds) ? ConfigLoader.JSON.readTree(cds.toFile()) : null);
         data.set("scaling", Files.exists(scaling) ? ConfigLoader.JSON.readTree(scaling.toFile()) : null);
         String html = template().replace("/*CHART_JS*/", chartJs())
-                .replace("/*DATA*/", ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(data).replace("</", "<\\/"));
+                .replace("/*DATA*/", ScriptJson.of(data));
         Path out = dir.resolve("report.html");
         AtomicFiles.writeString(out, withPolicy(html));
         return out;
