@@ -104,12 +104,21 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         List<String> lines = Files.readAllLines(m, StandardCharsets.UTF_8);
         List<String> columns = lines.isEmpty() ? List.of() : List.of(lines.get(0).split(",", -1));
         List<String> ours = List.of(header.split(",", -1));
+        // the rows before the checkpoint are what the resumed run reports as its past: every one must be whole and
+        // none missing (evaluations fall at 0, eval_every, 2 eval_every, ...), or the "resumed" run is another run
+        int every = cfg.training().evalEvery(), expected = 0;
+        String resumeHint = "; resuming from it would not reproduce the run: restore the file, or train again in a new directory";
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) continue;
             String[] f = line.split(",", -1);
             Evaluation e = withCollapse(Metrics.parseRow(m, i + 1, line), columns, f);
             if (e.step() >= step) break;
+            if (f.length != columns.size())
+                throw new IOException(m + ":" + (i + 1) + ": a damaged metrics row (" + f.length + " cells where the header has " + columns.size() + ": torn or edited)" + resumeHint);
+            if (e.step() != expected)
+                throw new IOException(m + ":" + (i + 1) + ": the row of step " + e.step() + " where step " + expected + " was due (a row is missing or out of order)" + resumeHint);
+            expected += every;
             // the row in this run's column order (a file from an older grokscope may lack columns: they stay empty)
             StringBuilder b = new StringBuilder();
             for (int c = 0; c < ours.size(); c++) b.append(c == 0 ? "" : ",").append(c < Metrics.BASE_COLUMNS ? f[c] : cell(columns, f, ours.get(c)));
@@ -135,6 +144,8 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
                 probes.replay(e, probeRow, cells);
             }
         }
+        if (expected < step)
+            throw new IOException(m + ": its rows end before step " + expected + ", but the checkpoint is at step " + step + " (rows are missing at the end)" + resumeHint);
     }
 
     private static Evaluation withCollapse(Evaluation e, List<String> columns, String[] f) {

@@ -106,4 +106,57 @@ class ReproducibilityTest {
         assertThat(Files.readAllBytes(tmp.resolve("cut").resolve(RunDirectory.CHECKPOINT)))
                 .isEqualTo(Files.readAllBytes(tmp.resolve("full").resolve(RunDirectory.CHECKPOINT)));
     }
+
+    /**
+     * A resumed run reports the rows before its checkpoint as its past: a torn row (the file cut mid-row) or a
+     * missing one used to be taken as it was, and the "resumed" run differed from the uninterrupted one. Refused,
+     * naming the file and line, and the directory is left as it was.
+     */
+    @org.junit.jupiter.api.Test
+    void aTornOrMissingMetricsRowIsRefusedOnResume() throws Exception {
+        RunConfig c = cfg(MLP);
+        TrainListener stopAt43 = new TrainListener() {
+            @Override
+            public void onStep(Trainer t, int step, double loss) {
+                if (step == 43) t.requestStop();
+            }
+        };
+        run(c, "cut", 2, false, List.of(stopAt43));
+        List<String> rows = Files.readAllLines(tmp.resolve("cut").resolve(RunDirectory.METRICS));
+        int last = -1; // the last row before the checkpoint (step 43): steps 0, 10, ..., 40
+        for (int i = 1; i < rows.size(); i++) if (Integer.parseInt(rows.get(i).split(",")[0]) < 43) last = i;
+        assertThat(rows.get(last)).startsWith("40,");
+
+        copy(tmp.resolve("cut"), tmp.resolve("torn"));
+        String torn = String.join("\n", rows.subList(0, last)) + "\n" + rows.get(last).substring(0, rows.get(last).length() / 2);
+        Files.writeString(tmp.resolve("torn").resolve(RunDirectory.METRICS), torn);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "torn", 2, true, List.of()))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("metrics.csv:" + (last + 1) + ": a damaged metrics row");
+        assertThat(Files.readString(tmp.resolve("torn").resolve(RunDirectory.METRICS))).isEqualTo(torn); // left as it was
+
+        copy(tmp.resolve("cut"), tmp.resolve("gap"));
+        List<String> gap = new java.util.ArrayList<>(rows);
+        gap.removeIf(r -> r.startsWith("20,"));
+        Files.write(tmp.resolve("gap").resolve(RunDirectory.METRICS), gap);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "gap", 2, true, List.of()))
+                .hasMessageContaining("the row of step 30 where step 20 was due");
+
+        copy(tmp.resolve("cut"), tmp.resolve("short"));
+        Files.write(tmp.resolve("short").resolve(RunDirectory.METRICS), rows.subList(0, last)); // the rows of 40 and after gone
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "short", 2, true, List.of()))
+                .hasMessageContaining("its rows end before step 40, but the checkpoint is at step 43");
+
+        run(c, "cut", 2, true, List.of()); // the undamaged directory still resumes
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(q);
+                else Files.copy(p, q);
+            }
+        }
+    }
 }
