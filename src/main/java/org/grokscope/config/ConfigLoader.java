@@ -87,6 +87,7 @@ public final class ConfigLoader {
         public static Source file(Path p) throws ConfigException {
             try {
                 String t = Files.readString(p, StandardCharsets.UTF_8);
+                if (t.startsWith("\uFEFF")) t = t.substring(1); // a byte-order mark (Windows editors): not part of the config
                 // an empty file is a mistake far more often than a request for every default
                 if (t.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---")))
                     throw new ConfigException(p + ": the file sets nothing (empty, or only comments); write at least 'name: ...', or write {} to train every default");

@@ -53,6 +53,16 @@ public class ConfigLoaderTest {
             }
     }
 
+    /** Windows editors save JSON and YAML with a byte-order mark; it is not part of the config. */
+    @Test
+    void aByteOrderMarkIsNotPartOfTheConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path json = dir.resolve("run.json"), yamlFile = dir.resolve("run.yaml");
+        java.nio.file.Files.writeString(json, "\uFEFF{\"name\": \"bom\", \"task\": {\"p\": 13}}", java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.file.Files.writeString(yamlFile, "\uFEFFname: bom\ntask: {p: 17}\n", java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ConfigLoader.load(ConfigLoader.Source.file(json), java.util.List.of()).modular().p()).isEqualTo(13);
+        assertThat(ConfigLoader.load(ConfigLoader.Source.file(yamlFile), java.util.List.of()).modular().p()).isEqualTo(17);
+    }
+
     /** 1e400 parses as infinity and config.json writes it as null (the default on a rerun): refused, with where it came from. */
     @Test
     void numbersPastADoublesRangeAreRefusedWhereverTheyAreWritten() {

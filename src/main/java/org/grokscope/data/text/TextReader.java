@@ -195,7 +195,7 @@ public final class TextReader {
         boolean yelp = src.kind() == TextSource.Kind.YELP_JSON, skip = src.skipBadRows();
         String textField = yelp ? "text" : src.textField(), labelField = yelp ? "stars" : src.labelField();
         List<String> names = src.classNames();
-        try (BufferedReader r = new BufferedReader(reader(open(p)), 1 << 16)) {
+        try (BufferedReader r = new BufferedReader(fileReader(open(p)), 1 << 16)) {
             String line;
             long no = 0;
             while ((line = r.readLine()) != null) {
@@ -239,7 +239,7 @@ public final class TextReader {
         boolean skip = src.skipBadRows();
         List<String> names = src.classNames();
         try (InputStream in = open(p)) {
-            Csv csv = new Csv(reader(in), p.toString());
+            Csv csv = new Csv(fileReader(in), p.toString());
             List<String> header = csv.next(null);
             if (header == null) throw DataException.at(p.toString(), 1, "empty file; expected a header row");
             int ti = header.indexOf(src.textField()), li = header.indexOf(src.labelField());
@@ -286,6 +286,15 @@ public final class TextReader {
         InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".gz") || n.endsWith(".tgz") ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    }
+
+    // a file of the user's own: UTF-8 text, less a leading byte-order mark (Excel's "CSV UTF-8" and Windows editors
+    // write one; left in, it became an invisible first character of the header's first column name). open() gives a
+    // buffered stream of this file alone, so peeking at three bytes and stepping back is safe (not so in an archive)
+    private static Reader fileReader(InputStream in) throws IOException {
+        in.mark(3);
+        if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) in.reset();
+        return reader(in);
     }
 
     private static Reader reader(InputStream in) {

@@ -163,4 +163,18 @@ class TextReaderTest {
         assertThat(st.skipped).isEqualTo(1);
         assertThat(st.firstProblems.get(0)).contains("mine.jsonl:4").contains("missing label field \"y\"");
     }
+
+    /** Excel's "CSV UTF-8" starts with a byte-order mark: it used to become an invisible first character of the header ("no column text"). */
+    @Test
+    void aByteOrderMarkBeforeTheHeaderIsNotPartOfIt() throws Exception {
+        Path csv = tmp.resolve("bom.csv");
+        byte[] body = "text,label\ngood film,1\nbad film,0\nfine film,1\npoor film,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = new byte[body.length + 3];
+        withBom[0] = (byte) 0xEF; withBom[1] = (byte) 0xBB; withBom[2] = (byte) 0xBF;
+        System.arraycopy(body, 0, withBom, 3, body.length);
+        Files.write(csv, withBom);
+        List<Row> rows = read(new TextSource(TextSource.Kind.CSV, csv, null, "text", "label", null, "polarity", 0.25, 0, false));
+        assertThat(rows).hasSize(4);
+        assertThat(rows).extracting(Row::text).contains("good film", "poor film");
+    }
 }
