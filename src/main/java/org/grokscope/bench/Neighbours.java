@@ -47,14 +47,6 @@ public final class Neighbours implements AutoCloseable {
         }
     }
 
-    public int count() {
-        return count;
-    }
-
-    public int nice() {
-        return nice;
-    }
-
     /** Words for a table: "2 busy processes at nice 0", or "quiet". */
     public String describe() {
         return count == 0 ? "quiet" : count + " busy process" + (count == 1 ? "" : "es") + " at nice " + nice;

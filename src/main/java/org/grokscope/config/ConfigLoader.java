@@ -144,6 +144,21 @@ public final class ConfigLoader {
         }
     }
 
+    private static final String WHOLE_NUMBER = "expected a whole number";
+
+    /**
+     * Whether the run config's field at {@code key} holds whole numbers only (a sweep rounds a range's values
+     * for such a field, and gives any other numeric field decimals whatever its endpoints look like).
+     */
+    public static boolean takesWholeNumbers(Source base, String key) {
+        try {
+            load(base, List.of(key + "=0.5"));
+            return false;
+        } catch (ConfigException e) {
+            return e.getMessage().contains(WHOLE_NUMBER);
+        }
+    }
+
     public static RunConfig load(Source src, List<String> overrides) throws ConfigException {
         Map<String, Integer> lines = new HashMap<>();
         JsonNode tree = parse(src, lines);
@@ -239,8 +254,8 @@ public final class ConfigLoader {
         if (cut > 0) msg = msg.substring(0, cut);
         msg = msg.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]*\\.", "`").replace("`java.lang.", "`");
         java.util.regex.Matcher coerce = java.util.regex.Pattern.compile("Cannot coerce [A-Za-z -]+ value \\(([^)]*)\\) to `(Integer|Long)`").matcher(msg);
-        if (coerce.find()) msg = "expected a whole number, got " + coerce.group(1);
-        else if (msg.startsWith("Cannot deserialize value of type `Integer`")) msg = "expected a whole number" + msg.substring(msg.indexOf(" from "));
+        if (coerce.find()) msg = WHOLE_NUMBER + ", got " + coerce.group(1);
+        else if (msg.startsWith("Cannot deserialize value of type `Integer`")) msg = WHOLE_NUMBER + msg.substring(msg.indexOf(" from "));
         else if (msg.startsWith("Cannot deserialize value of type `Double`")) msg = "expected a number" + msg.substring(msg.indexOf(" from "));
         return where(src, path, lines, fromSet) + msg;
     }

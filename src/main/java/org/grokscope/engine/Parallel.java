@@ -20,10 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  * chunk: a dispatch is one word, (dispatch number, next chunk), and a thread takes a chunk by a
  * compare-and-set that names the dispatch. A worker that wakes late finds every chunk taken (or the
  * word already on a later dispatch) and takes nothing; the caller runs whatever is left itself and then
- * waits only for chunks that were started, spinning about as long as a chunk takes and then parking, so
- * the core goes to the thread it waits for. Idle workers spin for a while between dispatches and then
- * park; a worker that finds it was descheduled while spinning (the machine is busy) parks at once next
- * time, leaving its core to the threads that have work, and spins again once it sees the machine quiet.
+ * waits only for chunks that were started. How eagerly the threads wait is a mode the pool's
+ * {@link ThreadGovernor} picks from the training steps' own times: on a quiet machine idle workers spin
+ * between dispatches and the caller spins on unfinished chunks (a parked thread's core may go idle, and
+ * waking it costs more than most waits); on a busy one they park at once, or fewer threads take part.
  */
 public final class Parallel implements AutoCloseable {
 

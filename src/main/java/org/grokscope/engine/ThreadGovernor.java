@@ -3,7 +3,8 @@ package org.grokscope.engine;
 import java.util.Arrays;
 
 /**
- * Chooses how many of a pool's threads a training step should use, from the steps' own wall times.
+ * Chooses how a pool's threads take part in a training step (how many, and whether idle ones spin), from the
+ * steps' own wall times.
  *
  * <p>Why: a step is driven by one thread (the caller) through some hundreds of dispatches. When other
  * programs compete for the cores, each of our threads gets a share of a core, and the step advances only
@@ -12,15 +13,15 @@ import java.util.Arrays;
  * does (one thread competing with two busy processes gets two thirds of a core or more, all of it for the
  * step). On a quiet machine, or beside programs at a low priority, every thread helps. Which case holds
  * changes while a run trains, and cannot be read from the outside cheaply, so it is measured: the governor
- * runs a few steps with a neighbouring thread count now and then, and keeps the faster.
+ * runs a few steps in a neighbouring mode now and then, and keeps the faster.
  *
  * <p>How: the pool has modes from eager to polite ({@link #threadsAt}, {@link #spinsAt}); the governor starts
  * in the most eager and times the steps. After an interval it tries a neighbouring mode for
  * {@value #TRIAL_STEPS} steps, then the current mode for as many again, and moves if the trial's median step
  * beats the current mode's before and after it: by {@value #POLITER_GAIN_PERCENT} % for a politer mode,
- * within {@value #EAGER_SLACK_PERCENT} % for a more eager one. An interval starts at {@value #BASE_INTERVAL} steps and doubles, up to
- * {@value #MAX_INTERVAL}, each time a trial loses outright (slower than the current mode before or after it), so a quiet machine pays for a trial step about
- * once in fifty; it starts again from {@value #BASE_INTERVAL} when the mode changes, and a trial starts at
+ * within {@value #EAGER_SLACK_PERCENT} % for a more eager one. An interval starts at {@value #BASE_INTERVAL}
+ * steps and doubles, up to {@value #MAX_INTERVAL}, each time a trial loses outright (slower than the current
+ * mode before or after it), so a settled quiet run spends {@value #TRIAL_STEPS} steps in ~260 on a trial; it starts again from {@value #BASE_INTERVAL} when the mode changes, and a trial starts at
  * once when the steps get {@value #DRIFT_PERCENT} % slower than when the mode was last confirmed (the
  * machine got busier) or, in a polite mode, that much faster (it got quieter). Results never depend on it:
  * chunking does not depend on the number of threads.
@@ -41,7 +42,7 @@ final class ThreadGovernor {
     private int level;            // the mode the steps run in (see threadsAt, spinsAt)
     private int trial = -1;       // the mode under trial, -1 when none
     private final double[] recent = new double[RECENT];
-    private int recentCount;      // steps at k since the last decision, the last RECENT of them in recent (a ring)
+    private int recentCount;      // steps in the current mode since the last decision, the last RECENT of them in recent (a ring)
     private final double[] trialTimes = new double[TRIAL_STEPS], afterTimes = new double[TRIAL_STEPS];
     private int trialCount, afterCount; // steps of the trial so far, then of the current mode after it
     private double before;              // the current mode's median step before the trial
@@ -161,7 +162,7 @@ final class ThreadGovernor {
             // the interval grows only when the trial lost outright; a politer mode that was faster, but not by
             // the margin, is tried again as soon (beside busy programs steps vary by tens of per cent, and one
             // unlucky trial must not put off the next for hundreds of steps)
-            boolean lost = politer ? tried >= Math.min(before, after) : true;
+            boolean lost = !politer || tried >= Math.min(before, after);
             if (lost) interval = Math.min(2 * interval, MAX_INTERVAL);
             reference = after;
         }

@@ -87,7 +87,7 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
         for (Map.Entry<String, JsonNode> e : s.axes().entrySet()) {
             if (e.getKey().equals("seed")) throw b.error("axes.seed", "list seeds under 'seeds'");
             names.add(e.getKey());
-            List<String> shown = axisValues(b, e.getKey(), e.getValue(), () -> takesWholeNumbers(src, e.getKey()));
+            List<String> shown = axisValues(b, e.getKey(), e.getValue(), () -> ConfigLoader.takesWholeNumbers(src, e.getKey()));
             values.add(shown);
             // a string value is handed to --set as a quoted literal, so "a: b" or "null" stay the strings they were
             List<String> lit = new ArrayList<>();
@@ -152,20 +152,6 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
         if (!axis.isArray()) return false;
         for (JsonNode x : axis) if (x.isTextual() && x.asText().equals(v)) return true;
         return false;
-    }
-
-    /**
-     * Whether the run config's field at {@code key} holds whole numbers only: such a field gets a range's values
-     * rounded, any other numeric field gets them as decimals whatever its endpoints look like (a range of weight
-     * decay from 0 to 1 is five decimals, not the integers 0 and 1).
-     */
-    static boolean takesWholeNumbers(ConfigLoader.Source base, String key) {
-        try {
-            ConfigLoader.load(base, List.of(key + "=0.5"));
-            return false;
-        } catch (ConfigException e) {
-            return e.getMessage().contains("expected a whole number");
-        }
     }
 
     static List<String> axisValues(ConfigLoader.Bound<SweepConfig> b, String name, JsonNode v, java.util.function.BooleanSupplier wholeNumbers) throws ConfigException {
