@@ -126,6 +126,20 @@ public final class Catalog {
         return p;
     }
 
+    /**
+     * {@code dir/name} if it exists and, every link followed, still lies under {@code dir} (a directory {@link #resolve}
+     * already checked); null otherwise. Every file of a run or sweep the dashboard reads goes through here, so a
+     * {@code metrics.csv} or {@code data.json} that is a symbolic link out of its directory reads as absent.
+     */
+    static Path inside(Path dir, String name) {
+        Path f = dir.resolve(name);
+        try {
+            return f.toRealPath().startsWith(dir.toRealPath()) ? f : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** A request the catalog will not answer, and why (a 404 or 403 to the client). */
     public static final class Refused extends Exception {
         public Refused(String why) {

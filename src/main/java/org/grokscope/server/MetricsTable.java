@@ -33,13 +33,16 @@ final class MetricsTable {
     static final MetricsTable EMPTY = new MetricsTable(List.of(), List.of(), Map.of());
 
     /**
-     * Reads the file (replaced atomically by its writer, so it is always whole); only the named columns when
-     * {@code wanted} is not null (a sweep's chart needs two of thirty).
+     * Reads {@code dir/name} (replaced atomically by its writer, so it is always whole); only the named columns when
+     * {@code wanted} is not null (a sweep's chart needs two of thirty). Absent, or a link out of {@code dir}: empty.
+     * Bytes that are not UTF-8 become U+FFFD, so a damaged file shows what it can instead of failing the page.
      */
-    static MetricsTable read(Path file, List<String> wanted) throws IOException {
+    static MetricsTable read(Path dir, String name, List<String> wanted) throws IOException {
+        Path file = Catalog.inside(dir, name);
+        if (file == null) return EMPTY;
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return EMPTY;
         }

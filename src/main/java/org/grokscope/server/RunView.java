@@ -23,19 +23,21 @@ final class RunView {
 
     private RunView() {}
 
-    static JsonNode readJson(Path file) {
+    /** {@code dir/name} as JSON; null if absent, a link out of {@code dir}, being replaced, or damaged (the next poll reads it again). */
+    static JsonNode readJson(Path dir, String name) {
+        Path file = Catalog.inside(dir, name);
         try {
-            return Files.exists(file) ? ConfigLoader.JSON.readTree(file.toFile()) : null;
+            return file == null ? null : ConfigLoader.JSON.readTree(file.toFile());
         } catch (IOException e) {
-            return null; // being replaced, or damaged: the next poll reads it again
+            return null;
         }
     }
 
     /** The line of the home page and of a sweep's run table. */
     static ObjectNode status(Path dir) {
         ObjectNode o = ConfigLoader.JSON.createObjectNode();
-        JsonNode cfg = readJson(dir.resolve(RunDirectory.CONFIG)), summary = readJson(dir.resolve(RunDirectory.SUMMARY)),
-                progress = readJson(dir.resolve(RunDirectory.PROGRESS));
+        JsonNode cfg = readJson(dir, RunDirectory.CONFIG), summary = readJson(dir, RunDirectory.SUMMARY),
+                progress = readJson(dir, RunDirectory.PROGRESS);
         o.put("name", cfg == null ? dir.getFileName().toString() : cfg.path("name").asText(""));
         int steps = cfg == null ? 0 : cfg.path("training").path("steps").asInt();
         o.put("steps", steps);
@@ -84,16 +86,16 @@ final class RunView {
     static ObjectNode snapshot(Path dir, MetricsTable metrics) {
         ObjectNode o = ConfigLoader.JSON.createObjectNode();
         o.set("status", status(dir));
-        o.set("config", readJson(dir.resolve(RunDirectory.CONFIG)));
-        o.set("provenance", readJson(dir.resolve(RunDirectory.PROVENANCE)));
-        o.set("summary", readJson(dir.resolve(RunDirectory.SUMMARY)));
-        o.set("progress", readJson(dir.resolve(RunDirectory.PROGRESS)));
-        o.set("data", readJson(dir.resolve("data.json")));
+        o.set("config", readJson(dir, RunDirectory.CONFIG));
+        o.set("provenance", readJson(dir, RunDirectory.PROVENANCE));
+        o.set("summary", readJson(dir, RunDirectory.SUMMARY));
+        o.set("progress", readJson(dir, RunDirectory.PROGRESS));
+        o.set("data", readJson(dir, "data.json"));
         o.set("metrics", metrics.json(0));
         ArrayNode files = o.putArray("files");
         ArrayNode ck = o.putArray("checkpoints");
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().forEach(files::add);
+            s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && Catalog.inside(dir, n) != null).sorted().forEach(files::add);
         } catch (IOException e) {
             // listing is a convenience
         }

@@ -157,9 +157,8 @@ final class SweepView {
     static ObjectNode series(Path dir, Store st, List<String> metrics, Map<String, Integer> sent) throws IOException {
         ObjectNode o = ConfigLoader.JSON.createObjectNode();
         for (SweepStore.Row r : st.rows()) {
-            Path f = dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.METRICS);
-            if (!Files.exists(f)) continue;
-            MetricsTable t = MetricsTable.read(f, metrics);
+            if (!Files.exists(dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.METRICS))) continue;
+            MetricsTable t = MetricsTable.read(dir, "runs/" + r.id() + "/" + RunDirectory.METRICS, metrics);
             o.set(r.id(), t.json(0));
             sent.put(r.id(), t.rows.size());
         }

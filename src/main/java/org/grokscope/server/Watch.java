@@ -64,7 +64,7 @@ sealed interface Watch {
             long m = stamp(dir.resolve(RunDirectory.METRICS));
             if (m != metricsStamp) {
                 metricsStamp = m;
-                MetricsTable t = MetricsTable.read(dir.resolve(RunDirectory.METRICS), null);
+                MetricsTable t = MetricsTable.read(dir, RunDirectory.METRICS, null);
                 if (t.rows.size() < sent || !t.columns.equals(columns)) {
                     // a resumed run dropped rows past its checkpoint, or a new probe column appeared: start over
                     out.add(new Event("reset", ConfigLoader.JSON.createObjectNode()));
@@ -80,8 +80,8 @@ sealed interface Watch {
                 statusStamp = s;
                 ObjectNode o = ConfigLoader.JSON.createObjectNode();
                 o.set("status", RunView.status(dir));
-                o.set("progress", RunView.readJson(dir.resolve(RunDirectory.PROGRESS)));
-                o.set("summary", RunView.readJson(dir.resolve(RunDirectory.SUMMARY)));
+                o.set("progress", RunView.readJson(dir, RunDirectory.PROGRESS));
+                o.set("summary", RunView.readJson(dir, RunDirectory.SUMMARY));
                 out.add(new Event("status", o));
             }
             return out;
@@ -157,7 +157,7 @@ sealed interface Watch {
                     long m = stamp(d.resolve(RunDirectory.METRICS));
                     if (m == -1 || stamps.getOrDefault(id, -2L) == m) continue;
                     stamps.put(id, m);
-                    MetricsTable t = MetricsTable.read(d.resolve(RunDirectory.METRICS), metrics);
+                    MetricsTable t = MetricsTable.read(dir, "runs/" + id + "/" + RunDirectory.METRICS, metrics);
                     int from = sent.getOrDefault(id, 0);
                     if (t.rows.size() < from) from = 0; // a rerun started the run over
                     if (t.rows.size() == from && from > 0) continue;
@@ -170,52 +170,34 @@ sealed interface Watch {
         }
     }
 
-    /** The home page: the entries whose line changed, new ones, and those gone. */
+    /** The home page: the entries whose line changed, new ones, and those gone (from the index every home page shares). */
     final class HomeWatch implements Watch {
-        private final Catalog catalog;
+        private final HomeIndex index;
         private final Map<String, String> shown;
-        private final Map<String, Long> stamps = new HashMap<>();
-        private int polls;
 
-        HomeWatch(Catalog catalog, Map<String, String> shown) {
-            this.catalog = catalog;
+        HomeWatch(HomeIndex index, Map<String, String> shown) {
+            this.index = index;
             this.shown = new LinkedHashMap<>(shown);
         }
 
         @Override
         public long periodMillis() { return 1000; }
 
-        static long entryStamp(Catalog.Entry e) {
-            return e.kind() == Catalog.Kind.RUN ? RunWatch.statusStamp(e.dir()) * 13 + stamp(e.dir().resolve(RunDirectory.METRICS))
-                    : SweepWatch.storeStamp(e.dir());
-        }
-
         @Override
         public List<Event> poll() {
             List<Event> out = new ArrayList<>();
-            polls++;
-            List<Catalog.Entry> entries = catalog.scan();
-            Map<String, Boolean> seen = new HashMap<>();
             ArrayNode changed = ConfigLoader.JSON.createArrayNode();
-            for (Catalog.Entry e : entries) {
-                seen.put(e.id(), true);
-                long st = entryStamp(e);
-                // a running run's ETA ages with the clock too: refresh every few seconds even without a write
-                if (stamps.getOrDefault(e.id(), -2L) == st && polls % 5 != 0) continue;
-                stamps.put(e.id(), st);
-                ObjectNode line = Home.line(catalog, e);
-                String text = line.toString();
-                if (!text.equals(shown.get(e.id()))) {
-                    shown.put(e.id(), text);
-                    changed.add(line);
-                }
+            Map<String, Boolean> seen = new HashMap<>();
+            for (HomeIndex.Line line : index.lines()) {
+                seen.put(line.id(), true);
+                String before = shown.put(line.id(), line.text());
+                if (before != line.text() && !line.text().equals(before)) changed.add(line.json());
             }
             if (!changed.isEmpty()) out.add(new Event("entries", changed));
             List<String> gone = new ArrayList<>();
             for (String id : shown.keySet()) if (!seen.containsKey(id)) gone.add(id);
             for (String id : gone) {
                 shown.remove(id);
-                stamps.remove(id);
                 out.add(new Event("removed", ConfigLoader.JSON.getNodeFactory().textNode(id)));
             }
             return out;

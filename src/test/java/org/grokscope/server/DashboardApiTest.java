@@ -34,6 +34,8 @@ class DashboardApiTest {
 
     static Reply get(int port, String path, String... headers) throws Exception {
         HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
+        c.setConnectTimeout(30_000);
+        c.setReadTimeout(30_000); // a server that stopped answering fails the test instead of hanging the suite
         for (int i = 0; i + 1 < headers.length; i += 2) c.setRequestProperty(headers[i], headers[i + 1]);
         int code = c.getResponseCode();
         InputStream in = code < 400 ? c.getInputStream() : c.getErrorStream();
