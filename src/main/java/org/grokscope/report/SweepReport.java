@@ -29,11 +29,17 @@ public final class SweepReport {
 
     private SweepReport() {}
 
+    /** Writes DIR/report.html. */
     public static Path write(Path dir) throws IOException, SQLException {
+        return write(dir, dir.resolve("report.html"));
+    }
+
+    /** Writes the report of the sweep in {@code dir} to {@code out} (the store is only read: a sweep on read-only media can be reported elsewhere). */
+    public static Path write(Path dir, Path out) throws IOException, SQLException {
         ObjectNode data = ConfigLoader.JSON.createObjectNode();
         data.put("title", dir.toAbsolutePath().getFileName().toString());
         ArrayNode runs = data.putArray("runs");
-        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+        try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
             // a run that a search continued (an early verdict had stopped it) shows once, as its continuation
             for (SweepStore.Row r : SweepStore.current(store.runs())) {
                 ObjectNode o = runs.addObject();
@@ -63,7 +69,6 @@ public final class SweepReport {
         data.set("scaling", Files.exists(scaling) ? ConfigLoader.JSON.readTree(scaling.toFile()) : null);
         String html = template().replace("/*CHART_JS*/", chartJs())
                 .replace("/*DATA*/", ScriptJson.of(data));
-        Path out = dir.resolve("report.html");
         AtomicFiles.writeString(out, withPolicy(html));
         return out;
     }

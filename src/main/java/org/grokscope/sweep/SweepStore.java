@@ -42,8 +42,13 @@ public final class SweepStore implements AutoCloseable {
     }
 
     /**
-     * The store of a sweep another process may be writing, opened to read only (the dashboard): nothing is created or
-     * changed, and a reader waits up to a few seconds for a writer's commit (WAL lets both proceed).
+     * The store of a sweep another process may be writing, opened to read only (the dashboard, reports): nothing is
+     * created or changed, and a reader waits up to a few seconds for a writer's commit (WAL lets both proceed).
+     *
+     * <p>A WAL reader needs the {@code -shm} file, which it creates when absent; on read-only media (a finished sweep
+     * on a DVD, a read-only mount or another user's directory) it cannot. When no {@code -wal} file with commits is there
+     * either, the last writer closed the store cleanly and everything is in the main file, so it is opened as immutable (no locks,
+     * no shared memory); a store whose writer is still going keeps its {@code -wal} and is never read that way.
      */
     public static SweepStore readOnly(Path file) throws SQLException {
         if (!java.nio.file.Files.isRegularFile(file)) throw new SQLException(file + ": no sweep store here");
@@ -51,7 +56,34 @@ public final class SweepStore implements AutoCloseable {
         c.setReadOnly(true);
         c.setBusyTimeout(5000);
         Connection db = c.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        return new SweepStore(db);
+        try {
+            try (var st = db.createStatement(); var r = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                r.next();
+            }
+            return new SweepStore(db);
+        } catch (SQLException e) {
+            db.close();
+            Path wal = file.resolveSibling(file.getFileName() + "-wal");
+            if (!cannotOpen(e) || walHolds(wal)) throw new SQLException(file + ": not a readable sweep store (" + e.getMessage() + ")", e);
+            org.sqlite.SQLiteConfig ic = new org.sqlite.SQLiteConfig();
+            ic.setReadOnly(true);
+            ic.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+            return new SweepStore(ic.createConnection("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1"));
+        }
+    }
+
+    /** A -wal file with commits in it (an empty one is what a clean close leaves behind on some systems). */
+    private static boolean walHolds(Path wal) {
+        try {
+            return java.nio.file.Files.exists(wal) && java.nio.file.Files.size(wal) > 0;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    private static boolean cannotOpen(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("SQLITE_CANTOPEN") || m.contains("unable to open") || m.contains("SQLITE_READONLY");
     }
 
     /** The sweep's definition as recorded (a grid's sweep config, or a staged search's settings), or null before the first run. */

@@ -224,4 +224,41 @@ class DashboardUnderLoadTest {
             assertThat(reply).startsWith("HTTP/1.1 200").contains("\"entries\"");
         }
     }
+
+    /**
+     * A finished sweep on read-only media: no {@code -shm} file, and none can be made. As an unprivileged user the
+     * directory is made read-only; root writes anyway, so there the {@code -shm} path is a link into a directory that
+     * does not exist, which SQLite cannot create either.
+     */
+    @Test
+    void aFinishedSweepOnReadOnlyMediaIsServedAndReported() throws Exception {
+        Files.writeString(tmp.resolve("base.yaml"), """
+                name: base
+                task: {op: add, p: 11, train_fraction: 0.5}
+                model: {kind: mlp, embed_dim: 8, hidden: 16}
+                training: {steps: 20, eval_every: 10}
+                """);
+        Files.writeString(tmp.resolve("s.yaml"), "name: s\nbase: {config: base.yaml}\nseeds: [0]\naxes:\n  task.train_fraction: [0.3, 0.6]\n");
+        Path dir = tmp.resolve("media/sw");
+        assertThat(org.grokscope.cli.Main.execute("sweep", "--config", tmp.resolve("s.yaml").toString(), "--out", dir.toString())).isZero();
+        Path wal = dir.resolve("sweep.db-wal"), shm = dir.resolve("sweep.db-shm");
+        assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("a finished sweep leaves no commits in its -wal").isTrue();
+        Files.deleteIfExists(shm);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) Files.createSymbolicLink(shm, tmp.resolve("no-such-dir/sweep.db-shm"));
+        else dir.toFile().setWritable(false, false);
+        try {
+            try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("media")), "127.0.0.1", 0)) {
+                DashboardApiTest.Reply r = get(s.port(), "/api/sweep?id=0/sw");
+                assertThat(r.code()).as(r.body()).isEqualTo(200);
+                assertThat(JSON.readTree(r.body()).get("runs")).hasSize(2);
+                assertThat(JSON.readTree(get(s.port(), "/api/home").body()).get("entries").get(0).get("status").asText()).isEqualTo("completed");
+            }
+            Path page = tmp.resolve("elsewhere.html");
+            assertThat(org.grokscope.cli.Main.execute("report", dir.toString(), "--out", page.toString())).isZero();
+            assertThat(page).isRegularFile();
+        } finally {
+            dir.toFile().setWritable(true, true);
+        }
+    }
 }
