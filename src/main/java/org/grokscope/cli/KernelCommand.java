@@ -46,6 +46,9 @@ public final class KernelCommand implements Callable<Integer> {
         ConfigLoader.Source src = source.toSource();
         RunConfig cfg = ConfigLoader.load(src, sets);
         for (double f : fractions) if (!(f > 0 && f < 1)) throw new ConfigException("--fractions: each must be in (0, 1), got " + f);
+        if (testSamples != null && testSamples < 1) throw new ConfigException("--test-samples: must be at least 1, got " + testSamples);
+        if (out != null && (out.getFileName() == null || java.nio.file.Files.isDirectory(out)))
+            throw new ConfigException("--out " + out + ": is a directory; name the JSON file to write");
         if (!(cfg.task() instanceof RunConfig.Task t))
             throw new ConfigException(src.label() + ": task.kind: the kernel sweep works on modular tasks (it needs the whole table); "
                     + "for text, set probes.kernel_baseline=true on a run to get the Θ0 kernel's test accuracy at that size");

@@ -154,6 +154,11 @@ public final class Bag implements Model {
     }
 
     @Override
+    public long floatsPerExample() {
+        return Math.max(d, Math.max(hidden, classes));                                       // m [n, d]; h [n, H]; logits [n, C]
+    }
+
+    @Override
     public double flops(int n, boolean withBackward) {
         double mean = (double) n * T * d;
         double dense = 2.0 * n * (depth == 0 ? (double) d * classes : (double) d * hidden + hidden * (hidden * (depth - 1.0) + classes));

@@ -56,6 +56,9 @@ public final class Centered implements Model {
     }
 
     @Override
+    public long floatsPerExample() { return Math.max(inner.floatsPerExample(), Math.max(frozen.floatsPerExample(), inner.classes())); }
+
+    @Override
     public double flops(int n, boolean withBackward) {
         return inner.flops(n, withBackward) + frozen.flops(n, false) + 2.0 * n * inner.classes();
     }

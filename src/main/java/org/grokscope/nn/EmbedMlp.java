@@ -118,6 +118,11 @@ public final class EmbedMlp implements Model, FourierReadable {
     }
 
     @Override
+    public long floatsPerExample() {
+        return Math.max(hidden, classes);                                                   // h, pre, dA, dB [n, H]; logits [n, C]
+    }
+
+    @Override
     public double flops(int n, boolean withBackward) {
         double tables = 2.0 * T * vocab * d * hidden;
         double dense = 2.0 * n * hidden * (hidden * (depth - 1.0) + classes);

@@ -252,6 +252,11 @@ public final class Encoder implements Model {
 
     /** The work computed: rows per example are the mean of the batches seen so far (padding is not computed), T before the first. */
     @Override
+    public long floatsPerExample() {
+        return Math.max(Math.max((long) T * d, (long) T * F), Math.max((long) spec.heads() * T * T, C)); // [n T, d], [n T, F], prob [n T, H, T], logits
+    }
+
+    @Override
     public double flops(int n, boolean withBackward) {
         double f = 0, rows = examplesSeen > 0 ? (double) n * rowsSeen / examplesSeen : (double) n * T;
         int H = spec.heads();

@@ -21,6 +21,12 @@ public interface Model {
 
     void backward(float[] dlogits);
 
+    /**
+     * Floats per example in this model's largest single buffer (activations, their gradients, logits): a batch of n
+     * needs one array of n times this, which must fit a Java array (checked before a run starts).
+     */
+    long floatsPerExample();
+
     /** Floating-point operations the implementation performs for a forward (+ backward) pass over n examples. */
     double flops(int n, boolean withBackward);
 }

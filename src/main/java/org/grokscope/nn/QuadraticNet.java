@@ -84,6 +84,11 @@ public final class QuadraticNet implements Model, FourierReadable, Homogeneous {
     }
 
     @Override
+    public long floatsPerExample() {
+        return Math.max(2L * width, classes);                                               // dy [2 n, width]; logits [n, C]
+    }
+
+    @Override
     public double flops(int n, boolean withBackward) {
         double f = 2.0 * n * width * classes + 3.0 * n * width;
         return withBackward ? f + 4.0 * n * width * classes + 4.0 * n * width : f;

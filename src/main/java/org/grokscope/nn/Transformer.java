@@ -287,6 +287,11 @@ public final class Transformer implements Model, FourierReadable {
     }
 
     @Override
+    public long floatsPerExample() {
+        return Math.max(Math.max((long) T * d, (long) T * F), Math.max((long) H * T * T, spec.classes())); // [R, d], [R, F], prob [n, H, T, T], logits
+    }
+
+    @Override
     public double flops(int n, boolean withBackward) {
         double R = (double) n * T, f = 0;
         boolean tab = useTables(n);

@@ -10,6 +10,9 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path target, byte[] data) throws IOException {
+        // "--out /" or "--out runs/": a directory where a file name is needed (else an NPE, or an error naming the temp file)
+        if (target.getFileName() == null || Files.isDirectory(target))
+            throw new java.nio.file.FileSystemException(target.toString(), null, "is a directory: name the file to write");
         try {
             writeUnnamed(target, data);
         } catch (java.nio.file.FileSystemException e) {

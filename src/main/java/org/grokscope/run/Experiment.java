@@ -139,7 +139,37 @@ public final class Experiment implements AutoCloseable {
                 .fixedNorm(tr.fixedNorm())
                 .build();
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
+        checkBuffers(model, trainer.batchSize(), Math.min(Math.max(1, tr.evalBatch()), Math.max(train.size(), test.size())));
         probes = cfg.probes().enabled() && (text != null || table != null) ? probeSuite(cfg, format) : null;
+    }
+
+    /** The largest number of elements one Java array holds (a little under 2^31 on every JVM we know). */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Refuses, before anything is written, a batch whose largest buffer cannot be one Java array: full-batch training
+     * on a large table (p = 1999: 1,198,800 examples × 1,999 logits) used to fail inside the model with a negative
+     * array size and leave a run directory that said "running".
+     */
+    static void checkBuffers(Model model, int batch, int evalBatch) {
+        long per = model.floatsPerExample();
+        if ((long) batch * per > MAX_ARRAY) {
+            long most = MAX_ARRAY / per;
+            throw new TooLarge(String.format(java.util.Locale.ROOT, "training.batch_size: a batch of %,d examples needs a buffer of %,d floats (%,d per example), "
+                    + "more than one Java array holds (%,d); set training.batch_size to at most %,d", batch, batch * per, per, MAX_ARRAY, most));
+        }
+        if ((long) evalBatch * per > MAX_ARRAY)
+            throw new TooLarge(String.format(java.util.Locale.ROOT, "training.eval_batch: evaluating %,d examples at once needs a buffer of %,d floats, more than one "
+                    + "Java array holds; set training.eval_batch to at most %,d", evalBatch, evalBatch * per, MAX_ARRAY / per));
+    }
+
+    /** A run whose buffers cannot exist on any heap, named by the field to change. */
+    public static final class TooLarge extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String message) {
+            super(message);
+        }
     }
 
     // ---- text --------------------------------------------------------------------------------------

@@ -112,6 +112,8 @@ public final class Runner {
         public Result run() throws IOException, ConfigException {
             try {
                 return runChecked(this);
+            } catch (Experiment.TooLarge e) {
+                throw new ConfigException(e.getMessage());
             } catch (OutOfMemoryError e) {
                 // a model or table inside the validated ranges can still exceed the heap: say so, with the numbers
                 throw new ConfigException("out of memory: this run needs more than the " + (Runtime.getRuntime().maxMemory() >> 20)
@@ -129,13 +131,22 @@ public final class Runner {
         if (!resume && Files.isDirectory(dir)) {
             try (var s = Files.list(dir)) {
                 if (s.anyMatch(f -> !f.getFileName().toString().equals(DirectoryLock.FILE)))
-                    throw new ConfigException(dir + ": directory exists and is not empty; choose another --out, or continue it with 'grokscope train --resume " + dir + "'");
+                    throw new ConfigException(dir + ": directory exists and is not empty; choose another --out"
+                            + (Files.exists(dir.resolve("sweep.db")) ? " (it is a sweep directory: continue it with the sweep command that made it)"
+                            : Files.exists(dir.resolve(RunDirectory.CONFIG)) ? ", or continue it with 'grokscope train --resume " + dir + "'" : ""));
             }
         }
         Map<String, Object> prov = Provenance.collect(threads, job.command);
+        boolean fromScratch = false;
         if (resume) {
             refuseFinished(dir, cfg);
             prov = Provenance.withEarlierSessions(dir, prov);
+            // stopped before its first checkpoint (killed in its first minute): nothing to keep, so it starts over in place
+            fromScratch = !Files.exists(dir.resolve(RunDirectory.CHECKPOINT)) && !Files.exists(dir.resolve(RunDirectory.LEGACY_CHECKPOINT));
+            if (fromScratch) {
+                resume = false;
+                if (out != null) out.println(dir + ": stopped before its first checkpoint; starting it over from step 0");
+            }
         }
         try (Experiment ex = new Experiment(cfg, threads, capacity, out); DirectoryLock lock = DirectoryLock.acquire(dir, "run directory")) {
             if (job.onPool != null) job.onPool.accept(ex.pool);
