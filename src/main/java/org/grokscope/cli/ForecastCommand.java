@@ -23,7 +23,8 @@ public final class ForecastCommand implements Runnable {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-            "AUC at 10/25/50% of the budget, false positives on random-label and weight-decay-0 runs, and lead time, per signal and for a combined",
+            "Fits a grokking predictor on a bank and judges each signal.",
+            "Leaving whole operations out: AUC at 10/25/50%% of the budget, false positives on random-label and weight-decay-0 runs, and lead time, per signal and for a combined",
             "predictor, leaving whole operations out. Writes forecast.json, forecast-model.json and forecast.html into DIR (or --out)."})
     static final class Eval implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "a bank: a sweep directory (e.g. of the forecast-bank preset) or a folder of run directories")
@@ -95,8 +96,9 @@ public final class ForecastCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, description = {
-            "Scores a fitted predictor (the one shipped in the jar unless --predictor) on a bank it was not fitted on, nothing refitted: AUC at",
-            "10/25/50% of the budget (overall and per operation), its forming and stalled verdicts as runs meet them, false positives, lead time",
+            "Scores a fitted predictor on a bank it was not fitted on.",
+            "The predictor is the one shipped in the jar unless --predictor; nothing is refitted. AUC at",
+            "10/25/50%% of the budget (overall and per operation), its forming and stalled verdicts as runs meet them, false positives, lead time",
             "and calibration. Writes forecast-check.json into DIR (or --out)."})
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "a bank: a sweep directory (e.g. of the forecast-check preset) or a folder of run directories")

@@ -19,7 +19,18 @@ public final class PresetsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (show != null) {
-            System.out.print(ConfigLoader.toJson(ConfigLoader.load(ConfigLoader.Source.preset(show), List.of())));
+            if (names("presets").contains(show) || !names("sweeps").contains(show)) {
+                System.out.print(ConfigLoader.toJson(ConfigLoader.load(ConfigLoader.Source.preset(show), List.of())));
+            } else { // a sweep preset: its definition as the sweep records it, then its first run's resolved config
+                var b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", show), org.grokscope.sweep.SweepConfig.class);
+                var points = org.grokscope.sweep.SweepConfig.expand(b, null);
+                System.out.println("# sweep preset " + show + ": " + points.size() + " runs (grokscope sweep --preset " + show + " --out DIR)");
+                System.out.println(ConfigLoader.JSON.writeValueAsString(b.value()));
+                if (!points.isEmpty()) {
+                    System.out.println("# its first run, " + points.get(0).id() + ", resolved:");
+                    System.out.print(ConfigLoader.toJson(points.get(0).config()));
+                }
+            }
             return 0;
         }
         System.out.println("runs (grokscope train --preset NAME):");

@@ -84,8 +84,18 @@ public final class ConfigLoader {
 
     /** Source text with a label for messages ("runs/x/config.json", "preset modadd-mlp"). */
     public record Source(String label, String text, boolean json) {
+        /**
+         * The largest config file read: a run's config and the largest bundled sweep are under 2 KB. Checked
+         * before parsing, since a YAML parser takes minutes and gigabytes on a file of tens of megabytes.
+         */
+        public static final long MAX_BYTES = 1 << 20;
+
         public static Source file(Path p) throws ConfigException {
             try {
+                long size = Files.size(p);
+                if (size > MAX_BYTES)
+                    throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: %,d bytes; a config file is at most %,d (a run's config is a few hundred bytes: "
+                            + "long lists of values belong in a sweep axis's range, data in a dataset file)", p, size, MAX_BYTES));
                 String t = Files.readString(p, StandardCharsets.UTF_8);
                 if (t.startsWith("\uFEFF")) t = t.substring(1); // a byte-order mark (Windows editors): not part of the config
                 // an empty file is a mistake far more often than a request for every default

@@ -39,6 +39,9 @@ public final class Forecasts {
         JsonNode doc;
         try {
             doc = ConfigLoader.JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // its own message ends in a source-location line
+            var at = e.getLocation();
+            throw new ConfigException(file + (at != null && at.getLineNr() > 0 ? ":" + at.getLineNr() : "") + ": not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read as JSON: " + e.getMessage());
         }

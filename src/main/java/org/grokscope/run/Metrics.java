@@ -54,7 +54,12 @@ public final class Metrics {
 
     /** Every row of a metrics.csv file; a damaged row is an IOException naming file and line, not a NumberFormatException. */
     public static java.util.List<Evaluation> read(java.nio.file.Path file) throws java.io.IOException {
-        java.util.List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) { // the JDK says only "Input length = 1"
+            throw new java.io.IOException(file + ": not a metrics file (not UTF-8 text; damaged, or some other file in its place)", e);
+        }
         java.util.List<Evaluation> out = new java.util.ArrayList<>();
         for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(parseRow(file, i + 1, lines.get(i)));
         return out;

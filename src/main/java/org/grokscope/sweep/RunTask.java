@@ -93,6 +93,10 @@ public final class RunTask {
             r = job.run();
         } catch (DirectoryLock.Held e) {
             throw e;
+        } catch (java.io.UncheckedIOException e) {
+            // a full disk or a lost mount is no property of the run: it stays unfinished and the next invocation resumes it
+            return new RunOutcome(id, SweepStore.Status.INTERRUPTED, "stopped by an I/O error, not by the run: " + describe(e)
+                    + "; once that is fixed, rerun the same command to continue it", null, null, List.of());
         } catch (RuntimeException | OutOfMemoryError | ConfigException e) {
             return RunOutcome.failed(id, describe(e));
         } finally {

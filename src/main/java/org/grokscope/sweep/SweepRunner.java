@@ -83,13 +83,14 @@ public final class SweepRunner {
             int changed = store.checkConfigs(points, dir, x.force());
             if (changed > 0 && out != null) out.printf(Locale.ROOT, "--force: %d run(s) whose config changed will run again%n", changed);
             store.ensureRuns(points);
-            int reset = store.resetUnfinished();
+            java.util.Set<String> wasUnfinished = store.resetUnfinished(points.stream().map(SweepConfig.Point::id).collect(java.util.stream.Collectors.toSet()));
             List<SweepConfig.Point> pending = new ArrayList<>();
-            int done = 0;
+            int done = 0, reset = 0;
             for (SweepStore.Row r : store.runs()) {
                 // a staged search passes the points of the probes so far; rows past them (a later probe
-                // interrupted in an earlier invocation) wait until the search reaches them
+                // interrupted in an earlier invocation) wait until the search reaches them, and are not counted here
                 if (r.index() >= points.size()) continue;
+                if (wasUnfinished.contains(r.id())) reset++;
                 if (r.status() == SweepStore.Status.PENDING) pending.add(points.get(r.index()));
                 else done++;
             }
@@ -121,6 +122,7 @@ public final class SweepRunner {
         @Override public void finished(RunOutcome o) throws SQLException {
             store.finish(o.id(), o.status(), o.error(), o.summaryJson(), RunTask.evaluations(o), o.cells());
             (o.status() == SweepStore.Status.COMPLETED ? completed : o.status() == SweepStore.Status.FAILED ? failed : interrupted).incrementAndGet();
+            if (o.status() == SweepStore.Status.INTERRUPTED && o.error() != null && out != null) out.println("run " + o.id() + ": " + o.error());
         }
 
         @Override public void progress(int running, List<String> live) {

@@ -232,13 +232,24 @@ public final class SweepStore implements AutoCloseable {
     }
 
     /** Runs left RUNNING or INTERRUPTED by an earlier process go back to PENDING. */
-    public synchronized int resetUnfinished() throws SQLException {
-        int n;
-        try (Statement s = db.createStatement()) {
-            n = s.executeUpdate("UPDATE runs SET status = 'PENDING' WHERE status IN ('RUNNING', 'INTERRUPTED')");
+    /**
+     * Of the runs named, those caught running or interrupted become pending again (they resume from their checkpoints);
+     * their ids. A staged search names only the probes it has reached: a later probe's interrupted run stays as it is
+     * until the search gets there, and is counted then.
+     */
+    public synchronized java.util.Set<String> resetUnfinished(java.util.Collection<String> ids) throws SQLException {
+        java.util.Set<String> reset = new java.util.HashSet<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM runs WHERE status IN ('RUNNING', 'INTERRUPTED')")) {
+            while (r.next()) if (ids.contains(r.getString(1))) reset.add(r.getString(1));
+        }
+        try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = 'PENDING' WHERE id = ?")) {
+            for (String id : reset) {
+                u.setString(1, id);
+                u.executeUpdate();
+            }
         }
         db.commit();
-        return n;
+        return reset;
     }
 
     public synchronized List<Row> runs() throws SQLException {

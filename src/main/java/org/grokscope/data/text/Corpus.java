@@ -120,6 +120,10 @@ public final class Corpus {
             sp[s] = new Split(docs, labels);
         }
         if (sp[0].size() == 0) throw new DataException(src.path() + ": no training examples");
+        if (Arrays.stream(sp[0].docs()).allMatch(d -> d.length == 0)) // it would train at chance without a word
+            throw new DataException(src.path() + ": every training text is empty (no tokens in " + (src.kind() == TextSource.Kind.CSV || src.kind() == TextSource.Kind.JSONL
+                    ? "the \"" + src.textField() + "\" " + (src.kind() == TextSource.Kind.CSV ? "column" : "field") : "the texts") + "); there is nothing to learn from"
+                    + (src.kind() == TextSource.Kind.CSV || src.kind() == TextSource.Kind.JSONL ? " (is task.text_field the column with the text?)" : ""));
         if (sp[1].size() == 0) throw new DataException((src.testPath() != null ? src.testPath() : src.path()) + ": no test examples"
                 + (src.kind().hasSplit() || src.testPath() != null ? "" : " (raise task.holdout)"));
         String[] w = wp != null ? wp.pieces.toArray(new String[0]) : words.toArray(new String[0]);

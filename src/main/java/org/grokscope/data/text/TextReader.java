@@ -212,7 +212,8 @@ public final class TextReader {
                 }
                 if (o == null || !o.isObject()) { st.bad(where + ": expected a JSON object", skip); continue; }
                 JsonNode t = o.get(textField), l = o.get(labelField);
-                if (t == null || !t.isTextual()) { st.bad(where + ": missing text field \"" + textField + "\"", skip); continue; }
+                if (t == null || t.isNull()) { st.bad(where + ": missing text field \"" + textField + "\"", skip); continue; }
+                if (!t.isTextual()) { st.bad(where + ": text field \"" + textField + "\" must be a string, got " + org.grokscope.data.Excerpt.of(t.toString()), skip); continue; }
                 if (l == null || l.isNull() || l.isContainerNode()) { st.bad(where + ": missing label field \"" + labelField + "\"", skip); continue; }
                 int label;
                 String raw = null;

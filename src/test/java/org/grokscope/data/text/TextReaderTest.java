@@ -177,4 +177,19 @@ class TextReaderTest {
         assertThat(rows).hasSize(4);
         assertThat(rows).extracting(Row::text).contains("good film", "poor film");
     }
+
+    /** A text field holding a number was reported as missing; a file whose texts are all empty trained at chance without a word. */
+    @Test
+    void aTextThatIsNoStringOrTextsThatAreAllEmptyAreSaidInWords() throws Exception {
+        Path jl = tmp.resolve("num.jsonl");
+        Files.writeString(jl, "{\"text\":\"yes\",\"y\":1}\n{\"text\":12345,\"y\":0}\n");
+        TextSource js = new TextSource(TextSource.Kind.JSONL, jl, null, "text", "y", null, "polarity", 0.5, 3, false);
+        assertThatThrownBy(() -> TextReader.read(js, (t, x, l, r, o) -> {}))
+                .hasMessageContaining("num.jsonl:2").hasMessageContaining("must be a string, got 12345").hasMessageNotContaining("missing");
+        Path csv = tmp.resolve("empty.csv");
+        Files.writeString(csv, "text,label\n,1\n\"\",0\n ,1\n,0\n,1\n,0\n");
+        TextSource empty = new TextSource(TextSource.Kind.CSV, csv, null, "text", "label", null, "polarity", 0.25, 0, false);
+        assertThatThrownBy(() -> Corpus.build(empty, new WordTokenizer(true)))
+                .hasMessageContaining("empty.csv").hasMessageContaining("every training text is empty").hasMessageContaining("\"text\" column");
+    }
 }
