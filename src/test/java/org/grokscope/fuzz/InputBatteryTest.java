@@ -37,10 +37,12 @@ class InputBatteryTest {
     static final List<String> KEYS = List.of("name", "seed", "task", "task.p", "task.op", "task.train_fraction", "task.train_count",
             "task.test_fraction", "task.kind", "model", "model.kind", "model.hidden", "model.embed_dim", "model.d_model", "model.heads",
             "optimizer.lr", "optimizer.kind", "optimizer.grokfast", "optimizer.grokfast.kind", "optimizer.grokfast.window", "training.steps",
-            "training.loss", "training.loss_precision", "training.eval_every", "probes.every", "probes.collapse_share", "init.alpha", "foo", "task.p.q");
+            "training.loss", "training.loss_precision", "training.eval_every", "probes.every", "probes.collapse_share", "init.alpha", "foo", "task.p.q",
+            "optimizer.eps", "optimizer.weight_decay", "training.batch_size"); // the last three from the second battery (1e400 as +inf; p 1999 full batch)
     static final List<String> VALUES = List.of("", "null", "0", "-1", "1", "2.5", "97", "1e9", "NaN", ".inf", "-.inf", "true", "x", "[1, 2]", "{a: 1}",
             "{kind: ema}", "'quoted'", "\"dq\"", "*alias", "&anchor v", "!!binary AAAA", "~", "2000", "1e-300", "stablemax_ce", "fp32", "mse", "ma",
-            "transformer", "text", "\u0000", "\u202e", "<script>", "a: b", "- 1", "|\n  block", "9999999999999999999999");
+            "transformer", "text", "\u0000", "\u202e", "<script>", "a: b", "- 1", "|\n  block", "9999999999999999999999",
+            "1e400", "-1e400", "1999", "\uFEFFname"); // the second battery's: past a double's range, p = 1999, a byte-order mark
 
     static void bounded(Exception e) {
         assertThat(e.getMessage()).as("message").isNotNull();
@@ -129,6 +131,30 @@ class InputBatteryTest {
             }
         } finally {
             Files.deleteIfExists(f);
+        }
+    }
+
+    /** The second battery's config reproductions, word for word: each is refused where it was written, none trains. */
+    @net.jqwik.api.Example
+    void theSecondBatterysConfigReproductionsStayRefused() {
+        for (List<String> sets : List.of(List.of("optimizer.eps=1e400"), List.of("optimizer.weight_decay=-1e400"), List.of("init.alpha=1e400"),
+                List.of("seed=1", "optimizer.eps=1e400"))) {
+            try {
+                ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), sets);
+                throw new AssertionError(sets + " was accepted");
+            } catch (ConfigException e) {
+                bounded(e);
+                assertThat(e.getMessage()).as(sets.toString()).contains(sets.get(sets.size() - 1).split("=")[0]);
+            }
+        }
+        for (String json : List.of("{\"optimizer\": {\"eps\": 1e400}}", "{\"task\": {\"p\": 97, \"train_fraction\": -1e400}}")) {
+            try {
+                ConfigLoader.load(ConfigLoader.Source.text("gen.json", json), List.of());
+                throw new AssertionError(json + " was accepted");
+            } catch (ConfigException e) {
+                bounded(e);
+                assertThat(e.getMessage()).contains("gen.json");
+            }
         }
     }
 }
