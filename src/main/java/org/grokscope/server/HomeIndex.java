@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.grokscope.run.RunDirectory;
 
 /**
  * The home page's lines, one per run, sweep or search under the served directories, shared by every open home page
@@ -17,7 +16,7 @@ import org.grokscope.run.RunDirectory;
  * root, an open page used to walk the tree and rebuild every line each second.
  */
 final class HomeIndex {
-    static final long RESCAN_MILLIS = 3_000, CHECK_MILLIS = 1_000, AGE_MILLIS = 5_000;
+    static final long RESCAN_MILLIS = 5_000, CHECK_MILLIS = 1_000, AGE_MILLIS = 5_000;
 
     /** One entry's line: as JSON for a snapshot, and as text to compare (the same String while the line is unchanged). */
     record Line(String id, ObjectNode json, String text) {}
@@ -34,9 +33,18 @@ final class HomeIndex {
         this.catalog = catalog;
     }
 
+    /**
+     * What says an entry changed. A run's files are all replaced by rename (progress.json, summary.json, metrics.csv),
+     * and a rename changes its directory's modification time, so one stat of the directory stands for three of files
+     * (nanoseconds, so two writes in one millisecond still differ). A sweep's store is written in place: its files.
+     */
     static long entryStamp(Catalog.Entry e) {
-        return e.kind() == Catalog.Kind.RUN ? Watch.RunWatch.statusStamp(e.dir()) * 13 + Watch.stamp(e.dir().resolve(RunDirectory.METRICS))
-                : Watch.SweepWatch.storeStamp(e.dir());
+        if (e.kind() == Catalog.Kind.SWEEP) return Watch.SweepWatch.storeStamp(e.dir());
+        try {
+            return java.nio.file.Files.getLastModifiedTime(e.dir()).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.io.IOException x) {
+            return -1;
+        }
     }
 
     /** How many lines were built from the files so far. */

@@ -199,8 +199,11 @@ class DashboardUnderLoadTest {
         List<HomeIndex.Line> first = index.lines();
         assertThat(first).hasSize(30);
         assertThat(index.built()).isEqualTo(30);
-        Thread.sleep(HomeIndex.RESCAN_MILLIS + 50);
-        Files.writeString(tmp.resolve("runs/r3/summary.json"), "{\"status\": \"failed\", \"steps\": 1000}\n");
+        Thread.sleep(HomeIndex.CHECK_MILLIS + 50);
+        // replaced as grokscope writes every run file: a new file renamed over the old (which is what changes the directory)
+        Files.writeString(tmp.resolve("runs/r3/.summary.tmp"), "{\"status\": \"failed\", \"steps\": 1000}\n");
+        Files.move(tmp.resolve("runs/r3/.summary.tmp"), tmp.resolve("runs/r3/summary.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         List<HomeIndex.Line> second = index.lines();
         assertThat(index.built()).as("only the changed run is read again").isEqualTo(31);
         assertThat(second.get(0)).isSameAs(first.get(0));
