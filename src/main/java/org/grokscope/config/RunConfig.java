@@ -41,6 +41,8 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.add("model.kind", "a text task needs a text model: bag or encoder");
         if (task instanceof Task && model.forText())
             p.add("model.kind", "bag and encoder read padded text (token 0 is padding); use mlp, transformer or quadratic for modular arithmetic");
+        if (task instanceof Image && !(model instanceof Mlp))
+            p.add("model.kind", "an image task takes model kind mlp (on the flattened pixels; model.embed_dim is not used)");
         init.validate(p);
         optimizer.validate(p);
         regularization.validate(p);
@@ -58,8 +60,9 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
     /** What the model learns: modular arithmetic (kind: modular, the default) or labelled text (kind: text). */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind") // a missing kind is filled in as "modular" by ConfigLoader
     @JsonSubTypes({@JsonSubTypes.Type(value = Task.class, name = "modular"),
-                   @JsonSubTypes.Type(value = Text.class, name = "text")})
-    public sealed interface TaskSpec permits Task, Text {
+                   @JsonSubTypes.Type(value = Text.class, name = "text"),
+                   @JsonSubTypes.Type(value = Image.class, name = "image")})
+    public sealed interface TaskSpec permits Task, Text, Image {
         Integer trainCount();
 
         Double trainFraction();
@@ -111,6 +114,33 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         }
     }
 
+
+    /**
+     * Image classification from IDX files (see {@link org.grokscope.data.image.ImageTask}): {@code dataset} mnist or
+     * fashion-mnist (read from {@code path}, else the data cache, else Debian's dataset-fashion-mnist folder) or idx
+     * (any set in that layout, {@code path} required). Every training image is used unless {@code train_count} picks a
+     * stratified nested subset; {@code test_count} images of the test split are scored (0: all of them).
+     */
+    @JsonPropertyOrder({"dataset", "path", "train_count", "test_count", "split_seed", "standardize"})
+    public record Image(String dataset, String path, Integer trainCount, Integer testCount, Long splitSeed, Boolean standardize) implements TaskSpec {
+        public static final java.util.List<String> DATASETS = java.util.List.of("mnist", "fashion-mnist", "idx");
+
+        public Image {
+            if (dataset == null) dataset = "mnist";
+            if (testCount == null) testCount = 0;
+            if (standardize == null) standardize = true;
+        }
+
+        @Override public Double trainFraction() { return null; }
+
+        @Override
+        public void validate(Problems p) {
+            p.require(DATASETS.contains(dataset), "task.dataset", "must be one of " + DATASETS + ", got '" + dataset + "'");
+            if (dataset.equals("idx")) p.require(path != null, "task.path", "dataset idx needs a path (the folder holding the four IDX files)");
+            if (trainCount != null) p.require(trainCount >= 2, "task.train_count", "must be >= 2, got " + trainCount);
+            p.require(testCount >= 0, "task.test_count", "must be >= 0 (0 = the whole test split), got " + testCount);
+        }
+    }
 
     /**
      * Labelled text (see {@link org.grokscope.data.text.TextSource} for the formats and

@@ -84,8 +84,25 @@ public final class Experiment implements AutoCloseable {
                 "train_examples", train.size(), "test_examples", test.size(), "vocabulary", train.vocab(), "max_len", train.seqLen())));
     }
 
-    /** What the data step yields: the datasets, and the table and split (modular) or the prepared text. */
-    private record Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info) {}
+    /** What the data step yields: the datasets, and the table and split (modular), the prepared text, or the image features. */
+    private record Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info,
+                        org.grokscope.data.image.ImageTask.Prepared image) {
+        Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info) {
+            this(train, test, table, split, text, info, null);
+        }
+    }
+
+    /** Where an image set's IDX files are: task.path, else the data cache, else (Fashion-MNIST) Debian's package folder. */
+    static Path imageDir(RunConfig.Image im) {
+        if (im.path() != null) return Path.of(im.path());
+        Path cached = org.grokscope.data.text.DataHome.cache().resolve("datasets").resolve(im.dataset());
+        if (java.nio.file.Files.isDirectory(cached)) return cached;
+        Path debian = Path.of("/usr/share/datasets").resolve(im.dataset());
+        if (java.nio.file.Files.isDirectory(debian)) return debian;
+        throw new org.grokscope.data.text.DataException("task.dataset " + im.dataset() + ": not found in " + cached
+                + (im.dataset().equals("fashion-mnist") ? " or " + debian + " (Debian's dataset-fashion-mnist package)" : "")
+                + "; put its four IDX files there, or set task.path to their folder");
+    }
 
     private static Data load(RunConfig cfg, PrintStream log) {
         long splitSeed = cfg.task().splitSeed() != null ? cfg.task().splitSeed() : cfg.seed();
@@ -95,6 +112,12 @@ public final class Experiment implements AutoCloseable {
             TextTask.Prepared text = TextTask.prepare(corpus, textSettings(tt, splitSeed));
             describe(info, tt, corpus, text);
             return new Data(text.train(), text.test(), null, null, text, info);
+        }
+        if (cfg.task() instanceof RunConfig.Image im) {
+            org.grokscope.data.image.ImageTask.Prepared p = org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(
+                    imageDir(im), im.trainCount(), im.testCount(), splitSeed, im.standardize()));
+            info.putAll(p.info());
+            return new Data(p.train(), p.test(), null, null, null, info, p);
         }
         RunConfig.Task t = cfg.modular();
         InputFormat format = format(cfg.model());
@@ -120,12 +143,14 @@ public final class Experiment implements AutoCloseable {
         int vocab = text != null || table == null ? train.vocab() : format.vocab(cfg.modular().p());
         this.pool = new Parallel(Math.max(threads, capacity));
         pool.use(threads);
-        Model net = buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
+        var image = data.image();
+        Model net = image != null ? denseMlp(cfg.model(), pool, image) : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
         Init.apply(net.params(), cfg.init().scheme(), cfg.init().std(), cfg.init().alpha(),
                 cfg.seed(), cfg.model().initWidth(), vocab);
         if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
         Double outScale = cfg.init().outputScale();
-        model = outScale == null ? net : new Centered(net, buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
+        model = outScale == null ? net : new Centered(net, image != null ? denseMlp(cfg.model(), pool, image)
+                : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
         Kernels k = new Kernels(pool);
         RunConfig.OptimizerSpec o = cfg.optimizer();
         Optimizer opt = optimizer(o, model.params(), pool, k);
@@ -301,6 +326,12 @@ public final class Experiment implements AutoCloseable {
 
     static InputFormat format(RunConfig.ModelSpec m) {
         return m.inputFormat();
+    }
+
+    /** The MLP of an image task, on its frozen feature table (RunConfig refuses any other model kind there). */
+    static Model denseMlp(RunConfig.ModelSpec spec, Parallel pool, org.grokscope.data.image.ImageTask.Prepared image) {
+        RunConfig.Mlp m = (RunConfig.Mlp) spec;
+        return new org.grokscope.nn.DenseMlp(pool, image.features(), image.train().vocab(), image.dim(), m.hidden(), m.depth(), image.train().classes(), m.activation());
     }
 
     public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
