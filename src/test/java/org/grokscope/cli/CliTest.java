@@ -92,12 +92,12 @@ class CliTest {
     void presetsListsEveryPresetWithADescription() {
         Out r = cli("presets");
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out().lines()).hasSize(2 + 10 + 21);
+        assertThat(r.out().lines()).hasSize(2 + 11 + 21);
         assertThat(r.out()).contains("cds-modadd-quick").contains("modelwise-modadd").contains("phase-alpha-wd").contains("54 runs")
                 .contains("forecast-bank").contains("forecast-bank-quick").contains("mohamadi-ntk").contains("mohamadi-ntk-adamw").contains("omnigrok-wd").contains("omnigrok-fixed-norm").contains("kernel-baseline-modadd");
         assertThat(r.out()).contains("modadd-mlp").contains("nanda-p113").contains("power-p97").contains("cds-modadd-p113").contains("quadratic-p97");
         assertThat(r.out()).contains("imdb-grok").contains("imdb-paper").contains("yelp-grok").contains("yelp-paper").contains("cds-imdb")
-                .contains("cds-paper-imdb").contains("cds-yelp").contains("cds-paper-yelp").containsPattern("imdb-paper .*About \\d+ h on 2 cores");
+                .contains("cds-paper-imdb").contains("cds-yelp").contains("cds-paper-yelp").contains("omnigrok-mnist").containsPattern("imdb-paper .*About \\d+ h on 2 cores");
         assertThat(r.out()).contains("mohamadi-ntk       6 runs. Mohamadi et al. 2024, figure 1: the empirical NTK"); // "et al." does not end the first sentence
     }
 
