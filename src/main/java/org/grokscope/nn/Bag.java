@@ -22,8 +22,7 @@ public final class Bag implements Model {
     public final int vocab, T, d, hidden, depth, classes;
     public final Act act;
     public final Param emb;
-    public final Linear[] layers; // depth of them, d→hidden then hidden→hidden
-    public final Linear out;
+    private final DenseStack mlp; // (Linear, act) × depth → Linear on the mean embedding
     private final Params ps = new Params();
     private final Parallel pool;
     private final Kernels k;
@@ -31,8 +30,7 @@ public final class Bag implements Model {
     private final MeanFwd meanFwd = new MeanFwd();
     private final MeanBwd meanBwd = new MeanBwd();
     private int cap;
-    private float[] m = new float[0], dm = new float[0], invLen = new float[0], logits = new float[0], dA = new float[0], dB = new float[0];
-    private float[][] h = new float[0][], pre = new float[0][];
+    private float[] m = new float[0], dm = new float[0], invLen = new float[0];
     private int[] lastTok;
     private int lastOff, lastN;
 
@@ -42,9 +40,7 @@ public final class Bag implements Model {
         Gemm gemm = new Gemm(pool);
         k = new Kernels(pool);
         emb = ps.add("embed.weight", Param.Role.EMBEDDING, d, vocab, d);
-        layers = new Linear[depth];
-        for (int l = 0; l < depth; l++) layers[l] = new Linear(ps, gemm, k, "fc" + (l + 1), l == 0 ? d : hidden, hidden, true);
-        out = new Linear(ps, gemm, k, "out", depth == 0 ? d : hidden, classes, true);
+        mlp = new DenseStack(ps, gemm, k, d, hidden, depth, classes, act);
         ps.allocate();
         index = new TokenIndex(vocab);
     }
@@ -58,11 +54,6 @@ public final class Bag implements Model {
         if (n <= cap) return;
         cap = n;
         m = new float[n * d]; dm = new float[n * d]; invLen = new float[n];
-        h = new float[depth][n * hidden];
-        pre = new float[depth][];
-        if (!act.backwardFromOutput()) for (int l = 0; l < depth; l++) pre[l] = new float[n * hidden];
-        logits = new float[n * classes];
-        dA = new float[n * hidden]; dB = new float[n * hidden];
     }
 
     @Override
@@ -71,26 +62,13 @@ public final class Bag implements Model {
         lastTok = tok; lastOff = tokOff; lastN = n;
         meanFwd.n = n;
         pool.run((n + EX - 1) / EX, meanFwd);                                               // m[n, d]
-        float[] x = m;
-        for (int l = 0; l < depth; l++) { layers[l].forward(x, 0, h[l], 0, n, act, pre[l]); x = h[l]; } // h_l[n, H]
-        out.forward(x, 0, logits, 0, n, Act.IDENTITY, null);                                // logits[n, C]
-        return logits;
+        return mlp.forward(m, n);                                                           // logits[n, C]
     }
 
     @Override
     public void backward(float[] dlogits) {
         int n = lastN;
-        if (depth == 0) {
-            out.backward(m, 0, dlogits, 0, dm, 0, n, false);
-        } else {
-            float[] da = dA, db = dB;
-            out.backward(h[depth - 1], 0, dlogits, 0, da, 0, n, false);                     // da = dlogits·Woutᵀ
-            for (int l = depth - 1; l >= 0; l--) {
-                k.actBackward(da, pre[l] != null ? pre[l] : h[l], n * hidden, act);
-                if (l == 0) layers[0].backward(m, 0, da, 0, dm, 0, n, false);                // dm[n, d]
-                else { layers[l].backward(h[l - 1], 0, da, 0, db, 0, n, false); float[] t = da; da = db; db = t; }
-            }
-        }
+        mlp.backward(m, dlogits, dm, n);                                                     // dm[n, d]
         index.build(lastTok, lastOff, 1, 0, n * T);                                          // token positions by value
         meanBwd.n = n;
         pool.run((vocab + 63) / 64, meanBwd);                                                // dE[v] += Σ dm_i / len_i
@@ -155,7 +133,7 @@ public final class Bag implements Model {
 
     @Override
     public long floatsPerExample() {
-        return Math.max(d, Math.max(hidden, classes));                                       // m [n, d]; h [n, H]; logits [n, C]
+        return Math.max(d, mlp.floatsPerExample());                                          // m [n, d]; h [n, H]; logits [n, C]
     }
 
     @Override

@@ -14,24 +14,17 @@ import org.grokscope.engine.Parallel;
 public final class DenseMlp implements Model {
     public final int rows, dim, hidden, depth, classes;
     public final Act act;
-    public final Linear[] layers; // fc1: dim→hidden, then hidden→hidden
-    public final Linear out;
+    private final DenseStack mlp;
     private final float[] table;
     private final Params ps = new Params();
-    private final Kernels k;
-    private float[] x = new float[0], logits = new float[0], dA = new float[0], dB = new float[0];
-    private float[][] h = new float[0][], pre = new float[0][];
-    private int cap, lastN;
+    private float[] x = new float[0];
+    private int lastN;
 
     public DenseMlp(Parallel pool, float[] table, int rows, int dim, int hidden, int depth, int classes, Act act) {
         if (depth < 1) throw new IllegalArgumentException("depth must be >= 1");
         if ((long) rows * dim != table.length) throw new IllegalArgumentException("a feature table of " + table.length + " values is not " + rows + " x " + dim);
         this.table = table; this.rows = rows; this.dim = dim; this.hidden = hidden; this.depth = depth; this.classes = classes; this.act = act;
-        Gemm gemm = new Gemm(pool);
-        k = new Kernels(pool);
-        layers = new Linear[depth];
-        for (int l = 0; l < depth; l++) layers[l] = new Linear(ps, gemm, k, "fc" + (l + 1), l == 0 ? dim : hidden, hidden, true);
-        out = new Linear(ps, gemm, k, "out", hidden, classes, true);
+        mlp = new DenseStack(ps, new Gemm(pool), new Kernels(pool), dim, hidden, depth, classes, act);
         ps.allocate();
     }
 
@@ -40,45 +33,22 @@ public final class DenseMlp implements Model {
     @Override public int vocab() { return rows; }
     @Override public int classes() { return classes; }
 
-    private void reserve(int n) {
-        if (n <= cap) return;
-        cap = n;
-        x = new float[n * dim];
-        h = new float[depth][n * hidden];
-        pre = act.backwardFromOutput() ? new float[depth][] : new float[depth][n * hidden];
-        logits = new float[n * classes];
-        dA = new float[n * hidden];
-        dB = new float[n * hidden];
-    }
-
     @Override
     public float[] forward(int[] tok, int tokOff, int n) {
-        reserve(n);
+        if (x.length < n * dim) x = new float[n * dim];
         for (int i = 0; i < n; i++) System.arraycopy(table, tok[tokOff + i] * dim, x, i * dim, dim); // x[n, D] = table[tok]
-        layers[0].forward(x, 0, h[0], 0, n, act, pre[0]);                                          // h0[n, H]
-        for (int l = 1; l < depth; l++) layers[l].forward(h[l - 1], 0, h[l], 0, n, act, pre[l]);  // h_l[n, H]
-        out.forward(h[depth - 1], 0, logits, 0, n, Act.IDENTITY, null);                            // logits[n, C]
         lastN = n;
-        return logits;
+        return mlp.forward(x, n);                                                                  // logits[n, C]
     }
 
     @Override
     public void backward(float[] dlogits) {
-        int n = lastN;
-        float[] da = dA, db = dB;
-        out.backward(h[depth - 1], 0, dlogits, 0, da, 0, n, false);                                // da = dlogits·Woutᵀ
-        for (int l = depth - 1; l >= 1; l--) {
-            k.actBackward(da, pre[l] != null ? pre[l] : h[l], n * hidden, act);
-            layers[l].backward(h[l - 1], 0, da, 0, db, 0, n, false);
-            float[] t = da; da = db; db = t;
-        }
-        k.actBackward(da, pre[0] != null ? pre[0] : h[0], n * hidden, act);                        // d pre-activation of fc1
-        layers[0].backward(x, 0, da, 0, null, 0, n, false);                                         // the table is data: no dx
+        mlp.backward(x, dlogits, null, lastN);                                                     // the table is data: no dx
     }
 
     @Override
     public long floatsPerExample() {
-        return Math.max(dim, Math.max(hidden, classes));                                           // x [n, D]; h [n, H]; logits [n, C]
+        return Math.max(dim, mlp.floatsPerExample());                                              // x [n, D]; h [n, H]; logits [n, C]
     }
 
     @Override
