@@ -79,7 +79,9 @@ public final class CdsCommand implements Callable<Integer> {
                 throw new ConfigException("cds needs a fixed test pool so that every size is tested on the same pairs: add --set task.test_fraction=0.25");
             int total = new ModularTask(t.p(), t.operation(), 0).size();
             pool = total - (int) Math.round(t.testFraction() * total);
-        } else { // text: the test subset is fixed by the split seed; the pool is the training split
+        } else if (base.task() instanceof RunConfig.Image im) { // the test subset is fixed by the split seed; the pool is the training split
+            pool = org.grokscope.data.image.ImageTask.trainingPool(Experiment.imageDir(im));
+        } else { // text: likewise
             RunConfig.Text t = (RunConfig.Text) base.task();
             pool = Experiment.textTrainingPool(t, System.out);
         }

@@ -137,13 +137,11 @@ public final class Runner {
             }
         }
         Map<String, Object> prov = Provenance.collect(threads, job.command);
-        boolean fromScratch = false;
         if (resume) {
             refuseFinished(dir, cfg);
             prov = Provenance.withEarlierSessions(dir, prov);
             // stopped before its first checkpoint (killed in its first minute): nothing to keep, so it starts over in place
-            fromScratch = !Files.exists(dir.resolve(RunDirectory.CHECKPOINT)) && !Files.exists(dir.resolve(RunDirectory.LEGACY_CHECKPOINT));
-            if (fromScratch) {
+            if (!Files.exists(dir.resolve(RunDirectory.CHECKPOINT)) && !Files.exists(dir.resolve(RunDirectory.LEGACY_CHECKPOINT))) {
                 resume = false;
                 if (out != null) out.println(dir + ": stopped before its first checkpoint; starting it over from step 0");
             }

@@ -188,15 +188,14 @@ sealed interface Watch {
         public List<Event> poll() {
             List<Event> out = new ArrayList<>();
             ArrayNode changed = ConfigLoader.JSON.createArrayNode();
-            Map<String, Boolean> seen = new HashMap<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (HomeIndex.Line line : index.lines()) {
-                seen.put(line.id(), true);
-                String before = shown.put(line.id(), line.text());
-                if (before != line.text() && !line.text().equals(before)) changed.add(line.json());
+                seen.add(line.id());
+                if (!line.text().equals(shown.put(line.id(), line.text()))) changed.add(line.json());
             }
             if (!changed.isEmpty()) out.add(new Event("entries", changed));
             List<String> gone = new ArrayList<>();
-            for (String id : shown.keySet()) if (!seen.containsKey(id)) gone.add(id);
+            for (String id : shown.keySet()) if (!seen.contains(id)) gone.add(id);
             for (String id : gone) {
                 shown.remove(id);
                 out.add(new Event("removed", ConfigLoader.JSON.getNodeFactory().textNode(id)));

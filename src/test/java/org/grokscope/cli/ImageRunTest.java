@@ -39,4 +39,22 @@ class ImageRunTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("model.kind").contains("an image task takes model kind mlp");
     }
+
+    /** The staged search takes an image task, its pool the training split (it failed with a ClassCastException). */
+    @Test
+    void theCdsSearchRunsOnAnImageTask() throws Exception {
+        Path set = ImageTaskTest.fixture(tmp.resolve("set"), 60, 30);
+        Path cfg = tmp.resolve("img.yaml");
+        Files.writeString(cfg, """
+                name: img
+                task: {kind: image, dataset: idx, path: %s, train_count: 30}
+                model: {kind: mlp, hidden: 16, depth: 1}
+                training: {steps: 20, eval_every: 10, loss: mse}
+                """.formatted(set));
+        Path out = tmp.resolve("search");
+        CliTest.Out o = CliTest.cli("cds", "--config", cfg.toString(), "--min", "6", "--max", "48", "--seeds", "1", "--out", out.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("sizes 6..48 of a 60-example training pool");
+        assertThat(out.resolve("cds.json")).isRegularFile();
+    }
 }

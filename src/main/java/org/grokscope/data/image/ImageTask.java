@@ -38,6 +38,11 @@ public final class ImageTask {
         throw new DataException(dir + ": no " + name + "(.gz); an IDX image set has " + String.join(", ", FILES) + " (each may be gzipped)");
     }
 
+    /** How many images the training split of the set in {@code dir} holds (a search's largest size). */
+    public static int trainingPool(Path dir) {
+        return Idx.labels(file(dir, FILES.get(1))).length;
+    }
+
     public static Prepared prepare(Settings s) {
         Idx.Images trainImg = Idx.images(file(s.dir(), FILES.get(0))), testImg = Idx.images(file(s.dir(), FILES.get(2)));
         int[] trainLab = Idx.labels(file(s.dir(), FILES.get(1))), testLab = Idx.labels(file(s.dir(), FILES.get(3)));
