@@ -94,7 +94,7 @@ class HardeningIITest {
 
     /**
      * A sweep whose disk filled: its runs are left unfinished (not failed) with the reason, and the same command resumes
-     * them once there is space. A 1.5 MB tmpfs (root can mount one, as CI and these machines are) holds the store and one
+     * them once there is space. A 1.5 MB tmpfs holds the store and one
      * run's checkpoint of this model, not three.
      */
     @Test
@@ -102,24 +102,16 @@ class HardeningIITest {
         Files.writeString(tmp.resolve("big.yaml"), BASE.replace("embed_dim: 8, hidden: 16", "embed_dim: 64, hidden: 512"));
         Path sweep = tmp.resolve("s.yaml");
         Files.writeString(sweep, "name: s\nbase: {config: " + tmp.resolve("big.yaml") + "}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3, 3.0e-3]\n");
-        Path small = Files.createDirectories(tmp.resolve("small"));
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", small.toString()).redirectErrorStream(true).start();
-        String why = new String(m.getInputStream().readAllBytes());
-        assertThat(m.waitFor()).as("mounting a small tmpfs (needs root): " + why).isZero();
-        try {
-            Path dir = small.resolve("sweep");
+        try (SmallDisk disk = SmallDisk.mount(tmp.resolve("small"), "1500k")) {
+            Path dir = disk.dir.resolve("sweep");
             CliTest.Out full = cli("sweep", "--config", sweep.toString(), "--out", dir.toString());
             assertThat(full.code()).isNotZero();
             assertThat(full.out() + full.err()).contains("stopped by an I/O error, not by the run").contains("No space left on device")
                     .doesNotContain(" failed, 0 not finished");
-            Process grow = new ProcessBuilder("mount", "-o", "remount,size=32m", small.toString()).redirectErrorStream(true).start();
-            assertThat(grow.waitFor()).isZero();
+            disk.resize("32m");
             CliTest.Out again = cli("sweep", "--config", sweep.toString(), "--out", dir.toString());
             assertThat(again.code()).as(again.out() + again.err()).isZero();
             assertThat(again.out()).contains("3 runs: 3 completed, 0 failed, 0 not finished");
-        } finally {
-            if (new ProcessBuilder("umount", small.toString()).start().waitFor() != 0)
-                assertThat(new ProcessBuilder("umount", "-l", small.toString()).start().waitFor()).as("unmounting " + small).isZero();
         }
     }
 

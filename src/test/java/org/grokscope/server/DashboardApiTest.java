@@ -160,15 +160,8 @@ class DashboardApiTest {
 
     @Test
     void aRealSweepIsServedWithItsRunsCurvesAndEstimate() throws Exception {
-        Files.writeString(tmp.resolve("base.yaml"), """
-                name: base
-                task: {op: add, p: 11, train_fraction: 0.5}
-                model: {kind: mlp, embed_dim: 8, hidden: 16}
-                training: {steps: 40, eval_every: 10}
-                """);
-        Files.writeString(tmp.resolve("s.yaml"), "name: s\nbase: {config: base.yaml}\nseeds: [0]\naxes:\n  task.train_fraction: [0.3, 0.5, 0.7]\n");
         Path dir = tmp.resolve("sw");
-        assertThat(Main.execute("sweep", "--config", tmp.resolve("s.yaml").toString(), "--out", dir.toString())).isZero();
+        sweep(tmp, dir, 40, "0.3, 0.5, 0.7");
         try (DashboardServer s = DashboardServer.start(List.of(tmp), "127.0.0.1", 0)) {
             JsonNode home = JSON.readTree(get(s.port(), "/api/home").body());
             assertThat(home.get("entries").toString()).contains("\"id\":\"0/sw\"").contains("\"kind\":\"sweep\"").doesNotContain("0/sw/runs/");
@@ -256,6 +249,18 @@ class DashboardApiTest {
     void serveRefusesWhatItCannotServe() {
         assertThat(Main.execute("serve", tmp.resolve("missing").toString())).isEqualTo(2);
         assertThat(Main.execute("serve", "--port", "70000", tmp.toString())).isEqualTo(2);
+    }
+
+    /** A finished sweep of tiny runs (p 11, MLP 8/16) into {@code dir}, one seed per training fraction; its configs in {@code tmp}. */
+    static void sweep(Path tmp, Path dir, int steps, String fractions) throws Exception {
+        Files.writeString(tmp.resolve("base.yaml"), """
+                name: base
+                task: {op: add, p: 11, train_fraction: 0.5}
+                model: {kind: mlp, embed_dim: 8, hidden: 16}
+                training: {steps: %d, eval_every: 10}
+                """.formatted(steps));
+        Files.writeString(tmp.resolve("s.yaml"), "name: s\nbase: {config: base.yaml}\nseeds: [0]\naxes:\n  task.train_fraction: [" + fractions + "]\n");
+        assertThat(Main.execute("sweep", "--config", tmp.resolve("s.yaml").toString(), "--out", dir.toString())).isZero();
     }
 
     /** A request written byte for byte (no client normalizes its path or fills its Host header). */

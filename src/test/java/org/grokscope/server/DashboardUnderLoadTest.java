@@ -235,15 +235,8 @@ class DashboardUnderLoadTest {
      */
     @Test
     void aFinishedSweepOnReadOnlyMediaIsServedAndReported() throws Exception {
-        Files.writeString(tmp.resolve("base.yaml"), """
-                name: base
-                task: {op: add, p: 11, train_fraction: 0.5}
-                model: {kind: mlp, embed_dim: 8, hidden: 16}
-                training: {steps: 20, eval_every: 10}
-                """);
-        Files.writeString(tmp.resolve("s.yaml"), "name: s\nbase: {config: base.yaml}\nseeds: [0]\naxes:\n  task.train_fraction: [0.3, 0.6]\n");
         Path dir = tmp.resolve("media/sw");
-        assertThat(org.grokscope.cli.Main.execute("sweep", "--config", tmp.resolve("s.yaml").toString(), "--out", dir.toString())).isZero();
+        DashboardApiTest.sweep(tmp, dir, 20, "0.3, 0.6");
         Path wal = dir.resolve("sweep.db-wal"), shm = dir.resolve("sweep.db-shm");
         assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("a finished sweep leaves no commits in its -wal").isTrue();
         Files.deleteIfExists(shm);
