@@ -242,6 +242,12 @@ public final class ConfigLoader {
         return src.label() + (line != null ? ":" + line : "") + ": " + shown;
     }
 
+    /** The kinds a polymorphic section accepts, as its annotation names them (one list, so a new kind is never left out). */
+    static String kinds(Class<?> base) {
+        return java.util.Arrays.stream(base.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
+                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).collect(Collectors.joining(", "));
+    }
+
     private static String describeBindError(Source src, JsonProcessingException e, Map<String, Integer> lines, Map<String, String> fromSet) {
         String path = "";
         if (e instanceof JsonMappingException jm) {
@@ -257,7 +263,7 @@ public final class ConfigLoader {
         if (e instanceof InvalidTypeIdException t) {
             boolean task = path.startsWith("task");
             return where(src, path.isEmpty() ? "model.kind" : path + ".kind", lines, fromSet)
-                    + "unknown kind '" + t.getTypeId() + "' (" + (task ? "modular, text" : "mlp, transformer, quadratic, bag, encoder") + ")";
+                    + "unknown kind '" + t.getTypeId() + "' (" + kinds(task ? RunConfig.TaskSpec.class : RunConfig.ModelSpec.class) + ")";
         }
         String msg = e.getOriginalMessage();
         int cut = msg.indexOf(" at [Source");

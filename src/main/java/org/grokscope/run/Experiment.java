@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.grokscope.data.Dataset;
+import org.grokscope.data.FeatureSet;
 import org.grokscope.data.text.Corpus;
 import org.grokscope.data.text.DataException;
 import org.grokscope.data.text.DataHome;
@@ -51,6 +52,8 @@ public final class Experiment implements AutoCloseable {
     public final ModularTask.Split split;
     /** For text tasks: the prepared data (vocabulary, pools, lengths); null for modular tasks. */
     public final TextTask.Prepared text;
+    /** The feature table of an image task, else null. */
+    public final FeatureSet features;
     /** What the run's data is, for data.json (dataset, file, tokenizer, sizes). */
     public final Map<String, Object> dataInfo = new LinkedHashMap<>();
     public final long splitSeed;
@@ -86,7 +89,7 @@ public final class Experiment implements AutoCloseable {
 
     /** What the data step yields: the datasets, and the table and split (modular), the prepared text, or the image features. */
     private record Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info,
-                        org.grokscope.data.image.ImageTask.Prepared image) {
+                        FeatureSet image) {
         Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info) {
             this(train, test, table, split, text, info, null);
         }
@@ -114,7 +117,7 @@ public final class Experiment implements AutoCloseable {
             return new Data(text.train(), text.test(), null, null, text, info);
         }
         if (cfg.task() instanceof RunConfig.Image im) {
-            org.grokscope.data.image.ImageTask.Prepared p = org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(
+            FeatureSet p = org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(
                     imageDir(im), im.trainCount(), im.testCount(), splitSeed, im.standardize()));
             info.putAll(p.info());
             return new Data(p.train(), p.test(), null, null, null, info, p);
@@ -137,6 +140,7 @@ public final class Experiment implements AutoCloseable {
         table = data.table();
         split = data.split();
         text = data.text();
+        features = data.image();
         train = data.train();
         test = data.test();
         dataInfo.putAll(data.info());
@@ -144,12 +148,12 @@ public final class Experiment implements AutoCloseable {
         this.pool = new Parallel(Math.max(threads, capacity));
         pool.use(threads);
         var image = data.image();
-        Model net = image != null ? denseMlp(cfg.model(), pool, image) : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
+        Model net = image != null ? onFeatures(cfg.model(), pool, image) : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
         Init.apply(net.params(), cfg.init().scheme(), cfg.init().std(), cfg.init().alpha(),
                 cfg.seed(), cfg.model().initWidth(), vocab);
         if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
         Double outScale = cfg.init().outputScale();
-        model = outScale == null ? net : new Centered(net, image != null ? denseMlp(cfg.model(), pool, image)
+        model = outScale == null ? net : new Centered(net, image != null ? onFeatures(cfg.model(), pool, image)
                 : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
         Kernels k = new Kernels(pool);
         RunConfig.OptimizerSpec o = cfg.optimizer();
@@ -165,7 +169,7 @@ public final class Experiment implements AutoCloseable {
                 .build();
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
         checkBuffers(model, trainer.batchSize(), Math.min(Math.max(1, tr.evalBatch()), Math.max(train.size(), test.size())));
-        probes = cfg.probes().enabled() && (text != null || table != null) ? probeSuite(cfg, format) : null;
+        probes = cfg.probes().enabled() && (text != null || table != null || features != null) ? probeSuite(cfg, format) : null;
     }
 
     /** The largest number of elements one Java array holds (a little under 2^31 on every JVM we know). */
@@ -279,12 +283,12 @@ public final class Experiment implements AutoCloseable {
         Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
                 p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience(), p.collapseShare());
         ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput() == RunConfig.NtkOutput.TRUE_CLASS,
-                text == null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as,
+                table != null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as,
                 p.stopWhenStalled());
         Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(),
-                text != null ? text.trainPool() : table.size(), tr.loss(), tr.lossPrecision(), cfg.optimizer().orthogonal(),
-                p.forecast() && text == null ? Forecasts.bundled() : null, tr.steps());
-        if (text != null) return new ProbeSuite(ps, model, pool, null, ctx);
+                text != null ? text.trainPool() : features != null ? features.trainPool() : table.size(), tr.loss(), tr.lossPrecision(),
+                cfg.optimizer().orthogonal(), p.forecast() && table != null ? Forecasts.bundled() : null, tr.steps());
+        if (table == null) return new ProbeSuite(ps, model, pool, null, ctx); // text and images: no modular structure to read
         int pp = cfg.modular().p();
         boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
         int[] all = new int[table.size()];
@@ -328,10 +332,12 @@ public final class Experiment implements AutoCloseable {
         return m.inputFormat();
     }
 
-    /** The MLP of an image task, on its frozen feature table (RunConfig refuses any other model kind there). */
-    static Model denseMlp(RunConfig.ModelSpec spec, Parallel pool, org.grokscope.data.image.ImageTask.Prepared image) {
-        RunConfig.Mlp m = (RunConfig.Mlp) spec;
-        return new org.grokscope.nn.DenseMlp(pool, image.features(), image.train().vocab(), image.dim(), m.hidden(), m.depth(), image.train().classes(), m.activation());
+    /** The model of an image task, on its frozen feature table (RunConfig refuses the kinds that read none). */
+    static Model onFeatures(RunConfig.ModelSpec spec, Parallel pool, FeatureSet image) {
+        if (spec instanceof RunConfig.Conv c && (c.sideAfter(image.height()) < 1 || c.sideAfter(image.width()) < 1))
+            throw new DataException("model.pool: " + c.channels().size() + " stages of " + c.pool() + "x" + c.pool() + " pooling leave nothing of a "
+                    + image.height() + "x" + image.width() + " image; use fewer stages or pool 1");
+        return spec.buildOnFeatures(pool, image.features(), image.train().vocab(), image.height(), image.width(), image.channels(), image.train().classes());
     }
 
     public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {

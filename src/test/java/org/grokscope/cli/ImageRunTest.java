@@ -40,6 +40,37 @@ class ImageRunTest {
         assertThat(bad.err()).contains("model.kind").contains("an image task takes model kind mlp");
     }
 
+    /** The conv net: the same bits at one and two threads, and interrupted then resumed equals uninterrupted. */
+    @Test
+    void aConvRunIsTheSameAtAnyThreadCountAndAcrossAResume() throws Exception {
+        Path set = ImageTaskTest.fixture(tmp.resolve("set"), 60, 30);
+        org.grokscope.config.RunConfig c = org.grokscope.config.ConfigLoader.load(new org.grokscope.config.ConfigLoader.Source("conv.yaml", """
+                name: conv
+                task: {kind: image, dataset: idx, path: %s, train_count: 40}
+                model: {kind: conv, channels: [4, 3], kernel: 3, pool: 2, hidden: 8}
+                init: {alpha: 2}
+                optimizer: {lr: 1.0e-2, weight_decay: 0.05}
+                training: {steps: 50, eval_every: 10, batch_size: 16}
+                """.formatted(set), false), java.util.List.of());
+        var stopAt23 = new org.grokscope.train.TrainListener() {
+            @Override
+            public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
+                if (step == 23) t.requestStop();
+            }
+        };
+        org.grokscope.run.Runner.job(c, tmp.resolve("one")).threads(1).command("test").run();
+        org.grokscope.run.Runner.job(c, tmp.resolve("two")).threads(2).command("test").run();
+        org.grokscope.run.Runner.job(c, tmp.resolve("cut")).threads(2).command("test").listen(java.util.List.of(stopAt23)).run();
+        assertThat(Files.readString(tmp.resolve("cut").resolve("metrics.csv"))).isNotEqualTo(Files.readString(tmp.resolve("one").resolve("metrics.csv")));
+        org.grokscope.run.Runner.job(c, tmp.resolve("cut")).threads(1).resume(true).command("test").run();
+        String one = Files.readString(tmp.resolve("one").resolve("metrics.csv"));
+        assertThat(one.lines().count()).isEqualTo(7);
+        assertThat(one.lines().findFirst().orElseThrow()).contains("ntk_rel"); // the eNTK probe runs on the conv net
+        assertThat(Files.readString(tmp.resolve("two").resolve("metrics.csv"))).isEqualTo(one);
+        assertThat(Files.readString(tmp.resolve("cut").resolve("metrics.csv"))).isEqualTo(one);
+        assertThat(Files.readAllBytes(tmp.resolve("cut").resolve("checkpoint.safetensors"))).isEqualTo(Files.readAllBytes(tmp.resolve("one").resolve("checkpoint.safetensors")));
+    }
+
     /** The staged search takes an image task, its pool the training split (it failed with a ClassCastException). */
     @Test
     void theCdsSearchRunsOnAnImageTask() throws Exception {

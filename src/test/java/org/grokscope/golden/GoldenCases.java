@@ -32,6 +32,9 @@ public final class GoldenCases {
     /** Text cases: padded sequences ([CLS] = 2 first, then tokens 3..V-1, then padding 0) with 3 classes. */
     public static final String TEXT = "TEXT";
     public static final int TEXT_V = 19, TEXT_T = 7, TEXT_C = 3;
+    /** Feature-table cases (images, channels last): format "FEATURES HxWxC", a Gaussian table of FEAT_ROWS rows, 4 classes. */
+    public static final String FEATURES = "FEATURES ";
+    public static final int FEAT_ROWS = 37, FEAT_C = 4;
 
     public static final List<Case> CASES = List.of(
             new Case("mlp", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", "PAIR", "cross_entropy", 0, 0),
@@ -42,18 +45,43 @@ public final class GoldenCases {
             new Case("transformer-pre-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"pre\",\"activation\":\"gelu_tanh\",\"attn_bias\":true,\"mlp_bias\":false,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0),
             new Case("text-bag", "{\"kind\":\"bag\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"gelu\"}", TEXT, "cross_entropy", 0, 0),
             new Case("text-encoder-cls", "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":4,\"d_ff\":32,\"layers\":2,\"activation\":\"gelu\",\"pooling\":\"cls\",\"pooler\":true}", TEXT, "cross_entropy", 0, 0),
-            new Case("text-encoder-mean", "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":2,\"d_ff\":24,\"layers\":1,\"activation\":\"relu\",\"pooling\":\"mean\",\"pooler\":false}", TEXT, "cross_entropy", 0, 0));
+            new Case("text-encoder-mean", "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":2,\"d_ff\":24,\"layers\":1,\"activation\":\"relu\",\"pooling\":\"mean\",\"pooler\":false}", TEXT, "cross_entropy", 0, 0),
+            new Case("image-mlp-mse", "{\"kind\":\"mlp\",\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", FEATURES + "5x4x1", "mse", 0, 0),
+            new Case("image-conv", "{\"kind\":\"conv\",\"channels\":[4,6],\"kernel\":3,\"pool\":2,\"activation\":\"relu\"}", FEATURES + "7x6x2", "cross_entropy", 0, 0),
+            new Case("image-conv-head", "{\"kind\":\"conv\",\"channels\":[3],\"kernel\":5,\"pool\":3,\"hidden\":8,\"activation\":\"gelu\"}", FEATURES + "8x7x3", "mse", 0.01, 0));
 
     private GoldenCases() {}
 
+    /** {h, w, c} of a feature case, null for the others. */
+    public static int[] imageShape(Case c) {
+        if (!c.format().startsWith(FEATURES)) return null;
+        return java.util.Arrays.stream(c.format().substring(FEATURES.length()).split("x")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** A feature case's table [FEAT_ROWS, h·w·c]: standard normal values, fixed by the shape. */
+    public static float[] table(int[] shape) {
+        org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(23);
+        float[] t = new float[FEAT_ROWS * shape[0] * shape[1] * shape[2]];
+        for (int i = 0; i < t.length; i++) t[i] = (float) r.nextGaussian();
+        return t;
+    }
+
     public static Model build(Case c, Parallel pool) throws Exception {
         RunConfig.ModelSpec spec = ConfigLoader.JSON.readValue(c.modelJson(), RunConfig.ModelSpec.class);
+        int[] sh = imageShape(c);
+        if (sh != null) return spec.buildOnFeatures(pool, table(sh), FEAT_ROWS, sh[0], sh[1], sh[2], FEAT_C);
         if (c.format().equals(TEXT)) return Experiment.buildModel(spec, pool, TEXT_V, TEXT_T, TEXT_C);
         InputFormat f = InputFormat.valueOf(c.format());
         return Experiment.buildModel(spec, pool, f.vocab(P), f.length, P);
     }
 
     public static Dataset data(Case c) {
+        if (imageShape(c) != null) {
+            org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(29);
+            int[] tok = new int[N], y = new int[N];
+            for (int e = 0; e < N; e++) { tok[e] = r.nextInt(FEAT_ROWS); y[e] = r.nextInt(FEAT_C); }
+            return new Dataset(tok, y, 1, FEAT_ROWS, FEAT_C);
+        }
         if (c.format().equals(TEXT)) {
             org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(17);
             int[] tok = new int[N * TEXT_T], y = new int[N];
@@ -87,6 +115,13 @@ public final class GoldenCases {
                 doc.put("linf", c.linf());
                 ObjectNode opt = doc.putObject("adamw");
                 opt.put("lr", LR); opt.put("beta1", BETA1); opt.put("beta2", BETA2); opt.put("eps", EPS); opt.put("weight_decay", WD); opt.put("steps", STEPS);
+                int[] sh = imageShape(c);
+                if (sh != null) {
+                    ArrayNode shape = doc.putArray("image_shape");
+                    for (int v : sh) shape.add(v);
+                    ArrayNode feats = doc.putArray("features");
+                    for (float v : table(sh)) feats.add(v);
+                }
                 putDataAndWeights(doc, d, m);
                 Path dir = root.resolve(c.name());
                 Files.createDirectories(dir);

@@ -65,6 +65,28 @@ class ModelGradientTest {
         GradCheck.check(m, POOL, tok, y, n, mse, 2e-3, 2e-2);
     }
 
+    /**
+     * The conv net on a random 7x6 two-channel image table (odd, unequal sides: the pools round down and drop a row).
+     * Smooth activations for the deep cases: max pooling and ReLU are piecewise linear, so a finite difference that
+     * straddles a switch of the winner or of the sign is not the derivative; the ReLU cases keep one stage.
+     */
+    @ParameterizedTest
+    @CsvSource({"GELU,'4 5',3,2,0,0,false", "GELU,'4 5',3,2,6,1,true", "TANH,'3',3,1,5,2,false", "SQUARE,'3 2',1,2,0,0,true",
+            "RELU,'3',5,2,0,0,false", "RELU,'4',3,3,0,0,true", "GELU,'2 3 2',3,1,0,0,false"})
+    void convNet(Act act, String stages, int kernel, int pool, int hidden, int depth, boolean mse) {
+        int rows = 23, h = 7, w = 6, c = 2;
+        float[] table = new float[rows * h * w * c];
+        org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(11);
+        for (int i = 0; i < table.length; i++) table[i] = (float) r.nextGaussian();
+        int[] st = java.util.Arrays.stream(stages.split(" ")).mapToInt(Integer::parseInt).toArray();
+        ConvNet m = new ConvNet(POOL, table, rows, h, w, c, st, kernel, pool, hidden, depth, 5, act);
+        Init.apply(m.params(), Init.Scheme.PYTORCH, 0, 1, 2, 16, m.vocab());
+        int n = 19;
+        int[] tok = new int[n], y = new int[n];
+        for (int i = 0; i < n; i++) { tok[i] = r.nextInt(rows); y[i] = r.nextInt(5); }
+        GradCheck.check(m, POOL, tok, y, n, mse, act == Act.RELU ? 1e-3 : 2e-3, 2e-2);
+    }
+
     @Test
     void centeredOutputStartsAtZeroAndBackpropagatesAlphaTimesTheGradient() {
         Centered c = new Centered(new QuadraticNet(POOL, P, 20, P), new QuadraticNet(POOL, P, 20, P), 3.0);

@@ -10,6 +10,8 @@ import org.grokscope.data.ModularTask;
 import org.grokscope.engine.Act;
 import org.grokscope.engine.Parallel;
 import org.grokscope.nn.Bag;
+import org.grokscope.nn.ConvNet;
+import org.grokscope.nn.DenseMlp;
 import org.grokscope.nn.EmbedMlp;
 import org.grokscope.nn.Encoder;
 import org.grokscope.nn.Model;
@@ -40,7 +42,26 @@ class NtkGramTest {
                 Arguments.of("transformer post 2 layers", tf(Transformer.Norm.POST, 2), InputFormat.EQUALS),
                 Arguments.of("text bag", new Bag(POOL, TV, TT, 6, 10, 1, 2, Act.GELU), null),
                 Arguments.of("text encoder cls", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 2, Act.GELU, Encoder.Pooling.CLS, true, 2)), null),
-                Arguments.of("text encoder mean", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 1, Act.RELU, Encoder.Pooling.MEAN, false, 2)), null));
+                Arguments.of("text encoder mean", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 1, Act.RELU, Encoder.Pooling.MEAN, false, 2)), null),
+                Arguments.of("image mlp", new DenseMlp(POOL, features(5 * 4), FR, 5 * 4, 10, 2, 3, Act.GELU), FEATURES),
+                Arguments.of("image conv", new ConvNet(POOL, features(5 * 4 * 2), FR, 5, 4, 2, new int[] {3, 4}, 3, 2, 6, 1, 3, Act.GELU), FEATURES));
+    }
+
+    static final int FR = 11;
+    /** Marks a model on a feature table: its examples are row indices 0..FR-1 with 3 classes. */
+    static final Object FEATURES = "features";
+
+    static float[] features(int dim) {
+        org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(9);
+        float[] t = new float[FR * dim];
+        for (int i = 0; i < t.length; i++) t[i] = (float) r.nextGaussian();
+        return t;
+    }
+
+    static Dataset rows(int n) {
+        int[] tok = new int[n], y = new int[n];
+        for (int e = 0; e < n; e++) { tok[e] = (e * 7) % FR; y[e] = e % 3; }
+        return new Dataset(tok, y, 1, FR, 3);
     }
 
     static final int TV = 13, TT = 6;
@@ -64,10 +85,10 @@ class NtkGramTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
-    void matchesBruteForce(String name, Model model, InputFormat f) {
+    void matchesBruteForce(String name, Model model, Object input) {
         Init.apply(model.params(), Init.Scheme.PYTORCH, 0, 1.0, 5, 8, model.vocab());
         ModularTask t = new ModularTask(P, ModOp.ADD, 0);
-        Dataset d = f == null ? text(20) : t.dataset(t.split(20, null, null, 1).train(), f);
+        Dataset d = input == null ? text(20) : input == FEATURES ? rows(20) : t.dataset(t.split(20, null, null, 1).train(), (InputFormat) input);
         int m = d.size(), T = model.seqLen();
         int[] outputs = new int[m];
         for (int i = 0; i < m; i++) outputs[i] = i % 3 == 0 ? 0 : d.labels()[i]; // mixed coordinates

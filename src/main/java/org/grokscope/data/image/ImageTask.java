@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.grokscope.data.Dataset;
+import org.grokscope.data.FeatureSet;
 import org.grokscope.data.text.DataException;
 import org.grokscope.engine.Rng;
 
@@ -26,12 +27,6 @@ public final class ImageTask {
     /** What a run asks for: where the files are, how many examples, which seed orders them, whether to standardize. */
     public record Settings(Path dir, Integer trainCount, int testCount, long splitSeed, boolean standardize) {}
 
-    /**
-     * The prepared task: the feature table [rows, dim] (training rows first, then test rows), the two datasets whose
-     * tokens are row indices, and what to record about it.
-     */
-    public record Prepared(float[] features, int dim, Dataset train, Dataset test, Map<String, Object> info) {}
-
     /** The file {@code name} in {@code dir}, gzipped or not; an error naming both spellings if neither is there. */
     static Path file(Path dir, String name) {
         for (String n : List.of(name + ".gz", name)) if (Files.isRegularFile(dir.resolve(n))) return dir.resolve(n);
@@ -43,7 +38,7 @@ public final class ImageTask {
         return Idx.labels(file(dir, FILES.get(1))).length;
     }
 
-    public static Prepared prepare(Settings s) {
+    public static FeatureSet prepare(Settings s) {
         Idx.Images trainImg = Idx.images(file(s.dir(), FILES.get(0))), testImg = Idx.images(file(s.dir(), FILES.get(2)));
         int[] trainLab = Idx.labels(file(s.dir(), FILES.get(1))), testLab = Idx.labels(file(s.dir(), FILES.get(3)));
         check(trainImg, trainLab, s.dir().resolve(FILES.get(0)), s.dir().resolve(FILES.get(1)));
@@ -89,7 +84,8 @@ public final class ImageTask {
             info.put("pixel_mean", mean);
             info.put("pixel_std", std);
         }
-        return new Prepared(table, dim, new Dataset(tokTrain, yTrain, 1, rows, classes), new Dataset(tokTest, yTest, 1, rows, classes), info);
+        return new FeatureSet(table, trainImg.rows(), trainImg.cols(), 1, new Dataset(tokTrain, yTrain, 1, rows, classes), new Dataset(tokTest, yTest, 1, rows, classes),
+                trainImg.n(), info);
     }
 
     private static int[] permutation(int n, Rng r) {

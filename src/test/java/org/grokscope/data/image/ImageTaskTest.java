@@ -80,8 +80,8 @@ public class ImageTaskTest {
     @Test
     void aLargerTrainingSetContainsEverySmallerOneInTheClassesProportions() throws Exception {
         Path dir = fixture(tmp.resolve("set"), 60, 30);
-        ImageTask.Prepared small = ImageTask.prepare(new ImageTask.Settings(dir, 12, 0, 4, false));
-        ImageTask.Prepared large = ImageTask.prepare(new ImageTask.Settings(dir, 30, 10, 4, false));
+        org.grokscope.data.FeatureSet small = ImageTask.prepare(new ImageTask.Settings(dir, 12, 0, 4, false));
+        org.grokscope.data.FeatureSet large = ImageTask.prepare(new ImageTask.Settings(dir, 30, 10, 4, false));
         int d = small.dim();
         assertThat(d).isEqualTo(16);
         assertThat(Arrays.copyOf(large.features(), 12 * d)).as("the first 12 training rows are the small set's").isEqualTo(Arrays.copyOf(small.features(), 12 * d));
@@ -93,7 +93,7 @@ public class ImageTaskTest {
         assertThat(large.train().tokens()[0]).isZero();
         assertThat(large.test().tokens()[0]).as("test rows follow the training rows in the table").isEqualTo(30);
         // standardized by the training rows only: their mean is 0 and their deviation 1
-        ImageTask.Prepared z = ImageTask.prepare(new ImageTask.Settings(dir, 30, 0, 4, true));
+        org.grokscope.data.FeatureSet z = ImageTask.prepare(new ImageTask.Settings(dir, 30, 0, 4, true));
         double sum = 0, sq = 0;
         for (int i = 0; i < 30 * d; i++) { sum += z.features()[i]; sq += z.features()[i] * z.features()[i]; }
         assertThat(sum / (30 * d)).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
