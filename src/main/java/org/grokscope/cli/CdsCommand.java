@@ -80,7 +80,7 @@ public final class CdsCommand implements Callable<Integer> {
             int total = new ModularTask(t.p(), t.operation(), 0).size();
             pool = total - (int) Math.round(t.testFraction() * total);
         } else if (base.task() instanceof RunConfig.Image im) { // the test subset is fixed by the split seed; the pool is the training split
-            pool = org.grokscope.data.image.ImageTask.trainingPool(Experiment.imageDir(im));
+            pool = Experiment.imagePool(im, im.splitSeed() != null ? im.splitSeed() : base.seed());
         } else { // text: likewise
             RunConfig.Text t = (RunConfig.Text) base.task();
             pool = Experiment.textTrainingPool(t, System.out);

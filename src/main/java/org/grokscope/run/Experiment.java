@@ -107,6 +107,27 @@ public final class Experiment implements AutoCloseable {
                 + "; put its four IDX files there, or set task.path to their folder");
     }
 
+    /** An image task's feature table, from IDX files or a folder per class. */
+    public static FeatureSet prepareImages(RunConfig.Image im, long splitSeed) {
+        if (im.idx())
+            return org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(imageDir(im), im.trainCount(), im.testCount(),
+                    splitSeed, im.standardize()));
+        return org.grokscope.data.image.ImageFolder.prepare(folderSettings(im, splitSeed));
+    }
+
+    /** How many training images an image task's source holds (a sample-wise search's largest size). */
+    public static int imagePool(RunConfig.Image im, long splitSeed) {
+        return im.idx() ? org.grokscope.data.image.ImageTask.trainingPool(imageDir(im))
+                : org.grokscope.data.image.ImageFolder.trainingPool(folderSettings(im, splitSeed));
+    }
+
+    private static org.grokscope.data.image.ImageFolder.Settings folderSettings(RunConfig.Image im, long splitSeed) {
+        int[] size = im.imageSize() == null ? null : new int[] {im.imageSize().get(0), im.imageSize().get(1)};
+        return new org.grokscope.data.image.ImageFolder.Settings(Path.of(im.path()), im.testPath() == null ? null : Path.of(im.testPath()),
+                im.holdout() == null ? 0 : im.holdout(), size, im.color() == RunConfig.ImageColor.RGB, im.trainCount(), im.testCount(), splitSeed,
+                im.standardize(), im.onBadFile() == RunConfig.OnBadRow.SKIP);
+    }
+
     private static Data load(RunConfig cfg, PrintStream log) {
         long splitSeed = cfg.task().splitSeed() != null ? cfg.task().splitSeed() : cfg.seed();
         Map<String, Object> info = new LinkedHashMap<>();
@@ -117,8 +138,7 @@ public final class Experiment implements AutoCloseable {
             return new Data(text.train(), text.test(), null, null, text, info);
         }
         if (cfg.task() instanceof RunConfig.Image im) {
-            FeatureSet p = org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(
-                    imageDir(im), im.trainCount(), im.testCount(), splitSeed, im.standardize()));
+            FeatureSet p = prepareImages(im, splitSeed);
             info.putAll(p.info());
             return new Data(p.train(), p.test(), null, null, null, info, p);
         }

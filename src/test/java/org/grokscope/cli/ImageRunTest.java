@@ -71,6 +71,37 @@ class ImageRunTest {
         assertThat(Files.readAllBytes(tmp.resolve("cut").resolve("checkpoint.safetensors"))).isEqualTo(Files.readAllBytes(tmp.resolve("one").resolve("checkpoint.safetensors")));
     }
 
+    /** A folder of PNG and JPEG files per class, in colour, resized, into the conv net; a folder's options refused on IDX sets. */
+    @Test
+    void aFolderOfImagesTrainsTheConvNetInColour() throws Exception {
+        Path set = org.grokscope.data.image.ImageFolderTest.fixture(tmp.resolve("folder"), 12);
+        Path cfg = tmp.resolve("folder.yaml");
+        Files.writeString(cfg, """
+                name: folder
+                task: {kind: image, dataset: folder, path: %s, image_size: [6, 6], holdout: 0.25}
+                model: {kind: conv, channels: [4], kernel: 3, pool: 2}
+                optimizer: {lr: 1.0e-2}
+                training: {steps: 40, eval_every: 20, batch_size: 9}
+                """.formatted(set));
+        Path out = tmp.resolve("run");
+        CliTest.Out o = CliTest.cli("train", "--config", cfg.toString(), "--out", out.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        String data = Files.readString(out.resolve("data.json"));
+        assertThat(data).contains("\"class_names\" : [ \"a-red\", \"b-green\", \"c-blue\" ]").contains("\"image_size\" : \"6x6\"").contains("\"channels\" : 3");
+        String last = Files.readAllLines(out.resolve("metrics.csv")).get(2);
+        assertThat(Double.parseDouble(last.split(",")[5])).as("test accuracy at step 40: the colour is the class").isEqualTo(1.0);
+
+        Files.writeString(cfg, """
+                name: bad
+                task: {kind: image, dataset: mnist, color: rgb, image_size: [6, 6]}
+                model: {kind: conv}
+                """);
+        CliTest.Out bad = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("bad").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("task.color").contains("IDX images are grayscale").contains("task.image_size");
+        assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+
     /** The staged search takes an image task, its pool the training split (it failed with a ClassCastException). */
     @Test
     void theCdsSearchRunsOnAnImageTask() throws Exception {
