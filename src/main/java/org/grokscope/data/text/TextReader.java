@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.grokscope.data.Csv;
 import java.util.zip.ZipException;
 
 /**
@@ -38,9 +39,14 @@ public final class TextReader {
     }
 
     /** What a read saw: rows accepted, skipped as malformed (with the first reasons), dropped by a labelling rule. */
-    public static final class Stats {
+    public static final class Stats implements Csv.Problem {
         public long accepted, skipped, dropped;
         public final List<String> firstProblems = new ArrayList<>();
+
+        @Override
+        public void skipped(String where) {
+            bad(where, true);
+        }
 
         void bad(String where, boolean skip) {
             if (!skip) throw new DataException(where);
@@ -282,7 +288,7 @@ public final class TextReader {
     }
 
     /** A file, decompressed when its name ends in .gz / .tgz. */
-    static InputStream open(Path p) throws IOException {
+    public static InputStream open(Path p) throws IOException {
         if (!Files.exists(p)) throw new DataException(p + ": no such file or directory");
         InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -292,7 +298,7 @@ public final class TextReader {
     // a file of the user's own: UTF-8 text, less a leading byte-order mark (Excel's "CSV UTF-8" and Windows editors
     // write one; left in, it became an invisible first character of the header's first column name). open() gives a
     // buffered stream of this file alone, so peeking at three bytes and stepping back is safe (not so in an archive)
-    private static Reader fileReader(InputStream in) throws IOException {
+    public static Reader fileReader(InputStream in) throws IOException {
         in.mark(3);
         if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) in.reset();
         return reader(in);
@@ -303,75 +309,4 @@ public final class TextReader {
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
     }
 
-    /** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
-    static final class Csv {
-        private final Reader r;
-        private final String label;
-        private long line = 1, recordLine;
-        private int peeked = -2;
-
-        Csv(Reader r, String label) {
-            this.r = r instanceof BufferedReader ? r : new BufferedReader(r, 1 << 16);
-            this.label = label;
-        }
-
-        long recordLine() {
-            return recordLine;
-        }
-
-        private int read() throws IOException {
-            if (peeked != -2) { int c = peeked; peeked = -2; return c; }
-            return r.read();
-        }
-
-        /** The next record, or null at the end; a broken quote is an error (or skipped when stats is given). */
-        List<String> next(Stats skipInto) throws IOException {
-            while (true) {
-                int c = read();
-                if (c < 0) return null;
-                recordLine = line;
-                if (c == '\n') { line++; continue; } // blank line
-                if (c == '\r') { int d = read(); if (d != '\n') peeked = d; line++; continue; }
-                List<String> out = new ArrayList<>();
-                StringBuilder f = new StringBuilder();
-                boolean broken = false;
-                while (true) {
-                    if (c == '"' && f.length() == 0) {
-                        // quoted field
-                        while (true) {
-                            int d = read();
-                            if (d < 0) throw DataException.at(label, recordLine, "unterminated quoted field (opened on this line)");
-                            if (d == '\n') line++;
-                            if (d == '"') {
-                                int e = read();
-                                if (e == '"') { f.append('"'); continue; }
-                                c = e;
-                                break;
-                            }
-                            f.append((char) d);
-                        }
-                        if (c != ',' && c != '\n' && c != '\r' && c >= 0) {
-                            broken = true; // text after a closing quote: skip to the end of the line
-                            while (c >= 0 && c != '\n') c = read();
-                        }
-                    } else {
-                        while (c >= 0 && c != ',' && c != '\n' && c != '\r') { f.append((char) c); c = read(); }
-                    }
-                    out.add(f.toString());
-                    f.setLength(0);
-                    if (c == ',') { c = read(); continue; }
-                    if (c == '\r') { int d = read(); if (d != '\n') peeked = d; }
-                    if (c == '\n' || c == '\r') line++;
-                    break;
-                }
-                if (broken) {
-                    String msg = label + ":" + recordLine + ": text after a closing quote (a quote inside a field must be doubled)";
-                    if (skipInto == null) throw new DataException(msg);
-                    skipInto.bad(msg, true);
-                    continue;
-                }
-                return out;
-            }
-        }
-    }
 }
