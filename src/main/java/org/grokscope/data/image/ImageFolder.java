@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.grokscope.data.FeatureSet;
 import org.grokscope.data.text.DataException;
-import org.grokscope.engine.Rng;
 
 /**
  * Images in a folder with one sub-folder per class (the layout of torchvision's ImageFolder): {@code root/cat/1.png},
@@ -87,18 +86,10 @@ public final class ImageFolder {
 
     /** Indices of the training folder's files that the holdout sends to the test split: per class round(holdout × count), seeded. */
     private static int[] holdout(Listing all, Settings s) {
+        boolean[] test = org.grokscope.data.Subsets.holdout(all.labels(), all.classes().size(), s.holdout(), s.splitSeed(), "image-holdout-class-");
         List<Integer> out = new ArrayList<>();
-        for (int c = 0; c < all.classes().size(); c++) {
-            List<Integer> members = new ArrayList<>();
-            for (int i = 0; i < all.labels().length; i++) if (all.labels()[i] == c) members.add(i);
-            int[] perm = new int[members.size()];
-            for (int i = 0; i < perm.length; i++) perm[i] = i;
-            Rng.of(s.splitSeed(), "image-holdout-class-" + c).shuffle(perm);
-            int k = (int) Math.round(s.holdout() * members.size());
-            if (k >= members.size()) k = members.size() - 1; // at least one training image per class
-            for (int i = 0; i < k; i++) out.add(members.get(perm[i]));
-        }
-        return out.stream().mapToInt(Integer::intValue).sorted().toArray();
+        for (int i = 0; i < test.length; i++) if (test[i]) out.add(i);
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public static FeatureSet prepare(Settings s) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.FeatureSet;
+import org.grokscope.data.Subsets;
 import org.grokscope.data.text.DataException;
 import org.grokscope.engine.Rng;
 
@@ -104,8 +105,8 @@ public final class ImageTask {
         int[] yTrain = new int[nTrain], yTest = new int[nTest];
         int[] skipped = new int[2];
         // all of a split asked for: what decodes (with skipBad); a count asked for: exactly that many, or an error
-        nTrain = fill(train, stratified(trainLab, classes, splitSeed), nTrain, trainCount == null, table, 0, dim, yTrain, skipBad, skipped, 0, "training");
-        nTest = fill(test, permutation(test.n(), Rng.of(splitSeed, "image-test")), nTest, testCount == 0, table, nTrain * dim, dim, yTest, skipBad, skipped, 1, "test");
+        nTrain = fill(train, Subsets.stratified(trainLab, classes, splitSeed, "image-train-class-"), nTrain, trainCount == null, table, 0, dim, yTrain, skipBad, skipped, 0, "training");
+        nTest = fill(test, Subsets.permutation(test.n(), Rng.of(splitSeed, "image-test")), nTest, testCount == 0, table, nTrain * dim, dim, yTest, skipBad, skipped, 1, "test");
         if (skipped[0] + skipped[1] > 0) {
             table = Arrays.copyOf(table, (nTrain + nTest) * dim);
             yTrain = Arrays.copyOf(yTrain, nTrain);
@@ -134,7 +135,7 @@ public final class ImageTask {
         out.put("classes", classes);
         out.put("train_examples", nTrain);
         out.put("test_examples", nTest);
-        out.put("per_class_train", counts(yTrain, classes));
+        out.put("per_class_train", Subsets.counts(yTrain, classes));
         if (skipped[0] + skipped[1] > 0) out.put("skipped_images", Map.of("train", skipped[0], "test", skipped[1]));
         if (standardize) {
             out.put("pixel_mean", c == 1 ? (Object) mean[0] : toList(mean));
@@ -173,50 +174,6 @@ public final class ImageTask {
     private static List<Double> toList(double[] a) {
         List<Double> out = new ArrayList<>();
         for (double v : a) out.add(v);
-        return out;
-    }
-
-    private static int[] permutation(int n, Rng r) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        r.shuffle(a);
-        return a;
-    }
-
-    private static List<Integer> counts(int[] y, int classes) {
-        int[] c = new int[classes];
-        for (int v : y) c[v]++;
-        List<Integer> out = new ArrayList<>();
-        for (int v : c) out.add(v);
-        return out;
-    }
-
-    /**
-     * Every index of the split in an order whose every prefix is stratified: each class's indices in a seeded order,
-     * and at each position the class furthest behind its share of the prefix (largest remainder; ties to the lower class).
-     */
-    static int[] stratified(int[] labels, int classes, long seed) {
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < classes; c++) byClass.add(new ArrayList<>());
-        for (int i = 0; i < labels.length; i++) byClass.get(labels[i]).add(i);
-        int[][] order = new int[classes][];
-        for (int c = 0; c < classes; c++) {
-            int[] perm = permutation(byClass.get(c).size(), Rng.of(seed, "image-train-class-" + c));
-            order[c] = new int[perm.length];
-            for (int k = 0; k < perm.length; k++) order[c][k] = byClass.get(c).get(perm[k]);
-        }
-        int n = labels.length;
-        int[] out = new int[n], taken = new int[classes];
-        for (int pos = 0; pos < n; pos++) {
-            int best = -1;
-            double behind = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                if (taken[c] == order[c].length) continue;
-                double due = (pos + 1.0) * order[c].length / n - taken[c];
-                if (due > behind) { behind = due; best = c; }
-            }
-            out[pos] = order[best][taken[best]++];
-        }
         return out;
     }
 }
