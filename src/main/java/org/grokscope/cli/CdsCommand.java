@@ -79,6 +79,8 @@ public final class CdsCommand implements Callable<Integer> {
                 throw new ConfigException("cds needs a fixed test pool so that every size is tested on the same pairs: add --set task.test_fraction=0.25");
             int total = new ModularTask(t.p(), t.operation(), 0).size();
             pool = total - (int) Math.round(t.testFraction() * total);
+        } else if (base.task() instanceof RunConfig.Table tb) {
+            pool = org.grokscope.data.table.TableTask.trainingPool(Experiment.tableSettings(tb, tb.splitSeed() != null ? tb.splitSeed() : base.seed()));
         } else if (base.task() instanceof RunConfig.Image im) { // the test subset is fixed by the split seed; the pool is the training split
             pool = Experiment.imagePool(im, im.splitSeed() != null ? im.splitSeed() : base.seed());
         } else { // text: likewise

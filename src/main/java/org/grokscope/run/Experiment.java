@@ -52,7 +52,7 @@ public final class Experiment implements AutoCloseable {
     public final ModularTask.Split split;
     /** For text tasks: the prepared data (vocabulary, pools, lengths); null for modular tasks. */
     public final TextTask.Prepared text;
-    /** The feature table of an image task, else null. */
+    /** The feature table of an image or table task, else null. */
     public final FeatureSet features;
     /** What the run's data is, for data.json (dataset, file, tokenizer, sizes). */
     public final Map<String, Object> dataInfo = new LinkedHashMap<>();
@@ -87,9 +87,9 @@ public final class Experiment implements AutoCloseable {
                 "train_examples", train.size(), "test_examples", test.size(), "vocabulary", train.vocab(), "max_len", train.seqLen())));
     }
 
-    /** What the data step yields: the datasets, and the table and split (modular), the prepared text, or the image features. */
+    /** What the data step yields: the datasets, and the table and split (modular), the prepared text, or the feature table (images, tables). */
     private record Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info,
-                        FeatureSet image) {
+                        FeatureSet features) {
         Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info) {
             this(train, test, table, split, text, info, null);
         }
@@ -121,6 +121,16 @@ public final class Experiment implements AutoCloseable {
                 : org.grokscope.data.image.ImageFolder.trainingPool(folderSettings(im, splitSeed));
     }
 
+    /** How a table task reads its file(s). */
+    public static org.grokscope.data.table.TableTask.Settings tableSettings(RunConfig.Table t, long splitSeed) {
+        Path path = t.dataset().equals("csv") ? Path.of(t.path()) : org.grokscope.data.table.TableTask.bundled(t.dataset());
+        RunConfig.TableWindow w = t.window();
+        return new org.grokscope.data.table.TableTask.Settings(path, t.testPath() == null ? null : Path.of(t.testPath()), t.separator(), t.label(),
+                t.features(), t.drop(), t.labels(), t.holdout() == null ? 0 : t.holdout(), t.onBadRow() == RunConfig.OnBadRow.SKIP, t.trainCount(),
+                t.testCount(), splitSeed, t.standardize(),
+                w == null ? null : new org.grokscope.data.table.TableTask.Window(w.length(), w.stride(), w.orderBy(), w.groupBy()));
+    }
+
     private static org.grokscope.data.image.ImageFolder.Settings folderSettings(RunConfig.Image im, long splitSeed) {
         int[] size = im.imageSize() == null ? null : new int[] {im.imageSize().get(0), im.imageSize().get(1)};
         return new org.grokscope.data.image.ImageFolder.Settings(Path.of(im.path()), im.testPath() == null ? null : Path.of(im.testPath()),
@@ -136,6 +146,12 @@ public final class Experiment implements AutoCloseable {
             TextTask.Prepared text = TextTask.prepare(corpus, textSettings(tt, splitSeed));
             describe(info, tt, corpus, text);
             return new Data(text.train(), text.test(), null, null, text, info);
+        }
+        if (cfg.task() instanceof RunConfig.Table tb) {
+            FeatureSet p = org.grokscope.data.table.TableTask.prepare(tableSettings(tb, splitSeed));
+            info.put("dataset", tb.dataset());
+            info.putAll(p.info());
+            return new Data(p.train(), p.test(), null, null, null, info, p);
         }
         if (cfg.task() instanceof RunConfig.Image im) {
             FeatureSet p = prepareImages(im, splitSeed);
@@ -160,20 +176,19 @@ public final class Experiment implements AutoCloseable {
         table = data.table();
         split = data.split();
         text = data.text();
-        features = data.image();
+        features = data.features();
         train = data.train();
         test = data.test();
         dataInfo.putAll(data.info());
         int vocab = text != null || table == null ? train.vocab() : format.vocab(cfg.modular().p());
         this.pool = new Parallel(Math.max(threads, capacity));
         pool.use(threads);
-        var image = data.image();
-        Model net = image != null ? onFeatures(cfg.model(), pool, image) : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
+        Model net = features != null ? onFeatures(cfg.model(), pool, features) : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
         Init.apply(net.params(), cfg.init().scheme(), cfg.init().std(), cfg.init().alpha(),
                 cfg.seed(), cfg.model().initWidth(), vocab);
         if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
         Double outScale = cfg.init().outputScale();
-        model = outScale == null ? net : new Centered(net, image != null ? onFeatures(cfg.model(), pool, image)
+        model = outScale == null ? net : new Centered(net, features != null ? onFeatures(cfg.model(), pool, features)
                 : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
         Kernels k = new Kernels(pool);
         RunConfig.OptimizerSpec o = cfg.optimizer();
@@ -308,7 +323,7 @@ public final class Experiment implements AutoCloseable {
         Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(),
                 text != null ? text.trainPool() : features != null ? features.trainPool() : table.size(), tr.loss(), tr.lossPrecision(),
                 cfg.optimizer().orthogonal(), p.forecast() && table != null ? Forecasts.bundled() : null, tr.steps());
-        if (table == null) return new ProbeSuite(ps, model, pool, null, ctx); // text and images: no modular structure to read
+        if (table == null) return new ProbeSuite(ps, model, pool, null, ctx); // text, images, tables: no modular structure to read
         int pp = cfg.modular().p();
         boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
         int[] all = new int[table.size()];
@@ -352,12 +367,12 @@ public final class Experiment implements AutoCloseable {
         return m.inputFormat();
     }
 
-    /** The model of an image task, on its frozen feature table (RunConfig refuses the kinds that read none). */
-    static Model onFeatures(RunConfig.ModelSpec spec, Parallel pool, FeatureSet image) {
-        if (spec instanceof RunConfig.Conv c && (c.sideAfter(image.height()) < 1 || c.sideAfter(image.width()) < 1))
+    /** The model of an image or table task, on its frozen feature table (RunConfig refuses the kinds that read none). */
+    static Model onFeatures(RunConfig.ModelSpec spec, Parallel pool, FeatureSet f) {
+        if (spec instanceof RunConfig.Conv c && (c.sideAfter(f.height()) < 1 || c.sideAfter(f.width()) < 1))
             throw new DataException("model.pool: " + c.channels().size() + " stages of " + c.pool() + "x" + c.pool() + " pooling leave nothing of a "
-                    + image.height() + "x" + image.width() + " image; use fewer stages or pool 1");
-        return spec.buildOnFeatures(pool, image.features(), image.train().vocab(), image.height(), image.width(), image.channels(), image.train().classes());
+                    + f.height() + "x" + f.width() + " image; use fewer stages or pool 1");
+        return spec.buildOnFeatures(pool, f.features(), f.rows(), f.height(), f.width(), f.channels(), f.train().classes());
     }
 
     public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.grokscope.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,11 +89,23 @@ class CliTest {
         assertThat(Files.size(out.resolve("learning-curves.png"))).isGreaterThan(10_000);
     }
 
+    /** The names a bundled index lists (presets/index.txt, sweeps/index.txt). */
+    static List<String> index(String folder) throws Exception {
+        try (java.io.InputStream in = CliTest.class.getResourceAsStream("/" + folder + "/index.txt")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        }
+    }
+
     @Test
-    void presetsListsEveryPresetWithADescription() {
+    void presetsListsEveryPresetWithADescription() throws Exception {
         Out r = cli("presets");
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out().lines()).hasSize(2 + 11 + 21);
+        List<String> runs = index("presets"), sweeps = index("sweeps");
+        assertThat(runs).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(r.out().lines()).hasSize(2 + runs.size() + sweeps.size());
+        for (String name : runs) assertThat(r.out()).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(name) + " +\\S");
+        for (String name : sweeps) assertThat(r.out()).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(name) + " +\\S");
+        assertThat(r.out()).contains("table-breast-cancer");
         assertThat(r.out()).contains("cds-modadd-quick").contains("modelwise-modadd").contains("phase-alpha-wd").contains("54 runs")
                 .contains("forecast-bank").contains("forecast-bank-quick").contains("mohamadi-ntk").contains("mohamadi-ntk-adamw").contains("omnigrok-wd").contains("omnigrok-fixed-norm").contains("kernel-baseline-modadd");
         assertThat(r.out()).contains("modadd-mlp").contains("nanda-p113").contains("power-p97").contains("cds-modadd-p113").contains("quadratic-p97");

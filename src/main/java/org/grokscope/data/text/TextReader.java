@@ -48,7 +48,8 @@ public final class TextReader {
             bad(where, true);
         }
 
-        void bad(String where, boolean skip) {
+        /** A problem at {@code where}: an error, or with {@code skip} counted (the first five kept). */
+        public void bad(String where, boolean skip) {
             if (!skip) throw new DataException(where);
             skipped++;
             if (firstProblems.size() < 5) firstProblems.add(where);

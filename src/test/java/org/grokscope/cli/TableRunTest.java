@@ -1,0 +1,63 @@
+package org.grokscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A table task from the command line: the bundled table's preset, a CSV of one's own, the same bits at any thread count, bad input named. */
+class TableRunTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theBundledTablesPresetMemorizesFirstAndIsTheSameAtOneAndTwoThreads() throws Exception {
+        System.setProperty("grokscope.cache", tmp.resolve("cache").toString());
+        try {
+            Path a = tmp.resolve("a"), b = tmp.resolve("b");
+            CliTest.Out o = CliTest.cli("train", "--preset", "table-breast-cancer", "--set", "training.steps=600", "--out", a.toString(), "--threads", "1");
+            assertThat(o.code()).as(o.err()).isZero();
+            assertThat(CliTest.cli("train", "--preset", "table-breast-cancer", "--set", "training.steps=600", "--out", b.toString(), "--threads", "2").code()).isZero();
+            assertThat(Files.readString(b.resolve("metrics.csv"))).isEqualTo(Files.readString(a.resolve("metrics.csv")));
+            String data = Files.readString(a.resolve("data.json"));
+            assertThat(data).contains("\"class_names\" : [ \"benign\", \"malignant\" ]").contains("\"train_examples\" : 100").contains("\"test_examples\" : 113").contains("\"dataset\" : \"breast-cancer\"");
+            List<String> rows = Files.readAllLines(a.resolve("metrics.csv"));
+            String[] at600 = rows.get(rows.size() - 1).split(",");
+            assertThat(Double.parseDouble(at600[3])).as("train accuracy at step 600").isEqualTo(1.0);
+            assertThat(Double.parseDouble(at600[5])).as("test accuracy at step 600: memorized, not yet generalized (alpha 8)").isLessThan(0.8);
+            assertThat(tmp.resolve("cache").resolve("datasets").resolve("tables").resolve("breast-cancer-wisconsin.csv")).isRegularFile();
+        } finally {
+            System.clearProperty("grokscope.cache");
+        }
+    }
+
+    @Test
+    void aCsvOfOnesOwnTrainsAndABadCellIsNamedWithNothingWritten() throws Exception {
+        Path f = org.grokscope.data.table.TableTaskTest.fixture(tmp.resolve("mine.csv"), 60);
+        Path cfg = tmp.resolve("t.yaml");
+        Files.writeString(cfg, """
+                name: mine
+                task: {kind: table, path: %s, drop: [id], holdout: 0.25}
+                model: {kind: mlp, hidden: 16, depth: 1}
+                optimizer: {lr: 1.0e-2}
+                training: {steps: 100, eval_every: 50}
+                """.formatted(f));
+        CliTest.Out o = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("run").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("run").resolve("data.json"))).contains("\"constant_columns_dropped\" : [ \"const\" ]");
+
+        Files.writeString(f, Files.readString(f).replaceFirst("\n3,", "\n3,x"));
+        CliTest.Out bad = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("bad").toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("mine.csv:5: column 'x'").contains("is not a number").doesNotContain("Exception");
+        assertThat(tmp.resolve("bad")).doesNotExist();
+
+        Files.writeString(cfg, Files.readString(cfg).replace("{kind: mlp, hidden: 16, depth: 1}", "{kind: conv}"));
+        CliTest.Out conv = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("conv").toString());
+        assertThat(conv.code()).isEqualTo(2);
+        assertThat(conv.err()).contains("model.kind").contains("a table task takes model kind mlp");
+    }
+}
