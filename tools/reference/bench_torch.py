@@ -18,6 +18,10 @@ Workloads (full-batch fwd + bwd + AdamW step, median ms over measured steps afte
                    (IMDB's own length ventiles, bench/SyntheticText.java), which only grokscope's step depends on
   imdb-paper-cls   the same, computing only what the loss reads: the last layer's query, output projection,
                    norms and feed-forward at [CLS] alone (keys and values still cover every position)
+  omnigrok-mnist   Omnigrok's MNIST MLP: 784 -> 200 -> 200 -> 10 ReLU, MSE on one-hot targets, AdamW, a batch of 200
+                   drawn from 1,000 images (standard normal values of MNIST's shape: the step depends on shapes only)
+  conv-fashion     the conv net of that preset: two 3x3 conv (16, 32 channels, padding 1) + ReLU + 2x2 max-pool
+                   stages and a linear head on 28x28x1 images, cross-entropy, AdamW, batch 200 from 1,000
   gemm             C = A @ B for 2048^3 and 11490x128x512 (GFLOP/s)
 """
 import json
@@ -107,6 +111,39 @@ def mlp(warmup, samples):
     return timed_steps(lambda: net(torch.cat([E(a), E(b)], 1)), y, opt, warmup, samples), n
 
 
+def images(n=1000):
+    """Standard normal values of MNIST's shape, balanced labels (grokscope's bench/SyntheticImages.java)."""
+    return torch.randn(n, 1, 28, 28), torch.arange(n) % 10
+
+
+def minibatch_steps(net, X, y, loss_fn, warmup, samples, batch=200):
+    """Full training steps on a fresh random batch each: forward, fp64 loss, backward, AdamW."""
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-3, betas=(0.9, 0.999), weight_decay=0.01)
+
+    def step():
+        idx = torch.randint(0, X.shape[0], (batch,))
+        opt.zero_grad()
+        loss = loss_fn(net(X[idx]).double(), y[idx])
+        loss.backward()
+        opt.step()
+    return timed(step, warmup, samples), batch
+
+
+def omnigrok_mlp(warmup, samples):
+    X, y = images()
+    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 200), torch.nn.ReLU(), torch.nn.Linear(200, 200), torch.nn.ReLU(),
+                              torch.nn.Linear(200, 10))
+    return minibatch_steps(net, X, y, lambda z, t: F.mse_loss(z, F.one_hot(t, 10).double()), warmup, samples)
+
+
+def conv_net(warmup, samples):
+    X, y = images()
+    net = torch.nn.Sequential(torch.nn.Conv2d(1, 16, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                              torch.nn.Conv2d(16, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                              torch.nn.Flatten(), torch.nn.Linear(7 * 7 * 32, 10))
+    return minibatch_steps(net, X, y, F.cross_entropy, warmup, samples)
+
+
 # lengths (with [CLS]) at the 0, 5, ..., 100th percentiles of imdb-paper's 24,139 training reviews (word tokenizer)
 IMDB_LENGTH_VENTILES = [9, 64, 84, 103, 120, 130, 137, 143, 149, 154, 159, 165, 172, 180, 188, 197, 206, 217, 229, 242, 256]
 
@@ -173,7 +210,7 @@ def summary(name, unit, xs, detail):
             "samples": len(xs), "detail": detail}
 
 
-WORKLOADS = ("nanda-p113", "nanda-p113-last", "modadd-mlp", "imdb-paper", "imdb-paper-cls", "gemm")
+WORKLOADS = ("nanda-p113", "nanda-p113-last", "modadd-mlp", "imdb-paper", "imdb-paper-cls", "omnigrok-mnist", "conv-fashion", "gemm")
 
 
 def main():
@@ -193,6 +230,8 @@ def main():
         ("modadd-mlp", lambda _, w, s: mlp(w, s), None, "dense concat embeddings, batch {n}"),
         ("imdb-paper", encoder, False, "every position, padded, batch {n} x 256"),
         ("imdb-paper-cls", encoder, True, "[CLS] query only in the last layer, padded, batch {n} x 256"),
+        ("omnigrok-mnist", lambda _, w, s: omnigrok_mlp(w, s), None, "MLP 784-200-200-10, MSE, batch {n} of 1,000"),
+        ("conv-fashion", lambda _, w, s: conv_net(w, s), None, "conv 16-32 + pool, linear head, batch {n} of 1,000"),
     ]
     res = []
     for name, step, arg, detail in steps:

@@ -84,8 +84,13 @@ public final class Benchmarks {
     /** IMDB's training set size in imdb-paper (24,139 reviews of at most 256 tokens). */
     static final int IMDB_TRAIN = 24_139;
 
-    // a text preset runs on synthetic IMDB-shaped tokens (a benchmark must not need the dataset); others as configured
+    // a text preset runs on synthetic IMDB-shaped tokens and an image preset on synthetic images of MNIST's shape (a
+    // benchmark must not need the dataset); others as configured
     static Experiment experiment(RunConfig cfg, int threads) {
+        if (cfg.task() instanceof RunConfig.Image im) {
+            int n = im.trainCount() != null ? im.trainCount() : 60_000;
+            return Experiment.onSynthetic(cfg, threads, SyntheticImages.of(n, 1000, 28, 28, 1, 10, 1));
+        }
         if (!(cfg.task() instanceof RunConfig.Text t)) return new Experiment(cfg, threads);
         int T = t.maxLen() != null ? t.maxLen() : 256, vocab = t.vocabSize() != null ? t.vocabSize() : 30_522;
         return new Experiment(cfg, threads, SyntheticText.imdbLike(IMDB_TRAIN, T, vocab, 1), SyntheticText.imdbLike(512, T, vocab, 2));

@@ -30,7 +30,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
 
-    @Option(names = "--only", paramLabel = "NAME", split = ",", description = "run only these: nanda-p113, modadd-mlp, imdb-paper, gemm")
+    @Option(names = "--only", paramLabel = "NAME", split = ",", description = "run only these: nanda-p113, modadd-mlp, imdb-paper, omnigrok-mnist, conv-fashion, gemm")
     List<String> only;
 
     @Option(names = "--scaling", description = "also time each training step with 1 thread and print the speed-up")
@@ -51,12 +51,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "PyTorch results from tools/reference/bench_torch.py: print the ratio table")
     Path compare;
 
+    /** The training-step workloads: presets, timed on synthetic data of their shapes where they read a data set. */
+    static final List<String> WORKLOADS = List.of("nanda-p113", "modadd-mlp", "imdb-paper", "omnigrok-mnist", "conv-fashion");
+
     @Override
     public Integer call() throws Exception {
         if (only != null)
             for (String o : only)
-                if (!List.of("nanda-p113", "modadd-mlp", "imdb-paper", "gemm").contains(o))
-                    throw new org.grokscope.config.ConfigException("--only: unknown workload '" + o + "' (nanda-p113, modadd-mlp, imdb-paper, gemm)");
+                if (!WORKLOADS.contains(o) && !o.equals("gemm"))
+                    throw new org.grokscope.config.ConfigException("--only: unknown workload '" + o + "' (" + String.join(", ", WORKLOADS) + ", gemm)");
         if (steps < 1) throw new org.grokscope.config.ConfigException("--steps: at least 1 measured step, got " + steps);
         if (warmup < 0) throw new org.grokscope.config.ConfigException("--warmup: must be >= 0, got " + warmup);
         if (contention != null && contention < 0) throw new org.grokscope.config.ConfigException("--contention: the number of busy processes must be >= 0, got " + contention);
@@ -66,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Benchmarks.Timing[]> quietPairs = new ArrayList<>(); // per workload: {all threads, 1 thread}
         System.out.printf(Locale.ROOT, "grokscope bench: %d threads, %s (%s), %d-bit vectors, GEMM tile %s, Java %s%n", t, Provenance.cpuModel(), Provenance.cpuIdText(),
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), org.grokscope.engine.Gemm.tile(), System.getProperty("java.version"));
-        for (String preset : List.of("nanda-p113", "modadd-mlp", "imdb-paper")) {
+        for (String preset : WORKLOADS) {
             if (only != null && !only.contains(preset)) continue;
             Benchmarks.Timing full = print(Benchmarks.step(preset, t, warmup, steps));
             res.add(full);

@@ -87,6 +87,13 @@ public final class Experiment implements AutoCloseable {
                 "train_examples", train.size(), "test_examples", test.size(), "vocabulary", train.vocab(), "max_len", train.seqLen())));
     }
 
+    /** A run of {@code cfg}'s model and training on a feature table made elsewhere (the benchmarks' synthetic images); probes are off. */
+    public static Experiment onSynthetic(RunConfig cfg, int threads, FeatureSet synthetic) {
+        return new Experiment(cfg, threads, threads, new Data(synthetic.train(), synthetic.test(), null, null, null, Map.of("synthetic", true,
+                "train_examples", synthetic.train().size(), "test_examples", synthetic.test().size(),
+                "image_size", synthetic.height() + "x" + synthetic.width() + "x" + synthetic.channels()), synthetic));
+    }
+
     /** What the data step yields: the datasets, and the table and split (modular), the prepared text, or the feature table (images, tables). */
     private record Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info,
                         FeatureSet features) {
@@ -204,7 +211,8 @@ public final class Experiment implements AutoCloseable {
                 .build();
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
         checkBuffers(model, trainer.batchSize(), Math.min(Math.max(1, tr.evalBatch()), Math.max(train.size(), test.size())));
-        probes = cfg.probes().enabled() && (text != null || table != null || features != null) ? probeSuite(cfg, format) : null;
+        boolean synthetic = Boolean.TRUE.equals(data.info().get("synthetic")); // a benchmark's data: nothing for a probe to read
+        probes = cfg.probes().enabled() && !synthetic && (text != null || table != null || features != null) ? probeSuite(cfg, format) : null;
     }
 
     /** The largest number of elements one Java array holds (a little under 2^31 on every JVM we know). */

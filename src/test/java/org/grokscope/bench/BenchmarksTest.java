@@ -5,6 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class BenchmarksTest {
+    /** An image preset is timed on synthetic images of its shape: it needs no data set on the machine. */
+    @Test
+    void imagePresetsRunOnSyntheticImagesOfTheirShape() throws Exception {
+        for (String preset : java.util.List.of("omnigrok-mnist", "conv-fashion")) {
+            var cfg = org.grokscope.config.ConfigLoader.load(org.grokscope.config.ConfigLoader.Source.preset(preset),
+                    java.util.List.of("task.path=/nonexistent/" + preset)); // were the data read, this would fail
+            try (org.grokscope.run.Experiment ex = Benchmarks.experiment(cfg, 1)) {
+                org.assertj.core.api.Assertions.assertThat(ex.features.dim()).isEqualTo(784);
+                org.assertj.core.api.Assertions.assertThat(ex.features.train().size()).isEqualTo(1000);
+                org.assertj.core.api.Assertions.assertThat(ex.probes).isNull();
+                ex.trainer.trainStep();
+                org.assertj.core.api.Assertions.assertThat(ex.trainer.batchSize()).isEqualTo(200);
+                org.assertj.core.api.Assertions.assertThat(ex.trainer.flopsPerStep()).isGreaterThan(1e8);
+            }
+        }
+    }
+
     @Test
     void warmupEndsAtTheFirstSteadyWindowAndIgnoresALateOutlier() {
         double[] ms = {500, 200, 100, 60, 55, 56, 54, 90, 55, 55, 55, 300, 55};
