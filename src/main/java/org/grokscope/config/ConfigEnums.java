@@ -83,6 +83,7 @@ final class ConfigEnums {
             Map.entry(RunConfig.StarsRule.class, lower(RunConfig.StarsRule.class)),
             Map.entry(RunConfig.OnBadRow.class, lower(RunConfig.OnBadRow.class)),
             Map.entry(RunConfig.ImageColor.class, lower(RunConfig.ImageColor.class)),
+            Map.entry(RunConfig.TableTarget.class, lower(RunConfig.TableTarget.class)),
             Map.entry(RunConfig.Tokenizer.class, lower(RunConfig.Tokenizer.class)),
             Map.entry(RunConfig.LongDocs.class, lower(RunConfig.LongDocs.class)));
 

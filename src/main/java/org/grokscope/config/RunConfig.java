@@ -47,6 +47,10 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             p.add("model.kind", "conv reads images: it needs task kind image");
         if (task instanceof Table && !(model instanceof Mlp))
             p.add("model.kind", "a table task takes model kind mlp (on the feature columns; model.embed_dim is not used)");
+        if (task instanceof Table tb && tb.target() == TableTarget.VALUE) {
+            p.require(training.loss() == org.grokscope.engine.LossFunction.MSE, "training.loss", "a value target (regression) trains on mse, got " + training.loss().id());
+            p.require(!probes.kernelBaseline(), "probes.kernel_baseline", "the kernel baseline classifies; it does not apply to a value target");
+        }
         init.validate(p);
         optimizer.validate(p);
         regularization.validate(p);
@@ -189,15 +193,16 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      * then the last holdout share of each series. Rows with missing or non-numeric cells stop the run, or with
      * {@code on_bad_row: skip} are left out and counted.
      */
-    @JsonPropertyOrder({"dataset", "path", "test_path", "delimiter", "label", "features", "drop", "labels", "holdout", "on_bad_row", "window",
+    @JsonPropertyOrder({"dataset", "path", "test_path", "delimiter", "label", "target", "features", "drop", "labels", "holdout", "on_bad_row", "window",
             "train_count", "test_count", "split_seed", "standardize"})
-    public record Table(String dataset, String path, String testPath, String delimiter, String label, java.util.List<String> features,
+    public record Table(String dataset, String path, String testPath, String delimiter, String label, TableTarget target, java.util.List<String> features,
                         java.util.List<String> drop, java.util.List<String> labels, Double holdout, OnBadRow onBadRow, TableWindow window,
                         Integer trainCount, Integer testCount, Long splitSeed, Boolean standardize) implements TaskSpec {
         public static final java.util.List<String> DATASETS = java.util.List.of("csv", "breast-cancer");
 
         public Table {
             if (dataset == null) dataset = "csv";
+            if (target == null) target = TableTarget.CLASS;
             if (holdout == null && testPath == null) holdout = 0.2;
             if (onBadRow == null) onBadRow = OnBadRow.ERROR;
             if (testCount == null) testCount = 0;
@@ -227,6 +232,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             if (testPath != null) p.require(holdout == null, "task.holdout", "give test_path or holdout, not both");
             if (holdout != null) p.require(holdout > 0 && holdout < 1, "task.holdout", "must be in (0, 1) (the test share), got " + holdout);
             if (labels != null) p.require(labels.size() >= 2 && new java.util.HashSet<>(labels).size() == labels.size(), "task.labels", "needs at least two distinct labels, got " + labels);
+            if (target == TableTarget.VALUE) p.require(labels == null, "task.labels", "a value target (regression) has no classes");
             if (features != null) p.require(!features.isEmpty(), "task.features", "needs at least one column (or leave it out: every column but the label)");
             if (features != null && label != null) p.require(!features.contains(label), "task.features", "'" + label + "' is the label column");
             if (window != null) window.validate(p);
@@ -813,6 +819,9 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
     /** task.on_bad_row: stop at the first malformed row, or skip and count malformed rows. */
     public enum OnBadRow { ERROR, SKIP }
+
+    /** task.target of a table: the label column's classes, or its numbers as the value one output is fitted to (regression, with MSE). */
+    public enum TableTarget { CLASS, VALUE }
 
     /** task.color of an image task: one gray channel, or three (red, green, blue). */
     public enum ImageColor { GRAY, RGB }

@@ -305,10 +305,20 @@ public final class Kernels {
      */
     public LossResult loss(LossFunction fn, LossPrecision precision, float[] logits, int n, int classes, int[] labels, int lOff,
                            float[] dlogits, double gradScale) {
+        return loss(fn, precision, logits, n, classes, labels, lOff, dlogits, gradScale, null);
+    }
+
+    /**
+     * As above; with {@code targets} (MSE only, [.., classes] from row lOff) each row is fitted to its target values
+     * instead of the one-hot of its label (regression), and {@code correct} counts nothing meaningful.
+     */
+    public LossResult loss(LossFunction fn, LossPrecision precision, float[] logits, int n, int classes, int[] labels, int lOff,
+                           float[] dlogits, double gradScale, float[] targets) {
+        if (targets != null && fn != LossFunction.MSE) throw new IllegalArgumentException("regression targets need the MSE loss, not " + fn.id());
         int ch = chunks(n, ROWS);
         ensureParts(ch);
         Loss t = lossTask;
-        t.fn = fn; t.fp32 = precision == LossPrecision.FP32; t.z = logits; t.n = n; t.cls = classes; t.y = labels; t.yOff = lOff; t.dz = dlogits;
+        t.fn = fn; t.fp32 = precision == LossPrecision.FP32; t.z = logits; t.n = n; t.cls = classes; t.y = labels; t.yOff = lOff; t.dz = dlogits; t.tgt = targets;
         t.scale = gradScale; t.loss = partA; t.correct = partB; t.collapse = collapseParts;
         if (expBuf.length < ch * classes) expBuf = new double[ch * classes];
         t.ex = expBuf;
@@ -322,7 +332,7 @@ public final class Kernels {
             zeroGrad += collapseParts[3 * c + 1];
             one += collapseParts[3 * c + 2];
         }
-        t.z = t.dz = null; t.y = null;
+        t.z = t.dz = t.tgt = null; t.y = null;
         double mean = n == 0 ? Double.NaN : loss / n;
         if (fn == LossFunction.MSE) mean = mean * n / ((double) n * classes);
         return new LossResult(mean, (int) correct, n, zeroLoss, zeroGrad, one);
@@ -332,7 +342,7 @@ public final class Kernels {
     private int[] collapseParts = new int[3 * 64];
 
     private static final class Loss implements Parallel.Task {
-        LossFunction fn; boolean fp32; float[] z, dz; int n, cls, yOff; int[] y; double scale; double[] loss, correct, ex;
+        LossFunction fn; boolean fp32; float[] z, dz, tgt; int n, cls, yOff; int[] y; double scale; double[] loss, correct, ex;
         int[] collapse; // per chunk c: rows with zero loss, zero gradient, label probability one at 3c, 3c+1, 3c+2
 
         @Override
@@ -348,7 +358,7 @@ public final class Kernels {
                 for (int j = 1; j < cls; j++) if (z[o + j] > max) { max = z[o + j]; arg = j; }
                 if (arg == label) ok++;
                 ls += switch (fn) {
-                    case MSE -> fp32 ? mse32(c, o, label) : mse64(c, o, label);
+                    case MSE -> fp32 ? mse32(c, o, label, r) : mse64(c, o, label, r);
                     case CROSS_ENTROPY -> fp32 ? softmax32(c, o, label, max) : softmax64(c, o, label, max);
                     case STABLEMAX_CE -> fp32 ? stablemax32(c, o, label) : stablemax64(c, o, label);
                 };
@@ -357,11 +367,13 @@ public final class Kernels {
             correct[c] = ok;
         }
 
-        private double mse64(int c, int o, int label) {
+        // the row's target: the one-hot of its label, or (regression) its target values
+        private double mse64(int c, int o, int label, int r) {
             double s = 0;
             boolean allZero = true;
+            int to = (yOff + r) * cls;
             for (int j = 0; j < cls; j++) {
-                double e = z[o + j] - (j == label ? 1.0 : 0.0);
+                double e = z[o + j] - (tgt != null ? tgt[to + j] : j == label ? 1.0 : 0.0);
                 s += e * e;
                 allZero &= (float) e == 0f;
                 if (dz != null) dz[o + j] = (float) (2 * e * scale);
@@ -370,11 +382,12 @@ public final class Kernels {
             return s;
         }
 
-        private double mse32(int c, int o, int label) {
+        private double mse32(int c, int o, int label, int r) {
             float s = 0f;
             boolean allZero = true;
+            int to = (yOff + r) * cls;
             for (int j = 0; j < cls; j++) {
-                float e = z[o + j] - (j == label ? 1f : 0f);
+                float e = z[o + j] - (tgt != null ? tgt[to + j] : j == label ? 1f : 0f);
                 s += e * e;
                 allZero &= e == 0f;
                 if (dz != null) dz[o + j] = (float) (2 * e * scale);

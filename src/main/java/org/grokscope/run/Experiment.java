@@ -135,7 +135,8 @@ public final class Experiment implements AutoCloseable {
         return new org.grokscope.data.table.TableTask.Settings(path, t.testPath() == null ? null : Path.of(t.testPath()), t.separator(), t.label(),
                 t.features(), t.drop(), t.labels(), t.holdout() == null ? 0 : t.holdout(), t.onBadRow() == RunConfig.OnBadRow.SKIP, t.trainCount(),
                 t.testCount(), splitSeed, t.standardize(),
-                w == null ? null : new org.grokscope.data.table.TableTask.Window(w.length(), w.stride(), w.orderBy(), w.groupBy()));
+                w == null ? null : new org.grokscope.data.table.TableTask.Window(w.length(), w.stride(), w.orderBy(), w.groupBy()),
+                t.target() == RunConfig.TableTarget.VALUE);
     }
 
     private static org.grokscope.data.image.ImageFolder.Settings folderSettings(RunConfig.Image im, long splitSeed) {

@@ -80,6 +80,10 @@ public final class Trainer {
     private final float[] init;
     private float[] dlogits = new float[0];
     private int[] batchTok = new int[0], batchY = new int[0], perm = new int[0];
+    private float[] batchT = new float[0];
+    /** Regression: the training targets' mean per output, and each set's sum of squares about it (R²'s denominator). */
+    private final double[] targetMean;
+    private final double trainSst, testSst;
     private int permEpoch = -1;
     private int step, stopStreak;
     private double lastPenalty;
@@ -89,6 +93,17 @@ public final class Trainer {
 
     public Trainer(Model model, Optimizer opt, Regularizer reg, Dataset train, Dataset test, Settings s, Kernels k) {
         this.model = model; this.opt = opt; this.reg = reg; this.train = train; this.test = test; this.s = s; this.k = k;
+        if (train.regression()) {
+            int C = train.classes();
+            targetMean = new double[C];
+            for (int i = 0; i < train.targets().length; i++) targetMean[i % C] += train.targets()[i];
+            for (int j = 0; j < C; j++) targetMean[j] /= train.size();
+            trainSst = sumOfSquares(train);
+            testSst = test.regression() ? sumOfSquares(test) : Double.NaN;
+        } else {
+            targetMean = null;
+            trainSst = testSst = Double.NaN;
+        }
         this.init = model.params().w.clone();
     }
 
@@ -195,11 +210,12 @@ public final class Trainer {
     /** Forward, loss and backward on the step's batch; gradients land in params().g. */
     private Kernels.LossResult forwardBackward(boolean full, int n) {
         int[] tok = train.tokens(), y = train.labels();
-        if (!full) { fillBatch(step, n); tok = batchTok; y = batchY; }
+        float[] t = train.targets();
+        if (!full) { fillBatch(step, n); tok = batchTok; y = batchY; t = train.regression() ? batchT : null; }
         k.zero(model.params().g, 0, model.params().size());
         float[] logits = model.forward(tok, 0, n);
         if (dlogits.length < n * model.classes()) dlogits = new float[n * model.classes()];
-        Kernels.LossResult r = loss(logits, n, y, 0, dlogits);
+        Kernels.LossResult r = loss(logits, n, y, 0, dlogits, t);
         model.backward(dlogits);
         return r;
     }
@@ -249,8 +265,26 @@ public final class Trainer {
         return v;
     }
 
-    private Kernels.LossResult loss(float[] logits, int n, int[] y, int yOff, float[] d) {
-        return k.loss(s.loss(), s.lossPrecision(), logits, n, model.classes(), y, yOff, d, s.loss().gradScale(n, model.classes()));
+    private Kernels.LossResult loss(float[] logits, int n, int[] y, int yOff, float[] d, float[] targets) {
+        return k.loss(s.loss(), s.lossPrecision(), logits, n, model.classes(), y, yOff, d, s.loss().gradScale(n, model.classes()), targets);
+    }
+
+    private double sumOfSquares(Dataset d) {
+        int C = d.classes();
+        double sst = 0;
+        for (int i = 0; i < d.targets().length; i++) { double e = d.targets()[i] - targetMean[i % C]; sst += e * e; }
+        return sst;
+    }
+
+    /**
+     * The accuracy an evaluation reports: the share of examples classified right, or for regression R² = 1 − SSE/SST,
+     * the share of the targets' variance about the training mean that the outputs explain (1 at a perfect fit, 0 for
+     * predicting the mean, below 0 for worse), so memorization and generalization thresholds read the same way.
+     */
+    private double accuracy(Kernels.LossResult r, Dataset d, double sst) {
+        if (!d.regression()) return r.accuracy();
+        double sse = r.loss() * r.count() * d.classes(); // the MSE is the mean over rows and outputs
+        return sst > 0 ? 1 - sse / sst : Double.NaN;
     }
 
     /** Loss and accuracy of the current parameters on a dataset, in chunks of evalBatch. */
@@ -261,7 +295,7 @@ public final class Trainer {
         for (int o = 0; o < d.size(); o += chunk) {
             int m = Math.min(chunk, d.size() - o);
             float[] logits = model.forward(d.tokens(), o * T, m);
-            Kernels.LossResult r = loss(logits, m, d.labels(), o, null);
+            Kernels.LossResult r = loss(logits, m, d.labels(), o, null, d.targets());
             lossSum += r.loss() * m;
             correct += r.correct();
             zeroLoss += r.zeroLoss();
@@ -278,7 +312,8 @@ public final class Trainer {
         double l2 = Math.sqrt(k.sumSquares(w, null, 0, w.length));
         double linf = k.maxAbs(w, 0, w.length);
         double dist = Math.sqrt(k.sumSquares(w, init, 0, w.length));
-        Evaluation e = new Evaluation(step, lr(step), tr.loss(), tr.accuracy(), te.loss(), te.accuracy(), regValue, l2, linf, dist, collapse(tr));
+        Evaluation e = new Evaluation(step, lr(step), tr.loss(), accuracy(tr, train, trainSst), te.loss(), test.size() > 0 ? accuracy(te, test, testSst) : te.accuracy(),
+                regValue, l2, linf, dist, collapse(tr));
         lastEval = e;
         for (TrainListener l : listeners) l.onEval(this, e);
         return e;
@@ -300,11 +335,14 @@ public final class Trainer {
             Rng.of(s.seed() + epoch * 0x9E3779B97F4A7C15L, "batches").shuffle(perm);
             permEpoch = epoch;
         }
+        int C = train.classes();
         if (batchTok.length < n * T) { batchTok = new int[n * T]; batchY = new int[n]; }
+        if (train.regression() && batchT.length < n * C) batchT = new float[n * C];
         for (int r = 0; r < n; r++) {
             int src = perm[pos * n + r];
             System.arraycopy(train.tokens(), src * T, batchTok, r * T, T);
             batchY[r] = train.labels()[src];
+            if (train.regression()) System.arraycopy(train.targets(), src * C, batchT, r * C, C);
         }
     }
 }

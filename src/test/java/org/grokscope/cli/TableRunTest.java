@@ -34,6 +34,40 @@ class TableRunTest {
         }
     }
 
+    /** Regression: the accuracy columns hold R², which the MLP drives towards 1 on the training rows; cross-entropy refused. */
+    @Test
+    void aValueTargetTrainsOnMseAndReportsRSquared() throws Exception {
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        java.util.Random r = new java.util.Random(8);
+        for (int i = 0; i < 120; i++) {
+            double a = r.nextGaussian(), b = r.nextGaussian();
+            sb.append(String.format(java.util.Locale.ROOT, "%.5f,%.5f,%.5f%n", a, b, Math.sin(2 * a) + 0.5 * b));
+        }
+        Path f = Files.writeString(tmp.resolve("reg.csv"), sb.toString());
+        Path cfg = Files.writeString(tmp.resolve("reg.yaml"), """
+                name: reg
+                task: {kind: table, path: %s, target: value}
+                model: {kind: mlp, hidden: 32, depth: 2, activation: gelu}
+                optimizer: {lr: 1.0e-2, weight_decay: 0.0}
+                training: {steps: 400, eval_every: 100, loss: mse}
+                """.formatted(f));
+        CliTest.Out o = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("run").toString(), "--threads", "1");
+        assertThat(o.code()).as(o.err()).isZero();
+        List<String> rows = Files.readAllLines(tmp.resolve("run").resolve("metrics.csv"));
+        String[] first = rows.get(1).split(","), last = rows.get(rows.size() - 1).split(",");
+        assertThat(Double.parseDouble(first[3])).as("train R² at step 0").isLessThan(0.5);
+        assertThat(Double.parseDouble(last[3])).as("train R² at step 400").isGreaterThan(0.95);
+        assertThat(Double.parseDouble(last[5])).as("test R² at step 400").isGreaterThan(0.8);
+        assertThat(Files.readString(tmp.resolve("run").resolve("data.json"))).contains("\"target\" : \"value\"").contains("R2");
+        assertThat(CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("two").toString(), "--threads", "2").code()).isZero();
+        assertThat(Files.readString(tmp.resolve("two").resolve("metrics.csv"))).isEqualTo(String.join("\n", rows) + "\n");
+
+        Files.writeString(cfg, Files.readString(cfg).replace("loss: mse", "loss: cross_entropy"));
+        CliTest.Out ce = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("ce").toString());
+        assertThat(ce.code()).isEqualTo(2);
+        assertThat(ce.err()).contains("training.loss").contains("a value target (regression) trains on mse");
+    }
+
     @Test
     void aCsvOfOnesOwnTrainsAndABadCellIsNamedWithNothingWritten() throws Exception {
         Path f = org.grokscope.data.table.TableTaskTest.fixture(tmp.resolve("mine.csv"), 60);

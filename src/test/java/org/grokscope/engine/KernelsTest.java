@@ -57,6 +57,40 @@ class KernelsTest {
         }
     }
 
+    /** Regression: MSE against target values (from row lOff on), its gradient by finite differences, at both precisions. */
+    @Test
+    void mseAgainstTargetsFitsTheValuesAndItsGradientMatchesFiniteDifferences() {
+        try (Parallel pool = new Parallel(2)) {
+            Kernels k = new Kernels(pool);
+            int n = 7, C = 2, off = 3;
+            Rng r = new Rng(5);
+            float[] z = new float[n * C], t = new float[(n + off) * C];
+            for (int i = 0; i < z.length; i++) z[i] = Math.round(r.nextGaussian() * 64) / 64f;
+            for (int i = 0; i < t.length; i++) t[i] = Math.round(r.nextGaussian() * 64) / 64f;
+            int[] y = new int[n + off];
+            double want = 0;
+            for (int i = 0; i < n * C; i++) { double e = z[i] - t[off * C + i]; want += e * e; }
+            want /= n * C;
+            for (LossPrecision prec : LossPrecision.values()) {
+                float[] d = new float[n * C];
+                double scale = LossFunction.MSE.gradScale(n, C);
+                assertThat(k.loss(LossFunction.MSE, prec, z, n, C, y, off, d, scale, t).loss()).isCloseTo(want, within(1e-6));
+                float h = 1f / 256;
+                for (int i = 0; i < z.length; i++) {
+                    float keep = z[i];
+                    z[i] = keep + h;
+                    double up = k.loss(LossFunction.MSE, LossPrecision.FP64, z, n, C, y, off, null, scale, t).loss();
+                    z[i] = keep - h;
+                    double down = k.loss(LossFunction.MSE, LossPrecision.FP64, z, n, C, y, off, null, scale, t).loss();
+                    z[i] = keep;
+                    assertThat((double) d[i]).as("%s dloss/dz[%d]", prec, i).isCloseTo((up - down) / (2 * h), within(1e-5));
+                }
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.loss(LossFunction.CROSS_ENTROPY, LossPrecision.FP64, z, n, C, y, 0, null, 1, t))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need the MSE loss");
+        }
+    }
+
     @Test
     void rowAddsWriteExactlyTheStridedRows() {
         try (Parallel pool = new Parallel(2)) {

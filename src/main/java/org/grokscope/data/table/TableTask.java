@@ -49,9 +49,20 @@ public final class TableTask {
     /** Sliding windows over a time-ordered series: {@code length} rows, every {@code stride}-th start, per group. */
     public record Window(int length, int stride, String orderBy, String groupBy) {}
 
+    /**
+     * What a run asks for; with {@code regression} the label column holds numbers that one output is fitted to (then
+     * {@code labels} is not used, subsets are seeded rather than stratified, and the target is standardized too).
+     */
     public record Settings(Path path, Path testPath, Character delimiter, String label, List<String> features, List<String> drop,
                            List<String> labels, double holdout, boolean skipBad, Integer trainCount, int testCount, long splitSeed,
-                           boolean standardize, Window window) {}
+                           boolean standardize, Window window, boolean regression) {
+        /** A classification task. */
+        public Settings(Path path, Path testPath, Character delimiter, String label, List<String> features, List<String> drop,
+                        List<String> labels, double holdout, boolean skipBad, Integer trainCount, int testCount, long splitSeed,
+                        boolean standardize, Window window) {
+            this(path, testPath, delimiter, label, features, drop, labels, holdout, skipBad, trainCount, testCount, splitSeed, standardize, window, false);
+        }
+    }
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Set<String> MISSING = Set.of("", "na", "nan", "null", "none", "?", "n/a", "-");
@@ -136,7 +147,11 @@ public final class TableTask {
                 if (row.size() != header.size()) { st.bad(where + ": expected " + header.size() + " fields, got " + row.size(), skip); continue; }
                 String y = row.get(li).trim();
                 if (MISSING.contains(y.toLowerCase(Locale.ROOT))) { st.bad(where + ": column '" + labelName + "': missing label", skip); continue; }
-                if (s.labels() != null && !s.labels().contains(y)) {
+                if (s.regression() && !NUMBER.matcher(y).matches()) {
+                    st.bad(where + ": column '" + labelName + "': '" + Excerpt.of(y) + "' is not a number (the target of a regression)", skip);
+                    continue;
+                }
+                if (!s.regression() && s.labels() != null && !s.labels().contains(y)) {
                     st.bad(where + ": column '" + labelName + "': label '" + Excerpt.of(y) + "' is not one of task.labels " + Excerpt.of(String.valueOf(s.labels()), 200), skip);
                     continue;
                 }
@@ -173,6 +188,7 @@ public final class TableTask {
 
     /** The class names: as given, else the distinct labels in numeric order when all are numbers, text order otherwise. */
     private static List<String> classes(Settings s, List<String> labels) {
+        if (s.regression()) return List.of("value"); // one output
         if (s.labels() != null) return s.labels();
         TreeSet<String> distinct = new TreeSet<>(labels);
         List<String> out = new ArrayList<>(distinct);
@@ -215,8 +231,9 @@ public final class TableTask {
         return out;
     }
 
-    private static int[] labelIndices(Rows r, List<String> classes) {
+    private static int[] labelIndices(Rows r, List<String> classes, boolean regression) {
         int[] y = new int[r.labels().size()];
+        if (regression) return y; // every example of class 0; its target is its label's value
         for (int i = 0; i < y.length; i++) {
             y[i] = classes.indexOf(r.labels().get(i));
             if (y[i] < 0) throw DataException.at(r.file(), r.lines().get(i), "label '" + Excerpt.of(r.labels().get(i)) + "' never occurs in the training file "
@@ -228,20 +245,20 @@ public final class TableTask {
     /** How many training examples the table holds (a sample-wise search's largest size). */
     public static int trainingPool(Settings s) {
         return prepare(new Settings(s.path(), s.testPath(), s.delimiter(), s.label(), s.features(), s.drop(), s.labels(), s.holdout(), s.skipBad(),
-                null, 1, s.splitSeed(), false, s.window())).trainPool();
+                null, 1, s.splitSeed(), false, s.window(), s.regression())).trainPool();
     }
 
     public static FeatureSet prepare(Settings s) {
         Rows train = read(s.path(), s, s.features());
         Rows test = s.testPath() == null ? null : read(s.testPath(), s, train.featureNames());
         List<String> classes = classes(s, train.labels());
-        if (classes.size() < 2) throw new DataException(train.file() + ": one class ('" + Excerpt.of(classes.get(0)) + "'); a classifier needs at least two");
-        int[] yTrainFile = labelIndices(train, classes);
+        if (!s.regression() && classes.size() < 2) throw new DataException(train.file() + ": one class ('" + Excerpt.of(classes.get(0)) + "'); a classifier needs at least two");
+        int[] yTrainFile = labelIndices(train, classes, s.regression());
         Window w = s.window();
         List<Example> trainPool, testPool;
         if (test != null) {
             trainPool = examples(train, yTrainFile, w, 0, false);
-            testPool = examples(test, labelIndices(test, classes), w, 0, true);
+            testPool = examples(test, labelIndices(test, classes, s.regression()), w, 0, true);
         } else if (w != null) {
             trainPool = examples(train, yTrainFile, w, s.holdout(), false);
             testPool = examples(train, yTrainFile, w, s.holdout(), true);
@@ -281,6 +298,25 @@ public final class TableTask {
         int[] yTrain = new int[nTrain], yTest = new int[nTest];
         for (int e = 0; e < nTrain; e++) yTrain[e] = put(trainPool.get(trainOrder[e]), train, keep, mean, std, s.standardize(), table, e * dim);
         for (int e = 0; e < nTest; e++) yTest[e] = put(testPool.get(testOrder[e]), testRows, keep, mean, std, s.standardize(), table, (nTrain + e) * dim);
+        float[] tTrain = null, tTest = null;
+        double tMean = 0, tStd = 1;
+        if (s.regression()) {
+            double[] a = new double[nTrain], b = new double[nTest];
+            for (int e = 0; e < nTrain; e++) a[e] = target(trainPool.get(trainOrder[e]), train);
+            for (int e = 0; e < nTest; e++) b[e] = target(testPool.get(testOrder[e]), testRows);
+            if (s.standardize()) {
+                for (double v : a) tMean += v;
+                tMean /= nTrain;
+                double sq = 0;
+                for (double v : a) sq += (v - tMean) * (v - tMean);
+                tStd = Math.sqrt(sq / nTrain);
+                if (!(tStd > 0)) throw new DataException(train.file() + ": the target column is constant over the " + nTrain + " training examples; nothing to fit");
+            }
+            tTrain = new float[nTrain];
+            tTest = new float[nTest];
+            for (int e = 0; e < nTrain; e++) tTrain[e] = (float) ((a[e] - tMean) / tStd);
+            for (int e = 0; e < nTest; e++) tTest[e] = (float) ((b[e] - tMean) / tStd);
+        }
         int rows = nTrain + nTest;
         int[] tokTrain = new int[nTrain], tokTest = new int[nTest];
         for (int i = 0; i < nTrain; i++) tokTrain[i] = i;
@@ -303,19 +339,33 @@ public final class TableTask {
         info.put("features", kept);
         if (!dropped.isEmpty()) info.put("constant_columns_dropped", dropped);
         if (w != null) info.put("window", Map.of("length", w.length(), "stride", w.stride(), "order_by", String.valueOf(w.orderBy()), "group_by", String.valueOf(w.groupBy())));
-        info.put("class_names", classes);
-        info.put("classes", classes.size());
+        if (s.regression()) {
+            info.put("target", "value");
+            info.put("accuracy_is", "R2: 1 - SSE/SST about the training targets' mean");
+            if (s.standardize()) {
+                info.put("target_mean", tMean);
+                info.put("target_std", tStd);
+            }
+        } else {
+            info.put("class_names", classes);
+            info.put("classes", classes.size());
+        }
         info.put("train_examples", nTrain);
         info.put("test_examples", nTest);
-        info.put("per_class_train", Subsets.counts(yTrain, classes.size()));
+        if (!s.regression()) info.put("per_class_train", Subsets.counts(yTrain, classes.size()));
         if (s.standardize()) {
             List<Double> m = new ArrayList<>(), d = new ArrayList<>();
             for (int f : keep) { m.add(mean[f]); d.add(std[f]); }
             info.put("feature_mean", m);
             info.put("feature_std", d);
         }
-        return new FeatureSet(table, L, K, 1, new Dataset(tokTrain, yTrain, 1, rows, classes.size()), new Dataset(tokTest, yTest, 1, rows, classes.size()),
-                trainPool.size(), info);
+        return new FeatureSet(table, L, K, 1, new Dataset(tokTrain, yTrain, 1, rows, classes.size(), tTrain),
+                new Dataset(tokTest, yTest, 1, rows, classes.size(), tTest), trainPool.size(), info);
+    }
+
+    /** A regression example's target: the value in its (last) row's label column. */
+    private static double target(Example e, Rows r) {
+        return Double.parseDouble(r.labels().get(e.rows()[e.rows().length - 1]));
     }
 
     /** Writes an example's kept features (row after row of its window) at off; returns its label. */

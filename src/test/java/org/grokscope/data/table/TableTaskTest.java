@@ -92,6 +92,35 @@ public class TableTaskTest {
         }
     }
 
+    /** A value target: one output, the target standardized by the training rows, seeded nested subsets, a non-number named. */
+    @Test
+    void aValueTargetIsStandardizedAndNotAClass() throws Exception {
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < 50; i++) {
+            double a = r.nextGaussian(), b = r.nextGaussian();
+            sb.append(String.format(java.util.Locale.ROOT, "%.5f,%.5f,%.5f%n", a, b, 10 + 3 * a - b * b));
+        }
+        Path f = Files.writeString(tmp.resolve("reg.csv"), sb.toString());
+        TableTask.Settings s = new TableTask.Settings(f, null, null, "y", null, null, null, 0.2, false, null, 0, 5, true, null, true);
+        FeatureSet t = TableTask.prepare(s);
+        assertThat(t.train().classes()).isEqualTo(1);
+        assertThat(t.train().regression()).isTrue();
+        assertThat(t.train().size()).isEqualTo(40);
+        assertThat(t.test().targets()).hasSize(10);
+        double m = 0, q = 0;
+        for (float v : t.train().targets()) { m += v; q += v * v; }
+        assertThat(m / 40).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(q / 40).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat((double) t.info().get("target_mean")).isBetween(8.0, 12.0);
+        assertThat(t.info()).containsKey("accuracy_is").doesNotContainKey("class_names");
+        FeatureSet small = TableTask.prepare(new TableTask.Settings(f, null, null, "y", null, null, null, 0.2, false, 12, 0, 5, false, null, true));
+        FeatureSet large = TableTask.prepare(new TableTask.Settings(f, null, null, "y", null, null, null, 0.2, false, 30, 0, 5, false, null, true));
+        assertThat(Arrays.copyOf(large.train().targets(), 12)).isEqualTo(small.train().targets());
+        Files.writeString(f, Files.readString(f).replaceFirst("\n([-0-9.]+,[-0-9.]+),[-0-9.]+\n", "\n$1,high\n"));
+        assertThatThrownBy(() -> TableTask.prepare(s)).hasMessageContaining("reg.csv:2: column 'y': 'high' is not a number (the target of a regression)");
+    }
+
     @Test
     void badCellsAreNamedByFileLineAndColumnOrCountedAndSkipped() throws Exception {
         Path f = fixture(tmp.resolve("t.csv"), 30);
