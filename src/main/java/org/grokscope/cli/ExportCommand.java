@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "export", mixinStandardHelpOptions = true, description = {"Write a run's weights as a safetensors file that PyTorch opens (safetensors.torch.load_file).",
-        "Parameters by name, linear weights [in, out] (y = x W + b), the run's config and step as metadata. Without --step, the run's latest "
+        "Parameters by name, linear weights [in, out] (y = x W + b), conv weights [k, k, in, out] (PyTorch's Conv2d weight permuted (3, 2, 0, 1)), the run's config and step as metadata. Without --step, the run's latest "
                 + "checkpoint; with it, any step the run kept (the latest, and the first memorized and generalized evaluations in checkpoints/)."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR")

@@ -34,6 +34,33 @@ class TableRunTest {
         }
     }
 
+    /** A sample-wise sweep and the staged search on the bundled table: both run, and the search names a bracket. */
+    @Test
+    void aSampleWiseSweepAndTheCdsSearchRunOnATable() throws Exception {
+        System.setProperty("grokscope.cache", tmp.resolve("cache").toString());
+        try {
+            Path sweep = Files.writeString(tmp.resolve("s.yaml"), """
+                    base: {preset: samples-breast-cancer}
+                    set: ["training.steps=60", "training.eval_every=20"]
+                    axes:
+                      task.train_count: [20, 80]
+                    seeds: [0]
+                    """.replace("preset: samples-breast-cancer", "preset: table-breast-cancer"));
+            CliTest.Out o = CliTest.cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("sweep").toString());
+            assertThat(o.code()).as(o.err()).isZero();
+            try (var runs = Files.list(tmp.resolve("sweep").resolve("runs"))) {
+                assertThat(runs.filter(p -> Files.isRegularFile(p.resolve("summary.json"))).count()).isEqualTo(2);
+            }
+            CliTest.Out cds = CliTest.cli("cds", "--preset", "table-breast-cancer", "--set", "training.steps=600", "--set", "init.alpha=1",
+                    "--min", "8", "--max", "64", "--seeds", "1", "--out", tmp.resolve("cds").toString());
+            assertThat(cds.code()).as(cds.err()).isZero();
+            assertThat(cds.out()).contains("of a 456-example training pool").contains("already the smallest size, 8, generalizes"); // alpha 1: eight rows suffice
+            assertThat(tmp.resolve("cds").resolve("cds.json")).isRegularFile();
+        } finally {
+            System.clearProperty("grokscope.cache");
+        }
+    }
+
     /** Regression: the accuracy columns hold R², which the MLP drives towards 1 on the training rows; cross-entropy refused. */
     @Test
     void aValueTargetTrainsOnMseAndReportsRSquared() throws Exception {
