@@ -91,6 +91,10 @@ final class Conv2d {
                         for (int ky = 0; ky < k; ky++) {
                             int iy = oy + ky - pad, o = r + ky * k * cin;
                             if (iy < 0 || iy >= h) { java.util.Arrays.fill(cols, o, o + k * cin, 0f); continue; }
+                            if (ox >= pad && ox + k - pad <= w) { // the row of k pixels lies inside: one contiguous run of k·cin values
+                                System.arraycopy(x, xo + (iy * w + ox - pad) * cin, cols, o, k * cin);
+                                continue;
+                            }
                             for (int kx = 0; kx < k; kx++) {
                                 int ix = ox + kx - pad, q = o + kx * cin;
                                 if (ix < 0 || ix >= w) java.util.Arrays.fill(cols, q, q + cin, 0f);

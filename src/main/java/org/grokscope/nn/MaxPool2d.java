@@ -1,5 +1,10 @@
 package org.grokscope.nn;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.grokscope.engine.Parallel;
 
 /**
@@ -10,6 +15,10 @@ import org.grokscope.engine.Parallel;
  */
 final class MaxPool2d {
     private static final int EX = 8;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
+    private static final int L = S.length();
+    private static final IntVector IOTA = IntVector.zero(IS).addIndex(1);
     final int h, w, c, s, oh, ow;
     private final Parallel pool;
     private final Fwd fwd = new Fwd();
@@ -49,19 +58,40 @@ final class MaxPool2d {
             int e1 = Math.min(n, (chunk + 1) * EX), in = h * w * c, out = outSize();
             for (int e = chunk * EX; e < e1; e++)
                 for (int oy = 0; oy < oh; oy++)
-                    for (int ox = 0; ox < ow; ox++)
-                        for (int ch = 0; ch < c; ch++) {
-                            int best = e * in + ((oy * s) * w + ox * s) * c + ch;
-                            float m = x[best];
+                    for (int ox = 0; ox < ow; ox++) {
+                        // the window's pixels in row-major order, each a contiguous run of c channels; a later pixel wins only
+                        // if strictly larger (the first maximum, as PyTorch keeps) or NaN over a number (NaN propagates)
+                        int o = e * out + (oy * ow + ox) * c, first = e * in + ((oy * s) * w + ox * s) * c;
+                        int ch = 0;
+                        for (; ch + L <= c; ch += L) { // lanes: channels; running max and winner in registers, selects by mask
+                            FloatVector m = FloatVector.fromArray(S, x, first + ch);
+                            IntVector a = IOTA.add(first + ch);
+                            for (int dy = 0; dy < s; dy++)
+                                for (int dx = 0; dx < s; dx++) {
+                                    if (dy == 0 && dx == 0) continue;
+                                    int i = e * in + ((oy * s + dy) * w + ox * s + dx) * c + ch;
+                                    FloatVector v = FloatVector.fromArray(S, x, i);
+                                    VectorMask<Float> take = v.compare(VectorOperators.GT, m)
+                                            .or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN)));
+                                    m = m.blend(v, take);
+                                    a = a.blend(IOTA.add(i), take.cast(IS));
+                                }
+                            m.intoArray(y, o + ch);
+                            a.intoArray(arg, o + ch);
+                        }
+                        for (; ch < c; ch++) {
+                            float m = x[first + ch];
+                            int a = first + ch;
                             for (int dy = 0; dy < s; dy++)
                                 for (int dx = 0; dx < s; dx++) {
                                     int i = e * in + ((oy * s + dy) * w + ox * s + dx) * c + ch;
-                                    if (x[i] > m || Float.isNaN(x[i]) && !Float.isNaN(m)) { m = x[i]; best = i; }
+                                    float v = x[i];
+                                    if (v > m || v != v && m == m) { m = v; a = i; }
                                 }
-                            int o = e * out + (oy * ow + ox) * c + ch;
-                            y[o] = m;
-                            arg[o] = best;
+                            y[o + ch] = m;
+                            arg[o + ch] = a;
                         }
+                    }
         }
     }
 
