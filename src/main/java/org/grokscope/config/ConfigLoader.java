@@ -273,6 +273,14 @@ public final class ConfigLoader {
         if (coerce.find()) msg = WHOLE_NUMBER + ", got " + coerce.group(1);
         else if (msg.startsWith("Cannot deserialize value of type `Integer`")) msg = WHOLE_NUMBER + msg.substring(msg.indexOf(" from "));
         else if (msg.startsWith("Cannot deserialize value of type `Double`")) msg = "expected a number" + msg.substring(msg.indexOf(" from "));
+        java.util.regex.Matcher shape = java.util.regex.Pattern.compile("Cannot deserialize value of type `([A-Za-z]+)` from (Object|Array) value").matcher(msg);
+        if (shape.find()) msg = "expected " + switch (shape.group(1)) {
+            case "String" -> "a text value";
+            case "Integer", "Long" -> "a whole number";
+            case "Double" -> "a number";
+            case "Boolean" -> "true or false";
+            default -> "a single value";
+        } + ", got " + (shape.group(2).equals("Object") ? "a mapping ({...} or indented keys)" : "a list");
         return where(src, path, lines, fromSet) + msg;
     }
 

@@ -102,6 +102,32 @@ class ImageRunTest {
         assertThat(tmp.resolve("bad")).doesNotExist();
     }
 
+    /** A model-wise sweep on images: one run per width and kind, each with the model it names. */
+    @Test
+    void aModelWiseSweepRunsOnImages() throws Exception {
+        Path set = ImageTaskTest.fixture(tmp.resolve("set"), 60, 30);
+        Path base = Files.writeString(tmp.resolve("base.yaml"), """
+                name: widths
+                task: {kind: image, dataset: idx, path: %s, train_count: 30}
+                model: {kind: mlp, hidden: 16, depth: 1}
+                training: {steps: 20, eval_every: 10}
+                """.formatted(set));
+        Path sweep = Files.writeString(tmp.resolve("sweep.yaml"), """
+                base: {config: %s}
+                axes:
+                  model.hidden: [4, 12]
+                seeds: [0]
+                """.formatted(base));
+        Path out = tmp.resolve("sweep");
+        CliTest.Out o = CliTest.cli("sweep", "--config", sweep.toString(), "--out", out.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        java.util.List<String> widths = new java.util.ArrayList<>();
+        try (var runs = Files.list(out.resolve("runs"))) {
+            for (Path r : runs.sorted().toList()) widths.add(org.grokscope.config.ConfigLoader.JSON.readTree(r.resolve("config.json").toFile()).at("/model/hidden").asText());
+        }
+        assertThat(widths).containsExactly("4", "12");
+    }
+
     /** The staged search takes an image task, its pool the training split (it failed with a ClassCastException). */
     @Test
     void theCdsSearchRunsOnAnImageTask() throws Exception {

@@ -12,6 +12,16 @@ public class ConfigLoaderTest {
         return ConfigLoader.load(new ConfigLoader.Source("run.yaml", text, false), List.of(sets));
     }
 
+    /** A mapping or a list where one value belongs is said in words, not in Jackson's token names. */
+    @Test
+    void aMappingOrListInPlaceOfAValueIsNamedPlainly() {
+        assertThatThrownBy(() -> yaml("seed: [1, 2]\n")).hasMessage("run.yaml:1: seed: expected a whole number, got a list");
+        assertThatThrownBy(() -> yaml("name: {a: 1}\n")).hasMessage("run.yaml:1: name: expected a text value, got a mapping ({...} or indented keys)");
+        assertThatThrownBy(() -> yaml("task: {kind: table, path: t.csv, standardize: [true]}\n"))
+                .hasMessage("run.yaml:1: task.standardize: expected true or false, got a list");
+        assertThatThrownBy(() -> yaml("task: {kind: image, dataset: folder, path: d, image_size: 28}\n")).hasMessageContaining("task.image_size");
+    }
+
     @Test
     void missingValuesTakeDefaults() throws Exception {
         RunConfig c = yaml("name: x\n");
