@@ -91,6 +91,13 @@ class ImageRunTest {
         String last = Files.readAllLines(out.resolve("metrics.csv")).get(2);
         assertThat(Double.parseDouble(last.split(",")[5])).as("test accuracy at step 40: the colour is the class").isEqualTo(1.0);
 
+        Path broken = set.resolve("b-green").resolve("003.jpg");
+        Files.write(broken, java.util.Arrays.copyOf(Files.readAllBytes(broken), 40));
+        CliTest.Out damaged = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("damaged").toString());
+        assertThat(damaged.code()).isNotZero();
+        assertThat(damaged.err()).contains("003.jpg").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(tmp.resolve("damaged")).doesNotExist();
+
         Files.writeString(cfg, """
                 name: bad
                 task: {kind: image, dataset: mnist, color: rgb, image_size: [6, 6]}
