@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The per-layer Gram eNTK against brute force: one backward per example, full gradient vectors, J·Jᵀ. */
-class NtkGramTest {
+public class NtkGramTest {
     static final Parallel POOL = new Parallel(2);
     static final int P = 7;
 
@@ -33,7 +33,7 @@ class NtkGramTest {
         POOL.close();
     }
 
-    static Stream<Arguments> models() {
+    public static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("mlp depth 2", new EmbedMlp(POOL, P, 2, 6, 10, 2, P, Act.GELU), InputFormat.PAIR),
                 Arguments.of("quadratic", new QuadraticNet(POOL, P, 12, P), InputFormat.PAIR),
