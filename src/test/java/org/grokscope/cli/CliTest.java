@@ -96,6 +96,18 @@ class CliTest {
         }
     }
 
+    /** One spelling for the dashboard's port: a job takes serve's --port (which implies --serve); two different ports are refused. */
+    @Test
+    void jobsTakeTheDashboardPortAsServeDoes(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Out o = cli("train", "--preset", "modadd-mlp", "--set", "task.p=23", "--set", "training.steps=20", "--port", "0", "--out", tmp.resolve("a").toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).containsPattern("dashboard: http://127\\.0\\.0\\.1:\\d+/#/run/0");
+        Out both = cli("train", "--preset", "modadd-mlp", "--serve=9000", "--port", "9001", "--out", tmp.resolve("b").toString());
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--serve=9000 and --port 9001 name two ports");
+        assertThat(tmp.resolve("b")).doesNotExist();
+    }
+
     @Test
     void presetsListsEveryPresetWithADescription() throws Exception {
         Out r = cli("presets");
