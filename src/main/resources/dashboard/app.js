@@ -563,7 +563,7 @@ async function showSweep(id) {
       const tr = el('tr', { class: state.selected.has(r.id) ? 'sel' : null, dataset: { id: r.id } },
         el('td', {}, cb), el('td', {}, sw_, series[r.id] || r.status !== 'pending' ? link(runHref(id + '/runs/' + r.id), r.id) : r.id),
         el('td', {}, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join('  ')),
-        el('td', {}, badge(r.status), r.error ? el('div', { class: 'error' }, r.error) : null),
+        el('td', {}, badge(r.outcome || r.status), r.reason ? el('div', { class: 'muted' }, r.reason) : null, r.error ? el('div', { class: 'error' }, r.error) : null),
         el('td', { class: 'num' }, r.status === 'running' ? `${fmt(r.step)} / ${fmt(r.steps)}` : fmt(r.steps)),
         el('td', { class: 'num' }, r.status === 'running' ? duration(r.eta_s) : ''),
         el('td', { class: 'num' }, fmt(r.memorization_step)), el('td', { class: 'num' }, fmt(r.generalization_step)),

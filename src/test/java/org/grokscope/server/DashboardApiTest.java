@@ -146,6 +146,27 @@ class DashboardApiTest {
         }
     }
 
+    /** A run that ended before its budget says why on the sweep page: the store's "completed", the summary's outcome and reason. */
+    @Test
+    void aSweepRunStoppedEarlySaysWhyItStopped() throws Exception {
+        Files.writeString(tmp.resolve("base.yaml"), """
+                name: base
+                task: {op: add, p: 11, train_fraction: 0.6}
+                model: {kind: mlp, embed_dim: 8, hidden: 32}
+                optimizer: {lr: 1.0e-2, weight_decay: 1.0}
+                training: {steps: 3000, eval_every: 10, stop_at_test_acc: 0.5, stop_patience: 1}
+                """);
+        Files.writeString(tmp.resolve("s.yaml"), "name: s\nbase: {config: base.yaml}\nseeds: [0]\naxes:\n  task.train_fraction: [0.9]\n");
+        Path dir = tmp.resolve("early");
+        assertThat(Main.execute("sweep", "--config", tmp.resolve("s.yaml").toString(), "--out", dir.toString())).isZero();
+        try (DashboardServer s = DashboardServer.start(List.of(dir), "127.0.0.1", 0)) {
+            JsonNode run = JSON.readTree(get(s.port(), "/api/sweep?id=0").body()).get("runs").get(0);
+            assertThat(run.get("status").asText()).isEqualTo("completed");
+            assertThat(run.get("outcome").asText()).isEqualTo("stopped_early");
+            assertThat(run.get("reason").asText()).isEqualTo("test accuracy >= 0.5 for 1 evaluations");
+        }
+    }
+
     @Test
     void aRunWhoseWriterIsGoneReadsStoppedNotRunning() throws Exception {
         Path run = fakeRun(tmp.resolve("r"), "orphan", 3);
