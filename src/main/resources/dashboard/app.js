@@ -1,4 +1,4 @@
-// grokscope's live dashboard. One page, three views (home, run, sweep), routed by the URL's hash. Data arrive as a
+// grokscope's live dashboard. One page, four views (home, run, sweep, compare), routed by the URL's hash. Data arrive as a
 // snapshot (GET /api/...) and then as events on one EventSource per view: new metric rows from the row the page has,
 // status changes, new runs, the CDS estimate as it stands. Every value from a file is written with textContent or
 // as a chart value, never parsed as markup; the server's Content-Security-Policy allows only this script.
@@ -11,6 +11,8 @@ const state = {
   colorBy: null,
   selected: new Set(), // sweep runs chosen to overlay
   onlySelected: false,
+  picked: new Set(),   // runs chosen on the home page to compare
+  groupSeeds: false,   // compare view: runs that differ only by seed as one mean curve with a min–max band
 };
 let source = null;     // the open EventSource
 let charts = [];       // the view's charts, resized and redrawn together
@@ -162,8 +164,10 @@ class Chart {
       axes: [{ label: 'step', size: 40, values: (u, v) => v.map((x) => tick(x, state.xlog)) },
              { size: 52, values: (u, v) => v.map((x) => tick(x, this.ylog)) }],
       series: [{ label: 'step' }].concat(spec.series.map((s) => ({
-        label: s.label, stroke: s.color, width: s.width || 1.5, spanGaps: true, points: { show: false }, dash: s.dash,
+        label: s.label, stroke: s.color, width: s.width === undefined ? 1.5 : s.width, spanGaps: true, points: { show: false }, dash: s.dash,
       }))),
+      // spec.bands: [[upper, lower, colour]] by index into spec.series: the area between two series filled
+      bands: (spec.bands || []).map(([hi, lo, color]) => ({ series: [hi + 1, lo + 1], fill: color + '33' })),
       hooks: {
         draw: [(u) => self.drawMarkers(u)],
         setScale: [(u, key) => { if (key === 'x') { const x = u.scales.x; self.zoomed = (x.min > self.fullMin || x.max < self.fullMax) ? [x.min, x.max] : null; } }],
@@ -217,6 +221,9 @@ class Chart {
     if (!this.plot) {
       clear(this.plotEl);
       this.plot = new uPlot(this.opts(), d, this.plotEl);
+      // series that only edge a band stay out of the legend
+      const legendRows = this.plotEl.querySelectorAll('.u-legend .u-series');
+      this.spec.series.forEach((sr, i) => { if (sr.legend === false && legendRows[i + 1]) legendRows[i + 1].style.display = 'none'; });
     } else {
       const z = this.zoomed;
       this.plot.setData(d, !z);
@@ -250,14 +257,20 @@ async function showHome() {
     el('p', { class: 'muted' }, 'Serving ' + data.roots.join(', ') + '. New runs appear here as they start.'));
   const tbody = el('tbody');
   const table = el('table', { id: 'entries' }, el('thead', {}, el('tr', {},
-    ['', 'name', 'directory', 'status', 'progress', 'ETA', 'state', 'memorized', 'generalized', 'test acc'].map((h) => el('th', {}, h)))), tbody);
-  main.append(el('div', { class: 'card' }, table));
+    ['', '', 'name', 'directory', 'status', 'progress', 'ETA', 'state', 'memorized', 'generalized', 'test acc'].map((h) => el('th', {}, h)))), tbody);
+  const compareBtn = el('button', { type: 'button', id: 'compare', onclick: () => { location.hash = compareHref([...state.picked]); } }, '');
+  const pickedText = () => { compareBtn.textContent = `compare ${state.picked.size} selected runs`; compareBtn.disabled = state.picked.size < 2; };
+  pickedText();
+  main.append(el('div', { class: 'controls' }, compareBtn, el('span', { class: 'muted' }, 'tick runs here or on a sweep page to overlay them on one page')),
+    el('div', { class: 'card' }, table));
   const rows = new Map();
   function render(e) {
     const tr = el('tr', { dataset: { id: e.id } });
     const href = e.kind === 'run' ? runHref(e.id) : sweepHref(e.id);
     const progress = e.kind === 'run' ? `${fmt(e.step)} / ${fmt(e.steps)}` : `${fmt(e.done)} / ${fmt(e.runs)} runs` + (e.running ? `, ${e.running} running` : '');
-    tr.append(el('td', {}, badge(e.kind)), el('td', {}, link(href, e.name || e.label)), el('td', { class: 'muted' }, e.label),
+    const pick = e.kind === 'run' ? el('input', { type: 'checkbox', checked: state.picked.has(e.id), title: 'compare this run with others',
+      onchange: (ev) => { if (ev.target.checked) state.picked.add(e.id); else state.picked.delete(e.id); pickedText(); } }) : '';
+    tr.append(el('td', {}, pick), el('td', {}, badge(e.kind)), el('td', {}, link(href, e.name || e.label)), el('td', { class: 'muted' }, e.label),
       el('td', {}, badge(e.status)), el('td', {}, setBar(bar(), e.fraction), ' ', el('span', { class: 'muted' }, progress)),
       el('td', { class: 'num' }, duration(e.eta_s)), el('td', {}, e.advisor ? badge(e.advisor) : (e.phase ? badge(e.phase) : '')),
       el('td', { class: 'num' }, fmt(e.memorization_step)), el('td', { class: 'num' }, fmt(e.generalization_step)),
@@ -483,7 +496,9 @@ async function showSweep(id) {
   main.append(head, cdsBox, commonControls(),
     el('div', { class: 'controls' }, el('label', {}, 'metric', metricSel), el('label', {}, 'colour by', colorSel),
       el('label', {}, onlySel, 'only the selected runs'),
-      el('button', { type: 'button', onclick: () => { state.selected.clear(); drawAll(); renderTable(); } }, 'clear selection')));
+      el('button', { type: 'button', onclick: () => { state.selected.clear(); drawAll(); renderTable(); } }, 'clear selection'),
+      el('button', { type: 'button', id: 'compare-selected', title: 'every chart of the selected runs on one page',
+        onclick: () => { if (state.selected.size) location.hash = compareHref([...state.selected].map((r) => id + '/runs/' + r)); } }, 'compare selected')));
 
   const legend = el('div', { class: 'legend' });
   const chartBox = el('div', { class: 'grid' });
@@ -595,6 +610,137 @@ async function showSweep(id) {
   }, route);
 }
 
+// ---- comparing runs ------------------------------------------------------------------------------------------------
+
+const compareHref = (ids) => '#/compare/' + ids.map(encodeURIComponent).join('|');
+const COMPARE_METRICS = [['test_acc', 'test accuracy'], ['train_acc', 'train accuracy'], ['test_loss', 'test loss', true], ['train_loss', 'train loss', true],
+  ['l2_norm', 'weight norm ‖θ‖₂'], ['dist_from_init', 'distance from initialization'], ['ntk_rel', 'eNTK moved ‖Θt−Θ0‖/‖Θ0‖'],
+  ['p_generalize', 'P(generalize within the budget)'], ['softmax_one_share', 'softmax = 1 (share of training set)'], ['lr', 'learning rate']];
+
+/** A config as dotted keys with their values written as JSON (name and description left out: they label, not set). */
+function flatten(obj, prefix, out) {
+  for (const [k, v] of Object.entries(obj || {})) {
+    const key = prefix ? prefix + '.' + k : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v, key, out);
+    else if (key !== 'name' && key !== 'description') out[key] = JSON.stringify(v);
+  }
+  return out;
+}
+
+/** The keys whose values differ between the configs (a key one lacks counts), in first-seen order. */
+function differingKeys(flats) {
+  const keys = [];
+  for (const f of flats) for (const k of Object.keys(f)) if (!keys.includes(k)) keys.push(k);
+  return keys.filter((k) => flats.some((f) => f[k] !== flats[0][k]));
+}
+
+/** Per step of the union of steps: mean, min and max of the runs that have a value there. */
+function meanBand(tables) {
+  const joined = uPlot.join(tables);
+  const xs = joined[0], mean = [], lo = [], hi = [];
+  for (let i = 0; i < xs.length; i++) {
+    let n = 0, sum = 0, mn = Infinity, mx = -Infinity;
+    for (let s = 1; s < joined.length; s++) {
+      const v = joined[s][i];
+      if (v === null || v === undefined || !isFinite(v)) continue;
+      n++; sum += v; mn = Math.min(mn, v); mx = Math.max(mx, v);
+    }
+    mean.push(n ? sum / n : null); lo.push(n ? mn : null); hi.push(n ? mx : null);
+  }
+  return [xs, mean, hi, lo];
+}
+
+/** RFC 4180 cell; text a spreadsheet would run as a formula made inert (as grokscope csv writes it). */
+function csvCell(v) {
+  let c = String(v === null || v === undefined ? '' : v);
+  if (c && '=+-@'.includes(c[0]) && !/^[-+]?([0-9.]+([eE][-+]?[0-9]+)?|inf|Infinity|NaN)$/.test(c)) c = "'" + c;
+  return /[",\n\r]/.test(c) ? '"' + c.replace(/"/g, '""') + '"' : c;
+}
+
+async function showCompare(ids) {
+  setCrumbs([['#/compare/' + ids.map(encodeURIComponent).join('|'), `comparing ${ids.length} runs`]]);
+  const runs = await Promise.all(ids.map((id) => api('/api/run?id=' + encodeURIComponent(id)).then((r) => Object.assign(r, { id }))));
+  const main = clear($('#main'));
+  charts = [];
+  const flats = runs.map((r) => flatten(r.config, '', {}));
+  const keys = differingKeys(flats);
+  const groupKeys = keys.filter((k) => k !== 'seed');
+  const describe = (f, ks) => ks.length ? ks.map((k) => `${k}=${f[k] === undefined ? '–' : f[k]}`).join(' ') : '';
+  runs.forEach((r, i) => { r.flat = flats[i]; r.color = PALETTE[i % PALETTE.length]; r.legend = describe(flats[i], keys) || r.label; });
+
+  main.append(el('h1', {}, `Comparing ${runs.length} runs`),
+    el('p', { class: 'muted', id: 'differing' }, keys.length ? 'settings that differ: ' + keys.join(', ') : 'the runs share every setting'));
+  const rows = runs.map((r) => el('tr', {}, el('td', {}, el('span', { class: 'swatch', dataset: { c: r.color } }), link(runHref(r.id), r.label)),
+    el('td', {}, describe(r.flat, keys)), el('td', {}, badge(r.status.status)), el('td', { class: 'num' }, fmt(r.status.memorization_step)),
+    el('td', { class: 'num' }, fmt(r.status.generalization_step)), el('td', { class: 'num' }, r.status.final_test_acc === undefined ? '' : pct(r.status.final_test_acc))));
+  main.append(el('div', { class: 'card' }, el('table', { id: 'compared' }, el('thead', {}, el('tr', {},
+    ['run', 'differing settings', 'status', 'memorized', 'generalized', 'final test'].map((h) => el('th', {}, h)))), el('tbody', {}, rows))));
+  main.querySelectorAll('.swatch').forEach((sw) => { sw.style.background = sw.dataset.c; });
+
+  const group = el('input', { type: 'checkbox', id: 'group-seeds', checked: state.groupSeeds, onchange: (e) => {
+    state.groupSeeds = e.target.checked;
+    history.replaceState(null, '', compareHref(ids) + (state.groupSeeds ? '?group=seed' : ''));
+    draw();
+  } });
+  const csvBtn = el('button', { type: 'button', id: 'csv', onclick: () => download() }, 'download CSV');
+  main.append(commonControls(), el('div', { class: 'controls' }, el('label', {}, group, 'group seeds: mean with a min–max band'), csvBtn));
+  const grid = el('div', { class: 'grid' });
+  main.append(grid);
+
+  const column = (r, name) => {
+    const k = r.metrics.columns.indexOf(name);
+    return k < 0 ? null : [r.metrics.data[0], r.metrics.data[k]];
+  };
+  const present = COMPARE_METRICS.filter(([m]) => runs.some((r) => r.metrics.columns.includes(m)));
+  function draw() {
+    charts.forEach((c) => { c.plot && c.plot.destroy(); c.box.remove(); });
+    charts = [];
+    for (const [m, title, ylog] of present) {
+      const tables = [], series = [], bands = [];
+      if (state.groupSeeds) {
+        const groups = new Map();
+        for (const r of runs) { const g = describe(r.flat, groupKeys) || 'all runs'; if (!groups.has(g)) groups.set(g, []); groups.get(g).push(r); }
+        let i = 0;
+        const parts = [];
+        for (const [g, rs] of groups) {
+          const cols = rs.map((r) => column(r, m)).filter((c) => c);
+          if (!cols.length) continue;
+          const [xs, mean, hi, lo] = meanBand(cols);
+          const color = rs[0].color;
+          parts.push([xs, mean], [xs, hi], [xs, lo]);
+          series.push({ label: `${g} (mean of ${cols.length})`, color, width: 2 }, { label: `${g} max`, color, width: 0, legend: false },
+            { label: `${g} min`, color, width: 0, legend: false });
+          bands.push([3 * i + 1, 3 * i + 2, color]);
+          i++;
+        }
+        tables.push(...parts);
+      } else {
+        for (const r of runs) { const c = column(r, m); if (c) { tables.push(c); series.push({ label: r.legend, color: r.color }); } }
+      }
+      if (!tables.length) continue;
+      const chart = new Chart(grid, { key: 'compare-' + m, title, ylog: !!ylog, series, bands });
+      chart.setData(uPlot.join(tables));
+    }
+  }
+  draw();
+
+  function download() {
+    const lines = [['run'].concat(keys, ['step', 'metric', 'value']).map(csvCell).join(',')];
+    for (const r of runs) {
+      const cols = r.metrics.columns, data = r.metrics.data;
+      for (let i = 0; i < data[0].length; i++)
+        for (let k = 1; k < cols.length; k++) {
+          const v = data[k][i];
+          if (v === null || v === undefined) continue;
+          lines.push([r.label].concat(keys.map((key) => r.flat[key] === undefined ? '' : JSON.parse(r.flat[key])), [data[0][i], cols[k], v]).map(csvCell).join(','));
+        }
+    }
+    const a = el('a', { href: URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' })), download: 'grokscope-runs.csv' });
+    document.body.append(a); a.click(); a.remove();
+    $('#main').dataset.csv = lines.join('\n'); // for tests: what the file holds
+  }
+}
+
 // ---- routing -----------------------------------------------------------------------------------------------------
 
 function setCrumbs(list) {
@@ -613,6 +759,11 @@ async function route() {
   try {
     if (kind === 'run' && id) await showRun(id);
     else if (kind === 'sweep' && id) await showSweep(id);
+    else if (kind === 'compare' && rest.length) { // each id encoded alone; '?group=seed' when seeds are grouped (a link keeps it)
+      const [list, query] = rest.join('/').split('?');
+      state.groupSeeds = query === 'group=seed';
+      await showCompare(list.split('|').map(decodeURIComponent));
+    }
     else await showHome();
   } catch (e) {
     // e.g. the job has not written its directory yet: say so, and look again shortly

@@ -127,6 +127,50 @@ class DashboardInBrowserTest {
         }
     }
 
+    /**
+     * Runs from two served folders on one page: every chart overlays them with the differing setting in the legend;
+     * grouping the three seeds of one setting draws one mean curve with a band; the CSV download holds the runs' numbers.
+     */
+    @Test
+    void runsFromTwoFoldersCompareOnOnePageGroupedBySeedAndDownloadAsCsv() throws Exception {
+        for (String[] r : new String[][] {{"a/wd1-s0", "1.0", "0"}, {"a/wd1-s1", "1.0", "1"}, {"a/wd1-s2", "1.0", "2"}, {"b/wd3-s0", "3.0", "0"}})
+            assertThat(Main.execute("train", "--preset", "modadd-mlp", "--set", "task.p=23", "--set", "training.steps=60", "--set", "training.eval_every=10",
+                    "--set", "optimizer.weight_decay=" + r[1], "--set", "probes.enabled=false", "--seed", r[2], "--out", tmp.resolve(r[0]).toString())).isZero();
+        try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("a"), tmp.resolve("b")), "127.0.0.1", 0)) {
+            com.fasterxml.jackson.databind.JsonNode home = ConfigLoader.JSON.readTree(DashboardApiTest.get(s.port(), "/api/home").body());
+            List<String> ids = new java.util.ArrayList<>();
+            home.get("entries").forEach(e -> ids.add(e.get("id").asText()));
+            assertThat(ids).hasSize(4);
+            String hash = "#/compare/" + String.join("|", ids.stream().map(i -> java.net.URLEncoder.encode(i, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")).toList());
+            browser.navigate(s.url() + hash);
+            String rows = "(+(document.querySelector('[data-chart=compare-test_acc]') || {dataset: {}}).dataset.rows || 0)";
+            browser.waitFor(rows + " > 0", Duration.ofSeconds(30), "the compared accuracy chart");
+            assertThat(browser.eval("document.querySelector('#differing').textContent").asText()).isEqualTo("settings that differ: seed, optimizer.weight_decay");
+            String legend = browser.eval("[...document.querySelectorAll('[data-chart=compare-test_acc] .u-legend .u-label')].map((e) => e.textContent).join('|')").asText();
+            assertThat(legend).contains("seed=0 optimizer.weight_decay=1").contains("seed=2 optimizer.weight_decay=1").contains("seed=0 optimizer.weight_decay=3");
+            assertThat(browser.eval("document.querySelectorAll('#compared tbody tr').length").asInt()).isEqualTo(4);
+
+            browser.eval("document.querySelector('#group-seeds').click()");
+            browser.waitFor("[...document.querySelectorAll('[data-chart=compare-test_acc] .u-legend .u-label')].some((e) => e.textContent.includes('(mean of 3)'))",
+                    Duration.ofSeconds(10), "a mean curve over the three seeds");
+            String grouped = browser.eval("[...document.querySelectorAll('[data-chart=compare-test_acc] .u-legend .u-label')].map((e) => e.textContent).join('|')").asText();
+            assertThat(grouped).contains("optimizer.weight_decay=1 (mean of 3)").contains("optimizer.weight_decay=3 (mean of 1)");
+
+            browser.eval("document.querySelector('#csv').click()");
+            browser.waitFor("!!document.querySelector('#main').dataset.csv", Duration.ofSeconds(10), "the CSV");
+            List<String> csv = List.of(browser.eval("document.querySelector('#main').dataset.csv").asText().split("\n"));
+            assertThat(csv.get(0)).isEqualTo("run,seed,optimizer.weight_decay,step,metric,value");
+            // every test accuracy of run b as metrics.csv has it, as numbers
+            List<String> metrics = Files.readAllLines(tmp.resolve("b/wd3-s0/metrics.csv"));
+            int col = List.of(metrics.get(0).split(",")).indexOf("test_acc");
+            List<Double> want = new java.util.ArrayList<>(), got = new java.util.ArrayList<>();
+            for (String l : metrics.subList(1, metrics.size())) want.add(Double.parseDouble(l.split(",")[col]));
+            for (String l : csv) if (l.startsWith("b/wd3-s0,0,3,") && l.contains(",test_acc,")) got.add(Double.parseDouble(l.substring(l.lastIndexOf(',') + 1)));
+            assertThat(got).isEqualTo(want);
+            assertThat(browser.consoleErrors).isEmpty();
+        }
+    }
+
     // the size a page's estimate says is being probed ("" if none)
     private static String probing(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("probing n = ([0-9,]+)").matcher(text);
