@@ -3,8 +3,6 @@ package org.grokscope.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,14 +105,14 @@ public final class CsvExport {
         java.util.Set<String> seen = new java.util.LinkedHashSet<>();
         for (Run r : runs) {
             Path f = r.dir().resolve(RunDirectory.METRICS);
-            List<String> lines = lines(f);
-            if (lines.isEmpty()) continue;
-            List<String> cols = List.of(lines.get(0).split(",", -1));
+            org.grokscope.run.Metrics.Table t = org.grokscope.run.Metrics.readTable(f);
+            if (t.columns().isEmpty()) continue;
+            List<String> cols = t.columns();
             if (!cols.get(0).equals("step")) throw new IOException(f + ":1: not a metrics file (its first column is '" + cols.get(0) + "', not 'step')");
             seen.addAll(cols.subList(1, cols.size()));
-            for (int i = 1; i < lines.size(); i++) {
-                String[] cells = lines.get(i).split(",", -1);
-                if (cells.length != cols.size()) throw new IOException(f + ":" + (i + 1) + ": " + cells.length + " cells where the header has " + cols.size());
+            for (int i = 0; i < t.rows().size(); i++) {
+                String[] cells = t.rows().get(i);
+                if (cells.length != cols.size()) throw new IOException(f + ":" + t.lines().get(i) + ": " + cells.length + " cells where the header has " + cols.size());
                 for (int c = 1; c < cols.size(); c++) {
                     if (cells[c].isEmpty() || only != null && !only.contains(cols.get(c))) continue;
                     List<String> row = new ArrayList<>(List.of(r.name()));
@@ -158,17 +156,6 @@ public final class CsvExport {
             line(sb, row);
         }
         return sb.toString();
-    }
-
-    /** A file's complete lines, decoded leniently (an unfinished last line, one a running job is writing, is left out). */
-    private static List<String> lines(Path f) throws IOException {
-        String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)
-                .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(f))).toString();
-        int end = text.lastIndexOf('\n');
-        if (end < 0) return List.of();
-        List<String> out = new ArrayList<>();
-        for (String l : text.substring(0, end).split("\n", -1)) if (!l.isEmpty()) out.add(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
-        return out;
     }
 
     /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; a field a spreadsheet would run as a formula is prefixed with '. */

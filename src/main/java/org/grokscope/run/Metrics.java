@@ -43,6 +43,60 @@ public final class Metrics {
         return String.format(Locale.ROOT, "%.8g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
     }
 
+    /** A metrics.csv as written: its columns, and each data row's cells with the line it is on (1-based). */
+    public record Table(java.util.List<String> columns, java.util.List<String[]> rows, java.util.List<Integer> lines) {
+        public static final Table EMPTY = new Table(java.util.List.of(), java.util.List.of(), java.util.List.of());
+    }
+
+    /**
+     * The one reading of metrics.csv text that every reader shares: the header's columns, then every non-blank line
+     * split into cells (a line may hold fewer cells than the header: files from before a column existed).
+     */
+    public static Table table(String text) {
+        String[] lines = text.split("\n", -1);
+        if (lines.length == 0 || lines[0].isBlank()) return Table.EMPTY;
+        java.util.List<String[]> rows = new java.util.ArrayList<>();
+        java.util.List<Integer> at = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            String l = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            if (l.isBlank()) continue;
+            rows.add(l.split(",", -1));
+            at.add(i + 1);
+        }
+        return new Table(java.util.List.of(strip(lines[0]).split(",", -1)), rows, at);
+    }
+
+    private static String strip(String l) {
+        return l.endsWith("\r") ? l.substring(0, l.length() - 1) : l;
+    }
+
+    /** A metrics file's table, its bytes decoded as UTF-8 with anything else shown as U+FFFD (a damaged file shows what it can). */
+    public static Table readTable(java.nio.file.Path file) throws java.io.IOException {
+        return table(java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE).decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file))).toString());
+    }
+
+    /** A cell's number, in the one meaning every reader gives it: "inf" and "-inf" are ±∞; "nan", an empty cell and text are NaN. */
+    public static double number(String cell) {
+        if (cell.isEmpty()) return Double.NaN;
+        try {
+            return parse(cell);
+        } catch (NumberFormatException e) {
+            return Double.NaN; // a text column (key frequencies, a state)
+        }
+    }
+
+    /** Whether a cell is a number as the writer spells them (nan, inf and -inf included), not text. */
+    public static boolean numeric(String cell) {
+        if (cell.equals("nan") || cell.equals("inf") || cell.equals("-inf")) return true;
+        try {
+            Double.parseDouble(cell);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     static double parse(String s) {
         return switch (s) {
             case "nan" -> Double.NaN;

@@ -3,12 +3,10 @@ package org.grokscope.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +38,14 @@ final class MetricsTable {
     static MetricsTable read(Path dir, String name, List<String> wanted) throws IOException {
         Path file = Catalog.inside(dir, name);
         if (file == null) return EMPTY;
-        String text;
+        org.grokscope.run.Metrics.Table t;
         try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            t = org.grokscope.run.Metrics.readTable(file);
         } catch (NoSuchFileException e) {
             return EMPTY;
         }
-        String[] lines = text.split("\n");
-        if (lines.length == 0 || lines[0].isBlank()) return EMPTY;
-        List<String> header = Arrays.asList(lines[0].split(",", -1));
+        if (t.columns().isEmpty()) return EMPTY;
+        List<String> header = t.columns();
         List<String> cols = new ArrayList<>();
         List<Integer> idx = new ArrayList<>();
         for (int c = 0; c < header.size(); c++)
@@ -56,22 +53,15 @@ final class MetricsTable {
         List<double[]> rows = new ArrayList<>();
         Map<String, String> texts = new LinkedHashMap<>();
         boolean[] textual = new boolean[cols.size()];
-        for (int i = 1; i < lines.length; i++) {
-            if (lines[i].isBlank()) continue;
-            String[] f = lines[i].split(",", -1);
+        for (String[] f : t.rows()) {
             double[] row = new double[cols.size()];
             for (int k = 0; k < cols.size(); k++) {
                 int c = idx.get(k);
                 String cell = c < f.length ? f[c] : "";
-                row[k] = Double.NaN;
-                if (cell.isEmpty()) continue;
-                try {
-                    row[k] = Double.parseDouble(cell);
-                } catch (NumberFormatException e) {
-                    if (!cell.equals("nan") && !cell.equals("inf") && !cell.equals("-inf")) {
-                        textual[k] = true;
-                        texts.put(cols.get(k), cell);
-                    }
+                row[k] = org.grokscope.run.Metrics.number(cell); // ±∞ and NaN draw as gaps (JSON null)
+                if (!cell.isEmpty() && !org.grokscope.run.Metrics.numeric(cell)) {
+                    textual[k] = true;
+                    texts.put(cols.get(k), cell);
                 }
             }
             rows.add(row);
