@@ -12,6 +12,9 @@ const state = {
   selected: new Set(), // sweep runs chosen to overlay
   onlySelected: false,
   picked: new Set(),   // runs chosen on the home page to compare
+  sortBy: null,        // sweep run table: column key and direction (1 up, -1 down), and a filter text
+  sortDir: 1,
+  filter: '',
   groupSeeds: false,   // compare view: runs that differ only by seed as one mean curve with a min–max band
 };
 let source = null;     // the open EventSource
@@ -127,7 +130,8 @@ class Chart {
     this.box = el('div', { class: 'chart' + (spec.wide ? ' wide' : ''), dataset: { chart: spec.key, points: '0' } });
     const ylogBtn = el('button', { type: 'button', title: 'linear or log y axis', onclick: () => { this.ylog = !this.ylog; ylogBtn.textContent = this.ylog ? 'y: log' : 'y: linear'; this.rebuild(); } },
       this.ylog ? 'y: log' : 'y: linear');
-    this.titleEl = el('div', { class: 'title' }, el('span', { text: spec.title }), ylogBtn);
+    const pngBtn = el('button', { type: 'button', class: 'png', title: 'save the chart as a PNG image', onclick: () => this.png() }, 'PNG');
+    this.titleEl = el('div', { class: 'title' }, el('span', { text: spec.title }), el('span', {}, pngBtn, ' ', ylogBtn));
     this.plotEl = el('div');
     this.readout = el('div', { class: 'readout' }, '\u00a0');
     this.box.append(this.titleEl, this.plotEl, this.readout);
@@ -208,6 +212,15 @@ class Chart {
   }
 
   rebuild() { if (this.plot) { this.plot.destroy(); this.plot = null; } this.render(); }
+
+  /** The chart as drawn (axes, curves, markers; the legend is the page's) into a PNG file named after its title. */
+  png() {
+    if (!this.plot) return;
+    this.plot.ctx.canvas.toBlob((blob) => {
+      const a = el('a', { href: URL.createObjectURL(blob), download: (this.spec.title || this.spec.key).replace(/[^A-Za-z0-9._-]+/g, '-') + '.png' });
+      document.body.append(a); a.click(); a.remove();
+    }, 'image/png');
+  }
 
   render() {
     const d = this.shown();
@@ -568,10 +581,34 @@ async function showSweep(id) {
   }
 
   const tbody = el('tbody');
+  // sort keys: a value per run (numbers sort as numbers, missing values last); 'params' sorts by the colour-by axis
+  const SORTS = {
+    run: (r) => r.id, params: (r) => r.params[state.colorBy], status: (r) => r.outcome || r.status, steps: (r) => r.steps,
+    memorized: (r) => r.memorization_step, generalized: (r) => r.generalization_step, final: (r) => r.final_test_acc, state: (r) => r.advisor || r.phase,
+  };
+  const cmp = (a, b) => {
+    const na = a === undefined || a === null || a === '', nb = b === undefined || b === null || b === '';
+    if (na || nb) return na && nb ? 0 : na ? 1 : -1;
+    const x = Number(a), y = Number(b);
+    return isFinite(x) && isFinite(y) ? (x - y) * state.sortDir : String(a).localeCompare(String(b)) * state.sortDir;
+  };
+  const rowText = (r) => [r.id, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '), r.status, r.outcome || '', r.advisor || '', r.phase || ''].join(' ').toLowerCase();
+  function shownRuns() {
+    const terms = state.filter.toLowerCase().split(/\s+/).filter((t) => t);
+    let list = runs.filter((r) => terms.every((t) => rowText(r).includes(t)));
+    if (state.sortBy && SORTS[state.sortBy]) {
+      const key = SORTS[state.sortBy];
+      list = list.map((r, i) => [r, i]).sort(([a, i], [b, j]) => cmp(key(a), key(b)) || i - j).map(([r]) => r);
+    }
+    return list;
+  }
   function renderTable() {
     const { map } = axisColors(runs, state.colorBy);
     clear(tbody);
-    for (const r of runs) {
+    const list = shownRuns();
+    const count = $('#runs-count');
+    if (count) count.textContent = list.length === runs.length ? `${runs.length} runs` : `${list.length} of ${runs.length} runs`;
+    for (const r of list) {
       const cb = el('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'overlay / highlight this run',
         onchange: (e) => { if (e.target.checked) state.selected.add(r.id); else state.selected.delete(r.id); drawAll(); tr.classList.toggle('sel', e.target.checked); } });
       const sw_ = el('span', { class: 'swatch' }); sw_.style.background = map.get(String(r.params[state.colorBy])) || '#ccc';
@@ -587,8 +624,16 @@ async function showSweep(id) {
       tbody.append(tr);
     }
   }
-  main.append(heatBox, el('h2', {}, 'Runs'), el('div', { class: 'card' }, el('table', { id: 'runs' },
-    el('thead', {}, el('tr', {}, ['', 'run', 'parameters', 'status', 'steps', 'ETA', 'memorized', 'generalized', 'final test', 'state'].map((h) => el('th', {}, h)))), tbody)));
+  const HEADS = [['', null], ['run', 'run'], ['parameters', 'params'], ['status', 'status'], ['steps', 'steps'], ['ETA', null], ['memorized', 'memorized'],
+    ['generalized', 'generalized'], ['final test', 'final'], ['state', 'state']];
+  const headRow = el('tr', {}, HEADS.map(([h, key]) => key ? el('th', { class: 'sortable', dataset: { sort: key }, title: 'sort by ' + (key === 'params' ? 'the colour-by axis' : h),
+    onclick: () => { if (state.sortBy === key) state.sortDir = -state.sortDir; else { state.sortBy = key; state.sortDir = 1; } markSort(); renderTable(); } }, h) : el('th', {}, h)));
+  function markSort() { headRow.querySelectorAll('th[data-sort]').forEach((th) => { th.classList.toggle('up', th.dataset.sort === state.sortBy && state.sortDir > 0); th.classList.toggle('down', th.dataset.sort === state.sortBy && state.sortDir < 0); }); }
+  markSort();
+  const filter = el('input', { type: 'search', id: 'runs-filter', placeholder: 'filter: words or key=value, e.g. completed seed=1', value: state.filter,
+    oninput: (e) => { state.filter = e.target.value; renderTable(); } });
+  main.append(heatBox, el('h2', {}, 'Runs'), el('div', { class: 'controls' }, filter, el('span', { class: 'muted', id: 'runs-count' }, '')),
+    el('div', { class: 'card' }, el('table', { id: 'runs' }, el('thead', {}, headRow), tbody)));
   if (sw.scaling) main.append(el('h2', {}, 'Scaling'), el('pre', {}, JSON.stringify(sw.scaling, null, 2)));
   main.append(el('details', {}, el('summary', {}, 'definition'), el('pre', {}, JSON.stringify(sw.definition, null, 2))));
   drawAll(); renderHeat(); renderTable();

@@ -171,6 +171,31 @@ class DashboardInBrowserTest {
         }
     }
 
+    /** The sweep page's run table sorts by a column (both ways, missing values last) and filters by words and key=value. */
+    @Test
+    void aSweepsRunTableSortsAndFilters() throws Exception {
+        Path dir = tmp.resolve("sw");
+        DashboardApiTest.sweep(tmp, dir, 30, "0.3, 0.5, 0.7");
+        try (DashboardServer s = DashboardServer.start(List.of(dir), "127.0.0.1", 0)) {
+            browser.navigate(s.url() + "#/sweep/0");
+            browser.waitFor("document.querySelectorAll('#runs tbody tr').length === 3", Duration.ofSeconds(30), "the run table");
+            String ids = "[...document.querySelectorAll('#runs tbody tr')].map((tr) => tr.dataset.id).join(',')";
+            String fractions = "[...document.querySelectorAll('#runs tbody tr')].map((tr) => tr.children[2].textContent).join('|')";
+            browser.eval("document.querySelector('#color-by').value = 'task.train_fraction'; document.querySelector('#color-by').dispatchEvent(new Event('change'))");
+            browser.eval("document.querySelector('th[data-sort=params]').click(); document.querySelector('th[data-sort=params]').click()");
+            assertThat(browser.eval(fractions).asText()).as("descending by the colour-by axis").startsWith("task.train_fraction=0.7").endsWith("task.train_fraction=0.3  seed=0");
+            assertThat(browser.eval("document.querySelector('th[data-sort=params]').classList.contains('down')").asBoolean()).isTrue();
+            browser.eval("document.querySelector('th[data-sort=run]').click()");
+            assertThat(browser.eval(ids).asText()).isEqualTo("0000,0001,0002");
+            browser.eval("const f = document.querySelector('#runs-filter'); f.value = 'train_fraction=0.5 completed'; f.dispatchEvent(new Event('input'))");
+            assertThat(browser.eval(ids).asText()).isEqualTo("0001");
+            assertThat(browser.eval("document.querySelector('#runs-count').textContent").asText()).isEqualTo("1 of 3 runs");
+            browser.eval("document.querySelector('.chart button.png').click()"); // the PNG download must not throw
+            Thread.sleep(300);
+            assertThat(browser.consoleErrors).isEmpty();
+        }
+    }
+
     // the size a page's estimate says is being probed ("" if none)
     private static String probing(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("probing n = ([0-9,]+)").matcher(text);
