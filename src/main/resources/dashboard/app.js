@@ -506,9 +506,11 @@ async function showSweep(id) {
   const colorSel = el('select', { id: 'color-by', onchange: (e) => { state.colorBy = e.target.value; drawAll(); renderTable(); } },
     sw.axes.map((a) => el('option', { value: a, selected: a === state.colorBy }, a)));
   const onlySel = el('input', { type: 'checkbox', checked: state.onlySelected, onchange: (e) => { state.onlySelected = e.target.checked; drawAll(); } });
+  const groupSel = el('input', { type: 'checkbox', id: 'sweep-group-seeds', checked: state.groupSeeds, onchange: (e) => { state.groupSeeds = e.target.checked; drawAll(); } });
   main.append(head, cdsBox, commonControls(),
     el('div', { class: 'controls' }, el('label', {}, 'metric', metricSel), el('label', {}, 'colour by', colorSel),
       el('label', {}, onlySel, 'only the selected runs'),
+      el('label', {}, groupSel, 'group seeds: mean with a min–max band'),
       el('button', { type: 'button', onclick: () => { state.selected.clear(); drawAll(); renderTable(); } }, 'clear selection'),
       el('button', { type: 'button', id: 'compare-selected', title: 'every chart of the selected runs on one page',
         onclick: () => { if (state.selected.size) location.hash = compareHref([...state.selected].map((r) => id + '/runs/' + r)); } }, 'compare selected')));
@@ -533,21 +535,41 @@ async function showSweep(id) {
     legend.querySelectorAll('.swatch').forEach((s) => { s.style.background = s.dataset.c; });
     const vis = visibleRuns();
     for (const [slot, name] of [[0, metrics[0]], [1, metrics[1]]]) {
-      const tables = [], specs = [];
-      for (const r of vis) {
-        const c = column(r, name);
-        if (!c) continue;
-        tables.push(c);
-        const sel = state.selected.has(r.id);
-        specs.push({ label: `${r.id} ${state.colorBy}=${r.params[state.colorBy]}`, color: map.get(String(r.params[state.colorBy])) || '#6b7280',
-          width: sel ? 3 : state.selected.size ? 0.8 : 1.4 });
+      const tables = [], specs = [], bands = [];
+      if (state.groupSeeds) { // runs alike but for the seed: one mean curve and the seeds' min–max band
+        const groups = new Map();
+        for (const r of vis) {
+          const g = Object.entries(r.params).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' ') || 'all runs';
+          if (!groups.has(g)) groups.set(g, []);
+          groups.get(g).push(r);
+        }
+        for (const [g, rs] of groups) {
+          const cols = rs.map((r) => column(r, name)).filter((c) => c);
+          if (!cols.length) continue;
+          const [xs, mean, hi, lo] = meanBand(cols);
+          const color = map.get(String(rs[0].params[state.colorBy])) || '#6b7280';
+          const at = specs.length;
+          tables.push([xs, mean], [xs, hi], [xs, lo]);
+          specs.push({ label: `${g} (mean of ${cols.length})`, color, width: 1.8 }, { label: `${g} max`, color, width: 0, legend: false },
+            { label: `${g} min`, color, width: 0, legend: false });
+          bands.push([at + 1, at + 2, color]);
+        }
+      } else {
+        for (const r of vis) {
+          const c = column(r, name);
+          if (!c) continue;
+          tables.push(c);
+          const sel = state.selected.has(r.id);
+          specs.push({ label: `${r.id} ${state.colorBy}=${r.params[state.colorBy]}`, color: map.get(String(r.params[state.colorBy])) || '#6b7280',
+            width: sel ? 3 : state.selected.size ? 0.8 : 1.4 });
+        }
       }
       const key = 'sweep-' + slot;
       let chart = slot === 0 ? main1 : main2;
       if (!chart || chart.spec.series.length !== specs.length || chart.spec.series.some((s, i) => s.label !== specs[i].label || s.color !== specs[i].color || s.width !== specs[i].width)) {
         if (chart) { chart.plot && chart.plot.destroy(); chart.box.remove(); charts = charts.filter((c) => c !== chart); }
         chart = new Chart(chartBox, { key, wide: slot === 0, title: name + (slot === 0 ? '' : ' (for comparison)'), many: true, height: slot === 0 ? 300 : 240,
-          ylog: /loss/.test(name), series: specs });
+          ylog: /loss/.test(name), series: specs, bands });
         if (slot === 0) main1 = chart; else main2 = chart;
       }
       chart.setData(tables.length ? uPlot.join(tables) : [[]]);

@@ -190,6 +190,11 @@ class DashboardInBrowserTest {
             browser.eval("const f = document.querySelector('#runs-filter'); f.value = 'train_fraction=0.5 completed'; f.dispatchEvent(new Event('input'))");
             assertThat(browser.eval(ids).asText()).isEqualTo("0001");
             assertThat(browser.eval("document.querySelector('#runs-count').textContent").asText()).isEqualTo("1 of 3 runs");
+            browser.eval("document.querySelector('#sweep-group-seeds').click()");
+            browser.waitFor("charts.some((c) => c.spec.key === 'sweep-0' && c.spec.series.length === 9 && c.spec.bands.length === 3)", Duration.ofSeconds(10),
+                    "one mean curve and band per setting");
+            assertThat(browser.eval("charts.find((c) => c.spec.key === 'sweep-0').spec.series[0].label").asText()).isEqualTo("task.train_fraction=0.3 (mean of 1)");
+            browser.eval("document.querySelector('#sweep-group-seeds').click()");
             browser.eval("document.querySelector('.chart button.png').click()"); // the PNG download must not throw
             Thread.sleep(300);
             assertThat(browser.consoleErrors).isEmpty();
