@@ -141,11 +141,14 @@ class Chart {
 
   setData(data) { this.data = data; this.render(); }
 
+  /** Whether x is drawn on a log scale: the page's choice, or always for a chart over the training-set size. */
+  xlog() { return this.spec.xlogAlways || state.xlog; }
+
   /** the data as drawn: x > 0 on a log axis, y > 0 on a log axis, smoothed */
   shown() {
     const xs = this.data[0];
     let keep = null;
-    if (state.xlog) { keep = []; for (let i = 0; i < xs.length; i++) if (xs[i] > 0) keep.push(i); }
+    if (this.xlog()) { keep = []; for (let i = 0; i < xs.length; i++) if (xs[i] > 0) keep.push(i); }
     const pick = (arr) => keep ? keep.map((i) => arr[i]) : arr.slice();
     const out = [pick(xs)];
     for (let s = 1; s < this.data.length; s++) {
@@ -164,11 +167,13 @@ class Chart {
       legend: { show: !spec.many, live: true },
       cursor: { drag: { x: true, y: false, setScale: true }, focus: { prox: 24 } },
       focus: { alpha: spec.many ? 0.25 : 0.6 },
-      scales: { x: { time: false, distr: state.xlog ? 3 : 1 }, y: { distr: this.ylog ? 3 : 1 } },
-      axes: [{ label: 'step', size: 40, values: (u, v) => v.map((x) => tick(x, state.xlog)) },
+      scales: { x: { time: false, distr: this.xlog() ? 3 : 1 }, y: { distr: this.ylog ? 3 : 1 } },
+      axes: [{ label: spec.xlabel || 'step', size: 40, values: (u, v) => v.map((x) => tick(x, this.xlog())) },
              { size: 52, values: (u, v) => v.map((x) => tick(x, this.ylog)) }],
       series: [{ label: 'step' }].concat(spec.series.map((s) => ({
-        label: s.label, stroke: s.color, width: s.width === undefined ? 1.5 : s.width, spanGaps: true, points: { show: false }, dash: s.dash,
+        label: s.label, stroke: s.color, width: s.width === undefined ? 1.5 : s.width, spanGaps: !s.dots, dash: s.dash,
+        // s.dots: a point per value and no line (one dot per run)
+        points: s.dots ? { show: true, size: 7, fill: s.color, stroke: s.color } : { show: false }, paths: s.dots ? () => null : undefined,
       }))),
       // spec.bands: [[upper, lower, colour]] by index into spec.series: the area between two series filled
       bands: (spec.bands || []).map(([hi, lo, color]) => ({ series: [hi + 1, lo + 1], fill: color + '33' })),
@@ -200,7 +205,7 @@ class Chart {
     ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
     let row = 0;
     for (const m of ms) {
-      if (m.step === null || m.step === undefined || (state.xlog && m.step <= 0)) continue;
+      if (m.step === null || m.step === undefined || (this.xlog() && m.step <= 0)) continue;
       const x = u.valToPos(m.step, 'x', true);
       if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
       ctx.strokeStyle = m.color || '#6b7280';
@@ -497,9 +502,64 @@ async function showSweep(id) {
         sw.forecast ? link(fileHref(id + '/forecast.html'), 'forecast evaluation') : null),
       el('div', { class: 'muted' }, 'axes: ' + (sw.axes.join(', ') || '–')));
   }
-  function renderCds(cds) { clear(cdsBox).append(el('div', { class: 'muted' }, sw.kind === 'search' ? 'critical data size as the search stands' : 'critical data size as it stands'), ...cdsText(cds, sw.kind)); }
+  const evidence = el('div', { class: 'grid', id: 'cds-evidence' });
+  let cdsNow = sw.cds, accChart = null, stepsChart = null;
+  function renderCds(cds) {
+    cdsNow = cds;
+    clear(cdsBox).append(el('div', { class: 'muted' }, sw.kind === 'search' ? 'critical data size as the search stands' : 'critical data size as it stands'), ...cdsText(cds, sw.kind));
+    renderEvidence();
+  }
+  // the search's evidence as it grows: final test accuracy against n with the fitted curve and the bracket, and steps to
+  // generalize against n (the CDS paper's estimator reads its peak)
+  function renderEvidence() {
+    const size = cdsNow && cdsNow.size_axis;
+    if (!size) return;
+    const done = runs.filter((r) => r.final_test_acc !== undefined && r.final_test_acc !== null && isFinite(Number(r.params[size])));
+    if (!done.length) return;
+    const ns = [...new Set(done.map((r) => Number(r.params[size])))].sort((a, b) => a - b);
+    const g = (cdsNow.groups || [])[0];
+    const curve = g && g.fit && g.fit.curve;
+    const grid = [];
+    if (curve) { const lo = Math.log(ns[0] / 1.5), hi = Math.log(ns[ns.length - 1] * 1.5); for (let i = 0; i <= 80; i++) grid.push(Math.exp(lo + (hi - lo) * i / 80)); }
+    const xs = [...new Set(ns.concat(grid))].sort((a, b) => a - b);
+    const at = new Map(xs.map((x, i) => [x, i]));
+    const dots = [], mean = xs.map(() => null), fitted = xs.map(() => null);
+    const byN = new Map();
+    for (const r of done) { const n = Number(r.params[size]); if (!byN.has(n)) byN.set(n, []); byN.get(n).push(r.final_test_acc); }
+    const perSeed = Math.max(...[...byN.values()].map((v) => v.length));
+    for (let k = 0; k < perSeed; k++) dots.push(xs.map(() => null));
+    for (const [n, vals] of byN) { vals.forEach((v, k) => { dots[k][at.get(n)] = v; }); mean[at.get(n)] = vals.reduce((a, b) => a + b, 0) / vals.length; }
+    if (curve) for (const x of grid) fitted[at.get(x)] = curve.lo + (curve.hi - curve.lo) / (1 + Math.exp(-(Math.log(x) - curve.m) / curve.s));
+    const b = cdsNow.bracket || {};
+    const marks = () => [{ step: b.last_failing, label: 'memorizes', color: '#2f6fdb' }, { step: b.first_succeeding, label: 'generalizes', color: '#e0572b' },
+      g && g.fit && g.fit.cds !== null && isFinite(g.fit.cds) ? { step: g.fit.cds, label: 'fitted CDS', color: '#111827' } : { step: null }];
+    const accSeries = dots.map((d, k) => ({ label: k ? `runs (${k + 1})` : 'runs', color: '#9ca3af', dots: true }))
+      .concat([{ label: 'seed mean', color: '#2f6fdb', width: 2 }, { label: 'fitted curve', color: '#e0572b', width: 1.5, dash: [5, 3] }]);
+    if (!accChart || accChart.spec.series.length !== accSeries.length) {
+      if (accChart) { accChart.plot && accChart.plot.destroy(); accChart.box.remove(); charts = charts.filter((c) => c !== accChart); }
+      accChart = new Chart(evidence, { key: 'cds-acc', title: 'final test accuracy against ' + size, xlabel: size, xlogAlways: true, series: accSeries, markers: marks });
+    }
+    accChart.spec.markers = marks;
+    accChart.setData([xs].concat(dots, [mean, fitted]));
+    const paper = (g && g.paper && g.paper.points) || [];
+    const gen = done.filter((r) => r.generalization_step !== undefined && r.generalization_step !== null);
+    const sx = [...new Set(gen.map((r) => Number(r.params[size])).concat(paper.map((p) => p.n)))].sort((a, b) => a - b);
+    if (!sx.length) return;
+    const sat = new Map(sx.map((x, i) => [x, i]));
+    const maxSeeds = Math.max(1, ...sx.map((n) => gen.filter((r) => Number(r.params[size]) === n).length));
+    const sdots = []; for (let k = 0; k < maxSeeds; k++) sdots.push(sx.map(() => null));
+    for (const n of sx) gen.filter((r) => Number(r.params[size]) === n).forEach((r, k) => { sdots[k][sat.get(n)] = r.generalization_step; });
+    const pmean = sx.map(() => null);
+    for (const p of paper) pmean[sat.get(p.n)] = p.mean_steps;
+    const stepSeries = sdots.map((d, k) => ({ label: k ? `runs (${k + 1})` : 'runs', color: '#9ca3af', dots: true })).concat([{ label: "the CDS paper's generalization steps (seed mean)", color: '#1e8a4c', width: 2 }]);
+    if (!stepsChart || stepsChart.spec.series.length !== stepSeries.length) {
+      if (stepsChart) { stepsChart.plot && stepsChart.plot.destroy(); stepsChart.box.remove(); charts = charts.filter((c) => c !== stepsChart); }
+      stepsChart = new Chart(evidence, { key: 'cds-steps', title: 'steps to generalize against ' + size, xlabel: size, xlogAlways: true, series: stepSeries, markers: marks });
+    }
+    stepsChart.spec.markers = marks;
+    stepsChart.setData([sx].concat(sdots, [pmean]));
+  }
   renderHead();
-  renderCds(sw.cds);
 
   const metricSel = el('select', { id: 'metric', onchange: (e) => { state.sweepMetric = e.target.value; route(); } },
     SWEEP_METRICS.map((m) => el('option', { value: m, selected: m === state.sweepMetric }, m)));
@@ -507,7 +567,7 @@ async function showSweep(id) {
     sw.axes.map((a) => el('option', { value: a, selected: a === state.colorBy }, a)));
   const onlySel = el('input', { type: 'checkbox', checked: state.onlySelected, onchange: (e) => { state.onlySelected = e.target.checked; drawAll(); } });
   const groupSel = el('input', { type: 'checkbox', id: 'sweep-group-seeds', checked: state.groupSeeds, onchange: (e) => { state.groupSeeds = e.target.checked; drawAll(); } });
-  main.append(head, cdsBox, commonControls(),
+  main.append(head, cdsBox, evidence, commonControls(),
     el('div', { class: 'controls' }, el('label', {}, 'metric', metricSel), el('label', {}, 'colour by', colorSel),
       el('label', {}, onlySel, 'only the selected runs'),
       el('label', {}, groupSel, 'group seeds: mean with a min–max band'),
@@ -658,10 +718,10 @@ async function showSweep(id) {
     el('div', { class: 'card' }, el('table', { id: 'runs' }, el('thead', {}, headRow), tbody)));
   if (sw.scaling) main.append(el('h2', {}, 'Scaling'), el('pre', {}, JSON.stringify(sw.scaling, null, 2)));
   main.append(el('details', {}, el('summary', {}, 'definition'), el('pre', {}, JSON.stringify(sw.definition, null, 2))));
-  drawAll(); renderHeat(); renderTable();
+  drawAll(); renderHeat(); renderTable(); renderCds(sw.cds);
 
   listen(sw.watch, {
-    runs: (list) => { runs = list; renderHead(); renderHeat(); renderTable(); drawAll(); },
+    runs: (list) => { runs = list; renderHead(); renderHeat(); renderTable(); drawAll(); renderEvidence(); },
     reset: () => route(),
     cds: (c) => renderCds(c),
     rows: (byRun) => {

@@ -121,6 +121,9 @@ class DashboardInBrowserTest {
             assertThat(after).as("the bracket moved on").containsPattern("(up to|between|already generalizes)");
             assertThat(browser.eval("window.__sameDocument === true").asBoolean()).as("no reload").isTrue();
             assertThat(browser.eval("document.querySelectorAll('#runs tbody tr').length").asInt()).isGreaterThanOrEqualTo(2);
+            // the evidence is drawn as the search goes: final test accuracy against n, one point per finished run
+            browser.waitFor("+((document.querySelector('[data-chart=cds-acc]') || {dataset: {}}).dataset.points || 0) >= 2", Duration.ofSeconds(60),
+                    "the accuracy-against-n chart");
             search.join(300_000);
             assertThat(code.get()).isZero();
             assertThat(browser.consoleErrors).isEmpty();
