@@ -695,7 +695,8 @@ async function showSweep(id) {
         onchange: (e) => { if (e.target.checked) state.selected.add(r.id); else state.selected.delete(r.id); drawAll(); tr.classList.toggle('sel', e.target.checked); } });
       const sw_ = el('span', { class: 'swatch' }); sw_.style.background = map.get(String(r.params[state.colorBy])) || '#ccc';
       const tr = el('tr', { class: state.selected.has(r.id) ? 'sel' : null, dataset: { id: r.id } },
-        el('td', {}, cb), el('td', {}, sw_, series[r.id] || r.status !== 'pending' ? link(runHref(id + '/runs/' + r.id), r.id) : r.id),
+        el('td', {}, cb), el('td', {}, sw_, series[r.id] || r.status !== 'pending' ? link(runHref(id + '/runs/' + r.id), r.id) : r.id,
+          r.continues ? el('div', { class: 'muted', title: 'an early verdict stopped run ' + r.continues + '; the search trained it on as this run' }, 'continues ' + r.continues) : null),
         el('td', {}, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join('  ')),
         el('td', {}, badge(r.outcome || r.status), r.reason ? el('div', { class: 'muted' }, r.reason) : null, r.error ? el('div', { class: 'error' }, r.error) : null),
         el('td', { class: 'num' }, r.status === 'running' ? `${fmt(r.step)} / ${fmt(r.steps)}` : fmt(r.steps)),

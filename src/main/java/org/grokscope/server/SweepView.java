@@ -41,11 +41,22 @@ final class SweepView {
     /** The runs of the sweep: parameters, status (a run the store calls running whose writer is gone is "stopped"), progress, results. */
     static ArrayNode runs(Path dir, Store st) throws IOException {
         ArrayNode a = ConfigLoader.JSON.createArrayNode();
+        // a search that confirms a run an early verdict stopped trains it on as a new run that continues it (and holds
+        // its rows too): the seed is shown once, as the continuation, which says whose run it continues
+        java.util.Set<String> continued = new java.util.HashSet<>();
         for (SweepStore.Row r : st.rows()) {
+            JsonNode c = ConfigLoader.JSON.readTree(r.params()).get(org.grokscope.sweep.SweepConfig.Point.CONTINUES);
+            if (c != null) continued.add(c.asText());
+        }
+        for (SweepStore.Row r : st.rows()) {
+            if (continued.contains(r.id())) continue;
             ObjectNode o = a.addObject();
             o.put("id", r.id());
             o.put("index", r.index());
-            o.set("params", ConfigLoader.JSON.readTree(r.params()));
+            ObjectNode params = (ObjectNode) ConfigLoader.JSON.readTree(r.params());
+            JsonNode from = params.remove(org.grokscope.sweep.SweepConfig.Point.CONTINUES);
+            if (from != null) o.put("continues", from.asText());
+            o.set("params", params);
             String status = r.status().name().toLowerCase(Locale.ROOT);
             Path rd = dir.resolve("runs").resolve(r.id());
             if (r.status() == SweepStore.Status.RUNNING) {
@@ -80,6 +91,7 @@ final class SweepView {
     static List<String> axes(Store st) throws IOException {
         Set<String> keys = new LinkedHashSet<>();
         for (SweepStore.Row r : st.rows()) ConfigLoader.JSON.readTree(r.params()).fieldNames().forEachRemaining(keys::add);
+        keys.remove(org.grokscope.sweep.SweepConfig.Point.CONTINUES); // not an axis: which run a confirmation trains on
         return new ArrayList<>(keys);
     }
 

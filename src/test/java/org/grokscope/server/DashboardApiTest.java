@@ -146,6 +146,32 @@ class DashboardApiTest {
         }
     }
 
+    /** A search's confirmation run is shown once, as the seed it continues: the stopped row folds into it and "continues" is no axis. */
+    @Test
+    void aContinuationFoldsIntoTheRunItContinues() throws Exception {
+        Path dir = tmp.resolve("search");
+        Files.createDirectories(dir);
+        org.grokscope.config.RunConfig c = org.grokscope.config.ConfigLoader.load(new org.grokscope.config.ConfigLoader.Source("b.yaml",
+                "name: b\ntask: {op: add, p: 11, train_count: 20}\n", false), List.of());
+        java.util.LinkedHashMap<String, String> first = new java.util.LinkedHashMap<>(java.util.Map.of("task.train_count", "20", "seed", "0"));
+        java.util.LinkedHashMap<String, String> second = new java.util.LinkedHashMap<>(first);
+        second.put(org.grokscope.sweep.SweepConfig.Point.CONTINUES, "0000");
+        try (org.grokscope.sweep.SweepStore store = new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db"))) {
+            store.initSweep("{\"growth\":2,\"tolerance\":1.1,\"success_fraction\":0.5,\"seeds\":1}", dir, false);
+            store.ensureRuns(List.of(new org.grokscope.sweep.SweepConfig.Point(0, first, c), new org.grokscope.sweep.SweepConfig.Point(1, second, c)));
+            store.finish("0000", org.grokscope.sweep.SweepStore.Status.COMPLETED, null, "{\"status\":\"stopped_stalled\",\"reason\":\"predicted not to generalize\",\"steps\":300}", List.of());
+            store.finish("0001", org.grokscope.sweep.SweepStore.Status.COMPLETED, null, "{\"status\":\"completed\",\"steps\":1000,\"final_test_acc\":0.97}", List.of());
+        }
+        SweepView.Store st = SweepView.read(dir);
+        com.fasterxml.jackson.databind.node.ArrayNode runs = SweepView.runs(dir, st);
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).get("id").asText()).isEqualTo("0001");
+        assertThat(runs.get(0).get("continues").asText()).isEqualTo("0000");
+        assertThat(runs.get(0).get("params").has(org.grokscope.sweep.SweepConfig.Point.CONTINUES)).isFalse();
+        assertThat(runs.get(0).get("steps").asInt()).isEqualTo(1000);
+        assertThat(SweepView.axes(st)).containsExactlyInAnyOrder("task.train_count", "seed");
+    }
+
     /** A run that ended before its budget says why on the sweep page: the store's "completed", the summary's outcome and reason. */
     @Test
     void aSweepRunStoppedEarlySaysWhyItStopped() throws Exception {
