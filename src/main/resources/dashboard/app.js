@@ -637,6 +637,48 @@ async function showSweep(id) {
   }
 
   // the size x group heat map of final test accuracy (mean over seeds), as in the static report
+  // the hyperparameter table: one row per setting of the swept keys (seeds pooled), what its runs reached
+  const hpBox = el('div');
+  let hpSort = null, hpDir = -1;
+  function renderHparams() {
+    clear(hpBox);
+    const keys = sw.axes.filter((a) => a !== 'seed');
+    if (!keys.length || !runs.length) return;
+    const groups = new Map();
+    for (const r of runs) {
+      const g = keys.map((k) => r.params[k]).join('\u0000');
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g).push(r);
+    }
+    const rows = [...groups.values()].map((rs) => {
+      const done = rs.filter((r) => r.final_test_acc !== undefined && r.final_test_acc !== null);
+      const accs = done.map((r) => r.final_test_acc);
+      const gens = rs.filter((r) => r.generalization_step !== undefined && r.generalization_step !== null).map((r) => r.generalization_step).sort((a, b) => a - b);
+      const ps = rs.filter((r) => r.p_generalize !== undefined && r.p_generalize !== null).map((r) => r.p_generalize);
+      return { params: rs[0].params, runs: rs.length, done: done.length, generalized: gens.length,
+        acc: accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : null, accLo: accs.length ? Math.min(...accs) : null, accHi: accs.length ? Math.max(...accs) : null,
+        gen: gens.length ? gens[Math.floor((gens.length - 1) / 2)] : null, p: ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : null };
+    });
+    const cols = keys.map((k) => [k, (r) => r.params[k]]).concat([['runs', (r) => r.runs], ['generalized', (r) => r.generalized / Math.max(1, r.done)],
+      ['final test (mean)', (r) => r.acc], ['generalized at (median)', (r) => r.gen], ['P(generalize)', (r) => r.p]]);
+    if (hpSort !== null) {
+      const key = cols[hpSort][1];
+      const dir = hpDir;
+      rows.sort((a, b) => { const x = key(a), y = key(b); const na = x === null || x === undefined, nb = y === null || y === undefined;
+        if (na || nb) return na && nb ? 0 : na ? 1 : -1; const u = Number(x), v = Number(y);
+        return (isFinite(u) && isFinite(v) ? u - v : String(x).localeCompare(String(y))) * dir; });
+    }
+    const head = el('tr', {}, cols.map(([h], i) => el('th', { class: 'sortable' + (hpSort === i ? (hpDir > 0 ? ' up' : ' down') : ''), dataset: { col: String(i) },
+      onclick: () => { if (hpSort === i) hpDir = -hpDir; else { hpSort = i; hpDir = i < keys.length ? 1 : -1; } renderHparams(); } }, h)));
+    const body = el('tbody', {}, rows.map((r) => el('tr', {}, keys.map((k) => el('td', {}, String(r.params[k]))).concat([
+      el('td', { class: 'num' }, `${r.done} / ${r.runs}`),
+      el('td', { class: 'num' }, r.done ? `${r.generalized} of ${r.done}` : ''),
+      el('td', { class: 'num', title: r.acc === null ? '' : `seeds from ${pct(r.accLo)} to ${pct(r.accHi)}` }, r.acc === null ? '' : pct(r.acc) + (r.done > 1 ? ` (${pct(r.accLo)}–${pct(r.accHi)})` : '')),
+      el('td', { class: 'num' }, fmt(r.gen)),
+      el('td', { class: 'num' }, r.p === null ? '' : r.p.toFixed(2))]))));
+    hpBox.append(el('h2', {}, 'By setting (seeds pooled)'), el('div', { class: 'card' }, el('table', { id: 'hparams' }, el('thead', {}, head), body)));
+  }
+
   const heatBox = el('div');
   function renderHeat() {
     clear(heatBox);
@@ -715,14 +757,14 @@ async function showSweep(id) {
   markSort();
   const filter = el('input', { type: 'search', id: 'runs-filter', placeholder: 'filter: words or key=value, e.g. completed seed=1', value: state.filter,
     oninput: (e) => { state.filter = e.target.value; renderTable(); } });
-  main.append(heatBox, el('h2', {}, 'Runs'), el('div', { class: 'controls' }, filter, el('span', { class: 'muted', id: 'runs-count' }, '')),
+  main.append(heatBox, hpBox, el('h2', {}, 'Runs'), el('div', { class: 'controls' }, filter, el('span', { class: 'muted', id: 'runs-count' }, '')),
     el('div', { class: 'card' }, el('table', { id: 'runs' }, el('thead', {}, headRow), tbody)));
   if (sw.scaling) main.append(el('h2', {}, 'Scaling'), el('pre', {}, JSON.stringify(sw.scaling, null, 2)));
   main.append(el('details', {}, el('summary', {}, 'definition'), el('pre', {}, JSON.stringify(sw.definition, null, 2))));
-  drawAll(); renderHeat(); renderTable(); renderCds(sw.cds);
+  drawAll(); renderHeat(); renderHparams(); renderTable(); renderCds(sw.cds);
 
   listen(sw.watch, {
-    runs: (list) => { runs = list; renderHead(); renderHeat(); renderTable(); drawAll(); renderEvidence(); },
+    runs: (list) => { runs = list; renderHead(); renderHeat(); renderHparams(); renderTable(); drawAll(); renderEvidence(); },
     reset: () => route(),
     cds: (c) => renderCds(c),
     rows: (byRun) => {

@@ -75,6 +75,8 @@ final class SweepView {
                 for (String k : List.of("final_test_acc", "final_train_acc", "memorization_step", "generalization_step", "grokking_gap", "phase", "steps", "wall_seconds", "train_size"))
                     if (s.has(k)) o.set(k, s.get(k));
                 o.set("advisor", s.path("probes").path("advisor").get("state"));
+                JsonNode p = s.path("probes").path("advisor").path("forecast").get("probability");
+                if (p != null && p.isNumber()) o.set("p_generalize", p);
                 // why a finished run ended, when not by running its budget out: generalized and stopped, stopped by a
                 // verdict, diverged (the store counts all of them completed)
                 String outcome = s.path("status").asText("");

@@ -193,6 +193,17 @@ class DashboardInBrowserTest {
             browser.eval("const f = document.querySelector('#runs-filter'); f.value = 'train_fraction=0.5 completed'; f.dispatchEvent(new Event('input'))");
             assertThat(browser.eval(ids).asText()).isEqualTo("0001");
             assertThat(browser.eval("document.querySelector('#runs-count').textContent").asText()).isEqualTo("1 of 3 runs");
+            // the table by setting: one row per swept value, sortable, the final test accuracy as the runs' summaries have it
+            assertThat(browser.eval("document.querySelectorAll('#hparams tbody tr').length").asInt()).isEqualTo(3);
+            browser.eval("[...document.querySelectorAll('#hparams th')].find((th) => th.textContent === 'task.train_fraction').click()");
+            browser.eval("[...document.querySelectorAll('#hparams th')].find((th) => th.textContent === 'task.train_fraction').click()");
+            assertThat(browser.eval("[...document.querySelectorAll('#hparams tbody tr')].map((tr) => tr.children[0].textContent).join(',')").asText())
+                    .isEqualTo("0.7,0.5,0.3");
+            com.fasterxml.jackson.databind.JsonNode runs = ConfigLoader.JSON.readTree(DashboardApiTest.get(s.port(), "/api/sweep?id=0").body()).get("runs");
+            double acc03 = 0;
+            for (com.fasterxml.jackson.databind.JsonNode r : runs) if (r.get("params").get("task.train_fraction").asText().equals("0.3")) acc03 = r.get("final_test_acc").asDouble();
+            assertThat(browser.eval("document.querySelector('#hparams tbody tr:last-child').children[3].textContent").asText())
+                    .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", 100 * acc03));
             browser.eval("document.querySelector('#sweep-group-seeds').click()");
             browser.waitFor("charts.some((c) => c.spec.key === 'sweep-0' && c.spec.series.length === 9 && c.spec.bands.length === 3)", Duration.ofSeconds(10),
                     "one mean curve and band per setting");
