@@ -75,7 +75,7 @@ async function api(path) {
   return r.json();
 }
 
-function setLive(on) { const l = $('#live'); l.classList.toggle('off', !on); l.textContent = on ? 'live' : 'offline'; }
+function setLive(on, text) { const l = $('#live'); l.classList.toggle('off', !on); l.textContent = text || (on ? 'live' : 'offline'); }
 
 function listen(token, handlers, reconnect) {
   if (source) source.close();
@@ -830,6 +830,7 @@ function csvCell(v) {
 async function showCompare(ids) {
   setCrumbs([['#/compare/' + ids.map(encodeURIComponent).join('|'), `comparing ${ids.length} runs`]]);
   const runs = await Promise.all(ids.map((id) => api('/api/run?id=' + encodeURIComponent(id)).then((r) => Object.assign(r, { id }))));
+  setLive(false, 'snapshot'); // the runs as they were when the page opened: reload for newer rows
   const main = clear($('#main'));
   charts = [];
   const flats = runs.map((r) => flatten(r.config, '', {}));

@@ -149,6 +149,7 @@ class DashboardInBrowserTest {
             String rows = "(+(document.querySelector('[data-chart=compare-test_acc]') || {dataset: {}}).dataset.rows || 0)";
             browser.waitFor(rows + " > 0", Duration.ofSeconds(30), "the compared accuracy chart");
             assertThat(browser.eval("document.querySelector('#differing').textContent").asText()).isEqualTo("settings that differ: seed, optimizer.weight_decay");
+            assertThat(browser.eval("document.querySelector('#live').textContent").asText()).as("a snapshot, not a broken stream").isEqualTo("snapshot");
             String legend = browser.eval("[...document.querySelectorAll('[data-chart=compare-test_acc] .u-legend .u-label')].map((e) => e.textContent).join('|')").asText();
             assertThat(legend).contains("seed=0 optimizer.weight_decay=1").contains("seed=2 optimizer.weight_decay=1").contains("seed=0 optimizer.weight_decay=3");
             assertThat(browser.eval("document.querySelectorAll('#compared tbody tr').length").asInt()).isEqualTo(4);
