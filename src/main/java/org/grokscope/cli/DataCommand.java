@@ -49,7 +49,7 @@ public final class DataCommand implements Runnable {
 
     /** The folder of a known image set in the cache (where image tasks look for it). */
     static Path imageDir(Path cache, KnownImageSet d) {
-        return cache.resolve("datasets").resolve(d.id);
+        return DataHome.dataset(cache, d.id);
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true, description = {"Download an official archive or image set into the cache.",

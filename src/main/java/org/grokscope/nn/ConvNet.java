@@ -57,11 +57,6 @@ public final class ConvNet implements Model {
     @Override public int vocab() { return rows; }
     @Override public int classes() { return classes; }
 
-    /** Values per example entering the head. */
-    public int flatSize() {
-        return head.in;
-    }
-
     private int stageOut(int l) {
         return pools[l] == null ? convs[l].outSize() : pools[l].outSize();
     }
@@ -123,9 +118,7 @@ public final class ConvNet implements Model {
             f += g;
             back += l == 0 ? g : 2 * g;                                                              // dW, and dx but for the image
         }
-        int hidden = head.hidden, depth = head.depth, in = head.in;
-        double hf = depth == 0 ? 2.0 * n * in * classes
-                : 2.0 * n * ((double) in * hidden + (double) (depth - 1) * hidden * hidden + (double) hidden * classes);
+        double hf = head.flops(n);
         f += hf;
         back += 2 * hf;
         return withBackward ? f + back : f;

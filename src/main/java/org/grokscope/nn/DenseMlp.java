@@ -53,7 +53,7 @@ public final class DenseMlp implements Model {
 
     @Override
     public double flops(int n, boolean withBackward) {
-        double f = 2.0 * n * ((double) dim * hidden + (double) (depth - 1) * hidden * hidden + (double) hidden * classes);
+        double f = mlp.flops(n);
         // backward: weight gradients for every layer, input gradients for all but the first
         return withBackward ? f + f + 2.0 * n * ((double) (depth - 1) * hidden * hidden + (double) hidden * classes) : f;
     }

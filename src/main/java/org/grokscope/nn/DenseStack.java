@@ -59,6 +59,12 @@ final class DenseStack {
         }
     }
 
+    /** Floating-point operations of a forward pass over n examples (a backward with the input gradient costs twice that). */
+    double flops(int n) {
+        return depth == 0 ? 2.0 * n * in * classes
+                : 2.0 * n * ((double) in * hidden + (double) (depth - 1) * hidden * hidden + (double) hidden * classes);
+    }
+
     /** Floats per example of its largest buffer. */
     long floatsPerExample() {
         return Math.max(hidden, classes);

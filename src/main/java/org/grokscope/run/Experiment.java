@@ -105,7 +105,7 @@ public final class Experiment implements AutoCloseable {
     /** Where an image set's IDX files are: task.path, else the data cache, else (Fashion-MNIST) Debian's package folder. */
     public static Path imageDir(RunConfig.Image im) {
         if (im.path() != null) return Path.of(im.path());
-        Path cached = org.grokscope.data.text.DataHome.cache().resolve("datasets").resolve(im.dataset());
+        Path cached = DataHome.dataset(DataHome.cache(), im.dataset());
         if (java.nio.file.Files.isDirectory(cached)) return cached;
         Path debian = Path.of("/usr/share/datasets").resolve(im.dataset());
         if (java.nio.file.Files.isDirectory(debian)) return debian;

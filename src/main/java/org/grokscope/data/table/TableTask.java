@@ -84,7 +84,7 @@ public final class TableTask {
         try (InputStream in = TableTask.class.getResourceAsStream("/datasets/" + name)) {
             if (in == null) throw new DataException("the bundled table " + name + " is missing from this build");
             byte[] data = in.readAllBytes();
-            Path dir = org.grokscope.data.text.DataHome.cache().resolve("datasets").resolve("tables");
+            Path dir = org.grokscope.data.text.DataHome.dataset(org.grokscope.data.text.DataHome.cache(), "tables");
             Path f = dir.resolve(name);
             if (java.nio.file.Files.isRegularFile(f) && Arrays.equals(java.nio.file.Files.readAllBytes(f), data)) return f;
             java.nio.file.Files.createDirectories(dir);

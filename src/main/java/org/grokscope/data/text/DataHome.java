@@ -25,6 +25,11 @@ public final class DataHome {
     }
 
     public static Path archive(Path cache, KnownDataset d) {
-        return cache.resolve("datasets").resolve(d.id).resolve(d.fileName);
+        return dataset(cache, d.id).resolve(d.fileName);
+    }
+
+    /** The folder of data set {@code id} in the cache: archives, image sets' IDX files, the bundled tables ("tables"). */
+    public static Path dataset(Path cache, String id) {
+        return cache.resolve("datasets").resolve(id);
     }
 }
