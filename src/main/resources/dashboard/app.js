@@ -595,25 +595,10 @@ async function showSweep(id) {
     legend.querySelectorAll('.swatch').forEach((s) => { s.style.background = s.dataset.c; });
     const vis = visibleRuns();
     for (const [slot, name] of [[0, metrics[0]], [1, metrics[1]]]) {
-      const tables = [], specs = [], bands = [];
+      let tables = [], specs = [], bands = [];
       if (state.groupSeeds) { // runs alike but for the seed: one mean curve and the seeds' min–max band
-        const groups = new Map();
-        for (const r of vis) {
-          const g = Object.entries(r.params).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' ') || 'all runs';
-          if (!groups.has(g)) groups.set(g, []);
-          groups.get(g).push(r);
-        }
-        for (const [g, rs] of groups) {
-          const cols = rs.map((r) => column(r, name)).filter((c) => c);
-          if (!cols.length) continue;
-          const [xs, mean, hi, lo] = meanBand(cols);
-          const color = map.get(String(rs[0].params[state.colorBy])) || '#6b7280';
-          const at = specs.length;
-          tables.push([xs, mean], [xs, hi], [xs, lo]);
-          specs.push({ label: `${g} (mean of ${cols.length})`, color, width: 1.8 }, { label: `${g} max`, color, width: 0, legend: false },
-            { label: `${g} min`, color, width: 0, legend: false });
-          bands.push([at + 1, at + 2, color]);
-        }
+        ({ tables, series: specs, bands } = groupedSeries(vis, (r) => Object.entries(r.params).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' '),
+          (r) => map.get(String(r.params[state.colorBy])) || '#6b7280', column, name, 1.8));
       } else {
         for (const r of vis) {
           const c = column(r, name);
@@ -820,6 +805,27 @@ function meanBand(tables) {
   return [xs, mean, hi, lo];
 }
 
+/**
+ * Runs grouped by {@code groupOf} (seeds pooled), each group one mean curve of metric {@code name} with its runs'
+ * min–max band: the tables, series and bands a Chart takes. {@code column(r, name)}: [steps, values] or null.
+ */
+function groupedSeries(runs, groupOf, colorOf, column, name, width) {
+  const groups = new Map();
+  for (const r of runs) { const g = groupOf(r) || 'all runs'; if (!groups.has(g)) groups.set(g, []); groups.get(g).push(r); }
+  const tables = [], series = [], bands = [];
+  for (const [g, rs] of groups) {
+    const cols = rs.map((r) => column(r, name)).filter((c) => c);
+    if (!cols.length) continue;
+    const [xs, mean, hi, lo] = meanBand(cols);
+    const color = colorOf(rs[0]), at = series.length;
+    tables.push([xs, mean], [xs, hi], [xs, lo]);
+    series.push({ label: `${g} (mean of ${cols.length})`, color, width }, { label: `${g} max`, color, width: 0, legend: false },
+      { label: `${g} min`, color, width: 0, legend: false });
+    bands.push([at + 1, at + 2, color]);
+  }
+  return { tables, series, bands };
+}
+
 /** RFC 4180 cell; text a spreadsheet would run as a formula made inert (as grokscope csv writes it). */
 function csvCell(v) {
   let c = String(v === null || v === undefined ? '' : v);
@@ -867,24 +873,9 @@ async function showCompare(ids) {
     charts.forEach((c) => { c.plot && c.plot.destroy(); c.box.remove(); });
     charts = [];
     for (const [m, title, ylog] of present) {
-      const tables = [], series = [], bands = [];
+      let tables = [], series = [], bands = [];
       if (state.groupSeeds) {
-        const groups = new Map();
-        for (const r of runs) { const g = describe(r.flat, groupKeys) || 'all runs'; if (!groups.has(g)) groups.set(g, []); groups.get(g).push(r); }
-        let i = 0;
-        const parts = [];
-        for (const [g, rs] of groups) {
-          const cols = rs.map((r) => column(r, m)).filter((c) => c);
-          if (!cols.length) continue;
-          const [xs, mean, hi, lo] = meanBand(cols);
-          const color = rs[0].color;
-          parts.push([xs, mean], [xs, hi], [xs, lo]);
-          series.push({ label: `${g} (mean of ${cols.length})`, color, width: 2 }, { label: `${g} max`, color, width: 0, legend: false },
-            { label: `${g} min`, color, width: 0, legend: false });
-          bands.push([3 * i + 1, 3 * i + 2, color]);
-          i++;
-        }
-        tables.push(...parts);
+        ({ tables, series, bands } = groupedSeries(runs, (r) => describe(r.flat, groupKeys), (r) => r.color, column, m, 2));
       } else {
         for (const r of runs) { const c = column(r, m); if (c) { tables.push(c); series.push({ label: r.legend, color: r.color }); } }
       }
