@@ -71,13 +71,17 @@ def transformer(spec, P, tok):
         if spec["norm"] == "pre":
             x = x + attention(P, pre, layer_norm(P, pre + "ln1", x), spec["heads"])
             x = x + mlp_(layer_norm(P, pre + "ln2", x))
+        elif spec["norm"] == "normed_residual":  # Grokfast's and teddykoker's Block: x = ln_1(x); x = x + attn(x)
+            x = layer_norm(P, pre + "ln1", x)
+            x = x + attention(P, pre, x, spec["heads"])
+            x = x + mlp_(layer_norm(P, pre + "ln2", x))
         elif spec["norm"] == "post":
             x = layer_norm(P, pre + "ln1", x + attention(P, pre, x, spec["heads"]))
             x = layer_norm(P, pre + "ln2", x + mlp_(x))
         else:
             x = x + attention(P, pre, x, spec["heads"])
             x = x + mlp_(x)
-    if spec["norm"] == "pre":
+    if spec["norm"] in ("pre", "normed_residual"):
         x = layer_norm(P, "ln_f", x)
     return x[:, -1] @ P["unembed.weight"]
 

@@ -7,13 +7,17 @@ import org.grokscope.engine.Parallel;
 
 /**
  * Decoder-only transformer classifier reading the logits at the last position: Nanda et al.'s 1-layer
- * model (no LayerNorm) and Power et al.'s 2-layer model (post-LN) are configurations of it.
+ * model (no LayerNorm), Power et al.'s 2-layer model (post-LN) and the decoder of Grokfast's and
+ * teddykoker's code (normed_residual) are configurations of it.
  * <pre>
  *   x = E[tok] + P                                      [n, T, d]
- *   per block:  none/pre: x = x + Attn(LN1?(x));  x = x + MLP(LN2?(x))
- *               post:     x = LN1(x + Attn(x));   x = LN2(x + MLP(x))
- *   pre-LN adds a final LN;  logits = x[:, T-1] · W_U   [n, classes]
+ *   per block:  none/pre:        x = x + Attn(LN1?(x));      x = x + MLP(LN2?(x))
+ *               post:            x = LN1(x + Attn(x));       x = LN2(x + MLP(x))
+ *               normed_residual: x = LN1(x); x = x + Attn(x); x = x + MLP(LN2(x))
+ *   pre and normed_residual add a final LN;  logits = x[:, T-1] · W_U   [n, classes]
  * </pre>
+ * normed_residual is pre-LN except that the residual stream continues from LN1's output, not from the
+ * block's input (the reference code assigns {@code x = self.ln_1(x)} before the attention's residual).
  * Only what the loss reads is computed: in the last block, queries, W_O, the MLP, the norms and the
  * unembedding run on the last position alone (keys and values still cover all T positions). And in the
  * first block every row's attention input depends only on (token, position): when the vocabulary is
@@ -22,7 +26,7 @@ import org.grokscope.engine.Parallel;
  * the table. Gradients are identical to computing every position for every example.
  */
 public final class Transformer implements Model, FourierReadable {
-    public enum Norm { NONE, PRE, POST }
+    public enum Norm { NONE, PRE, POST, NORMED_RESIDUAL }
 
     public record Spec(int vocab, int seqLen, int dModel, int heads, int dMlp, int layers, Norm norm, Act act,
                        int classes, boolean attnBias, boolean mlpBias) {}
@@ -74,7 +78,7 @@ public final class Transformer implements Model, FourierReadable {
             fc1[l] = new Linear(ps, gemm, k, b + "mlp.fc1", d, F, s.mlpBias());
             fc2[l] = new Linear(ps, gemm, k, b + "mlp.fc2", F, d, s.mlpBias());
         }
-        lnf = s.norm() == Norm.PRE ? new LayerNorm(ps, pool, "ln_f", d, 1e-5f) : null;
+        lnf = preNorm() ? new LayerNorm(ps, pool, "ln_f", d, 1e-5f) : null;
         unembed = new Linear(ps, gemm, k, "unembed", d, s.classes(), false, Param.Role.UNEMBEDDING);
         attn = new Attention(pool, d, H, true);
         ps.allocate();
@@ -88,8 +92,15 @@ public final class Transformer implements Model, FourierReadable {
         for (int t = 0; t < T; t++) index[t] = new org.grokscope.engine.TokenIndex(s.vocab());
     }
 
+    // the table path covers the attention input only; normed_residual also sends LN1's output down the residual
     private boolean useTables(int n) {
+        if (spec.norm() == Norm.NORMED_RESIDUAL) return false;
         return forceTables != null ? forceTables : spec.vocab() < n;
+    }
+
+    // LN before the attention and the MLP, and a final LN
+    private boolean preNorm() {
+        return spec.norm() == Norm.PRE || spec.norm() == Norm.NORMED_RESIDUAL;
     }
 
     // first block from tables: q[n, Tq, d], k, v[n, T, d] gathered from projections of U[t, v] = E[v] + P[t]
@@ -155,7 +166,7 @@ public final class Transformer implements Model, FourierReadable {
         xq = new float[nl][]; aq = new float[nl][]; s1 = new float[nl][]; x1 = new float[nl][]; mean1q = new float[nl][]; rstd1q = new float[nl][];
         min = new float[nl][]; mean2 = new float[nl][]; rstd2 = new float[nl][]; hpre = new float[nl][]; h = new float[nl][];
         mo = new float[nl][]; s2 = new float[nl][]; xout = new float[nl][];
-        boolean pre = spec.norm() == Norm.PRE, post = spec.norm() == Norm.POST;
+        boolean pre = preNorm(), post = spec.norm() == Norm.POST;
         for (int l = 0; l < nl; l++) {
             int Rq = last(l) ? n : R, Tq = last(l) ? 1 : T;
             xin[l] = l == 0 ? new float[R * d] : xout[l - 1];
@@ -207,7 +218,7 @@ public final class Transformer implements Model, FourierReadable {
     public float[] forward(int[] tok, int tokOff, int n) {
         reserve(n);
         int R = n * T;
-        boolean pre = spec.norm() == Norm.PRE, post = spec.norm() == Norm.POST;
+        boolean pre = preNorm(), post = spec.norm() == Norm.POST, normedRes = spec.norm() == Norm.NORMED_RESIDUAL;
         embed.forward(tok, tokOff, n, xin[0]);                                          // x[n, T, d]
         tables = useTables(n) && ps.tap == null; // a tapped pass needs per-example rows
         for (int l = 0; l < nl; l++) {
@@ -225,7 +236,7 @@ public final class Transformer implements Model, FourierReadable {
             }
             attn.forward(q[l], kk[l], vv[l], z[l], prob[l], n, T, Tq, null);              // z[n, Tq, d]
             wo[l].forward(z[l], 0, o[l], 0, Rq, Act.IDENTITY, null);                      // o[n, Tq, d]
-            add(s1[l], xq[l], o[l], Rq);                                                  // s1 = x + o
+            add(s1[l], normedRes ? aq[l] : xq[l], o[l], Rq);                              // s1 = x + o (LN1(x) + o)
             if (post) ln1[l].forward(s1[l], x1[l], Rq, mean1q[l], rstd1q[l]);             // x1 = LN1(s1)
             if (pre) ln2[l].forward(x1[l], min[l], Rq, mean2[l], rstd2[l]);               // m_in = LN2(x1)
             fc1[l].forward(min[l], 0, h[l], 0, Rq, spec.act(), hpre[l]);                  // h[n, Tq, F]
@@ -242,7 +253,7 @@ public final class Transformer implements Model, FourierReadable {
     @Override
     public void backward(float[] dlogits) {
         int n = lastN, R = n * T;
-        boolean pre = spec.norm() == Norm.PRE, post = spec.norm() == Norm.POST;
+        boolean pre = preNorm(), post = spec.norm() == Norm.POST, normedRes = spec.norm() == Norm.NORMED_RESIDUAL;
         unembed.backward(xf, 0, dlogits, 0, pre ? dxf : dx, 0, n, false);                // dx[n, d]
         if (pre) lnf.backward(xout[nl - 1], dxf, dx, n, meanf, rstdf, false);
         for (int l = nl - 1; l >= 0; l--) {
@@ -273,10 +284,11 @@ public final class Transformer implements Model, FourierReadable {
             wk[l].backward(a[l], 0, dk, 0, da, 0, R, false);                              // da[R, d]
             wv[l].backward(a[l], 0, dv, 0, da, 0, R, true);
             if (lst) addLast(da, daq, n); else add(da, da, daq, R);
+            if (normedRes) { if (lst) addLast(da, dres, n); else add(da, da, dres, R); }   // residual through LN1
             float[] dnext = dxin;
             if (pre) ln1[l].backward(xin[l], da, dnext, R, mean1[l], rstd1[l], false);
             else System.arraycopy(da, 0, dnext, 0, R * d);
-            if (lst) addLast(dnext, dres, n); else add(dnext, dnext, dres, R);
+            if (!normedRes) { if (lst) addLast(dnext, dres, n); else add(dnext, dnext, dres, R); }
             System.arraycopy(dnext, 0, dx, 0, R * d);
         }
         embed.backward(lastTok, lastOff, n, dx);

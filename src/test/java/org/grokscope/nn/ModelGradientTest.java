@@ -110,14 +110,14 @@ class ModelGradientTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NONE,true", "NONE,false", "PRE,true", "PRE,false", "POST,true", "POST,false"})
+    @CsvSource({"NONE,true", "NONE,false", "PRE,true", "PRE,false", "POST,true", "POST,false", "NORMED_RESIDUAL,false"})
     void transformerOneLayer(Transformer.Norm norm, boolean tables) {
         var s = new Transformer.Spec(P + 1, 3, 16, 2, 32, 1, norm, Act.RELU, P, false, true);
         run(transformer(s, tables), InputFormat.EQUALS, false, 1);
     }
 
     @ParameterizedTest
-    @CsvSource({"NONE,true", "NONE,false", "PRE,true", "PRE,false", "POST,true", "POST,false"})
+    @CsvSource({"NONE,true", "NONE,false", "PRE,true", "PRE,false", "POST,true", "POST,false", "NORMED_RESIDUAL,false"})
     void transformerTwoLayersGelu(Transformer.Norm norm, boolean tables) {
         var s = new Transformer.Spec(P + 2, 4, 16, 4, 24, 2, norm, Act.GELU, P, true, true);
         run(transformer(s, tables), InputFormat.OP_EQUALS, false, 1);

@@ -40,6 +40,7 @@ public class NtkGramTest {
                 Arguments.of("transformer none", tf(Transformer.Norm.NONE, 1), InputFormat.EQUALS),
                 Arguments.of("transformer pre 2 layers", tf(Transformer.Norm.PRE, 2), InputFormat.EQUALS),
                 Arguments.of("transformer post 2 layers", tf(Transformer.Norm.POST, 2), InputFormat.EQUALS),
+                Arguments.of("transformer normed residual 2 layers", tf(Transformer.Norm.NORMED_RESIDUAL, 2), InputFormat.EQUALS),
                 Arguments.of("text bag", new Bag(POOL, TV, TT, 6, 10, 1, 2, Act.GELU), null),
                 Arguments.of("text encoder cls", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 2, Act.GELU, Encoder.Pooling.CLS, true, 2)), null),
                 Arguments.of("text encoder mean", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 1, Act.RELU, Encoder.Pooling.MEAN, false, 2)), null),
