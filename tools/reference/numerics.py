@@ -111,6 +111,8 @@ def variant(case_dir):
     params = [P[n] for n in names]
     if o["kind"] == "adamw":
         opt = torch.optim.AdamW(params, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"], weight_decay=o["weight_decay"])
+    elif o["kind"] == "adam":  # weight decay as torch.optim.Adam: added to the gradient inside the step
+        opt = torch.optim.Adam(params, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"], weight_decay=o["weight_decay"])
     elif o["kind"] == "sgd":
         opt = torch.optim.SGD(params, lr=o["lr"], momentum=o["momentum"], weight_decay=o["weight_decay"])
     else:

@@ -33,7 +33,7 @@ import org.grokscope.train.Init;
  * The closed sets of a config are enums, bound by Jackson both ways: each value is written as its key (lower case, as
  * configs spell it: {@code adamw}, {@code cross_entropy}, {@code x2+y2}) and read from the key or an accepted alias
  * ({@code x^2+y^2}, {@code gelu_new}); anything else is refused with the allowed keys, and the loader puts the file, line
- * and field in front ({@code run.yaml:7: optimizer.kind: must be adamw, sgd or normalized_gd, got 'adam'}). The
+ * and field in front ({@code run.yaml:7: optimizer.kind: must be adamw, adam, sgd or normalized_gd, got 'adagrad'}). The
  * engine's and models' enums carry no Jackson annotations (they know nothing of files); this table binds them.
  * Only the enums named here are affected: other enums the mapper meets keep Jackson's defaults.
  */

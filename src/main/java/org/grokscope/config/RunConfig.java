@@ -802,8 +802,11 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
     // ---- the closed sets that have no enum below config (bound by ConfigEnums, written in lower case) ----
 
-    /** optimizer.kind: AdamW (decoupled weight decay), SGD with optional momentum, or normalized gradient descent. */
-    public enum OptimizerKind { ADAMW, SGD, NORMALIZED_GD }
+    /**
+     * optimizer.kind: AdamW (decoupled weight decay), Adam (torch.optim.Adam: the weight decay is an L2 term added to
+     * the gradient inside the step), SGD with optional momentum, or normalized gradient descent.
+     */
+    public enum OptimizerKind { ADAMW, ADAM, SGD, NORMALIZED_GD }
 
     /** optimizer.grokfast.kind: off, or Grokfast's exponential or moving-average gradient filter. */
     public enum GrokfastFilter { NONE, EMA, MA }

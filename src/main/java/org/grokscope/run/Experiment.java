@@ -350,6 +350,7 @@ public final class Experiment implements AutoCloseable {
         int size = params.size();
         Optimizer opt = switch (o.kind()) {
             case ADAMW -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+            case ADAM -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay(), AdamW.Decay.COUPLED);
             case SGD -> new Sgd(k, size, o.momentum(), o.weightDecay(), false);
             case NORMALIZED_GD -> new Sgd(k, size, o.momentum(), o.weightDecay(), true);
         };

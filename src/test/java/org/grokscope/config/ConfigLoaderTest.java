@@ -87,8 +87,8 @@ public class ConfigLoaderTest {
 
     @Test
     void anUnknownValueOfAClosedSetNamesTheAllowedOnes() {
-        assertThatThrownBy(() -> yaml("name: x\noptimizer:\n  kind: adam\n"))
-                .hasMessage("run.yaml:3: optimizer.kind: must be adamw, sgd or normalized_gd, got 'adam'");
+        assertThatThrownBy(() -> yaml("name: x\noptimizer:\n  kind: adagrad\n"))
+                .hasMessage("run.yaml:3: optimizer.kind: must be adamw, adam, sgd or normalized_gd, got 'adagrad'");
         assertThatThrownBy(() -> yaml("training: {loss: hinge}\n")).hasMessage("run.yaml:1: training.loss: must be cross_entropy, stablemax_ce or mse, got 'hinge'");
         assertThatThrownBy(() -> yaml("model: {kind: mlp, activation: swish}\n"))
                 .hasMessage("run.yaml:1: model.activation: must be identity, relu, gelu, gelu_tanh, square or tanh, got 'swish'");

@@ -27,6 +27,7 @@ public final class GoldenNumerics {
             new Variant("adamw-ce-fp32", "mlp", "{\"kind\":\"adamw\",\"lr\":0.01,\"weight_decay\":0.5}", "cross_entropy", "fp32", 4),
             new Variant("adamw-orthogonal", "mlp", "{\"kind\":\"adamw\",\"lr\":0.01,\"weight_decay\":0.5,\"orthogonal\":true}", "cross_entropy", "fp64", 4),
             new Variant("adamw-grokfast-ema", "mlp", "{\"kind\":\"adamw\",\"lr\":0.01,\"weight_decay\":0.5,\"grokfast\":{\"kind\":\"ema\",\"alpha\":0.9,\"lamb\":2}}", "cross_entropy", "fp64", 4),
+            new Variant("adam-wd-grokfast-ema", "mlp", "{\"kind\":\"adam\",\"lr\":0.01,\"weight_decay\":0.3,\"grokfast\":{\"kind\":\"ema\",\"alpha\":0.9,\"lamb\":2}}", "cross_entropy", "fp64", 4),
             new Variant("adamw-grokfast-ma", "mlp", "{\"kind\":\"adamw\",\"lr\":0.01,\"weight_decay\":0.5,\"grokfast\":{\"kind\":\"ma\",\"window\":3,\"lamb\":5}}", "cross_entropy", "fp64", 5),
             new Variant("sgd-grokfast-ma-nowarmup", "mlp", "{\"kind\":\"sgd\",\"lr\":0.1,\"grokfast\":{\"kind\":\"ma\",\"window\":2,\"lamb\":3,\"warmup\":false}}", "cross_entropy", "fp64", 4),
             new Variant("sgd-momentum", "mlp", "{\"kind\":\"sgd\",\"lr\":0.1,\"momentum\":0.9,\"weight_decay\":0.01}", "cross_entropy", "fp64", 4),
