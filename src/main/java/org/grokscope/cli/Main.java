@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** grokscope's command line. */
 @Command(name = "grokscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Find when a network stops memorizing and starts generalizing, and how much data it takes.",
-        subcommands = {TrainCommand.class, SweepCommand.class, CdsCommand.class, ReportCommand.class, PresetsCommand.class, DemoCommand.class, PlotCommand.class, ExportCommand.class, CsvCommand.class, BenchCommand.class, KernelCommand.class, DataCommand.class, ServeCommand.class, ForecastCommand.class,
+        subcommands = {TrainCommand.class, SweepCommand.class, CdsCommand.class, ReportCommand.class, PresetsCommand.class, DemoCommand.class, PlotCommand.class, ExportCommand.class, CsvCommand.class, BenchCommand.class, KernelCommand.class, DataCommand.class, ServeCommand.class, ForecastCommand.class, ReproduceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The architecture as a rule, so the next capability cannot quietly break it: the engine needs nothing; data
  * needs the engine (its seeded RNG); nn needs the engine; analysis reads numbers only (the probes use its forecaster); train runs nn on data;
  * probe measures what train runs; config describes a run; run turns a config into a run directory; sweep runs
- * many (grids, staged searches, their store and analyses); bench times runs; report and server (the live dashboard)
+ * many (grids, staged searches, their store and analyses); reproduce runs a paper's claim as a sweep and reads it; bench times runs; report and server (the live dashboard)
  * sit on top, and nothing depends on cli; spark (the cluster executor, built with -Pspark) is reached only through the
  * service loader. Each package's package-info says the same.
  */
@@ -33,6 +33,7 @@ class LayeringTest {
                 .layer("run").definedBy("org.grokscope.run..")
                 .layer("sweep").definedBy("org.grokscope.sweep..")
                 .layer("forecast").definedBy("org.grokscope.forecast..")
+                .layer("reproduce").definedBy("org.grokscope.reproduce..")
                 .layer("bench").definedBy("org.grokscope.bench..")
                 .layer("report").definedBy("org.grokscope.report..")
                 .layer("server").definedBy("org.grokscope.server..")
@@ -44,11 +45,12 @@ class LayeringTest {
                 .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("forecast").mayOnlyBeAccessedByLayers("report", "cli")
-                .whereLayer("sweep").mayOnlyBeAccessedByLayers("report", "server", "cli", "spark")
-                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "bench", "report", "server", "cli", "spark")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "forecast", "bench", "report", "server", "cli", "spark")
+                .whereLayer("reproduce").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("sweep").mayOnlyBeAccessedByLayers("reproduce", "report", "server", "cli", "spark")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "reproduce", "bench", "report", "server", "cli", "spark")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "forecast", "reproduce", "bench", "report", "server", "cli", "spark")
                 .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli", "spark")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "forecast", "reproduce", "bench", "report", "server", "cli", "spark")
                 .whereLayer("analysis").mayOnlyBeAccessedByLayers("probe", "run", "sweep", "forecast", "bench", "report", "server", "cli")
                 .whereLayer("nn").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("train", "probe", "config", "run", "sweep", "forecast", "bench", "report", "server", "cli")
