@@ -74,6 +74,7 @@ final class ConfigEnums {
             Map.entry(LossFunction.class, new Spelling<>(LossFunction.class, LossFunction::id, null)),
             Map.entry(LossPrecision.class, new Spelling<>(LossPrecision.class, LossPrecision::id, null)),
             Map.entry(Init.Scheme.class, lower(Init.Scheme.class)),
+            Map.entry(org.grokscope.train.Trainer.Status.class, lower(org.grokscope.train.Trainer.Status.class)),
             Map.entry(Transformer.Norm.class, lower(Transformer.Norm.class)),
             Map.entry(Encoder.Pooling.class, lower(Encoder.Pooling.class)),
             Map.entry(RunConfig.TransformerFormat.class, lower(RunConfig.TransformerFormat.class)),

@@ -42,7 +42,7 @@ public final class Bank {
         for (Path d : dirs) {
             JsonNode cfg = ConfigLoader.JSON.readTree(d.resolve("config.json").toFile()), sum = ConfigLoader.JSON.readTree(d.resolve("summary.json").toFile());
             String status = sum.path("status").asText();
-            if (status.equals("interrupted")) continue; // not finished: no label yet
+            if (org.grokscope.train.Trainer.Status.ofKey(status) == org.grokscope.train.Trainer.Status.INTERRUPTED) continue; // not finished: no label yet
             JsonNode task = cfg.path("task");
             if (!task.path("kind").asText("modular").equals("modular")) continue;
             Signals.History h = history(d.resolve("metrics.csv"), task.path("p").asInt());

@@ -217,13 +217,13 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     @Override
     public void onEnd(Trainer t, Trainer.Outcome o) {
         writeCheckpoint(t, o.steps());
-        summary = RunSummary.of(cfg, o.status().name().toLowerCase(java.util.Locale.ROOT), o.reason(), o.steps(), evals,
+        summary = RunSummary.of(cfg, o.status(), o.reason(), o.steps(), evals,
                 t.trainSet().size(), t.testSet().size(), t.model().params().size(), o.wallSeconds(), t.trainSeconds(),
                 t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0),
                 pool == null ? 0 : pool.maxInUse(), probes == null ? null : probes.summary(t.trainSeconds()));
         try {
             AtomicFiles.writeString(dir.resolve(SUMMARY), ConfigLoader.JSON.writeValueAsString(summary) + "\n");
-            writeProgress(summary.status());
+            writeProgress(summary.status().key());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,7 +13,7 @@ import org.grokscope.config.RunConfig;
         "final_test_loss", "best_test_acc", "phase", "memorization_step", "generalization_step", "grokking_gap",
         "memorization_threshold", "generalization_threshold", "train_size", "test_size", "parameters",
         "wall_seconds", "train_seconds", "steps_per_second", "ms_per_step", "gflops_per_second", "threads", "threads_max", "probes"})
-public record RunSummary(String name, String status, String reason, int steps, double finalTrainAcc, double finalTestAcc,
+public record RunSummary(String name, org.grokscope.train.Trainer.Status status, String reason, int steps, double finalTrainAcc, double finalTestAcc,
                          double finalTrainLoss, double finalTestLoss, double bestTestAcc, String phase, Integer memorizationStep,
                          Integer generalizationStep, Integer grokkingGap, double memorizationThreshold,
                          double generalizationThreshold, int trainSize, int testSize, int parameters, double wallSeconds,
@@ -21,7 +21,7 @@ public record RunSummary(String name, String status, String reason, int steps, d
                          @JsonInclude(JsonInclude.Include.NON_NULL) Integer threadsMax,
                          @JsonInclude(JsonInclude.Include.NON_NULL) java.util.Map<String, Object> probes) {
 
-    public static RunSummary of(RunConfig cfg, String status, String reason, int steps, List<Evaluation> evals,
+    public static RunSummary of(RunConfig cfg, org.grokscope.train.Trainer.Status status, String reason, int steps, List<Evaluation> evals,
                                 int trainSize, int testSize, int parameters, double wall, double train,
                                 int stepsRun, double flopsPerStep, int threads, int threadsMax, java.util.Map<String, Object> probes) {
         int n = evals.size();

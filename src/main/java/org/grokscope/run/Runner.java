@@ -38,8 +38,9 @@ public final class Runner {
         } catch (IOException e) {
             return; // an unreadable summary is rewritten by the resumed run
         }
-        if (!status.equals("interrupted"))
-            throw new ConfigException(dir + ": the run already " + (status.equals("diverged") ? "diverged" : "completed") + " (status " + status
+        Trainer.Status st = Trainer.Status.ofKey(status);
+        if (st != Trainer.Status.INTERRUPTED)
+            throw new ConfigException(dir + ": the run already " + (st == Trainer.Status.DIVERGED ? "diverged" : "completed") + " (status " + status
                     + " in " + RunDirectory.SUMMARY + "); nothing to resume. To train longer, copy its config.json, raise training.steps and start a new run");
     }
 

@@ -80,7 +80,7 @@ final class SweepView {
                 // why a finished run ended, when not by running its budget out: generalized and stopped, stopped by a
                 // verdict, diverged (the store counts all of them completed)
                 String outcome = s.path("status").asText("");
-                if (!outcome.isEmpty() && !outcome.equals("completed")) {
+                if (!outcome.isEmpty() && org.grokscope.train.Trainer.Status.ofKey(outcome) != org.grokscope.train.Trainer.Status.COMPLETED) {
                     o.put("outcome", outcome);
                     if (s.hasNonNull("reason")) o.put("reason", s.get("reason").asText());
                 }

@@ -115,7 +115,7 @@ public final class CdsSearch {
                 JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
                 steps += sum.path("steps").asLong();
                 if (!sum.path("generalization_step").isNull() && !sum.path("generalization_step").isMissingNode()) gen++;
-                else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
+                else if (stalled(sum)) stopped++;
             }
             if (!open && toSettle(gen, done - gen, seeds, need) == 0) probes.add(new Probe(e.getKey(), gen, done, gen >= need, steps, stopped, seeds));
             else running = e.getKey();
@@ -254,7 +254,7 @@ public final class CdsSearch {
             for (int j = 0; j < rows.size(); j++) {
                 SweepConfig.Point pt = points.get(rows.get(j));
                 SweepStore.Row r = byId.get(pt.id());
-                if (r.summary() == null || !ConfigLoader.JSON.readTree(r.summary()).path("status").asText().equals("stopped_stalled")) continue;
+                if (r.summary() == null || !stalled(ConfigLoader.JSON.readTree(r.summary()))) continue;
                 LinkedHashMap<String, String> params = new LinkedHashMap<>(pt.params());
                 params.put(SweepConfig.Point.CONTINUES, pt.id());
                 RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", ConfigLoader.toJson(pt.config())), List.of("probes.stop_when_stalled=false"));
@@ -288,7 +288,7 @@ public final class CdsSearch {
                 if (r.summary() == null) continue;
                 JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
                 if (!sum.get("generalization_step").isNull()) gen++;
-                else if (sum.path("status").asText().equals("stopped_stalled")) stopped++;
+                else if (stalled(sum)) stopped++;
             }
             int run = rowsOf.get(n).size();
             return new Probe(n, gen, run, gen >= need(s.successFraction(), s.seeds()), steps, stopped, s.seeds());
@@ -305,5 +305,10 @@ public final class CdsSearch {
                 return byId;
             }
         }
+    }
+
+    /** Whether a run's summary says the early verdict stopped it. */
+    private static boolean stalled(JsonNode summary) {
+        return org.grokscope.train.Trainer.Status.ofKey(summary.path("status").asText()) == org.grokscope.train.Trainer.Status.STOPPED_STALLED;
     }
 }

@@ -81,7 +81,7 @@ public final class RunTask {
         RunSummary done = resume ? finishedSummary(runDir) : null;
         if (done != null) { // the run ended but its end was not recorded (the process died in between): take it from its files
             List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
-            SweepStore.Status s = done.status().equals("diverged") ? SweepStore.Status.FAILED : SweepStore.Status.COMPLETED;
+            SweepStore.Status s = done.status() == Trainer.Status.DIVERGED ? SweepStore.Status.FAILED : SweepStore.Status.COMPLETED;
             return new RunOutcome(id, s, s == SweepStore.Status.FAILED ? done.reason() : null, SweepStore.toJson(done), rows(lines), probes(lines));
         }
         Runner.Result r;
@@ -156,7 +156,7 @@ public final class RunTask {
         if (!Files.exists(s)) return null;
         try {
             RunSummary r = ConfigLoader.JSON.readValue(s.toFile(), RunSummary.class);
-            return r.status().equals("interrupted") ? null : r;
+            return r.status() == Trainer.Status.INTERRUPTED ? null : r;
         } catch (IOException e) {
             return null;
         }

@@ -22,7 +22,20 @@ public final class Trainer {
      * How a run ended. STOPPED_EARLY: test accuracy reached stop_at_test_acc; STOPPED_STALLED: a listener (the early
      * verdict) judged it would not generalize within its budget and ended it, with its reason.
      */
-    public enum Status { COMPLETED, STOPPED_EARLY, STOPPED_STALLED, INTERRUPTED, DIVERGED }
+    public enum Status {
+        COMPLETED, STOPPED_EARLY, STOPPED_STALLED, INTERRUPTED, DIVERGED;
+
+        /** How summary.json writes it: {@code stopped_early}. */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The status a summary's text names, or null for text that names none (absent, or from another tool). */
+        public static Status ofKey(String key) {
+            for (Status s : values()) if (s.key().equals(key)) return s;
+            return null;
+        }
+    }
 
     /**
      * How the loop trains; made with {@link #settings(int)}'s builder rather than twelve positional values.

@@ -383,7 +383,7 @@ class HardeningTest {
         assertThat(org.grokscope.run.ProgressPrinter.percent(Double.NaN)).doesNotContain("NaN").contains("–");
         org.grokscope.config.RunConfig c = org.grokscope.config.ConfigLoader.load(
                 new org.grokscope.config.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
-        org.grokscope.run.RunSummary s = org.grokscope.run.RunSummary.of(c, "completed", null, 10,
+        org.grokscope.run.RunSummary s = org.grokscope.run.RunSummary.of(c, org.grokscope.train.Trainer.Status.COMPLETED, null, 10,
                 java.util.List.of(new org.grokscope.train.Evaluation(10, 1e-3, Double.NaN, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 0)),
                 60, 0, 100, 1, 1, 10, 1e6, 1, 0, null);
         String json = org.grokscope.config.ConfigLoader.JSON.writeValueAsString(s);

@@ -94,7 +94,7 @@ class ReproducibilityTest {
         };
         Runner.Result r = run(c, "cut", 2, false, List.of(stopAt43));
         assertThat(r.outcome().status()).isEqualTo(Trainer.Status.INTERRUPTED);
-        assertThat(r.summary().status()).isEqualTo("interrupted");
+        assertThat(r.summary().status()).isEqualTo(org.grokscope.train.Trainer.Status.INTERRUPTED);
         assertThat(metrics("cut")).isNotEqualTo(metrics("full"));
         assertThat(metrics("full")).startsWith(metrics("cut").substring(0, metrics("cut").lastIndexOf('\n', metrics("cut").length() - 2)));
         Runner.Result resumed = run(c, "cut", 2, true, List.of());

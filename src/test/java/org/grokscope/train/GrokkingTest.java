@@ -32,7 +32,7 @@ class GrokkingTest {
     @Test
     void memorizesThenGeneralizesLater() throws Exception {
         RunSummary s = run("wd1");
-        assertThat(s.status()).isEqualTo("stopped_early");
+        assertThat(s.status()).isEqualTo(org.grokscope.train.Trainer.Status.STOPPED_EARLY);
         assertThat(s.memorizationStep()).isNotNull();
         assertThat(s.generalizationStep()).isNotNull();
         assertThat(s.finalTestAcc()).isGreaterThanOrEqualTo(0.99);
