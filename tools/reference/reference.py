@@ -32,8 +32,13 @@ def lin(P, name, x):
 
 
 def mlp(spec, P, tok):
-    E = P["embed.weight"]
-    x = torch.cat([E[tok[:, t]] for t in range(tok.shape[1])], dim=1)       # [n, T*d]
+    T = tok.shape[1]
+    if spec.get("embed_dim") == 0:                                           # one-hot input (Prieto et al.'s MLP)
+        V = P["fc1.weight"].shape[0] // T
+        x = torch.cat([F.one_hot(tok[:, t], V).to(P["fc1.weight"].dtype) for t in range(T)], dim=1)  # [n, T*V]
+    else:
+        E = P["embed.weight"]
+        x = torch.cat([E[tok[:, t]] for t in range(T)], dim=1)               # [n, T*d]
     h = act(spec["activation"], lin(P, "fc1", x))
     for l in range(2, spec["depth"] + 1):
         h = act(spec["activation"], lin(P, f"fc{l}", h))

@@ -402,7 +402,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
         @Override public int initWidth() { return dModel; }
     }
 
-    /** MLP over concatenated token embeddings [x, y]. */
+    /** MLP over concatenated token embeddings [x, y]; embed_dim 0 feeds the tokens one-hot instead. */
     @JsonPropertyOrder({"embed_dim", "hidden", "depth", "activation"})
     public record Mlp(Integer embedDim, Integer hidden, Integer depth, Act activation) implements ModelSpec {
         /** Every value at its default (what an absent section means). */
@@ -419,7 +419,8 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
 
         @Override
         public void validate(Problems p, TaskSpec task) {
-            checkWidths(p, embedDim, hidden);
+            p.require(embedDim >= 0 && embedDim <= 8192, "model.embed_dim", "must be in [0, 8192] (0 = one-hot input), got " + embedDim);
+            p.require(hidden >= 1 && hidden <= 65536, "model.hidden", "must be in [1, 65536], got " + hidden);
             p.require(depth >= 1 && depth <= 16, "model.depth", "must be in [1, 16], got " + depth);
         }
 
@@ -434,7 +435,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             return new org.grokscope.nn.DenseMlp(pool, table, rows, height * width * channels, hidden, depth, classes, activation);
         }
 
-        @Override public int initWidth() { return embedDim; }
+        @Override public int initWidth() { return embedDim > 0 ? embedDim : hidden; }
     }
 
     /**

@@ -38,6 +38,7 @@ public final class GoldenCases {
 
     public static final List<Case> CASES = List.of(
             new Case("mlp", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", "PAIR", "cross_entropy", 0, 0),
+            new Case("mlp-onehot", "{\"kind\":\"mlp\",\"embed_dim\":0,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", "PAIR", "cross_entropy", 0, 0),
             new Case("mlp-gelu-mse-l2", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":1,\"activation\":\"gelu\"}", "PAIR", "mse", 0.01, 0),
             new Case("quadratic-linf", "{\"kind\":\"quadratic\",\"width\":24}", "PAIR", "cross_entropy", 0, 0.05),
             new Case("transformer-nanda", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":1,\"norm\":\"none\",\"activation\":\"relu\",\"attn_bias\":false,\"mlp_bias\":true,\"format\":\"equals\"}", "EQUALS", "cross_entropy", 0, 0),

@@ -41,6 +41,13 @@ class ModelGradientTest {
     }
 
     @Test
+    void oneHotMlp() { // embed_dim 0: W1 is read by token, per position (smooth activations: a bias step moves every
+                       // example at once, and with ReLU one lands near the kink; the golden case covers ReLU)
+        run(new EmbedMlp(POOL, P, 2, 0, 24, 2, P, Act.GELU), InputFormat.PAIR, false, 1);
+        run(new EmbedMlp(POOL, P, 2, 0, 16, 1, P, Act.SQUARE), InputFormat.PAIR, true, 1);
+    }
+
+    @Test
     void embedMlpMse() {
         run(new EmbedMlp(POOL, P, 2, 8, 24, 1, P, Act.RELU), InputFormat.PAIR, true, 1);
     }

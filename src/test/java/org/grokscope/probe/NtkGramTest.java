@@ -36,6 +36,7 @@ public class NtkGramTest {
     public static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("mlp depth 2", new EmbedMlp(POOL, P, 2, 6, 10, 2, P, Act.GELU), InputFormat.PAIR),
+                Arguments.of("mlp one-hot", new EmbedMlp(POOL, P, 2, 0, 10, 2, P, Act.RELU), InputFormat.PAIR),
                 Arguments.of("quadratic", new QuadraticNet(POOL, P, 12, P), InputFormat.PAIR),
                 Arguments.of("transformer none", tf(Transformer.Norm.NONE, 1), InputFormat.EQUALS),
                 Arguments.of("transformer pre 2 layers", tf(Transformer.Norm.PRE, 2), InputFormat.EQUALS),
