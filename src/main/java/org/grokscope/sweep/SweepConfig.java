@@ -29,11 +29,25 @@ import org.grokscope.config.RunConfig;
  * transformer, layers: 1}]}); axes apply in order, so a later {@code optimizer.weight_decay} axis refines an earlier
  * {@code optimizer} one. {@code sample: {count: N, seed: S}} runs N combinations drawn without replacement from the
  * grid (with every seed each), for banks too large to run whole.
+ * <p>{@code variants} are named settings that differ in several keys at once and are not crossed with each other (a
+ * paper's three runs, each with its own loss, optimizer and budget): each is a list of overrides, and every variant is
+ * crossed with the axes and seeds. A run's parameters name its variant ({@code variant: stablemax}).
+ * <pre>
+ * variants:
+ *   - {name: stablemax, set: ["training.loss=stablemax_ce", "optimizer.beta2=0.999"]}
+ *   - {name: orthograd, set: ["optimizer.orthogonal=true", "training.steps=300"]}
+ * </pre>
  */
-@JsonPropertyOrder({"name", "base", "set", "axes", "seeds", "sample"})
-public record SweepConfig(String name, Base base, List<String> set, LinkedHashMap<String, JsonNode> axes, List<Long> seeds, Sample sample) {
+@JsonPropertyOrder({"name", "base", "set", "variants", "axes", "seeds", "sample"})
+public record SweepConfig(String name, Base base, List<String> set, List<Variant> variants, LinkedHashMap<String, JsonNode> axes, List<Long> seeds, Sample sample) {
 
     public record Base(String preset, String config) {}
+
+    /** A named group of overrides, run as one setting. */
+    public record Variant(String name, List<String> set) {}
+
+    /** A run's parameter that names its variant. */
+    public static final String VARIANT = "variant";
 
     /** A seeded random subset of the grid's combinations. */
     public record Sample(Integer count, Long seed) {}
@@ -41,6 +55,7 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
     public SweepConfig {
         if (name == null) name = "sweep";
         if (set == null) set = List.of();
+        if (variants == null) variants = List.of();
         if (axes == null) axes = new LinkedHashMap<>();
         if (seeds == null || seeds.isEmpty()) seeds = List.of(0L);
     }
@@ -81,6 +96,24 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
                 : ConfigLoader.Source.file(dir == null ? Path.of(s.base().config()) : dir.resolve(s.base().config()));
         List<String> names = new ArrayList<>();
         List<List<String>> values = new ArrayList<>(), literals = new ArrayList<>();
+        java.util.Map<String, List<String>> variantSets = new java.util.HashMap<>();
+        if (!s.variants().isEmpty()) {
+            List<String> labels = new ArrayList<>();
+            for (int i = 0; i < s.variants().size(); i++) {
+                Variant v = s.variants().get(i);
+                String at = "variant " + (i + 1) + ": ";   // list items have no line of their own: the message counts them
+                if (v == null || v.name() == null || !v.name().matches("[A-Za-z0-9._-]+"))
+                    throw b.error("variants", at + "name: use letters, digits, '.', '_' or '-', got " + (v == null ? null : v.name()));
+                if (labels.contains(v.name())) throw b.error("variants", at + "name '" + v.name() + "' is listed twice");
+                if (v.set() == null || v.set().isEmpty()) throw b.error("variants", at + "set: list the overrides that make '" + v.name() + "'");
+                labels.add(v.name());
+                variantSets.put(v.name(), v.set());
+            }
+            if (s.axes().containsKey(VARIANT)) throw b.error("axes." + VARIANT, "'variant' names the variants; it is not an axis");
+            names.add(VARIANT);
+            values.add(labels);
+            literals.add(labels);
+        }
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (Long seed : s.seeds())
             if (!seen.add(seed)) throw b.error("seeds", "seed " + seed + " is listed twice (it would train the same runs twice)");
@@ -128,7 +161,9 @@ public record SweepConfig(String name, Base base, List<String> set, LinkedHashMa
                 params.put("seed", Long.toString(seed));
                 List<String> sets = new ArrayList<>(s.set());
                 sets.addAll(extra);
-                for (int i = 0; i < names.size(); i++) sets.add(names.get(i) + "=" + literals.get(i).get(at[i]));
+                for (int i = 0; i < names.size(); i++)
+                    if (names.get(i).equals(VARIANT) && !variantSets.isEmpty()) sets.addAll(variantSets.get(values.get(i).get(at[i])));
+                    else sets.add(names.get(i) + "=" + literals.get(i).get(at[i]));
                 sets.add("seed=" + seed);
                 int index = out.size();
                 sets.add("name=" + s.name() + "-" + String.format(Locale.ROOT, "%04d", index));

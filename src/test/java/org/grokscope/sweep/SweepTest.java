@@ -109,6 +109,36 @@ class SweepTest {
     }
 
     @Test
+    void variantsAreNamedSettingsCrossedWithTheAxesAndSeedsButNotWithEachOther() throws Exception {
+        List<SweepConfig.Point> ps = SweepConfig.expand(bind("""
+                name: v
+                base: {preset: modadd-mlp}
+                set: ["training.steps=10"]
+                variants:
+                  - {name: stablemax, set: ["training.loss=stablemax_ce", "optimizer.beta2=0.999"]}
+                  - {name: ortho, set: ["optimizer.orthogonal=true", "training.steps=30"]}
+                axes:
+                  task.p: [23, 29]
+                seeds: [0, 1]
+                """), null);
+        assertThat(ps).hasSize(2 * 2 * 2);
+        assertThat(ps.get(0).params()).isEqualTo(Map.of("variant", "stablemax", "task.p", "23", "seed", "0"));
+        assertThat(ps.get(0).config().training().loss()).isEqualTo(org.grokscope.engine.LossFunction.STABLEMAX_CE);
+        assertThat(ps.get(0).config().optimizer().beta2()).isEqualTo(0.999);
+        assertThat(ps.get(0).config().optimizer().orthogonal()).isFalse();
+        SweepConfig.Point o = ps.get(7);
+        assertThat(o.params()).isEqualTo(Map.of("variant", "ortho", "task.p", "29", "seed", "1"));
+        assertThat(o.config().optimizer().orthogonal()).isTrue();
+        assertThat(o.config().training().steps()).isEqualTo(30);                    // a variant's set comes after the sweep's
+        assertThat(o.config().optimizer().beta2()).isEqualTo(0.98);                 // and nothing of the other variant's
+        assertThat(o.config().training().loss()).isEqualTo(org.grokscope.engine.LossFunction.CROSS_ENTROPY);
+        assertThatThrownBy(() -> SweepConfig.expand(bind("base: {preset: modadd-mlp}\nvariants:\n  - {name: a, set: []}\n"), null))
+                .hasMessage("sweep.yaml:2: variants: variant 1: set: list the overrides that make 'a'");
+        assertThatThrownBy(() -> SweepConfig.expand(bind("base: {preset: modadd-mlp}\nvariants:\n  - {name: a, set: [\"training.steps=5\"]}\n  - {name: a, set: [\"training.steps=6\"]}\n"), null))
+                .hasMessageContaining("variants: variant 2: name 'a' is listed twice");
+    }
+
+    @Test
     void theBundledBanksExpand() throws Exception {
         for (String preset : List.of("forecast-bank", "forecast-bank-quick")) {
             ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", preset), SweepConfig.class);
