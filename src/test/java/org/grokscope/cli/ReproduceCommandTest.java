@@ -17,24 +17,23 @@ class ReproduceCommandTest {
     void listNamesEveryClaimWithItsWallTimes() {
         CliTest.Out r = CliTest.cli("reproduce", "--list");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("grokfast", "1 min", "Lee et al. 2024", "softmax-collapse", "24 min", "power", "omnigrok-mnist");
+        assertThat(r.out()).contains("grokfast", "1 min", "Lee et al. 2024", "stablemax", "4.0 h", "power", "8 min", "omnigrok-mnist");
     }
 
     @Test
-    void theSoftmaxCollapseQuickFormShowsCollapseWithoutAndGeneralizationWithOrthogonalGradients() throws Exception {
+    void theStableMaxQuickFormRunsThePapersOrthogonalGradientRunToGeneralization() throws Exception {
         Path out = tmp.resolve("q");
-        CliTest.Out r = CliTest.cli("reproduce", "softmax-collapse", "--quick", "--out", out.toString());
+        CliTest.Out r = CliTest.cli("reproduce", "stablemax", "--quick", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("QUICK FORM, not the paper's setting", "near chance (collapse)", "no single number", "no ratio is given");
+        assertThat(r.out()).contains("QUICK FORM, not the paper's setting: the ⊥Grad run alone", "generalizes within 300 steps (Figure 1)", "no ratio is given");
         JsonNode doc = ConfigLoader.JSON.readTree(out.resolve("reproduction.json").toFile());
         assertThat(doc.get("form").asText()).isEqualTo("quick");
-        JsonNode plain = doc.get("rows").get(0), ortho = doc.get("rows").get(1), stablemax = doc.get("rows").get(2);
-        assertThat(plain.get("ours").asDouble()).isLessThan(0.05);                       // the fp32 softmax run stays near chance
-        assertThat(ortho.get("reached").asInt()).isEqualTo(1);                             // ⊥Grad generalizes within 1,000 steps
-        assertThat(ortho.get("ours").asDouble()).isBetween(100.0, 1000.0);
+        JsonNode stablemax = doc.get("rows").get(0), ortho = doc.get("rows").get(1);
+        assertThat(ortho.get("reached").asInt()).isEqualTo(1);                             // ⊥Grad generalizes with no regularization
+        assertThat(ortho.get("ours").asDouble()).isBetween(50.0, 1000.0);
         assertThat(stablemax.get("runs")).isEmpty();                                        // not part of the quick form
         // --read measures the same directory again without training
-        CliTest.Out again = CliTest.cli("reproduce", "softmax-collapse", "--quick", "--out", out.toString(), "--read");
+        CliTest.Out again = CliTest.cli("reproduce", "stablemax", "--quick", "--out", out.toString(), "--read");
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("1/1 reached").doesNotContain("runs done");
     }

@@ -13,7 +13,7 @@ class ClaimsTest {
     @Test
     void everyClaimsRowsPickRunsFromItsFullForm() throws Exception {
         List<Claim> claims = Claims.all();
-        assertThat(claims).extracting(Claim::name).contains("grokfast", "power", "softmax-collapse", "omnigrok-mnist");
+        assertThat(claims).extracting(Claim::name).contains("grokfast", "power", "stablemax", "omnigrok-mnist");
         for (Claim c : claims) {
             List<JsonNode> full = configs(c.full());
             if (c.quick() != null) assertThat(configs(c.quick())).as(c.name() + " quick").isNotEmpty();
