@@ -131,7 +131,8 @@ class Chart {
     const ylogBtn = el('button', { type: 'button', title: 'linear or log y axis', onclick: () => { this.ylog = !this.ylog; ylogBtn.textContent = this.ylog ? 'y: log' : 'y: linear'; this.rebuild(); } },
       this.ylog ? 'y: log' : 'y: linear');
     const pngBtn = el('button', { type: 'button', class: 'png', title: 'save the chart as a PNG image', onclick: () => this.png() }, 'PNG');
-    this.titleEl = el('div', { class: 'title' }, el('span', { text: spec.title }), el('span', {}, pngBtn, ' ', ylogBtn));
+    const svgBtn = el('button', { type: 'button', class: 'svg', title: 'save the chart as an SVG drawing (curves, bands, axes, markers and legend; for papers)', onclick: () => this.svg() }, 'SVG');
+    this.titleEl = el('div', { class: 'title' }, el('span', { text: spec.title }), el('span', {}, pngBtn, ' ', svgBtn, ' ', ylogBtn));
     this.plotEl = el('div');
     this.readout = el('div', { class: 'readout' }, '\u00a0');
     this.box.append(this.titleEl, this.plotEl, this.readout);
@@ -225,6 +226,89 @@ class Chart {
       const a = el('a', { href: URL.createObjectURL(blob), download: (this.spec.title || this.spec.key).replace(/[^A-Za-z0-9._-]+/g, '-') + '.png' });
       document.body.append(a); a.click(); a.remove();
     }, 'image/png');
+  }
+
+  /** The chart as drawn (same scales, zoom, smoothing and log axes) as SVG text: title, axes with their ticks, bands,
+   *  curves (or dots), markers and a legend of the series shown. Every text is escaped. */
+  svgText() {
+    const u = this.plot;
+    if (!u) return '';
+    const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+    const r = devicePixelRatio || 1;
+    const L = u.bbox.left / r, T = u.bbox.top / r, W = u.bbox.width / r, H = u.bbox.height / r;
+    const legend = this.spec.series.map((s, i) => ({ s, i })).filter(({ s, i }) => s.legend !== false && u.series[i + 1].show !== false);
+    // the legend in two columns when its labels fit them, else one; a label too long for its column is cut with …
+    // (the full label stays in the curve's own <title>)
+    const charW = 6.2, cols = legend.every(({ s }) => (s.label.length + 4) * charW < u.width / 2) ? 2 : 1;
+    const fit = (label) => { const max = Math.floor((u.width / cols - 40) / charW); return label.length > max ? label.slice(0, Math.max(1, max - 1)) + '…' : label; };
+    const rowH = 14, legendH = legend.length ? 8 + rowH * Math.ceil(legend.length / cols) : 0;
+    const titleH = 20, width = u.width, height = u.height + titleH + legendH;
+    const X = (v) => L + u.valToPos(v, 'x'), Y = (v) => T + u.valToPos(v, 'y');
+    const ok = (v) => v !== null && v !== undefined && isFinite(v);
+    const xs = u.data[0];
+    const inX = (x) => x >= u.scales.x.min && x <= u.scales.x.max;
+    const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 ${-titleH} ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+      `<title>${esc(this.spec.title || this.spec.key)}</title>`, `<rect x="0" y="${-titleH}" width="${width}" height="${height}" fill="#fff"/>`,
+      `<text x="${L}" y="-6" font-size="13" font-weight="600">${esc(this.spec.title || this.spec.key)}</text>`,
+      `<defs><clipPath id="plot"><rect x="${L}" y="${T}" width="${W}" height="${H}"/></clipPath></defs>`,
+      `<rect x="${L}" y="${T}" width="${W}" height="${H}" fill="none" stroke="#d1d5db"/>`];
+    // axes: uPlot's own ticks and labels
+    [['x', 0], ['y', 1]].forEach(([key, a]) => {
+      const ax = u.axes[a], splits = ax._splits || [], labels = ax._values || [];
+      splits.forEach((v, k) => {
+        if (!ok(v)) return;
+        const label = esc(labels[k] === undefined ? v : labels[k]);
+        if (key === 'x') { const x = X(v); if (x < L - 0.5 || x > L + W + 0.5) return;
+          out.push(`<line x1="${x.toFixed(1)}" y1="${T}" x2="${x.toFixed(1)}" y2="${T + H}" stroke="#eee"/><text x="${x.toFixed(1)}" y="${T + H + 14}" text-anchor="middle" fill="#374151">${label}</text>`);
+        } else { const y = Y(v); if (y < T - 0.5 || y > T + H + 0.5) return;
+          out.push(`<line x1="${L}" y1="${y.toFixed(1)}" x2="${L + W}" y2="${y.toFixed(1)}" stroke="#eee"/><text x="${L - 4}" y="${(y + 4).toFixed(1)}" text-anchor="end" fill="#374151">${label}</text>`); }
+      });
+    });
+    out.push(`<text x="${L + W / 2}" y="${T + H + 30}" text-anchor="middle" fill="#374151">${esc(this.spec.xlabel || 'step')}</text>`);
+    out.push('<g clip-path="url(#plot)">');
+    for (const [hi, lo, color] of (this.spec.bands || [])) {   // the area between two series, as the page fills it
+      const up = [], down = [];
+      for (let k = 0; k < xs.length; k++) {
+        const a = u.data[hi + 1][k], b = u.data[lo + 1][k];
+        if (inX(xs[k]) && ok(a) && ok(b)) { up.push(`${X(xs[k]).toFixed(1)},${Y(a).toFixed(1)}`); down.push(`${X(xs[k]).toFixed(1)},${Y(b).toFixed(1)}`); }
+      }
+      if (up.length > 1) out.push(`<polygon points="${up.concat(down.reverse()).join(' ')}" fill="${esc(color)}" fill-opacity="0.2"/>`);
+    }
+    this.spec.series.forEach((s, i) => {
+      if (u.series[i + 1].show === false) return;
+      const ys = u.data[i + 1];
+      if (s.dots) {
+        for (let k = 0; k < xs.length; k++) if (ok(ys[k]) && inX(xs[k])) out.push(`<circle cx="${X(xs[k]).toFixed(1)}" cy="${Y(ys[k]).toFixed(1)}" r="3" fill="${esc(s.color)}"/>`);
+        return;
+      }
+      let d = '', pen = false;
+      for (let k = 0; k < xs.length; k++) {
+        if (!ok(ys[k])) { pen = false; continue; }
+        d += (pen ? 'L' : 'M') + X(xs[k]).toFixed(1) + ' ' + Y(ys[k]).toFixed(1);
+        pen = true;
+      }
+      if (d) out.push(`<path d="${d}" fill="none" stroke="${esc(s.color)}" stroke-width="${s.width === undefined ? 1.5 : s.width}"${s.dash ? ` stroke-dasharray="${s.dash.join(' ')}"` : ''}><title>${esc(s.label)}</title></path>`);
+    });
+    out.push('</g>');
+    for (const m of (this.spec.markers ? this.spec.markers() : [])) {
+      if (!ok(m.step) || (this.xlog() && m.step <= 0) || !inX(m.step)) continue;
+      const x = X(m.step).toFixed(1);
+      out.push(`<line x1="${x}" y1="${T}" x2="${x}" y2="${T + H}" stroke="${esc(m.color || '#6b7280')}" stroke-dasharray="4 3"/><text x="${x}" y="${T + 12}" dx="3" fill="${esc(m.color || '#374151')}">${esc(m.label)}</text>`);
+    }
+    legend.forEach(({ s }, k) => {
+      const x = 10 + (k % cols) * (width / cols), y = u.height + 8 + rowH * Math.floor(k / cols);
+      out.push(`<line x1="${x}" y1="${y}" x2="${x + 16}" y2="${y}" stroke="${esc(s.color)}" stroke-width="2"/><text x="${x + 20}" y="${y + 4}">${esc(fit(s.label))}</text>`);
+    });
+    out.push('</svg>');
+    return out.join('\n');
+  }
+
+  /** svgText() into a file named after the chart's title. */
+  svg() {
+    const text = this.svgText();
+    if (!text) return;
+    const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })), download: (this.spec.title || this.spec.key).replace(/[^A-Za-z0-9._-]+/g, '-') + '.svg' });
+    document.body.append(a); a.click(); a.remove();
   }
 
   render() {

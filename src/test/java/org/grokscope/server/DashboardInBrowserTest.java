@@ -211,6 +211,19 @@ class DashboardInBrowserTest {
             assertThat(browser.eval("charts.find((c) => c.spec.key === 'sweep-0').spec.series[0].label").asText()).isEqualTo("task.train_fraction=0.3 (mean of 1)");
             browser.eval("document.querySelector('#sweep-group-seeds').click()");
             browser.eval("document.querySelector('.chart button.png').click()"); // the PNG download must not throw
+            // SVG of a chart: well-formed, one path per curve that has values, the chart's ticks and legend
+            String svgOf = "new DOMParser().parseFromString(charts.find((c) => c.spec.key === 'sweep-0').svgText(), 'image/svg+xml')";
+            assertThat(browser.eval("(() => { const d = " + svgOf + "; return d.querySelector('parsererror') ? 'error' : d.documentElement.nodeName; })()").asText()).isEqualTo("svg");
+            assertThat(browser.eval("(() => { const c = charts.find((c) => c.spec.key === 'sweep-0'); return " + svgOf + ".querySelectorAll('path').length"
+                    + " === c.plot.data.slice(1).filter((ys) => ys.some((y) => y !== null && y !== undefined && isFinite(y))).length; })()").asBoolean()).isTrue();
+            assertThat(browser.eval(svgOf + ".querySelectorAll('path').length").asInt()).isPositive();
+            assertThat(browser.eval(svgOf + ".querySelectorAll('text').length").asInt()).isGreaterThan(6);
+            // markup in a title or a series label stays text
+            String marked = "(() => { const c = new Chart(document.body, { key: 'esc-test', title: '<b>t</b> & \\'q\\'', series: [{ label: '<img src=x onerror=alert(1)>', color: '#f00' }] });"
+                    + " c.setData([[1, 2, 3], [0.1, 0.5, 0.9]]); const d = new DOMParser().parseFromString(c.svgText(), 'image/svg+xml'); c.box.remove();"
+                    + " return [!d.querySelector('parsererror'), d.querySelectorAll('b, img').length, d.querySelector('title').textContent].join('|'); })()";
+            assertThat(browser.eval(marked).asText()).isEqualTo("true|0|<b>t</b> & 'q'");
+            browser.eval("document.querySelector('.chart button.svg').click()");
             Thread.sleep(300);
             assertThat(browser.consoleErrors).isEmpty();
         }
