@@ -187,14 +187,27 @@ final class Browser implements AutoCloseable {
         try {
             ws.abort();
         } finally {
+            // Chromium's helpers (network service, renderers) outlive a killed parent for a moment and keep writing
+            // into the profile: end them all first, then delete what is left, tolerating files that vanish meanwhile
+            List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            try (var s = Files.walk(profile)) {
-                List<Path> all = new ArrayList<>();
-                s.forEach(all::add);
-                for (int i = all.size() - 1; i >= 0; i--) Files.deleteIfExists(all.get(i));
-            } catch (IOException e) {
-                // a temp profile left behind is harmless
+            for (ProcessHandle h : family) h.destroyForcibly();
+            for (ProcessHandle h : family) {
+                try {
+                    h.onExit().get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // gone or stuck: the profile is deleted as far as it can be either way
+                }
+            }
+            for (int attempt = 0; attempt < 3 && Files.exists(profile); attempt++) {
+                try (var s = Files.walk(profile)) {
+                    List<Path> all = new ArrayList<>();
+                    s.forEach(all::add);
+                    for (int i = all.size() - 1; i >= 0; i--) Files.deleteIfExists(all.get(i));
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // a file vanished during the walk, or a directory refilled: walk again; a temp profile left behind is harmless
+                }
             }
         }
     }
