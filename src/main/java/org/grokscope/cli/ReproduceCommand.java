@@ -27,10 +27,11 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "the claim's quick form: smaller than the paper's setting (it says how), about a minute")
     boolean quick;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "sweep directory (default runs/reproduce/NAME, or NAME-quick); rerunning resumes it")
-    Path out;
+    @Option(names = "--out", paramLabel = "DIR", description = "sweep directory (default runs/reproduce/NAME, or NAME-quick); rerunning resumes it. "
+            + "With --read, repeat it to read a claim's runs from several sweeps (sittings of their own)")
+    List<Path> out = new java.util.ArrayList<>();
 
-    @Option(names = "--read", description = "only read the runs already in DIR (a sweep still going, or one run elsewhere); train nothing")
+    @Option(names = "--read", description = "only read the runs already in DIR (a sweep still going, or runs made elsewhere); train nothing")
     boolean read;
 
     @picocli.CommandLine.Mixin
@@ -49,14 +50,17 @@ public final class ReproduceCommand implements Callable<Integer> {
         Claim claim = Claims.named(name);
         if (quick && claim.quick() == null) throw new ConfigException("claim '" + name + "' has no quick form; run it without --quick (" + minutes(claim.full()) + ")");
         Claim.Form form = quick ? claim.quick() : claim.full();
-        Path dir = out != null ? out : Path.of("runs", "reproduce", name + (quick ? "-quick" : ""));
+        if (out.size() > 1 && !read) throw new ConfigException("--out: give one directory to run into (several only with --read)");
+        Path dir = !out.isEmpty() ? out.get(0) : Path.of("runs", "reproduce", name + (quick ? "-quick" : ""));
         ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(Reproduction.source(form.sweep()), SweepConfig.class);
         List<SweepConfig.Point> points = SweepConfig.expand(b, null);
         System.out.println(claim.paper() + ": " + claim.claim());
         System.out.println(quick ? "QUICK FORM, not the paper's setting: " + form.note() : "the paper's setting (sweep " + form.sweep() + ")");
         if (read) {
-            if (!java.nio.file.Files.isRegularFile(dir.resolve("sweep.db"))) throw new ConfigException(dir + ": no sweep.db; run the claim first (without --read)");
-            List<Reproduction.RowResult> rows = Reproduction.measure(claim, dir);
+            List<Path> dirs = out.isEmpty() ? List.of(dir) : out;
+            for (Path d : dirs)
+                if (!java.nio.file.Files.isRegularFile(d.resolve("sweep.db"))) throw new ConfigException(d + ": no sweep.db; run the claim first (without --read)");
+            List<Reproduction.RowResult> rows = Reproduction.measure(claim, dirs);
             System.out.println();
             System.out.print(Reproduction.table(rows, !quick));
             return 0;
@@ -72,7 +76,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             org.grokscope.sweep.SweepAnalysis.write(dir, b.value());
             org.grokscope.sweep.AxisScaling.write(dir, b.value());
         }
-        List<Reproduction.RowResult> rows = Reproduction.measure(claim, dir);
+        List<Reproduction.RowResult> rows = Reproduction.measure(claim, List.of(dir));
         System.out.println();
         System.out.print(Reproduction.table(rows, !quick));
         if (quick) System.out.println("(quick form: its numbers are not the paper's setting's, so no ratio is given)");

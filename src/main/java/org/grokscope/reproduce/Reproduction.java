@@ -48,19 +48,24 @@ public final class Reproduction {
                 || Reproduction.class.getResource("/sweeps/" + sweep + ".yaml") != null);
     }
 
-    /** Every row of {@code claim} measured on the sweep in {@code dir}. */
-    public static List<RowResult> measure(Claim claim, Path dir) throws IOException, SQLException {
+    /**
+     * Every row of {@code claim} measured on the completed runs of the sweeps in {@code dirs} (one, or several sittings
+     * of one claim); a sweep-wide figure comes from the first directory.
+     */
+    public static List<RowResult> measure(Claim claim, List<Path> dirs) throws IOException, SQLException {
         List<Run> runs = new ArrayList<>();
-        try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-            for (SweepStore.Row r : SweepStore.current(store.runs())) {
-                if (r.status() != SweepStore.Status.COMPLETED) continue;
-                Path rd = dir.resolve("runs").resolve(r.id());
-                JsonNode cfg = ConfigLoader.JSON.readTree(rd.resolve("config.json").toFile());
-                runs.add(new Run(r.id(), cfg.path("seed").asLong(), cfg, Metrics.read(rd.resolve("metrics.csv"))));
+        for (Path dir : dirs)
+            try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
+                for (SweepStore.Row r : SweepStore.current(store.runs())) {
+                    if (r.status() != SweepStore.Status.COMPLETED) continue;
+                    Path rd = dir.resolve("runs").resolve(r.id());
+                    JsonNode cfg = ConfigLoader.JSON.readTree(rd.resolve("config.json").toFile());
+                    String id = dirs.size() == 1 ? r.id() : dir.getFileName() + "/" + r.id();
+                    runs.add(new Run(id, cfg.path("seed").asLong(), cfg, Metrics.read(rd.resolve("metrics.csv"))));
+                }
             }
-        }
         List<RowResult> out = new ArrayList<>();
-        for (Claim.Row row : claim.rows()) out.add(row.measure().kind().perRun() ? perRun(row, runs) : sweepWide(row, dir));
+        for (Claim.Row row : claim.rows()) out.add(row.measure().kind().perRun() ? perRun(row, runs) : sweepWide(row, dirs.get(0)));
         return out;
     }
 

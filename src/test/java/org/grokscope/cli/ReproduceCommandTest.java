@@ -36,6 +36,13 @@ class ReproduceCommandTest {
         CliTest.Out again = CliTest.cli("reproduce", "stablemax", "--quick", "--out", out.toString(), "--read");
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("1/1 reached").doesNotContain("runs done");
+        // several sittings of one claim read together (here the same one twice: its run counts twice)
+        CliTest.Out both = CliTest.cli("reproduce", "stablemax", "--quick", "--read", "--out", out.toString(), "--out", out.toString());
+        assertThat(both.code()).isZero();
+        assertThat(both.out()).contains("2/2 reached");
+        CliTest.Out twoToRun = CliTest.cli("reproduce", "stablemax", "--quick", "--out", out.toString(), "--out", tmp.resolve("other").toString());
+        assertThat(twoToRun.code()).isEqualTo(2);
+        assertThat(twoToRun.err()).contains("several only with --read");
     }
 
     @Test
