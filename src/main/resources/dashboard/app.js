@@ -795,12 +795,22 @@ async function showSweep(id) {
     }
     return list;
   }
+  // a large sweep's table comes in pages: 10,000 cells cost the browser seconds of layout, and a page of rows is what
+  // a reader scans; filter and sort work on every run
+  const PAGE = 200;
+  let tableLimit = PAGE;
+  const more = el('div', { class: 'controls', id: 'runs-more' });
   function renderTable() {
     const { map } = axisColors(runs, state.colorBy);
     clear(tbody);
-    const list = shownRuns();
+    const all = shownRuns(), list = all.slice(0, tableLimit);
     const count = $('#runs-count');
-    if (count) count.textContent = list.length === runs.length ? `${runs.length} runs` : `${list.length} of ${runs.length} runs`;
+    if (count) count.textContent = (all.length === runs.length ? `${runs.length} runs` : `${all.length} of ${runs.length} runs`)
+      + (list.length < all.length ? ` (the first ${list.length} shown)` : '');
+    clear(more);
+    if (list.length < all.length)
+      more.append(el('button', { type: 'button', onclick: () => { tableLimit += PAGE; renderTable(); } }, `show ${Math.min(PAGE, all.length - list.length)} more`),
+        el('button', { type: 'button', onclick: () => { tableLimit = Infinity; renderTable(); } }, `show all ${all.length}`));
     for (const r of list) {
       const cb = el('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'overlay / highlight this run',
         onchange: (e) => { if (e.target.checked) state.selected.add(r.id); else state.selected.delete(r.id); drawAll(); tr.classList.toggle('sel', e.target.checked); } });
@@ -827,10 +837,12 @@ async function showSweep(id) {
   const filter = el('input', { type: 'search', id: 'runs-filter', placeholder: 'filter: words or key=value, e.g. completed seed=1', value: state.filter,
     oninput: (e) => { state.filter = e.target.value; renderTable(); } });
   main.append(heatBox, hpBox, el('h2', {}, 'Runs'), el('div', { class: 'controls' }, filter, el('span', { class: 'muted', id: 'runs-count' }, '')),
-    el('div', { class: 'card' }, el('table', { id: 'runs' }, el('thead', {}, headRow), tbody)));
+    el('div', { class: 'card' }, el('table', { id: 'runs' }, el('thead', {}, headRow), tbody)), more);
   if (sw.scaling) main.append(el('h2', {}, 'Scaling'), el('pre', {}, JSON.stringify(sw.scaling, null, 2)));
   main.append(el('details', {}, el('summary', {}, 'definition'), el('pre', {}, JSON.stringify(sw.definition, null, 2))));
-  drawAll(); renderHeat(); renderHparams(); renderTable(); renderCds(sw.cds);
+  // charts first: each new chart reads its box's width, and with a long table already in the page that read lays
+  // the whole table out
+  drawAll(); renderCds(sw.cds); renderHeat(); renderHparams(); renderTable();
 
   listen(sw.watch, {
     runs: (list) => { runs = list; renderHead(); renderHeat(); renderHparams(); renderTable(); drawAll(); renderEvidence(); },

@@ -229,6 +229,42 @@ class DashboardInBrowserTest {
         }
     }
 
+    @Test
+    void aLargeSweepsRunTableComesInPagesAndFilterAndSortSeeEveryRun() throws Exception {
+        Path dir = tmp.resolve("big/many");
+        Files.createDirectories(dir);
+        StringBuilder seeds = new StringBuilder();
+        for (int i = 0; i < 205; i++) seeds.append(i == 0 ? "" : ", ").append(i);
+        String def = "name: many\nbase: {preset: modadd-mlp}\nset: [\"task.p=11\", \"training.steps=10\"]\nseeds: [" + seeds + "]\n";
+        var b = ConfigLoader.bind(new ConfigLoader.Source("many.yaml", def, false), org.grokscope.sweep.SweepConfig.class);
+        List<org.grokscope.sweep.SweepConfig.Point> points = org.grokscope.sweep.SweepConfig.expand(b, null);
+        try (org.grokscope.sweep.SweepStore st = new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db"))) {
+            st.initSweep(ConfigLoader.JSON.writeValueAsString(b.value()), dir, false);
+            st.ensureRuns(points);
+            for (var p : points)  // finished runs with a summary each (no curves: this is about the table)
+                st.finish(p.id(), org.grokscope.sweep.SweepStore.Status.COMPLETED, null,
+                        "{\"status\":\"completed\",\"steps\":10,\"final_test_acc\":" + (p.index() / 1000.0) + "}", List.of());
+        }
+        try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("big")), "127.0.0.1", 0)) {
+            browser.navigate(s.url() + "#/sweep/0/many");
+            String rows = "document.querySelectorAll('#runs tbody tr').length";
+            browser.waitFor(rows + " > 0", Duration.ofSeconds(30), "the run table");
+            assertThat(browser.eval(rows).asInt()).isEqualTo(200);
+            assertThat(browser.eval("document.querySelector('#runs-count').textContent").asText()).isEqualTo("205 runs (the first 200 shown)");
+            // sorting sees every run: the best final accuracy (the last run's) comes first
+            browser.eval("document.querySelector('#runs th[data-sort=final]').click()");
+            browser.eval("document.querySelector('#runs th[data-sort=final]').click()");
+            assertThat(browser.eval("document.querySelector('#runs tbody tr').dataset.id").asText()).isEqualTo("0204");
+            browser.eval("[...document.querySelectorAll('#runs-more button')].find((x) => x.textContent === 'show 5 more').click()");
+            assertThat(browser.eval(rows).asInt()).isEqualTo(205);
+            assertThat(browser.eval("document.querySelectorAll('#runs-more button').length").asInt()).isZero();
+            // a filter narrows all 205, not the page shown
+            browser.eval("(() => { const f = document.querySelector('#runs-filter'); f.value = 'seed=204'; f.dispatchEvent(new Event('input')); })()");
+            assertThat(browser.eval(rows).asInt()).isEqualTo(1);
+            assertThat(browser.consoleErrors).isEmpty();
+        }
+    }
+
     // the size a page's estimate says is being probed ("" if none)
     private static String probing(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("probing n = ([0-9,]+)").matcher(text);
