@@ -24,9 +24,12 @@ import org.grokscope.train.Evaluation;
  * training set and shows none of (b)–(d) for {@code patience} steps gets the recommendation instead.
  * (f) Softmax collapse (Prieto et al. 2025): before generalizing, the label's probability rounds to exactly 1 for
  * at least {@code collapseShare} (default one half) of the training examples; their loss is 0 and they no longer pull
- * their correct logit up, so learning has stopped on them. Once flagged (with evidence and advice), the state is
- * "collapsed" while the share stays above the threshold; under Adam it often falls back after a loss spike (a
- * "slingshot") and climbs again.
+ * their correct logit up, so learning has stopped on them. Flagged only once the training set is fit and while the
+ * share is not falling: a large initialization (α ≫ 1) saturates the softmax from step 0, right on half the examples
+ * and confidently wrong on the rest, while the wrong half still trains the model and weight decay shrinks the margins
+ * back under the rounding (IMDB with α 20: 50 % at step 0, 0.1 % by step 3,000 as the run fits and then generalizes).
+ * Once flagged (with evidence and advice), the state is "collapsed" while the share stays above the threshold; under
+ * Adam it often falls back after a loss spike (a "slingshot") and climbs again.
  */
 public final class Advisor {
     public record Settings(double memorizationThreshold, double generalizationThreshold, double departureThreshold,
@@ -55,6 +58,7 @@ public final class Advisor {
     private final Context ctx;
     private Integer memorized, departure, normDecay, sparsified, generalized, collapsed;
     private boolean collapseOngoing;
+    private double lastCollapseShare = Double.NaN;
     private String collapseAdvice;
     private double ntkAtMem = Double.NaN, giniAtMem = Double.NaN, normPeak, lastNtk = Double.NaN, lastGini = Double.NaN, lastNorm;
     private boolean ntkSeen, giniSeen;
@@ -73,7 +77,9 @@ public final class Advisor {
         onEval(e.step(), e.trainAcc(), e.testAcc(), e.l2Norm());
         Evaluation.Collapse c = e.collapse();
         boolean over = c.softmaxOne() >= s.collapseShare(); // false for NaN (MSE, or not measured)
-        if (over && generalized == null && collapsed == null) {
+        boolean falling = c.softmaxOne() < lastCollapseShare; // margins shrinking back (weight decay): learning goes on
+        lastCollapseShare = c.softmaxOne();
+        if (over && !falling && memorized != null && generalized == null && collapsed == null) {
             collapsed = e.step();
             List<String> todo = new ArrayList<>();
             if (ctx.weightDecay() == 0) todo.add("add weight decay (it keeps the logits from growing until the softmax rounds)");

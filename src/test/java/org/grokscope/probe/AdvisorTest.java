@@ -117,6 +117,21 @@ class AdvisorTest {
     }
 
     @Test
+    void aLargeInitializationsSaturatedSoftmaxIsNoCollapseWhileTheRunFitsOrItsMarginsShrink() {
+        // IMDB with alpha 20 and weight decay 0.1 (imdb-grok): half the labels at probability 1 from step 0, falling as it fits
+        Advisor a = new Advisor(S, new Advisor.Context(0.1, 20.0, 1000, 2000, org.grokscope.engine.LossFunction.CROSS_ENTROPY,
+                org.grokscope.engine.LossPrecision.FP64, false));
+        a.onEval(eval(0, 0.527, 0.495, 0.504));
+        a.onEval(eval(100, 0.71, 0.563, 0.62));   // still fitting: the wrong half trains the model
+        a.onEval(eval(400, 0.997, 0.57, 0.55));   // fit, but the share is falling: weight decay shrinks the margins
+        a.onEval(eval(500, 1.0, 0.57, 0.52));
+        assertThat(a.drainEvents()).noneMatch((m) -> m.contains("softmax collapse"));
+        assertThat(a.summary().get("softmax_collapse_step")).isNull();
+        a.onEval(eval(600, 1.0, 0.57, 0.53));     // fit and climbing again over the threshold: that is a collapse
+        assertThat(a.drainEvents()).anyMatch((m) -> m.startsWith("step 600: softmax collapse"));
+    }
+
+    @Test
     void noCollapseAdviceAlreadyFollowedNorForMseOrAfterGeneralizing() {
         Advisor sm = new Advisor(S, new Advisor.Context(1.0, 1.0, 3000, 9409, org.grokscope.engine.LossFunction.STABLEMAX_CE,
                 org.grokscope.engine.LossPrecision.FP64, true));
