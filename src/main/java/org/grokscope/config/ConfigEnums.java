@@ -80,6 +80,7 @@ final class ConfigEnums {
             Map.entry(RunConfig.TransformerFormat.class, lower(RunConfig.TransformerFormat.class)),
             Map.entry(RunConfig.OptimizerKind.class, lower(RunConfig.OptimizerKind.class)),
             Map.entry(RunConfig.GrokfastFilter.class, lower(RunConfig.GrokfastFilter.class)),
+            Map.entry(RunConfig.LastBatch.class, lower(RunConfig.LastBatch.class)),
             Map.entry(RunConfig.NtkOutput.class, lower(RunConfig.NtkOutput.class)),
             Map.entry(RunConfig.StarsRule.class, lower(RunConfig.StarsRule.class)),
             Map.entry(RunConfig.OnBadRow.class, lower(RunConfig.OnBadRow.class)),

@@ -683,12 +683,12 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      * {@code loss}: cross_entropy, stablemax_ce or mse ({@link org.grokscope.engine.LossFunction}); {@code loss_precision}:
      * fp64 (default) or fp32, the arithmetic of the loss and its gradient ({@link org.grokscope.engine.LossPrecision}).
      */
-    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "loss_precision", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm"})
+    @JsonPropertyOrder({"steps", "batch_size", "eval_every", "eval_batch", "loss", "loss_precision", "stop_at_test_acc", "stop_patience", "threads", "fixed_norm", "last_batch"})
     public record Training(Integer steps, Integer batchSize, Integer evalEvery, Integer evalBatch, org.grokscope.engine.LossFunction loss, org.grokscope.engine.LossPrecision lossPrecision,
-                           Double stopAtTestAcc, Integer stopPatience, Integer threads, Double fixedNorm) {
+                           Double stopAtTestAcc, Integer stopPatience, Integer threads, Double fixedNorm, LastBatch lastBatch) {
         /** Every value at its default (what an absent section means). */
         public static Training defaults() {
-            return new Training(null, null, null, null, null, null, null, null, null, null);
+            return new Training(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public Training {
@@ -700,6 +700,7 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
             if (loss == null) loss = org.grokscope.engine.LossFunction.CROSS_ENTROPY;
             if (stopPatience == null) stopPatience = 1;
             if (threads == null) threads = 0;
+            if (lastBatch == null) lastBatch = LastBatch.DROP;
         }
 
         void validate(Problems p) {
@@ -808,6 +809,12 @@ public record RunConfig(String name, String description, Long seed, TaskSpec tas
      * the gradient inside the step), SGD with optional momentum, or normalized gradient descent.
      */
     public enum OptimizerKind { ADAMW, ADAM, SGD, NORMALIZED_GD }
+
+    /**
+     * training.last_batch: with minibatches, an epoch's remainder (N mod batch_size examples) is left out until the next
+     * shuffle (drop), or trained on as a smaller batch, a step of its own, as PyTorch's DataLoader and torch.split do (keep).
+     */
+    public enum LastBatch { DROP, KEEP }
 
     /** optimizer.grokfast.kind: off, or Grokfast's exponential or moving-average gradient filter. */
     public enum GrokfastFilter { NONE, EMA, MA }

@@ -209,6 +209,7 @@ public final class Experiment implements AutoCloseable {
                 .loss(tr.loss(), tr.lossPrecision())
                 .seed(cfg.seed())
                 .fixedNorm(tr.fixedNorm())
+                .keepLastBatch(tr.lastBatch() == RunConfig.LastBatch.KEEP)
                 .build();
         trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
         checkBuffers(model, trainer.batchSize(), Math.min(Math.max(1, tr.evalBatch()), Math.max(train.size(), test.size())));

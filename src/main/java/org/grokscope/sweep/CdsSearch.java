@@ -130,7 +130,7 @@ public final class CdsSearch {
         RunConfig.Training t = c.training();
         Double stop = t.stopAtTestAcc() != null ? t.stopAtTestAcc() : c.analysis().generalizationThreshold();
         return new RunConfig(c.name(), c.description(), c.seed(), c.task(), c.model(), c.init(), c.optimizer(), c.regularization(),
-                new RunConfig.Training(t.steps(), t.batchSize(), t.evalEvery(), t.evalBatch(), t.loss(), t.lossPrecision(), stop, Math.max(3, t.stopPatience()), t.threads(), t.fixedNorm()),
+                new RunConfig.Training(t.steps(), t.batchSize(), t.evalEvery(), t.evalBatch(), t.loss(), t.lossPrecision(), stop, Math.max(3, t.stopPatience()), t.threads(), t.fixedNorm(), t.lastBatch()),
                 c.analysis(), c.probes());
     }
 

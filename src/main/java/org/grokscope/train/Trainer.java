@@ -39,10 +39,13 @@ public final class Trainer {
 
     /**
      * How the loop trains; made with {@link #settings(int)}'s builder rather than twelve positional values.
-     * {@code batchSize} 0 = full batch; {@code stopAtTestAcc} and {@code fixedNorm} may be null (off).
+     * {@code batchSize} 0 = full batch; {@code stopAtTestAcc} and {@code fixedNorm} may be null (off). {@code keepLastBatch}:
+     * an epoch ends with the remainder as a smaller batch, a step of its own (PyTorch's DataLoader and torch.split), instead
+     * of leaving those examples out until the next shuffle.
      */
     public record Settings(int steps, int batchSize, int evalEvery, int evalBatch, double lr, int warmupSteps,
-                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm) {}
+                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm,
+                           boolean keepLastBatch) {}
 
     /** {@code steps} full-batch steps of fp64 softmax cross-entropy at lr 1e-3, evaluated every 100, seed 0, until changed. */
     public static SettingsBuilder settings(int steps) {
@@ -57,6 +60,7 @@ public final class Trainer {
         private LossPrecision precision = LossPrecision.FP64;
         private Double stopAtTestAcc, fixedNorm;
         private long seed;
+        private boolean keepLastBatch;
 
         private SettingsBuilder(int steps) { this.steps = steps; }
 
@@ -75,8 +79,11 @@ public final class Trainer {
         /** Omnigrok's constrained training: ‖θ‖₂ kept at {@code radius} (null = off). */
         public SettingsBuilder fixedNorm(Double radius) { this.fixedNorm = radius; return this; }
 
+        /** Whether an epoch's remainder (N mod batch examples) is a step of its own. */
+        public SettingsBuilder keepLastBatch(boolean keep) { this.keepLastBatch = keep; return this; }
+
         public Settings build() {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, precision, stopAtTestAcc, stopPatience, seed, fixedNorm);
+            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, precision, stopAtTestAcc, stopPatience, seed, fixedNorm, keepLastBatch);
         }
     }
 
@@ -182,15 +189,15 @@ public final class Trainer {
     public Outcome run() {
         startNanos = System.nanoTime();
         for (TrainListener l : listeners) l.onStart(this);
-        int n = batchSize();
-        boolean full = n == train.size();
+        int batch = batchSize();
+        boolean full = batch == train.size();
         Status status = Status.COMPLETED;
         String reason = null;
         while (step < s.steps()) {
             if (stop.get()) { status = Status.INTERRUPTED; reason = "interrupted"; break; }
             if (stallReason != null) { status = Status.STOPPED_STALLED; reason = stallReason; break; }
             long t0 = System.nanoTime();
-            Kernels.LossResult lr = gradients(full, n);
+            Kernels.LossResult lr = gradients(full, full ? batch : stepBatch(step, batch));
             long gradNanos = System.nanoTime() - t0;
             trainSeconds += gradNanos / 1e9;
             if (!Double.isFinite(lr.loss())) { status = Status.DIVERGED; reason = "training loss became " + lr.loss() + " at step " + step; break; }
@@ -338,9 +345,31 @@ public final class Trainer {
         return new Evaluation.Collapse(r.zeroLoss() / n, r.zeroGrad() / n, s.loss().probabilistic() ? r.softmaxOne() / n : Double.NaN);
     }
 
+    // steps in an epoch of minibatches of n: the whole batches, and the remainder's when it is kept
+    private int stepsPerEpoch(int n) {
+        int N = train.size();
+        return s.keepLastBatch() ? (N + n - 1) / n : N / n;
+    }
+
+    /** The examples in step {@code step}'s minibatch: the batch size, or an epoch's kept remainder. */
+    int stepBatch(int step, int n) {
+        if (!s.keepLastBatch()) return n;
+        int per = stepsPerEpoch(n);
+        return step % per == per - 1 ? train.size() - (per - 1) * n : n;
+    }
+
+    /** Which training examples step {@code step} trains on (tests check that an epoch covers each once). */
+    int[] batchExamples(int step) {
+        int n = stepBatch(step, batchSize());
+        fillBatch(step, n);
+        int size = batchSize(), pos = step % stepsPerEpoch(size);
+        return java.util.Arrays.copyOfRange(perm, pos * size, pos * size + n);
+    }
+
     private void fillBatch(int step, int n) {
         int N = train.size(), T = model.seqLen();
-        int perEpoch = N / n;
+        int size = batchSize();                          // n is this step's count: the batch size, or the remainder
+        int perEpoch = stepsPerEpoch(size);
         int epoch = step / perEpoch, pos = step % perEpoch;
         if (perm.length != N) perm = new int[N];
         if (epoch != permEpoch) {
@@ -352,7 +381,7 @@ public final class Trainer {
         if (batchTok.length < n * T) { batchTok = new int[n * T]; batchY = new int[n]; }
         if (train.regression() && batchT.length < n * C) batchT = new float[n * C];
         for (int r = 0; r < n; r++) {
-            int src = perm[pos * n + r];
+            int src = perm[pos * size + r];
             System.arraycopy(train.tokens(), src * T, batchTok, r * T, T);
             batchY[r] = train.labels()[src];
             if (train.regression()) System.arraycopy(train.targets(), src * C, batchT, r * C, C);
