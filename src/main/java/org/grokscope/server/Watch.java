@@ -117,6 +117,34 @@ sealed interface Watch {
             return stamp(dir.resolve("sweep.db")) * 17 + stamp(dir.resolve("sweep.db-wal"));
         }
 
+        /** Each run's metrics.csv stamp (-1: none yet) at one moment, sorted by run id. */
+        record RunStamps(long takenNanos, List<String> ids, long[] stamps) {}
+
+        /** How long one look at a sweep's runs serves every page watching it: 50 open pages of a 1,000-run sweep
+         *  otherwise list the directory and stat every file 50 times a second. */
+        static final long SHARED_NANOS = 400_000_000L;
+        private static final java.util.concurrent.ConcurrentHashMap<Path, RunStamps> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** The runs' stamps, shared by the watches of {@code dir} for {@link #SHARED_NANOS}. */
+        static RunStamps runStamps(Path dir) throws IOException {
+            long now = System.nanoTime();
+            RunStamps s = SHARED.get(dir);
+            if (s != null && now - s.takenNanos() < SHARED_NANOS) return s;
+            Path runs = dir.resolve("runs");
+            List<String> ids = new ArrayList<>();
+            if (Files.isDirectory(runs))
+                try (var l = Files.list(runs)) {
+                    l.filter(Files::isDirectory).forEach((d) -> ids.add(d.getFileName().toString()));
+                }
+            ids.sort(null);
+            long[] st = new long[ids.size()];
+            for (int i = 0; i < st.length; i++) st[i] = stamp(runs.resolve(ids.get(i)).resolve(RunDirectory.METRICS));
+            s = new RunStamps(now, ids, st);
+            if (SHARED.size() > 256) SHARED.clear(); // watched sweeps only; a long-lived server forgets the rest
+            SHARED.put(dir, s);
+            return s;
+        }
+
         @Override
         public List<Event> poll() throws IOException {
             List<Event> out = new ArrayList<>();
@@ -145,17 +173,12 @@ sealed interface Watch {
             } catch (SQLException e) {
                 // busy or mid-write: look again next time
             }
-            Path runs = dir.resolve("runs");
-            if (Files.isDirectory(runs)) {
-                List<Path> dirs = new ArrayList<>();
-                try (var s = Files.list(runs)) {
-                    s.filter(Files::isDirectory).forEach(dirs::add);
-                }
-                dirs.sort(null);
+            if (Files.isDirectory(dir.resolve("runs"))) {
+                RunStamps now = runStamps(dir);
                 ObjectNode rows = ConfigLoader.JSON.createObjectNode();
-                for (Path d : dirs) {
-                    String id = d.getFileName().toString();
-                    long m = stamp(d.resolve(RunDirectory.METRICS));
+                for (int i = 0; i < now.ids().size(); i++) {
+                    String id = now.ids().get(i);
+                    long m = now.stamps()[i];
                     if (m == -1 || stamps.getOrDefault(id, -2L) == m) continue;
                     stamps.put(id, m);
                     MetricsTable t = MetricsTable.read(dir, "runs/" + id + "/" + RunDirectory.METRICS, metrics);
