@@ -56,31 +56,18 @@ public final class Bank {
         return out;
     }
 
-    /** metrics.csv as columns (NaN for an empty or non-numeric cell). */
+    /** metrics.csv as columns, each cell as {@link org.grokscope.run.Metrics#number} reads it (NaN for an empty or text cell, ±∞ for inf). */
     static Signals.History history(Path metrics, int p) throws IOException {
-        List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
-        String[] header = lines.get(0).split(",", -1);
-        List<String[]> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) rows.add(lines.get(i).split(",", -1));
-        int n = rows.size();
+        org.grokscope.run.Metrics.Table t = org.grokscope.run.Metrics.readStrict(metrics);
+        List<String> header = t.columns();
+        int n = t.rows().size();
         int[] step = new int[n];
         Map<String, double[]> cols = new LinkedHashMap<>();
-        for (int c = 1; c < header.length; c++) cols.put(header[c], new double[n]);
+        for (int c = 1; c < header.size(); c++) cols.put(header.get(c), new double[n]);
         for (int r = 0; r < n; r++) {
-            String[] f = rows.get(r);
+            String[] f = t.rows().get(r);
             step[r] = Integer.parseInt(f[0]);
-            for (int c = 1; c < header.length; c++) {
-                String cell = c < f.length ? f[c] : "";
-                double v = Double.NaN;
-                if (!cell.isEmpty() && !cell.equals("nan")) {
-                    try {
-                        v = Double.parseDouble(cell);
-                    } catch (NumberFormatException e) {
-                        // a text column (key frequencies): no number
-                    }
-                }
-                cols.get(header[c])[r] = v;
-            }
+            for (int c = 1; c < header.size(); c++) cols.get(header.get(c))[r] = org.grokscope.run.Metrics.number(c < f.length ? f[c] : "");
         }
         return new Signals.History(step, cols, p);
     }

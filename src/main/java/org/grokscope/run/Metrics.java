@@ -23,12 +23,6 @@ public final class Metrics {
         return Double.isNaN(v) ? "" : num(v);
     }
 
-    /** Columns after the base ones in a metrics.csv header line: the collapse shares (if present), then the probes. */
-    public static java.util.List<String> probeColumns(String header) {
-        String[] f = header.split(",", -1);
-        return java.util.Arrays.asList(f).subList(Math.min(BASE_COLUMNS, f.length), f.length);
-    }
-
     private Metrics() {}
 
     public static String row(Evaluation e) {
@@ -50,14 +44,16 @@ public final class Metrics {
 
     /**
      * The one reading of metrics.csv text that every reader shares: the header's columns, then every non-blank line
-     * split into cells (a line may hold fewer cells than the header: files from before a column existed).
+     * split into cells (a line may hold fewer cells than the header: files from before a column existed). The writer
+     * appends whole lines while readers read ({@link RunDirectory}), so a last line without its newline is a row
+     * still being written, or one a crash cut short: it is not a row yet, and no reader takes it.
      */
     public static Table table(String text) {
         String[] lines = text.split("\n", -1);
-        if (lines.length == 0 || lines[0].isBlank()) return Table.EMPTY;
+        if (lines.length == 0 || lines[0].isBlank() || lines.length == 1) return Table.EMPTY; // not even the header is whole
         java.util.List<String[]> rows = new java.util.ArrayList<>();
         java.util.List<Integer> at = new java.util.ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
+        for (int i = 1; i < lines.length - 1; i++) { // lines[length - 1] follows the last newline: "" or an unterminated row
             String l = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
             if (l.isBlank()) continue;
             rows.add(l.split(",", -1));
@@ -74,6 +70,20 @@ public final class Metrics {
     public static Table readTable(java.nio.file.Path file) throws java.io.IOException {
         return table(java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE).decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file))).toString());
+    }
+
+    /** A metrics file's table, refusing bytes that are not UTF-8 with a message naming the file (for readers that compute from it). */
+    public static Table readStrict(java.nio.file.Path file) throws java.io.IOException {
+        try {
+            return table(java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.nio.charset.CharacterCodingException e) { // the JDK says only "Input length = 1"
+            throw new java.io.IOException(file + ": not a metrics file (not UTF-8 text; damaged, or some other file in its place)", e);
+        }
+    }
+
+    /** A row's cells as the line they came from. */
+    public static String line(String[] cells) {
+        return String.join(",", cells);
     }
 
     /** A cell's number, in the one meaning every reader gives it: "inf" and "-inf" are ±∞; "nan", an empty cell and text are NaN. */
@@ -108,14 +118,9 @@ public final class Metrics {
 
     /** Every row of a metrics.csv file; a damaged row is an IOException naming file and line, not a NumberFormatException. */
     public static java.util.List<Evaluation> read(java.nio.file.Path file) throws java.io.IOException {
-        java.util.List<String> lines;
-        try {
-            lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) { // the JDK says only "Input length = 1"
-            throw new java.io.IOException(file + ": not a metrics file (not UTF-8 text; damaged, or some other file in its place)", e);
-        }
+        Table t = readStrict(file);
         java.util.List<Evaluation> out = new java.util.ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(parseRow(file, i + 1, lines.get(i)));
+        for (int r = 0; r < t.rows().size(); r++) out.add(parseRow(file, t.lines().get(r), line(t.rows().get(r))));
         return out;
     }
 

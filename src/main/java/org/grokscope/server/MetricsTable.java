@@ -31,7 +31,7 @@ final class MetricsTable {
     static final MetricsTable EMPTY = new MetricsTable(List.of(), List.of(), Map.of());
 
     /**
-     * Reads {@code dir/name} (replaced atomically by its writer, so it is always whole); only the named columns when
+     * Reads {@code dir/name} (its writer appends whole lines; a row caught half-appended is left for the next read); only the named columns when
      * {@code wanted} is not null (a sweep's chart needs two of thirty). Absent, or a link out of {@code dir}: empty.
      * Bytes that are not UTF-8 become U+FFFD, so a damaged file shows what it can instead of failing the page.
      */

@@ -80,9 +80,9 @@ public final class RunTask {
         if (!resume && Files.exists(runDir)) deleteTree(runDir);
         RunSummary done = resume ? finishedSummary(runDir) : null;
         if (done != null) { // the run ended but its end was not recorded (the process died in between): take it from its files
-            List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+            Metrics.Table t = Metrics.readStrict(runDir.resolve(RunDirectory.METRICS));
             SweepStore.Status s = done.status() == Trainer.Status.DIVERGED ? SweepStore.Status.FAILED : SweepStore.Status.COMPLETED;
-            return new RunOutcome(id, s, s == SweepStore.Status.FAILED ? done.reason() : null, SweepStore.toJson(done), rows(lines), probes(lines));
+            return new RunOutcome(id, s, s == SweepStore.Status.FAILED ? done.reason() : null, SweepStore.toJson(done), rows(t), probes(t));
         }
         Runner.Result r;
         Parallel[] pool = new Parallel[1];
@@ -162,20 +162,18 @@ public final class RunTask {
         }
     }
 
-    /** The data rows of a run's metrics.csv lines (header and blank lines dropped). */
-    static List<String> rows(List<String> lines) {
+    /** A run's metrics.csv rows as lines. */
+    static List<String> rows(Metrics.Table t) {
         List<String> out = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(lines.get(i));
+        for (String[] f : t.rows()) out.add(Metrics.line(f));
         return out;
     }
 
-    /** The probe cells of a run's metrics.csv lines: (step, column, cell) for every non-empty cell. */
-    static List<SweepStore.ProbeCell> probes(List<String> lines) {
+    /** The probe cells of a run's metrics.csv: (step, column, cell) for every non-empty cell after the base columns. */
+    static List<SweepStore.ProbeCell> probes(Metrics.Table t) {
         List<SweepStore.ProbeCell> out = new ArrayList<>();
-        if (lines.isEmpty()) return out;
-        List<String> cols = Metrics.probeColumns(lines.get(0));
-        for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).split(",", -1);
+        List<String> cols = t.columns().subList(Math.min(Metrics.BASE_COLUMNS, t.columns().size()), t.columns().size());
+        for (String[] f : t.rows()) {
             if (f.length < Metrics.BASE_COLUMNS) continue;
             int step = Integer.parseInt(f[0]);
             for (int c = 0; c < cols.size() && Metrics.BASE_COLUMNS + c < f.length; c++)

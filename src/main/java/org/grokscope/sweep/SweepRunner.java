@@ -141,9 +141,6 @@ public final class SweepRunner {
     }
 
     static List<org.grokscope.train.Evaluation> readEvals(Path runDir) throws IOException {
-        List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
-        List<org.grokscope.train.Evaluation> out = new ArrayList<>();
-        for (String row : RunTask.rows(lines)) out.add(Metrics.parseRow(row));
-        return out;
+        return Metrics.read(runDir.resolve(RunDirectory.METRICS));
     }
 }

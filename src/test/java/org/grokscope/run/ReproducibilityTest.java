@@ -108,9 +108,45 @@ class ReproducibilityTest {
     }
 
     /**
+     * metrics.csv grows by appends: every version a reader sees while the run trains is a prefix of the next, in the
+     * same file (not a replacement), and the finished file is the whole run's.
+     */
+    @org.junit.jupiter.api.Test
+    void metricsGrowByAppendsThatReadersSeeWhole() throws Exception {
+        RunConfig c = cfg(MLP);
+        Path file = tmp.resolve("grow").resolve(RunDirectory.METRICS);
+        List<String> seen = new java.util.ArrayList<>();
+        List<Object> keys = new java.util.ArrayList<>();
+        TrainListener reader = new TrainListener() {
+            @Override
+            public void onEval(Trainer t, org.grokscope.train.Evaluation e) {
+                try {
+                    seen.add(Files.readString(file));
+                    keys.add(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+                } catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
+        };
+        Runner.job(c, tmp.resolve("grow")).threads(1).flushEvery(0).command("test").listen(List.of(reader)).run();
+        run(c, "whole", 1, false, List.of());
+        assertThat(seen).hasSizeGreaterThan(10);
+        for (int i = 1; i < seen.size(); i++) assertThat(seen.get(i)).startsWith(seen.get(i - 1));
+        assertThat(seen.get(seen.size() - 1).lines().count()).isGreaterThan(seen.get(0).lines().count()); // rows came while it trained
+        assertThat(metrics("grow")).isEqualTo(metrics("whole")).startsWith(seen.get(seen.size() - 1));
+        if (keys.get(0) != null) assertThat(keys).containsOnly(keys.get(0)); // appended to, never replaced
+        // a row caught half-written is no row to a reader; a whole one is
+        String text = metrics("whole");
+        int lastRow = text.lastIndexOf('\n', text.length() - 2) + 1;
+        assertThat(Metrics.table(text.substring(0, lastRow + 5)).rows()).hasSize(Metrics.table(text).rows().size() - 1);
+        assertThat(Metrics.table(text).rows().get(Metrics.table(text).rows().size() - 1)[0]).isEqualTo("120");
+    }
+
+    /**
      * A resumed run reports the rows before its checkpoint as its past: a torn row (the file cut mid-row) or a
      * missing one used to be taken as it was, and the "resumed" run differed from the uninterrupted one. Refused,
-     * naming the file and line, and the directory is left as it was.
+     * naming the file and line, and the directory is left as it was. A row cut short after the checkpoint's rows
+     * (a kill during an append) is no row at all: the run resumes as if it had not been written.
      */
     @org.junit.jupiter.api.Test
     void aTornOrMissingMetricsRowIsRefusedOnResume() throws Exception {
@@ -132,8 +168,21 @@ class ReproducibilityTest {
         Files.writeString(tmp.resolve("torn").resolve(RunDirectory.METRICS), torn);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "torn", 2, true, List.of()))
                 .isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("metrics.csv:" + (last + 1) + ": a damaged metrics row");
+                .hasMessageContaining("its rows end before step 40, but the checkpoint is at step 43");
         assertThat(Files.readString(tmp.resolve("torn").resolve(RunDirectory.METRICS))).isEqualTo(torn); // left as it was
+
+        copy(tmp.resolve("cut"), tmp.resolve("damaged")); // a short row with its newline: edited, not torn by an append
+        String damaged = String.join("\n", rows.subList(0, last)) + "\n" + rows.get(last).substring(0, rows.get(last).length() / 2) + "\n";
+        Files.writeString(tmp.resolve("damaged").resolve(RunDirectory.METRICS), damaged);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "damaged", 2, true, List.of()))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("metrics.csv:" + (last + 1) + ": a damaged metrics row");
+
+        copy(tmp.resolve("cut"), tmp.resolve("tail")); // killed while appending rows past the checkpoint
+        Files.writeString(tmp.resolve("tail").resolve(RunDirectory.METRICS), "50,0.003,1.2", java.nio.file.StandardOpenOption.APPEND);
+        run(c, "tail", 2, true, List.of());
+        run(c, "whole", 2, false, List.of());
+        assertThat(metrics("tail")).isEqualTo(metrics("whole"));
 
         copy(tmp.resolve("cut"), tmp.resolve("gap"));
         List<String> gap = new java.util.ArrayList<>(rows);
