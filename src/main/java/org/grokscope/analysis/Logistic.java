@@ -63,7 +63,14 @@ public final class Logistic {
             for (int j = 0; j < d; j++) { g[j] -= lambda * beta[j]; h[j][j] += lambda; }
             for (int j = 0; j <= d; j++) for (int k = 0; k < j; k++) h[k][j] = h[j][k];
             h[d][d] += 1e-9;
-            double[] step = solve(h, g);
+            double[] step;
+            try {
+                step = solve(h, g);
+            } catch (Singular e) {
+                String what = e.column == d ? "the intercept" : "feature '" + names[e.column] + "'";
+                throw new IllegalArgumentException("logistic fit: " + what + " is constant over the rows or a combination of the"
+                        + " features before it, so its weight has no unique value; fit with a ridge penalty (lambda > 0) or leave it out");
+            }
             double max = 0;
             for (int j = 0; j <= d; j++) { beta[j] += step[j]; max = Math.max(max, Math.abs(step[j])); }
             if (max < 1e-9) break;
@@ -71,30 +78,48 @@ public final class Logistic {
         return new Model(names.clone(), mean, scale, Arrays.copyOf(beta, d), beta[d]);
     }
 
-    // Gaussian elimination with partial pivoting on a small symmetric positive definite system
-    static double[] solve(double[][] a0, double[] b0) {
-        int n = b0.length;
-        double[][] a = new double[n][];
-        for (int i = 0; i < n; i++) a[i] = a0[i].clone();
-        double[] b = b0.clone();
-        for (int c = 0; c < n; c++) {
-            int p = c;
-            for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
-            double[] t = a[c]; a[c] = a[p]; a[p] = t;
-            double tb = b[c]; b[c] = b[p]; b[p] = tb;
-            if (Math.abs(a[c][c]) < 1e-300) continue;
-            for (int r = c + 1; r < n; r++) {
-                double f = a[r][c] / a[c][c];
-                for (int k = c; k < n; k++) a[r][k] -= f * a[c][k];
-                b[r] -= f * b[c];
+    /**
+     * Solves {@code a x = b} for a symmetric positive definite {@code a} by Cholesky factorization. The Newton system
+     * of a ridge-penalized fit is positive definite; without the penalty it is singular when a feature is constant
+     * (or always missing) or a combination of others, and then the fit has no unique answer: that is refused,
+     * naming the first such column, instead of quietly giving its weight 0.
+     */
+    static double[] solve(double[][] a, double[] b) {
+        int n = b.length;
+        double[][] l = new double[n][n];
+        for (int j = 0; j < n; j++) {
+            double d = a[j][j];
+            for (int k = 0; k < j; k++) d -= l[j][k] * l[j][k];
+            // relative to the column's own size: rounding leaves ~1e-16 of it where the column is spanned by others
+            if (!(d > 1e-12 * Math.max(Math.abs(a[j][j]), Double.MIN_NORMAL))) throw new Singular(j);
+            l[j][j] = Math.sqrt(d);
+            for (int i = j + 1; i < n; i++) {
+                double s = a[i][j];
+                for (int k = 0; k < j; k++) s -= l[i][k] * l[j][k];
+                l[i][j] = s / l[j][j];
             }
         }
-        double[] x = new double[n];
-        for (int r = n - 1; r >= 0; r--) {
-            double s = b[r];
-            for (int k = r + 1; k < n; k++) s -= a[r][k] * x[k];
-            x[r] = Math.abs(a[r][r]) < 1e-300 ? 0 : s / a[r][r];
+        double[] y = new double[n], x = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = b[i];
+            for (int k = 0; k < i; k++) s -= l[i][k] * y[k];
+            y[i] = s / l[i][i];
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            double s = y[i];
+            for (int k = i + 1; k < n; k++) s -= l[k][i] * x[k];
+            x[i] = s / l[i][i];
         }
         return x;
+    }
+
+    /** The system has no unique solution: column {@code column} is constant or spanned by the columns before it. */
+    static final class Singular extends ArithmeticException {
+        final int column;
+
+        Singular(int column) {
+            super("column " + column + " is constant or a combination of the columns before it");
+            this.column = column;
+        }
     }
 }

@@ -51,6 +51,14 @@ class ForecastEvalTest {
         String json = ConfigLoader.JSON.writeValueAsString(m);
         Logistic.Model back = ConfigLoader.JSON.readValue(json, Logistic.Model.class);
         for (double[] row : x) assertThat(back.probability(row)).isEqualTo(m.probability(row));
+        // without the ridge penalty the constant feature's weight has no unique value: refused by name, not set to 0
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Logistic.fit(new String[] {"signal", "noise", "constant"}, x, y, null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("feature 'constant' is constant");
+        double[][] dup = new double[200][];
+        for (int i = 0; i < 200; i++) dup[i] = new double[] {x[i][0], 2 * x[i][0] + 1};
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Logistic.fit(new String[] {"signal", "twice"}, dup, y, null, 0))
+                .hasMessageContaining("feature 'twice' is constant over the rows or a combination of the features before it");
+        assertThat(Logistic.fit(new String[] {"signal", "twice"}, dup, y, null, 1.0).weight()[1]).isGreaterThan(0); // penalized: fine
     }
 
     /**
