@@ -24,6 +24,7 @@ final class CdsCache implements AutoCloseable {
 
     private static final class Slot {
         long stamp = Long.MIN_VALUE, groupsStamp = Long.MIN_VALUE;
+        SweepView.Store store; // the snapshot the head was computed from
         ObjectNode head;
         ArrayNode groups;
         boolean computing;
@@ -42,19 +43,21 @@ final class CdsCache implements AutoCloseable {
         Slot s = slots.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new Slot());
         synchronized (s) {
             if (s.stamp != stamp) {
-                s.head = SweepView.cdsHead(dir, store.read());
+                s.store = store.read();
+                s.head = SweepView.cdsHead(s.store);
                 s.stamp = stamp;
             }
             String axis = s.head.path("size_axis").isTextual() ? s.head.get("size_axis").asText() : null;
             boolean wanted = axis != null && s.head.path("completed").asInt() > 0;
             if (wanted && s.groupsStamp != stamp && !s.computing) {
                 s.computing = true;
+                SweepView.Store snapshot = s.store; // the estimate is of the same moment as the bracket and counts it is shown with
                 worker.submit(() -> {
                     ArrayNode g = null;
                     String err = null;
                     try {
-                        g = SweepView.cdsGroups(dir, axis);
-                    } catch (SQLException | IOException | RuntimeException e) {
+                        g = SweepView.cdsGroups(dir, snapshot, axis);
+                    } catch (IOException | RuntimeException e) {
                         err = String.valueOf(e.getMessage());
                     }
                     synchronized (s) {

@@ -27,14 +27,22 @@ import org.grokscope.sweep.SweepStore;
 final class SweepView {
     private SweepView() {}
 
-    /** The store's rows, the definition and whether it is a search: one read of sweep.db. */
-    record Store(List<SweepStore.Row> rows, JsonNode definition, boolean search) {}
+    /**
+     * The store's rows, the definition and whether it is a search: one snapshot of sweep.db, from which the run table,
+     * a search's bracket and the fitted estimate of one poll are all computed (read apart, a commit between the reads
+     * showed a bracket of another moment than the table beside it).
+     */
+    record Store(SweepStore.Snapshot snapshot, JsonNode definition, boolean search) {
+        List<SweepStore.Row> rows() {
+            return snapshot.runs();
+        }
+    }
 
     static Store read(Path dir) throws SQLException, IOException {
         try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
-            String def = store.definition();
-            JsonNode d = def == null ? null : ConfigLoader.JSON.readTree(def);
-            return new Store(store.runs(), d, CdsSearch.isSearch(d));
+            SweepStore.Snapshot snap = store.snapshot();
+            JsonNode d = snap.definition() == null ? null : ConfigLoader.JSON.readTree(snap.definition());
+            return new Store(snap, d, CdsSearch.isSearch(d));
         }
     }
 
@@ -137,39 +145,35 @@ final class SweepView {
      * its bracket from the probes that have ended. The fitted estimates come from {@link #cdsGroups} (seconds: a
      * bootstrap of 1,000 fits), which {@link CdsCache} runs off the request path.
      */
-    static ObjectNode cdsHead(Path dir, Store st) throws SQLException, IOException {
+    static ObjectNode cdsHead(Store st) throws IOException {
         ObjectNode o = ConfigLoader.JSON.createObjectNode();
         String axis = SweepAnalysis.sizeAxis(axes(st));
         o.put("size_axis", axis);
         o.put("completed", st.rows().stream().filter(r -> r.status() == SweepStore.Status.COMPLETED).count());
         if (st.search()) {
-            try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
-                CdsSearch.Standing s = CdsSearch.standing(store);
-                ObjectNode b = o.putObject("bracket");
-                b.set("last_failing", s.lastFailing() == null ? null : ConfigLoader.JSON.valueToTree(s.lastFailing()));
-                b.set("first_succeeding", s.firstSucceeding() == null ? null : ConfigLoader.JSON.valueToTree(s.firstSucceeding()));
-                b.set("probing", s.running() == null ? null : ConfigLoader.JSON.valueToTree(s.running()));
-                b.put("tolerance", s.tolerance());
-                b.set("probes", ConfigLoader.JSON.valueToTree(s.probes()));
-            }
+            CdsSearch.Standing s = CdsSearch.standing(st.snapshot());
+            ObjectNode b = o.putObject("bracket");
+            b.set("last_failing", s.lastFailing() == null ? null : ConfigLoader.JSON.valueToTree(s.lastFailing()));
+            b.set("first_succeeding", s.firstSucceeding() == null ? null : ConfigLoader.JSON.valueToTree(s.firstSucceeding()));
+            b.set("probing", s.running() == null ? null : ConfigLoader.JSON.valueToTree(s.running()));
+            b.put("tolerance", s.tolerance());
+            b.set("probes", ConfigLoader.JSON.valueToTree(s.probes()));
         }
         return o;
     }
 
-    /** Both estimators per group over the completed runs (the same analysis as cds.json at the end). */
-    static ArrayNode cdsGroups(Path dir, String axis) throws SQLException, IOException {
+    /** Both estimators per group over the completed runs of the snapshot (the same analysis as cds.json at the end). */
+    static ArrayNode cdsGroups(Path dir, Store st, String axis) throws IOException {
         ArrayNode groups = ConfigLoader.JSON.createArrayNode();
-        try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
-            SweepAnalysis.Estimate e = SweepAnalysis.estimate(store, dir, axis, Map.of());
-            for (Object g : (List<?>) e.doc().get("groups")) {
-                JsonNode gj = ConfigLoader.JSON.valueToTree(g);
-                ObjectNode out = groups.addObject();
-                out.set("group", gj.get("group"));
-                // a sigmoid fitted where no run generalized is no estimate: show it once one has
-                if (gj.path("generalization_steps").size() > 0) out.set("fit", gj.get("fit"));
-                out.set("paper", gj.get("paper"));
-                out.set("statement", gj.get("statement"));
-            }
+        SweepAnalysis.Estimate e = SweepAnalysis.estimate(st.rows(), dir, axis, Map.of());
+        for (Object g : (List<?>) e.doc().get("groups")) {
+            JsonNode gj = ConfigLoader.JSON.valueToTree(g);
+            ObjectNode out = groups.addObject();
+            out.set("group", gj.get("group"));
+            // a sigmoid fitted where no run generalized is no estimate: show it once one has
+            if (gj.path("generalization_steps").size() > 0) out.set("fit", gj.get("fit"));
+            out.set("paper", gj.get("paper"));
+            out.set("statement", gj.get("statement"));
         }
         return groups;
     }

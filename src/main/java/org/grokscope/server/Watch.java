@@ -150,8 +150,9 @@ sealed interface Watch {
             List<Event> out = new ArrayList<>();
             long st = storeStamp(dir);
             try {
+                SweepView.Store s = null;
                 if (st != storeStamp) {
-                    SweepView.Store s = SweepView.read(dir);
+                    s = SweepView.read(dir);
                     storeStamp = st;
                     // the page was built before the sweep recorded what it is (a grid or a search): build it again
                     if (!java.util.Objects.equals(definition, s.definition() == null ? null : s.definition().toString())) {
@@ -165,7 +166,8 @@ sealed interface Watch {
                     }
                 }
                 // every poll: the fitted estimate may have come in since the store last changed
-                String now = cds.current(dir, st, () -> SweepView.read(dir)).toString();
+                SweepView.Store read = s; // the run table's snapshot, when this poll read one: the bracket is of the same moment
+                String now = cds.current(dir, st, () -> read != null ? read : SweepView.read(dir)).toString();
                 if (!now.equals(lastCds)) {
                     lastCds = now;
                     out.add(new Event("cds", ConfigLoader.JSON.readTree(now)));

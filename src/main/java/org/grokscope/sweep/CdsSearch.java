@@ -92,37 +92,55 @@ public final class CdsSearch {
      */
     public record Standing(Integer lastFailing, Integer firstSucceeding, List<Probe> probes, Integer running, double tolerance) {}
 
-    public static Standing standing(SweepStore store) throws SQLException, java.io.IOException {
-        JsonNode def = ConfigLoader.JSON.readTree(store.definition());
+    public static Standing standing(SweepStore.Snapshot snap) throws java.io.IOException {
+        JsonNode def = ConfigLoader.JSON.readTree(snap.definition());
         int seeds = def.get("seeds").asInt();
         double sf = def.get("success_fraction").asDouble();
         Map<Integer, List<SweepStore.Row>> byN = new TreeMap<>();
-        for (SweepStore.Row r : SweepStore.current(store.runs())) {
+        for (SweepStore.Row r : SweepStore.current(snap.runs())) {
             JsonNode n = ConfigLoader.JSON.readTree(r.params()).get("task.train_count");
             if (n != null) byN.computeIfAbsent(n.asInt(), k -> new ArrayList<>()).add(r);
         }
+        Map<String, SweepStore.Row> byId = snap.byId();
         List<Probe> probes = new ArrayList<>();
         Integer running = null;
         int need = need(sf, seeds);
         for (Map.Entry<Integer, List<SweepStore.Row>> e : byN.entrySet()) {
-            int gen = 0, stopped = 0, done = 0;
-            long steps = 0;
-            boolean open = false;
-            for (SweepStore.Row r : e.getValue()) {
-                if (r.status() != SweepStore.Status.COMPLETED && r.status() != SweepStore.Status.FAILED) { open = true; continue; }
-                done++;
-                if (r.summary() == null) continue;
-                JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
-                steps += sum.path("steps").asLong();
-                if (!sum.path("generalization_step").isNull() && !sum.path("generalization_step").isMissingNode()) gen++;
-                else if (stalled(sum)) stopped++;
-            }
-            if (!open && toSettle(gen, done - gen, seeds, need) == 0) probes.add(new Probe(e.getKey(), gen, done, gen >= need, steps, stopped, seeds));
+            Probe p = tally(e.getKey(), e.getValue(), byId, seeds, sf);
+            if (p != null && toSettle(p.generalized(), p.seeds() - p.generalized(), seeds, need) == 0) probes.add(p);
             else running = e.getKey();
         }
         Integer hi = probes.stream().filter(Probe::success).map(Probe::n).min(Integer::compare).orElse(null);
         Integer lo = probes.stream().filter(p -> !p.success() && (hi == null || p.n() < hi)).map(Probe::n).max(Integer::compare).orElse(null);
         return new Standing(lo, hi, probes, running, def.get("tolerance").asDouble());
+    }
+
+    /**
+     * A probe's result from the rows of its seeds (each seed's latest run: a continuation stands for the run it
+     * continues), or null while any of them has not ended. The one count that both the search's walk and the standing
+     * the dashboard shows use: generalized seeds, seeds an early verdict stopped, and the steps taken (a seed's latest
+     * summary counts the steps of the runs it continues too; a continuation without a summary counts its predecessor's).
+     */
+    static Probe tally(int n, List<SweepStore.Row> seedRows, Map<String, SweepStore.Row> byId, int planned, double successFraction) throws java.io.IOException {
+        int gen = 0, stopped = 0;
+        long steps = 0;
+        for (SweepStore.Row r : seedRows) {
+            if (r.status() != SweepStore.Status.COMPLETED && r.status() != SweepStore.Status.FAILED) return null;
+            for (SweepStore.Row q = r; q != null; q = byId.get(continues(q))) {
+                if (q.summary() != null) { steps += ConfigLoader.JSON.readTree(q.summary()).path("steps").asLong(); break; }
+            }
+            if (r.summary() == null) continue;
+            JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
+            if (sum.hasNonNull("generalization_step")) gen++;
+            else if (stalled(sum)) stopped++;
+        }
+        return new Probe(n, gen, seedRows.size(), gen >= need(successFraction, planned), steps, stopped, planned);
+    }
+
+    /** The id of the run a row continues, or null. */
+    private static String continues(SweepStore.Row r) throws java.io.IOException {
+        JsonNode c = ConfigLoader.JSON.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
+        return c == null ? null : c.asText();
     }
 
     /** Forces early stopping at the generalization threshold (what the search asks of a run). */
@@ -270,28 +288,14 @@ public final class CdsSearch {
             return p;
         }
 
-        /** A probe's result from its runs in the store. */
+        /** A probe's result from its runs in the store (the count the dashboard's standing makes too: {@link #tally}). */
         Probe evaluate(int n) throws Exception {
             Map<String, SweepStore.Row> byId = rows();
-            int gen = 0, stopped = 0;
-            long steps = 0;
-            for (int i : rowsOf.get(n)) {
-                SweepConfig.Point pt = points.get(i);
-                SweepStore.Row r = byId.get(pt.id());
-                if (r == null || r.status() == SweepStore.Status.PENDING || r.status() == SweepStore.Status.INTERRUPTED || r.status() == SweepStore.Status.RUNNING)
-                    throw new InterruptedException("search interrupted; rerun the same command to continue");
-                // a continuation's summary counts the steps before it continued too: the latest summary has them all
-                for (SweepConfig.Point q = pt; q != null; q = q.continues() == null ? null : points.get(Integer.parseInt(q.continues()))) {
-                    SweepStore.Row qr = byId.get(q.id());
-                    if (qr.summary() != null) { steps += ConfigLoader.JSON.readTree(qr.summary()).get("steps").asLong(); break; }
-                }
-                if (r.summary() == null) continue;
-                JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
-                if (!sum.get("generalization_step").isNull()) gen++;
-                else if (stalled(sum)) stopped++;
-            }
-            int run = rowsOf.get(n).size();
-            return new Probe(n, gen, run, gen >= need(s.successFraction(), s.seeds()), steps, stopped, s.seeds());
+            List<SweepStore.Row> seedRows = new ArrayList<>();
+            for (int i : rowsOf.get(n)) seedRows.add(byId.get(points.get(i).id()));
+            Probe p = seedRows.contains(null) ? null : tally(n, seedRows, byId, s.seeds(), s.successFraction());
+            if (p == null) throw new InterruptedException("search interrupted; rerun the same command to continue");
+            return p;
         }
 
         Integer largestFailingBelow(int hi) {
@@ -299,10 +303,8 @@ public final class CdsSearch {
         }
 
         private Map<String, SweepStore.Row> rows() throws SQLException {
-            try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
-                Map<String, SweepStore.Row> byId = new java.util.HashMap<>();
-                for (SweepStore.Row r : store.runs()) byId.put(r.id(), r);
-                return byId;
+            try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
+                return store.snapshot().byId();
             }
         }
     }

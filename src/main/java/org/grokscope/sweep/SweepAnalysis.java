@@ -61,9 +61,14 @@ public final class SweepAnalysis {
      * what the dashboard shows while the sweep runs ({@code extra} entries go into the document).
      */
     public static Estimate estimate(SweepStore store, Path dir, String sizeAxis, Map<String, Object> extra) throws IOException, SQLException {
+        return estimate(store.runs(), dir, sizeAxis, extra);
+    }
+
+    /** {@link #estimate(SweepStore, Path, String, Map)} from rows already read (one snapshot of the store). */
+    public static Estimate estimate(List<SweepStore.Row> rows, Path dir, String sizeAxis, Map<String, Object> extra) throws IOException {
         List<String> statements = new ArrayList<>();
         Map<String, List<Run>> groups = new TreeMap<>(SweepAnalysis::compareGroups);
-        for (SweepStore.Row r : SweepStore.current(store.runs())) {
+        for (SweepStore.Row r : SweepStore.current(rows)) {
             if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
             JsonNode params = ConfigLoader.JSON.readTree(r.params()), s = ConfigLoader.JSON.readTree(r.summary());
             Map<String, String> g = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.grokscope.train.Evaluation;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
@@ -84,6 +85,36 @@ public final class SweepStore implements AutoCloseable {
     private static boolean cannotOpen(SQLException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("SQLITE_CANTOPEN") || m.contains("unable to open") || m.contains("SQLITE_READONLY");
+    }
+
+    /**
+     * The definition and every run row as of one moment: both read in one transaction, so a writer's commit between
+     * them cannot pair a definition with rows of another moment, nor a run table with a bracket read later (the
+     * dashboard and a search's standing are computed from one snapshot).
+     */
+    public record Snapshot(String definition, List<Row> runs) {
+        public Snapshot {
+            runs = List.copyOf(runs);
+        }
+
+        /** The rows by id. */
+        public Map<String, Row> byId() {
+            Map<String, Row> m = new java.util.HashMap<>();
+            for (Row r : runs) m.put(r.id(), r);
+            return m;
+        }
+    }
+
+    public synchronized Snapshot snapshot() throws SQLException {
+        boolean auto = db.getAutoCommit();
+        if (!auto) return new Snapshot(definition(), runs()); // the writer's own connection: one transaction already
+        db.setAutoCommit(false);
+        try {
+            return new Snapshot(definition(), runs());
+        } finally {
+            db.commit(); // ends the read transaction (nothing was written)
+            db.setAutoCommit(true);
+        }
     }
 
     /** The sweep's definition as recorded (a grid's sweep config, or a staged search's settings), or null before the first run. */

@@ -57,6 +57,7 @@ class CdsSearchTest {
         try (SweepStore s = new SweepStore(out.resolve("sweep.db"))) {
             assertThat(s.runs()).hasSize(seedsRun);
         }
+        standingAgrees(out, search);
         // --all-seeds: every seed at every size (what the fitted interval across seeds needs), the same bracket
         Path all = tmp.resolve("all-seeds");
         assertThat(Main.execute(args(all, "--all-seeds"))).isEqualTo(0);
@@ -136,6 +137,8 @@ class CdsSearchTest {
         }
         // a stopped run and its continuation count once
         assertThat(SweepStore.current(rows)).hasSize(rows.size() - continued.size());
+        standingAgrees(early, b);
+        standingAgrees(plain, a);
 
         // the same command replays the search, continuations included, without training anything
         String attempts = rows.stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","));
@@ -144,6 +147,20 @@ class CdsSearchTest {
             assertThat(s.runs().stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","))).isEqualTo(attempts);
         }
         assertThat(ConfigLoader.JSON.readTree(early.resolve("cds.json").toFile()).get("search")).isEqualTo(b);
+    }
+
+    /**
+     * What the dashboard shows of a search (its standing, from one snapshot of the store) is what the search itself
+     * concluded: the same bracket and the same probes, counted alike (seeds, generalized, stopped, steps).
+     */
+    static void standingAgrees(Path dir, JsonNode search) throws Exception {
+        try (SweepStore s = SweepStore.readOnly(dir.resolve("sweep.db"))) {
+            CdsSearch.Standing st = CdsSearch.standing(s.snapshot());
+            assertThat(st.running()).isNull();
+            assertThat(st.lastFailing()).isEqualTo(search.get("last_failing_size").asInt());
+            assertThat(st.firstSucceeding()).isEqualTo(search.get("first_succeeding_size").asInt());
+            assertThat(ConfigLoader.JSON.valueToTree(st.probes()).toString()).isEqualTo(search.get("probes").toString());
+        }
     }
 
     @Test
