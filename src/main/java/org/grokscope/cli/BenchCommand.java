@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grokscope.config.Json;
 import org.grokscope.engine.Parallel;
 import org.grokscope.run.AtomicFiles;
 import org.grokscope.bench.Benchmarks;
 import org.grokscope.bench.Neighbours;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.run.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             res.add(print(Benchmarks.gemm(2048, 2048, 2048, t, 7)));
             res.add(print(Benchmarks.gemm(11490, 128, 512, t, 15)));
         }
-        if (compare != null) printComparison(res, ConfigLoader.JSON.readTree(compare.toFile()));
+        if (compare != null) printComparison(res, Json.MAPPER.readTree(compare.toFile()));
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             Map<String, Object> prov = Provenance.collect(t, "grokscope bench");
@@ -101,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             doc.put("provenance", prov);
             doc.put("results", res);
-            AtomicFiles.writeString(json, ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+            AtomicFiles.writeString(json, Json.MAPPER.writeValueAsString(doc) + "\n");
         }
         return 0;
     }

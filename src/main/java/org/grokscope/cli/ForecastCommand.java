@@ -140,7 +140,7 @@ public final class ForecastCommand implements Runnable {
             Path o = out != null ? out : dir;
             java.nio.file.Files.createDirectories(o);
             Path file = o.resolve("forecast-check.json");
-            org.grokscope.run.AtomicFiles.writeString(file, org.grokscope.config.ConfigLoader.JSON.writeValueAsString(ForecastReport.checkJson(dir.toString(), name, c)) + "\n");
+            org.grokscope.run.AtomicFiles.writeString(file, org.grokscope.config.Json.MAPPER.writeValueAsString(ForecastReport.checkJson(dir.toString(), name, c)) + "\n");
             System.out.println("details: " + file);
             return 0;
         }

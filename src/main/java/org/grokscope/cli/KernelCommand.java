@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grokscope.config.Json;
 import org.grokscope.data.ModularTask;
 import org.grokscope.run.AtomicFiles;
 import org.grokscope.config.ConfigException;
@@ -64,10 +65,10 @@ public final class KernelCommand implements Callable<Integer> {
                     fr, samples, cfg.probes().kernelRidge(), System.out);
             if (out != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("config", ConfigLoader.JSON.readTree(ConfigLoader.toJson(cfg)));
+                doc.put("config", Json.MAPPER.readTree(ConfigLoader.toJson(cfg)));
                 doc.put("kernel", "initial eNTK of the first output, ridgeless regression (relative ridge " + cfg.probes().kernelRidge() + ")");
                 doc.put("points", pts);
-                AtomicFiles.writeString(out, ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+                AtomicFiles.writeString(out, Json.MAPPER.writeValueAsString(doc) + "\n");
                 System.out.println("written " + out);
             }
         }

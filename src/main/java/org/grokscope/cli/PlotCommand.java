@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigException;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 import org.grokscope.run.RunSummary;
 import org.grokscope.report.LearningCurves;
@@ -32,10 +32,10 @@ public final class PlotCommand implements Callable<Integer> {
         String name = dir.getFileName().toString();
         Path sj = dir.resolve(RunDirectory.SUMMARY);
         if (Files.exists(sj)) {
-            s = ConfigLoader.JSON.readValue(sj.toFile(), RunSummary.class);
+            s = Json.MAPPER.readValue(sj.toFile(), RunSummary.class);
             name = s.name();
         } else {
-            JsonNode c = ConfigLoader.JSON.readTree(dir.resolve(RunDirectory.CONFIG).toFile());
+            JsonNode c = Json.MAPPER.readTree(dir.resolve(RunDirectory.CONFIG).toFile());
             if (c.has("name")) name = c.get("name").asText();
         }
         Path png = out != null ? out : dir.resolve("learning-curves.png");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ public final class PresetsCommand implements Callable<Integer> {
                 var b = ConfigLoader.bind(ConfigLoader.Source.resource("sweeps", show), org.grokscope.sweep.SweepConfig.class);
                 var points = org.grokscope.sweep.SweepConfig.expand(b, null);
                 System.out.println("# sweep preset " + show + ": " + points.size() + " runs (grokscope sweep --preset " + show + " --out DIR)");
-                System.out.println(ConfigLoader.JSON.writeValueAsString(b.value()));
+                System.out.println(Json.MAPPER.writeValueAsString(b.value()));
                 if (!points.isEmpty()) {
                     System.out.println("# its first run, " + points.get(0).id() + ", resolved:");
                     System.out.print(ConfigLoader.toJson(points.get(0).config()));

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.reproduce.Claim;
 import org.grokscope.reproduce.Claims;
 import org.grokscope.reproduce.Reproduction;
@@ -69,7 +70,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         int[] ex = executor.resolve(points, Math.max(1, points.size()));
         SweepRunner.Result r;
         try (org.grokscope.sweep.RunExecutor runs = executor.executor()) {
-            r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, dir,
+            r = SweepRunner.run(Json.MAPPER.writeValueAsString(b.value()), points, dir,
                     SweepRunner.Execution.of(ex[0], ex[1]).sharing(executor.threadsPerRun == null).checkpointEvery(executor.checkpointSeconds).on(runs), System.out);
         }
         if (r.completed() > 0) {

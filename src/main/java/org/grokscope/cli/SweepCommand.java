@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.sweep.SweepConfig;
 import org.grokscope.sweep.SweepRunner;
 import org.grokscope.sweep.SweepStore;
@@ -59,11 +60,11 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     private int runAndReport(ConfigLoader.Bound<SweepConfig> b, List<SweepConfig.Point> points, SweepRunner.Execution x) throws Exception {
-        SweepRunner.Result r = SweepRunner.run(ConfigLoader.JSON.writeValueAsString(b.value()), points, out, x, System.out);
+        SweepRunner.Result r = SweepRunner.run(Json.MAPPER.writeValueAsString(b.value()), points, out, x, System.out);
         try (SweepStore store = new SweepStore(out.resolve("sweep.db"))) {
             System.out.printf(Locale.ROOT, "%-6s %-15s %8s %8s %9s  %s%n", "run", "status", "memorized", "general.", "test acc", "parameters");
             for (SweepStore.Row row : store.runs()) {
-                JsonNode s = row.summary() == null ? null : ConfigLoader.JSON.readTree(row.summary());
+                JsonNode s = row.summary() == null ? null : Json.MAPPER.readTree(row.summary());
                 // the run's own status where it ended (stopped_early, stopped_stalled, diverged), else the store's
                 String status = s != null && s.hasNonNull("status") ? s.get("status").asText() : row.status().name().toLowerCase(java.util.Locale.ROOT);
                 System.out.printf(Locale.ROOT, "%-6s %-15s %8s %8s %9s  %s%s%n", row.id(), status,

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,51 +31,8 @@ import org.grokscope.data.Excerpt;
  * Every error names where it came from: {@code file:line: path: message} or {@code --set path=value: message}.
  */
 public final class ConfigLoader {
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(SerializationFeature.INDENT_OUTPUT);
     // duplicate keys are errors, not "last one wins"
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    static {
-        JSON.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        // JSON has no NaN: a measure that does not exist (a diverged run's loss, an empty test set's accuracy) is written
-        // as null, and read back as NaN; strings "NaN" of files written before are still read
-        com.fasterxml.jackson.databind.module.SimpleModule nan = new com.fasterxml.jackson.databind.module.SimpleModule("non-finite-as-null");
-        com.fasterxml.jackson.databind.ser.std.StdSerializer<Double> finiteOrNull = new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(Double.class) {
-            @Override
-            public void serialize(Double v, com.fasterxml.jackson.core.JsonGenerator g, com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
-                if (Double.isFinite(v)) g.writeNumber(v.doubleValue());
-                else g.writeNull();
-            }
-        };
-        nan.addSerializer(Double.TYPE, finiteOrNull);
-        nan.addSerializer(Double.class, finiteOrNull);
-        nan.addDeserializer(Double.TYPE, new com.fasterxml.jackson.databind.deser.std.StdDeserializer<Double>(Double.TYPE) {
-            @Override
-            public Double deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext c) throws IOException {
-                if (p.currentToken() == JsonToken.VALUE_STRING) {
-                    String t = p.getText().trim();
-                    try {
-                        return Double.parseDouble(t);
-                    } catch (NumberFormatException e) {
-                        return (Double) c.handleWeirdStringValue(Double.TYPE, t, "not a number");
-                    }
-                }
-                if (p.currentToken().isNumeric()) return p.getDoubleValue();
-                return (Double) c.handleUnexpectedToken(Double.TYPE, p);
-            }
-
-            @Override
-            public Double getNullValue(com.fasterxml.jackson.databind.DeserializationContext c) {
-                return Double.NaN;
-            }
-        });
-        JSON.registerModule(nan);
-        JSON.registerModule(ConfigEnums.module()); // the config's closed sets: enums written and read by their keys
-    }
 
     private ConfigLoader() {}
 
@@ -143,10 +97,10 @@ public final class ConfigLoader {
     public static <T> Bound<T> bind(Source src, Class<T> type) throws ConfigException {
         Map<String, Integer> lines = new HashMap<>();
         JsonNode tree = parse(src, lines);
-        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = JSON.createObjectNode();
+        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = Json.MAPPER.createObjectNode();
         if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
         try {
-            return new Bound<>(JSON.treeToValue(tree, type), src, lines);
+            return new Bound<>(Json.MAPPER.treeToValue(tree, type), src, lines);
         } catch (JsonProcessingException e) {
             throw new ConfigException(describeBindError(src, e, lines, Map.of()));
         } catch (IllegalArgumentException e) {
@@ -172,7 +126,7 @@ public final class ConfigLoader {
     public static RunConfig load(Source src, List<String> overrides) throws ConfigException {
         Map<String, Integer> lines = new HashMap<>();
         JsonNode tree = parse(src, lines);
-        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = JSON.createObjectNode();
+        if (tree == null || tree.isNull() || tree.isMissingNode()) tree = Json.MAPPER.createObjectNode();
         if (!tree.isObject()) throw new ConfigException(src.label() + ":1: the top level must be a mapping of keys to values");
         Map<String, String> fromSet = new HashMap<>();
         for (String o : overrides) applyOverride((ObjectNode) tree, o, fromSet);
@@ -191,7 +145,7 @@ public final class ConfigLoader {
         if (model != null && model.isObject() && !model.has("kind")) ((ObjectNode) model).put("kind", text ? "bag" : "mlp");
         RunConfig cfg;
         try {
-            cfg = JSON.treeToValue(tree, RunConfig.class);
+            cfg = Json.MAPPER.treeToValue(tree, RunConfig.class);
         } catch (JsonProcessingException e) {
             throw new ConfigException(describeBindError(src, e, lines, fromSet));
         } catch (IllegalArgumentException e) {
@@ -285,7 +239,7 @@ public final class ConfigLoader {
     }
 
     private static JsonNode parse(Source src, Map<String, Integer> lines) throws ConfigException {
-        JsonFactory f = src.json() ? JSON.getFactory() : YAML.getFactory();
+        JsonFactory f = src.json() ? Json.MAPPER.getFactory() : YAML.getFactory();
         try {
             // pass 1: the line of every key path, for messages
             try (JsonParser jp = f.createParser(src.text())) {
@@ -317,7 +271,7 @@ public final class ConfigLoader {
                     }
                 }
             }
-            return (src.json() ? JSON : YAML).readTree(src.text());
+            return (src.json() ? Json.MAPPER : YAML).readTree(src.text());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             return failParse(src, loc == null ? -1 : loc.getLineNr(), e.getOriginalMessage());
@@ -374,7 +328,7 @@ public final class ConfigLoader {
 
     public static String toJson(RunConfig c) {
         try {
-            return JSON.writeValueAsString(c) + "\n";
+            return Json.MAPPER.writeValueAsString(c) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

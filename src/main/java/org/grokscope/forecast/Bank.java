@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.grokscope.analysis.Signals;
 import org.grokscope.config.ConfigException;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 
 /**
  * A labelled bank of runs (a sweep directory such as the forecast-bank preset's, or any folder of run directories):
@@ -40,7 +40,7 @@ public final class Bank {
         dirs.sort(null);
         List<Run> out = new ArrayList<>();
         for (Path d : dirs) {
-            JsonNode cfg = ConfigLoader.JSON.readTree(d.resolve("config.json").toFile()), sum = ConfigLoader.JSON.readTree(d.resolve("summary.json").toFile());
+            JsonNode cfg = Json.MAPPER.readTree(d.resolve("config.json").toFile()), sum = Json.MAPPER.readTree(d.resolve("summary.json").toFile());
             String status = sum.path("status").asText();
             if (org.grokscope.train.Trainer.Status.ofKey(status) == org.grokscope.train.Trainer.Status.INTERRUPTED) continue; // not finished: no label yet
             JsonNode task = cfg.path("task");

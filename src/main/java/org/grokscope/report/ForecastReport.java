@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.forecast.ForecastEval;
 import org.grokscope.run.AtomicFiles;
 
@@ -19,7 +19,7 @@ public final class ForecastReport {
     private ForecastReport() {}
 
     public static ObjectNode json(String bank, ForecastEval.Report r) {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("bank", bank);
         o.put("runs", r.runs());
         o.put("generalized", r.generalized());
@@ -28,7 +28,7 @@ public final class ForecastReport {
         ArrayNode points = o.putArray("decision_points");
         for (double p : ForecastEval.POINTS) points.add(p);
         o.put("leave_out", r.leaveOut().name().toLowerCase(java.util.Locale.ROOT));
-        o.set("folds", ConfigLoader.JSON.valueToTree(r.folds()));
+        o.set("folds", Json.MAPPER.valueToTree(r.folds()));
         stalled(o, r.stalled());
         num(o, "eta_interval_coverage", r.etaCoverage());
         o.put("precision_target", r.precision());
@@ -61,18 +61,18 @@ public final class ForecastReport {
         e.put("verdicts", x.verdicts());
         num(e, "median_lead_steps", x.medianLeadSteps());
         num(e, "median_lead_fraction", x.medianLeadFraction());
-        e.set("lead_steps", ConfigLoader.JSON.valueToTree(x.leadSteps()));
-        e.set("lead_fractions", ConfigLoader.JSON.valueToTree(x.leadFractions()));
-        e.set("roc25", ConfigLoader.JSON.valueToTree(x.roc25()));
+        e.set("lead_steps", Json.MAPPER.valueToTree(x.leadSteps()));
+        e.set("lead_fractions", Json.MAPPER.valueToTree(x.leadFractions()));
+        e.set("roc25", Json.MAPPER.valueToTree(x.roc25()));
         ObjectNode folds = e.putObject("fold_auc25");
         x.foldAuc25().forEach((k, v) -> num(folds, k, v));
         num(e, "brier", x.brier());
-        e.set("reliability", ConfigLoader.JSON.valueToTree(x.reliability()));
+        e.set("reliability", Json.MAPPER.valueToTree(x.reliability()));
     }
 
     /** A fixed predictor checked on a bank it was not fitted on (forecast-check.json). */
     public static ObjectNode checkJson(String bank, String predictor, ForecastEval.Check c) {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("bank", bank);
         o.put("predictor", predictor);
         o.put("runs", c.runs());
@@ -103,13 +103,13 @@ public final class ForecastReport {
     /** Writes the three files into {@code dir}; returns the HTML's path. */
     public static Path write(Path dir, String bank, ForecastEval.Report r) throws IOException {
         ObjectNode doc = json(bank, r);
-        AtomicFiles.writeString(dir.resolve("forecast.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
-        ObjectNode model = ConfigLoader.JSON.createObjectNode();
+        AtomicFiles.writeString(dir.resolve("forecast.json"), Json.MAPPER.writeValueAsString(doc) + "\n");
+        ObjectNode model = Json.MAPPER.createObjectNode();
         model.put("kind", "logistic");
         model.put("target", "generalizes within the run's step budget");
         model.put("bank", bank);
-        model.set("predictor", ConfigLoader.JSON.valueToTree(r.predictor()));
-        AtomicFiles.writeString(dir.resolve("forecast-model.json"), ConfigLoader.JSON.writeValueAsString(model) + "\n");
+        model.set("predictor", Json.MAPPER.valueToTree(r.predictor()));
+        AtomicFiles.writeString(dir.resolve("forecast-model.json"), Json.MAPPER.writeValueAsString(model) + "\n");
         String html;
         try (InputStream in = ForecastReport.class.getResourceAsStream("/report/forecast-report.html");
              InputStream cj = ForecastReport.class.getResourceAsStream("/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js")) {

@@ -2,7 +2,7 @@ package org.grokscope.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 
 /**
  * JSON to inline in a page's {@code <script>} element. Every {@code <} is written as the JSON escape
@@ -15,7 +15,7 @@ public final class ScriptJson {
     private ScriptJson() {}
 
     public static String of(Object value) throws JsonProcessingException {
-        return escape(ConfigLoader.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
+        return escape(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
     }
 
     static String escape(String json) {

@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.sql.SQLException;
+import org.grokscope.config.Json;
 import org.grokscope.run.AtomicFiles;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.sweep.SweepStore;
 import org.grokscope.train.Evaluation;
 
@@ -36,7 +36,7 @@ public final class SweepReport {
 
     /** Writes the report of the sweep in {@code dir} to {@code out} (the store is only read: a sweep on read-only media can be reported elsewhere). */
     public static Path write(Path dir, Path out) throws IOException, SQLException {
-        ObjectNode data = ConfigLoader.JSON.createObjectNode();
+        ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("title", dir.toAbsolutePath().getFileName().toString());
         ArrayNode runs = data.putArray("runs");
         try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
@@ -45,8 +45,8 @@ public final class SweepReport {
                 ObjectNode o = runs.addObject();
                 o.put("id", r.id());
                 o.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
-                o.set("params", ConfigLoader.JSON.readTree(r.params()));
-                o.set("summary", r.summary() == null ? null : ConfigLoader.JSON.readTree(r.summary()));
+                o.set("params", Json.MAPPER.readTree(r.params()));
+                o.set("summary", r.summary() == null ? null : Json.MAPPER.readTree(r.summary()));
                 if (r.error() != null) o.put("error", r.error());
                 ArrayNode st = o.putArray("step"), tr = o.putArray("train_acc"), te = o.putArray("test_acc"), l2 = o.putArray("l2");
                 for (Evaluation e : store.metrics(r.id())) {
@@ -65,8 +65,8 @@ public final class SweepReport {
             }
         }
         Path cds = dir.resolve("cds.json"), scaling = dir.resolve("scaling.json");
-        data.set("cds", Files.exists(cds) ? ConfigLoader.JSON.readTree(cds.toFile()) : null);
-        data.set("scaling", Files.exists(scaling) ? ConfigLoader.JSON.readTree(scaling.toFile()) : null);
+        data.set("cds", Files.exists(cds) ? Json.MAPPER.readTree(cds.toFile()) : null);
+        data.set("scaling", Files.exists(scaling) ? Json.MAPPER.readTree(scaling.toFile()) : null);
         String html = template().replace("/*CHART_JS*/", chartJs())
                 .replace("/*DATA*/", ScriptJson.of(data));
         AtomicFiles.writeString(out, withPolicy(html));

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.Metrics;
 import org.grokscope.sweep.SweepStore;
 import org.grokscope.train.Evaluation;
@@ -59,7 +60,7 @@ public final class Reproduction {
                 for (SweepStore.Row r : SweepStore.current(store.runs())) {
                     if (r.status() != SweepStore.Status.COMPLETED) continue;
                     Path rd = dir.resolve("runs").resolve(r.id());
-                    JsonNode cfg = ConfigLoader.JSON.readTree(rd.resolve("config.json").toFile());
+                    JsonNode cfg = Json.MAPPER.readTree(rd.resolve("config.json").toFile());
                     String id = dirs.size() == 1 ? r.id() : dir.getFileName() + "/" + r.id();
                     runs.add(new Run(id, cfg.path("seed").asLong(), cfg, Metrics.read(rd.resolve("metrics.csv"))));
                 }
@@ -106,7 +107,7 @@ public final class Reproduction {
             case CDS_FIT -> {
                 Path f = dir.resolve("cds.json");
                 if (Files.isRegularFile(f)) {
-                    JsonNode fit = ConfigLoader.JSON.readTree(f.toFile()).path("groups").path(0).path("fit");
+                    JsonNode fit = Json.MAPPER.readTree(f.toFile()).path("groups").path(0).path("fit");
                     if (fit.path("cds").isNumber()) {
                         v = fit.get("cds").asDouble();
                         if (fit.path("interval").size() == 2) { lo = fit.get("interval").get(0).asDouble(); hi = fit.get("interval").get(1).asDouble(); }
@@ -116,7 +117,7 @@ public final class Reproduction {
             case SCALING_SLOPE -> {
                 Path f = dir.resolve("scaling.json");
                 if (Files.isRegularFile(f)) {
-                    JsonNode fit = ConfigLoader.JSON.readTree(f.toFile()).path("loglog_fit");
+                    JsonNode fit = Json.MAPPER.readTree(f.toFile()).path("loglog_fit");
                     if (fit.path("slope").isNumber()) v = fit.get("slope").asDouble();
                 }
             }
@@ -215,7 +216,7 @@ public final class Reproduction {
         }
         doc.put("rows", rs);
         Path tmp = dir.resolve("reproduction.json.tmp");
-        ConfigLoader.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
         Files.move(tmp, dir.resolve("reproduction.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

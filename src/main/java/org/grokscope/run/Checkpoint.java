@@ -22,10 +22,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.Json;
 import org.grokscope.nn.Param;
 import org.grokscope.nn.Params;
 import org.grokscope.train.Optimizer;
-import org.grokscope.config.ConfigLoader;
 
 /**
  * Parameters and optimizer state at a step boundary (after {@code step} updates), in the safetensors format:
@@ -97,7 +97,7 @@ public final class Checkpoint {
         for (Tensor t : tensors) dataBytes += 4L * t.size();
         if (dataBytes > Integer.MAX_VALUE - (64L << 20)) throw new IllegalArgumentException("checkpoint of " + dataBytes + " bytes is too large for one file");
         ByteBuffer data = ByteBuffer.allocate((int) dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        ObjectNode header = ConfigLoader.JSON.createObjectNode();
+        ObjectNode header = Json.MAPPER.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", FORMAT);
         meta.put("format_version", VERSION);
@@ -115,7 +115,7 @@ public final class Checkpoint {
         meta.put("data_sha256", sha256(data.array()));
         byte[] json;
         try {
-            json = ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+            json = Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -145,7 +145,7 @@ public final class Checkpoint {
             throw new IOException(file + ": not a safetensors checkpoint, or truncated (header length " + n + ", file " + all.length + " bytes)");
         JsonNode header;
         try {
-            header = ConfigLoader.JSON.readTree(new String(all, 8, (int) n, StandardCharsets.UTF_8));
+            header = Json.MAPPER.readTree(new String(all, 8, (int) n, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException(file + ": the checkpoint's header is not valid JSON (corrupt file?)");
         }

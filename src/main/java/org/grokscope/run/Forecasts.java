@@ -8,7 +8,7 @@ import java.util.List;
 import org.grokscope.analysis.Forecaster;
 import org.grokscope.analysis.Signals;
 import org.grokscope.config.ConfigException;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 
 /**
  * The bundled early-verdict predictor: fitted by {@code grokscope forecast eval} on the forecast-bank preset's runs
@@ -26,7 +26,7 @@ public final class Forecasts {
         if (bundled == null) {
             try (InputStream in = Forecasts.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) return null;
-                bundled = valid(ConfigLoader.JSON.treeToValue(ConfigLoader.JSON.readTree(in).get("predictor"), Forecaster.class), RESOURCE);
+                bundled = valid(Json.MAPPER.treeToValue(Json.MAPPER.readTree(in).get("predictor"), Forecaster.class), RESOURCE);
             } catch (IOException | ConfigException e) {
                 throw new IllegalStateException("the bundled forecast predictor " + RESOURCE + " cannot be used: " + e.getMessage(), e);
             }
@@ -38,7 +38,7 @@ public final class Forecasts {
     public static Forecaster read(Path file) throws ConfigException {
         JsonNode doc;
         try {
-            doc = ConfigLoader.JSON.readTree(file.toFile());
+            doc = Json.MAPPER.readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // its own message ends in a source-location line
             var at = e.getLocation();
             throw new ConfigException(file + (at != null && at.getLineNr() > 0 ? ":" + at.getLineNr() : "") + ": not valid JSON (" + e.getOriginalMessage() + ")");
@@ -48,7 +48,7 @@ public final class Forecasts {
         if (doc == null || !doc.has("predictor"))
             throw new ConfigException(file + ": field 'predictor' missing (expected a forecast-model.json written by forecast eval)");
         try {
-            return valid(ConfigLoader.JSON.treeToValue(doc.get("predictor"), Forecaster.class), file.toString());
+            return valid(Json.MAPPER.treeToValue(doc.get("predictor"), Forecaster.class), file.toString());
         } catch (IOException e) {
             throw new ConfigException(file + ": field 'predictor' is not a predictor: " + e.getMessage());
         }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 
 /** Where and with what a run was made: enough to explain a result and to rerun it. */
 public final class Provenance {
@@ -41,7 +41,7 @@ public final class Provenance {
         if (!Files.exists(f)) return current;
         Map<String, Object> old;
         try {
-            old = ConfigLoader.JSON.readValue(f.toFile(), LinkedHashMap.class);
+            old = Json.MAPPER.readValue(f.toFile(), LinkedHashMap.class);
         } catch (IOException e) {
             throw new IOException(f + ": not readable as provenance (" + e.getMessage().split("\n")[0] + ")");
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.Json;
 import org.grokscope.probe.ProbeSuite;
 import org.grokscope.train.Evaluation;
 import org.grokscope.train.TrainListener;
@@ -165,7 +166,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         try {
             Files.createDirectories(dir);
             AtomicFiles.writeString(dir.resolve(CONFIG), ConfigLoader.toJson(cfg));
-            AtomicFiles.writeString(dir.resolve(PROVENANCE), ConfigLoader.JSON.writeValueAsString(provenance) + "\n");
+            AtomicFiles.writeString(dir.resolve(PROVENANCE), Json.MAPPER.writeValueAsString(provenance) + "\n");
             Files.deleteIfExists(dir.resolve(SUMMARY));
             trainer = t;
             startStep = t.step();
@@ -224,7 +225,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
                 t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0),
                 pool == null ? 0 : pool.maxInUse(), probes == null ? null : probes.summary(t.trainSeconds()));
         try {
-            AtomicFiles.writeString(dir.resolve(SUMMARY), ConfigLoader.JSON.writeValueAsString(summary) + "\n");
+            AtomicFiles.writeString(dir.resolve(SUMMARY), Json.MAPPER.writeValueAsString(summary) + "\n");
             writeProgress(summary.status().key());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -258,7 +259,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private Map<String, String> checkpointMetadata() {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         try {
-            m.put("config", ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(cfg));
+            m.put("config", Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(cfg));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -323,7 +324,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         m.put("memorization_step", firstStep(e -> e.trainAcc() >= cfg.analysis().memorizationThreshold()));
         m.put("generalization_step", firstStep(e -> e.testAcc() >= cfg.analysis().generalizationThreshold()));
         m.put("advisor", probes == null || probes.advisor() == null ? null : probes.advisor().summary());
-        AtomicFiles.writeString(dir.resolve(PROGRESS), ConfigLoader.JSON.writeValueAsString(m) + "\n");
+        AtomicFiles.writeString(dir.resolve(PROGRESS), Json.MAPPER.writeValueAsString(m) + "\n");
     }
 
     /** This machine's name, as progress.json records it (a watcher on another machine cannot ask about the pid). */

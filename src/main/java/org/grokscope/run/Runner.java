@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.Json;
 import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
 import org.grokscope.config.ConfigException;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.RunConfig;
 
 /**
@@ -34,7 +34,7 @@ public final class Runner {
         if (!Files.exists(s)) return;
         String status;
         try {
-            status = ConfigLoader.JSON.readTree(s.toFile()).path("status").asText("");
+            status = Json.MAPPER.readTree(s.toFile()).path("status").asText("");
         } catch (IOException e) {
             return; // an unreadable summary is rewritten by the resumed run
         }
@@ -46,7 +46,7 @@ public final class Runner {
 
     /** data.json (what the data is: file, tokenizer, sizes) and, for text, the vocabulary the ids index. */
     static void writeData(Path dir, Experiment ex) throws IOException {
-        AtomicFiles.writeString(dir.resolve("data.json"), ConfigLoader.JSON.writeValueAsString(ex.dataInfo) + "\n");
+        AtomicFiles.writeString(dir.resolve("data.json"), Json.MAPPER.writeValueAsString(ex.dataInfo) + "\n");
         if (ex.text != null) AtomicFiles.writeString(dir.resolve("vocab.txt"), String.join("\n", ex.text.vocabulary()) + "\n");
     }
 

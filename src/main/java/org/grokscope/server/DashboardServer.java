@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 
 /**
@@ -228,7 +228,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     ObjectNode home() {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         ArrayNode roots = o.putArray("roots");
         for (int i = 0; i < catalog.roots().size(); i++) roots.add(catalog.label(Integer.toString(i)));
         ArrayNode entries = o.putArray("entries");
@@ -263,7 +263,7 @@ public final class DashboardServer implements AutoCloseable {
             if (!m.isBlank() && metrics.size() < 8) metrics.add(m.trim());
         long stamp = Watch.SweepWatch.storeStamp(dir);
         SweepView.Store st = SweepView.read(dir);
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", id);
         o.put("label", catalog.label(id));
         o.put("kind", st.search() ? "search" : "sweep");
@@ -321,7 +321,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     static String compact(JsonNode n) throws IOException {
-        return ConfigLoader.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n);
+        return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n);
     }
 
     // ---- files --------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 
 /**
  * A run's metrics.csv as columns, for charts: numbers where the cell is a number, null where it is empty (a probe
@@ -84,7 +84,7 @@ final class MetricsTable {
 
     /** {"columns": [...], "from": k, "data": [[column 0 values], ...]} for rows [from, end). */
     ObjectNode json(int from) {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         ArrayNode c = o.putArray("columns");
         columns.forEach(c::add);
         o.put("from", from);

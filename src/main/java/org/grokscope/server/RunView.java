@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 
 /**
@@ -27,7 +27,7 @@ final class RunView {
     static JsonNode readJson(Path dir, String name) {
         Path file = Catalog.inside(dir, name);
         try {
-            return file == null ? null : ConfigLoader.JSON.readTree(file.toFile());
+            return file == null ? null : Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             return null;
         }
@@ -35,7 +35,7 @@ final class RunView {
 
     /** The line of the home page and of a sweep's run table. */
     static ObjectNode status(Path dir) {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         JsonNode cfg = readJson(dir, RunDirectory.CONFIG), summary = readJson(dir, RunDirectory.SUMMARY),
                 progress = readJson(dir, RunDirectory.PROGRESS);
         o.put("name", cfg == null ? dir.getFileName().toString() : cfg.path("name").asText(""));
@@ -84,7 +84,7 @@ final class RunView {
 
     /** Everything the run page draws and lists. */
     static ObjectNode snapshot(Path dir, MetricsTable metrics) {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.set("status", status(dir));
         o.set("config", readJson(dir, RunDirectory.CONFIG));
         o.set("provenance", readJson(dir, RunDirectory.PROVENANCE));

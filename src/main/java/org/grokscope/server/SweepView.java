@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 import org.grokscope.sweep.CdsSearch;
 import org.grokscope.sweep.SweepAnalysis;
@@ -41,19 +41,19 @@ final class SweepView {
     static Store read(Path dir) throws SQLException, IOException {
         try (SweepStore store = SweepStore.readOnly(dir.resolve("sweep.db"))) {
             SweepStore.Snapshot snap = store.snapshot();
-            JsonNode d = snap.definition() == null ? null : ConfigLoader.JSON.readTree(snap.definition());
+            JsonNode d = snap.definition() == null ? null : Json.MAPPER.readTree(snap.definition());
             return new Store(snap, d, CdsSearch.isSearch(d));
         }
     }
 
     /** The runs of the sweep: parameters, status (a run the store calls running whose writer is gone is "stopped"), progress, results. */
     static ArrayNode runs(Path dir, Store st) throws IOException {
-        ArrayNode a = ConfigLoader.JSON.createArrayNode();
+        ArrayNode a = Json.MAPPER.createArrayNode();
         // a search that confirms a run an early verdict stopped trains it on as a new run that continues it (and holds
         // its rows too): the seed is shown once, as the continuation, which says whose run it continues
         java.util.Set<String> continued = new java.util.HashSet<>();
         for (SweepStore.Row r : st.rows()) {
-            JsonNode c = ConfigLoader.JSON.readTree(r.params()).get(org.grokscope.sweep.SweepConfig.Point.CONTINUES);
+            JsonNode c = Json.MAPPER.readTree(r.params()).get(org.grokscope.sweep.SweepConfig.Point.CONTINUES);
             if (c != null) continued.add(c.asText());
         }
         for (SweepStore.Row r : st.rows()) {
@@ -61,7 +61,7 @@ final class SweepView {
             ObjectNode o = a.addObject();
             o.put("id", r.id());
             o.put("index", r.index());
-            ObjectNode params = (ObjectNode) ConfigLoader.JSON.readTree(r.params());
+            ObjectNode params = (ObjectNode) Json.MAPPER.readTree(r.params());
             JsonNode from = params.remove(org.grokscope.sweep.SweepConfig.Point.CONTINUES);
             if (from != null) o.put("continues", from.asText());
             o.set("params", params);
@@ -79,7 +79,7 @@ final class SweepView {
             o.put("attempts", r.attempts());
             if (r.error() != null) o.put("error", r.error());
             if (r.summary() != null) {
-                JsonNode s = ConfigLoader.JSON.readTree(r.summary());
+                JsonNode s = Json.MAPPER.readTree(r.summary());
                 for (String k : List.of("final_test_acc", "final_train_acc", "memorization_step", "generalization_step", "grokking_gap", "phase", "steps", "wall_seconds", "train_size"))
                     if (s.has(k)) o.set(k, s.get(k));
                 o.set("advisor", s.path("probes").path("advisor").get("state"));
@@ -100,14 +100,14 @@ final class SweepView {
     /** The parameter names the runs vary over, in the sweep's order. */
     static List<String> axes(Store st) throws IOException {
         Set<String> keys = new LinkedHashSet<>();
-        for (SweepStore.Row r : st.rows()) ConfigLoader.JSON.readTree(r.params()).fieldNames().forEachRemaining(keys::add);
+        for (SweepStore.Row r : st.rows()) Json.MAPPER.readTree(r.params()).fieldNames().forEachRemaining(keys::add);
         keys.remove(org.grokscope.sweep.SweepConfig.Point.CONTINUES); // not an axis: which run a confirmation trains on
         return new ArrayList<>(keys);
     }
 
     /** The line of the home page: counts by status, progress and a rough ETA. */
     static ObjectNode status(Path dir) {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("name", dir.getFileName().toString());
         try {
             Store st = read(dir);
@@ -146,28 +146,28 @@ final class SweepView {
      * bootstrap of 1,000 fits), which {@link CdsCache} runs off the request path.
      */
     static ObjectNode cdsHead(Store st) throws IOException {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         String axis = SweepAnalysis.sizeAxis(axes(st));
         o.put("size_axis", axis);
         o.put("completed", st.rows().stream().filter(r -> r.status() == SweepStore.Status.COMPLETED).count());
         if (st.search()) {
             CdsSearch.Standing s = CdsSearch.standing(st.snapshot());
             ObjectNode b = o.putObject("bracket");
-            b.set("last_failing", s.lastFailing() == null ? null : ConfigLoader.JSON.valueToTree(s.lastFailing()));
-            b.set("first_succeeding", s.firstSucceeding() == null ? null : ConfigLoader.JSON.valueToTree(s.firstSucceeding()));
-            b.set("probing", s.running() == null ? null : ConfigLoader.JSON.valueToTree(s.running()));
+            b.set("last_failing", s.lastFailing() == null ? null : Json.MAPPER.valueToTree(s.lastFailing()));
+            b.set("first_succeeding", s.firstSucceeding() == null ? null : Json.MAPPER.valueToTree(s.firstSucceeding()));
+            b.set("probing", s.running() == null ? null : Json.MAPPER.valueToTree(s.running()));
             b.put("tolerance", s.tolerance());
-            b.set("probes", ConfigLoader.JSON.valueToTree(s.probes()));
+            b.set("probes", Json.MAPPER.valueToTree(s.probes()));
         }
         return o;
     }
 
     /** Both estimators per group over the completed runs of the snapshot (the same analysis as cds.json at the end). */
     static ArrayNode cdsGroups(Path dir, Store st, String axis) throws IOException {
-        ArrayNode groups = ConfigLoader.JSON.createArrayNode();
+        ArrayNode groups = Json.MAPPER.createArrayNode();
         SweepAnalysis.Estimate e = SweepAnalysis.estimate(st.rows(), dir, axis, Map.of());
         for (Object g : (List<?>) e.doc().get("groups")) {
-            JsonNode gj = ConfigLoader.JSON.valueToTree(g);
+            JsonNode gj = Json.MAPPER.valueToTree(g);
             ObjectNode out = groups.addObject();
             out.set("group", gj.get("group"));
             // a sigmoid fitted where no run generalized is no estimate: show it once one has
@@ -180,7 +180,7 @@ final class SweepView {
 
     /** Each run's curves of {@code metrics} (with its step column), rows from 0. */
     static ObjectNode series(Path dir, Store st, List<String> metrics, Map<String, Integer> sent) throws IOException {
-        ObjectNode o = ConfigLoader.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         for (SweepStore.Row r : st.rows()) {
             if (!Files.exists(dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.METRICS))) continue;
             MetricsTable t = MetricsTable.read(dir, "runs/" + r.id() + "/" + RunDirectory.METRICS, metrics);

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 
 /**
@@ -68,7 +68,7 @@ sealed interface Watch {
                 MetricsTable t = MetricsTable.read(dir, RunDirectory.METRICS, null);
                 if (t.rows.size() < sent || !t.columns.equals(columns)) {
                     // a resumed run dropped rows past its checkpoint, or a new probe column appeared: start over
-                    out.add(new Event("reset", ConfigLoader.JSON.createObjectNode()));
+                    out.add(new Event("reset", Json.MAPPER.createObjectNode()));
                     sent = t.rows.size();
                     columns = t.columns;
                 } else if (t.rows.size() > sent) {
@@ -79,7 +79,7 @@ sealed interface Watch {
             long s = statusStamp(dir);
             if (s != statusStamp) {
                 statusStamp = s;
-                ObjectNode o = ConfigLoader.JSON.createObjectNode();
+                ObjectNode o = Json.MAPPER.createObjectNode();
                 o.set("status", RunView.status(dir));
                 o.set("progress", RunView.readJson(dir, RunDirectory.PROGRESS));
                 o.set("summary", RunView.readJson(dir, RunDirectory.SUMMARY));
@@ -156,13 +156,13 @@ sealed interface Watch {
                     storeStamp = st;
                     // the page was built before the sweep recorded what it is (a grid or a search): build it again
                     if (!java.util.Objects.equals(definition, s.definition() == null ? null : s.definition().toString())) {
-                        out.add(new Event("reset", ConfigLoader.JSON.createObjectNode()));
+                        out.add(new Event("reset", Json.MAPPER.createObjectNode()));
                         return out;
                     }
                     String runs = SweepView.runs(dir, s).toString();
                     if (!runs.equals(lastRuns)) {
                         lastRuns = runs;
-                        out.add(new Event("runs", ConfigLoader.JSON.readTree(runs)));
+                        out.add(new Event("runs", Json.MAPPER.readTree(runs)));
                     }
                 }
                 // every poll: the fitted estimate may have come in since the store last changed
@@ -170,14 +170,14 @@ sealed interface Watch {
                 String now = cds.current(dir, st, () -> read != null ? read : SweepView.read(dir)).toString();
                 if (!now.equals(lastCds)) {
                     lastCds = now;
-                    out.add(new Event("cds", ConfigLoader.JSON.readTree(now)));
+                    out.add(new Event("cds", Json.MAPPER.readTree(now)));
                 }
             } catch (SQLException e) {
                 // busy or mid-write: look again next time
             }
             if (Files.isDirectory(dir.resolve("runs"))) {
                 RunStamps now = runStamps(dir);
-                ObjectNode rows = ConfigLoader.JSON.createObjectNode();
+                ObjectNode rows = Json.MAPPER.createObjectNode();
                 for (int i = 0; i < now.ids().size(); i++) {
                     String id = now.ids().get(i);
                     long m = now.stamps()[i];
@@ -212,7 +212,7 @@ sealed interface Watch {
         @Override
         public List<Event> poll() {
             List<Event> out = new ArrayList<>();
-            ArrayNode changed = ConfigLoader.JSON.createArrayNode();
+            ArrayNode changed = Json.MAPPER.createArrayNode();
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (HomeIndex.Line line : index.lines()) {
                 seen.add(line.id());
@@ -223,7 +223,7 @@ sealed interface Watch {
             for (String id : shown.keySet()) if (!seen.contains(id)) gone.add(id);
             for (String id : gone) {
                 shown.remove(id);
-                out.add(new Event("removed", ConfigLoader.JSON.getNodeFactory().textNode(id)));
+                out.add(new Event("removed", Json.MAPPER.getNodeFactory().textNode(id)));
             }
             return out;
         }

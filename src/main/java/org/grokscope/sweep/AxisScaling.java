@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.AtomicFiles;
 
 /**
@@ -33,8 +33,8 @@ public final class AxisScaling {
             for (SweepStore.Row r : store.runs()) {
                 if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
                 double v;
-                try { v = Double.parseDouble(ConfigLoader.JSON.readTree(r.params()).get(axis).asText()); } catch (NumberFormatException e) { return null; }
-                byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(ConfigLoader.JSON.readTree(r.summary()));
+                try { v = Double.parseDouble(Json.MAPPER.readTree(r.params()).get(axis).asText()); } catch (NumberFormatException e) { return null; }
+                byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(Json.MAPPER.readTree(r.summary()));
             }
         }
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class AxisScaling {
             statement = String.format(Locale.ROOT, "%d value%s of %s generalized for every seed: too few for a log-log fit (3 needed)", pts.size(), pts.size() == 1 ? "" : "s", axis);
         }
         doc.put("statement", statement);
-        AtomicFiles.writeString(dir.resolve("scaling.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+        AtomicFiles.writeString(dir.resolve("scaling.json"), Json.MAPPER.writeValueAsString(doc) + "\n");
         return statement;
     }
 

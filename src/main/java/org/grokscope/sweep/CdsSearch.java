@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
 
 /**
@@ -93,12 +94,12 @@ public final class CdsSearch {
     public record Standing(Integer lastFailing, Integer firstSucceeding, List<Probe> probes, Integer running, double tolerance) {}
 
     public static Standing standing(SweepStore.Snapshot snap) throws java.io.IOException {
-        JsonNode def = ConfigLoader.JSON.readTree(snap.definition());
+        JsonNode def = Json.MAPPER.readTree(snap.definition());
         int seeds = def.get("seeds").asInt();
         double sf = def.get("success_fraction").asDouble();
         Map<Integer, List<SweepStore.Row>> byN = new TreeMap<>();
         for (SweepStore.Row r : SweepStore.current(snap.runs())) {
-            JsonNode n = ConfigLoader.JSON.readTree(r.params()).get("task.train_count");
+            JsonNode n = Json.MAPPER.readTree(r.params()).get("task.train_count");
             if (n != null) byN.computeIfAbsent(n.asInt(), k -> new ArrayList<>()).add(r);
         }
         Map<String, SweepStore.Row> byId = snap.byId();
@@ -127,10 +128,10 @@ public final class CdsSearch {
         for (SweepStore.Row r : seedRows) {
             if (r.status() != SweepStore.Status.COMPLETED && r.status() != SweepStore.Status.FAILED) return null;
             for (SweepStore.Row q = r; q != null; q = byId.get(continues(q))) {
-                if (q.summary() != null) { steps += ConfigLoader.JSON.readTree(q.summary()).path("steps").asLong(); break; }
+                if (q.summary() != null) { steps += Json.MAPPER.readTree(q.summary()).path("steps").asLong(); break; }
             }
             if (r.summary() == null) continue;
-            JsonNode sum = ConfigLoader.JSON.readTree(r.summary());
+            JsonNode sum = Json.MAPPER.readTree(r.summary());
             if (sum.hasNonNull("generalization_step")) gen++;
             else if (stalled(sum)) stopped++;
         }
@@ -139,7 +140,7 @@ public final class CdsSearch {
 
     /** The id of the run a row continues, or null. */
     private static String continues(SweepStore.Row r) throws java.io.IOException {
-        JsonNode c = ConfigLoader.JSON.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
+        JsonNode c = Json.MAPPER.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
         return c == null ? null : c.asText();
     }
 
@@ -217,7 +218,7 @@ public final class CdsSearch {
 
         Walk(Settings s, String baseJson, Path dir, java.util.function.IntFunction<SweepRunner.Execution> split, PrintStream out) throws Exception {
             this.s = s; this.baseJson = baseJson; this.dir = dir; this.split = split; this.out = out;
-            this.definition = ConfigLoader.JSON.writeValueAsString(s);
+            this.definition = Json.MAPPER.writeValueAsString(s);
         }
 
         Probe probe(int n) throws Exception {
@@ -272,7 +273,7 @@ public final class CdsSearch {
             for (int j = 0; j < rows.size(); j++) {
                 SweepConfig.Point pt = points.get(rows.get(j));
                 SweepStore.Row r = byId.get(pt.id());
-                if (r.summary() == null || !stalled(ConfigLoader.JSON.readTree(r.summary()))) continue;
+                if (r.summary() == null || !stalled(Json.MAPPER.readTree(r.summary()))) continue;
                 LinkedHashMap<String, String> params = new LinkedHashMap<>(pt.params());
                 params.put(SweepConfig.Point.CONTINUES, pt.id());
                 RunConfig c = ConfigLoader.load(ConfigLoader.Source.text("search base", ConfigLoader.toJson(pt.config())), List.of("probes.stop_when_stalled=false"));

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
 import org.grokscope.engine.Parallel;
 import org.grokscope.run.DirectoryLock;
@@ -155,7 +156,7 @@ public final class RunTask {
         Path s = runDir.resolve(RunDirectory.SUMMARY);
         if (!Files.exists(s)) return null;
         try {
-            RunSummary r = ConfigLoader.JSON.readValue(s.toFile(), RunSummary.class);
+            RunSummary r = Json.MAPPER.readValue(s.toFile(), RunSummary.class);
             return r.status() == Trainer.Status.INTERRUPTED ? null : r;
         } catch (IOException e) {
             return null;

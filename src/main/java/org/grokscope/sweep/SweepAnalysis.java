@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.grokscope.analysis.CriticalDataSize;
 import org.grokscope.analysis.Phase;
+import org.grokscope.config.Json;
 import org.grokscope.train.Evaluation;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.run.AtomicFiles;
 
 /**
@@ -44,7 +44,7 @@ public final class SweepAnalysis {
         try (SweepStore store = new SweepStore(dir.resolve("sweep.db"))) {
             est = estimate(store, dir, sizeAxis, extra);
         }
-        AtomicFiles.writeString(dir.resolve("cds.json"), ConfigLoader.JSON.writeValueAsString(est.doc()) + "\n");
+        AtomicFiles.writeString(dir.resolve("cds.json"), Json.MAPPER.writeValueAsString(est.doc()) + "\n");
         return est.statements();
     }
 
@@ -70,7 +70,7 @@ public final class SweepAnalysis {
         Map<String, List<Run>> groups = new TreeMap<>(SweepAnalysis::compareGroups);
         for (SweepStore.Row r : SweepStore.current(rows)) {
             if (r.status() != SweepStore.Status.COMPLETED || r.summary() == null) continue;
-            JsonNode params = ConfigLoader.JSON.readTree(r.params()), s = ConfigLoader.JSON.readTree(r.summary());
+            JsonNode params = Json.MAPPER.readTree(r.params()), s = Json.MAPPER.readTree(r.summary());
             Map<String, String> g = new LinkedHashMap<>();
             params.fields().forEachRemaining(e -> {
                 String k = e.getKey();
@@ -83,7 +83,7 @@ public final class SweepAnalysis {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map.Entry<String, List<Run>> e : groups.entrySet()) {
             Map<String, Object> g = analyze(e.getValue());
-            g.put("group", ConfigLoader.JSON.readTree(e.getKey()));
+            g.put("group", Json.MAPPER.readTree(e.getKey()));
             String label = e.getKey().equals("{}") ? "" : e.getKey() + ": ";
             statements.add(label + g.get("statement"));
             out.add(g);
@@ -103,8 +103,8 @@ public final class SweepAnalysis {
     // {"model.hidden":"64"} before {"model.hidden":"128"}: compare values numerically when both parse
     static int compareGroups(String a, String b) {
         try {
-            var ia = ConfigLoader.JSON.readTree(a).fields();
-            var ib = ConfigLoader.JSON.readTree(b).fields();
+            var ia = Json.MAPPER.readTree(a).fields();
+            var ib = Json.MAPPER.readTree(b).fields();
             while (ia.hasNext() && ib.hasNext()) {
                 String x = ia.next().getValue().asText(), y = ib.next().getValue().asText();
                 int c;

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.Json;
 import org.grokscope.train.Evaluation;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
@@ -224,7 +225,7 @@ public final class SweepStore implements AutoCloseable {
     // "task.p: 11 -> 13" for the first leaf that differs between two config JSONs
     static String firstDifference(String a, String b) {
         try {
-            return diff("", ConfigLoader.JSON.readTree(a), ConfigLoader.JSON.readTree(b));
+            return diff("", Json.MAPPER.readTree(a), Json.MAPPER.readTree(b));
         } catch (java.io.IOException e) {
             return "unreadable stored config";
         }
@@ -331,7 +332,7 @@ public final class SweepStore implements AutoCloseable {
         for (Row r : rows) {
             if (r.status() != Status.COMPLETED && r.status() != Status.FAILED) continue;
             try {
-                com.fasterxml.jackson.databind.JsonNode c = org.grokscope.config.ConfigLoader.JSON.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
+                com.fasterxml.jackson.databind.JsonNode c = org.grokscope.config.Json.MAPPER.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
                 if (c != null) superseded.add(c.asText());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -423,7 +424,7 @@ public final class SweepStore implements AutoCloseable {
 
     static String toJson(Object o) {
         try {
-            return ConfigLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o);
+            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

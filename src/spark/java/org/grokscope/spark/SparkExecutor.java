@@ -20,6 +20,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.StopOnSignal;
 import org.grokscope.sweep.RunExecutor;
 import org.grokscope.sweep.RunOutcome;
@@ -191,7 +192,7 @@ public final class SparkExecutor implements RunExecutor {
     private static String live(SharedStorage storage, String id) {
         if (storage instanceof SharedStorage.Direct d) {
             try {
-                var p = ConfigLoader.JSON.readTree(d.runDir(id).resolve(org.grokscope.run.RunDirectory.PROGRESS).toFile());
+                var p = Json.MAPPER.readTree(d.runDir(id).resolve(org.grokscope.run.RunDirectory.PROGRESS).toFile());
                 if (p.path("status").asText().equals("running"))
                     return String.format(Locale.ROOT, "%s step %,d/%,d on %s", id, p.path("step").asInt(), p.path("steps").asInt(), p.path("host").asText("?"));
             } catch (java.io.IOException e) {

@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.grokscope.cli.Main;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
 import org.grokscope.run.RunDirectory;
 import org.grokscope.sweep.RunOutcome;
@@ -79,7 +80,7 @@ class SparkExecutorTest {
         try (SweepStore s = new SweepStore(spark.resolve("sweep.db"))) {
             assertThat(s.runs()).anySatisfy(r -> assertThat(r.params()).contains("continues"));
         }
-        assertThat(ConfigLoader.JSON.readTree(spark.resolve("cds.json").toFile())).isEqualTo(ConfigLoader.JSON.readTree(local.resolve("cds.json").toFile()));
+        assertThat(Json.MAPPER.readTree(spark.resolve("cds.json").toFile())).isEqualTo(Json.MAPPER.readTree(local.resolve("cds.json").toFile()));
         assertThat(Files.readString(spark.resolve("cds.json"))).isEqualTo(Files.readString(local.resolve("cds.json")));
         sameRuns(local, spark);
     }
@@ -146,7 +147,7 @@ class SparkExecutorTest {
         }
         RunOutcome retry = RunPartition.run(new TaskSpec("0000", json, 2, 5, 60, shared.toUri().toString(), null), staged, null);
         assertThat(retry.status()).isEqualTo(SweepStore.Status.COMPLETED);
-        assertThat(ConfigLoader.JSON.readTree(copy.resolve(RunDirectory.PROVENANCE).toFile()).path("resumed_at_step").asInt()).isBetween(200, 201);
+        assertThat(Json.MAPPER.readTree(copy.resolve(RunDirectory.PROVENANCE).toFile()).path("resumed_at_step").asInt()).isBetween(200, 201);
         assertThat(Files.readAllBytes(copy.resolve(RunDirectory.METRICS))).isEqualTo(Files.readAllBytes(direct.resolve("runs/0000").resolve(RunDirectory.METRICS)));
         assertThat(retry.evalRows()).isEqualTo(d.evalRows());
         assertThat(retry.cells()).isEqualTo(d.cells());

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarFile;
 import org.grokscope.cli.Main;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 import org.grokscope.sweep.SweepStore;
 import org.junit.jupiter.api.AfterEach;
@@ -105,7 +105,7 @@ class StandaloneClusterTest {
             assertThat(retried).as("the killed worker's run ran again").isNotEmpty();
             boolean resumed = false;
             for (SweepStore.Row r : retried)
-                resumed |= ConfigLoader.JSON.readTree(cluster.resolve("runs").resolve(r.id()).resolve(RunDirectory.PROVENANCE).toFile()).path("resumed_at_step").asInt() > 0;
+                resumed |= Json.MAPPER.readTree(cluster.resolve("runs").resolve(r.id()).resolve(RunDirectory.PROVENANCE).toFile()).path("resumed_at_step").asInt() > 0;
             assertThat(resumed).as("the retry resumed from the checkpoint the killed attempt wrote").isTrue();
         }
     }

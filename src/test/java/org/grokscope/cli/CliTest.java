@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,12 +71,12 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("step").contains("steps/s").contains("GFLOP/s").contains("ETA").contains("run directory: " + out);
         for (String f : new String[] {"config.json", "provenance.json", "metrics.csv", "summary.json", "checkpoint.safetensors"}) assertThat(out.resolve(f)).exists();
-        JsonNode s = ConfigLoader.JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode s = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
         for (String k : new String[] {"final_train_acc", "final_test_acc", "steps", "memorization_step", "generalization_step", "grokking_gap", "wall_seconds", "steps_per_second"})
             assertThat(s.has(k)).as(k).isTrue();
         assertThat(s.get("steps").asInt()).isEqualTo(60);
-        assertThat(ConfigLoader.JSON.readTree(out.resolve("config.json").toFile()).get("seed").asInt()).isEqualTo(4);
-        JsonNode prov = ConfigLoader.JSON.readTree(out.resolve("provenance.json").toFile());
+        assertThat(Json.MAPPER.readTree(out.resolve("config.json").toFile()).get("seed").asInt()).isEqualTo(4);
+        JsonNode prov = Json.MAPPER.readTree(out.resolve("provenance.json").toFile());
         for (String k : new String[] {"java_version", "os", "cpu", "threads", "git_commit"}) assertThat(prov.has(k)).as(k).isTrue();
         assertThat(Files.readAllLines(out.resolve("metrics.csv")).get(0)).startsWith("step,lr,train_loss,train_acc,test_loss,test_acc");
         assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(1 + 4);

@@ -161,7 +161,7 @@ class HardeningIITest {
         Path dir = tmp.resolve("sweep");
         var b = org.grokscope.config.ConfigLoader.bind(org.grokscope.config.ConfigLoader.Source.file(sweep), org.grokscope.sweep.SweepConfig.class);
         List<org.grokscope.sweep.SweepConfig.Point> points = org.grokscope.sweep.SweepConfig.expand(b, tmp);
-        String def = org.grokscope.config.ConfigLoader.JSON.writeValueAsString(b.value());
+        String def = org.grokscope.config.Json.MAPPER.writeValueAsString(b.value());
         org.grokscope.sweep.SweepRunner.run(def, points, dir, 1, 1, null);
         // as a search killed in its second probe leaves it: run 0001 caught running
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sweep.db"))) {

@@ -211,7 +211,7 @@ class HardeningTest {
                     r.next();
                     c = r.getString(1);
                 }
-                var tree = (com.fasterxml.jackson.databind.node.ObjectNode) org.grokscope.config.ConfigLoader.JSON.readTree(c);
+                var tree = (com.fasterxml.jackson.databind.node.ObjectNode) org.grokscope.config.Json.MAPPER.readTree(c);
                 ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("training")).remove("loss_precision");
                 ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("optimizer")).remove("grokfast");
                 try (var u = db.prepareStatement("UPDATE runs SET config = ? WHERE id = ?")) {
@@ -386,13 +386,13 @@ class HardeningTest {
         org.grokscope.run.RunSummary s = org.grokscope.run.RunSummary.of(c, org.grokscope.train.Trainer.Status.COMPLETED, null, 10,
                 java.util.List.of(new org.grokscope.train.Evaluation(10, 1e-3, Double.NaN, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 0)),
                 60, 0, 100, 1, 1, 10, 1e6, 1, 0, null);
-        String json = org.grokscope.config.ConfigLoader.JSON.writeValueAsString(s);
+        String json = org.grokscope.config.Json.MAPPER.writeValueAsString(s);
         assertThat(json).doesNotContain("NaN").contains("\"final_test_acc\" : null");
-        org.grokscope.run.RunSummary back = org.grokscope.config.ConfigLoader.JSON.readValue(json, org.grokscope.run.RunSummary.class);
+        org.grokscope.run.RunSummary back = org.grokscope.config.Json.MAPPER.readValue(json, org.grokscope.run.RunSummary.class);
         assertThat(back.finalTestAcc()).isNaN();
         assertThat(back.finalTrainAcc()).isEqualTo(0.5);
         // a summary written before (the string "NaN") still reads
-        assertThat(org.grokscope.config.ConfigLoader.JSON.readValue(json.replace("\"final_test_acc\" : null", "\"final_test_acc\" : \"NaN\""),
+        assertThat(org.grokscope.config.Json.MAPPER.readValue(json.replace("\"final_test_acc\" : null", "\"final_test_acc\" : \"NaN\""),
                 org.grokscope.run.RunSummary.class).finalTestAcc()).isNaN();
         Path dir = tmp.resolve("empty");
         Files.createDirectories(dir);

@@ -130,7 +130,7 @@ class ImageRunTest {
         assertThat(o.code()).as(o.err()).isZero();
         java.util.List<String> widths = new java.util.ArrayList<>();
         try (var runs = Files.list(out.resolve("runs"))) {
-            for (Path r : runs.sorted().toList()) widths.add(org.grokscope.config.ConfigLoader.JSON.readTree(r.resolve("config.json").toFile()).at("/model/hidden").asText());
+            for (Path r : runs.sorted().toList()) widths.add(org.grokscope.config.Json.MAPPER.readTree(r.resolve("config.json").toFile()).at("/model/hidden").asText());
         }
         assertThat(widths).containsExactly("4", "12");
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +23,7 @@ class KernelCommandTest {
                 """);
         int code = Main.execute("kernel", "--config", cfg.toString(), "--fractions", "0.2,0.5", "--out", out.toString(), "--threads", "2");
         assertThat(code).isZero();
-        JsonNode pts = ConfigLoader.JSON.readTree(out.toFile()).get("points");
+        JsonNode pts = Json.MAPPER.readTree(out.toFile()).get("points");
         assertThat(pts).hasSize(2);
         assertThat(pts.get(0).get("train").asInt()).isEqualTo(Math.round(0.2f * 529));
         for (JsonNode p : pts) assertThat(p.get("train_acc").asDouble()).isEqualTo(1.0);

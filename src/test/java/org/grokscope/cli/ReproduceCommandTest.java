@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +26,7 @@ class ReproduceCommandTest {
         CliTest.Out r = CliTest.cli("reproduce", "stablemax", "--quick", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("QUICK FORM, not the paper's setting: the ⊥Grad run alone", "generalizes within 300 steps (Figure 1)", "no ratio is given");
-        JsonNode doc = ConfigLoader.JSON.readTree(out.resolve("reproduction.json").toFile());
+        JsonNode doc = Json.MAPPER.readTree(out.resolve("reproduction.json").toFile());
         assertThat(doc.get("form").asText()).isEqualTo("quick");
         JsonNode stablemax = doc.get("rows").get(0), ortho = doc.get("rows").get(1);
         assertThat(ortho.get("reached").asInt()).isEqualTo(1);                             // ⊥Grad generalizes with no regularization

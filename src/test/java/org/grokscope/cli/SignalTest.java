@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ class SignalTest {
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        JsonNode s = ConfigLoader.JSON.readTree(dir.resolve(RunDirectory.SUMMARY).toFile());
+        JsonNode s = Json.MAPPER.readTree(dir.resolve(RunDirectory.SUMMARY).toFile());
         assertThat(s.get("status").asText()).isEqualTo("interrupted");
         int stoppedAt = s.get("steps").asInt();
         assertThat(stoppedAt).isBetween(0, 2999);
@@ -59,6 +59,6 @@ class SignalTest {
         int ref = Main.execute("train", "--config", cfg.toString(), "--out", tmp.resolve("ref").toString(), "--threads", "2", "--quiet");
         assertThat(ref).isEqualTo(0);
         assertThat(Files.readString(dir.resolve(RunDirectory.METRICS))).isEqualTo(Files.readString(tmp.resolve("ref").resolve(RunDirectory.METRICS)));
-        assertThat(ConfigLoader.JSON.readTree(dir.resolve(RunDirectory.SUMMARY).toFile()).get("status").asText()).isEqualTo("completed");
+        assertThat(Json.MAPPER.readTree(dir.resolve(RunDirectory.SUMMARY).toFile()).get("status").asText()).isEqualTo("completed");
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.grokscope.config.Json;
 import org.grokscope.engine.Rng;
-import org.grokscope.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,9 +60,9 @@ class TextRunTest {
             CliTest.Out r = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("a").toString());
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("tokenized");
-            JsonNode s = ConfigLoader.JSON.readTree(tmp.resolve("a/summary.json").toFile());
+            JsonNode s = Json.MAPPER.readTree(tmp.resolve("a/summary.json").toFile());
             assertThat(s.get("final_test_acc").asDouble()).isGreaterThan(0.9);
-            JsonNode data = ConfigLoader.JSON.readTree(tmp.resolve("a/data.json").toFile());
+            JsonNode data = Json.MAPPER.readTree(tmp.resolve("a/data.json").toFile());
             assertThat(data.get("dataset").asText()).isEqualTo("csv");
             assertThat(data.get("classes").toString()).isEqualTo("[\"neg\",\"pos\"]");
             assertThat(data.get("train_examples").asInt()).isEqualTo(400);
@@ -88,7 +88,7 @@ class TextRunTest {
         CliTest.Out skip = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("y").toString(), "--set", "task.train_count=10",
                 "--set", "task.on_bad_row=skip", "--set", "training.steps=5");
         assertThat(skip.code()).as(skip.err()).isZero();
-        assertThat(ConfigLoader.JSON.readTree(tmp.resolve("y/data.json").toFile()).get("rows_skipped_as_malformed").asInt()).isEqualTo(1);
+        assertThat(Json.MAPPER.readTree(tmp.resolve("y/data.json").toFile()).get("rows_skipped_as_malformed").asInt()).isEqualTo(1);
 
         CliTest.Out mlp = CliTest.cli("train", "--config", cfg.toString(), "--set", "model.kind=mlp", "--out", tmp.resolve("z").toString());
         assertThat(mlp.code()).isEqualTo(2);
@@ -110,7 +110,7 @@ class TextRunTest {
                     "--tolerance", "1.5", "--set", "training.steps=300", "--set", "probes.enabled=false", "--workers", "1");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("critical data size: between");
-            JsonNode search = ConfigLoader.JSON.readTree(out.resolve("cds.json").toFile()).get("search");
+            JsonNode search = Json.MAPPER.readTree(out.resolve("cds.json").toFile()).get("search");
             int fail = search.get("last_failing_size").asInt(), ok = search.get("first_succeeding_size").asInt();
             assertThat(fail).isLessThan(ok);
             assertThat((double) ok / fail).isLessThanOrEqualTo(1.5);

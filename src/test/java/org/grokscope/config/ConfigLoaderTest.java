@@ -57,8 +57,8 @@ public class ConfigLoaderTest {
         // every value of every bound enum survives the round trip through its key
         for (Class<?> type : ConfigEnums.SPELLINGS.keySet())
             for (Object v : type.getEnumConstants()) {
-                String text = ConfigLoader.JSON.writeValueAsString(v);
-                assertThat(ConfigLoader.JSON.readValue(text, type)).as(type.getSimpleName() + " " + text).isEqualTo(v);
+                String text = Json.MAPPER.writeValueAsString(v);
+                assertThat(Json.MAPPER.readValue(text, type)).as(type.getSimpleName() + " " + text).isEqualTo(v);
                 assertThat(text).as("written in lower case").isEqualTo(text.toLowerCase(java.util.Locale.ROOT));
             }
     }

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.grokscope.analysis.Logistic;
 import org.grokscope.analysis.Roc;
 import org.grokscope.analysis.Signals;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.report.ForecastReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +48,8 @@ class ForecastEvalTest {
         assertThat(Math.abs(m.weight()[1])).isLessThan(0.5);
         assertThat(m.probability(new double[] {3, 0, 5})).isGreaterThan(0.95);
         assertThat(m.probability(new double[] {-3, 0, Double.NaN})).isLessThan(0.05);
-        String json = ConfigLoader.JSON.writeValueAsString(m);
-        Logistic.Model back = ConfigLoader.JSON.readValue(json, Logistic.Model.class);
+        String json = Json.MAPPER.writeValueAsString(m);
+        Logistic.Model back = Json.MAPPER.readValue(json, Logistic.Model.class);
         for (double[] row : x) assertThat(back.probability(row)).isEqualTo(m.probability(row));
         // without the ridge penalty the constant feature's weight has no unique value: refused by name, not set to 0
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Logistic.fit(new String[] {"signal", "noise", "constant"}, x, y, null, 0))
@@ -216,14 +216,14 @@ class ForecastEvalTest {
         ForecastEval.Report r = ForecastEval.evaluate(handMadeBank());
         Path html = ForecastReport.write(tmp, "hand-made", r);
         assertThat(html).exists();
-        var doc = ConfigLoader.JSON.readTree(tmp.resolve("forecast.json").toFile());
+        var doc = Json.MAPPER.readTree(tmp.resolve("forecast.json").toFile());
         assertThat(doc.get("runs").asInt()).isEqualTo(28);
         assertThat(doc.get("results").size()).isEqualTo(Signals.NAMES.size()); // every signal but progress, and the combined
         assertThat(doc.get("precision_target").asDouble()).isEqualTo(ForecastEval.PRECISION);
         assertThat(doc.get("trade_off").size()).isEqualTo(ForecastEval.TRADE_OFF.length);
         for (var t : doc.get("trade_off")) assertThat(t.get("verdicts").asInt()).as("the Gini separates at every target").isEqualTo(12);
-        var model = ConfigLoader.JSON.readTree(tmp.resolve("forecast-model.json").toFile());
-        org.grokscope.analysis.Forecaster fc = ConfigLoader.JSON.treeToValue(model.get("predictor"), org.grokscope.analysis.Forecaster.class);
+        var model = Json.MAPPER.readTree(tmp.resolve("forecast-model.json").toFile());
+        org.grokscope.analysis.Forecaster fc = Json.MAPPER.treeToValue(model.get("predictor"), org.grokscope.analysis.Forecaster.class);
         Logistic.Model m = fc.model();
         assertThat(List.of(m.features())).isEqualTo(Signals.NAMES);
         assertThat(fc.forming()).isBetween(0.0, 1.0);
@@ -257,7 +257,7 @@ class ForecastEvalTest {
         Path bank = tmp.resolve("bank");
         assertThat(org.grokscope.cli.Main.execute("sweep", "--preset", "forecast-bank-quick", "--out", bank.toString())).isZero();
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString())).isZero();
-        var doc = ConfigLoader.JSON.readTree(bank.resolve("forecast.json").toFile());
+        var doc = Json.MAPPER.readTree(bank.resolve("forecast.json").toFile());
         assertThat(doc.get("runs").asInt()).isEqualTo(10);
         assertThat(doc.get("random_runs").asInt()).isEqualTo(4);
         assertThat(doc.get("generalized").asInt()).isBetween(1, 5);
@@ -272,7 +272,7 @@ class ForecastEvalTest {
         assertThat(org.grokscope.cli.Main.execute("forecast", "eval", bank.toString(), "--precision", "1.5")).isEqualTo(2);
         // the shipped predictor checked on the same bank, and the predictor this evaluation fitted, read back from its file
         assertThat(org.grokscope.cli.Main.execute("forecast", "check", bank.toString())).isZero();
-        var check = ConfigLoader.JSON.readTree(bank.resolve("forecast-check.json").toFile());
+        var check = Json.MAPPER.readTree(bank.resolve("forecast-check.json").toFile());
         assertThat(check.get("runs").asInt()).isEqualTo(10);
         assertThat(check.get("result").get("fp_random").asDouble()).isZero();
         assertThat(org.grokscope.cli.Main.execute("forecast", "check", bank.toString(), "--predictor", bank.resolve("forecast-model.json").toString(),

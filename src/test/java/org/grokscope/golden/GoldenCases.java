@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.grokscope.config.Json;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.InputFormat;
 import org.grokscope.data.ModOp;
 import org.grokscope.data.ModularTask;
 import org.grokscope.engine.Parallel;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.run.Experiment;
 import org.grokscope.config.RunConfig;
 import org.grokscope.nn.Model;
@@ -69,7 +69,7 @@ public final class GoldenCases {
     }
 
     public static Model build(Case c, Parallel pool) throws Exception {
-        RunConfig.ModelSpec spec = ConfigLoader.JSON.readValue(c.modelJson(), RunConfig.ModelSpec.class);
+        RunConfig.ModelSpec spec = Json.MAPPER.readValue(c.modelJson(), RunConfig.ModelSpec.class);
         int[] sh = imageShape(c);
         if (sh != null) return spec.buildOnFeatures(pool, table(sh), FEAT_ROWS, sh[0], sh[1], sh[2], FEAT_C);
         if (c.format().equals(TEXT)) return Experiment.buildModel(spec, pool, TEXT_V, TEXT_T, TEXT_C);
@@ -106,9 +106,9 @@ public final class GoldenCases {
                 Model m = build(c, pool);
                 Init.apply(m.params(), Init.Scheme.PYTORCH, 0.02, 1.0, 42, 16, m.vocab());
                 Dataset d = data(c);
-                ObjectNode doc = ConfigLoader.JSON.createObjectNode();
+                ObjectNode doc = Json.MAPPER.createObjectNode();
                 doc.put("name", c.name());
-                doc.set("model", ConfigLoader.JSON.readTree(c.modelJson()));
+                doc.set("model", Json.MAPPER.readTree(c.modelJson()));
                 doc.put("p", d.classes());
                 doc.put("seq_len", d.seqLen());
                 doc.put("vocab", d.vocab());
@@ -127,7 +127,7 @@ public final class GoldenCases {
                 putDataAndWeights(doc, d, m);
                 Path dir = root.resolve(c.name());
                 Files.createDirectories(dir);
-                Files.writeString(dir.resolve("input.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+                Files.writeString(dir.resolve("input.json"), Json.MAPPER.writeValueAsString(doc) + "\n");
                 System.out.println("wrote " + dir.resolve("input.json"));
             }
         }

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.Json;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
 import org.grokscope.run.Checkpoint;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.nn.Model;
 import org.grokscope.train.Init;
 
@@ -39,13 +39,13 @@ public final class GoldenExport {
                 Path dir = root.resolve(name);
                 Files.createDirectories(dir);
                 Files.write(dir.resolve("model.safetensors"), weights(c, m));
-                ObjectNode doc = ConfigLoader.JSON.createObjectNode();
-                doc.set("model", ConfigLoader.JSON.readTree(c.modelJson()));
+                ObjectNode doc = Json.MAPPER.createObjectNode();
+                doc.set("model", Json.MAPPER.readTree(c.modelJson()));
                 doc.put("p", d.classes());
                 doc.put("seq_len", d.seqLen());
                 ArrayNode tok = doc.putArray("tokens");
                 for (int t : d.tokens()) tok.add(t);
-                Files.writeString(dir.resolve("input.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+                Files.writeString(dir.resolve("input.json"), Json.MAPPER.writeValueAsString(doc) + "\n");
                 System.out.println("wrote " + dir);
             }
         }

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.grokscope.config.Json;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.nn.Model;
 import org.grokscope.train.Init;
 
@@ -72,7 +72,7 @@ public final class GoldenNumerics {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden").resolve("numerics");
         float[][] li = lossInput();
-        ObjectNode ld = ConfigLoader.JSON.createObjectNode();
+        ObjectNode ld = Json.MAPPER.createObjectNode();
         ld.put("rows", LOSS_ROWS);
         ld.put("classes", LOSS_CLASSES);
         ArrayNode lz = ld.putArray("logits");
@@ -86,9 +86,9 @@ public final class GoldenNumerics {
                 Model m = GoldenCases.build(c, pool);
                 Init.apply(m.params(), Init.Scheme.PYTORCH, 0.02, 1.0, 42, 16, m.vocab());
                 Dataset d = GoldenCases.data(c);
-                ObjectNode doc = ConfigLoader.JSON.createObjectNode();
+                ObjectNode doc = Json.MAPPER.createObjectNode();
                 doc.put("name", v.name());
-                doc.set("model", ConfigLoader.JSON.readTree(c.modelJson()));
+                doc.set("model", Json.MAPPER.readTree(c.modelJson()));
                 doc.put("p", d.classes());
                 doc.put("seq_len", d.seqLen());
                 doc.put("vocab", d.vocab());
@@ -97,7 +97,7 @@ public final class GoldenNumerics {
                 doc.put("l2", c.l2());
                 doc.put("linf", c.linf());
                 doc.put("steps", v.steps());
-                doc.set("optimizer", ConfigLoader.JSON.valueToTree(ConfigLoader.JSON.readValue(v.optimizerJson(),
+                doc.set("optimizer", Json.MAPPER.valueToTree(Json.MAPPER.readValue(v.optimizerJson(),
                         org.grokscope.config.RunConfig.OptimizerSpec.class)));
                 GoldenCases.putDataAndWeights(doc, d, m);
                 write(root.resolve(v.name()), doc);
@@ -107,7 +107,7 @@ public final class GoldenNumerics {
 
     private static void write(Path dir, ObjectNode doc) throws Exception {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("input.json"), ConfigLoader.JSON.writeValueAsString(doc) + "\n");
+        Files.writeString(dir.resolve("input.json"), Json.MAPPER.writeValueAsString(doc) + "\n");
         System.out.println("wrote " + dir.resolve("input.json"));
     }
 }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.stream.Stream;
+import org.grokscope.config.Json;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Kernels;
 import org.grokscope.engine.LossFunction;
 import org.grokscope.engine.LossPrecision;
 import org.grokscope.engine.Parallel;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.run.Experiment;
 import org.grokscope.config.RunConfig;
 import org.grokscope.nn.Model;
@@ -92,7 +92,7 @@ class GoldenNumericsTest {
         }
         Dataset d = GoldenCases.data(c);
         Kernels k = new Kernels(POOL);
-        RunConfig.OptimizerSpec spec = ConfigLoader.JSON.treeToValue(in.get("optimizer"), RunConfig.OptimizerSpec.class);
+        RunConfig.OptimizerSpec spec = Json.MAPPER.treeToValue(in.get("optimizer"), RunConfig.OptimizerSpec.class);
         Optimizer opt = Experiment.optimizer(spec, ps, POOL, k);
         Regularizer reg = new Regularizer(k, c.l2(), c.linf());
         LossFunction fn = LossFunction.valueOf(v.loss().toUpperCase(java.util.Locale.ROOT));

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.util.stream.Stream;
+import org.grokscope.config.Json;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Kernels;
 import org.grokscope.engine.Parallel;
-import org.grokscope.config.ConfigLoader;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.Param;
 import org.grokscope.nn.Params;
@@ -42,7 +42,7 @@ class GoldenTest {
     static JsonNode read(String name, String file) throws Exception {
         try (InputStream in = GoldenTest.class.getResourceAsStream("/golden/" + name + "/" + file)) {
             assertThat(in).as("fixture %s/%s (run tools/reference/regenerate.sh)", name, file).isNotNull();
-            return ConfigLoader.JSON.readTree(in);
+            return Json.MAPPER.readTree(in);
         }
     }
 

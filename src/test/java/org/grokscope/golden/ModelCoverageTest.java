@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
 import org.grokscope.engine.Parallel;
 import org.grokscope.nn.Model;
@@ -33,10 +33,10 @@ class ModelCoverageTest {
         List<Class<?>> ntkCovered = new ArrayList<>();
         org.grokscope.probe.NtkGramTest.models().forEach(a -> ntkCovered.add(a.get()[1].getClass()));
         List<String> goldenKinds = new ArrayList<>();
-        for (GoldenCases.Case c : GoldenCases.CASES) goldenKinds.add(ConfigLoader.JSON.readTree(c.modelJson()).get("kind").asText());
+        for (GoldenCases.Case c : GoldenCases.CASES) goldenKinds.add(Json.MAPPER.readTree(c.modelJson()).get("kind").asText());
         try (Parallel pool = new Parallel(1)) {
             for (String kind : kinds) {
-                RunConfig.ModelSpec spec = ConfigLoader.JSON.readValue("{\"kind\":\"" + kind + "\"}", RunConfig.ModelSpec.class);
+                RunConfig.ModelSpec spec = Json.MAPPER.readValue("{\"kind\":\"" + kind + "\"}", RunConfig.ModelSpec.class);
                 List<Model> built = new ArrayList<>();
                 if (!(spec instanceof RunConfig.Conv)) built.add(spec.forText() ? spec.build(pool, 13, 6, 2) : spec.build(pool, 13, 3, 11));
                 if (spec.forFeatures()) built.add(spec.buildOnFeatures(pool, new float[4 * 8 * 8], 4, 8, 8, 1, 3));

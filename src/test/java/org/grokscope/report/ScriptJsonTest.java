@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.junit.jupiter.api.Test;
 
 class ScriptJsonTest {
@@ -19,8 +19,8 @@ class ScriptJsonTest {
         data.put("x < y", 3);
         String inlined = ScriptJson.of(data);
         assertThat(inlined).doesNotContain("<");
-        JsonNode back = ConfigLoader.JSON.readTree(inlined);
-        assertThat(back).isEqualTo(ConfigLoader.JSON.valueToTree(data));
+        JsonNode back = Json.MAPPER.readTree(inlined);
+        assertThat(back).isEqualTo(Json.MAPPER.valueToTree(data));
         assertThat(back.get("runs").get(1).asText()).isEqualTo("a\\<b");
     }
 }

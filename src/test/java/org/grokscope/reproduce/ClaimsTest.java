@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.sweep.SweepConfig;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class ClaimsTest {
 
     @Test
     void matchingComparesNumbersAsNumbersAndTextWithoutCase() throws Exception {
-        JsonNode cfg = ConfigLoader.JSON.readTree("{\"optimizer\":{\"lr\":0.001,\"kind\":\"adam\",\"orthogonal\":false}}");
+        JsonNode cfg = Json.MAPPER.readTree("{\"optimizer\":{\"lr\":0.001,\"kind\":\"adam\",\"orthogonal\":false}}");
         assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.lr", "1e-3"))).isTrue();
         assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.lr", "0.003"))).isFalse();
         assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.kind", "ADAM", "optimizer.orthogonal", "false"))).isTrue();
@@ -51,6 +52,6 @@ class ClaimsTest {
 
     private static List<JsonNode> configs(Claim.Form f) throws Exception {
         ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(Reproduction.source(f.sweep()), SweepConfig.class);
-        return SweepConfig.expand(b, null).stream().map(p -> (JsonNode) ConfigLoader.JSON.valueToTree(p.config())).toList();
+        return SweepConfig.expand(b, null).stream().map(p -> (JsonNode) Json.MAPPER.valueToTree(p.config())).toList();
     }
 }

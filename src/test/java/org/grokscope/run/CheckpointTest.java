@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.Json;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
 import org.grokscope.golden.GoldenCases;
@@ -67,7 +68,7 @@ class CheckpointTest {
             assertThat(t.shape()).isEqualTo(p.shape());
             System.arraycopy(t.data(), 0, m.params().w, p.offset(), p.size());
         }
-        JsonNode ex = ConfigLoader.JSON.readTree(resource(name + "/expected.json"));
+        JsonNode ex = Json.MAPPER.readTree(resource(name + "/expected.json"));
         for (Param p : m.params().list())   // PyTorch saw the same names and shapes
             assertThat(ex.get("tensors").get(p.name()).toString()).isEqualTo(Arrays.toString(p.shape()).replace(" ", ""));
         Dataset d = GoldenCases.data(c);
@@ -82,7 +83,7 @@ class CheckpointTest {
     }
 
     Model mlp(int embed) throws Exception {
-        RunConfig.ModelSpec spec = ConfigLoader.JSON.readValue("{\"kind\":\"mlp\",\"embed_dim\":" + embed + ",\"hidden\":16,\"depth\":1}", RunConfig.ModelSpec.class);
+        RunConfig.ModelSpec spec = Json.MAPPER.readValue("{\"kind\":\"mlp\",\"embed_dim\":" + embed + ",\"hidden\":16,\"depth\":1}", RunConfig.ModelSpec.class);
         Model m = Experiment.buildModel(spec, POOL, 11, 2, 11);
         for (int i = 0; i < m.params().size(); i++) m.params().w[i] = (float) Math.sin(i);
         return m;

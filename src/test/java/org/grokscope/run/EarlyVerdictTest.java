@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ class EarlyVerdictTest {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), sets);
         Path dir = tmp.resolve(name);
         Runner.job(cfg, dir).threads(2).run();
-        return ConfigLoader.JSON.readTree(dir.resolve("summary.json").toFile());
+        return Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
     }
 
     static JsonNode forecast(JsonNode summary) {
@@ -84,7 +85,7 @@ class EarlyVerdictTest {
         int stalled = 0;
         try (var ds = Files.list(dir.resolve("runs"))) {
             for (Path r : ds.sorted().toList()) {
-                JsonNode s = ConfigLoader.JSON.readTree(r.resolve("summary.json").toFile());
+                JsonNode s = Json.MAPPER.readTree(r.resolve("summary.json").toFile());
                 before.put(r.getFileName().toString(), Files.readString(r.resolve("summary.json")));
                 if (!s.get("status").asText().equals("stopped_stalled")) continue;
                 stalled++;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.grokscope.cli.Main;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
 import org.grokscope.run.Runner;
 import org.grokscope.train.Evaluation;
@@ -115,7 +116,7 @@ class DashboardInBrowserTest {
             browser.waitFor(text + ".includes('as the search stands')", Duration.ofSeconds(60), "the search's page");
             browser.eval("window.__sameDocument = true");
             String before = browser.eval(text).asText();
-            browser.waitFor(text + " !== " + ConfigLoader.JSON.writeValueAsString(before) + " && !(" + text + ").includes('probing n = " + probing(before) + " ')",
+            browser.waitFor(text + " !== " + Json.MAPPER.writeValueAsString(before) + " && !(" + text + ").includes('probing n = " + probing(before) + " ')",
                     Duration.ofSeconds(120), "a new estimate after a probe ends (was: " + before + ")");
             String after = browser.eval(text).asText();
             assertThat(after).as("the bracket moved on").containsPattern("(up to|between|already generalizes)");
@@ -140,7 +141,7 @@ class DashboardInBrowserTest {
             assertThat(Main.execute("train", "--preset", "modadd-mlp", "--set", "task.p=23", "--set", "training.steps=60", "--set", "training.eval_every=10",
                     "--set", "optimizer.weight_decay=" + r[1], "--set", "probes.enabled=false", "--seed", r[2], "--out", tmp.resolve(r[0]).toString())).isZero();
         try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("a"), tmp.resolve("b")), "127.0.0.1", 0)) {
-            com.fasterxml.jackson.databind.JsonNode home = ConfigLoader.JSON.readTree(DashboardApiTest.get(s.port(), "/api/home").body());
+            com.fasterxml.jackson.databind.JsonNode home = Json.MAPPER.readTree(DashboardApiTest.get(s.port(), "/api/home").body());
             List<String> ids = new java.util.ArrayList<>();
             home.get("entries").forEach(e -> ids.add(e.get("id").asText()));
             assertThat(ids).hasSize(4);
@@ -200,7 +201,7 @@ class DashboardInBrowserTest {
             browser.eval("[...document.querySelectorAll('#hparams th')].find((th) => th.textContent === 'task.train_fraction').click()");
             assertThat(browser.eval("[...document.querySelectorAll('#hparams tbody tr')].map((tr) => tr.children[0].textContent).join(',')").asText())
                     .isEqualTo("0.7,0.5,0.3");
-            com.fasterxml.jackson.databind.JsonNode runs = ConfigLoader.JSON.readTree(DashboardApiTest.get(s.port(), "/api/sweep?id=0").body()).get("runs");
+            com.fasterxml.jackson.databind.JsonNode runs = Json.MAPPER.readTree(DashboardApiTest.get(s.port(), "/api/sweep?id=0").body()).get("runs");
             double acc03 = 0;
             for (com.fasterxml.jackson.databind.JsonNode r : runs) if (r.get("params").get("task.train_fraction").asText().equals("0.3")) acc03 = r.get("final_test_acc").asDouble();
             assertThat(browser.eval("document.querySelector('#hparams tbody tr:last-child').children[3].textContent").asText())
@@ -239,7 +240,7 @@ class DashboardInBrowserTest {
         var b = ConfigLoader.bind(new ConfigLoader.Source("many.yaml", def, false), org.grokscope.sweep.SweepConfig.class);
         List<org.grokscope.sweep.SweepConfig.Point> points = org.grokscope.sweep.SweepConfig.expand(b, null);
         try (org.grokscope.sweep.SweepStore st = new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db"))) {
-            st.initSweep(ConfigLoader.JSON.writeValueAsString(b.value()), dir, false);
+            st.initSweep(Json.MAPPER.writeValueAsString(b.value()), dir, false);
             st.ensureRuns(points);
             for (var p : points)  // finished runs with a summary each (no curves: this is about the table)
                 st.finish(p.id(), org.grokscope.sweep.SweepStore.Status.COMPLETED, null,
@@ -274,8 +275,8 @@ class DashboardInBrowserTest {
     @Test
     void markupInNamesStaysTextAndRunsNothing() throws Exception {
         Path run = DashboardApiTest.fakeRun(tmp.resolve("served/<img src=x onerror=alert(2)>"), XSS, 6);
-        Files.writeString(run.resolve("config.json"), "{\"name\": " + ConfigLoader.JSON.writeValueAsString(XSS) + ", \"description\": "
-                + ConfigLoader.JSON.writeValueAsString("<b onmouseover=alert(3)>bold</b>" + XSS) + ", \"training\": {\"steps\": 1000}}\n");
+        Files.writeString(run.resolve("config.json"), "{\"name\": " + Json.MAPPER.writeValueAsString(XSS) + ", \"description\": "
+                + Json.MAPPER.writeValueAsString("<b onmouseover=alert(3)>bold</b>" + XSS) + ", \"training\": {\"steps\": 1000}}\n");
         try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("served")), "127.0.0.1", 0)) {
             browser.navigate(s.url());
             browser.waitFor("document.querySelectorAll('#entries tbody tr').length === 1", Duration.ofSeconds(30), "the home page");

@@ -37,7 +37,7 @@ public final class DashboardLoadTime {
             for (int c = 0; c < streams; c++) { // other open pages of the same sweep, each holding its event stream
                 String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/sweep?id=" + id)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                String watch = org.grokscope.config.ConfigLoader.JSON.readTree(body).path("watch").asText();
+                String watch = org.grokscope.config.Json.MAPPER.readTree(body).path("watch").asText();
                 java.io.InputStream in = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/events?watch=" + watch)).build(),
                         HttpResponse.BodyHandlers.ofInputStream()).body();
                 held.add(in);

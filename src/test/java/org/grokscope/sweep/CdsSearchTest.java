@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.grokscope.cli.Main;
+import org.grokscope.config.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.grokscope.config.ConfigLoader;
 
 class CdsSearchTest {
     @TempDir
@@ -32,7 +32,7 @@ class CdsSearchTest {
     void bracketsTheCriticalSizeCheaperThanAGridAndReplaysWithoutRetraining() throws Exception {
         Path out = tmp.resolve("search");
         assertThat(Main.execute(args(out))).isEqualTo(0);
-        JsonNode search = ConfigLoader.JSON.readTree(out.resolve("cds.json").toFile()).get("search");
+        JsonNode search = Json.MAPPER.readTree(out.resolve("cds.json").toFile()).get("search");
         int lo = search.get("last_failing_size").asInt(), hi = search.get("first_succeeding_size").asInt();
         assertThat(lo).isGreaterThanOrEqualTo(40);
         assertThat(hi).isGreaterThan(lo);
@@ -61,7 +61,7 @@ class CdsSearchTest {
         // --all-seeds: every seed at every size (what the fitted interval across seeds needs), the same bracket
         Path all = tmp.resolve("all-seeds");
         assertThat(Main.execute(args(all, "--all-seeds"))).isEqualTo(0);
-        JsonNode every = ConfigLoader.JSON.readTree(all.resolve("cds.json").toFile()).get("search");
+        JsonNode every = Json.MAPPER.readTree(all.resolve("cds.json").toFile()).get("search");
         assertThat(every.get("last_failing_size")).isEqualTo(search.get("last_failing_size"));
         assertThat(every.get("first_succeeding_size")).isEqualTo(search.get("first_succeeding_size"));
         for (JsonNode p : every.get("probes")) assertThat(p.get("seeds").asInt()).isEqualTo(2);
@@ -75,7 +75,7 @@ class CdsSearchTest {
         try (SweepStore s = new SweepStore(out.resolve("sweep.db"))) {
             assertThat(s.runs().stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","))).isEqualTo(attempts);
         }
-        assertThat(ConfigLoader.JSON.readTree(out.resolve("cds.json").toFile()).get("search")).isEqualTo(search);
+        assertThat(Json.MAPPER.readTree(out.resolve("cds.json").toFile()).get("search")).isEqualTo(search);
 
         // a search killed inside its last probe: the rerun walks the earlier probes (whose runs are done)
         // and reruns only the interrupted run, to the same result
@@ -92,7 +92,7 @@ class CdsSearchTest {
                 if (!r.id().equals(last)) assertThat(r.id() + ":" + r.attempts()).isIn((Object[]) attempts.split(","));
             }
         }
-        assertThat(ConfigLoader.JSON.readTree(out.resolve("cds.json").toFile()).get("search")).isEqualTo(search);
+        assertThat(Json.MAPPER.readTree(out.resolve("cds.json").toFile()).get("search")).isEqualTo(search);
     }
 
     /**
@@ -105,8 +105,8 @@ class CdsSearchTest {
         Path plain = tmp.resolve("plain"), early = tmp.resolve("early");
         assertThat(Main.execute(args(plain))).isEqualTo(0);
         assertThat(Main.execute(args(early, "--early-verdicts"))).isEqualTo(0);
-        JsonNode a = ConfigLoader.JSON.readTree(plain.resolve("cds.json").toFile()).get("search");
-        JsonNode b = ConfigLoader.JSON.readTree(early.resolve("cds.json").toFile()).get("search");
+        JsonNode a = Json.MAPPER.readTree(plain.resolve("cds.json").toFile()).get("search");
+        JsonNode b = Json.MAPPER.readTree(early.resolve("cds.json").toFile()).get("search");
         assertThat(b.get("last_failing_size")).isEqualTo(a.get("last_failing_size"));
         assertThat(b.get("first_succeeding_size")).isEqualTo(a.get("first_succeeding_size"));
         assertThat(b.get("steps_used").asLong()).isLessThan(a.get("steps_used").asLong());
@@ -125,11 +125,11 @@ class CdsSearchTest {
         List<SweepStore.Row> continued = rows.stream().filter(r -> r.params().contains(SweepConfig.Point.CONTINUES)).toList();
         assertThat(continued).as("some stopped run was confirmed").isNotEmpty();
         for (SweepStore.Row r : continued) {
-            JsonNode params = ConfigLoader.JSON.readTree(r.params());
+            JsonNode params = Json.MAPPER.readTree(r.params());
             String source = params.get(SweepConfig.Point.CONTINUES).asText();
             assertThat(rows.stream().filter(x -> x.id().equals(source)).findFirst().orElseThrow().summary()).contains("stopped_stalled");
             ((com.fasterxml.jackson.databind.node.ObjectNode) params).remove(SweepConfig.Point.CONTINUES);
-            String twin = plainRun.get(SweepStore.toJson(ConfigLoader.JSON.convertValue(params, java.util.LinkedHashMap.class)));
+            String twin = plainRun.get(SweepStore.toJson(Json.MAPPER.convertValue(params, java.util.LinkedHashMap.class)));
             if (twin == null) continue; // a size the plain search never probed
             assertThat(Files.readAllBytes(early.resolve("runs").resolve(r.id()).resolve("metrics.csv")))
                     .as("run %s continues %s as the uninterrupted run %s", r.id(), source, twin)
@@ -146,7 +146,7 @@ class CdsSearchTest {
         try (SweepStore s = new SweepStore(early.resolve("sweep.db"))) {
             assertThat(s.runs().stream().map(r -> r.id() + ":" + r.attempts()).collect(Collectors.joining(","))).isEqualTo(attempts);
         }
-        assertThat(ConfigLoader.JSON.readTree(early.resolve("cds.json").toFile()).get("search")).isEqualTo(b);
+        assertThat(Json.MAPPER.readTree(early.resolve("cds.json").toFile()).get("search")).isEqualTo(b);
     }
 
     /**
@@ -159,7 +159,7 @@ class CdsSearchTest {
             assertThat(st.running()).isNull();
             assertThat(st.lastFailing()).isEqualTo(search.get("last_failing_size").asInt());
             assertThat(st.firstSucceeding()).isEqualTo(search.get("first_succeeding_size").asInt());
-            assertThat(ConfigLoader.JSON.valueToTree(st.probes()).toString()).isEqualTo(search.get("probes").toString());
+            assertThat(Json.MAPPER.valueToTree(st.probes()).toString()).isEqualTo(search.get("probes").toString());
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.grokscope.cli.Main;
+import org.grokscope.config.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.grokscope.config.ConfigException;
@@ -211,7 +212,7 @@ class SweepTest {
                 assertThat(dir.resolve("runs").resolve(r.id()).resolve(RunDirectory.SUMMARY)).exists();
             }
         }
-        JsonNode cds = ConfigLoader.JSON.readTree(dir.resolve("cds.json").toFile());
+        JsonNode cds = Json.MAPPER.readTree(dir.resolve("cds.json").toFile());
         assertThat(cds.get("size_axis").asText()).isEqualTo("task.train_fraction");
         assertThat(cds.get("groups").get(0).get("paper").get("points")).hasSize(2);
         // a third invocation has nothing left to do
@@ -234,7 +235,7 @@ class SweepTest {
                 seeds: [0, 1]
                 """);
         assertThat(Main.execute("sweep", "--config", cfg.toString(), "--out", dir.toString())).isEqualTo(0);
-        JsonNode g = ConfigLoader.JSON.readTree(dir.resolve("cds.json").toFile()).get("groups").get(0);
+        JsonNode g = Json.MAPPER.readTree(dir.resolve("cds.json").toFile()).get("groups").get(0);
         assertThat(g.get("paper").get("points")).hasSize(3);
         assertThat(g.get("fit").get("seeds").asInt()).isEqualTo(2);
         assertThat(g.get("fit").get("per_seed").size()).isEqualTo(2);
