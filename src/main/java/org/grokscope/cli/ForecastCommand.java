@@ -65,6 +65,11 @@ public final class ForecastCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "%-32s %7s %7s %7s %9s %8s %9s %8d %10s %9s%n", x.name(), f(x.auc()[0]), f(x.auc()[1]), f(x.auc()[2]),
                         pct(x.fpRandom()), pct(x.fpZeroWd()), pct(x.heldOutPrecision()), x.verdicts(),
                         Double.isNaN(x.medianLeadSteps()) ? "-" : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()), pct(x.medianLeadFraction()));
+            System.out.println("as alarms (held out; an alarm fires the first time a run's score reaches its threshold, after memorization and before"
+                    + " generalization; a false alarm is one on a run that never generalized):");
+            System.out.printf(Locale.ROOT, "%-32s %12s %10s %13s %10s %10s %14s%n", "signal", "catch@5%FA", "lead/gap", "catch@10%FA", "lead/gap",
+                    "lowest FA", "direction");
+            for (ForecastEval.Result x : r.results()) alarmRow(x);
             ForecastEval.Result c = r.results().get(r.results().size() - 1);
             StringBuilder folds = new StringBuilder();
             c.foldAuc25().forEach((k, v) -> folds.append(folds.length() == 0 ? "" : ", ").append(k).append(' ').append(f(v)));
@@ -72,8 +77,10 @@ public final class ForecastCommand implements Runnable {
             System.out.printf(Locale.ROOT, "combined predictor, calibration on held-out rows: Brier %.3f; predicted -> observed:", c.brier());
             for (double[] b : c.reliability()) System.out.printf(Locale.ROOT, " %.2f -> %.2f (%d)", b[0], b[1], (int) b[2]);
             System.out.println();
-            System.out.printf(Locale.ROOT, "combined predictor, stalled verdicts on held-out runs: %d fired, %d of them generalized after all, %d on random-label runs; "
-                    + "generalization steps inside the ETA interval: %s%n", r.stalled()[0], r.stalled()[1], r.stalled()[2], pct(r.etaCoverage()));
+            System.out.printf(Locale.ROOT, "combined predictor, stalled verdicts on held-out runs: %d fired, %d of them generalized after all (%s of the %d runs"
+                    + " that generalized), %d on random-label runs; generalization steps inside the ETA interval: %s; ETA median error %s of the"
+                    + " steps that remained%n", r.stalled()[0], r.stalled()[1], pct(r.generalized() == 0 ? Double.NaN : (double) r.stalled()[1] / r.generalized()),
+                    r.generalized(), r.stalled()[2], pct(r.etaCoverage()), pct(r.etaError()));
             System.out.println("combined predictor's forming verdict at other precision targets (held out; * the one used):");
             System.out.printf(Locale.ROOT, "  %-8s %9s %8s %9s %8s %10s %9s%n", "target", "precision", "verdicts", "FP random", "FP wd 0", "lead steps", "lead/gap");
             for (ForecastEval.Result x : r.tradeOff())
@@ -84,6 +91,14 @@ public final class ForecastCommand implements Runnable {
             java.nio.file.Files.createDirectories(o);
             System.out.println("report: " + ForecastReport.write(o, dir.toString(), r));
             return 0;
+        }
+
+        /** A result's alarm row: catch rate and lead at 5 % and 10 % false alarms, the lowest false-alarm rate, the direction across groups. */
+        static void alarmRow(ForecastEval.Result x) {
+            org.grokscope.forecast.Alarms.Point a = x.alarms().at(0.05), b = x.alarms().at(0.10);
+            int[] d = x.directionHolds();
+            System.out.printf(Locale.ROOT, "%-32s %12s %10s %13s %10s %10s %14s%n", x.name(), pct(a.catchRate()), pct(a.leadFraction()), pct(b.catchRate()),
+                    pct(b.leadFraction()), pct(x.alarms().lowestFalseAlarm()), d[1] == 0 ? "-" : d[0] + " of " + d[1] + " groups");
         }
 
         static String f(double v) {
@@ -133,7 +148,14 @@ public final class ForecastCommand implements Runnable {
                     + "median lead %s steps, %s of the grokking gap; generalization steps inside the ETA interval: %s%n",
                     x.verdicts(), Eval.pct(x.heldOutPrecision()), Eval.pct(x.fpRandom()), x.randomRuns(), Eval.pct(x.fpZeroWd()), x.zeroWdRuns(),
                     Double.isNaN(x.medianLeadSteps()) ? "-" : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()), Eval.pct(x.medianLeadFraction()), Eval.pct(c.etaCoverage()));
-            System.out.printf(Locale.ROOT, "stalled verdicts: %d, %d of them on runs that generalized after all, %d on random-label runs%n", c.stalled()[0], c.stalled()[1], c.stalled()[2]);
+            System.out.printf(Locale.ROOT, "stalled verdicts: %d, %d of them on runs that generalized after all (%s of the %d that generalized), %d on random-label runs;"
+                    + " ETA median error %s of the steps that remained%n", c.stalled()[0], c.stalled()[1],
+                    Eval.pct(c.generalized() == 0 ? Double.NaN : (double) c.stalled()[1] / c.generalized()), c.generalized(), c.stalled()[2], Eval.pct(c.etaError()));
+            org.grokscope.forecast.Alarms.Point a5 = x.alarms().at(0.05), a10 = x.alarms().at(0.10);
+            System.out.printf(Locale.ROOT, "as an alarm: catches %s of the runs that generalized at %s false alarms (lead %s of the gap), %s at %s (lead %s);"
+                    + " the lowest false-alarm rate of any threshold that catches a run: %s%n", Eval.pct(a5.catchRate()), Eval.pct(a5.falseAlarm()),
+                    Eval.pct(a5.leadFraction()), Eval.pct(a10.catchRate()), Eval.pct(a10.falseAlarm()), Eval.pct(a10.leadFraction()),
+                    Eval.pct(x.alarms().lowestFalseAlarm()));
             System.out.printf(Locale.ROOT, "calibration: Brier %.3f; predicted -> observed:", x.brier());
             for (double[] b : x.reliability()) System.out.printf(Locale.ROOT, " %.2f -> %.2f (%d)", b[0], b[1], (int) b[2]);
             System.out.println();

@@ -78,11 +78,23 @@ public final class ForecastEval {
      * @param foldAuc25 AUC at 25 % of the budget within each left-out group alone (NaN where it holds one label only)
      * @param brier mean squared error of the held-out scores as probabilities at the decision points (combined only)
      * @param reliability per fifth of the probability range: mean predicted, observed share, rows (combined only)
+     * @param alarms the held-out score as an alarm: catch rate and lead at 5 % and 10 % false alarms ({@link Alarms})
      */
     public record Result(String name, double precisionTarget, double[] auc, double fpRandom, int randomRuns, double fpZeroWd, int zeroWdRuns, double heldOutPrecision,
                          int verdicts, List<Integer> leadSteps, List<Double> leadFractions, List<double[]> roc25, Map<String, Double> foldAuc25,
-                         double brier, List<double[]> reliability) {
+                         double brier, List<double[]> reliability, Alarms.Summary alarms) {
         public double medianLeadFraction() { return median(leadFractions); }
+
+        /**
+         * In how many of the left-out groups (with both outcomes) the score ranks the runs that go on to generalize
+         * above the others at 25 % of the budget (AUC above 0.5), and in how many it could be judged: whether the
+         * direction the score was fitted with holds across groups, or flips.
+         */
+        public int[] directionHolds() {
+            int holds = 0, of = 0;
+            for (double a : foldAuc25.values()) if (!Double.isNaN(a)) { of++; if (a > 0.5) holds++; }
+            return new int[] {holds, of};
+        }
         public double medianLeadSteps() { return median(new ArrayList<>(leadSteps.stream().map(Integer::doubleValue).toList())); }
     }
 
@@ -92,9 +104,11 @@ public final class ForecastEval {
      *                of those generalized after all, and how many of the held-out random-label runs they fired on
      * @param etaCoverage share of the held-out forming verdicts on runs that generalized whose generalization step fell
      *                    in the ETA interval
+     * @param etaError    the median error of their ETA (its middle), as a share of the steps that remained from the
+     *                    verdict to the generalization step
      */
     public record Report(int runs, int generalized, int randomRuns, LeaveOut leaveOut, double precision, List<String> folds, List<Result> results,
-                         List<Result> tradeOff, Forecaster predictor, int[] stalled, double etaCoverage) {
+                         List<Result> tradeOff, Forecaster predictor, int[] stalled, double etaCoverage, double etaError) {
         public Logistic.Model model() { return predictor.model(); }
         public double threshold() { return predictor.forming(); }
     }
@@ -121,18 +135,21 @@ public final class ForecastEval {
         for (double t : TRADE_OFF) tradeOff.add(t == precision ? results.get(results.size() - 1) : judge(-1, runs, feats, folds, by, t));
         // the combined predictor's stalled verdicts and ETA intervals, held out the same way
         int[] v = new int[5];
-        for (String g : folds) verdicts(runs.stream().filter(r -> by.of(r).equals(g)).toList(), predictor(runs, feats, g, by, precision), v);
+        List<Double> etaErrors = new ArrayList<>();
+        for (String g : folds) verdicts(runs.stream().filter(r -> by.of(r).equals(g)).toList(), predictor(runs, feats, g, by, precision), v, etaErrors);
         return new Report(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
                 by, precision, folds, results, tradeOff, predictor(runs, feats, null, by, precision), new int[] {v[0], v[1], v[2]},
-                v[4] == 0 ? Double.NaN : (double) v[3] / v[4]);
+                v[4] == 0 ? Double.NaN : (double) v[3] / v[4], median(etaErrors));
     }
 
     /**
      * Runs {@code f} on each run as a run meets it and adds to {@code v}: stalled verdicts fired, of those on runs that
      * generalized after all, on random-label runs; forming verdicts on runs that generalized whose generalization step
-     * fell in the ETA interval, and forming verdicts on runs that generalized.
+     * fell in the ETA interval, and forming verdicts on runs that generalized; and to {@code etaErrors} each of those
+     * verdicts' ETA error as a share of the steps that remained (|ETA − generalization step| / (generalization step −
+     * verdict step)).
      */
-    static void verdicts(List<Bank.Run> runs, Forecaster f, int[] v) {
+    static void verdicts(List<Bank.Run> runs, Forecaster f, int[] v, List<Double> etaErrors) {
         for (Bank.Run r : runs) {
                 Integer formingAt = null;
                 boolean stalled = false;
@@ -144,7 +161,11 @@ public final class ForecastEval {
                     Forecaster.Assessment a = f.assess(r.history(), k, r.budget(), mem, formingAt);
                     if (a.verdict() == Forecaster.Verdict.FORMING && formingAt == null) {
                         formingAt = st[k];
-                        if (r.generalized()) { v[4]++; if (r.generalization() >= a.etaLow() && r.generalization() <= a.etaHigh()) v[3]++; }
+                        if (r.generalized()) {
+                            v[4]++;
+                            if (r.generalization() >= a.etaLow() && r.generalization() <= a.etaHigh()) v[3]++;
+                            if (r.generalization() > st[k]) etaErrors.add(Math.abs(a.eta() - r.generalization()) / (r.generalization() - st[k]));
+                        }
                     }
                     if (a.verdict() == Forecaster.Verdict.STALLED && formingAt == null) { stalled = true; break; }
                 }
@@ -157,7 +178,7 @@ public final class ForecastEval {
      * forming level as the verdict, false positives, lead, calibration; AUC at 25 % per operation), its stalled verdicts
      * (fired, on runs that generalized after all, on random-label runs) and its ETA intervals' coverage.
      */
-    public record Check(int runs, int generalized, int randomRuns, Result result, int[] stalled, double etaCoverage) {}
+    public record Check(int runs, int generalized, int randomRuns, Result result, int[] stalled, double etaCoverage, double etaError) {}
 
     public static Check check(List<Bank.Run> runs, Forecaster f) {
         Map<Bank.Run, double[][]> feats = signals(runs);
@@ -165,9 +186,10 @@ public final class ForecastEval {
         Fitted fixed = new Fitted(f::probability, f.forming(), f.model(), f.baseRate(), f.model()::logOdds);
         Result res = judge("predictor", true, runs, feats, ops, LeaveOut.OPERATION, g -> fixed, Double.NaN);
         int[] v = new int[5];
-        verdicts(runs, f, v);
+        List<Double> etaErrors = new ArrayList<>();
+        verdicts(runs, f, v, etaErrors);
         return new Check(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
-                res, new int[] {v[0], v[1], v[2]}, v[4] == 0 ? Double.NaN : (double) v[3] / v[4]);
+                res, new int[] {v[0], v[1], v[2]}, v[4] == 0 ? Double.NaN : (double) v[3] / v[4], median(etaErrors));
     }
 
     // every run's signals at each of its evaluations
@@ -464,6 +486,7 @@ public final class ForecastEval {
         Map<String, Double> foldAuc = new LinkedHashMap<>();
         List<Double> probs = new ArrayList<>();
         List<Boolean> probLabels = new ArrayList<>();
+        List<Alarms.Trace> traces = new ArrayList<>();
         for (String op : folds) {
             Fitted f = fitted.apply(op);
             List<Double> fs = new ArrayList<>();
@@ -484,6 +507,7 @@ public final class ForecastEval {
                 // the first verdict after memorization, before the run generalized
                 double[] sc = new double[x.length];
                 for (int k = 0; k < x.length; k++) sc[k] = f.score().applyAsDouble(x[k]);
+                traces.add(trace(r, sc));
                 int kv = firstVerdict(r, sc, f.threshold());
                 Integer fired = kv < 0 ? null : st[kv];
                 if (r.randomLabels()) { randomRuns++; if (fired != null) randomFired++; }
@@ -524,7 +548,18 @@ public final class ForecastEval {
         }
         return new Result(name, precision, auc, randomRuns == 0 ? Double.NaN : (double) randomFired / randomRuns, randomRuns,
                 zeroWd == 0 ? Double.NaN : (double) zeroWdFired / zeroWd, zeroWd, verdicts == 0 ? Double.NaN : (double) rightVerdicts / verdicts, verdicts,
-                lead, leadFrac, roc25, foldAuc, brier, reliability);
+                lead, leadFrac, roc25, foldAuc, brier, reliability, Alarms.of(traces));
+    }
+
+    /** A run's held-out scores as an alarm watches them: from memorization until it generalizes (NaN before memorization). */
+    static Alarms.Trace trace(Bank.Run r, double[] score) {
+        int[] st = r.history().step();
+        double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
+        int n = 0;
+        while (n < st.length && !(r.generalized() && st[n] >= r.generalization())) n++;
+        double[] w = new double[n];
+        for (int k = 0; k < n; k++) w[k] = k < trainAcc.length && trainAcc[k] >= MEMORIZED ? score[k] : Double.NaN;
+        return new Alarms.Trace(w, java.util.Arrays.copyOf(st, n), r.memorization(), r.generalization());
     }
 
     // the first evaluation at or after step t (the last one if none)

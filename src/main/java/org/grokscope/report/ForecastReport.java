@@ -31,6 +31,7 @@ public final class ForecastReport {
         o.set("folds", Json.MAPPER.valueToTree(r.folds()));
         stalled(o, r.stalled());
         num(o, "eta_interval_coverage", r.etaCoverage());
+        num(o, "eta_median_error", r.etaError());
         o.put("precision_target", r.precision());
         ArrayNode trade = o.putArray("trade_off");
         for (ForecastEval.Result x : r.tradeOff()) {
@@ -68,6 +69,25 @@ public final class ForecastReport {
         x.foldAuc25().forEach((k, v) -> num(folds, k, v));
         num(e, "brier", x.brier());
         e.set("reliability", Json.MAPPER.valueToTree(x.reliability()));
+        ObjectNode al = e.putObject("alarms");
+        al.put("generalized", x.alarms().generalized());
+        al.put("others", x.alarms().others());
+        num(al, "lowest_false_alarm", x.alarms().lowestFalseAlarm());
+        ArrayNode pts = al.putArray("points");
+        for (org.grokscope.forecast.Alarms.Point p : x.alarms().points()) {
+            ObjectNode q = pts.addObject();
+            q.put("false_alarm_target", p.target());
+            num(q, "threshold", p.threshold());
+            num(q, "false_alarm", p.falseAlarm());
+            num(q, "catch_rate", p.catchRate());
+            q.put("caught", p.caught());
+            num(q, "median_lead_steps", p.leadSteps());
+            num(q, "median_lead_fraction", p.leadFraction());
+        }
+        int[] d = x.directionHolds();
+        ObjectNode dir = e.putObject("direction_holds");
+        dir.put("groups", d[0]);
+        dir.put("of", d[1]);
     }
 
     /** A fixed predictor checked on a bank it was not fitted on (forecast-check.json). */
@@ -82,6 +102,7 @@ public final class ForecastReport {
         for (double p : ForecastEval.POINTS) points.add(p);
         stalled(o, c.stalled());
         num(o, "eta_interval_coverage", c.etaCoverage());
+        num(o, "eta_median_error", c.etaError());
         result(o.putObject("result"), c.result());
         return o;
     }

@@ -122,6 +122,19 @@ class ForecastEvalTest {
         // 390 / (600 - 20) of the gap
         assertThat(gini.leadSteps()).containsOnly(390);
         assertThat(gini.medianLeadFraction()).isCloseTo(390.0 / 580, within(1e-12));
+        // as an alarm: the flat runs' Gini never leaves 0.1, so the lowest threshold that keeps false alarms under 5 %
+        // is just above it, and every generalizing run is caught at step 210 with the same lead
+        Alarms.Point a5 = gini.alarms().at(0.05);
+        assertThat(a5.falseAlarm()).isZero();
+        assertThat(a5.catchRate()).isEqualTo(1.0);
+        assertThat(a5.leadSteps()).isEqualTo(390);
+        assertThat(a5.leadFraction()).isCloseTo(390.0 / 580, within(1e-12));
+        assertThat(gini.alarms().lowestFalseAlarm()).isZero();
+        assertThat(gini.alarms().generalized()).isEqualTo(12);
+        assertThat(gini.alarms().others()).isEqualTo(16);
+        assertThat(gini.directionHolds()).containsExactly(3, 3); // add, mul, sub; the random-label group has one outcome only
+        // the noise in the test loss catches nothing at 5 % false alarms that its chance share would not
+        assertThat(by.get("test_loss_vs_peak").alarms().at(0.05).falseAlarm()).isLessThanOrEqualTo(0.05);
         ForecastEval.Result all = by.get(ForecastEval.COMBINED);
         assertThat(all.auc()[1]).isEqualTo(1.0);
         assertThat(all.fpRandom()).isZero();
@@ -131,6 +144,45 @@ class ForecastEvalTest {
         assertThat(all.brier()).isBetween(0.0, 0.25);
         // every run is scored at all three points (the hand-made ones generalize at 600, after 100, 250 and 500): 3 x 28 rows, each in a bin
         assertThat(all.reliability().stream().mapToDouble(b -> b[2]).sum()).isEqualTo(3 * 28);
+    }
+
+    /**
+     * Alarms on hand-made traces with known answers: 20 runs that never generalize, whose highest scores are 0, 0.05,
+     * ..., 0.95, and four that generalize at step 1,000 after memorizing at step 0.
+     */
+    @Test
+    void anAlarmsCatchRateAndLeadAtAFixedFalseAlarmRate() {
+        List<Alarms.Trace> runs = new ArrayList<>();
+        int[] steps = {0, 250, 500, 750};
+        for (int i = 0; i < 20; i++) runs.add(new Alarms.Trace(new double[] {0, i / 20.0, 0, Double.NaN}, steps, 0, null));
+        runs.add(new Alarms.Trace(new double[] {0.1, 0.5, 0.92, 0.93}, steps, 0, 1000));          // above 0.90 at step 500
+        runs.add(new Alarms.Trace(new double[] {0.2, 0.88, 0.89, 0.89}, steps, 0, 1000));         // above 0.85 only, at 250
+        runs.add(new Alarms.Trace(new double[] {Double.NaN, Double.NaN, 0.3, 0.4}, steps, 0, 1000)); // never
+        runs.add(new Alarms.Trace(new double[] {0.91, 0.91, 0.91, 0.91}, steps, 0, 1000));        // above 0.90 from step 0
+        Alarms.Summary s = Alarms.of(runs);
+        // 5 %: one false alarm of 20 allowed, so the threshold is just above the second highest (0.90): it fires on 0.95
+        Alarms.Point a = s.at(0.05);
+        assertThat(a.threshold()).isEqualTo(Math.nextUp(0.9));
+        assertThat(a.falseAlarm()).isEqualTo(0.05);
+        assertThat(a.caught()).isEqualTo(2);
+        assertThat(a.catchRate()).isEqualTo(0.5);
+        assertThat(a.leadSteps()).isEqualTo(750);      // leads 500 and 1,000
+        assertThat(a.leadFraction()).isEqualTo(0.75);
+        // 10 %: two allowed, the threshold just above 0.85: the second run is caught at step 250 too
+        Alarms.Point b = s.at(0.10);
+        assertThat(b.falseAlarm()).isEqualTo(0.10);
+        assertThat(b.catchRate()).isEqualTo(0.75);
+        assertThat(b.leadSteps()).isEqualTo(750);      // 500, 750, 1,000
+        // the best generalizing run peaks at 0.93: a threshold there still fires on the run at 0.95
+        assertThat(s.lowestFalseAlarm()).isEqualTo(0.05);
+        // ties at the boundary fire together: with three runs tied at the top, 5 % allows none of them
+        List<Alarms.Trace> tied = new ArrayList<>(runs.subList(20, 24));
+        for (int i = 0; i < 20; i++) tied.add(new Alarms.Trace(new double[] {i < 3 ? 0.95 : 0.1}, new int[] {0}, 0, null));
+        Alarms.Point c = Alarms.of(tied).at(0.05);
+        assertThat(c.falseAlarm()).isZero();
+        assertThat(c.threshold()).isEqualTo(Math.nextUp(0.95));
+        assertThat(c.catchRate()).isZero();
+        assertThat(c.leadFraction()).isNaN();
     }
 
     @Test
