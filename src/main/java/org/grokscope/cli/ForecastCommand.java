@@ -87,6 +87,9 @@ public final class ForecastCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "  %-8s %9s %8d %9s %8s %10s %9s%n", pct(x.precisionTarget()) + (x.precisionTarget() == r.precision() ? "*" : ""),
                         pct(x.heldOutPrecision()), x.verdicts(), pct(x.fpRandom()), pct(x.fpZeroWd()),
                         Double.isNaN(x.medianLeadSteps()) ? "-" : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()), pct(x.medianLeadFraction()));
+            for (ForecastEval.Advice a : ForecastEval.advice(runs))
+                System.out.printf(Locale.ROOT, "advice as the runs recorded it (with the predictor they ran with), \"%s\": on %d runs before they generalized, %d of the %d"
+                        + " that generalized (%s), %d of %d random-label runs%n", a.kind(), a.fired(), a.onGeneralized(), a.generalized(), pct(a.wrongShare()), a.onRandom(), a.random());
             Path o = out != null ? out : dir;
             java.nio.file.Files.createDirectories(o);
             System.out.println("report: " + ForecastReport.write(o, dir.toString(), r));
@@ -156,6 +159,9 @@ public final class ForecastCommand implements Runnable {
                     + " the lowest false-alarm rate of any threshold that catches a run: %s%n", Eval.pct(a5.catchRate()), Eval.pct(a5.falseAlarm()),
                     Eval.pct(a5.leadFraction()), Eval.pct(a10.catchRate()), Eval.pct(a10.falseAlarm()), Eval.pct(a10.leadFraction()),
                     Eval.pct(x.alarms().lowestFalseAlarm()));
+            for (ForecastEval.Advice a : c.advice())
+                System.out.printf(Locale.ROOT, "advice as the runs recorded it, \"%s\": on %d runs before they generalized, %d of the %d that generalized (%s), %d of %d random-label runs%n",
+                        a.kind(), a.fired(), a.onGeneralized(), a.generalized(), Eval.pct(a.wrongShare()), a.onRandom(), a.random());
             System.out.printf(Locale.ROOT, "calibration: Brier %.3f; predicted -> observed:", x.brier());
             for (double[] b : x.reliability()) System.out.printf(Locale.ROOT, " %.2f -> %.2f (%d)", b[0], b[1], (int) b[2]);
             System.out.println();

@@ -21,8 +21,18 @@ import org.grokscope.config.Json;
  */
 public final class Bank {
     /** One run of the bank. {@code generalization} is null when the run did not generalize within {@code budget} steps. */
+    /**
+     * @param advisedAt     the step at which the run's advisor recommended changing the run (its stalled verdict, or
+     *                      without a forecaster no sign of transition), null if it never did
+     * @param collapseAdvisedAt the step at which it advised against softmax collapse, null if it never did
+     */
     public record Run(String id, String op, int p, double weightDecay, String optimizer, String model, int budget,
-                      Integer memorization, Integer generalization, Signals.History history) {
+                      Integer memorization, Integer generalization, Signals.History history, Integer advisedAt, Integer collapseAdvisedAt) {
+        public Run(String id, String op, int p, double weightDecay, String optimizer, String model, int budget,
+                   Integer memorization, Integer generalization, Signals.History history) {
+            this(id, op, p, weightDecay, optimizer, model, budget, memorization, generalization, history, null, null);
+        }
+
         public boolean generalized() { return generalization != null; }
         public boolean randomLabels() { return op.equals("random"); }
     }
@@ -46,14 +56,19 @@ public final class Bank {
             JsonNode task = cfg.path("task");
             if (!task.path("kind").asText("modular").equals("modular")) continue;
             Signals.History h = history(d.resolve("metrics.csv"), task.path("p").asInt());
-            JsonNode gen = sum.get("generalization_step"), mem = sum.get("memorization_step");
+            JsonNode gen = sum.get("generalization_step"), mem = sum.get("memorization_step"), adv = sum.path("probes").path("advisor");
             out.add(new Run(d.getFileName().toString(), task.path("op").asText(), task.path("p").asInt(),
                     cfg.path("optimizer").path("weight_decay").asDouble() + cfg.path("regularization").path("l2").asDouble(),
                     cfg.path("optimizer").path("kind").asText(), cfg.path("model").path("kind").asText(), cfg.path("training").path("steps").asInt(),
-                    mem == null || mem.isNull() ? null : mem.asInt(), gen == null || gen.isNull() ? null : gen.asInt(), h));
+                    mem == null || mem.isNull() ? null : mem.asInt(), gen == null || gen.isNull() ? null : gen.asInt(), h,
+                    step(adv.get("recommended_at")), adv.hasNonNull("softmax_collapse_advice") ? step(adv.get("softmax_collapse_step")) : null));
         }
         if (out.isEmpty()) throw new ConfigException(dir + ": no finished modular runs (summary.json and metrics.csv) to read");
         return out;
+    }
+
+    private static Integer step(JsonNode n) {
+        return n == null || !n.isNumber() ? null : n.asInt();
     }
 
     /** metrics.csv as columns, each cell as {@link org.grokscope.run.Metrics#number} reads it (NaN for an empty or text cell, ±∞ for inf). */

@@ -178,7 +178,36 @@ public final class ForecastEval {
      * forming level as the verdict, false positives, lead, calibration; AUC at 25 % per operation), its stalled verdicts
      * (fired, on runs that generalized after all, on random-label runs) and its ETA intervals' coverage.
      */
-    public record Check(int runs, int generalized, int randomRuns, Result result, int[] stalled, double etaCoverage, double etaError) {}
+    public record Check(int runs, int generalized, int randomRuns, Result result, int[] stalled, double etaCoverage, double etaError, List<Advice> advice) {}
+
+    /**
+     * A kind of advice as the bank's runs recorded it while they trained: on how many runs it fired, on how many of the
+     * runs that generalized (a recommendation to change a run that was going to generalize anyway is wrong advice: at
+     * most 5 % of them is the bar), and on how many random-label runs.
+     */
+    public record Advice(String kind, int fired, int onGeneralized, int generalized, int onRandom, int random) {
+        public double wrongShare() {
+            return generalized == 0 ? Double.NaN : (double) onGeneralized / generalized;
+        }
+    }
+
+    /** The advisor's two recommendations to change a run, judged on how the runs ended. */
+    public static List<Advice> advice(List<Bank.Run> runs) {
+        int g = (int) runs.stream().filter(Bank.Run::generalized).count(), rnd = (int) runs.stream().filter(Bank.Run::randomLabels).count();
+        List<Advice> out = new ArrayList<>();
+        for (String kind : List.of("change the run (stalled, or no sign of transition)", "softmax collapse")) {
+            int fired = 0, onG = 0, onR = 0;
+            for (Bank.Run r : runs) {
+                Integer at = kind.startsWith("softmax") ? r.collapseAdvisedAt() : r.advisedAt();
+                if (at == null || (r.generalized() && at >= r.generalization())) continue; // advice after generalizing changes nothing
+                fired++;
+                if (r.generalized()) onG++;
+                if (r.randomLabels()) onR++;
+            }
+            out.add(new Advice(kind, fired, onG, g, onR, rnd));
+        }
+        return out;
+    }
 
     public static Check check(List<Bank.Run> runs, Forecaster f) {
         Map<Bank.Run, double[][]> feats = signals(runs);
@@ -189,7 +218,7 @@ public final class ForecastEval {
         List<Double> etaErrors = new ArrayList<>();
         verdicts(runs, f, v, etaErrors);
         return new Check(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
-                res, new int[] {v[0], v[1], v[2]}, v[4] == 0 ? Double.NaN : (double) v[3] / v[4], median(etaErrors));
+                res, new int[] {v[0], v[1], v[2]}, v[4] == 0 ? Double.NaN : (double) v[3] / v[4], median(etaErrors), advice(runs));
     }
 
     // every run's signals at each of its evaluations

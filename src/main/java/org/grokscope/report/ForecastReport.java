@@ -103,6 +103,17 @@ public final class ForecastReport {
         stalled(o, c.stalled());
         num(o, "eta_interval_coverage", c.etaCoverage());
         num(o, "eta_median_error", c.etaError());
+        ArrayNode adv = o.putArray("advice");
+        for (ForecastEval.Advice a : c.advice()) {
+            ObjectNode e = adv.addObject();
+            e.put("kind", a.kind());
+            e.put("fired", a.fired());
+            e.put("on_generalized", a.onGeneralized());
+            e.put("generalized", a.generalized());
+            num(e, "wrong_share", a.wrongShare());
+            e.put("on_random", a.onRandom());
+            e.put("random", a.random());
+        }
         result(o.putObject("result"), c.result());
         return o;
     }

@@ -185,6 +185,32 @@ class ForecastEvalTest {
         assertThat(c.leadFraction()).isNaN();
     }
 
+    /** Advice is judged by how the runs it fired on ended; advice given after a run generalized is none. */
+    @Test
+    void adviceIsCountedOnTheRunsItFiredOnBeforeTheyGeneralized() {
+        Bank.Run g = run("g", "add", 1, true, 0), m = run("m", "add", 1, false, 1), r = run("r", "random", 1, false, 2);
+        List<Bank.Run> runs = List.of(
+                with(g, 300, null),   // advised, then generalized at 600: wrong advice
+                with(g, 700, 650),    // both after it generalized: not counted
+                with(g, null, null),
+                with(m, 500, 400),
+                with(r, 800, null));
+        List<ForecastEval.Advice> a = ForecastEval.advice(runs);
+        assertThat(a.get(0).fired()).isEqualTo(3);
+        assertThat(a.get(0).onGeneralized()).isEqualTo(1);
+        assertThat(a.get(0).generalized()).isEqualTo(3);
+        assertThat(a.get(0).wrongShare()).isEqualTo(1.0 / 3);
+        assertThat(a.get(0).onRandom()).isEqualTo(1);
+        assertThat(a.get(1).kind()).isEqualTo("softmax collapse");
+        assertThat(a.get(1).fired()).isEqualTo(1);
+        assertThat(a.get(1).onGeneralized()).isZero();
+    }
+
+    static Bank.Run with(Bank.Run r, Integer advisedAt, Integer collapseAt) {
+        return new Bank.Run(r.id(), r.op(), r.p(), r.weightDecay(), r.optimizer(), r.model(), r.budget(), r.memorization(), r.generalization(), r.history(),
+                advisedAt, collapseAt);
+    }
+
     @Test
     void theCombinedFitWeighsEveryRunOnceAndBothOutcomesHalf() {
         List<Bank.Run> bank = handMadeBank();
