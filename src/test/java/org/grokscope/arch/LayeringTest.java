@@ -47,7 +47,7 @@ class LayeringTest {
                 .whereLayer("forecast").mayOnlyBeAccessedByLayers("report", "cli")
                 .whereLayer("reproduce").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("sweep").mayOnlyBeAccessedByLayers("reproduce", "report", "server", "cli", "spark")
-                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "reproduce", "bench", "report", "server", "cli", "spark")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("sweep", "forecast", "reproduce", "bench", "report", "server", "cli", "spark")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("run", "sweep", "forecast", "reproduce", "bench", "report", "server", "cli", "spark")
                 .whereLayer("probe").mayOnlyBeAccessedByLayers("run", "sweep", "bench", "report", "server", "cli")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("probe", "config", "run", "sweep", "forecast", "reproduce", "bench", "report", "server", "cli", "spark")
