@@ -6,17 +6,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Two estimators of the critical data size (CDS) from a sample-wise sweep (runs over training-set sizes
- * n, several seeds each).
- * <p>(a) The CDS paper's (Zhu et al. 2024, their plotting code): per run, Gaussian-smooth the test
- * accuracy curve; for each threshold θ in 0.1..0.9 take the first step where it reaches θ, or 0 if it
- * never does (that 0 makes the left flank: small sets never generalize); the run's "generalization
- * steps" is the maximum over θ. Average over seeds per n; CDS is the n where that peaks (no
- * generalization to the left, slowest at the peak, faster to the right).
- * <p>(b) Ours: fit acc(n) = lo + (hi − lo)·σ((ln n − m)/s) to final test accuracy against ln n; the CDS
- * is the smallest n at which the fitted curve has completed a fraction f of its rise from lo to hi:
- * n_f = exp(m + s·ln(f/(1−f))). The point estimate fits the seed-mean curve; the interval is the
- * percentile bootstrap over seeds (resample seeds with replacement, refit the mean curve).
+ * Two estimators of the critical data size (CDS) from a sample-wise sweep (runs over training-set sizes n, several
+ * seeds each).
+ *
+ * <p>(a) The CDS paper's (Zhu et al. 2024, their plotting code): per run, Gaussian-smooth the test accuracy curve; for
+ * each threshold θ in 0.1..0.9 take the first step where it reaches θ, or 0 if it never does (that 0 makes the left
+ * flank: small sets never generalize); the run's "generalization steps" is the maximum over θ. Average over seeds per
+ * n; CDS is the n where that peaks (no generalization to the left, slowest at the peak, faster to the right).
+ *
+ * <p>(b) Ours: fit acc(n) = lo + (hi − lo)·σ((ln n − m)/s) to final test accuracy against ln n; the CDS is the smallest
+ * n at which the fitted curve has completed a fraction f of its rise from lo to hi: n_f = exp(m + s·ln(f/(1−f))). The
+ * point estimate fits the seed-mean curve; the interval is the percentile bootstrap over seeds (resample seeds with
+ * replacement, refit the mean curve).
  */
 public final class CriticalDataSize {
     private CriticalDataSize() {}
@@ -35,26 +36,37 @@ public final class CriticalDataSize {
             int gen = 0;
             for (Curve c : e.getValue()) {
                 double s = generalizationSteps(c, sigmaSteps, thresholds);
-                sum += s; sq += s * s;
+                sum += s;
+                sq += s * s;
                 if (s > 0) gen++;
             }
             int k = e.getValue().size();
             double mean = sum / k;
-            pts.add(new PaperPoint(e.getKey(), mean, k > 1 ? Math.sqrt(Math.max(0, (sq - k * mean * mean) / (k - 1))) : 0, k, gen));
+            pts.add(new PaperPoint(
+                    e.getKey(), mean, k > 1 ? Math.sqrt(Math.max(0, (sq - k * mean * mean) / (k - 1))) : 0, k, gen));
         }
         double cds = Double.NaN, best = 0;
-        for (PaperPoint p : pts) if (p.meanSteps() > best) { best = p.meanSteps(); cds = p.n(); }
+        for (PaperPoint p : pts)
+            if (p.meanSteps() > best) {
+                best = p.meanSteps();
+                cds = p.n();
+            }
         return new PaperEstimate(cds, pts);
     }
 
     /** The paper's per-run statistic: max over thresholds of the first step reaching it (0 if never). */
     public static double generalizationSteps(Curve c, double sigmaSteps, double[] thresholds) {
-        double spacing = c.steps().length > 1 ? (double) (c.steps()[c.steps().length - 1] - c.steps()[0]) / (c.steps().length - 1) : 1;
+        double spacing = c.steps().length > 1
+                ? (double) (c.steps()[c.steps().length - 1] - c.steps()[0]) / (c.steps().length - 1)
+                : 1;
         double[] sm = Smoothing.gaussian(c.testAcc(), sigmaSteps / spacing);
         double best = 0;
         for (double th : thresholds) {
             for (int i = 0; i < sm.length; i++) {
-                if (sm[i] >= th) { best = Math.max(best, c.steps()[i]); break; }
+                if (sm[i] >= th) {
+                    best = Math.max(best, c.steps()[i]);
+                    break;
+                }
             }
         }
         return best;
@@ -72,17 +84,20 @@ public final class CriticalDataSize {
     }
 
     /**
-     * The least rise of final test accuracy across the sizes (largest minus smallest value, 0 to 1) that a
-     * sigmoid is fitted to. Below it the data show no transition, and a sigmoid through them places one
-     * anywhere (six runs at 0-1.3 % test accuracy were once given a "CDS" from a curve rising to 0.94 past
-     * the last size): no rise, no estimate.
+     * The least rise of final test accuracy across the sizes (largest minus smallest value, 0 to 1) that a sigmoid is
+     * fitted to. Below it the data show no transition, and a sigmoid through them places one anywhere (six runs at
+     * 0-1.3 % test accuracy were once given a "CDS" from a curve rising to 0.94 past the last size): no rise, no
+     * estimate.
      */
     public static final double MIN_RISE = 0.1;
 
     /** How far values rise across the sizes: the largest minus the smallest. */
     public static double rise(double[] y) {
         double a = Double.POSITIVE_INFINITY, b = Double.NEGATIVE_INFINITY;
-        for (double v : y) { a = Math.min(a, v); b = Math.max(b, v); }
+        for (double v : y) {
+            a = Math.min(a, v);
+            b = Math.max(b, v);
+        }
         return y.length == 0 ? 0 : b - a;
     }
 
@@ -91,15 +106,25 @@ public final class CriticalDataSize {
         return mean(acc, null);
     }
 
-    /** perSeed[j]: the same estimate from seed j's curve alone (NaN where that curve does not rise), so a reader sees where the interval comes from. */
-    public record FitEstimate(double cds, double low, double high, double fraction, Sigmoid curve, int seeds, int bootstrap, double[] perSeed) {}
-
     /**
-     * @param acc acc[seed][i] at sizes n[i] (final test accuracy)
+     * perSeed[j]: the same estimate from seed j's curve alone (NaN where that curve does not rise), so a reader sees
+     * where the interval comes from.
      */
+    public record FitEstimate(
+            double cds,
+            double low,
+            double high,
+            double fraction,
+            Sigmoid curve,
+            int seeds,
+            int bootstrap,
+            double[] perSeed) {}
+
+    /** @param acc acc[seed][i] at sizes n[i] (final test accuracy) */
     public static FitEstimate fit(double[] n, double[][] acc, double fraction, int bootstrap, long seed) {
         int k = acc.length;
-        if (rise(mean(acc, null)) < MIN_RISE) throw new IllegalArgumentException("no rise: check rise() >= MIN_RISE before fitting");
+        if (rise(mean(acc, null)) < MIN_RISE)
+            throw new IllegalArgumentException("no rise: check rise() >= MIN_RISE before fitting");
         Sigmoid c = fitSigmoid(n, mean(acc, null));
         double cds = clamp(c.nAtFraction(fraction), n);
         double lo = cds, hi = cds;
@@ -116,14 +141,20 @@ public final class CriticalDataSize {
             hi = est[(int) Math.ceil(0.975 * (bootstrap - 1))];
         }
         double[] perSeed = new double[k];
-        for (int j = 0; j < k; j++) perSeed[j] = rise(acc[j]) < MIN_RISE ? Double.NaN : clamp(fitSigmoid(n, acc[j]).nAtFraction(fraction), n);
+        for (int j = 0; j < k; j++)
+            perSeed[j] = rise(acc[j]) < MIN_RISE
+                    ? Double.NaN
+                    : clamp(fitSigmoid(n, acc[j]).nAtFraction(fraction), n);
         return new FitEstimate(cds, lo, hi, fraction, c, k, k > 1 ? bootstrap : 0, perSeed);
     }
 
     // the estimate is only meaningful inside the sampled range: clamp to [min n, max n]
     private static double clamp(double x, double[] n) {
         double a = Double.POSITIVE_INFINITY, b = 0;
-        for (double v : n) { a = Math.min(a, v); b = Math.max(b, v); }
+        for (double v : n) {
+            a = Math.min(a, v);
+            b = Math.max(b, v);
+        }
         return Double.isFinite(x) ? Math.max(a, Math.min(b, x)) : b;
     }
 
@@ -138,13 +169,17 @@ public final class CriticalDataSize {
     }
 
     /**
-     * Least-squares fit: for each (m, s) on a grid, lo and hi − lo are the linear least-squares solution;
-     * the best grid point is refined by two finer grids around it. Deterministic, no starting guess.
+     * Least-squares fit: for each (m, s) on a grid, lo and hi − lo are the linear least-squares solution; the best grid
+     * point is refined by two finer grids around it. Deterministic, no starting guess.
      */
     public static Sigmoid fitSigmoid(double[] n, double[] y) {
         double[] x = new double[n.length];
         double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n.length; i++) { x[i] = Math.log(n[i]); xmin = Math.min(xmin, x[i]); xmax = Math.max(xmax, x[i]); }
+        for (int i = 0; i < n.length; i++) {
+            x[i] = Math.log(n[i]);
+            xmin = Math.min(xmin, x[i]);
+            xmax = Math.max(xmax, x[i]);
+        }
         double span = Math.max(xmax - xmin, 1e-6);
         Sigmoid best = null;
         double mLo = xmin - 0.5 * span, mHi = xmax + 0.5 * span, sLo = Math.log(span / 200), sHi = Math.log(span * 2);
@@ -159,9 +194,11 @@ public final class CriticalDataSize {
                 }
             }
             double dm = (mHi - mLo) / G * 3, ds = (sHi - sLo) / G * 3;
-            mLo = best.m() - dm; mHi = best.m() + dm;
+            mLo = best.m() - dm;
+            mHi = best.m() + dm;
             double ls = Math.log(best.s());
-            sLo = ls - ds; sHi = ls + ds;
+            sLo = ls - ds;
+            sHi = ls + ds;
         }
         return best;
     }
@@ -175,11 +212,19 @@ public final class CriticalDataSize {
         double sg = 0, sgg = 0, sy = 0, sgy = 0;
         for (int i = 0; i < k; i++) {
             g[i] = 1 / (1 + Math.exp(-(x[i] - m) / s));
-            sg += g[i]; sgg += g[i] * g[i]; sy += y[i]; sgy += g[i] * y[i];
+            sg += g[i];
+            sgg += g[i] * g[i];
+            sy += y[i];
+            sgy += g[i] * y[i];
         }
         double det = k * sgg - sg * sg, lo, r;
-        if (Math.abs(det) < 1e-12) { lo = sy / k; r = 0; }
-        else { r = (k * sgy - sg * sy) / det; lo = (sy - r * sg) / k; }
+        if (Math.abs(det) < 1e-12) {
+            lo = sy / k;
+            r = 0;
+        } else {
+            r = (k * sgy - sg * sy) / det;
+            lo = (sy - r * sg) / k;
+        }
         Sigmoid free = fitted(x, y, g, lo, lo + r, m, s);
         if (lo >= 0 && lo + r <= 1) return free;
         Sigmoid best = null;
@@ -188,7 +233,10 @@ public final class CriticalDataSize {
         best = better(best, fitted(x, y, g, 0, h0, m, s));
         // hi = 1, lo free: y − g ≈ lo·(1 − g)
         double num = 0, den = 0;
-        for (int i = 0; i < k; i++) { num += (1 - g[i]) * (y[i] - g[i]); den += (1 - g[i]) * (1 - g[i]); }
+        for (int i = 0; i < k; i++) {
+            num += (1 - g[i]) * (y[i] - g[i]);
+            den += (1 - g[i]) * (1 - g[i]);
+        }
         double l1 = den > 1e-12 ? Math.min(1, Math.max(0, num / den)) : 0;
         best = better(best, fitted(x, y, g, l1, 1, m, s));
         return best;
@@ -196,7 +244,10 @@ public final class CriticalDataSize {
 
     private static Sigmoid fitted(double[] x, double[] y, double[] g, double lo, double hi, double m, double s) {
         double sse = 0;
-        for (int i = 0; i < x.length; i++) { double e = y[i] - lo - (hi - lo) * g[i]; sse += e * e; }
+        for (int i = 0; i < x.length; i++) {
+            double e = y[i] - lo - (hi - lo) * g[i];
+            sse += e * e;
+        }
         return new Sigmoid(lo, hi, m, s, sse);
     }
 

@@ -6,11 +6,21 @@ package org.grokscope.analysis;
  * level at which 90 % of the bank's runs it fired on generalized), with an expected generalization step: the step of
  * the first forming verdict times the bank's ratios of generalization step to that step (10th, 50th and 90th
  * percentiles); <b>stalled</b> once, past {@code minProgress} of the budget, it falls to {@code stalled} or below (the
- * level at which 90 % of the bank's runs it fired on did not generalize). Only a run that has memorized gets a
- * verdict. Plain numbers: it serializes as JSON and runs anywhere.
+ * level at which 90 % of the bank's runs it fired on did not generalize). Only a run that has memorized gets a verdict.
+ * Plain numbers: it serializes as JSON and runs anywhere.
  */
-public record Forecaster(Logistic.Model model, double[] baseRate, double forming, double stalled, double minProgress, double[] etaRatio) {
-    public enum Verdict { NONE, FORMING, STALLED }
+public record Forecaster(
+        Logistic.Model model,
+        double[] baseRate,
+        double forming,
+        double stalled,
+        double minProgress,
+        double[] etaRatio) {
+    public enum Verdict {
+        NONE,
+        FORMING,
+        STALLED
+    }
 
     private static final int PROGRESS = Signals.NAMES.indexOf("progress");
 
@@ -32,7 +42,8 @@ public record Forecaster(Logistic.Model model, double[] baseRate, double forming
      * The probability, the verdict, for a forming run the expected generalization step with its interval (else NaN),
      * and the evidence: the three signals that pushed the probability furthest, with their values.
      */
-    public record Assessment(double probability, Verdict verdict, double eta, double etaLow, double etaHigh, String evidence) {}
+    public record Assessment(
+            double probability, Verdict verdict, double eta, double etaLow, double etaHigh, String evidence) {}
 
     /**
      * The assessment at evaluation {@code k}; {@code formingSince} is the step of the run's first forming verdict, if
@@ -48,7 +59,9 @@ public record Forecaster(Logistic.Model model, double[] baseRate, double forming
         else if (memorized && p <= stalled && (double) step / budget >= minProgress) v = Verdict.STALLED;
         if (v == Verdict.FORMING || formingSince != null) {
             double from = formingSince != null ? formingSince : step;
-            double lo = Math.max(step, from * etaRatio[0]), mid = Math.max(step, from * etaRatio[1]), hi = Math.max(step, from * etaRatio[2]);
+            double lo = Math.max(step, from * etaRatio[0]),
+                    mid = Math.max(step, from * etaRatio[1]),
+                    hi = Math.max(step, from * etaRatio[2]);
             return new Assessment(p, v, mid, lo, hi, evidence);
         }
         return new Assessment(p, v, Double.NaN, Double.NaN, Double.NaN, evidence);
@@ -67,7 +80,8 @@ public record Forecaster(Logistic.Model model, double[] baseRate, double forming
         for (int i = 0; i < Math.min(3, idx.length); i++) {
             int j = idx[i];
             if (c[j] == 0) break;
-            b.append(b.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%s %.3g (%+.2f)", model.features()[j], x[j], c[j]));
+            b.append(b.length() == 0 ? "" : ", ")
+                    .append(String.format(java.util.Locale.ROOT, "%s %.3g (%+.2f)", model.features()[j], x[j], c[j]));
         }
         return b.toString();
     }

@@ -3,10 +3,10 @@ package org.grokscope.analysis;
 import java.util.Arrays;
 
 /**
- * L2-regularized logistic regression on standardized features, fitted by Newton's method (a few dozen features, a
- * few tens of thousands of rows: exact and deterministic). A missing feature (NaN) is imputed as the training mean,
- * i.e. 0 after standardization. The fitted model is plain numbers ({@link Model}), so it serializes as JSON and
- * predicts anywhere.
+ * L2-regularized logistic regression on standardized features, fitted by Newton's method (a few dozen features, a few
+ * tens of thousands of rows: exact and deterministic). A missing feature (NaN) is imputed as the training mean, i.e. 0
+ * after standardization. The fitted model is plain numbers ({@link Model}), so it serializes as JSON and predicts
+ * anywhere.
  */
 public final class Logistic {
     private Logistic() {}
@@ -21,7 +21,8 @@ public final class Logistic {
         /** The log-odds of the label for one row (NaN = missing). */
         public double logOdds(double[] x) {
             double z = intercept;
-            for (int j = 0; j < weight.length; j++) if (!Double.isNaN(x[j])) z += weight[j] * (x[j] - mean[j]) / scale[j];
+            for (int j = 0; j < weight.length; j++)
+                if (!Double.isNaN(x[j])) z += weight[j] * (x[j] - mean[j]) / scale[j];
             return z;
         }
     }
@@ -36,7 +37,12 @@ public final class Logistic {
         for (int j = 0; j < d; j++) {
             double s = 0, s2 = 0;
             int c = 0;
-            for (double[] r : x) if (!Double.isNaN(r[j])) { s += r[j]; s2 += r[j] * r[j]; c++; }
+            for (double[] r : x)
+                if (!Double.isNaN(r[j])) {
+                    s += r[j];
+                    s2 += r[j] * r[j];
+                    c++;
+                }
             mean[j] = c == 0 ? 0 : s / c;
             double var = c == 0 ? 0 : s2 / c - mean[j] * mean[j];
             scale[j] = var > 1e-24 ? Math.sqrt(var) : 1;
@@ -60,7 +66,10 @@ public final class Logistic {
                     for (int k = 0; k <= j; k++) h[j][k] += v * z[i][j] * z[i][k];
                 }
             }
-            for (int j = 0; j < d; j++) { g[j] -= lambda * beta[j]; h[j][j] += lambda; }
+            for (int j = 0; j < d; j++) {
+                g[j] -= lambda * beta[j];
+                h[j][j] += lambda;
+            }
             for (int j = 0; j <= d; j++) for (int k = 0; k < j; k++) h[k][j] = h[j][k];
             h[d][d] += 1e-9;
             double[] step;
@@ -68,11 +77,15 @@ public final class Logistic {
                 step = solve(h, g);
             } catch (Singular e) {
                 String what = e.column == d ? "the intercept" : "feature '" + names[e.column] + "'";
-                throw new IllegalArgumentException("logistic fit: " + what + " is constant over the rows or a combination of the"
-                        + " features before it, so its weight has no unique value; fit with a ridge penalty (lambda > 0) or leave it out");
+                throw new IllegalArgumentException(
+                        "logistic fit: " + what + " is constant over the rows or a combination of the"
+                                + " features before it, so its weight has no unique value; fit with a ridge penalty (lambda > 0) or leave it out");
             }
             double max = 0;
-            for (int j = 0; j <= d; j++) { beta[j] += step[j]; max = Math.max(max, Math.abs(step[j])); }
+            for (int j = 0; j <= d; j++) {
+                beta[j] += step[j];
+                max = Math.max(max, Math.abs(step[j]));
+            }
             if (max < 1e-9) break;
         }
         return new Model(names.clone(), mean, scale, Arrays.copyOf(beta, d), beta[d]);
@@ -80,9 +93,9 @@ public final class Logistic {
 
     /**
      * Solves {@code a x = b} for a symmetric positive definite {@code a} by Cholesky factorization. The Newton system
-     * of a ridge-penalized fit is positive definite; without the penalty it is singular when a feature is constant
-     * (or always missing) or a combination of others, and then the fit has no unique answer: that is refused,
-     * naming the first such column, instead of quietly giving its weight 0.
+     * of a ridge-penalized fit is positive definite; without the penalty it is singular when a feature is constant (or
+     * always missing) or a combination of others, and then the fit has no unique answer: that is refused, naming the
+     * first such column, instead of quietly giving its weight 0.
      */
     static double[] solve(double[][] a, double[] b) {
         int n = b.length;

@@ -26,7 +26,11 @@ public final class Roc {
             int j = i;
             while (j + 1 < n && score[idx[j + 1]] == score[idx[i]]) j++;
             double rank = (i + j) / 2.0 + 1; // mid-rank of a tie
-            for (int k = i; k <= j; k++) if (label[idx[k]]) { rankSumPos += rank; pos++; }
+            for (int k = i; k <= j; k++)
+                if (label[idx[k]]) {
+                    rankSumPos += rank;
+                    pos++;
+                }
             i = j + 1;
         }
         long neg = n - pos;
@@ -45,8 +49,10 @@ public final class Roc {
         if (pos == 0 || neg == 0) return out;
         long tp = 0, fp = 0;
         for (int k = 0; k < idx.size(); k++) {
-            if (label[idx.get(k)]) tp++; else fp++;
-            if (k + 1 == idx.size() || score[idx.get(k + 1)] != score[idx.get(k)]) out.add(new double[] {(double) fp / neg, (double) tp / pos});
+            if (label[idx.get(k)]) tp++;
+            else fp++;
+            if (k + 1 == idx.size() || score[idx.get(k + 1)] != score[idx.get(k)])
+                out.add(new double[] {(double) fp / neg, (double) tp / pos});
         }
         return out;
     }

@@ -4,23 +4,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Candidate early signals of grokking, each a number computed from a run's evaluations up to one of them (never
- * later ones): the test loss against its post-memorization peak and its trend on log steps, the weight norm against
- * its peak and its decay rate, distance from initialization, the Fourier sparsity of the embedding and of W_L and its
- * rise, Nanda et al.'s restricted and excluded losses, the eNTK's distance from its start and its kernel-target
- * alignment, the number of key frequencies, and the plain test accuracy as the baseline every signal must beat.
- * Trends are taken over the second half of the elapsed steps (a window that scales with the run, as log-step plots
- * are read); the test loss's also over the last quarter, which turns a few evaluations sooner. A signal a run does not
- * measure (restricted loss off x + y, Fourier measures on text) is NaN.
+ * Candidate early signals of grokking, each a number computed from a run's evaluations up to one of them (never later
+ * ones): the test loss against its post-memorization peak and its trend on log steps, the weight norm against its peak
+ * and its decay rate, distance from initialization, the Fourier sparsity of the embedding and of W_L and its rise,
+ * Nanda et al.'s restricted and excluded losses, the eNTK's distance from its start and its kernel-target alignment,
+ * the number of key frequencies, and the plain test accuracy as the baseline every signal must beat. Trends are taken
+ * over the second half of the elapsed steps (a window that scales with the run, as log-step plots are read); the test
+ * loss's also over the last quarter, which turns a few evaluations sooner. A signal a run does not measure (restricted
+ * loss off x + y, Fourier measures on text) is NaN.
  */
 public final class Signals {
     /** The signals, in the order {@link #at} returns them. */
     public static final List<String> NAMES = List.of(
-            "test_acc", "test_loss_vs_peak", "test_loss_slope", "test_loss_slope_recent", "train_loss_log10", "norm_vs_peak", "norm_slope", "dist_from_init_rel",
-            "embed_gini", "embed_gini_rise", "wl_gini", "wl_gini_rise", "key_freq_share", "restricted_loss_log10", "excluded_over_restricted_log10",
-            "ntk_rel", "ntk_rel_slope", "ntk_cka", "ntk_cka_rise", "progress");
+            "test_acc",
+            "test_loss_vs_peak",
+            "test_loss_slope",
+            "test_loss_slope_recent",
+            "train_loss_log10",
+            "norm_vs_peak",
+            "norm_slope",
+            "dist_from_init_rel",
+            "embed_gini",
+            "embed_gini_rise",
+            "wl_gini",
+            "wl_gini_rise",
+            "key_freq_share",
+            "restricted_loss_log10",
+            "excluded_over_restricted_log10",
+            "ntk_rel",
+            "ntk_rel_slope",
+            "ntk_cka",
+            "ntk_cka_rise",
+            "progress");
 
-    /** A run's evaluations: steps and columns by metrics.csv name (NaN where a cell is empty); {@code p} the modulus (0 if none). */
+    /**
+     * A run's evaluations: steps and columns by metrics.csv name (NaN where a cell is empty); {@code p} the modulus (0
+     * if none).
+     */
     public record History(int[] step, Map<String, double[]> columns, int p) {
         double[] col(String name) {
             double[] c = columns.get(name);
@@ -32,14 +52,26 @@ public final class Signals {
 
     private Signals() {}
 
-    /** A value as metrics.csv keeps it (8 significant digits): what a resumed run reads back, so forecasts agree bit for bit. */
+    /**
+     * A value as metrics.csv keeps it (8 significant digits): what a resumed run reads back, so forecasts agree bit for
+     * bit.
+     */
     public static double asWritten(double v) {
         return Double.isFinite(v) ? Double.parseDouble(String.format(java.util.Locale.ROOT, "%.8g", v)) : v;
     }
 
     /** The columns a forecast reads: the evaluation's, then the probes'. */
-    public static final List<String> EVAL_COLUMNS = List.of("train_acc", "test_acc", "train_loss", "test_loss", "l2_norm", "dist_from_init"),
-            PROBE_COLUMNS = List.of("embed_gini", "wl_gini", "embed_keys", "restricted_loss", "excluded_loss", "ntk_rel", "ntk_cka");
+    public static final List<String>
+            EVAL_COLUMNS = List.of("train_acc", "test_acc", "train_loss", "test_loss", "l2_norm", "dist_from_init"),
+            PROBE_COLUMNS =
+                    List.of(
+                            "embed_gini",
+                            "wl_gini",
+                            "embed_keys",
+                            "restricted_loss",
+                            "excluded_loss",
+                            "ntk_rel",
+                            "ntk_cka");
 
     /**
      * A run's history as it trains, for forecasts: one row per evaluation, probe columns NaN between probes. Values go
@@ -65,7 +97,8 @@ public final class Signals {
                 cols.replaceAll((k, v) -> java.util.Arrays.copyOf(v, 2 * n));
             }
             step[n] = s;
-            for (Map.Entry<String, double[]> e : cols.entrySet()) e.getValue()[n] = values.getOrDefault(e.getKey(), Double.NaN);
+            for (Map.Entry<String, double[]> e : cols.entrySet())
+                e.getValue()[n] = values.getOrDefault(e.getKey(), Double.NaN);
             n++;
         }
 
@@ -74,7 +107,9 @@ public final class Signals {
             for (String c : PROBE_COLUMNS) if (values.containsKey(c)) cols.get(c)[n - 1] = values.get(c);
         }
 
-        public int size() { return n; }
+        public int size() {
+            return n;
+        }
 
         /** The history so far (copies: it does not change when more is recorded). */
         public History history() {
@@ -144,14 +179,21 @@ public final class Signals {
         return step.length - 1;
     }
 
-    /** Least-squares slope of log y on log step over evaluations [from, k] with positive step and y; NaN with fewer than 3. */
+    /**
+     * Least-squares slope of log y on log step over evaluations [from, k] with positive step and y; NaN with fewer than
+     * 3.
+     */
     static double logLogSlope(int[] step, double[] y, int from, int k) {
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         int n = 0;
         for (int i = Math.max(from, 0); i <= k && i < y.length; i++) {
             if (step[i] <= 0 || Double.isNaN(y[i]) || y[i] <= 0) continue;
             double x = Math.log(step[i]), v = Math.log(y[i]);
-            sx += x; sy += v; sxx += x * x; sxy += x * v; n++;
+            sx += x;
+            sy += v;
+            sxx += x * x;
+            sxy += x * v;
+            n++;
         }
         if (n < 3) return Double.NaN;
         double den = n * sxx - sx * sx;

@@ -11,7 +11,10 @@ public final class Smoothing {
         int r = (int) Math.ceil(4 * sigma);
         double[] w = new double[2 * r + 1];
         double sum = 0;
-        for (int i = -r; i <= r; i++) { w[i + r] = Math.exp(-0.5 * i * i / (sigma * sigma)); sum += w[i + r]; }
+        for (int i = -r; i <= r; i++) {
+            w[i + r] = Math.exp(-0.5 * i * i / (sigma * sigma));
+            sum += w[i + r];
+        }
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             double s = 0;

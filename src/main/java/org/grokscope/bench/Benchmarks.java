@@ -4,25 +4,33 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
-import org.grokscope.engine.Gemm;
-import org.grokscope.engine.Parallel;
-import org.grokscope.engine.Rng;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.RunConfig;
+import org.grokscope.engine.Gemm;
+import org.grokscope.engine.Parallel;
+import org.grokscope.engine.Rng;
 import org.grokscope.run.Experiment;
 
 /** Whole-step and GEMM timings, measured after warm-up; medians with min and max. */
 public final class Benchmarks {
-    public record Timing(String name, String unit, double median, double min, double max, int samples, double gflops, long gcCount, String detail) {}
+    public record Timing(
+            String name,
+            String unit,
+            double median,
+            double min,
+            double max,
+            int samples,
+            double gflops,
+            long gcCount,
+            String detail) {}
 
     private Benchmarks() {}
 
     /**
-     * ms per training step of a preset (full steps: forward, loss, backward, optimizer). Warm-up runs at
-     * least {@code warmupSteps} steps and at least {@link #WARMUP_SECONDS} s, timing every step, so the
-     * JIT warm-up (time from the first step until steps stay within 10 % of the steady median) is measured
-     * rather than assumed.
+     * ms per training step of a preset (full steps: forward, loss, backward, optimizer). Warm-up runs at least
+     * {@code warmupSteps} steps and at least {@link #WARMUP_SECONDS} s, timing every step, so the JIT warm-up (time
+     * from the first step until steps stay within 10 % of the steady median) is measured rather than assumed.
      */
     public static Timing step(String preset, int threads, int warmupSteps, int samples) throws ConfigException {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset(preset), List.of());
@@ -54,16 +62,33 @@ public final class Benchmarks {
             double med = median(sorted);
             double flops = ex.trainer.flopsPerStep();
             Warmup wu = warmup(Arrays.copyOf(warm, nw), med);
-            return new Timing(preset + (threads == 1 ? " 1 thread" : ""), "ms/step", med, sorted[0], sorted[samples - 1], samples,
-                    flops / (med / 1e3) / 1e9, gc,
-                    String.format(java.util.Locale.ROOT, "batch %d, %.2f GFLOP/step, threads %d%s, set-up %.0f ms, first step %.0f ms, full speed after %.2f s (%d steps)",
-                            ex.trainer.batchSize(), flops / 1e9, threads, adaptive, setupMs, wu.firstMs(), wu.seconds(), wu.steps()));
+            return new Timing(
+                    preset + (threads == 1 ? " 1 thread" : ""),
+                    "ms/step",
+                    med,
+                    sorted[0],
+                    sorted[samples - 1],
+                    samples,
+                    flops / (med / 1e3) / 1e9,
+                    gc,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "batch %d, %.2f GFLOP/step, threads %d%s, set-up %.0f ms, first step %.0f ms, full speed after %.2f s (%d steps)",
+                            ex.trainer.batchSize(),
+                            flops / 1e9,
+                            threads,
+                            adaptive,
+                            setupMs,
+                            wu.firstMs(),
+                            wu.seconds(),
+                            wu.steps()));
         }
     }
 
     public static final double WARMUP_SECONDS = 3;
 
-    // " (measured steps: 20 eager, 7 parking on 2, 3 on 1 thread)" when the pool's governor ran some of them in a politer mode
+    // " (measured steps: 20 eager, 7 parking on 2, 3 on 1 thread)" when the pool's governor ran some of them in a
+    // politer mode
     static String threadShares(long[] before, long eagerBefore, long[] after, long eagerAfter, int threads) {
         StringBuilder sb = new StringBuilder();
         long eager = eagerAfter - eagerBefore, polite = 0;
@@ -71,14 +96,17 @@ public final class Benchmarks {
             long n = after[k] - (k < before.length ? before[k] : 0) - (k == threads ? eager : 0);
             if (n == 0) continue;
             polite += n;
-            sb.append(", ").append(n).append(k == threads ? " parking on " + k : " on " + k + (k == 1 ? " thread" : ""));
+            sb.append(", ")
+                    .append(n)
+                    .append(k == threads ? " parking on " + k : " on " + k + (k == 1 ? " thread" : ""));
         }
         return polite == 0 ? "" : " (measured steps: " + eager + " eager" + sb + ")";
     }
 
     /** The same timing under another name (a workload measured in other conditions). */
     public static Timing renamed(Timing t, String name) {
-        return new Timing(name, t.unit(), t.median(), t.min(), t.max(), t.samples(), t.gflops(), t.gcCount(), t.detail());
+        return new Timing(
+                name, t.unit(), t.median(), t.min(), t.max(), t.samples(), t.gflops(), t.gcCount(), t.detail());
     }
 
     /** IMDB's training set size in imdb-paper (24,139 reviews of at most 256 tokens). */
@@ -93,13 +121,17 @@ public final class Benchmarks {
         }
         if (!(cfg.task() instanceof RunConfig.Text t)) return new Experiment(cfg, threads);
         int T = t.maxLen() != null ? t.maxLen() : 256, vocab = t.vocabSize() != null ? t.vocabSize() : 30_522;
-        return new Experiment(cfg, threads, SyntheticText.imdbLike(IMDB_TRAIN, T, vocab, 1), SyntheticText.imdbLike(512, T, vocab, 2));
+        return new Experiment(
+                cfg,
+                threads,
+                SyntheticText.imdbLike(IMDB_TRAIN, T, vocab, 1),
+                SyntheticText.imdbLike(512, T, vocab, 2));
     }
 
     /**
-     * JIT warm-up: the first step's time, and the time spent in steps before the first step that is within
-     * 1.1 × the steady median and starts a window of 5 whose median is too (a window, so one late outlier on a shared machine does not
-     * count as warm-up). If no window gets there, all warm-up steps count.
+     * JIT warm-up: the first step's time, and the time spent in steps before the first step that is within 1.1 × the
+     * steady median and starts a window of 5 whose median is too (a window, so one late outlier on a shared machine
+     * does not count as warm-up). If no window gets there, all warm-up steps count.
      */
     public record Warmup(double firstMs, double seconds, int steps) {}
 
@@ -108,7 +140,10 @@ public final class Benchmarks {
         for (int i = 0; i + w <= warmMs.length; i++) {
             double[] win = Arrays.copyOfRange(warmMs, i, i + w);
             Arrays.sort(win);
-            if (warmMs[i] <= 1.1 * steadyMedian && median(win) <= 1.1 * steadyMedian) { at = i; break; }
+            if (warmMs[i] <= 1.1 * steadyMedian && median(win) <= 1.1 * steadyMedian) {
+                at = i;
+                break;
+            }
         }
         double s = 0;
         for (int i = 0; i < at; i++) s += warmMs[i];
@@ -116,21 +151,23 @@ public final class Benchmarks {
     }
 
     /**
-     * Throughput of K independent runs of one small configuration (a sweep's runs: seeds 0..K-1, 1,000 of
-     * the 2,209 pairs of (x + y) mod 47, cds-modadd-quick's MLP), three ways, in steps per second summed
-     * over runs:
+     * Throughput of K independent runs of one small configuration (a sweep's runs: seeds 0..K-1, 1,000 of the 2,209
+     * pairs of (x + y) mod 47, cds-modadd-quick's MLP), three ways, in steps per second summed over runs:
+     *
      * <ol>
-     * <li>one after another with every thread;</li>
-     * <li>all K at once with the threads split between them (what the sweep executor does for runs under
-     *     2 GFLOP/step);</li>
-     * <li>the most a fused K-run pass could give (K at most 2 here): one run over K × 1,000 examples with every thread, its
-     *     steps counted K times. That is one pass over K runs' worth of examples with the same number of
-     *     dispatches, and it is generous to fusion: the K runs would share one set of weights, so the
-     *     vocabulary tables, weight gradients and optimizer update are done once instead of K times.</li>
+     *   <li>one after another with every thread;
+     *   <li>all K at once with the threads split between them (what the sweep executor does for runs under 2
+     *       GFLOP/step);
+     *   <li>the most a fused K-run pass could give (K at most 2 here): one run over K × 1,000 examples with every
+     *       thread, its steps counted K times. That is one pass over K runs' worth of examples with the same number of
+     *       dispatches, and it is generous to fusion: the K runs would share one set of weights, so the vocabulary
+     *       tables, weight gradients and optimizer update are done once instead of K times.
      * </ol>
+     *
      * The result is the ratio of the second to the first; the detail gives all three.
      */
-    public static Timing concurrentRuns(int k, int threads, int stepsPerRun) throws ConfigException, InterruptedException {
+    public static Timing concurrentRuns(int k, int threads, int stepsPerRun)
+            throws ConfigException, InterruptedException {
         RunConfig[] cfg = new RunConfig[k];
         for (int i = 0; i < k; i++) cfg[i] = smallRun(i, 1000);
         int fk = Math.min(k, 2); // 2,000 of the 2,209 pairs leave a test set; a larger K is bounded by 2 runs' worth
@@ -146,7 +183,13 @@ public final class Benchmarks {
         for (int i = 0; i < k; i++) {
             final int r = i;
             ts[i] = new Thread(() -> {
-                try { timeRun(cfg[r], per, stepsPerRun); } catch (RuntimeException e) { synchronized (failure) { failure[0] = e; } }
+                try {
+                    timeRun(cfg[r], per, stepsPerRun);
+                } catch (RuntimeException e) {
+                    synchronized (failure) {
+                        failure[0] = e;
+                    }
+                }
             });
             ts[i].start();
         }
@@ -156,16 +199,44 @@ public final class Benchmarks {
         double fused = timeRun(fusedCfg, threads, stepsPerRun);
         double seqRate = k * stepsPerRun / seq, concRate = k * stepsPerRun / conc;
         double fusedRate = fk * stepsPerRun / fused;
-        return new Timing(k + " runs at once", "x", concRate / seqRate, concRate / seqRate, concRate / seqRate, 1, 0, 0,
-                String.format(java.util.Locale.ROOT, "%d runs of %d steps (p 47, 1,000 pairs, MLP 64/256): %.0f steps/s one after another with %d threads; "
+        return new Timing(
+                k + " runs at once",
+                "x",
+                concRate / seqRate,
+                concRate / seqRate,
+                concRate / seqRate,
+                1,
+                0,
+                0,
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%d runs of %d steps (p 47, 1,000 pairs, MLP 64/256): %.0f steps/s one after another with %d threads; "
                                 + "%.0f steps/s all at once with %d thread%s each (%.2fx); a fused %d-run pass at most %.0f steps/s (%.2fx: one run over %d examples with %d threads)",
-                        k, stepsPerRun, seqRate, threads, concRate, per, per == 1 ? "" : "s", concRate / seqRate, fk, fusedRate, fusedRate / seqRate,
-                        fk * 1000, threads));
+                        k,
+                        stepsPerRun,
+                        seqRate,
+                        threads,
+                        concRate,
+                        per,
+                        per == 1 ? "" : "s",
+                        concRate / seqRate,
+                        fk,
+                        fusedRate,
+                        fusedRate / seqRate,
+                        fk * 1000,
+                        threads));
     }
 
     private static RunConfig smallRun(int seed, int trainCount) throws ConfigException {
-        return ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), List.of("task.p=47", "task.train_count=" + trainCount,
-                "model.embed_dim=64", "model.hidden=256", "optimizer.lr=1e-2", "seed=" + seed));
+        return ConfigLoader.load(
+                ConfigLoader.Source.preset("modadd-mlp"),
+                List.of(
+                        "task.p=47",
+                        "task.train_count=" + trainCount,
+                        "model.embed_dim=64",
+                        "model.hidden=256",
+                        "optimizer.lr=1e-2",
+                        "seed=" + seed));
     }
 
     // wall seconds of a whole run: set-up (data, model) and its steps; every way timed pays the same set-up
@@ -188,7 +259,10 @@ public final class Benchmarks {
             double flops = 2.0 * m * n * k;
             long warmEnd = System.nanoTime() + 1_500_000_000L;
             int w = 0;
-            while (System.nanoTime() < warmEnd || w < 3) { g.nn(a, 0, b, 0, c, 0, m, n, k, false); w++; }
+            while (System.nanoTime() < warmEnd || w < 3) {
+                g.nn(a, 0, b, 0, c, 0, m, n, k, false);
+                w++;
+            }
             double[] gf = new double[samples];
             for (int i = 0; i < samples; i++) {
                 long t0 = System.nanoTime();
@@ -197,7 +271,16 @@ public final class Benchmarks {
             }
             Arrays.sort(gf);
             double med = median(gf);
-            return new Timing("gemm " + m + "x" + k + "x" + n, "GFLOP/s", med, gf[0], gf[samples - 1], samples, med, 0, "C[m,n] = A[m,k]·B[k,n]");
+            return new Timing(
+                    "gemm " + m + "x" + k + "x" + n,
+                    "GFLOP/s",
+                    med,
+                    gf[0],
+                    gf[samples - 1],
+                    samples,
+                    med,
+                    0,
+                    "C[m,n] = A[m,k]·B[k,n]");
         }
     }
 
@@ -208,7 +291,8 @@ public final class Benchmarks {
 
     static long gcCount() {
         long n = 0;
-        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) n += Math.max(0, b.getCollectionCount());
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans())
+            n += Math.max(0, b.getCollectionCount());
         return n;
     }
 }

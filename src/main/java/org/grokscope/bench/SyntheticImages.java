@@ -18,9 +18,22 @@ public final class SyntheticImages {
         float[] t = new float[Math.multiplyExact(rows, dim)];
         for (int i = 0; i < t.length; i++) t[i] = (float) r.nextGaussian();
         int[] tokTrain = new int[nTrain], yTrain = new int[nTrain], tokTest = new int[nTest], yTest = new int[nTest];
-        for (int i = 0; i < nTrain; i++) { tokTrain[i] = i; yTrain[i] = i % classes; }
-        for (int i = 0; i < nTest; i++) { tokTest[i] = nTrain + i; yTest[i] = i % classes; }
-        return new FeatureSet(t, height, width, channels, new Dataset(tokTrain, yTrain, 1, rows, classes), new Dataset(tokTest, yTest, 1, rows, classes),
-                nTrain, Map.of("synthetic", true));
+        for (int i = 0; i < nTrain; i++) {
+            tokTrain[i] = i;
+            yTrain[i] = i % classes;
+        }
+        for (int i = 0; i < nTest; i++) {
+            tokTest[i] = nTrain + i;
+            yTest[i] = i % classes;
+        }
+        return new FeatureSet(
+                t,
+                height,
+                width,
+                channels,
+                new Dataset(tokTrain, yTrain, 1, rows, classes),
+                new Dataset(tokTest, yTest, 1, rows, classes),
+                nTrain,
+                Map.of("synthetic", true));
     }
 }

@@ -8,17 +8,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.grokscope.config.ConfigException;
 import org.grokscope.run.AtomicFiles;
 import org.grokscope.run.Checkpoint;
-import org.grokscope.config.ConfigException;
 import org.grokscope.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "export", mixinStandardHelpOptions = true, description = {"Write a run's weights as a safetensors file that PyTorch opens (safetensors.torch.load_file).",
-        "Parameters by name, linear weights [in, out] (y = x W + b), conv weights [k, k, in, out] (PyTorch's Conv2d weight permuted (3, 2, 0, 1)), the run's config and step as metadata. Without --step, the run's latest "
-                + "checkpoint; with it, any step the run kept (the latest, and the first memorized and generalized evaluations in checkpoints/)."})
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write a run's weights as a safetensors file that PyTorch opens (safetensors.torch.load_file).",
+            "Parameters by name, linear weights [in, out] (y = x W + b), conv weights [k, k, in, out] (PyTorch's Conv2d weight permuted (3, 2, 0, 1)), the run's config and step as metadata. Without --step, the run's latest "
+                    + "checkpoint; with it, any step the run kept (the latest, and the first memorized and generalized evaluations in checkpoints/)."
+        })
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR")
     Path dir;
@@ -26,22 +31,31 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--step", paramLabel = "N", description = "which kept checkpoint (default: the latest)")
     Integer step;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "file to write (default: RUN_DIR/model-step-N.safetensors)")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "file to write (default: RUN_DIR/model-step-N.safetensors)")
     Path out;
 
-    @Option(names = "--with-optimizer", description = "also write the optimizer's buffers (optimizer.<buffer>.<parameter>)")
+    @Option(
+            names = "--with-optimizer",
+            description = "also write the optimizer's buffers (optimizer.<buffer>.<parameter>)")
     boolean withOptimizer;
 
     @Override
     public Integer call() throws Exception {
         TreeMap<Integer, Path> kept = available(dir);
-        if (kept.isEmpty()) throw new ConfigException(dir + ": no checkpoint to export (is this a run directory? runs from before grokscope 0.2 must be resumed once first)");
+        if (kept.isEmpty())
+            throw new ConfigException(
+                    dir
+                            + ": no checkpoint to export (is this a run directory? runs from before grokscope 0.2 must be resumed once first)");
         int s = step != null ? step : kept.lastKey();
         Path src = kept.get(s);
         if (src == null) throw new ConfigException(dir + ": no checkpoint at step " + s + "; kept: " + kept.keySet());
         Checkpoint.Contents c = Checkpoint.read(src);
         List<Checkpoint.Tensor> ts = new ArrayList<>();
-        for (Checkpoint.Tensor t : c.tensors().values()) if (withOptimizer || !t.name().startsWith(Checkpoint.OPTIMIZER_PREFIX)) ts.add(t);
+        for (Checkpoint.Tensor t : c.tensors().values())
+            if (withOptimizer || !t.name().startsWith(Checkpoint.OPTIMIZER_PREFIX)) ts.add(t);
         Map<String, String> meta = new LinkedHashMap<>(c.metadata());
         meta.remove("format");
         meta.remove("format_version");
@@ -62,7 +76,8 @@ public final class ExportCommand implements Callable<Integer> {
         if (Files.isDirectory(ms)) {
             try (var s = Files.list(ms)) {
                 for (Path p : s.toList()) {
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*-step-(\\d+)\\.safetensors").matcher(p.getFileName().toString());
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*-step-(\\d+)\\.safetensors")
+                            .matcher(p.getFileName().toString());
                     if (m.matches()) kept.put(Integer.parseInt(m.group(1)), p);
                 }
             }

@@ -6,14 +6,17 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.Json;
+import org.grokscope.report.LearningCurves;
 import org.grokscope.run.RunDirectory;
 import org.grokscope.run.RunSummary;
-import org.grokscope.report.LearningCurves;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "plot", mixinStandardHelpOptions = true, description = "Draw a run's learning curves (accuracy and loss against step) as a PNG.")
+@Command(
+        name = "plot",
+        mixinStandardHelpOptions = true,
+        description = "Draw a run's learning curves (accuracy and loss against step) as a PNG.")
 public final class PlotCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR")
     Path dir;
@@ -27,7 +30,8 @@ public final class PlotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path metrics = dir.resolve(RunDirectory.METRICS);
-        if (!Files.exists(metrics)) throw new ConfigException(dir + ": no " + RunDirectory.METRICS + " (is this a run directory?)");
+        if (!Files.exists(metrics))
+            throw new ConfigException(dir + ": no " + RunDirectory.METRICS + " (is this a run directory?)");
         RunSummary s = null;
         String name = dir.getFileName().toString();
         Path sj = dir.resolve(RunDirectory.SUMMARY);

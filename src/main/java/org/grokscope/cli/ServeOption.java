@@ -7,22 +7,35 @@ import org.grokscope.server.DashboardServer;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --serve [--port N]} for train, sweep and cds, spelled as {@code serve}'s own {@code --port}: the dashboard next
- * to the job, on 127.0.0.1, watching the job's directory ({@code --serve=PORT}, the older spelling, still works). Its runs then write their metrics every second instead of every five, so new points show within a
- * second or two. After the job the dashboard stays up until Ctrl-C when a person is at the terminal.
+ * {@code --serve [--port N]} for train, sweep and cds, spelled as {@code serve}'s own {@code --port}: the dashboard
+ * next to the job, on 127.0.0.1, watching the job's directory ({@code --serve=PORT}, the older spelling, still works).
+ * Its runs then write their metrics every second instead of every five, so new points show within a second or two.
+ * After the job the dashboard stays up until Ctrl-C when a person is at the terminal.
  */
 public final class ServeOption {
-    @Option(names = "--serve", arity = "0..1", fallbackValue = "" + ServeCommand.DEFAULT_PORT, paramLabel = "PORT",
-            description = "serve the live dashboard on 127.0.0.1 while the job runs (port " + ServeCommand.DEFAULT_PORT + ", or --port)")
+    @Option(
+            names = "--serve",
+            arity = "0..1",
+            fallbackValue = "" + ServeCommand.DEFAULT_PORT,
+            paramLabel = "PORT",
+            description = "serve the live dashboard on 127.0.0.1 while the job runs (port " + ServeCommand.DEFAULT_PORT
+                    + ", or --port)")
     Integer servePort;
 
-    @Option(names = "--port", paramLabel = "N", description = "the dashboard's port, as 'grokscope serve --port' (implies --serve; 0 = any free port)")
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            description = "the dashboard's port, as 'grokscope serve --port' (implies --serve; 0 = any free port)")
     Integer portOption;
 
     /** The port to serve on, or null when the job serves no dashboard. */
     Integer port() throws org.grokscope.config.ConfigException {
-        if (portOption != null && servePort != null && servePort != ServeCommand.DEFAULT_PORT && !servePort.equals(portOption))
-            throw new org.grokscope.config.ConfigException("--serve=" + servePort + " and --port " + portOption + " name two ports; give one");
+        if (portOption != null
+                && servePort != null
+                && servePort != ServeCommand.DEFAULT_PORT
+                && !servePort.equals(portOption))
+            throw new org.grokscope.config.ConfigException(
+                    "--serve=" + servePort + " and --port " + portOption + " name two ports; give one");
         return portOption != null ? portOption : servePort;
     }
 

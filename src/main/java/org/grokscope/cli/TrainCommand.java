@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
-import org.grokscope.run.Experiment;
 import org.grokscope.config.RunConfig;
+import org.grokscope.run.Experiment;
 import org.grokscope.run.RunDirectory;
 import org.grokscope.run.Runner;
 import org.grokscope.train.Trainer;
@@ -18,30 +18,51 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train one model and write a run directory (config.json, metrics.csv, summary.json, checkpoint.safetensors).")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description =
+                "Train one model and write a run directory (config.json, metrics.csv, summary.json, checkpoint.safetensors).")
 public final class TrainCommand implements Callable<Integer> {
     static final class Source {
-        @Option(names = "--preset", paramLabel = "NAME", description = "a bundled configuration (see 'grokscope presets')")
+        @Option(
+                names = "--preset",
+                paramLabel = "NAME",
+                description = "a bundled configuration (see 'grokscope presets')")
         String preset;
+
         @Option(names = "--config", paramLabel = "FILE", description = "a YAML or JSON run configuration")
         Path config;
-        @Option(names = "--resume", paramLabel = "DIR", description = "continue an interrupted run directory from its checkpoint")
+
+        @Option(
+                names = "--resume",
+                paramLabel = "DIR",
+                description = "continue an interrupted run directory from its checkpoint")
         Path resume;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config value, e.g. --set optimizer.weight_decay=0.3 (repeatable)")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "override a config value, e.g. --set optimizer.weight_decay=0.3 (repeatable)")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/NAME-TIMESTAMP)")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: training.threads, 0 = all cores)")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "worker threads (default: training.threads, 0 = all cores)")
     Integer threads;
 
-    @Option(names = "--seed", paramLabel = "S", description = "seed for data split, initialization and batches (same as --set seed=S)")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            description = "seed for data split, initialization and batches (same as --set seed=S)")
     Long seed;
 
     @Option(names = "--quiet", description = "no progress output")
@@ -52,26 +73,41 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null && threads < 0) throw new ConfigException("--threads: must be >= 0 (0 = all cores), got " + threads);
+        if (threads != null && threads < 0)
+            throw new ConfigException("--threads: must be >= 0 (0 = all cores), got " + threads);
         boolean resume = source.resume != null;
         if (resume && (!overrides.isEmpty() || seed != null || out != null))
-            throw new ConfigException("--resume continues a run exactly as configured; --set, --seed and --out cannot be combined with it");
+            throw new ConfigException(
+                    "--resume continues a run exactly as configured; --set, --seed and --out cannot be combined with it");
         List<String> sets = new ArrayList<>(overrides);
         if (seed != null) sets.add("seed=" + seed);
-        ConfigLoader.Source src = resume ? ConfigLoader.Source.file(source.resume.resolve(RunDirectory.CONFIG))
-                : source.preset != null ? ConfigLoader.Source.preset(source.preset) : ConfigLoader.Source.file(source.config);
+        ConfigLoader.Source src = resume
+                ? ConfigLoader.Source.file(source.resume.resolve(RunDirectory.CONFIG))
+                : source.preset != null
+                        ? ConfigLoader.Source.preset(source.preset)
+                        : ConfigLoader.Source.file(source.config);
         RunConfig cfg = ConfigLoader.load(src, sets);
         Path dir = resume ? source.resume : out != null ? out : defaultDir(cfg.name());
         int n = Experiment.resolveThreads(cfg, threads);
         int asked = threads != null ? threads : cfg.training().threads();
         if (asked > n && !quiet)
-            System.out.printf(java.util.Locale.ROOT, "note: %s %d is more than the %d cores of this machine; using %d (results do not depend on the thread count)%n",
-                    threads != null ? "--threads" : "training.threads", asked, n, n);
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "note: %s %d is more than the %d cores of this machine; using %d (results do not depend on the thread count)%n",
+                    threads != null ? "--threads" : "training.threads",
+                    asked,
+                    n,
+                    n);
         org.grokscope.server.DashboardServer dashboard = serve.start(dir, "run");
         Runner.Result r;
         try {
-            r = Runner.job(cfg, dir).threads(n).resume(resume).flushEvery(serve.flushSeconds()).progress(quiet ? null : System.out, System.console() != null)
-                    .command("grokscope train " + String.join(" ", argsForProvenance())).run();
+            r = Runner.job(cfg, dir)
+                    .threads(n)
+                    .resume(resume)
+                    .flushEvery(serve.flushSeconds())
+                    .progress(quiet ? null : System.out, System.console() != null)
+                    .command("grokscope train " + String.join(" ", argsForProvenance()))
+                    .run();
         } catch (Exception e) {
             if (dashboard != null) dashboard.close();
             throw e;

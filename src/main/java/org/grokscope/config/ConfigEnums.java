@@ -32,13 +32,15 @@ import org.grokscope.train.Init;
 /**
  * The closed sets of a config are enums, bound by Jackson both ways: each value is written as its key (lower case, as
  * configs spell it: {@code adamw}, {@code cross_entropy}, {@code x2+y2}) and read from the key or an accepted alias
- * ({@code x^2+y^2}, {@code gelu_new}); anything else is refused with the allowed keys, and the loader puts the file, line
- * and field in front ({@code run.yaml:7: optimizer.kind: must be adamw, adam, sgd or normalized_gd, got 'adagrad'}). The
- * engine's and models' enums carry no Jackson annotations (they know nothing of files); this table binds them.
- * Only the enums named here are affected: other enums the mapper meets keep Jackson's defaults.
+ * ({@code x^2+y^2}, {@code gelu_new}); anything else is refused with the allowed keys, and the loader puts the file,
+ * line and field in front ({@code run.yaml:7: optimizer.kind: must be adamw, adam, sgd or normalized_gd, got
+ * 'adagrad'}). The engine's and models' enums carry no Jackson annotations (they know nothing of files); this table
+ * binds them. Only the enums named here are affected: other enums the mapper meets keep Jackson's defaults.
  */
 final class ConfigEnums {
-    /** How one enum is spelled in a config: its key per value, and the parser that also takes aliases (null: keys only). */
+    /**
+     * How one enum is spelled in a config: its key per value, and the parser that also takes aliases (null: keys only).
+     */
     private record Spelling<E extends Enum<E>>(Class<E> type, Function<E, String> key, Function<String, E> aliases) {
         String keyOf(Object v) {
             return key.apply(type.cast(v));
@@ -60,7 +62,9 @@ final class ConfigEnums {
         String allowed() {
             List<String> keys = new ArrayList<>();
             for (E v : type.getEnumConstants()) keys.add(key.apply(v));
-            return keys.size() == 1 ? keys.get(0) : String.join(", ", keys.subList(0, keys.size() - 1)) + " or " + keys.get(keys.size() - 1);
+            return keys.size() == 1
+                    ? keys.get(0)
+                    : String.join(", ", keys.subList(0, keys.size() - 1)) + " or " + keys.get(keys.size() - 1);
         }
     }
 
@@ -106,14 +110,16 @@ final class ConfigEnums {
         SimpleModule m = new SimpleModule("grokscope-config-enums");
         m.setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
-            public JsonDeserializer<?> modifyEnumDeserializer(DeserializationConfig c, JavaType type, BeanDescription b, JsonDeserializer<?> d) {
+            public JsonDeserializer<?> modifyEnumDeserializer(
+                    DeserializationConfig c, JavaType type, BeanDescription b, JsonDeserializer<?> d) {
                 Spelling<?> s = SPELLINGS.get(type.getRawClass());
                 return s == null ? d : new Reader(s);
             }
         });
         m.setSerializerModifier(new BeanSerializerModifier() {
             @Override
-            public JsonSerializer<?> modifyEnumSerializer(SerializationConfig c, JavaType type, BeanDescription b, JsonSerializer<?> d) {
+            public JsonSerializer<?> modifyEnumSerializer(
+                    SerializationConfig c, JavaType type, BeanDescription b, JsonSerializer<?> d) {
                 Spelling<?> s = SPELLINGS.get(type.getRawClass());
                 return s == null ? d : new Writer(s);
             }
@@ -133,7 +139,9 @@ final class ConfigEnums {
             if (p.currentToken() != JsonToken.VALUE_STRING)
                 return c.reportInputMismatch(this, "must be %s, got %s", s.allowed(), p.getText());
             Object v = s.parse(p.getText());
-            if (v == null) return c.reportInputMismatch(this, "must be %s, got '%s'", s.allowed(), org.grokscope.data.Excerpt.of(p.getText(), 40));
+            if (v == null)
+                return c.reportInputMismatch(
+                        this, "must be %s, got '%s'", s.allowed(), org.grokscope.data.Excerpt.of(p.getText(), 40));
             return v;
         }
 

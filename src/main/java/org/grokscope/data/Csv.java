@@ -8,9 +8,9 @@ import java.util.List;
 import org.grokscope.data.text.DataException;
 
 /**
- * RFC 4180 records: quoted fields may hold the separator, doubled quotes and line breaks. Blank lines are skipped;
- * each record knows the line it began on, for errors that name file and line. Shared by the text reader (CSV) and
- * numeric tables (CSV, TSV).
+ * RFC 4180 records: quoted fields may hold the separator, doubled quotes and line breaks. Blank lines are skipped; each
+ * record knows the line it began on, for errors that name file and line. Shared by the text reader (CSV) and numeric
+ * tables (CSV, TSV).
  */
 public final class Csv {
     /** Where a record that cannot be parsed goes when the caller skips such records instead of stopping. */
@@ -42,18 +42,32 @@ public final class Csv {
     }
 
     private int read() throws IOException {
-        if (peeked != -2) { int c = peeked; peeked = -2; return c; }
+        if (peeked != -2) {
+            int c = peeked;
+            peeked = -2;
+            return c;
+        }
         return r.read();
     }
 
-    /** The next record, or null at the end; a broken quote is an error (or skipped, into skipInto, when that is given). */
+    /**
+     * The next record, or null at the end; a broken quote is an error (or skipped, into skipInto, when that is given).
+     */
     public List<String> next(Problem skipInto) throws IOException {
         while (true) {
             int c = read();
             if (c < 0) return null;
             recordLine = line;
-            if (c == '\n') { line++; continue; } // blank line
-            if (c == '\r') { int d = read(); if (d != '\n') peeked = d; line++; continue; }
+            if (c == '\n') {
+                line++;
+                continue;
+            } // blank line
+            if (c == '\r') {
+                int d = read();
+                if (d != '\n') peeked = d;
+                line++;
+                continue;
+            }
             List<String> out = new ArrayList<>();
             StringBuilder f = new StringBuilder();
             boolean broken = false;
@@ -62,11 +76,16 @@ public final class Csv {
                     // quoted field
                     while (true) {
                         int d = read();
-                        if (d < 0) throw DataException.at(label, recordLine, "unterminated quoted field (opened on this line)");
+                        if (d < 0)
+                            throw DataException.at(
+                                    label, recordLine, "unterminated quoted field (opened on this line)");
                         if (d == '\n') line++;
                         if (d == '"') {
                             int e = read();
-                            if (e == '"') { f.append('"'); continue; }
+                            if (e == '"') {
+                                f.append('"');
+                                continue;
+                            }
                             c = e;
                             break;
                         }
@@ -77,17 +96,27 @@ public final class Csv {
                         while (c >= 0 && c != '\n') c = read();
                     }
                 } else {
-                    while (c >= 0 && c != sep && c != '\n' && c != '\r') { f.append((char) c); c = read(); }
+                    while (c >= 0 && c != sep && c != '\n' && c != '\r') {
+                        f.append((char) c);
+                        c = read();
+                    }
                 }
                 out.add(f.toString());
                 f.setLength(0);
-                if (c == sep) { c = read(); continue; }
-                if (c == '\r') { int d = read(); if (d != '\n') peeked = d; }
+                if (c == sep) {
+                    c = read();
+                    continue;
+                }
+                if (c == '\r') {
+                    int d = read();
+                    if (d != '\n') peeked = d;
+                }
                 if (c == '\n' || c == '\r') line++;
                 break;
             }
             if (broken) {
-                String msg = label + ":" + recordLine + ": text after a closing quote (a quote inside a field must be doubled)";
+                String msg = label + ":" + recordLine
+                        + ": text after a closing quote (a quote inside a field must be doubled)";
                 if (skipInto == null) throw new DataException(msg);
                 skipInto.skipped(msg);
                 continue;

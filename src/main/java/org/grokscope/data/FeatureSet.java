@@ -9,8 +9,15 @@ import java.util.Map;
  * {@code trainPool} is how many training examples the source holds (a sample-wise search's largest size); {@code info}
  * is what a run records about the data.
  */
-public record FeatureSet(float[] features, int height, int width, int channels, Dataset train, Dataset test, int trainPool,
-                         Map<String, Object> info) {
+public record FeatureSet(
+        float[] features,
+        int height,
+        int width,
+        int channels,
+        Dataset train,
+        Dataset test,
+        int trainPool,
+        Map<String, Object> info) {
     public FeatureSet {
         if ((long) (train.size() + test.size()) * height * width * channels != features.length)
             throw new IllegalArgumentException("a feature table of " + features.length + " values does not hold "

@@ -8,7 +8,6 @@ public enum InputFormat {
     EQUALS(3, 1),
     /** [x, ∘, y, =]: Power et al.; vocabulary p + 2 ('∘' is p, '=' is p + 1). */
     OP_EQUALS(4, 2);
-
     public final int length, extraTokens;
 
     InputFormat(int length, int extraTokens) {
@@ -22,9 +21,21 @@ public enum InputFormat {
 
     public void encode(int x, int y, int p, int[] out, int off) {
         switch (this) {
-            case PAIR -> { out[off] = x; out[off + 1] = y; }
-            case EQUALS -> { out[off] = x; out[off + 1] = y; out[off + 2] = p; }
-            case OP_EQUALS -> { out[off] = x; out[off + 1] = p; out[off + 2] = y; out[off + 3] = p + 1; }
+            case PAIR -> {
+                out[off] = x;
+                out[off + 1] = y;
+            }
+            case EQUALS -> {
+                out[off] = x;
+                out[off + 1] = y;
+                out[off + 2] = p;
+            }
+            case OP_EQUALS -> {
+                out[off] = x;
+                out[off + 1] = p;
+                out[off + 2] = y;
+                out[off + 3] = p + 1;
+            }
         }
     }
 }

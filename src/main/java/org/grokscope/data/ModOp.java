@@ -15,7 +15,6 @@ public enum ModOp {
     CUBE("x3+xy", "x^3+xy"),
     CUBE2("x3+xy2+y", "x^3+xy^2+y"),
     RANDOM("random", "random labels over the x+y table (control: nothing to generalize)");
-
     public final String key, formula;
 
     ModOp(String key, String formula) {

@@ -4,11 +4,11 @@ import org.grokscope.engine.Rng;
 
 /**
  * The full table of "x ∘ y = c (mod p)" over the operation's domain, split into train and test.
- * <p>Splitting: one seeded permutation of the table. With {@code testFraction} set, its last
- * round(f·N) examples are a fixed test pool and the training set is a prefix of the rest (the CDS
- * paper's 75:25 split with subsets); otherwise the training set is a prefix and the test set is
- * everything else (Nanda, Power). Either way, for one seed a smaller training set is a subset of a
- * larger one.
+ *
+ * <p>Splitting: one seeded permutation of the table. With {@code testFraction} set, its last round(f·N) examples are a
+ * fixed test pool and the training set is a prefix of the rest (the CDS paper's 75:25 split with subsets); otherwise
+ * the training set is a prefix and the test set is everything else (Nanda, Power). Either way, for one seed a smaller
+ * training set is a subset of a larger one.
  */
 public final class ModularTask {
     public final int p;
@@ -20,13 +20,16 @@ public final class ModularTask {
         this.op = op;
         int count = 0;
         for (int x = 0; x < p; x++) for (int y = 0; y < p; y++) if (op.defined(x, y)) count++;
-        xs = new int[count]; ys = new int[count]; labels = new int[count];
+        xs = new int[count];
+        ys = new int[count];
+        labels = new int[count];
         Rng rnd = op == ModOp.RANDOM ? Rng.of(labelSeed, "random-labels") : null;
         int i = 0;
         for (int x = 0; x < p; x++) {
             for (int y = 0; y < p; y++) {
                 if (!op.defined(x, y)) continue;
-                xs[i] = x; ys[i] = y;
+                xs[i] = x;
+                ys[i] = y;
                 labels[i] = rnd != null ? rnd.nextInt(p) : op.apply(x, y, p);
                 i++;
             }
@@ -45,21 +48,23 @@ public final class ModularTask {
     public record Split(int[] train, int[] test) {}
 
     /**
-     * @param trainCount    training examples (exclusive with trainFraction; one must be given)
+     * @param trainCount training examples (exclusive with trainFraction; one must be given)
      * @param trainFraction training examples as a fraction of the whole table
-     * @param testFraction  fixed held-out fraction of the table, or null for "test on the rest"
+     * @param testFraction fixed held-out fraction of the table, or null for "test on the rest"
      */
     public Split split(Integer trainCount, Double trainFraction, Double testFraction, long seed) {
         int total = size();
         int nTrain = trainCount != null ? trainCount : (int) Math.round(trainFraction * total);
         int nTest = testFraction == null ? total - nTrain : (int) Math.round(testFraction * total);
         if (nTrain < 1 || nTrain + nTest > total || nTest < 0)
-            throw new IllegalArgumentException("cannot take " + nTrain + " training and " + nTest + " test examples from " + total);
+            throw new IllegalArgumentException(
+                    "cannot take " + nTrain + " training and " + nTest + " test examples from " + total);
         int[] perm = new int[total];
         for (int i = 0; i < total; i++) perm[i] = i;
         Rng.of(seed, "split").shuffle(perm);
         int[] train = java.util.Arrays.copyOfRange(perm, 0, nTrain);
-        int[] test = testFraction == null ? java.util.Arrays.copyOfRange(perm, nTrain, total)
+        int[] test = testFraction == null
+                ? java.util.Arrays.copyOfRange(perm, nTrain, total)
                 : java.util.Arrays.copyOfRange(perm, total - nTest, total);
         return new Split(train, test);
     }

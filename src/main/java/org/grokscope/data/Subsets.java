@@ -20,8 +20,9 @@ public final class Subsets {
     }
 
     /**
-     * Every index in an order whose every prefix is stratified: each class's indices in a seeded order ({@code tag} + class),
-     * and at each position the class furthest behind its share of the prefix (largest remainder; ties to the lower class).
+     * Every index in an order whose every prefix is stratified: each class's indices in a seeded order ({@code tag} +
+     * class), and at each position the class furthest behind its share of the prefix (largest remainder; ties to the
+     * lower class).
      */
     public static int[] stratified(int[] labels, int classes, long seed, String tag) {
         List<List<Integer>> byClass = byClass(labels, classes);
@@ -39,7 +40,10 @@ public final class Subsets {
             for (int c = 0; c < classes; c++) {
                 if (taken[c] == order[c].length) continue;
                 double due = (pos + 1.0) * order[c].length / n - taken[c];
-                if (due > behind) { behind = due; best = c; }
+                if (due > behind) {
+                    behind = due;
+                    best = c;
+                }
             }
             out[pos] = order[best][taken[best]++];
         }

@@ -2,7 +2,12 @@ package org.grokscope.engine;
 
 /** Pointwise activations with their derivatives (computed in double, stored as float). */
 public enum Act {
-    IDENTITY, RELU, GELU, GELU_TANH, SQUARE, TANH;
+    IDENTITY,
+    RELU,
+    GELU,
+    GELU_TANH,
+    SQUARE,
+    TANH;
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
@@ -48,9 +53,28 @@ public enum Act {
     public static double erf(double x) {
         double z = Math.abs(x);
         double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
+        double r = t
+                * Math.exp(
+                        -z * z
+                                - 1.26551223
+                                + t
+                                        * (1.00002368
+                                                + t
+                                                        * (0.37409196
+                                                                + t
+                                                                        * (0.09678418
+                                                                                + t
+                                                                                        * (-0.18628806
+                                                                                                + t
+                                                                                                        * (0.27886807
+                                                                                                                + t
+                                                                                                                        * (-1.13520398
+                                                                                                                                + t
+                                                                                                                                        * (1.48851587
+                                                                                                                                                + t
+                                                                                                                                                        * (-0.82215223
+                                                                                                                                                                + t
+                                                                                                                                                                        * 0.17087277)))))))));
         return x >= 0 ? 1 - r : r - 1;
     }
 
@@ -62,7 +86,9 @@ public enum Act {
             case "gelu_tanh", "gelu_new" -> GELU_TANH;
             case "square", "quadratic" -> SQUARE;
             case "tanh" -> TANH;
-            default -> throw new IllegalArgumentException("unknown activation '" + s + "' (relu, gelu, gelu_tanh, square, tanh, identity)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown activation '" + s + "' (relu, gelu, gelu_tanh, square, tanh, identity)");
         };
     }
 }

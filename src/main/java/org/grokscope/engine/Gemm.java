@@ -6,32 +6,37 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision matrix multiply, row-major, in the three forms backpropagation needs:
+ *
  * <pre>
  *   nn: C[m,n] (+)= A[m,k] · B[k,n]
  *   tn: C[m,n] (+)= A[k,m]ᵀ · B[k,n]     (weight gradients: xᵀ·dy)
  *   nt: C[m,n] (+)= A[m,k] · B[n,k]ᵀ     (input gradients: dy·Wᵀ)
  * </pre>
- * Blocking (BLIS-style): for each 256-deep k-block, op(A) is packed once into MR-row micro-panels laid
- * out [k][MR] (the last one zero-padded); then for each 256-column block of B, the block is packed into
- * a contiguous panel of 2L-wide column strips (L = vector lanes; the last strip zero-padded), and all
- * threads sweep 72-row chunks over it, strip by strip, with an MR × 2L register tile. MR follows the
- * register file: 8 rows (16 accumulators) with 512-bit vectors and 32 registers, 6 rows (12
- * accumulators; with the two B loads and an A broadcast, 15 of AVX2's 16 registers) otherwise.
- * Packing turns every operand read in the tile's loop into a running index with constant offsets: no
- * power-of-two strides aliasing in L1, no per-iteration bounds checks on a variable stride (the
- * unpacked tile ran 25 % slower), and the tn and nt forms need no separate transpose. The first
- * k-block stores its tile instead of zero-filling C. Every element is summed in the same order
- * (k ascending) whatever the thread count or tile height, so results are bitwise reproducible.
- * An instance is a reusable plan (not thread-safe): it holds the operands so a dispatch allocates nothing.
+ *
+ * Blocking (BLIS-style): for each 256-deep k-block, op(A) is packed once into MR-row micro-panels laid out [k][MR] (the
+ * last one zero-padded); then for each 256-column block of B, the block is packed into a contiguous panel of 2L-wide
+ * column strips (L = vector lanes; the last strip zero-padded), and all threads sweep 72-row chunks over it, strip by
+ * strip, with an MR × 2L register tile. MR follows the register file: 8 rows (16 accumulators) with 512-bit vectors and
+ * 32 registers, 6 rows (12 accumulators; with the two B loads and an A broadcast, 15 of AVX2's 16 registers) otherwise.
+ * Packing turns every operand read in the tile's loop into a running index with constant offsets: no power-of-two
+ * strides aliasing in L1, no per-iteration bounds checks on a variable stride (the unpacked tile ran 25 % slower), and
+ * the tn and nt forms need no separate transpose. The first k-block stores its tile instead of zero-filling C. Every
+ * element is summed in the same order (k ascending) whatever the thread count or tile height, so results are bitwise
+ * reproducible. An instance is a reusable plan (not thread-safe): it holds the operands so a dispatch allocates
+ * nothing.
  */
 public final class Gemm implements Parallel.SlotTask {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int NR = 2 * L;
-    private static final int MR = L >= 16 ? 8 : 6; // micro-panel rows: 16 accumulators for 32 vector registers, 12 for 16
+    private static final int MR =
+            L >= 16 ? 8 : 6; // micro-panel rows: 16 accumulators for 32 vector registers, 12 for 16
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_256; // tn packing: MR lanes of one vector
     private static final VectorMask<Float> MR_LANES = SP.indexInRange(0, MR);
-    /** The register tile in use on this machine, rows x columns of C per micro-kernel call ("8x32" with 512-bit vectors). */
+    /**
+     * The register tile in use on this machine, rows x columns of C per micro-kernel call ("8x32" with 512-bit
+     * vectors).
+     */
     public static String tile() {
         return MR + "x" + NR;
     }
@@ -39,20 +44,24 @@ public final class Gemm implements Parallel.SlotTask {
     private static final int MB = 72;
     private static final int NB = 256;
     private static final int KB = 256;
-    /** Depth of one k-block: each C element receives its products summed per block of this many k, block after block. */
+    /**
+     * Depth of one k-block: each C element receives its products summed per block of this many k, block after block.
+     */
     public static final int K_BLOCK = KB;
 
     private final Parallel pool;
     private final float[] panel = new float[KB * NB];
-    private float[] aPack = new float[0]; // the current k-block of op(A) as MR-row micro-panels [k][MR], grown, never reallocated in a steady state
-    private final float[] spill;          // per pool thread: an MR × NR tile for partial strips (odd n such as 113) or rows
+    private float[] aPack = new float
+            [0]; // the current k-block of op(A) as MR-row micro-panels [k][MR], grown, never reallocated in a steady
+    // state
+    private final float[] spill; // per pool thread: an MR × NR tile for partial strips (odd n such as 113) or rows
 
     private float[] a, c;
     private int aOff, ars, acs, cOff, ldc, m, n;
-    private int j0, jn, k0, kn;    // current block: columns [j0, j0+jn), depth [k0, k0+kn)
+    private int j0, jn, k0, kn; // current block: columns [j0, j0+jn), depth [k0, k0+kn)
     private boolean store;
-    private int groups = 1;         // column-strip groups per row chunk
-    private int mb = MB;            // rows per row chunk for the current GEMM
+    private int groups = 1; // column-strip groups per row chunk
+    private int mb = MB; // rows per row chunk for the current GEMM
 
     public Gemm(Parallel pool) {
         this.pool = pool;
@@ -63,12 +72,12 @@ public final class Gemm implements Parallel.SlotTask {
     private static boolean primed; // guarded by Gemm.class
 
     /**
-     * Once per JVM, before any real GEMM: 400 tiny GEMMs (nn, tn, nt; storing and accumulating; a full
-     * and a partial micro-panel and strip) while the tile is still interpreted or profiled. C2 then
-     * compiles the tile once with every branch of its epilogue in the profile. Without this, the first
-     * training steps reached the accumulate and partial-tile branches only after C2 had compiled the tile
-     * without them, and each one deoptimized and recompiled it (two or three times, ~0.2 s of C2 each,
-     * the tile running un-vectorized meanwhile). Costs ~0.2 s at start; touches nothing but its own arrays.
+     * Once per JVM, before any real GEMM: 400 tiny GEMMs (nn, tn, nt; storing and accumulating; a full and a partial
+     * micro-panel and strip) while the tile is still interpreted or profiled. C2 then compiles the tile once with every
+     * branch of its epilogue in the profile. Without this, the first training steps reached the accumulate and
+     * partial-tile branches only after C2 had compiled the tile without them, and each one deoptimized and recompiled
+     * it (two or three times, ~0.2 s of C2 each, the tile running un-vectorized meanwhile). Costs ~0.2 s at start;
+     * touches nothing but its own arrays.
      */
     private static synchronized void primeOnce(Gemm g) {
         if (primed) return;
@@ -85,41 +94,77 @@ public final class Gemm implements Parallel.SlotTask {
         }
     }
 
-    public void nn(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
+    public void nn(
+            float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
         general(A, aOff, k, 1, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate, null, 0);
     }
 
-    public void tn(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
+    public void tn(
+            float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
         general(A, aOff, 1, m, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate, null, 0);
     }
 
     /**
-     * tn with the k-blocks given: block b covers k in [kEnds[b-1], kEnds[b]) (from 0), each at most
-     * {@link #K_BLOCK} deep, empty blocks skipped. Rows dropped from a padded batch (padding, whose
-     * products are exact zeros) keep the padded computation's bits when the blocks end where the padded
-     * rows' blocks ended.
+     * tn with the k-blocks given: block b covers k in [kEnds[b-1], kEnds[b]) (from 0), each at most {@link #K_BLOCK}
+     * deep, empty blocks skipped. Rows dropped from a padded batch (padding, whose products are exact zeros) keep the
+     * padded computation's bits when the blocks end where the padded rows' blocks ended.
      */
-    public void tn(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate, int[] kEnds, int blocks) {
+    public void tn(
+            float[] A,
+            int aOff,
+            float[] B,
+            int bOff,
+            float[] C,
+            int cOff,
+            int m,
+            int n,
+            int k,
+            boolean accumulate,
+            int[] kEnds,
+            int blocks) {
         if (blocks < 1 || kEnds[blocks - 1] != k) throw new IllegalArgumentException("k-blocks must end at k = " + k);
         general(A, aOff, 1, m, B, bOff, n, 1, C, cOff, n, m, n, k, accumulate, kEnds, blocks);
     }
 
-    public void nt(float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
+    public void nt(
+            float[] A, int aOff, float[] B, int bOff, float[] C, int cOff, int m, int n, int k, boolean accumulate) {
         general(A, aOff, k, 1, B, bOff, 1, k, C, cOff, n, m, n, k, accumulate, null, 0);
     }
 
-    /**
-     * op(A)(i,kk) = A[aOff + i*ars + kk*acs]; op(B)(kk,j) = B[bOff + kk*brs + j*bcs]; C(i,j) = C[cOff + i*ldc + j].
-     */
-    private void general(float[] A, int aOff, int ars, int acs, float[] B, int bOff, int brs, int bcs,
-                         float[] C, int cOff, int ldc, int m, int n, int k, boolean accumulate, int[] kEnds, int blocks) {
+    /** op(A)(i,kk) = A[aOff + i*ars + kk*acs]; op(B)(kk,j) = B[bOff + kk*brs + j*bcs]; C(i,j) = C[cOff + i*ldc + j]. */
+    private void general(
+            float[] A,
+            int aOff,
+            int ars,
+            int acs,
+            float[] B,
+            int bOff,
+            int brs,
+            int bcs,
+            float[] C,
+            int cOff,
+            int ldc,
+            int m,
+            int n,
+            int k,
+            boolean accumulate,
+            int[] kEnds,
+            int blocks) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(C, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (!accumulate)
+                for (int i = 0; i < m; i++) java.util.Arrays.fill(C, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        this.a = A; this.aOff = aOff; this.ars = ars; this.acs = acs;
-        this.c = C; this.cOff = cOff; this.ldc = ldc; this.m = m; this.n = n;
+        this.a = A;
+        this.aOff = aOff;
+        this.ars = ars;
+        this.acs = acs;
+        this.c = C;
+        this.cOff = cOff;
+        this.ldc = ldc;
+        this.m = m;
+        this.n = n;
         // row chunks of at most MB rows, made equal (to a multiple of MR): 128 rows are two chunks of 64,
         // not 72 + 56, which left one thread waiting on every weight-gradient dispatch
         int rowChunks = (m + MB - 1) / MB;
@@ -140,14 +185,18 @@ public final class Gemm implements Parallel.SlotTask {
             end = kEnds == null ? Math.min(k, k0 + KB) : kEnds[b];
             kn = end - k0;
             if (kn == 0) continue;
-            if (kn < 0 || kn > KB) throw new IllegalArgumentException("k-block " + b + " spans " + kn + " (at most " + KB + ")");
+            if (kn < 0 || kn > KB)
+                throw new IllegalArgumentException("k-block " + b + " spans " + kn + " (at most " + KB + ")");
             boolean storeBlock = first && !accumulate;
             first = false;
             pool.run(rowChunks, aPacker);
             for (j0 = 0; j0 < n; j0 += NB) {
                 jn = Math.min(NB, n - j0);
-                packer.b = B; packer.bOff = bOff; packer.brs = brs; packer.bcs = bcs;
-                pool.run((jn + NR - 1) / NR, packer);  // strips in parallel: a serial pack left the other thread idle
+                packer.b = B;
+                packer.bOff = bOff;
+                packer.brs = brs;
+                packer.bcs = bcs;
+                pool.run((jn + NR - 1) / NR, packer); // strips in parallel: a serial pack left the other thread idle
                 store = storeBlock;
                 pool.run(chunks, this);
             }
@@ -161,7 +210,8 @@ public final class Gemm implements Parallel.SlotTask {
 
     // panel[strip s][kk][0..NR) = op(B)(k0+kk, j0 + s*NR + 0..NR), zero past column n; one strip per chunk
     private final class Pack implements Parallel.Task {
-        float[] b; int bOff, brs, bcs;
+        float[] b;
+        int bOff, brs, bcs;
 
         @Override
         public void run(int s) {
@@ -201,7 +251,8 @@ public final class Gemm implements Parallel.SlotTask {
         }
     }
 
-    // aPack[i·kn + kk·MR + r] = op(A)(i + r, k0 + kk) for the micro-panels i = i0, i0 + MR, … of one row chunk, zero past row m
+    // aPack[i·kn + kk·MR + r] = op(A)(i + r, k0 + kk) for the micro-panels i = i0, i0 + MR, … of one row chunk, zero
+    // past row m
     private void packA(int i0, int rows) {
         final float[] A = a, ap = aPack;
         final int kn = this.kn, acs = this.acs, ars = this.ars;
@@ -225,8 +276,7 @@ public final class Gemm implements Parallel.SlotTask {
                 for (int kk = 0, d = dst; kk < kn; kk++, d += MR)
                     for (int r = 0, o = src + kk * acs; r < rq; r++) ap[d + r] = A[o + r * ars];
             }
-            for (int r = rq; r < MR; r++)
-                for (int kk = 0, d = dst + r; kk < kn; kk++, d += MR) ap[d] = 0f;
+            for (int r = rq; r < MR; r++) for (int kk = 0, d = dst + r; kk < kn; kk++, d += MR) ap[d] = 0f;
         }
     }
 
@@ -265,28 +315,57 @@ public final class Gemm implements Parallel.SlotTask {
         int ci = cOff + i * ldc + js;
         final float[] c = this.c;
         if (w == NR && rows == MR && store) {
-            c00.intoArray(c, ci); c01.intoArray(c, ci + L); ci += ldc;
-            c10.intoArray(c, ci); c11.intoArray(c, ci + L); ci += ldc;
-            c20.intoArray(c, ci); c21.intoArray(c, ci + L); ci += ldc;
-            c30.intoArray(c, ci); c31.intoArray(c, ci + L); ci += ldc;
-            c40.intoArray(c, ci); c41.intoArray(c, ci + L); ci += ldc;
-            c50.intoArray(c, ci); c51.intoArray(c, ci + L);
-        } else if (w == NR && rows == MR) { // written out: a FloatVector passed to a helper that is not inlined is boxed
-            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c10.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c11.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c20.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c21.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c30.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c31.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c40.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c41.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c50.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c51.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            ci += ldc;
+            c10.intoArray(c, ci);
+            c11.intoArray(c, ci + L);
+            ci += ldc;
+            c20.intoArray(c, ci);
+            c21.intoArray(c, ci + L);
+            ci += ldc;
+            c30.intoArray(c, ci);
+            c31.intoArray(c, ci + L);
+            ci += ldc;
+            c40.intoArray(c, ci);
+            c41.intoArray(c, ci + L);
+            ci += ldc;
+            c50.intoArray(c, ci);
+            c51.intoArray(c, ci + L);
+        } else if (w == NR
+                && rows == MR) { // written out: a FloatVector passed to a helper that is not inlined is boxed
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c11.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c21.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c31.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c41.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c51.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
         } else {
             // partial strip or last rows: spill the tile to this thread's scratch and copy the valid part
             float[] t = spill;
-            c00.intoArray(t, so); c01.intoArray(t, so + L);
-            c10.intoArray(t, so + NR); c11.intoArray(t, so + NR + L);
-            c20.intoArray(t, so + 2 * NR); c21.intoArray(t, so + 2 * NR + L);
-            c30.intoArray(t, so + 3 * NR); c31.intoArray(t, so + 3 * NR + L);
-            c40.intoArray(t, so + 4 * NR); c41.intoArray(t, so + 4 * NR + L);
-            c50.intoArray(t, so + 5 * NR); c51.intoArray(t, so + 5 * NR + L);
+            c00.intoArray(t, so);
+            c01.intoArray(t, so + L);
+            c10.intoArray(t, so + NR);
+            c11.intoArray(t, so + NR + L);
+            c20.intoArray(t, so + 2 * NR);
+            c21.intoArray(t, so + 2 * NR + L);
+            c30.intoArray(t, so + 3 * NR);
+            c31.intoArray(t, so + 3 * NR + L);
+            c40.intoArray(t, so + 4 * NR);
+            c41.intoArray(t, so + 4 * NR + L);
+            c50.intoArray(t, so + 5 * NR);
+            c51.intoArray(t, so + 5 * NR + L);
             for (int r = 0; r < rows; r++, ci += ldc)
                 for (int j = 0; j < w; j++) c[ci + j] = store ? t[so + r * NR + j] : c[ci + j] + t[so + r * NR + j];
         }
@@ -337,33 +416,71 @@ public final class Gemm implements Parallel.SlotTask {
         int ci = cOff + i * ldc + js;
         final float[] c = this.c;
         if (w == NR && rows == MR && store) {
-            c00.intoArray(c, ci); c01.intoArray(c, ci + L); ci += ldc;
-            c10.intoArray(c, ci); c11.intoArray(c, ci + L); ci += ldc;
-            c20.intoArray(c, ci); c21.intoArray(c, ci + L); ci += ldc;
-            c30.intoArray(c, ci); c31.intoArray(c, ci + L); ci += ldc;
-            c40.intoArray(c, ci); c41.intoArray(c, ci + L); ci += ldc;
-            c50.intoArray(c, ci); c51.intoArray(c, ci + L); ci += ldc;
-            c60.intoArray(c, ci); c61.intoArray(c, ci + L); ci += ldc;
-            c70.intoArray(c, ci); c71.intoArray(c, ci + L);
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            ci += ldc;
+            c10.intoArray(c, ci);
+            c11.intoArray(c, ci + L);
+            ci += ldc;
+            c20.intoArray(c, ci);
+            c21.intoArray(c, ci + L);
+            ci += ldc;
+            c30.intoArray(c, ci);
+            c31.intoArray(c, ci + L);
+            ci += ldc;
+            c40.intoArray(c, ci);
+            c41.intoArray(c, ci + L);
+            ci += ldc;
+            c50.intoArray(c, ci);
+            c51.intoArray(c, ci + L);
+            ci += ldc;
+            c60.intoArray(c, ci);
+            c61.intoArray(c, ci + L);
+            ci += ldc;
+            c70.intoArray(c, ci);
+            c71.intoArray(c, ci + L);
         } else if (w == NR && rows == MR) {
-            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c10.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c11.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c20.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c21.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c30.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c31.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c40.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c41.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c50.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c51.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c60.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c61.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L); ci += ldc;
-            c70.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci); c71.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c11.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c21.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c31.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c41.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c51.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c60.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c61.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            ci += ldc;
+            c70.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+            c71.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
         } else {
             float[] t = spill;
-            c00.intoArray(t, so + 0 * NR); c01.intoArray(t, so + 0 * NR + L);
-            c10.intoArray(t, so + 1 * NR); c11.intoArray(t, so + 1 * NR + L);
-            c20.intoArray(t, so + 2 * NR); c21.intoArray(t, so + 2 * NR + L);
-            c30.intoArray(t, so + 3 * NR); c31.intoArray(t, so + 3 * NR + L);
-            c40.intoArray(t, so + 4 * NR); c41.intoArray(t, so + 4 * NR + L);
-            c50.intoArray(t, so + 5 * NR); c51.intoArray(t, so + 5 * NR + L);
-            c60.intoArray(t, so + 6 * NR); c61.intoArray(t, so + 6 * NR + L);
-            c70.intoArray(t, so + 7 * NR); c71.intoArray(t, so + 7 * NR + L);
+            c00.intoArray(t, so + 0 * NR);
+            c01.intoArray(t, so + 0 * NR + L);
+            c10.intoArray(t, so + 1 * NR);
+            c11.intoArray(t, so + 1 * NR + L);
+            c20.intoArray(t, so + 2 * NR);
+            c21.intoArray(t, so + 2 * NR + L);
+            c30.intoArray(t, so + 3 * NR);
+            c31.intoArray(t, so + 3 * NR + L);
+            c40.intoArray(t, so + 4 * NR);
+            c41.intoArray(t, so + 4 * NR + L);
+            c50.intoArray(t, so + 5 * NR);
+            c51.intoArray(t, so + 5 * NR + L);
+            c60.intoArray(t, so + 6 * NR);
+            c61.intoArray(t, so + 6 * NR + L);
+            c70.intoArray(t, so + 7 * NR);
+            c71.intoArray(t, so + 7 * NR + L);
             for (int r = 0; r < rows; r++, ci += ldc)
                 for (int j = 0; j < w; j++) c[ci + j] = store ? t[so + r * NR + j] : c[ci + j] + t[so + r * NR + j];
         }

@@ -5,18 +5,17 @@ import java.lang.management.ManagementFactory;
 import java.util.function.LongSupplier;
 
 /**
- * While the JVM's JIT compiler is busy (a process's first seconds), pools run their dispatches on the
- * calling thread alone, so the compiler threads get the other cores. On two cores a training step's
- * first seconds otherwise run three ways: the step's two threads and C2, which is compiling the very
- * kernels the step waits on. Results never depend on it (chunking does not depend on the number of
- * threads). Measured in BENCHMARKS.md (nanda-p113 on 2 cores: full speed after 1.6–1.9 s instead of
- * 2.4–3.0 s, together with the GEMM's branch-covering warm-up and four compiler threads).
+ * While the JVM's JIT compiler is busy (a process's first seconds), pools run their dispatches on the calling thread
+ * alone, so the compiler threads get the other cores. On two cores a training step's first seconds otherwise run three
+ * ways: the step's two threads and C2, which is compiling the very kernels the step waits on. Results never depend on
+ * it (chunking does not depend on the number of threads). Measured in BENCHMARKS.md (nanda-p113 on 2 cores: full speed
+ * after 1.6–1.9 s instead of 2.4–3.0 s, together with the GEMM's branch-covering warm-up and four compiler threads).
  *
- * <p>"Busy" is the compiler's share of wall time over the last window of at least 100 ms (the first
- * window runs from JVM start): above 25 %, dispatches stay on one thread. The first quiet window ends
- * warm-up for the whole JVM, and so does a limit of 5 s after the first check, whatever the compiler
- * does. Off without compilation-time monitoring, and with {@code -Dgrokscope.jitWarmup=false} (the test
- * suite sets it, so tests of thread-count independence always run on every thread).
+ * <p>"Busy" is the compiler's share of wall time over the last window of at least 100 ms (the first window runs from
+ * JVM start): above 25 %, dispatches stay on one thread. The first quiet window ends warm-up for the whole JVM, and so
+ * does a limit of 5 s after the first check, whatever the compiler does. Off without compilation-time monitoring, and
+ * with {@code -Dgrokscope.jitWarmup=false} (the test suite sets it, so tests of thread-count independence always run on
+ * every thread).
  */
 final class JitWarmup {
     static final double BUSY_SHARE = 0.25;
@@ -38,10 +37,13 @@ final class JitWarmup {
 
     private static JitWarmup forThisJvm() {
         CompilationMXBean b = ManagementFactory.getCompilationMXBean();
-        JitWarmup w = new JitWarmup(b == null ? () -> 0 : b::getTotalCompilationTime, System::nanoTime,
+        JitWarmup w = new JitWarmup(
+                b == null ? () -> 0 : b::getTotalCompilationTime,
+                System::nanoTime,
                 ManagementFactory.getRuntimeMXBean().getUptime());
-        if (b == null || !b.isCompilationTimeMonitoringSupported() || "false".equals(System.getProperty("grokscope.jitWarmup")))
-            w.over = true;
+        if (b == null
+                || !b.isCompilationTimeMonitoringSupported()
+                || "false".equals(System.getProperty("grokscope.jitWarmup"))) w.over = true;
         return w;
     }
 

@@ -6,24 +6,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A small reusable thread pool for data-parallel loops: {@code run(chunks, task)} calls
- * {@code task.run(c)} once for every chunk index c, spread over the pool's threads (the caller is one
- * of them). Chunks are claimed one at a time by whichever thread gets there first, so callers must make
- * every chunk's result independent of which thread runs it; all kernels in this package do, which makes
- * results bitwise identical for any thread count. Tasks are plain objects the caller keeps, so a dispatch
- * allocates nothing. In a process's first seconds, while the JIT compiler is busy, dispatches run on the
- * calling thread alone ({@link JitWarmup}).
+ * A small reusable thread pool for data-parallel loops: {@code run(chunks, task)} calls {@code task.run(c)} once for
+ * every chunk index c, spread over the pool's threads (the caller is one of them). Chunks are claimed one at a time by
+ * whichever thread gets there first, so callers must make every chunk's result independent of which thread runs it; all
+ * kernels in this package do, which makes results bitwise identical for any thread count. Tasks are plain objects the
+ * caller keeps, so a dispatch allocates nothing. In a process's first seconds, while the JIT compiler is busy,
+ * dispatches run on the calling thread alone ({@link JitWarmup}).
  *
- * <p><b>On a busy machine.</b> A training step is some hundreds of dispatches of a few to a few hundred
- * microseconds each. When other programs compete for the cores, any of our threads may be descheduled
- * for a scheduler slice (milliseconds) at any moment. So nothing here waits for a thread, only for a
- * chunk: a dispatch is one word, (dispatch number, next chunk), and a thread takes a chunk by a
- * compare-and-set that names the dispatch. A worker that wakes late finds every chunk taken (or the
- * word already on a later dispatch) and takes nothing; the caller runs whatever is left itself and then
- * waits only for chunks that were started. How eagerly the threads wait is a mode the pool's
- * {@link ThreadGovernor} picks from the training steps' own times: on a quiet machine idle workers spin
- * between dispatches and the caller spins on unfinished chunks (a parked thread's core may go idle, and
- * waking it costs more than most waits); on a busy one they park at once, or fewer threads take part.
+ * <p><b>On a busy machine.</b> A training step is some hundreds of dispatches of a few to a few hundred microseconds
+ * each. When other programs compete for the cores, any of our threads may be descheduled for a scheduler slice
+ * (milliseconds) at any moment. So nothing here waits for a thread, only for a chunk: a dispatch is one word, (dispatch
+ * number, next chunk), and a thread takes a chunk by a compare-and-set that names the dispatch. A worker that wakes
+ * late finds every chunk taken (or the word already on a later dispatch) and takes nothing; the caller runs whatever is
+ * left itself and then waits only for chunks that were started. How eagerly the threads wait is a mode the pool's
+ * {@link ThreadGovernor} picks from the training steps' own times: on a quiet machine idle workers spin between
+ * dispatches and the caller spins on unfinished chunks (a parked thread's core may go idle, and waking it costs more
+ * than most waits); on a busy one they park at once, or fewer threads take part.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -33,9 +31,9 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * A loop body that also learns which of the pool's threads runs it: {@code slot} is in [0, threads()),
-     * 0 for the calling thread, and no two threads share a slot during one dispatch, so a task can keep
-     * one scratch buffer per slot instead of one per chunk.
+     * A loop body that also learns which of the pool's threads runs it: {@code slot} is in [0, threads()), 0 for the
+     * calling thread, and no two threads share a slot during one dispatch, so a task can keep one scratch buffer per
+     * slot instead of one per chunk.
      */
     public interface SlotTask extends Task {
         void run(int chunk, int slot);
@@ -49,11 +47,13 @@ public final class Parallel implements AutoCloseable {
     /** How long an idle worker spins for the next dispatch before it parks, on a quiet machine. */
     private static final long IDLE_SPIN_NANOS = 200_000;
     /**
-     * The caller's spin for started chunks to finish before it parks: in the eager mode (a quiet machine)
-     * up to {@link #EAGER_WAIT_SPIN_NANOS}, since a parked caller's core may go idle and waking it costs
-     * more than most waits; in the polite mode twice its own chunks' mean time, within these bounds.
+     * The caller's spin for started chunks to finish before it parks: in the eager mode (a quiet machine) up to
+     * {@link #EAGER_WAIT_SPIN_NANOS}, since a parked caller's core may go idle and waking it costs more than most
+     * waits; in the polite mode twice its own chunks' mean time, within these bounds.
      */
-    private static final long EAGER_WAIT_SPIN_NANOS = 1_000_000, MIN_WAIT_SPIN_NANOS = 5_000, MAX_WAIT_SPIN_NANOS = 500_000;
+    private static final long EAGER_WAIT_SPIN_NANOS = 1_000_000,
+            MIN_WAIT_SPIN_NANOS = 5_000,
+            MAX_WAIT_SPIN_NANOS = 500_000;
 
     private static final int CLOSED = Integer.MAX_VALUE;
 
@@ -63,22 +63,27 @@ public final class Parallel implements AutoCloseable {
     // waits on form a Dekker handshake, which needs sequentially consistent accesses on both sides (a plain
     // store may become visible after the parking thread's volatile read: a lost wakeup, seen as a hang)
     private final AtomicReferenceArray<Thread> sleeping;
-    /** (dispatch number << 32) | next unclaimed chunk, or CLOSED once the dispatch is over: the only word a claim reads and writes. */
+    /**
+     * (dispatch number << 32) | next unclaimed chunk, or CLOSED once the dispatch is over: the only word a claim reads
+     * and writes.
+     */
     private final AtomicLong claim = new AtomicLong();
     /** Chunks of the current dispatch that have finished. */
     private final AtomicInteger done = new AtomicInteger();
-    private volatile boolean spinIdle = true; // the eager mode: idle workers spin before parking, the caller spins longer (the governor's choice)
-    private volatile Thread waiter;      // the caller, while it is parked waiting for started chunks
-    private volatile Task task;          // the current dispatch's body, published before its claim word
+
+    private volatile boolean spinIdle =
+            true; // the eager mode: idle workers spin before parking, the caller spins longer (the governor's choice)
+    private volatile Thread waiter; // the caller, while it is parked waiting for started chunks
+    private volatile Task task; // the current dispatch's body, published before its claim word
     private volatile int chunks;
-    private volatile int participants;   // workers (ids 0..participants-1) that may join the current dispatch
-    private volatile boolean skip;       // a chunk failed: claim the rest without running them
+    private volatile int participants; // workers (ids 0..participants-1) that may join the current dispatch
+    private volatile boolean skip; // a chunk failed: claim the rest without running them
     private volatile Throwable failure;
     private volatile boolean closed;
-    private volatile int use;            // threads taking part in the next dispatch, 1..threads
-    private volatile int maxUsed;        // the largest use(k) so far, 0 if never set
+    private volatile int use; // threads taking part in the next dispatch, 1..threads
+    private volatile int maxUsed; // the largest use(k) so far, 0 if never set
     private final ThreadGovernor governor;
-    private long dispatch;               // the caller's count of published dispatches
+    private long dispatch; // the caller's count of published dispatches
     private boolean inside;
 
     public Parallel(int threads) {
@@ -107,9 +112,9 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * How many of the pool's threads take part in dispatches from now on (1 to {@link #threads()}); the
-     * others park. Safe from any thread at any time: a dispatch reads it once when it starts. Results do
-     * not depend on it (chunking never does), so a sweep can hand a run the cores other runs free up.
+     * How many of the pool's threads take part in dispatches from now on (1 to {@link #threads()}); the others park.
+     * Safe from any thread at any time: a dispatch reads it once when it starts. Results do not depend on it (chunking
+     * never does), so a sweep can hand a run the cores other runs free up.
      */
     public void use(int k) {
         use = Math.max(1, Math.min(threads, k));
@@ -125,12 +130,15 @@ public final class Parallel implements AutoCloseable {
         return use;
     }
 
-    /** Whether pools adapt their thread count to the machine's load ({@link ThreadGovernor}); {@code -Dgrokscope.adaptiveThreads=false} turns it off. */
+    /**
+     * Whether pools adapt their thread count to the machine's load ({@link ThreadGovernor});
+     * {@code -Dgrokscope.adaptiveThreads=false} turns it off.
+     */
     static final boolean ADAPTIVE = !"false".equals(System.getProperty("grokscope.adaptiveThreads"));
 
     /**
-     * A training step took {@code nanos} of wall time: the pool times its steps to choose how many of its
-     * threads to use on a busy machine ({@link ThreadGovernor}). Call it from the thread that dispatches.
+     * A training step took {@code nanos} of wall time: the pool times its steps to choose how many of its threads to
+     * use on a busy machine ({@link ThreadGovernor}). Call it from the thread that dispatches.
      */
     public void stepTook(long nanos) {
         if (ADAPTIVE && !JitWarmup.holding()) governor.stepTook(nanos);
@@ -193,11 +201,11 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Claims and runs chunks of dispatch d until none is left or the word has moved on to a later dispatch;
-     * returns how many this thread ran. A successful claim proves dispatch d is still open: the caller
-     * marks d's word CLOSED when every chunk of d has finished, and only then writes the next dispatch's task
-     * and count. So t and n, read after the word showed d, belong to d whenever a claim succeeds (had either
-     * been the next dispatch's, the word would have been CLOSED or later at the compare-and-set).
+     * Claims and runs chunks of dispatch d until none is left or the word has moved on to a later dispatch; returns how
+     * many this thread ran. A successful claim proves dispatch d is still open: the caller marks d's word CLOSED when
+     * every chunk of d has finished, and only then writes the next dispatch's task and count. So t and n, read after
+     * the word showed d, belong to d whenever a claim succeeds (had either been the next dispatch's, the word would
+     * have been CLOSED or later at the compare-and-set).
      */
     private int work(long d, Task t, int n, int slot) {
         SlotTask st = t instanceof SlotTask s ? s : null;
@@ -226,12 +234,14 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Every chunk is claimed and some are still running on other threads: spin about as long as a chunk
-     * takes (a running thread finishes within that), then park until the last one to finish wakes us. A
-     * thread descheduled in the middle of a chunk then gets this core instead of a spinning caller.
+     * Every chunk is claimed and some are still running on other threads: spin about as long as a chunk takes (a
+     * running thread finishes within that), then park until the last one to finish wakes us. A thread descheduled in
+     * the middle of a chunk then gets this core instead of a spinning caller.
      */
     private void awaitStarted(int n, long chunkNanos) {
-        long limit = spinIdle ? EAGER_WAIT_SPIN_NANOS : Math.max(MIN_WAIT_SPIN_NANOS, Math.min(MAX_WAIT_SPIN_NANOS, 2 * chunkNanos));
+        long limit = spinIdle
+                ? EAGER_WAIT_SPIN_NANOS
+                : Math.max(MIN_WAIT_SPIN_NANOS, Math.min(MAX_WAIT_SPIN_NANOS, 2 * chunkNanos));
         long start = System.nanoTime();
         while (done.get() != n) {
             if (System.nanoTime() - start > limit) {
@@ -251,11 +261,13 @@ public final class Parallel implements AutoCloseable {
             if (d == seen) {
                 if (spinIdle) {
                     long start = System.nanoTime();
-                    while ((d = claim.get() >>> 32) == seen && !closed && System.nanoTime() - start < IDLE_SPIN_NANOS) Thread.onSpinWait();
+                    while ((d = claim.get() >>> 32) == seen && !closed && System.nanoTime() - start < IDLE_SPIN_NANOS)
+                        Thread.onSpinWait();
                 }
                 if (d == seen && !closed) {
                     sleeping.set(id, Thread.currentThread());
-                    if (claim.get() >>> 32 == seen && !closed) LockSupport.parkNanos(this, 1_000_000L); // bounded: belt and braces
+                    if (claim.get() >>> 32 == seen && !closed)
+                        LockSupport.parkNanos(this, 1_000_000L); // bounded: belt and braces
                     sleeping.set(id, null);
                     continue;
                 }

@@ -1,8 +1,8 @@
 package org.grokscope.engine;
 
 /**
- * SplitMix64: a tiny, fully specified generator, so a seed means the same numbers on every JDK.
- * (java.util's generators are specified too, but Gaussian sampling in RandomGenerator is not.)
+ * SplitMix64: a tiny, fully specified generator, so a seed means the same numbers on every JDK. (java.util's generators
+ * are specified too, but Gaussian sampling in RandomGenerator is not.)
  */
 public final class Rng {
     private long state;
@@ -60,7 +60,8 @@ public final class Rng {
             return s;
         }
         double u1;
-        do u1 = nextDouble(); while (u1 <= 0);
+        do u1 = nextDouble();
+        while (u1 <= 0);
         double u2 = nextDouble();
         double r = Math.sqrt(-2 * Math.log(u1));
         spare = r * Math.sin(2 * Math.PI * u2);

@@ -1,9 +1,9 @@
 package org.grokscope.engine;
 
 /**
- * For one token column of a batch, the rows holding each token value, grouped by value in ascending
- * row order (a counting sort). Scatter-adds into embedding tables walk it so that every table row is
- * written by one thread, in a fixed order. Rebuilding reuses the arrays.
+ * For one token column of a batch, the rows holding each token value, grouped by value in ascending row order (a
+ * counting sort). Scatter-adds into embedding tables walk it so that every table row is written by one thread, in a
+ * fixed order. Rebuilding reuses the arrays.
  */
 public final class TokenIndex {
     private final int vocab;
@@ -21,7 +21,8 @@ public final class TokenIndex {
         java.util.Arrays.fill(start, 0);
         for (int r = 0; r < n; r++) {
             int v = tok[tokOff + r * T + t];
-            if (v < 0 || v >= vocab) throw new IllegalArgumentException("token " + v + " outside vocabulary of " + vocab);
+            if (v < 0 || v >= vocab)
+                throw new IllegalArgumentException("token " + v + " outside vocabulary of " + vocab);
             start[v + 1]++;
         }
         for (int v = 0; v < vocab; v++) start[v + 1] += start[v];

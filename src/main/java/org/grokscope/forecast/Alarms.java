@@ -30,7 +30,9 @@ public final class Alarms {
      */
     public record Trace(double[] score, int[] step, Integer memorization, Integer generalization) {
         public Trace {
-            if (score.length != step.length) throw new IllegalArgumentException("a score per step: " + score.length + " scores, " + step.length + " steps");
+            if (score.length != step.length)
+                throw new IllegalArgumentException(
+                        "a score per step: " + score.length + " scores, " + step.length + " steps");
         }
 
         boolean generalized() {
@@ -52,18 +54,25 @@ public final class Alarms {
     }
 
     /**
-     * @param target        the false-alarm rate allowed
-     * @param threshold     the lowest threshold within it (+∞ when only "never fire" is)
-     * @param falseAlarm    the share of runs that did not generalize on which it fires
-     * @param catchRate     the share of runs that generalized on which it fires before they do
-     * @param leadSteps     the median lead of its catches, in steps (NaN without catches)
-     * @param leadFraction  the median lead of its catches as a share of their grokking gap (NaN without catches)
+     * @param target the false-alarm rate allowed
+     * @param threshold the lowest threshold within it (+∞ when only "never fire" is)
+     * @param falseAlarm the share of runs that did not generalize on which it fires
+     * @param catchRate the share of runs that generalized on which it fires before they do
+     * @param leadSteps the median lead of its catches, in steps (NaN without catches)
+     * @param leadFraction the median lead of its catches as a share of their grokking gap (NaN without catches)
      */
-    public record Point(double target, double threshold, double falseAlarm, double catchRate, int caught, double leadSteps, double leadFraction) {}
+    public record Point(
+            double target,
+            double threshold,
+            double falseAlarm,
+            double catchRate,
+            int caught,
+            double leadSteps,
+            double leadFraction) {}
 
     /**
      * @param lowestFalseAlarm the lowest false-alarm rate of a threshold that catches at least one run (NaN without
-     *                         runs of both kinds)
+     *     runs of both kinds)
      */
     public record Summary(List<Point> points, double lowestFalseAlarm, int generalized, int others) {
         public Point at(double target) {
@@ -73,7 +82,8 @@ public final class Alarms {
     }
 
     public static Summary of(List<Trace> runs) {
-        List<Trace> pos = runs.stream().filter(Trace::generalized).toList(), neg = runs.stream().filter(t -> !t.generalized()).toList();
+        List<Trace> pos = runs.stream().filter(Trace::generalized).toList(),
+                neg = runs.stream().filter(t -> !t.generalized()).toList();
         double[] negMax = neg.stream().mapToDouble(Trace::max).sorted().toArray();
         List<Point> points = new ArrayList<>();
         for (double target : TARGETS) points.add(point(target, pos, negMax));
@@ -103,10 +113,18 @@ public final class Alarms {
             caught++;
             int g = r.generalization();
             lead.add((double) (g - r.step()[k]));
-            if (r.memorization() != null && g > r.memorization()) frac.add((double) (g - r.step()[k]) / (g - r.memorization()));
+            if (r.memorization() != null && g > r.memorization())
+                frac.add((double) (g - r.step()[k]) / (g - r.memorization()));
         }
         double fa = negMax.length == 0 ? Double.NaN : (double) atLeast(negMax, t) / negMax.length;
-        return new Point(target, t, fa, pos.isEmpty() ? Double.NaN : (double) caught / pos.size(), caught, median(lead), median(frac));
+        return new Point(
+                target,
+                t,
+                fa,
+                pos.isEmpty() ? Double.NaN : (double) caught / pos.size(),
+                caught,
+                median(lead),
+                median(frac));
     }
 
     // how many of the sorted values are >= t

@@ -1,7 +1,6 @@
 package org.grokscope.forecast;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +12,18 @@ import org.grokscope.analysis.Signals;
 
 /**
  * Judges each candidate signal, and a logistic predictor combining them, as a forecast of "this run will generalize
- * within its budget", the way a user meets it: on operations it was not tuned on. Whole operations are left out in
- * turn (never random runs); what is fitted on the others (a signal's direction, the predictor's weights, the
- * verdict's threshold) is scored on the one left out, and the held-out scores are pooled.
+ * within its budget", the way a user meets it: on operations it was not tuned on. Whole operations are left out in turn
+ * (never random runs); what is fitted on the others (a signal's direction, the predictor's weights, the verdict's
+ * threshold) is scored on the one left out, and the held-out scores are pooled.
  *
  * <ul>
- *   <li>AUC at 10, 25 and 50 % of the budget, over the runs not yet generalized at that point;</li>
- *   <li>a verdict: it fires at a run's first evaluation after memorization whose score reaches a threshold, the
- *       lowest at which {@value #PRECISION} of the training folds' runs it fires on generalized (judged per run, as a
- *       user meets verdicts, not per evaluation row); its false-positive rate on random-label runs (any verdict at any step) and on weight-decay-0 runs that did
- *       not generalize, and the precision of the verdicts on the held-out runs;</li>
+ *   <li>AUC at 10, 25 and 50 % of the budget, over the runs not yet generalized at that point;
+ *   <li>a verdict: it fires at a run's first evaluation after memorization whose score reaches a threshold, the lowest
+ *       at which {@value #PRECISION} of the training folds' runs it fires on generalized (judged per run, as a user
+ *       meets verdicts, not per evaluation row); its false-positive rate on random-label runs (any verdict at any step)
+ *       and on weight-decay-0 runs that did not generalize, and the precision of the verdicts on the held-out runs;
  *   <li>lead time: for the runs that generalized, the steps from the first verdict (after memorization) to the
- *       generalization step, also as a share of the grokking gap (generalization − memorization).</li>
+ *       generalization step, also as a share of the grokking gap (generalization − memorization).
  * </ul>
  */
 public final class ForecastEval {
@@ -37,22 +36,25 @@ public final class ForecastEval {
      * signal is eligible if it is measured in at least two thirds of the training groups that hold both labels and
      * separates them the same way (oriented AUC ≥ {@value #STABLE_AUC}) in at least two thirds of those; the
      * {@value #MAX_SIGNALS} eligible signals with the best worst-group AUC enter, and one whose fitted weight comes out
-     * against its own direction (it stood in for a correlated signal) is dropped and the rest refitted. Fitted on all 18 (now 19)
-     * signals, the predictor leaned on signals whose direction flips from one operation to the next and did worse on
-     * held-out operations than its best single signal. The run's progress through its budget is not a signal: as one,
-     * its weight shifted each fold's scores at a decision point by a different constant and mixed with test accuracy's
-     * (held-out AUC 0.89 at a quarter of the budget and 0.85 at half, against 0.91 and 0.95 without); it enters as the
-     * base rate ({@link #baseRate}).
+     * against its own direction (it stood in for a correlated signal) is dropped and the rest refitted. Fitted on all
+     * 18 (now 19) signals, the predictor leaned on signals whose direction flips from one operation to the next and did
+     * worse on held-out operations than its best single signal. The run's progress through its budget is not a signal:
+     * as one, its weight shifted each fold's scores at a decision point by a different constant and mixed with test
+     * accuracy's (held-out AUC 0.89 at a quarter of the budget and 0.85 at half, against 0.91 and 0.95 without); it
+     * enters as the base rate ({@link #baseRate}).
      */
     static final double LAMBDA = 10, STABLE_AUC = 0.6;
+
     static final int MAX_SIGNALS = 3;
     /** Training rows: every few evaluations of each run before it generalized (enough, and fast). */
     static final int SAMPLE_EVERY = 3;
+
     public static final String COMBINED = "combined (logistic)";
 
     /** What is left out in turn: whole operations (the default), or whole primes. */
     public enum LeaveOut {
-        OPERATION, PRIME;
+        OPERATION,
+        PRIME;
 
         String of(Bank.Run r) {
             return switch (this) {
@@ -70,8 +72,12 @@ public final class ForecastEval {
      * verdict's threshold on that score, and its ranking score for ROC AUC (for the combined predictor the log-odds
      * without the training runs' base rate, see {@link #fit}; for a single signal the score itself).
      */
-    record Fitted(java.util.function.ToDoubleFunction<double[]> score, double threshold, Logistic.Model model, double[] baseRate,
-                  java.util.function.ToDoubleFunction<double[]> rank) {}
+    record Fitted(
+            java.util.function.ToDoubleFunction<double[]> score,
+            double threshold,
+            Logistic.Model model,
+            double[] baseRate,
+            java.util.function.ToDoubleFunction<double[]> rank) {}
 
     /** One candidate's evaluation. */
     /**
@@ -80,10 +86,26 @@ public final class ForecastEval {
      * @param reliability per fifth of the probability range: mean predicted, observed share, rows (combined only)
      * @param alarms the held-out score as an alarm: catch rate and lead at 5 % and 10 % false alarms ({@link Alarms})
      */
-    public record Result(String name, double precisionTarget, double[] auc, double fpRandom, int randomRuns, double fpZeroWd, int zeroWdRuns, double heldOutPrecision,
-                         int verdicts, List<Integer> leadSteps, List<Double> leadFractions, List<double[]> roc25, Map<String, Double> foldAuc25,
-                         double brier, List<double[]> reliability, Alarms.Summary alarms) {
-        public double medianLeadFraction() { return median(leadFractions); }
+    public record Result(
+            String name,
+            double precisionTarget,
+            double[] auc,
+            double fpRandom,
+            int randomRuns,
+            double fpZeroWd,
+            int zeroWdRuns,
+            double heldOutPrecision,
+            int verdicts,
+            List<Integer> leadSteps,
+            List<Double> leadFractions,
+            List<double[]> roc25,
+            Map<String, Double> foldAuc25,
+            double brier,
+            List<double[]> reliability,
+            Alarms.Summary alarms) {
+        public double medianLeadFraction() {
+            return median(leadFractions);
+        }
 
         /**
          * In how many of the left-out groups (with both outcomes) the score ranks the runs that go on to generalize
@@ -92,30 +114,59 @@ public final class ForecastEval {
          */
         public int[] directionHolds() {
             int holds = 0, of = 0;
-            for (double a : foldAuc25.values()) if (!Double.isNaN(a)) { of++; if (a > 0.5) holds++; }
+            for (double a : foldAuc25.values())
+                if (!Double.isNaN(a)) {
+                    of++;
+                    if (a > 0.5) holds++;
+                }
             return new int[] {holds, of};
         }
-        public double medianLeadSteps() { return median(new ArrayList<>(leadSteps.stream().map(Integer::doubleValue).toList())); }
+
+        public double medianLeadSteps() {
+            return median(
+                    new ArrayList<>(leadSteps.stream().map(Integer::doubleValue).toList()));
+        }
     }
 
     /**
      * @param predictor the combined predictor fitted on the whole bank, with its verdict levels and ETA ratios
      * @param stalled the held-out "stalled" verdicts of the combined predictor: how many runs they fired on, how many
-     *                of those generalized after all, and how many of the held-out random-label runs they fired on
+     *     of those generalized after all, and how many of the held-out random-label runs they fired on
      * @param etaCoverage share of the held-out forming verdicts on runs that generalized whose generalization step fell
-     *                    in the ETA interval
-     * @param etaError    the median error of their ETA (its middle), as a share of the steps that remained from the
-     *                    verdict to the generalization step
+     *     in the ETA interval
+     * @param etaError the median error of their ETA (its middle), as a share of the steps that remained from the
+     *     verdict to the generalization step
      */
-    public record Report(int runs, int generalized, int randomRuns, LeaveOut leaveOut, double precision, List<String> folds, List<Result> results,
-                         List<Result> tradeOff, Forecaster predictor, int[] stalled, double etaCoverage, double etaError) {
-        public Logistic.Model model() { return predictor.model(); }
-        public double threshold() { return predictor.forming(); }
+    public record Report(
+            int runs,
+            int generalized,
+            int randomRuns,
+            LeaveOut leaveOut,
+            double precision,
+            List<String> folds,
+            List<Result> results,
+            List<Result> tradeOff,
+            Forecaster predictor,
+            int[] stalled,
+            double etaCoverage,
+            double etaError) {
+        public Logistic.Model model() {
+            return predictor.model();
+        }
+
+        public double threshold() {
+            return predictor.forming();
+        }
     }
 
-    /** A stalled verdict waits for this share of the budget: early on, too little has happened to call a run hopeless. */
+    /**
+     * A stalled verdict waits for this share of the budget: early on, too little has happened to call a run hopeless.
+     */
     public static final double MIN_PROGRESS_STALLED = 0.25;
-    /** A stalled verdict needs a probability of at most this, and 97 % of the training runs it fires on must never generalize. */
+    /**
+     * A stalled verdict needs a probability of at most this, and 97 % of the training runs it fires on must never
+     * generalize.
+     */
     public static final double MAX_STALLED = 0.1, STALLED_NPV = 0.97;
 
     private ForecastEval() {}
@@ -124,22 +175,43 @@ public final class ForecastEval {
         return evaluate(runs, LeaveOut.OPERATION, PRECISION);
     }
 
-    /** {@code precision}: the share of the training runs a forming verdict fires on that must generalize (its level's rule). */
+    /**
+     * {@code precision}: the share of the training runs a forming verdict fires on that must generalize (its level's
+     * rule).
+     */
     public static Report evaluate(List<Bank.Run> runs, LeaveOut by, double precision) {
         Map<Bank.Run, double[][]> feats = signals(runs);
-        List<String> folds = new ArrayList<>(new TreeSet<>(runs.stream().map(by::of).toList()));
+        List<String> folds =
+                new ArrayList<>(new TreeSet<>(runs.stream().map(by::of).toList()));
         List<Result> results = new ArrayList<>();
-        for (int c = 0; c < Signals.NAMES.size(); c++) if (!Signals.NAMES.get(c).equals("progress")) results.add(judge(c, runs, feats, folds, by, precision));
+        for (int c = 0; c < Signals.NAMES.size(); c++)
+            if (!Signals.NAMES.get(c).equals("progress")) results.add(judge(c, runs, feats, folds, by, precision));
         results.add(judge(-1, runs, feats, folds, by, precision));
         List<Result> tradeOff = new ArrayList<>();
-        for (double t : TRADE_OFF) tradeOff.add(t == precision ? results.get(results.size() - 1) : judge(-1, runs, feats, folds, by, t));
+        for (double t : TRADE_OFF)
+            tradeOff.add(t == precision ? results.get(results.size() - 1) : judge(-1, runs, feats, folds, by, t));
         // the combined predictor's stalled verdicts and ETA intervals, held out the same way
         int[] v = new int[5];
         List<Double> etaErrors = new ArrayList<>();
-        for (String g : folds) verdicts(runs.stream().filter(r -> by.of(r).equals(g)).toList(), predictor(runs, feats, g, by, precision), v, etaErrors);
-        return new Report(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
-                by, precision, folds, results, tradeOff, predictor(runs, feats, null, by, precision), new int[] {v[0], v[1], v[2]},
-                v[4] == 0 ? Double.NaN : (double) v[3] / v[4], median(etaErrors));
+        for (String g : folds)
+            verdicts(
+                    runs.stream().filter(r -> by.of(r).equals(g)).toList(),
+                    predictor(runs, feats, g, by, precision),
+                    v,
+                    etaErrors);
+        return new Report(
+                runs.size(),
+                (int) runs.stream().filter(Bank.Run::generalized).count(),
+                (int) runs.stream().filter(Bank.Run::randomLabels).count(),
+                by,
+                precision,
+                folds,
+                results,
+                tradeOff,
+                predictor(runs, feats, null, by, precision),
+                new int[] {v[0], v[1], v[2]},
+                v[4] == 0 ? Double.NaN : (double) v[3] / v[4],
+                median(etaErrors));
     }
 
     /**
@@ -151,34 +223,50 @@ public final class ForecastEval {
      */
     static void verdicts(List<Bank.Run> runs, Forecaster f, int[] v, List<Double> etaErrors) {
         for (Bank.Run r : runs) {
-                Integer formingAt = null;
-                boolean stalled = false;
-                double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
-                int[] st = r.history().step();
-                for (int k = 0; k < st.length; k++) {
-                    if (r.generalized() && st[k] >= r.generalization()) break;
-                    boolean mem = k < trainAcc.length && trainAcc[k] >= MEMORIZED;
-                    Forecaster.Assessment a = f.assess(r.history(), k, r.budget(), mem, formingAt);
-                    if (a.verdict() == Forecaster.Verdict.FORMING && formingAt == null) {
-                        formingAt = st[k];
-                        if (r.generalized()) {
-                            v[4]++;
-                            if (r.generalization() >= a.etaLow() && r.generalization() <= a.etaHigh()) v[3]++;
-                            if (r.generalization() > st[k]) etaErrors.add(Math.abs(a.eta() - r.generalization()) / (r.generalization() - st[k]));
-                        }
+            Integer formingAt = null;
+            boolean stalled = false;
+            double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
+            int[] st = r.history().step();
+            for (int k = 0; k < st.length; k++) {
+                if (r.generalized() && st[k] >= r.generalization()) break;
+                boolean mem = k < trainAcc.length && trainAcc[k] >= MEMORIZED;
+                Forecaster.Assessment a = f.assess(r.history(), k, r.budget(), mem, formingAt);
+                if (a.verdict() == Forecaster.Verdict.FORMING && formingAt == null) {
+                    formingAt = st[k];
+                    if (r.generalized()) {
+                        v[4]++;
+                        if (r.generalization() >= a.etaLow() && r.generalization() <= a.etaHigh()) v[3]++;
+                        if (r.generalization() > st[k])
+                            etaErrors.add(Math.abs(a.eta() - r.generalization()) / (r.generalization() - st[k]));
                     }
-                    if (a.verdict() == Forecaster.Verdict.STALLED && formingAt == null) { stalled = true; break; }
                 }
-                if (stalled) { v[0]++; if (r.generalized()) v[1]++; if (r.randomLabels()) v[2]++; }
+                if (a.verdict() == Forecaster.Verdict.STALLED && formingAt == null) {
+                    stalled = true;
+                    break;
+                }
+            }
+            if (stalled) {
+                v[0]++;
+                if (r.generalized()) v[1]++;
+                if (r.randomLabels()) v[2]++;
+            }
         }
     }
 
     /**
      * A fixed predictor on a bank it was not fitted on, nothing refitted: its result (AUC on its log-odds, its own
-     * forming level as the verdict, false positives, lead, calibration; AUC at 25 % per operation), its stalled verdicts
-     * (fired, on runs that generalized after all, on random-label runs) and its ETA intervals' coverage.
+     * forming level as the verdict, false positives, lead, calibration; AUC at 25 % per operation), its stalled
+     * verdicts (fired, on runs that generalized after all, on random-label runs) and its ETA intervals' coverage.
      */
-    public record Check(int runs, int generalized, int randomRuns, Result result, int[] stalled, double etaCoverage, double etaError, List<Advice> advice) {}
+    public record Check(
+            int runs,
+            int generalized,
+            int randomRuns,
+            Result result,
+            int[] stalled,
+            double etaCoverage,
+            double etaError,
+            List<Advice> advice) {}
 
     /**
      * A kind of advice as the bank's runs recorded it while they trained: on how many runs it fired, on how many of the
@@ -193,13 +281,15 @@ public final class ForecastEval {
 
     /** The advisor's two recommendations to change a run, judged on how the runs ended. */
     public static List<Advice> advice(List<Bank.Run> runs) {
-        int g = (int) runs.stream().filter(Bank.Run::generalized).count(), rnd = (int) runs.stream().filter(Bank.Run::randomLabels).count();
+        int g = (int) runs.stream().filter(Bank.Run::generalized).count(),
+                rnd = (int) runs.stream().filter(Bank.Run::randomLabels).count();
         List<Advice> out = new ArrayList<>();
         for (String kind : List.of("change the run (stalled, or no sign of transition)", "softmax collapse")) {
             int fired = 0, onG = 0, onR = 0;
             for (Bank.Run r : runs) {
                 Integer at = kind.startsWith("softmax") ? r.collapseAdvisedAt() : r.advisedAt();
-                if (at == null || (r.generalized() && at >= r.generalization())) continue; // advice after generalizing changes nothing
+                if (at == null || (r.generalized() && at >= r.generalization()))
+                    continue; // advice after generalizing changes nothing
                 fired++;
                 if (r.generalized()) onG++;
                 if (r.randomLabels()) onR++;
@@ -211,14 +301,22 @@ public final class ForecastEval {
 
     public static Check check(List<Bank.Run> runs, Forecaster f) {
         Map<Bank.Run, double[][]> feats = signals(runs);
-        List<String> ops = new ArrayList<>(new TreeSet<>(runs.stream().map(Bank.Run::op).toList()));
+        List<String> ops =
+                new ArrayList<>(new TreeSet<>(runs.stream().map(Bank.Run::op).toList()));
         Fitted fixed = new Fitted(f::probability, f.forming(), f.model(), f.baseRate(), f.model()::logOdds);
         Result res = judge("predictor", true, runs, feats, ops, LeaveOut.OPERATION, g -> fixed, Double.NaN);
         int[] v = new int[5];
         List<Double> etaErrors = new ArrayList<>();
         verdicts(runs, f, v, etaErrors);
-        return new Check(runs.size(), (int) runs.stream().filter(Bank.Run::generalized).count(), (int) runs.stream().filter(Bank.Run::randomLabels).count(),
-                res, new int[] {v[0], v[1], v[2]}, v[4] == 0 ? Double.NaN : (double) v[3] / v[4], median(etaErrors), advice(runs));
+        return new Check(
+                runs.size(),
+                (int) runs.stream().filter(Bank.Run::generalized).count(),
+                (int) runs.stream().filter(Bank.Run::randomLabels).count(),
+                res,
+                new int[] {v[0], v[1], v[2]},
+                v[4] == 0 ? Double.NaN : (double) v[3] / v[4],
+                median(etaErrors),
+                advice(runs));
     }
 
     // every run's signals at each of its evaluations
@@ -233,8 +331,12 @@ public final class ForecastEval {
         return feats;
     }
 
-    /** The combined predictor fitted on the runs outside {@code leftOut} (null: all), with its forming and stalled levels and ETA ratios. */
-    static Forecaster predictor(List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by, double precision) {
+    /**
+     * The combined predictor fitted on the runs outside {@code leftOut} (null: all), with its forming and stalled
+     * levels and ETA ratios.
+     */
+    static Forecaster predictor(
+            List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by, double precision) {
         Fitted f = fit(-1, runs, feats, leftOut, by, precision);
         List<Bank.Run> train = new ArrayList<>();
         List<double[]> scores = new ArrayList<>();
@@ -248,31 +350,41 @@ public final class ForecastEval {
             scores.add(sc);
             for (double v : sc) levels.add(v);
         }
-        // stalled: the highest level, at most MAX_STALLED, at which STALLED_NPV of the training runs it fires on (memorized, past
-        // MIN_PROGRESS_STALLED, not yet generalized) never generalize. Most bank runs never generalize, so a 90 % criterion
-        // alone would call nearly every run stalled. ETA: ratios of the generalization step to the first forming verdict's step
+        // stalled: the highest level, at most MAX_STALLED, at which STALLED_NPV of the training runs it fires on
+        // (memorized, past
+        // MIN_PROGRESS_STALLED, not yet generalized) never generalize. Most bank runs never generalize, so a 90 %
+        // criterion
+        // alone would call nearly every run stalled. ETA: ratios of the generalization step to the first forming
+        // verdict's step
         levels.removeIf(v -> !(v <= MAX_STALLED));
         levels.sort(null);
-        double stalled = lastAccepted(levels, Double.NEGATIVE_INFINITY, train, scores, ForecastEval::firstBelow, false, STALLED_NPV);
+        double stalled = lastAccepted(
+                levels, Double.NEGATIVE_INFINITY, train, scores, ForecastEval::firstBelow, false, STALLED_NPV);
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < train.size(); i++) {
             Bank.Run r = train.get(i);
             int k = firstVerdict(r, scores.get(i), f.threshold());
-            if (k >= 0 && r.generalized() && r.history().step()[k] > 0) ratios.add((double) r.generalization() / r.history().step()[k]);
+            if (k >= 0 && r.generalized() && r.history().step()[k] > 0)
+                ratios.add((double) r.generalization() / r.history().step()[k]);
         }
         ratios.sort(null);
-        double[] eta = ratios.isEmpty() ? new double[] {1, 1, 1}
+        double[] eta = ratios.isEmpty()
+                ? new double[] {1, 1, 1}
                 : new double[] {quantile(ratios, 0.1), quantile(ratios, 0.5), quantile(ratios, 0.9)};
         return new Forecaster(f.model(), f.baseRate(), f.threshold(), stalled, MIN_PROGRESS_STALLED, eta);
     }
 
-    // the first evaluation at which a stalled verdict of level t fires (memorized, past MIN_PROGRESS_STALLED, before generalizing), or -1
+    // the first evaluation at which a stalled verdict of level t fires (memorized, past MIN_PROGRESS_STALLED, before
+    // generalizing), or -1
     static int firstBelow(Bank.Run r, double[] score, double t) {
         int[] st = r.history().step();
         double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
         for (int k = 0; k < st.length; k++) {
             if (r.generalized() && st[k] >= r.generalization()) return -1;
-            if (k < trainAcc.length && trainAcc[k] >= MEMORIZED && (double) st[k] / r.budget() >= MIN_PROGRESS_STALLED && score[k] <= t) return k;
+            if (k < trainAcc.length
+                    && trainAcc[k] >= MEMORIZED
+                    && (double) st[k] / r.budget() >= MIN_PROGRESS_STALLED
+                    && score[k] <= t) return k;
         }
         return -1;
     }
@@ -297,7 +409,13 @@ public final class ForecastEval {
         return out;
     }
 
-    static Fitted fit(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by, double precision) {
+    static Fitted fit(
+            int candidate,
+            List<Bank.Run> runs,
+            Map<Bank.Run, double[][]> feats,
+            String leftOut,
+            LeaveOut by,
+            double precision) {
         List<Sample> train = samples(runs, feats, leftOut, by);
         boolean[] y = new boolean[train.size()];
         for (int i = 0; i < y.length; i++) y[i] = train.get(i).y();
@@ -317,25 +435,37 @@ public final class ForecastEval {
             double[][] x = new double[train.size()][];
             for (int i = 0; i < x.length; i++) {
                 x[i] = train.get(i).x().clone();
-                for (int j = 0; j < sign.length; j++) if (sign[j] == 0) x[i][j] = Double.NaN; // left out: imputed, weight 0
+                for (int j = 0; j < sign.length; j++)
+                    if (sign[j] == 0) x[i][j] = Double.NaN; // left out: imputed, weight 0
             }
             balanced = Logistic.fit(Signals.NAMES.toArray(new String[0]), x, y, w, LAMBDA);
-            // a signal whose weight came out against its own direction stands in for another one it is correlated with: drop it
+            // a signal whose weight came out against its own direction stands in for another one it is correlated with:
+            // drop it
             int worst = -1;
             double most = 0;
-            for (int j = 0; j < sign.length; j++) if (sign[j] != 0 && sign[j] * balanced.weight()[j] < most) { most = sign[j] * balanced.weight()[j]; worst = j; }
+            for (int j = 0; j < sign.length; j++)
+                if (sign[j] != 0 && sign[j] * balanced.weight()[j] < most) {
+                    most = sign[j] * balanced.weight()[j];
+                    worst = j;
+                }
             if (worst < 0) break;
             sign[worst] = 0;
         }
         double[] rate = baseRate(runs, leftOut, by);
-        Forecaster calibrated = new Forecaster(balanced, rate, Double.NaN, Double.NaN, MIN_PROGRESS_STALLED, new double[] {1, 1, 1});
-        return new Fitted(calibrated::probability, threshold(calibrated::probability, runs, feats, leftOut, by, precision), balanced, rate, balanced::logOdds);
+        Forecaster calibrated =
+                new Forecaster(balanced, rate, Double.NaN, Double.NaN, MIN_PROGRESS_STALLED, new double[] {1, 1, 1});
+        return new Fitted(
+                calibrated::probability,
+                threshold(calibrated::probability, runs, feats, leftOut, by, precision),
+                balanced,
+                rate,
+                balanced::logOdds);
     }
 
     /**
      * Row weights of the combined fit: every run counts once however many rows it has (a run that generalizes early has
-     * few rows before it does, one that never does has many), and generalizing and other runs weigh half each. Fitted on
-     * the rows as they come, the intercept carried the training runs' share of generalizing runs, which changes with
+     * few rows before it does, one that never does has many), and generalizing and other runs weigh half each. Fitted
+     * on the rows as they come, the intercept carried the training runs' share of generalizing runs, which changes with
      * the operation left out (leaving out x + y removes 15 of 37 generalizing runs, leaving out random labels 54 that
      * never do): pooled over held-out operations, those shifted intercepts ranked runs of one operation against
      * another's by the bank's composition, not by their signals (test accuracy alone, refitted so, fell from 0.96 to
@@ -346,7 +476,9 @@ public final class ForecastEval {
         Map<Bank.Run, Integer> rows = new java.util.HashMap<>();
         for (Sample s : train) rows.merge(s.run(), 1, Integer::sum);
         double pos = 0, neg = 0;
-        for (Bank.Run r : rows.keySet()) if (r.generalized()) pos++; else neg++;
+        for (Bank.Run r : rows.keySet())
+            if (r.generalized()) pos++;
+            else neg++;
         double[] w = new double[train.size()];
         for (int i = 0; i < w.length; i++) {
             Sample s = train.get(i);
@@ -385,20 +517,25 @@ public final class ForecastEval {
     }
 
     /**
-     * Which signals separate generalizing from other runs the same way within most training groups (see {@link #LAMBDA}),
-     * each with that direction (+1 or −1; 0: not used).
+     * Which signals separate generalizing from other runs the same way within most training groups (see
+     * {@link #LAMBDA}), each with that direction (+1 or −1; 0: not used).
      */
     static int[] stable(List<Sample> train, boolean[] y, LeaveOut by) {
         int d = Signals.NAMES.size();
         int[] keep = new int[d], orient = new int[d];
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < train.size(); i++) groups.computeIfAbsent(by.of(train.get(i).run()), g -> new ArrayList<>()).add(i);
+        for (int i = 0; i < train.size(); i++)
+            groups.computeIfAbsent(by.of(train.get(i).run()), g -> new ArrayList<>())
+                    .add(i);
         double[] worst = new double[d];
         java.util.Arrays.fill(worst, Double.NaN);
         int eligible = 0; // groups holding both labels
         for (List<Integer> g : groups.values()) {
             boolean pos = false, neg = false;
-            for (int i : g) { pos |= y[i]; neg |= !y[i]; }
+            for (int i : g) {
+                pos |= y[i];
+                neg |= !y[i];
+            }
             if (pos && neg) eligible++;
         }
         for (int j = 0; j < d; j++) {
@@ -413,7 +550,10 @@ public final class ForecastEval {
             for (List<Integer> g : groups.values()) {
                 double[] v = new double[g.size()];
                 boolean[] gy = new boolean[g.size()];
-                for (int k = 0; k < v.length; k++) { v[k] = train.get(g.get(k)).x()[j]; gy[k] = y[g.get(k)]; }
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = train.get(g.get(k)).x()[j];
+                    gy[k] = y[g.get(k)];
+                }
                 double a = Roc.auc(v, gy);
                 if (Double.isNaN(a)) continue;
                 counted++;
@@ -427,12 +567,22 @@ public final class ForecastEval {
         // the most reliable few: ranked by their worst group
         Integer[] idx = new Integer[d];
         for (int j = 0; j < d; j++) idx[j] = j;
-        java.util.Arrays.sort(idx, (a, b) -> Double.compare(Double.isNaN(worst[b]) ? -1 : worst[b], Double.isNaN(worst[a]) ? -1 : worst[a]));
-        for (int r = 0, taken = 0; r < d && taken < MAX_SIGNALS; r++) if (!Double.isNaN(worst[idx[r]])) { keep[idx[r]] = orient[idx[r]]; taken++; }
+        java.util.Arrays.sort(
+                idx,
+                (a, b) ->
+                        Double.compare(Double.isNaN(worst[b]) ? -1 : worst[b], Double.isNaN(worst[a]) ? -1 : worst[a]));
+        for (int r = 0, taken = 0; r < d && taken < MAX_SIGNALS; r++)
+            if (!Double.isNaN(worst[idx[r]])) {
+                keep[idx[r]] = orient[idx[r]];
+                taken++;
+            }
         return keep;
     }
 
-    /** The evaluation at which a verdict of threshold {@code t} first fires on a run (after memorization, before it generalized), or -1. */
+    /**
+     * The evaluation at which a verdict of threshold {@code t} first fires on a run (after memorization, before it
+     * generalized), or -1.
+     */
     static int firstVerdict(Bank.Run r, double[] score, double t) {
         int[] st = r.history().step();
         double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
@@ -448,8 +598,13 @@ public final class ForecastEval {
      * generalize (and it fires on at least 3); +inf if none. Judged per run: an evaluation-level precision would let a
      * band of early, uninformative rows ride on the many late, confident ones.
      */
-    static double threshold(java.util.function.ToDoubleFunction<double[]> f, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, String leftOut, LeaveOut by,
-                            double precision) {
+    static double threshold(
+            java.util.function.ToDoubleFunction<double[]> f,
+            List<Bank.Run> runs,
+            Map<Bank.Run, double[][]> feats,
+            String leftOut,
+            LeaveOut by,
+            double precision) {
         List<Bank.Run> train = new ArrayList<>();
         List<double[]> scores = new ArrayList<>();
         TreeSet<Double> all = new TreeSet<>();
@@ -464,10 +619,20 @@ public final class ForecastEval {
             double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);
             int[] st = r.history().step();
             for (int k = 0; k < sc.length; k++)
-                if (!Double.isNaN(sc[k]) && k < trainAcc.length && trainAcc[k] >= MEMORIZED && !(r.generalized() && st[k] >= r.generalization())) all.add(sc[k]);
+                if (!Double.isNaN(sc[k])
+                        && k < trainAcc.length
+                        && trainAcc[k] >= MEMORIZED
+                        && !(r.generalized() && st[k] >= r.generalization())) all.add(sc[k]);
         }
         // candidate thresholds from the top down: the lowest accepted
-        return lastAccepted(new ArrayList<>(all.descendingSet()), Double.POSITIVE_INFINITY, train, scores, ForecastEval::firstVerdict, true, precision);
+        return lastAccepted(
+                new ArrayList<>(all.descendingSet()),
+                Double.POSITIVE_INFINITY,
+                train,
+                scores,
+                ForecastEval::firstVerdict,
+                true,
+                precision);
     }
 
     /** Where a verdict of level t first fires on a run (an evaluation index), or -1. */
@@ -479,7 +644,14 @@ public final class ForecastEval {
      * Scans at most 400 of the candidate levels in their order and returns the last at which the verdict fires on at
      * least 3 training runs and at least {@code share} of them end as {@code generalized} says (else {@code none}).
      */
-    static double lastAccepted(List<Double> cand, double none, List<Bank.Run> train, List<double[]> scores, Fires fires, boolean generalized, double share) {
+    static double lastAccepted(
+            List<Double> cand,
+            double none,
+            List<Bank.Run> train,
+            List<double[]> scores,
+            Fires fires,
+            boolean generalized,
+            double share) {
         int stride = Math.max(1, cand.size() / 400);
         double best = none;
         for (int c = 0; c < cand.size(); c += stride) {
@@ -495,20 +667,43 @@ public final class ForecastEval {
         return best;
     }
 
-    static Result judge(int candidate, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, List<String> folds, LeaveOut by, double precision) {
-        return judge(candidate < 0 ? COMBINED : Signals.NAMES.get(candidate), candidate < 0, runs, feats, folds, by,
-                g -> fit(candidate, runs, feats, g, by, precision), precision);
+    static Result judge(
+            int candidate,
+            List<Bank.Run> runs,
+            Map<Bank.Run, double[][]> feats,
+            List<String> folds,
+            LeaveOut by,
+            double precision) {
+        return judge(
+                candidate < 0 ? COMBINED : Signals.NAMES.get(candidate),
+                candidate < 0,
+                runs,
+                feats,
+                folds,
+                by,
+                g -> fit(candidate, runs, feats, g, by, precision),
+                precision);
     }
 
     /**
      * Scores each group's runs with what {@code fitted} gives for that group (fitted without it, or a fixed predictor),
      * pooling the scores over groups; {@code probabilities}: the scores are probabilities (calibration is reported).
      */
-    static Result judge(String name, boolean probabilities, List<Bank.Run> runs, Map<Bank.Run, double[][]> feats, List<String> folds, LeaveOut by,
-                        java.util.function.Function<String, Fitted> fitted, double precision) {
+    static Result judge(
+            String name,
+            boolean probabilities,
+            List<Bank.Run> runs,
+            Map<Bank.Run, double[][]> feats,
+            List<String> folds,
+            LeaveOut by,
+            java.util.function.Function<String, Fitted> fitted,
+            double precision) {
         List<List<Double>> scores = new ArrayList<>();
         List<List<Boolean>> labels = new ArrayList<>();
-        for (int i = 0; i < POINTS.length; i++) { scores.add(new ArrayList<>()); labels.add(new ArrayList<>()); }
+        for (int i = 0; i < POINTS.length; i++) {
+            scores.add(new ArrayList<>());
+            labels.add(new ArrayList<>());
+        }
         int randomRuns = 0, randomFired = 0, zeroWd = 0, zeroWdFired = 0, verdicts = 0, rightVerdicts = 0;
         List<Integer> lead = new ArrayList<>();
         List<Double> leadFrac = new ArrayList<>();
@@ -526,12 +721,19 @@ public final class ForecastEval {
                 int[] st = r.history().step();
                 for (int i = 0; i < POINTS.length; i++) {
                     int k = atOrAfter(st, (int) Math.round(POINTS[i] * r.budget()));
-                    if (r.generalized() && r.generalization() <= st[k]) continue; // already generalized: nothing to forecast
+                    if (r.generalized() && r.generalization() <= st[k])
+                        continue; // already generalized: nothing to forecast
                     double rank = f.rank().applyAsDouble(x[k]), p = f.score().applyAsDouble(x[k]);
                     scores.get(i).add(rank);
                     labels.get(i).add(r.generalized());
-                    if (POINTS[i] == 0.25) { fs.add(rank); fl.add(r.generalized()); }
-                    if (probabilities && !Double.isNaN(p)) { probs.add(p); probLabels.add(r.generalized()); }
+                    if (POINTS[i] == 0.25) {
+                        fs.add(rank);
+                        fl.add(r.generalized());
+                    }
+                    if (probabilities && !Double.isNaN(p)) {
+                        probs.add(p);
+                        probLabels.add(r.generalized());
+                    }
                 }
                 // the first verdict after memorization, before the run generalized
                 double[] sc = new double[x.length];
@@ -539,9 +741,18 @@ public final class ForecastEval {
                 traces.add(trace(r, sc));
                 int kv = firstVerdict(r, sc, f.threshold());
                 Integer fired = kv < 0 ? null : st[kv];
-                if (r.randomLabels()) { randomRuns++; if (fired != null) randomFired++; }
-                if (r.weightDecay() == 0 && !r.generalized()) { zeroWd++; if (fired != null) zeroWdFired++; }
-                if (fired != null) { verdicts++; if (r.generalized()) rightVerdicts++; }
+                if (r.randomLabels()) {
+                    randomRuns++;
+                    if (fired != null) randomFired++;
+                }
+                if (r.weightDecay() == 0 && !r.generalized()) {
+                    zeroWd++;
+                    if (fired != null) zeroWdFired++;
+                }
+                if (fired != null) {
+                    verdicts++;
+                    if (r.generalized()) rightVerdicts++;
+                }
                 if (fired != null && r.generalized()) {
                     lead.add(r.generalization() - fired);
                     if (r.memorization() != null && r.generalization() > r.memorization())
@@ -561,7 +772,9 @@ public final class ForecastEval {
                 double p = probs.get(j), o = probLabels.get(j) ? 1 : 0;
                 se += (p - o) * (p - o);
                 int b = Math.min(4, (int) (p * 5));
-                bins[b][0] += p; bins[b][1] += o; bins[b][2]++;
+                bins[b][0] += p;
+                bins[b][1] += o;
+                bins[b][2]++;
             }
             brier = se / probs.size();
             for (double[] b : bins) if (b[2] > 0) reliability.add(new double[] {b[0] / b[2], b[1] / b[2], b[2]});
@@ -575,12 +788,29 @@ public final class ForecastEval {
             auc[i] = Roc.auc(s, y);
             if (POINTS[i] == 0.25) roc25 = Roc.curve(s, y);
         }
-        return new Result(name, precision, auc, randomRuns == 0 ? Double.NaN : (double) randomFired / randomRuns, randomRuns,
-                zeroWd == 0 ? Double.NaN : (double) zeroWdFired / zeroWd, zeroWd, verdicts == 0 ? Double.NaN : (double) rightVerdicts / verdicts, verdicts,
-                lead, leadFrac, roc25, foldAuc, brier, reliability, Alarms.of(traces));
+        return new Result(
+                name,
+                precision,
+                auc,
+                randomRuns == 0 ? Double.NaN : (double) randomFired / randomRuns,
+                randomRuns,
+                zeroWd == 0 ? Double.NaN : (double) zeroWdFired / zeroWd,
+                zeroWd,
+                verdicts == 0 ? Double.NaN : (double) rightVerdicts / verdicts,
+                verdicts,
+                lead,
+                leadFrac,
+                roc25,
+                foldAuc,
+                brier,
+                reliability,
+                Alarms.of(traces));
     }
 
-    /** A run's held-out scores as an alarm watches them: from memorization until it generalizes (NaN before memorization). */
+    /**
+     * A run's held-out scores as an alarm watches them: from memorization until it generalizes (NaN before
+     * memorization).
+     */
     static Alarms.Trace trace(Bank.Run r, double[] score) {
         int[] st = r.history().step();
         double[] trainAcc = r.history().columns().getOrDefault("train_acc", new double[0]);

@@ -6,12 +6,12 @@ import jdk.incubator.vector.VectorSpecies;
 import org.grokscope.engine.Parallel;
 
 /**
- * Scaled dot-product attention core over short sequences, per example and head (projections live in
- * the model). Queries may cover only the last Tq of the T positions (the loss reads only the last one),
- * in which case query i sits at position T - Tq + i. Causal: a query at position t sees keys s ≤ t.
- * An optional key mask (1 = attend, 0 = padding) supports padded text batches. Per-head dot products
- * and updates run over dHead with vectors; a dot product's lanes are summed by a fixed folding tree (the
- * Vector API's reduceLanes leaves the order open), so results do not depend on the JIT.
+ * Scaled dot-product attention core over short sequences, per example and head (projections live in the model). Queries
+ * may cover only the last Tq of the T positions (the loss reads only the last one), in which case query i sits at
+ * position T - Tq + i. Causal: a query at position t sees keys s ≤ t. An optional key mask (1 = attend, 0 = padding)
+ * supports padded text batches. Per-head dot products and updates run over dHead with vectors; a dot product's lanes
+ * are summed by a fixed folding tree (the Vector API's reduceLanes leaves the order open), so results do not depend on
+ * the JIT.
  */
 public final class Attention {
     private static final int EX = 8; // examples per chunk
@@ -25,7 +25,11 @@ public final class Attention {
 
     public Attention(Parallel pool, int d, int heads, boolean causal) {
         if (d % heads != 0) throw new IllegalArgumentException("d_model " + d + " not divisible by heads " + heads);
-        this.pool = pool; this.d = d; this.heads = heads; this.dHead = d / heads; this.causal = causal;
+        this.pool = pool;
+        this.d = d;
+        this.heads = heads;
+        this.dHead = d / heads;
+        this.causal = causal;
     }
 
     // q[n, Tq, d], k[n, T, d], v[n, T, d] -> z[n, Tq, d]; saves probabilities p[n, Tq, H, T]
@@ -36,30 +40,85 @@ public final class Attention {
     }
 
     /**
-     * Packed sequences of any length (padding dropped): example e's queries are rows qStart[e] ..
-     * qStart[e+1] of q, its keys and values rows kStart[e] .. kStart[e+1] of k and v, each attended
-     * where keyOn[row] != 0 (null: every key). The query i of nq sits at key position nk - nq + i (for
-     * the causal mask). Probabilities p[query row][H][pStride] (pStride at least the longest example).
-     * Per row the same operations as the padded call, so a padded batch gives the same bits either way.
+     * Packed sequences of any length (padding dropped): example e's queries are rows qStart[e] .. qStart[e+1] of q, its
+     * keys and values rows kStart[e] .. kStart[e+1] of k and v, each attended where keyOn[row] != 0 (null: every key).
+     * The query i of nq sits at key position nk - nq + i (for the causal mask). Probabilities p[query row][H][pStride]
+     * (pStride at least the longest example). Per row the same operations as the padded call, so a padded batch gives
+     * the same bits either way.
      */
-    public void forward(float[] q, float[] k, float[] v, float[] z, float[] p, int n, int[] qStart, int[] kStart, float[] keyOn, int pStride) {
+    public void forward(
+            float[] q,
+            float[] k,
+            float[] v,
+            float[] z,
+            float[] p,
+            int n,
+            int[] qStart,
+            int[] kStart,
+            float[] keyOn,
+            int pStride) {
         Fwd f = fwd;
-        f.q = q; f.k = k; f.v = v; f.z = z; f.p = p; f.n = n; f.qs = qStart; f.ks = kStart; f.mask = keyOn; f.pStride = pStride;
+        f.q = q;
+        f.k = k;
+        f.v = v;
+        f.z = z;
+        f.p = p;
+        f.n = n;
+        f.qs = qStart;
+        f.ks = kStart;
+        f.mask = keyOn;
+        f.pStride = pStride;
         pool.run(chunks(n), f);
         f.q = f.k = f.v = f.z = f.p = f.mask = null;
     }
 
     // dz[n, Tq, d] -> dq[n, Tq, d], dk[n, T, d], dv[n, T, d] (all overwritten)
-    public void backward(float[] q, float[] k, float[] v, float[] p, float[] dz, float[] dq, float[] dk, float[] dv, int n, int T, int Tq) {
+    public void backward(
+            float[] q,
+            float[] k,
+            float[] v,
+            float[] p,
+            float[] dz,
+            float[] dq,
+            float[] dk,
+            float[] dv,
+            int n,
+            int T,
+            int Tq) {
         qFixed = starts(qFixed, n, Tq);
         kFixed = starts(kFixed, n, T);
         backward(q, k, v, p, dz, dq, dk, dv, n, qFixed, kFixed, T);
     }
 
-    /** The packed form's backward: dq over the query rows, dk and dv over the key rows of the n examples (overwritten). */
-    public void backward(float[] q, float[] k, float[] v, float[] p, float[] dz, float[] dq, float[] dk, float[] dv, int n, int[] qStart, int[] kStart, int pStride) {
+    /**
+     * The packed form's backward: dq over the query rows, dk and dv over the key rows of the n examples (overwritten).
+     */
+    public void backward(
+            float[] q,
+            float[] k,
+            float[] v,
+            float[] p,
+            float[] dz,
+            float[] dq,
+            float[] dk,
+            float[] dv,
+            int n,
+            int[] qStart,
+            int[] kStart,
+            int pStride) {
         Bwd b = bwd;
-        b.q = q; b.k = k; b.v = v; b.p = p; b.dz = dz; b.dq = dq; b.dk = dk; b.dv = dv; b.n = n; b.qs = qStart; b.ks = kStart; b.pStride = pStride;
+        b.q = q;
+        b.k = k;
+        b.v = v;
+        b.p = p;
+        b.dz = dz;
+        b.dq = dq;
+        b.dk = dk;
+        b.dv = dv;
+        b.n = n;
+        b.qs = qStart;
+        b.ks = kStart;
+        b.pStride = pStride;
         pool.run(chunks(n), b);
         b.q = b.k = b.v = b.p = b.dz = b.dq = b.dk = b.dv = null;
     }
@@ -99,7 +158,8 @@ public final class Attention {
         float s = 0f;
         if (len >= L) {
             FloatVector acc = FloatVector.zero(S);
-            for (; j + L <= len; j += L) acc = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), acc);
+            for (; j + L <= len; j += L)
+                acc = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), acc);
             for (VectorShuffle<Float> f : FOLD) acc = acc.add(acc.rearrange(f));
             s = acc.lane(0);
         }
@@ -111,12 +171,16 @@ public final class Attention {
     static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int len) {
         int j = 0;
         FloatVector av = FloatVector.broadcast(S, alpha);
-        for (; j + L <= len; j += L) av.fma(FloatVector.fromArray(S, x, xo + j), FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+        for (; j + L <= len; j += L)
+            av.fma(FloatVector.fromArray(S, x, xo + j), FloatVector.fromArray(S, y, yo + j))
+                    .intoArray(y, yo + j);
         for (; j < len; j++) y[yo + j] = Math.fma(alpha, x[xo + j], y[yo + j]);
     }
 
     private final class Fwd implements Parallel.Task {
-        float[] q, k, v, z, p, mask; int n, pStride; int[] qs, ks;
+        float[] q, k, v, z, p, mask;
+        int n, pStride;
+        int[] qs, ks;
 
         @Override
         public void run(int c) {
@@ -131,7 +195,10 @@ public final class Attention {
                         int po = ((q0 + i) * heads + h) * pStride;
                         float max = Float.NEGATIVE_INFINITY;
                         for (int s = 0; s <= last; s++) {
-                            if (mask != null && mask[k0 + s] == 0f) { p[po + s] = Float.NEGATIVE_INFINITY; continue; }
+                            if (mask != null && mask[k0 + s] == 0f) {
+                                p[po + s] = Float.NEGATIVE_INFINITY;
+                                continue;
+                            }
                             float dot = dot(q, qo, k, (k0 + s) * d + h * dHead, dHead) * scale;
                             p[po + s] = dot;
                             if (dot > max) max = dot;
@@ -158,7 +225,9 @@ public final class Attention {
     }
 
     private final class Bwd implements Parallel.Task {
-        float[] q, k, v, p, dz, dq, dk, dv; int n, pStride; int[] qs, ks;
+        float[] q, k, v, p, dz, dq, dk, dv;
+        int n, pStride;
+        int[] qs, ks;
 
         @Override
         public void run(int c) {
@@ -172,7 +241,8 @@ public final class Attention {
                     for (int i = 0; i < nq; i++) {
                         int qo = (q0 + i) * d + h * dHead;
                         int po = ((q0 + i) * heads + h) * pStride;
-                        // dp_s = dz·v_s ; dv_s += p_s dz ; ds_s = p_s (dp_s - Σ p dp) (dp recomputed in the second pass)
+                        // dp_s = dz·v_s ; dv_s += p_s dz ; ds_s = p_s (dp_s - Σ p dp) (dp recomputed in the second
+                        // pass)
                         double dot = 0;
                         for (int s = 0; s < nk; s++) {
                             float ps_ = p[po + s];

@@ -7,15 +7,17 @@ import org.grokscope.engine.Parallel;
 import org.grokscope.engine.TokenIndex;
 
 /**
- * Embedding-bag text classifier: the mean of the token embeddings over the non-padding positions
- * (id 0 is padding), then an MLP.
+ * Embedding-bag text classifier: the mean of the token embeddings over the non-padding positions (id 0 is padding),
+ * then an MLP.
+ *
  * <pre>
  *   m_i = (1/len_i) Σ_{t: tok_it ≠ 0} E[tok_it]      [n, d]
  *   h = act(m·W_l + b_l) × depth                     [n, hidden]
  *   logits = h·W_out + b_out                          [n, classes]
  * </pre>
- * The backward of the mean is a scatter by token value (every embedding row is written by one thread, in
- * a fixed order), so it is deterministic for any thread count.
+ *
+ * The backward of the mean is a scatter by token value (every embedding row is written by one thread, in a fixed
+ * order), so it is deterministic for any thread count.
  */
 public final class Bag implements Model {
     private static final int EX = 16;
@@ -36,7 +38,14 @@ public final class Bag implements Model {
 
     public Bag(Parallel pool, int vocab, int T, int d, int hidden, int depth, int classes, Act act) {
         if (depth < 0) throw new IllegalArgumentException("depth must be >= 0");
-        this.pool = pool; this.vocab = vocab; this.T = T; this.d = d; this.hidden = hidden; this.depth = depth; this.classes = classes; this.act = act;
+        this.pool = pool;
+        this.vocab = vocab;
+        this.T = T;
+        this.d = d;
+        this.hidden = hidden;
+        this.depth = depth;
+        this.classes = classes;
+        this.act = act;
         Gemm gemm = new Gemm(pool);
         k = new Kernels(pool);
         emb = ps.add("embed.weight", Param.Role.EMBEDDING, d, vocab, d);
@@ -45,33 +54,52 @@ public final class Bag implements Model {
         index = new TokenIndex(vocab);
     }
 
-    @Override public Params params() { return ps; }
-    @Override public int seqLen() { return T; }
-    @Override public int vocab() { return vocab; }
-    @Override public int classes() { return classes; }
+    @Override
+    public Params params() {
+        return ps;
+    }
+
+    @Override
+    public int seqLen() {
+        return T;
+    }
+
+    @Override
+    public int vocab() {
+        return vocab;
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
 
     private void reserve(int n) {
         if (n <= cap) return;
         cap = n;
-        m = new float[n * d]; dm = new float[n * d]; invLen = new float[n];
+        m = new float[n * d];
+        dm = new float[n * d];
+        invLen = new float[n];
     }
 
     @Override
     public float[] forward(int[] tok, int tokOff, int n) {
         reserve(n);
-        lastTok = tok; lastOff = tokOff; lastN = n;
+        lastTok = tok;
+        lastOff = tokOff;
+        lastN = n;
         meanFwd.n = n;
-        pool.run((n + EX - 1) / EX, meanFwd);                                               // m[n, d]
-        return mlp.forward(m, n);                                                           // logits[n, C]
+        pool.run((n + EX - 1) / EX, meanFwd); // m[n, d]
+        return mlp.forward(m, n); // logits[n, C]
     }
 
     @Override
     public void backward(float[] dlogits) {
         int n = lastN;
-        mlp.backward(m, dlogits, dm, n);                                                     // dm[n, d]
-        index.build(lastTok, lastOff, 1, 0, n * T);                                          // token positions by value
+        mlp.backward(m, dlogits, dm, n); // dm[n, d]
+        index.build(lastTok, lastOff, 1, 0, n * T); // token positions by value
         meanBwd.n = n;
-        pool.run((vocab + 63) / 64, meanBwd);                                                // dE[v] += Σ dm_i / len_i
+        pool.run((vocab + 63) / 64, meanBwd); // dE[v] += Σ dm_i / len_i
         if (ps.tap != null) tap(n);
     }
 
@@ -99,7 +127,8 @@ public final class Bag implements Model {
                 for (int t = 0; t < T; t++) {
                     int v = lastTok[lastOff + e * T + t];
                     if (v == 0) continue;
-                    if (v < 0 || v >= vocab) throw new IllegalArgumentException("token " + v + " outside vocabulary of " + vocab);
+                    if (v < 0 || v >= vocab)
+                        throw new IllegalArgumentException("token " + v + " outside vocabulary of " + vocab);
                     count++;
                     int src = eo + v * d;
                     for (int j = 0; j < d; j++) m[o + j] += w[src + j];
@@ -133,13 +162,17 @@ public final class Bag implements Model {
 
     @Override
     public long floatsPerExample() {
-        return Math.max(d, mlp.floatsPerExample());                                          // m [n, d]; h [n, H]; logits [n, C]
+        return Math.max(d, mlp.floatsPerExample()); // m [n, d]; h [n, H]; logits [n, C]
     }
 
     @Override
     public double flops(int n, boolean withBackward) {
         double mean = (double) n * T * d;
-        double dense = 2.0 * n * (depth == 0 ? (double) d * classes : (double) d * hidden + hidden * (hidden * (depth - 1.0) + classes));
+        double dense = 2.0
+                * n
+                * (depth == 0
+                        ? (double) d * classes
+                        : (double) d * hidden + hidden * (hidden * (depth - 1.0) + classes));
         return withBackward ? 2 * mean + 3 * dense : mean + dense;
     }
 }

@@ -16,7 +16,12 @@ public final class Embedding {
     private final Fwd fwd = new Fwd();
 
     public Embedding(Params ps, Parallel pool, Kernels k, String name, int vocab, int d, int T, boolean positional) {
-        this.ps = ps; this.pool = pool; this.k = k; this.vocab = vocab; this.d = d; this.T = T;
+        this.ps = ps;
+        this.pool = pool;
+        this.k = k;
+        this.vocab = vocab;
+        this.d = d;
+        this.T = T;
         table = ps.add(name + ".weight", Param.Role.EMBEDDING, d, vocab, d);
         pos = positional ? ps.add(name + ".pos", Param.Role.EMBEDDING, d, T, d) : null;
         index = new TokenIndex(vocab);
@@ -30,14 +35,19 @@ public final class Embedding {
 
     // packed rows (padding dropped): ids[rows], at positions at[rows] (null: row r at r % T) -> x[rows, d]
     public void forward(int[] ids, int idOff, int[] at, int rows, float[] x) {
-        fwd.tok = ids; fwd.tokOff = idOff; fwd.at = at; fwd.rows = rows; fwd.x = x;
+        fwd.tok = ids;
+        fwd.tokOff = idOff;
+        fwd.at = at;
+        fwd.rows = rows;
+        fwd.x = x;
         pool.run((rows + ROWS - 1) / ROWS, fwd);
-        fwd.tok = fwd.at = null; fwd.x = null;
+        fwd.tok = fwd.at = null;
+        fwd.x = null;
     }
 
     /**
-     * The packed rows' backward: dE scatter-added by id, dP[t] += the rows at position t summed in row
-     * order (the padded backward's bits: padding rows carry zero gradients). Not with a gradient tap.
+     * The packed rows' backward: dE scatter-added by id, dP[t] += the rows at position t summed in row order (the
+     * padded backward's bits: padding rows carry zero gradients). Not with a gradient tap.
      */
     public void backward(int[] ids, int[] at, int rows, float[] dx) {
         if (ps.tap != null) throw new IllegalStateException("a gradient tap needs the padded rows");
@@ -62,7 +72,9 @@ public final class Embedding {
     }
 
     private final class Fwd implements Parallel.Task {
-        int[] tok, at; int tokOff, rows; float[] x;
+        int[] tok, at;
+        int tokOff, rows;
+        float[] x;
 
         @Override
         public void run(int c) {

@@ -6,7 +6,10 @@ package org.grokscope.nn;
  * checking its class or looking up parameter names.
  */
 public interface FourierReadable {
-    /** Offsets in params().w of the [p, residueWidth()] residue-embedding blocks; several blocks' frequency norms are combined as √(Σ²). */
+    /**
+     * Offsets in params().w of the [p, residueWidth()] residue-embedding blocks; several blocks' frequency norms are
+     * combined as √(Σ²).
+     */
     int[] residueEmbeddingOffsets(int p);
 
     int residueWidth();

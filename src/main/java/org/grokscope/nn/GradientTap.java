@@ -1,11 +1,11 @@
 package org.grokscope.nn;
 
 /**
- * Receives per-example gradient factors during a backward pass, so a probe can form per-example
- * gradient inner products (the empirical NTK) without materializing per-example gradients. Set on
- * {@link Params#tap}; every layer reports what its parameter gradient is made of. Rows are
- * example-major: a call over {@code rows} rows for a batch of m examples covers r = rows / m rows per
- * example (r positions of a sequence). The per-example gradient of the parameter is then
+ * Receives per-example gradient factors during a backward pass, so a probe can form per-example gradient inner products
+ * (the empirical NTK) without materializing per-example gradients. Set on {@link Params#tap}; every layer reports what
+ * its parameter gradient is made of. Rows are example-major: a call over {@code rows} rows for a batch of m examples
+ * covers r = rows / m rows per example (r positions of a sequence). The per-example gradient of the parameter is then
+ *
  * <pre>
  *   dense:      G_i = Σ_t x_itᵀ dy_it           (weight used as y = x·W)
  *   bias:       g_i = Σ_t dy_it

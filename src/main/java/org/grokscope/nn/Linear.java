@@ -5,8 +5,8 @@ import org.grokscope.engine.Gemm;
 import org.grokscope.engine.Kernels;
 
 /**
- * Fully connected layer. Weight stored [in, out] (the transpose of PyTorch's nn.Linear.weight) so the
- * forward pass is a plain NN GEMM over contiguous rows.
+ * Fully connected layer. Weight stored [in, out] (the transpose of PyTorch's nn.Linear.weight) so the forward pass is a
+ * plain NN GEMM over contiguous rows.
  */
 public final class Linear {
     public final int in, out;
@@ -21,7 +21,11 @@ public final class Linear {
 
     /** {@code role} of the weight (UNEMBEDDING for a transformer's output map). */
     public Linear(Params ps, Gemm gemm, Kernels k, String name, int in, int out, boolean bias, Param.Role role) {
-        this.ps = ps; this.gemm = gemm; this.k = k; this.in = in; this.out = out;
+        this.ps = ps;
+        this.gemm = gemm;
+        this.k = k;
+        this.in = in;
+        this.out = out;
         this.weight = ps.add(name + ".weight", role, in, in, out);
         this.bias = bias ? ps.add(name + ".bias", Param.Role.BIAS, in, out) : null;
     }
@@ -35,12 +39,26 @@ public final class Linear {
     }
 
     // dy[n, out] -> dW += xᵀ·dy, db += Σ dy, dx[n, in] (= or +=) dy·Wᵀ (skipped if dx is null)
-    public void backward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulateDx) {
+    public void backward(
+            float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulateDx) {
         backward(x, xOff, dy, dyOff, dx, dxOff, n, accumulateDx, null, 0);
     }
 
-    /** As above, with the weight gradient's sum over the n rows taken in the k-blocks given (see {@link Gemm#tn}); null: the regular blocks. */
-    public void backward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulateDx, int[] kEnds, int blocks) {
+    /**
+     * As above, with the weight gradient's sum over the n rows taken in the k-blocks given (see {@link Gemm#tn}); null:
+     * the regular blocks.
+     */
+    public void backward(
+            float[] x,
+            int xOff,
+            float[] dy,
+            int dyOff,
+            float[] dx,
+            int dxOff,
+            int n,
+            boolean accumulateDx,
+            int[] kEnds,
+            int blocks) {
         if (kEnds == null) gemm.tn(x, xOff, dy, dyOff, ps.g, weight.offset(), in, out, n, true);
         else gemm.tn(x, xOff, dy, dyOff, ps.g, weight.offset(), in, out, n, true, kEnds, blocks);
         if (bias != null) k.colSumAdd(dy, dyOff, n, out, ps.g, bias.offset());

@@ -9,9 +9,9 @@ import org.grokscope.engine.Parallel;
 
 /**
  * Max pooling over s×s windows with stride s on channels-last images, rounding the output size down (PyTorch's
- * MaxPool2d(s)): x[n, H, W, C] → y[n, H/s, W/s, C]. The forward keeps each output's winning input (the first
- * maximum in row-major window order, as PyTorch picks); windows do not overlap, so the backward writes every input
- * gradient once and needs no sum.
+ * MaxPool2d(s)): x[n, H, W, C] → y[n, H/s, W/s, C]. The forward keeps each output's winning input (the first maximum in
+ * row-major window order, as PyTorch picks); windows do not overlap, so the backward writes every input gradient once
+ * and needs no sum.
  */
 final class MaxPool2d {
     private static final int EX = 8;
@@ -26,8 +26,15 @@ final class MaxPool2d {
     private int[] arg = new int[0];
 
     MaxPool2d(Parallel pool, int h, int w, int c, int s) {
-        if (s < 1 || s > Math.min(h, w)) throw new IllegalArgumentException("pool size " + s + " does not fit a " + h + "x" + w + " map");
-        this.pool = pool; this.h = h; this.w = w; this.c = c; this.s = s; this.oh = h / s; this.ow = w / s;
+        if (s < 1 || s > Math.min(h, w))
+            throw new IllegalArgumentException("pool size " + s + " does not fit a " + h + "x" + w + " map");
+        this.pool = pool;
+        this.h = h;
+        this.w = w;
+        this.c = c;
+        this.s = s;
+        this.oh = h / s;
+        this.ow = w / s;
     }
 
     int outSize() {
@@ -37,14 +44,18 @@ final class MaxPool2d {
     // x[n, H, W, C] -> y[n, H/s, W/s, C]
     void forward(float[] x, float[] y, int n) {
         if (arg.length < n * outSize()) arg = new int[n * outSize()];
-        fwd.x = x; fwd.y = y; fwd.n = n;
+        fwd.x = x;
+        fwd.y = y;
+        fwd.n = n;
         pool.run((n + EX - 1) / EX, fwd);
         fwd.x = fwd.y = null;
     }
 
     // dy[n, H/s, W/s, C] -> dx[n, H, W, C] (overwritten: the winners get dy, every other input 0)
     void backward(float[] dy, float[] dx, int n) {
-        bwd.dy = dy; bwd.dx = dx; bwd.n = n;
+        bwd.dy = dy;
+        bwd.dx = dx;
+        bwd.n = n;
         pool.run((n + EX - 1) / EX, bwd);
         bwd.dy = bwd.dx = null;
     }
@@ -59,11 +70,15 @@ final class MaxPool2d {
             for (int e = chunk * EX; e < e1; e++)
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++) {
-                        // the window's pixels in row-major order, each a contiguous run of c channels; a later pixel wins only
-                        // if strictly larger (the first maximum, as PyTorch keeps) or NaN over a number (NaN propagates)
+                        // the window's pixels in row-major order, each a contiguous run of c channels; a later pixel
+                        // wins only
+                        // if strictly larger (the first maximum, as PyTorch keeps) or NaN over a number (NaN
+                        // propagates)
                         int o = e * out + (oy * ow + ox) * c, first = e * in + ((oy * s) * w + ox * s) * c;
                         int ch = 0;
-                        for (; ch + L <= c; ch += L) { // lanes: channels; running max and winner in registers, selects by mask
+                        for (;
+                                ch + L <= c;
+                                ch += L) { // lanes: channels; running max and winner in registers, selects by mask
                             FloatVector m = FloatVector.fromArray(S, x, first + ch);
                             IntVector a = IOTA.add(first + ch);
                             for (int dy = 0; dy < s; dy++)
@@ -86,7 +101,10 @@ final class MaxPool2d {
                                 for (int dx = 0; dx < s; dx++) {
                                     int i = e * in + ((oy * s + dy) * w + ox * s + dx) * c + ch;
                                     float v = x[i];
-                                    if (v > m || v != v && m == m) { m = v; a = i; }
+                                    if (v > m || v != v && m == m) {
+                                        m = v;
+                                        a = i;
+                                    }
                                 }
                             y[o + ch] = m;
                             arg[o + ch] = a;

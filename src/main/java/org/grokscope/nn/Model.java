@@ -1,10 +1,9 @@
 package org.grokscope.nn;
 
 /**
- * A classifier over fixed-length token sequences. {@link #forward} returns logits[n, classes] in a
- * buffer the model owns (valid until the next call); {@link #backward} takes dL/dlogits for the last
- * forward batch and accumulates into {@code params().g}. Buffers grow to the largest batch seen, so the
- * steady-state step allocates nothing.
+ * A classifier over fixed-length token sequences. {@link #forward} returns logits[n, classes] in a buffer the model
+ * owns (valid until the next call); {@link #backward} takes dL/dlogits for the last forward batch and accumulates into
+ * {@code params().g}. Buffers grow to the largest batch seen, so the steady-state step allocates nothing.
  */
 public interface Model {
     Params params();

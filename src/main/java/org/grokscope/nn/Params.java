@@ -5,9 +5,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * All parameters of a model in one flat buffer {@code w} with a parallel gradient buffer {@code g}.
- * Layers register views while the model is built; {@link #allocate()} then creates the buffers, so an
- * optimizer step, a norm or the distance from initialization is one loop over one array.
+ * All parameters of a model in one flat buffer {@code w} with a parallel gradient buffer {@code g}. Layers register
+ * views while the model is built; {@link #allocate()} then creates the buffers, so an optimizer step, a norm or the
+ * distance from initialization is one loop over one array.
  */
 public final class Params {
     private final List<Param> list = new ArrayList<>();

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The orthonormal real Fourier basis over Z_p and the measures built on it (Nanda et al. 2023).
- * Basis rows: the constant 1/√p, then for k = 1 … ⌊(p−1)/2⌋ the normalized cos(2πkx/p) and
- * sin(2πkx/p), and for even p the Nyquist row cos(πx)/√p. Frequencies are indexed 0 (constant)
- * … p/2; a matrix's norm at frequency k is the norm of its projection on that frequency's rows.
+ * The orthonormal real Fourier basis over Z_p and the measures built on it (Nanda et al. 2023). Basis rows: the
+ * constant 1/√p, then for k = 1 … ⌊(p−1)/2⌋ the normalized cos(2πkx/p) and sin(2πkx/p), and for even p the Nyquist row
+ * cos(πx)/√p. Frequencies are indexed 0 (constant) … p/2; a matrix's norm at frequency k is the norm of its projection
+ * on that frequency's rows.
  */
 public final class Fourier {
     public final int p, frequencies; // frequencies = ⌊p/2⌋ + 1, including the constant
-    private final double[][] basis;  // [p][p]
+    private final double[][] basis; // [p][p]
     private final int[] freqOfRow;
     private final double[] cos, sin; // cos(2πj/p), sin(2πj/p), j = 0 … p−1
 
@@ -22,7 +22,10 @@ public final class Fourier {
         freqOfRow = new int[p];
         cos = new double[p];
         sin = new double[p];
-        for (int j = 0; j < p; j++) { cos[j] = Math.cos(2 * Math.PI * j / p); sin[j] = Math.sin(2 * Math.PI * j / p); }
+        for (int j = 0; j < p; j++) {
+            cos[j] = Math.cos(2 * Math.PI * j / p);
+            sin[j] = Math.sin(2 * Math.PI * j / p);
+        }
         for (int x = 0; x < p; x++) basis[0][x] = 1 / Math.sqrt(p);
         int row = 1;
         for (int k = 1; 2 * k < p; k++) {
@@ -33,8 +36,12 @@ public final class Fourier {
                 c += basis[row][x] * basis[row][x];
                 s += basis[row + 1][x] * basis[row + 1][x];
             }
-            for (int x = 0; x < p; x++) { basis[row][x] /= Math.sqrt(c); basis[row + 1][x] /= Math.sqrt(s); }
-            freqOfRow[row] = k; freqOfRow[row + 1] = k;
+            for (int x = 0; x < p; x++) {
+                basis[row][x] /= Math.sqrt(c);
+                basis[row + 1][x] /= Math.sqrt(s);
+            }
+            freqOfRow[row] = k;
+            freqOfRow[row + 1] = k;
             row += 2;
         }
         if (p % 2 == 0) {
@@ -48,9 +55,9 @@ public final class Fourier {
     }
 
     /**
-     * Per-frequency norms of a matrix whose Fourier axis has length p: {@code alongRows} means the rows
-     * of m[rows = p, cols] (an embedding table), otherwise its columns (an unembedding, classes last).
-     * Returns ‖projection‖₂ for frequencies 0 … p/2.
+     * Per-frequency norms of a matrix whose Fourier axis has length p: {@code alongRows} means the rows of m[rows = p,
+     * cols] (an embedding table), otherwise its columns (an unembedding, classes last). Returns ‖projection‖₂ for
+     * frequencies 0 … p/2.
      */
     public double[] norms(float[] m, int off, int rows, int cols, boolean alongRows) {
         double[] sq = new double[frequencies];
@@ -78,9 +85,8 @@ public final class Fourier {
     }
 
     /**
-     * Gini coefficient (Hurley–Rickard) of the non-constant frequency norms: 0 when every frequency is
-     * equally used, → 1 when one frequency holds everything. G = 1 − 2 Σ_k (c_(k)/‖c‖₁)(N − k + ½)/N
-     * with c ascending, k = 1 … N.
+     * Gini coefficient (Hurley–Rickard) of the non-constant frequency norms: 0 when every frequency is equally used, →
+     * 1 when one frequency holds everything. G = 1 − 2 Σ_k (c_(k)/‖c‖₁)(N − k + ½)/N with c ascending, k = 1 … N.
      */
     public static double gini(double[] norms) {
         int n = norms.length - 1;
@@ -95,11 +101,11 @@ public final class Fourier {
     }
 
     /**
-     * Nanda et al.'s restricted and excluded logits for x + y mod p. {@code logits} holds all p² pairs
-     * (row x·p + y) × p classes. The directions cos(w_k(x+y)) and sin(w_k(x+y)) (w_k = 2πk/p), normalized
-     * over the p² grid, are projected out of every class's logit table for each key frequency k.
-     * Restricted logits keep the per-class constant plus those projections; excluded logits are the
-     * logits minus them. Returns {restricted, excluded}, each [p², p].
+     * Nanda et al.'s restricted and excluded logits for x + y mod p. {@code logits} holds all p² pairs (row x·p + y) ×
+     * p classes. The directions cos(w_k(x+y)) and sin(w_k(x+y)) (w_k = 2πk/p), normalized over the p² grid, are
+     * projected out of every class's logit table for each key frequency k. Restricted logits keep the per-class
+     * constant plus those projections; excluded logits are the logits minus them. Returns {restricted, excluded}, each
+     * [p², p].
      */
     public double[][] restrictedAndExcluded(float[] logits, List<Integer> keys) {
         int C = p, N = p * p;
@@ -108,7 +114,10 @@ public final class Fourier {
         for (int x = 0; x < p; x++)
             for (int y = 0; y < p; y++) {
                 int s = (x + y) % p, o = (x * p + y) * C;
-                for (int c = 0; c < C; c++) { sums[s * C + c] += logits[o + c]; mean[c] += logits[o + c]; }
+                for (int c = 0; c < C; c++) {
+                    sums[s * C + c] += logits[o + c];
+                    mean[c] += logits[o + c];
+                }
             }
         for (int c = 0; c < C; c++) mean[c] /= N;
         double[] proj = new double[p * C]; // projection value at x+y ≡ s, class c
@@ -120,10 +129,14 @@ public final class Fourier {
             java.util.Arrays.fill(b, 0);
             for (int s = 0; s < p; s++) {
                 double cs = cos[(int) ((long) k * s % p)], sn = sin[(int) ((long) k * s % p)];
-                for (int c = 0; c < C; c++) { a[c] += sums[s * C + c] * cs; b[c] += sums[s * C + c] * sn; }
+                for (int c = 0; c < C; c++) {
+                    a[c] += sums[s * C + c] * cs;
+                    b[c] += sums[s * C + c] * sn;
+                }
             }
             for (int s = 0; s < p; s++) {
-                double cs = cos[(int) ((long) k * s % p)] / normSq, sn = nyquist ? 0 : sin[(int) ((long) k * s % p)] / normSq;
+                double cs = cos[(int) ((long) k * s % p)] / normSq,
+                        sn = nyquist ? 0 : sin[(int) ((long) k * s % p)] / normSq;
                 for (int c = 0; c < C; c++) proj[s * C + c] += a[c] * cs + b[c] * sn;
             }
         }

@@ -1,10 +1,10 @@
 package org.grokscope.probe;
 
 /**
- * Kernel ("ridgeless", i.e. a tiny ridge) regression of one-hot targets: α = (K + λI)⁻¹ Y on the training
- * set, predictions K(test, train)·α, class = argmax. With K = Θ₀, the initial eNTK, this is the model a
- * network stuck in the kernel regime converges to (Mohamadi et al.'s kernel baseline). λ is relative:
- * ridge × mean(diag K); if the factorization fails it grows tenfold until it succeeds.
+ * Kernel ("ridgeless", i.e. a tiny ridge) regression of one-hot targets: α = (K + λI)⁻¹ Y on the training set,
+ * predictions K(test, train)·α, class = argmax. With K = Θ₀, the initial eNTK, this is the model a network stuck in the
+ * kernel regime converges to (Mohamadi et al.'s kernel baseline). λ is relative: ridge × mean(diag K); if the
+ * factorization fails it grows tenfold until it succeeds.
  */
 public final class KernelRegression {
     public record Result(double accuracy, double trainAccuracy, double ridgeUsed, int train, int test) {}
@@ -12,8 +12,8 @@ public final class KernelRegression {
     private KernelRegression() {}
 
     /**
-     * @param gram    Gram matrix over m examples [m, m]; the first nTrain are the training set
-     * @param labels  class of each of the m examples
+     * @param gram Gram matrix over m examples [m, m]; the first nTrain are the training set
+     * @param labels class of each of the m examples
      */
     public static Result fitAndTest(double[] gram, int m, int nTrain, int[] labels, int classes, double ridge) {
         int n = nTrain;
@@ -43,10 +43,14 @@ public final class KernelRegression {
             }
             int best = 0;
             for (int c = 1; c < classes; c++) if (pred[c] > pred[best]) best = c;
-            if (best == labels[t]) { if (t < n) trainCorrect++; else correct++; }
+            if (best == labels[t]) {
+                if (t < n) trainCorrect++;
+                else correct++;
+            }
         }
         int nTest = m - n;
-        return new Result(nTest > 0 ? (double) correct / nTest : Double.NaN, (double) trainCorrect / n, lambda, n, nTest);
+        return new Result(
+                nTest > 0 ? (double) correct / nTest : Double.NaN, (double) trainCorrect / n, lambda, n, nTest);
     }
 
     // lower-triangular L with L·Lᵀ = K[0:n, 0:n] + λI (row-major, n × n), or null if not positive definite

@@ -11,25 +11,38 @@ import org.grokscope.engine.Parallel;
 import org.grokscope.nn.Model;
 
 /**
- * The Θ0 kernel baseline over training-set sizes: the initial eNTK (first output) over the whole table
- * once, then for each training fraction the same nested split a training run would use, ridgeless
- * regression on its training pairs and accuracy on (a sample of) its test pairs. Shows the kernel
- * lower bound at work: a permutation-equivariant kernel needs a constant fraction of all p² pairs.
+ * The Θ0 kernel baseline over training-set sizes: the initial eNTK (first output) over the whole table once, then for
+ * each training fraction the same nested split a training run would use, ridgeless regression on its training pairs and
+ * accuracy on (a sample of) its test pairs. Shows the kernel lower bound at work: a permutation-equivariant kernel
+ * needs a constant fraction of all p² pairs.
  */
 public final class KernelSweep {
     public record Point(double fraction, int train, int testSample, double testAcc, double trainAcc, double ridge) {}
 
     private KernelSweep() {}
 
-    public static List<Point> run(Model model, Parallel pool, ModularTask table, InputFormat format, long splitSeed, double[] fractions,
-                                  int testSamples, double ridge, PrintStream progress) {
+    public static List<Point> run(
+            Model model,
+            Parallel pool,
+            ModularTask table,
+            InputFormat format,
+            long splitSeed,
+            double[] fractions,
+            int testSamples,
+            double ridge,
+            PrintStream progress) {
         int N = table.size();
         int[] all = new int[N];
         for (int i = 0; i < N; i++) all[i] = i;
         Dataset d = table.dataset(all, format);
         long t0 = System.nanoTime();
         double[] K = new NtkGram(pool).compute(model, d.tokens(), 0, N, new int[N]);
-        if (progress != null) progress.printf(Locale.ROOT, "eNTK at initialization over all %d pairs: %.1f s%n", N, (System.nanoTime() - t0) / 1e9);
+        if (progress != null)
+            progress.printf(
+                    Locale.ROOT,
+                    "eNTK at initialization over all %d pairs: %.1f s%n",
+                    N,
+                    (System.nanoTime() - t0) / 1e9);
         List<Point> out = new ArrayList<>();
         for (double f : fractions) {
             long t1 = System.nanoTime();
@@ -44,8 +57,16 @@ public final class KernelSweep {
             KernelRegression.Result r = KernelRegression.fitAndTest(sub, m, n, y, model.classes(), ridge);
             Point p = new Point(f, n, nt, r.accuracy(), r.trainAccuracy(), r.ridgeUsed());
             out.add(p);
-            if (progress != null) progress.printf(Locale.ROOT, "fraction %.2f: %5d training pairs, kernel test accuracy %5.1f%% (train %5.1f%%, %d test pairs, %.1f s)%n",
-                    f, n, 100 * r.accuracy(), 100 * r.trainAccuracy(), nt, (System.nanoTime() - t1) / 1e9);
+            if (progress != null)
+                progress.printf(
+                        Locale.ROOT,
+                        "fraction %.2f: %5d training pairs, kernel test accuracy %5.1f%% (train %5.1f%%, %d test pairs, %.1f s)%n",
+                        f,
+                        n,
+                        100 * r.accuracy(),
+                        100 * r.trainAccuracy(),
+                        nt,
+                        (System.nanoTime() - t1) / 1e9);
         }
         return out;
     }

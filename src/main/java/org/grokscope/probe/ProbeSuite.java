@@ -1,7 +1,6 @@
 package org.grokscope.probe;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +19,17 @@ import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
 
 /**
- * The probes, a listener on the training loop: at its own cadence (a multiple of the evaluation
- * interval) it measures weight norms (global and per tensor), the eNTK on a fixed probe subset of the
- * training set against Θ0, Fourier measures for modular tasks and the quadratic net's normalized margin,
- * and feeds the advisor. Once, at the first probe, it fits the Θ0 kernel baseline. Values go to the
- * sinks (the run directory appends them to metrics.csv) as cells under {@link #columns()}.
+ * The probes, a listener on the training loop: at its own cadence (a multiple of the evaluation interval) it measures
+ * weight norms (global and per tensor), the eNTK on a fixed probe subset of the training set against Θ0, Fourier
+ * measures for modular tasks and the quadratic net's normalized margin, and feeds the advisor. Once, at the first
+ * probe, it fits the Θ0 kernel baseline. Values go to the sinks (the run directory appends them to metrics.csv) as
+ * cells under {@link #columns()}.
  */
 public final class ProbeSuite implements TrainListener {
     /** Receives a probe row: values in {@link #columns()} order (Double, String, or null where not measured). */
-    public interface Sink { void onProbe(int step, Object[] values); }
+    public interface Sink {
+        void onProbe(int step, Object[] values);
+    }
 
     private final ProbeSettings s;
     private final Model model;
@@ -61,7 +62,10 @@ public final class ProbeSuite implements TrainListener {
     }
 
     public ProbeSuite(ProbeSettings s, Model model, Parallel pool, ModularContext mod, Advisor.Context ctx) {
-        this.s = s; this.model = model; this.pool = pool; this.mod = mod;
+        this.s = s;
+        this.model = model;
+        this.pool = pool;
+        this.mod = mod;
         this.k = new Kernels(pool);
         this.gram = new NtkGram(pool);
         this.advisor = new Advisor(s.advisor(), ctx);
@@ -71,16 +75,22 @@ public final class ProbeSuite implements TrainListener {
         this.budget = ctx.budget();
         if (s.norms()) {
             columns.addAll(List.of("sum_sq", "rel_dist"));
-            for (Param p : model.params().list()) for (String q : List.of("l2", "linf", "rel_dist")) columns.add(p.name() + "." + q);
+            for (Param p : model.params().list())
+                for (String q : List.of("l2", "linf", "rel_dist")) columns.add(p.name() + "." + q);
         }
         if (s.ntk()) columns.addAll(List.of("ntk_dist", "ntk_rel", "ntk_cka"));
         if (fourierOn()) {
             columns.addAll(List.of("embed_gini", "embed_keys", "wl_gini", "wl_keys", "key_freqs"));
             if (progressMeasuresOn()) columns.addAll(List.of("restricted_loss", "excluded_loss"));
-            else if (mod.addition() && mod.allPairs() != null) notes.add(String.format(java.util.Locale.ROOT,
-                    "restricted and excluded loss not computed: the logits of all %d pairs (p^3 = %.3g values, %.1f GB with their two projections) "
-                            + "would exceed a quarter of the %.1f GB heap", mod.allPairs().size(), Math.pow(mod.p(), 3), progressMeasureBytes() / 1e9,
-                    Runtime.getRuntime().maxMemory() / 1e9));
+            else if (mod.addition() && mod.allPairs() != null)
+                notes.add(String.format(
+                        java.util.Locale.ROOT,
+                        "restricted and excluded loss not computed: the logits of all %d pairs (p^3 = %.3g values, %.1f GB with their two projections) "
+                                + "would exceed a quarter of the %.1f GB heap",
+                        mod.allPairs().size(),
+                        Math.pow(mod.p(), 3),
+                        progressMeasureBytes() / 1e9,
+                        Runtime.getRuntime().maxMemory() / 1e9));
         }
         if (model instanceof Homogeneous) columns.add("margin");
         if (s.kernelBaseline()) columns.add("kernel_test_acc");
@@ -92,9 +102,14 @@ public final class ProbeSuite implements TrainListener {
         return Math.pow(mod.p(), 3) * (4 + 16);
     }
 
-    /** Nanda et al.'s restricted and excluded loss: x + y over the whole table, when its p³ logits fit in a quarter of the heap. */
+    /**
+     * Nanda et al.'s restricted and excluded loss: x + y over the whole table, when its p³ logits fit in a quarter of
+     * the heap.
+     */
     private boolean progressMeasuresOn() {
-        return mod.addition() && mod.allPairs() != null && progressMeasureBytes() <= Runtime.getRuntime().maxMemory() / 4.0
+        return mod.addition()
+                && mod.allPairs() != null
+                && progressMeasureBytes() <= Runtime.getRuntime().maxMemory() / 4.0
                 && Math.pow(mod.p(), 3) < Integer.MAX_VALUE;
     }
 
@@ -103,11 +118,25 @@ public final class ProbeSuite implements TrainListener {
         return s.fourier() && mod != null && model.classes() == mod.p() && net instanceof FourierReadable;
     }
 
-    public List<String> columns() { return columns; }
-    public Advisor advisor() { return advisor; }
-    public int every() { return every; }
-    public double seconds() { return seconds; }
-    public KernelRegression.Result kernel() { return kernel; }
+    public List<String> columns() {
+        return columns;
+    }
+
+    public Advisor advisor() {
+        return advisor;
+    }
+
+    public int every() {
+        return every;
+    }
+
+    public double seconds() {
+        return seconds;
+    }
+
+    public KernelRegression.Result kernel() {
+        return kernel;
+    }
 
     public ProbeSuite sink(Sink sink) {
         sinks.add(sink);
@@ -122,7 +151,10 @@ public final class ProbeSuite implements TrainListener {
         advisor.onEval(e);
         record(e);
         if (probeRow) {
-            advisor.onProbe(e.step(), probeCells.getOrDefault("ntk_rel", Double.NaN), probeCells.getOrDefault("embed_gini", Double.NaN));
+            advisor.onProbe(
+                    e.step(),
+                    probeCells.getOrDefault("ntk_rel", Double.NaN),
+                    probeCells.getOrDefault("embed_gini", Double.NaN));
             forecast(e, probeCells);
         }
         advisor.drainEvents();
@@ -151,7 +183,8 @@ public final class ProbeSuite implements TrainListener {
         }
         recorder.probes(v);
         boolean memorized = e.trainAcc() >= s.advisor().memorizationThreshold();
-        org.grokscope.analysis.Forecaster.Assessment a = forecaster.assess(recorder.history(), recorder.size() - 1, budget, memorized, advisor.formingStep());
+        org.grokscope.analysis.Forecaster.Assessment a =
+                forecaster.assess(recorder.history(), recorder.size() - 1, budget, memorized, advisor.formingStep());
         advisor.onForecast(e.step(), a);
         return a;
     }
@@ -166,7 +199,9 @@ public final class ProbeSuite implements TrainListener {
             for (int i = 0; i < perm.length; i++) perm[i] = i;
             Rng.of(t.settings().seed(), "ntk-probe").shuffle(perm);
             int T = model.seqLen();
-            probeTok = new int[m * T]; probeOut = new int[m]; probeLabels = new int[m];
+            probeTok = new int[m * T];
+            probeOut = new int[m];
+            probeLabels = new int[m];
             for (int i = 0; i < m; i++) {
                 System.arraycopy(train.tokens(), perm[i] * T, probeTok, i * T, T);
                 probeLabels[i] = train.labels()[perm[i]];
@@ -184,13 +219,18 @@ public final class ProbeSuite implements TrainListener {
     private void atInit(Trainer t, Runnable body) {
         float[] w = model.params().w, now = w.clone();
         System.arraycopy(t.initialParams(), 0, w, 0, w.length);
-        try { body.run(); } finally { System.arraycopy(now, 0, w, 0, w.length); }
+        try {
+            body.run();
+        } finally {
+            System.arraycopy(now, 0, w, 0, w.length);
+        }
     }
 
     private int autoEvery(Trainer t) {
         int ev = t.settings().evalEvery();
         double probe = ntkFlops + (s.norms() ? 10.0 * model.params().size() : 0);
-        if (fourierOn() && progressMeasuresOn()) probe += model.flops(mod.allPairs().size(), false);
+        if (fourierOn() && progressMeasuresOn())
+            probe += model.flops(mod.allPairs().size(), false);
         if (model instanceof Homogeneous) probe += model.flops(t.trainSet().size(), false);
         double perStep = Math.max(1, t.flopsPerStep() * s.budget());
         long mult = (long) Math.ceil(probe / perStep / ev);
@@ -204,13 +244,21 @@ public final class ProbeSuite implements TrainListener {
         if (e.step() % every != 0) return;
         long t0 = System.nanoTime();
         Map<String, Object> v = measure(t);
-        advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double) v.getOrDefault("embed_gini", Double.NaN));
+        advisor.onProbe(e.step(), (Double) v.getOrDefault("ntk_rel", Double.NaN), (Double)
+                v.getOrDefault("embed_gini", Double.NaN));
         if (recorder != null) {
             Map<String, Double> numbers = new LinkedHashMap<>();
-            v.forEach((key, val) -> { if (val instanceof Double d) numbers.put(key, d); });
+            v.forEach((key, val) -> {
+                if (val instanceof Double d) numbers.put(key, d);
+            });
             org.grokscope.analysis.Forecaster.Assessment a = forecast(e, numbers);
             if (s.stopWhenStalled() && advisor.state() == Advisor.State.STALLED)
-                t.stopStalled(String.format(java.util.Locale.ROOT, "predicted not to generalize within %d steps (P %.3f at step %d)", budget, a.probability(), e.step()));
+                t.stopStalled(String.format(
+                        java.util.Locale.ROOT,
+                        "predicted not to generalize within %d steps (P %.3f at step %d)",
+                        budget,
+                        a.probability(),
+                        e.step()));
             v.put("p_generalize", a.probability());
             v.put("eta_step", Double.isNaN(a.eta()) ? null : (double) Math.round(a.eta()));
         }
@@ -236,7 +284,9 @@ public final class ProbeSuite implements TrainListener {
                 double d0 = Math.sqrt(k.sumSquares(init, null, p.offset(), p.size()));
                 v.put(p.name() + ".l2", l2);
                 v.put(p.name() + ".linf", k.maxAbs(w, p.offset(), p.size()));
-                v.put(p.name() + ".rel_dist", d0 > 0 ? Math.sqrt(k.sumSquares(w, init, p.offset(), p.size())) / d0 : Double.NaN);
+                v.put(
+                        p.name() + ".rel_dist",
+                        d0 > 0 ? Math.sqrt(k.sumSquares(w, init, p.offset(), p.size())) / d0 : Double.NaN);
             }
         }
         clock("norms", t0);
@@ -272,7 +322,8 @@ public final class ProbeSuite implements TrainListener {
         if (fourierBasis == null) fourierBasis = new Fourier(p);
         Fourier f = fourierBasis;
         Params ps = model.params();
-        FourierReadable net = (FourierReadable) (model instanceof Centered c ? c.inner() : model); // the weights, not the centred output
+        FourierReadable net = (FourierReadable)
+                (model instanceof Centered c ? c.inner() : model); // the weights, not the centred output
         int[] blocks = net.residueEmbeddingOffsets(p);
         double[] emb = f.norms(ps.w, blocks[0], p, net.residueWidth(), true);
         for (int k = 1; k < blocks.length; k++) { // x and y embedded separately: combine their norms
@@ -286,8 +337,13 @@ public final class ProbeSuite implements TrainListener {
         v.put("embed_gini", Fourier.gini(emb));
         v.put("embed_keys", (double) keys.size());
         v.put("wl_gini", Fourier.gini(wlNorms));
-        v.put("wl_keys", (double) Fourier.keyFrequencies(wlNorms, s.keyThreshold()).size());
-        v.put("key_freqs", keys.size() <= 12 ? String.join(" ", keys.stream().map(String::valueOf).toList()) : keys.size() + " frequencies");
+        v.put("wl_keys", (double)
+                Fourier.keyFrequencies(wlNorms, s.keyThreshold()).size());
+        v.put(
+                "key_freqs",
+                keys.size() <= 12
+                        ? String.join(" ", keys.stream().map(String::valueOf).toList())
+                        : keys.size() + " frequencies");
         if (progressMeasuresOn()) {
             Dataset all = mod.allPairs();
             int C = model.classes(), T = model.seqLen();
@@ -349,7 +405,10 @@ public final class ProbeSuite implements TrainListener {
             y[n + i] = test.labels()[perm[i]];
         }
         double[][] g = new double[1][];
-        atInit(t, () -> g[0] = new NtkGram(pool).compute(model, tok, 0, mm, out)); // first-output kernel, shared by all classes
+        atInit(
+                t,
+                () -> g[0] = new NtkGram(pool)
+                        .compute(model, tok, 0, mm, out)); // first-output kernel, shared by all classes
         return KernelRegression.fitAndTest(g[0], mm, n, y, model.classes(), s.kernelRidge());
     }
 
@@ -357,7 +416,10 @@ public final class ProbeSuite implements TrainListener {
 
     static double frobenius(double[] a, double[] b) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) { double d = b == null ? a[i] : a[i] - b[i]; s += d * d; }
+        for (int i = 0; i < a.length; i++) {
+            double d = b == null ? a[i] : a[i] - b[i];
+            s += d * d;
+        }
         return Math.sqrt(s);
     }
 
@@ -367,14 +429,22 @@ public final class ProbeSuite implements TrainListener {
         for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) yc[i * m + j] = y[i] == y[j] ? 1 : 0;
         yc = centre(yc, m);
         double dot = 0, nk = 0, ny = 0;
-        for (int i = 0; i < m * m; i++) { dot += kc[i] * yc[i]; nk += kc[i] * kc[i]; ny += yc[i] * yc[i]; }
+        for (int i = 0; i < m * m; i++) {
+            dot += kc[i] * yc[i];
+            nk += kc[i] * kc[i];
+            ny += yc[i] * yc[i];
+        }
         return nk > 0 && ny > 0 ? dot / Math.sqrt(nk * ny) : Double.NaN;
     }
 
     private static double[] centre(double[] K, int m) {
         double[] row = new double[m];
         double all = 0;
-        for (int i = 0; i < m; i++) { for (int j = 0; j < m; j++) row[i] += K[i * m + j]; all += row[i]; row[i] /= m; }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) row[i] += K[i * m + j];
+            all += row[i];
+            row[i] /= m;
+        }
         all /= (double) m * m;
         double[] c = new double[m * m];
         for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) c[i * m + j] = K[i * m + j] - row[i] - row[j] + all;
@@ -386,7 +456,9 @@ public final class ProbeSuite implements TrainListener {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("every", every);
         m.put("probe_seconds", Math.round(seconds * 1000) / 1000.0);
-        m.put("share_of_wall", trainSeconds + seconds > 0 ? Math.round(1000 * seconds / (trainSeconds + seconds)) / 1000.0 : 0);
+        m.put(
+                "share_of_wall",
+                trainSeconds + seconds > 0 ? Math.round(1000 * seconds / (trainSeconds + seconds)) / 1000.0 : 0);
         Map<String, Object> by = new LinkedHashMap<>();
         secondsBy.forEach((key, val) -> by.put(key, Math.round(val * 1000) / 1000.0));
         m.put("seconds_by_probe", by);
@@ -401,7 +473,9 @@ public final class ProbeSuite implements TrainListener {
             m.put("kernel_baseline", kb);
         }
         Map<String, Object> last = new LinkedHashMap<>();
-        lastValues.forEach((key, val) -> { if (!key.contains(".")) last.put(key, val); }); // per-tensor norms stay in metrics.csv
+        lastValues.forEach((key, val) -> {
+            if (!key.contains(".")) last.put(key, val);
+        }); // per-tensor norms stay in metrics.csv
         m.put("last", last);
         m.put("advisor", advisor.summary());
         return m;

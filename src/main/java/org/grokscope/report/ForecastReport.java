@@ -49,11 +49,16 @@ public final class ForecastReport {
         return o;
     }
 
-    /** One candidate's numbers: AUC at the decision points, false positives, verdicts, lead, ROC at 25 %, per-group AUC, calibration. */
+    /**
+     * One candidate's numbers: AUC at the decision points, false positives, verdicts, lead, ROC at 25 %, per-group AUC,
+     * calibration.
+     */
     static void result(ObjectNode e, ForecastEval.Result x) {
         e.put("name", x.name());
         ArrayNode auc = e.putArray("auc");
-        for (double a : x.auc()) if (Double.isFinite(a)) auc.add(a); else auc.addNull();
+        for (double a : x.auc())
+            if (Double.isFinite(a)) auc.add(a);
+            else auc.addNull();
         num(e, "fp_random", x.fpRandom());
         e.put("random_runs", x.randomRuns());
         num(e, "fp_zero_wd", x.fpZeroWd());
@@ -144,7 +149,8 @@ public final class ForecastReport {
         AtomicFiles.writeString(dir.resolve("forecast-model.json"), Json.MAPPER.writeValueAsString(model) + "\n");
         String html;
         try (InputStream in = ForecastReport.class.getResourceAsStream("/report/forecast-report.html");
-             InputStream cj = ForecastReport.class.getResourceAsStream("/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js")) {
+                InputStream cj = ForecastReport.class.getResourceAsStream(
+                        "/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js")) {
             if (in == null || cj == null) throw new IOException("report template or Chart.js missing from the jar");
             html = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("/*CHART_JS*/", new String(cj.readAllBytes(), StandardCharsets.UTF_8))

@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.List;
@@ -44,7 +43,9 @@ public final class LearningCurves {
 
     static JFreeChart chart(List<Evaluation> evals, RunSummary s, String title) {
         XYSeries trA = new XYSeries("train accuracy"), teA = new XYSeries("test accuracy");
-        XYSeries trL = new XYSeries("train loss"), teL = new XYSeries("test loss"), norm = new XYSeries("weight norm ‖θ‖₂");
+        XYSeries trL = new XYSeries("train loss"),
+                teL = new XYSeries("test loss"),
+                norm = new XYSeries("weight norm ‖θ‖₂");
         for (Evaluation e : evals) {
             double x = e.step() + 1; // log axis: step 0 drawn at 1
             trA.add(x, e.trainAcc());
@@ -55,7 +56,7 @@ public final class LearningCurves {
         }
         LogAxis steps = new LogAxis("step (log scale; step 0 drawn at 1)");
         steps.setSmallestValue(1);
-        steps.setTickUnit(new NumberTickUnit(1.0));          // one tick per power of ten
+        steps.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten
         steps.setNumberFormatOverride(new DecimalFormat("#,##0"));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(steps);
         plot.setGap(12);
@@ -94,9 +95,19 @@ public final class LearningCurves {
         chart.setBackgroundPaint(Color.WHITE);
         if (s != null) {
             String sub = s.grokkingGap() != null
-                    ? String.format(java.util.Locale.ROOT, "memorized (train ≥ %.0f%%) at step %d, generalized (test ≥ %.0f%%) at step %d: gap %d steps",
-                        100 * s.memorizationThreshold(), s.memorizationStep(), 100 * s.generalizationThreshold(), s.generalizationStep(), s.grokkingGap())
-                    : String.format(java.util.Locale.ROOT, "final train %.1f%%, test %.1f%%", 100 * s.finalTrainAcc(), 100 * s.finalTestAcc());
+                    ? String.format(
+                            java.util.Locale.ROOT,
+                            "memorized (train ≥ %.0f%%) at step %d, generalized (test ≥ %.0f%%) at step %d: gap %d steps",
+                            100 * s.memorizationThreshold(),
+                            s.memorizationStep(),
+                            100 * s.generalizationThreshold(),
+                            s.generalizationStep(),
+                            s.grokkingGap())
+                    : String.format(
+                            java.util.Locale.ROOT,
+                            "final train %.1f%%, test %.1f%%",
+                            100 * s.finalTrainAcc(),
+                            100 * s.finalTestAcc());
             chart.addSubtitle(new TextTitle(sub, new Font("SansSerif", Font.PLAIN, 12)));
         }
         return chart;
@@ -111,7 +122,10 @@ public final class LearningCurves {
 
     private static void mark(XYPlot p, Integer step, String label, Color c, boolean labelLeft) {
         if (step == null) return;
-        ValueMarker m = new ValueMarker(step + 1, c, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+        ValueMarker m = new ValueMarker(
+                step + 1,
+                c,
+                new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
         m.setLabel(label + " (" + step + ")");
         m.setLabelAnchor(labelLeft ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.TOP_RIGHT);
         m.setLabelTextAnchor(labelLeft ? TextAnchor.BOTTOM_RIGHT : TextAnchor.TOP_LEFT);

@@ -7,25 +7,26 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.sql.SQLException;
+import java.util.List;
 import org.grokscope.config.Json;
 import org.grokscope.run.AtomicFiles;
 import org.grokscope.sweep.SweepStore;
 import org.grokscope.train.Evaluation;
 
 /**
- * DIR/report.html for a sweep or a CDS search: one self-contained page (Chart.js inlined from its
- * webjar, data embedded as JSON) that works offline from disk. It shows the plain-language CDS summary,
- * learning curves coloured by training-set size, steps-to-generalize against size with the CDS paper's
- * peak, final accuracy against size with the fitted curve and the CDS interval, weight-norm curves,
- * a size × group accuracy heatmap when the sweep has other axes, and the table of runs.
+ * DIR/report.html for a sweep or a CDS search: one self-contained page (Chart.js inlined from its webjar, data embedded
+ * as JSON) that works offline from disk. It shows the plain-language CDS summary, learning curves coloured by
+ * training-set size, steps-to-generalize against size with the CDS paper's peak, final accuracy against size with the
+ * fitted curve and the CDS interval, weight-norm curves, a size × group accuracy heatmap when the sweep has other axes,
+ * and the table of runs.
  */
 public final class SweepReport {
     private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js";
 
     /** Probe series drawn in the report. */
-    static final List<String> PROBES = List.of("ntk_rel", "embed_gini", "restricted_loss", "excluded_loss", "softmax_one_share", "p_generalize");
+    static final List<String> PROBES =
+            List.of("ntk_rel", "embed_gini", "restricted_loss", "excluded_loss", "softmax_one_share", "p_generalize");
 
     private SweepReport() {}
 
@@ -34,7 +35,10 @@ public final class SweepReport {
         return write(dir, dir.resolve("report.html"));
     }
 
-    /** Writes the report of the sweep in {@code dir} to {@code out} (the store is only read: a sweep on read-only media can be reported elsewhere). */
+    /**
+     * Writes the report of the sweep in {@code dir} to {@code out} (the store is only read: a sweep on read-only media
+     * can be reported elsewhere).
+     */
     public static Path write(Path dir, Path out) throws IOException, SQLException {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("title", dir.toAbsolutePath().getFileName().toString());
@@ -48,7 +52,10 @@ public final class SweepReport {
                 o.set("params", Json.MAPPER.readTree(r.params()));
                 o.set("summary", r.summary() == null ? null : Json.MAPPER.readTree(r.summary()));
                 if (r.error() != null) o.put("error", r.error());
-                ArrayNode st = o.putArray("step"), tr = o.putArray("train_acc"), te = o.putArray("test_acc"), l2 = o.putArray("l2");
+                ArrayNode st = o.putArray("step"),
+                        tr = o.putArray("train_acc"),
+                        te = o.putArray("test_acc"),
+                        l2 = o.putArray("l2");
                 for (Evaluation e : store.metrics(r.id())) {
                     st.add(e.step());
                     tr.add(e.trainAcc());
@@ -67,8 +74,7 @@ public final class SweepReport {
         Path cds = dir.resolve("cds.json"), scaling = dir.resolve("scaling.json");
         data.set("cds", Files.exists(cds) ? Json.MAPPER.readTree(cds.toFile()) : null);
         data.set("scaling", Files.exists(scaling) ? Json.MAPPER.readTree(scaling.toFile()) : null);
-        String html = template().replace("/*CHART_JS*/", chartJs())
-                .replace("/*DATA*/", ScriptJson.of(data));
+        String html = template().replace("/*CHART_JS*/", chartJs()).replace("/*DATA*/", ScriptJson.of(data));
         AtomicFiles.writeString(out, withPolicy(html));
         return out;
     }
@@ -78,12 +84,17 @@ public final class SweepReport {
      * that slipped through escaping could add markup, but no script, event handler or request would execute.
      */
     public static String withPolicy(String html) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<script>(.*?)</script>", java.util.regex.Pattern.DOTALL).matcher(html);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "<script>(.*?)</script>", java.util.regex.Pattern.DOTALL)
+                .matcher(html);
         StringBuilder hashes = new StringBuilder();
         try {
             while (m.find()) {
-                byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
-                hashes.append(" 'sha256-").append(java.util.Base64.getEncoder().encodeToString(d)).append('\'');
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+                hashes.append(" 'sha256-")
+                        .append(java.util.Base64.getEncoder().encodeToString(d))
+                        .append('\'');
             }
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -91,7 +102,8 @@ public final class SweepReport {
         String policy = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src" + hashes
                 + "; style-src 'unsafe-inline'; img-src data:\">";
         // the first occurrence is the template's, in <head>, before any data
-        return html.replaceFirst(java.util.regex.Pattern.quote("<!--CSP-->"), java.util.regex.Matcher.quoteReplacement(policy));
+        return html.replaceFirst(
+                java.util.regex.Pattern.quote("<!--CSP-->"), java.util.regex.Matcher.quoteReplacement(policy));
     }
 
     private static String chartJs() throws IOException {
@@ -106,5 +118,4 @@ public final class SweepReport {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
-
 }

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * One paper's claim: where it comes from, the sweeps that reproduce it (the paper's setting, and a quick form that
- * is smaller and says how), and the rows a reader compares, each with the paper's figure.
+ * One paper's claim: where it comes from, the sweeps that reproduce it (the paper's setting, and a quick form that is
+ * smaller and says how), and the rows a reader compares, each with the paper's figure.
  */
 public record Claim(String name, String paper, String claim, Form full, Form quick, List<Row> rows) {
     public Claim {
@@ -20,16 +20,19 @@ public record Claim(String name, String paper, String claim, Form full, Form qui
 
     /**
      * A line of the comparison: the runs whose resolved config has every {@code where} value (config paths such as
-     * {@code optimizer.grokfast.kind}; empty = every run), what is measured on them, and the paper's figure as a
-     * number (where it gives one) and as text.
+     * {@code optimizer.grokfast.kind}; empty = every run), what is measured on them, and the paper's figure as a number
+     * (where it gives one) and as text.
      */
-    public record Row(String label, LinkedHashMap<String, String> where, Measure measure, Double paper, String paperText) {
+    public record Row(
+            String label, LinkedHashMap<String, String> where, Measure measure, Double paper, String paperText) {
         public Row {
             if (where == null) where = new LinkedHashMap<>();
         }
     }
 
-    /** What a row reads: per run (steps to a threshold, final accuracy) or once per sweep (fitted CDS, scaling slope). */
+    /**
+     * What a row reads: per run (steps to a threshold, final accuracy) or once per sweep (fitted CDS, scaling slope).
+     */
     public record Measure(Kind kind, Double threshold) {
         public enum Kind {
             /** first evaluated step whose test accuracy is at least the threshold */
@@ -48,7 +51,8 @@ public record Claim(String name, String paper, String claim, Form full, Form qui
             public static Kind of(String key) {
                 for (Kind k : values()) if (k.key().equalsIgnoreCase(key)) return k;
                 StringBuilder all = new StringBuilder();
-                for (Kind k : values()) all.append(all.length() == 0 ? "" : ", ").append(k.key());
+                for (Kind k : values())
+                    all.append(all.length() == 0 ? "" : ", ").append(k.key());
                 throw new IllegalArgumentException("must be one of " + all + ", got '" + key + "'");
             }
 

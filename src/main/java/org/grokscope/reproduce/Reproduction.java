@@ -18,9 +18,8 @@ import org.grokscope.sweep.SweepStore;
 import org.grokscope.train.Evaluation;
 
 /**
- * Reads a claim's rows off a finished (or partly finished) sweep directory: per row, each matching run's value
- * (steps to a threshold, or final accuracy) and their median and range, or the sweep-wide figure, beside the
- * paper's.
+ * Reads a claim's rows off a finished (or partly finished) sweep directory: per row, each matching run's value (steps
+ * to a threshold, or final accuracy) and their median and range, or the sweep-wide figure, beside the paper's.
  */
 public final class Reproduction {
     private Reproduction() {}
@@ -29,8 +28,8 @@ public final class Reproduction {
     public record RunValue(String run, long seed, Double value, int lastStep) {}
 
     /**
-     * A row's outcome: the runs it read (per-run measures) or the sweep's figure, and the median over runs that
-     * reached it with the range.
+     * A row's outcome: the runs it read (per-run measures) or the sweep's figure, and the median over runs that reached
+     * it with the range.
      */
     public record RowResult(Claim.Row row, List<RunValue> runs, Double value, Double low, Double high, int reached) {
         public Double ratioToPaper() {
@@ -41,12 +40,14 @@ public final class Reproduction {
     /** Where a form's sweep definition lives: claim-specific ones under reproductions/, else the bundled sweeps. */
     public static ConfigLoader.Source source(String sweep) throws ConfigException {
         return Reproduction.class.getResource("/reproductions/" + sweep + ".yaml") != null
-                ? ConfigLoader.Source.resource("reproductions", sweep) : ConfigLoader.Source.resource("sweeps", sweep);
+                ? ConfigLoader.Source.resource("reproductions", sweep)
+                : ConfigLoader.Source.resource("sweeps", sweep);
     }
 
     static boolean hasSweep(String sweep) {
-        return sweep.matches("[A-Za-z0-9._-]+") && (Reproduction.class.getResource("/reproductions/" + sweep + ".yaml") != null
-                || Reproduction.class.getResource("/sweeps/" + sweep + ".yaml") != null);
+        return sweep.matches("[A-Za-z0-9._-]+")
+                && (Reproduction.class.getResource("/reproductions/" + sweep + ".yaml") != null
+                        || Reproduction.class.getResource("/sweeps/" + sweep + ".yaml") != null);
     }
 
     /**
@@ -60,13 +61,15 @@ public final class Reproduction {
                 for (SweepStore.Row r : SweepStore.current(store.runs())) {
                     if (r.status() != SweepStore.Status.COMPLETED) continue;
                     Path rd = dir.resolve("runs").resolve(r.id());
-                    JsonNode cfg = Json.MAPPER.readTree(rd.resolve("config.json").toFile());
+                    JsonNode cfg =
+                            Json.MAPPER.readTree(rd.resolve("config.json").toFile());
                     String id = dirs.size() == 1 ? r.id() : dir.getFileName() + "/" + r.id();
                     runs.add(new Run(id, cfg.path("seed").asLong(), cfg, Metrics.read(rd.resolve("metrics.csv"))));
                 }
             }
         List<RowResult> out = new ArrayList<>();
-        for (Claim.Row row : claim.rows()) out.add(row.measure().kind().perRun() ? perRun(row, runs) : sweepWide(row, dirs.get(0)));
+        for (Claim.Row row : claim.rows())
+            out.add(row.measure().kind().perRun() ? perRun(row, runs) : sweepWide(row, dirs.get(0)));
         return out;
     }
 
@@ -76,7 +79,9 @@ public final class Reproduction {
         List<RunValue> vals = new ArrayList<>();
         for (Run r : runs) {
             if (!matches(r.config(), row.where())) continue;
-            int last = r.evals().isEmpty() ? 0 : r.evals().get(r.evals().size() - 1).step();
+            int last = r.evals().isEmpty()
+                    ? 0
+                    : r.evals().get(r.evals().size() - 1).step();
             vals.add(new RunValue(r.id(), r.seed(), value(row.measure(), r.evals()), last));
         }
         List<Double> got = new ArrayList<>();
@@ -107,10 +112,17 @@ public final class Reproduction {
             case CDS_FIT -> {
                 Path f = dir.resolve("cds.json");
                 if (Files.isRegularFile(f)) {
-                    JsonNode fit = Json.MAPPER.readTree(f.toFile()).path("groups").path(0).path("fit");
+                    JsonNode fit = Json.MAPPER
+                            .readTree(f.toFile())
+                            .path("groups")
+                            .path(0)
+                            .path("fit");
                     if (fit.path("cds").isNumber()) {
                         v = fit.get("cds").asDouble();
-                        if (fit.path("interval").size() == 2) { lo = fit.get("interval").get(0).asDouble(); hi = fit.get("interval").get(1).asDouble(); }
+                        if (fit.path("interval").size() == 2) {
+                            lo = fit.get("interval").get(0).asDouble();
+                            hi = fit.get("interval").get(1).asDouble();
+                        }
                     }
                 }
             }
@@ -121,7 +133,8 @@ public final class Reproduction {
                     if (fit.path("slope").isNumber()) v = fit.get("slope").asDouble();
                 }
             }
-            case STEPS_TO_TEST_ACC, STEPS_TO_TRAIN_ACC, FINAL_TEST_ACC -> throw new IllegalArgumentException(row.measure().kind() + " is read per run");
+            case STEPS_TO_TEST_ACC, STEPS_TO_TRAIN_ACC, FINAL_TEST_ACC ->
+                throw new IllegalArgumentException(row.measure().kind() + " is read per run");
         }
         return new RowResult(row, List.of(), v, lo, hi, v == null ? 0 : 1);
     }
@@ -158,25 +171,48 @@ public final class Reproduction {
         for (RowResult r : rows) {
             Claim.Measure m = r.row().measure();
             boolean absent = m.kind().perRun() && r.runs().isEmpty();
-            String ours = absent ? "no runs" : r.value() == null ? "–" : fmt(m, r.value()) + (r.low() != null && !r.low().equals(r.high())
-                    ? " (" + fmt(m, r.low()) + "–" + fmt(m, r.high()) + ")" : "");
-            String runs = absent ? "" : m.kind().perRun() ? r.reached() + "/" + r.runs().size() + (m.kind().needsThreshold() ? " reached" : "") : "sweep";
+            String ours = absent
+                    ? "no runs"
+                    : r.value() == null
+                            ? "–"
+                            : fmt(m, r.value())
+                                    + (r.low() != null && !r.low().equals(r.high())
+                                            ? " (" + fmt(m, r.low()) + "–" + fmt(m, r.high()) + ")"
+                                            : "");
+            String runs = absent
+                    ? ""
+                    : m.kind().perRun()
+                            ? r.reached() + "/" + r.runs().size() + (m.kind().needsThreshold() ? " reached" : "")
+                            : "sweep";
             Double ratio = compare ? r.ratioToPaper() : null;
-            cells.add(new String[] {r.row().label(), r.row().paperText(), ours, runs, ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio)});
+            cells.add(new String[] {
+                r.row().label(),
+                r.row().paperText(),
+                ours,
+                runs,
+                ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio)
+            });
         }
         int[] w = new int[5];
         for (String[] c : cells) for (int i = 0; i < 5; i++) w[i] = Math.max(w[i], c[i].length());
         StringBuilder sb = new StringBuilder();
         for (String[] c : cells) {
             StringBuilder line = new StringBuilder();
-            for (int i = 0; i < 5; i++) line.append(i == 0 ? "" : "  ").append(c[i]).append(" ".repeat(w[i] - c[i].length()));
+            for (int i = 0; i < 5; i++)
+                line.append(i == 0 ? "" : "  ").append(c[i]).append(" ".repeat(w[i] - c[i].length()));
             sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
         for (RowResult r : rows)
             for (RunValue v : r.runs())
                 if (v.value() == null && r.row().measure().kind().needsThreshold())
-                    sb.append(String.format(Locale.ROOT, "  %s: run %s (seed %d) did not reach %.0f%% within its %,d steps%n", r.row().label(), v.run(), v.seed(),
-                            100 * r.row().measure().threshold(), v.lastStep()));
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "  %s: run %s (seed %d) did not reach %.0f%% within its %,d steps%n",
+                            r.row().label(),
+                            v.run(),
+                            v.seed(),
+                            100 * r.row().measure().threshold(),
+                            v.lastStep()));
         return sb.toString();
     }
 
@@ -204,7 +240,8 @@ public final class Reproduction {
             m.put("label", r.row().label());
             m.put("where", r.row().where());
             m.put("measure", r.row().measure().kind().name().toLowerCase(Locale.ROOT));
-            if (r.row().measure().threshold() != null) m.put("threshold", r.row().measure().threshold());
+            if (r.row().measure().threshold() != null)
+                m.put("threshold", r.row().measure().threshold());
             m.put("paper", r.row().paper());
             m.put("paper_text", r.row().paperText());
             m.put("ours", r.value());
@@ -217,6 +254,10 @@ public final class Reproduction {
         doc.put("rows", rs);
         Path tmp = dir.resolve("reproduction.json.tmp");
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
-        Files.move(tmp, dir.resolve("reproduction.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                dir.resolve("reproduction.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

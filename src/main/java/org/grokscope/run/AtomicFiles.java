@@ -10,15 +10,22 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path target, byte[] data) throws IOException {
-        // "--out /" or "--out runs/": a directory where a file name is needed (else an NPE, or an error naming the temp file)
+        // "--out /" or "--out runs/": a directory where a file name is needed (else an NPE, or an error naming the temp
+        // file)
         if (target.getFileName() == null || Files.isDirectory(target))
-            throw new java.nio.file.FileSystemException(target.toString(), null, "is a directory: name the file to write");
+            throw new java.nio.file.FileSystemException(
+                    target.toString(), null, "is a directory: name the file to write");
         try {
             writeUnnamed(target, data);
         } catch (java.nio.file.FileSystemException e) {
             throw e; // already names its file
         } catch (IOException e) { // "No space left on device" names nothing: say which file could not be written
-            throw new IOException(target + ": cannot write (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
+            throw new IOException(
+                    target + ": cannot write ("
+                            + (e.getMessage() != null
+                                    ? e.getMessage()
+                                    : e.getClass().getSimpleName()) + ")",
+                    e);
         }
     }
 
@@ -30,7 +37,8 @@ public final class AtomicFiles {
             Files.write(tmp, data);
             // createTempFile makes owner-only files; outputs are ordinary files
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix"))
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             org.grokscope.data.FileMoves.replace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);

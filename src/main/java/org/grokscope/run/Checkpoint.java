@@ -28,17 +28,17 @@ import org.grokscope.nn.Params;
 import org.grokscope.train.Optimizer;
 
 /**
- * Parameters and optimizer state at a step boundary (after {@code step} updates), in the safetensors format:
- * an 8-byte little-endian header length, a JSON header (padded with spaces to a multiple of 8) naming every tensor
- * with its dtype (F32), shape and byte range, then the raw little-endian data. Anyone can read it
- * ({@code safetensors.torch.load_file} in PyTorch). Tensors: each parameter under its own name
- * ({@code embed.weight}, {@code blocks.0.attn.q.weight}, …; linear weights are [in, out], y = x·W + b), and each
- * optimizer buffer per parameter as {@code optimizer.<buffer>.<parameter>} (exp_avg, exp_avg_sq, momentum_buffer,
- * grokfast_ema, grokfast_window_i). String metadata: the format and its version, the step and the optimizer's
- * step count, the resolved run config, what wrote it, and the SHA-256 of the data section, which loading checks.
- * Batches need no RNG state: they derive from the seed and the step. Loading refuses a checkpoint whose tensors
- * differ from the model's in name or shape, naming the first that differs, and a file that is corrupt,
- * truncated or has bytes after its data. {@link #loadLegacy} reads the bare-array format of earlier versions.
+ * Parameters and optimizer state at a step boundary (after {@code step} updates), in the safetensors format: an 8-byte
+ * little-endian header length, a JSON header (padded with spaces to a multiple of 8) naming every tensor with its dtype
+ * (F32), shape and byte range, then the raw little-endian data. Anyone can read it ({@code safetensors.torch.load_file}
+ * in PyTorch). Tensors: each parameter under its own name ({@code embed.weight}, {@code blocks.0.attn.q.weight}, …;
+ * linear weights are [in, out], y = x·W + b), and each optimizer buffer per parameter as
+ * {@code optimizer.<buffer>.<parameter>} (exp_avg, exp_avg_sq, momentum_buffer, grokfast_ema, grokfast_window_i).
+ * String metadata: the format and its version, the step and the optimizer's step count, the resolved run config, what
+ * wrote it, and the SHA-256 of the data section, which loading checks. Batches need no RNG state: they derive from the
+ * seed and the step. Loading refuses a checkpoint whose tensors differ from the model's in name or shape, naming the
+ * first that differs, and a file that is corrupt, truncated or has bytes after its data. {@link #loadLegacy} reads the
+ * bare-array format of earlier versions.
  */
 public final class Checkpoint {
     public static final String FORMAT = "grokscope-checkpoint", VERSION = "2", OPTIMIZER_PREFIX = "optimizer.";
@@ -58,7 +58,9 @@ public final class Checkpoint {
 
     /** A checkpoint read and verified: its metadata and its tensors (copies). */
     public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {
-        public int step() { return Integer.parseInt(metadata.getOrDefault("step", "0")); }
+        public int step() {
+            return Integer.parseInt(metadata.getOrDefault("step", "0"));
+        }
     }
 
     /** The model's parameters as named tensors (views of the flat buffer). */
@@ -73,16 +75,19 @@ public final class Checkpoint {
         List<Tensor> out = new ArrayList<>();
         float[][] st = opt.state();
         List<String> names = opt.stateNames();
-        if (names.size() != st.length) throw new IllegalStateException("optimizer names " + names.size() + " buffers, has " + st.length);
+        if (names.size() != st.length)
+            throw new IllegalStateException("optimizer names " + names.size() + " buffers, has " + st.length);
         for (int k = 0; k < st.length; k++) {
             if (st[k].length == 0) continue;
-            for (Param p : params.list()) out.add(new Tensor(OPTIMIZER_PREFIX + names.get(k) + "." + p.name(), p.shape(), st[k], p.offset()));
+            for (Param p : params.list())
+                out.add(new Tensor(OPTIMIZER_PREFIX + names.get(k) + "." + p.name(), p.shape(), st[k], p.offset()));
         }
         return out;
     }
 
     /** Writes parameters and optimizer state after {@code step} updates, atomically. */
-    public static void save(Path file, int step, Params params, Optimizer opt, Map<String, String> metadata) throws IOException {
+    public static void save(Path file, int step, Params params, Optimizer opt, Map<String, String> metadata)
+            throws IOException {
         List<Tensor> ts = new ArrayList<>(parameters(params, params.w));
         ts.addAll(optimizerState(params, opt));
         Map<String, String> meta = new LinkedHashMap<>(metadata);
@@ -91,19 +96,25 @@ public final class Checkpoint {
         AtomicFiles.write(file, encode(ts, meta));
     }
 
-    /** The safetensors bytes of {@code tensors} (in this order) with {@code metadata} (keys sorted) plus format, version and data hash. */
+    /**
+     * The safetensors bytes of {@code tensors} (in this order) with {@code metadata} (keys sorted) plus format, version
+     * and data hash.
+     */
     public static byte[] encode(List<Tensor> tensors, Map<String, String> metadata) {
         long dataBytes = 0;
         for (Tensor t : tensors) dataBytes += 4L * t.size();
-        if (dataBytes > Integer.MAX_VALUE - (64L << 20)) throw new IllegalArgumentException("checkpoint of " + dataBytes + " bytes is too large for one file");
+        if (dataBytes > Integer.MAX_VALUE - (64L << 20))
+            throw new IllegalArgumentException("checkpoint of " + dataBytes + " bytes is too large for one file");
         ByteBuffer data = ByteBuffer.allocate((int) dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         ObjectNode header = Json.MAPPER.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", FORMAT);
         meta.put("format_version", VERSION);
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) meta.put(e.getKey(), e.getValue()); // sorted: same bytes whatever the map
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet())
+            meta.put(e.getKey(), e.getValue()); // sorted: same bytes whatever the map
         for (Tensor t : tensors) {
-            if (header.has(t.name()) || t.name().equals("__metadata__")) throw new IllegalArgumentException("duplicate tensor name " + t.name());
+            if (header.has(t.name()) || t.name().equals("__metadata__"))
+                throw new IllegalArgumentException("duplicate tensor name " + t.name());
             ObjectNode o = header.putObject(t.name());
             o.put("dtype", "F32");
             var sh = o.putArray("shape");
@@ -115,8 +126,11 @@ public final class Checkpoint {
         meta.put("data_sha256", sha256(data.array()));
         byte[] json;
         try {
-            json = Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+            json = Json.MAPPER
+                    .writer()
+                    .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(header)
+                    .getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -129,7 +143,10 @@ public final class Checkpoint {
         return out;
     }
 
-    /** Reads and verifies a safetensors file written by grokscope (or any F32 safetensors file: the hash is checked when present). */
+    /**
+     * Reads and verifies a safetensors file written by grokscope (or any F32 safetensors file: the hash is checked when
+     * present).
+     */
     public static Contents read(Path file) throws IOException {
         byte[] all;
         try {
@@ -138,18 +155,22 @@ public final class Checkpoint {
             throw new IOException(file + ": too large to read into memory", e);
         }
         if (all.length >= 4 && ByteBuffer.wrap(all, 0, 4).getInt() == LEGACY_MAGIC)
-            throw new IOException(file + ": a checkpoint in the format of grokscope before 0.2 (bare arrays); it can only be resumed, not read by name");
+            throw new IOException(
+                    file
+                            + ": a checkpoint in the format of grokscope before 0.2 (bare arrays); it can only be resumed, not read by name");
         if (all.length < 8) throw new IOException(file + ": not a checkpoint (" + all.length + " bytes, truncated?)");
         long n = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (n <= 0 || n > MAX_HEADER || 8 + n > all.length)
-            throw new IOException(file + ": not a safetensors checkpoint, or truncated (header length " + n + ", file " + all.length + " bytes)");
+            throw new IOException(file + ": not a safetensors checkpoint, or truncated (header length " + n + ", file "
+                    + all.length + " bytes)");
         JsonNode header;
         try {
             header = Json.MAPPER.readTree(new String(all, 8, (int) n, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException(file + ": the checkpoint's header is not valid JSON (corrupt file?)");
         }
-        if (header == null || !header.isObject()) throw new IOException(file + ": the checkpoint's header is not a JSON object");
+        if (header == null || !header.isObject())
+            throw new IOException(file + ": the checkpoint's header is not a JSON object");
         int dataStart = 8 + (int) n;
         Map<String, String> meta = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -157,22 +178,32 @@ public final class Checkpoint {
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().equals("__metadata__")) {
-                e.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+                e.getValue()
+                        .fields()
+                        .forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
             JsonNode t = e.getValue(), off = t.path("data_offsets"), sh = t.path("shape");
             if (!"F32".equals(t.path("dtype").asText()))
-                throw new IOException(file + ": tensor '" + e.getKey() + "' has dtype " + t.path("dtype").asText() + "; grokscope reads F32 only");
-            if (!off.isArray() || off.size() != 2 || !sh.isArray()) throw new IOException(file + ": tensor '" + e.getKey() + "' has no valid shape and offsets");
+                throw new IOException(file + ": tensor '" + e.getKey() + "' has dtype "
+                        + t.path("dtype").asText() + "; grokscope reads F32 only");
+            if (!off.isArray() || off.size() != 2 || !sh.isArray())
+                throw new IOException(file + ": tensor '" + e.getKey() + "' has no valid shape and offsets");
             int[] shape = new int[sh.size()];
             long count = 1;
-            for (int i = 0; i < shape.length; i++) { shape[i] = sh.get(i).asInt(); count *= shape[i]; }
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = sh.get(i).asInt();
+                count *= shape[i];
+            }
             long b = off.get(0).asLong(), f = off.get(1).asLong();
             if (b < 0 || f - b != 4 * count || dataStart + f > all.length)
-                throw new IOException(file + ": tensor '" + e.getKey() + "' lies outside the file (offsets " + b + "-" + f + ", shape "
-                        + Arrays.toString(shape) + "): truncated or corrupt");
+                throw new IOException(file + ": tensor '" + e.getKey() + "' lies outside the file (offsets " + b + "-"
+                        + f + ", shape " + Arrays.toString(shape) + "): truncated or corrupt");
             float[] v = new float[(int) count];
-            ByteBuffer.wrap(all, dataStart + (int) b, (int) (f - b)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+            ByteBuffer.wrap(all, dataStart + (int) b, (int) (f - b))
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(v);
             tensors.put(e.getKey(), new Tensor(e.getKey(), shape, v, 0));
             end = Math.max(end, f);
         }
@@ -181,16 +212,23 @@ public final class Checkpoint {
         int k = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().equals("__metadata__")) ranges[k++] = new long[] {e.getValue().get("data_offsets").get(0).asLong(), e.getValue().get("data_offsets").get(1).asLong()};
+            if (!e.getKey().equals("__metadata__"))
+                ranges[k++] = new long[] {
+                    e.getValue().get("data_offsets").get(0).asLong(),
+                    e.getValue().get("data_offsets").get(1).asLong()
+                };
         }
         Arrays.sort(ranges, (x, y) -> Long.compare(x[0], y[0]));
         long at = 0;
         for (long[] r : ranges) {
-            if (r[0] != at) throw new IOException(file + ": the tensors' byte ranges overlap or leave a gap at byte " + at + " (corrupt file)");
+            if (r[0] != at)
+                throw new IOException(
+                        file + ": the tensors' byte ranges overlap or leave a gap at byte " + at + " (corrupt file)");
             at = r[1];
         }
         if (dataStart + end != all.length)
-            throw new IOException(file + ": " + (all.length - dataStart - end) + " bytes after the last tensor (corrupt, or not written by grokscope)");
+            throw new IOException(file + ": " + (all.length - dataStart - end)
+                    + " bytes after the last tensor (corrupt, or not written by grokscope)");
         String want = meta.get("data_sha256");
         if (want == null && FORMAT.equals(meta.get("format")))
             throw new IOException(file + ": the checkpoint has lost its checksum (data_sha256); the file is corrupt");
@@ -200,28 +238,32 @@ public final class Checkpoint {
     }
 
     /**
-     * Restores parameters and optimizer state in place from a checkpoint; returns the step. Refuses, naming the
-     * first tensor that differs, a checkpoint of another model or optimizer.
+     * Restores parameters and optimizer state in place from a checkpoint; returns the step. Refuses, naming the first
+     * tensor that differs, a checkpoint of another model or optimizer.
      */
     public static int load(Path file, Params params, Optimizer opt) throws IOException {
         Contents c = read(file);
         if (!FORMAT.equals(c.metadata().get("format")))
-            throw new IOException(file + ": not a grokscope checkpoint (metadata format '" + c.metadata().get("format") + "')");
+            throw new IOException(file + ": not a grokscope checkpoint (metadata format '"
+                    + c.metadata().get("format") + "')");
         List<Tensor> want = new ArrayList<>(parameters(params, params.w));
         want.addAll(optimizerState(params, opt));
         for (Tensor t : want) {
             Tensor got = c.tensors().get(t.name());
             if (got == null)
-                throw new IOException(file + ": the checkpoint has no tensor '" + t.name() + "' (shape " + Arrays.toString(t.shape()) + "): it is of another model or optimizer");
+                throw new IOException(file + ": the checkpoint has no tensor '" + t.name() + "' (shape "
+                        + Arrays.toString(t.shape()) + "): it is of another model or optimizer");
             if (!Arrays.equals(got.shape(), t.shape()))
-                throw new IOException(file + ": tensor '" + t.name() + "' has shape " + Arrays.toString(got.shape()) + " in the checkpoint, the model needs "
-                        + Arrays.toString(t.shape()));
+                throw new IOException(file + ": tensor '" + t.name() + "' has shape " + Arrays.toString(got.shape())
+                        + " in the checkpoint, the model needs " + Arrays.toString(t.shape()));
         }
         if (c.tensors().size() != want.size()) {
             java.util.Set<String> known = new java.util.HashSet<>();
             for (Tensor t : want) known.add(t.name());
             for (String name : c.tensors().keySet())
-                if (!known.contains(name)) throw new IOException(file + ": the checkpoint has a tensor '" + name + "' that this run does not: it is of another model or optimizer");
+                if (!known.contains(name))
+                    throw new IOException(file + ": the checkpoint has a tensor '" + name
+                            + "' that this run does not: it is of another model or optimizer");
         }
         for (Tensor t : want) System.arraycopy(c.tensors().get(t.name()).data(), 0, t.data(), t.offset(), t.size());
         opt.setStepCount(Long.parseLong(c.metadata().getOrDefault("optimizer_step", "0")));
@@ -238,7 +280,8 @@ public final class Checkpoint {
 
     /** Restores from the earlier format: "GSCK", version 1, step, optimizer step count, parameters, state arrays. */
     public static int loadLegacy(Path file, float[] params, Optimizer opt) throws IOException {
-        try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+        try (InputStream raw = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
             if (in.readInt() != LEGACY_MAGIC) throw new IOException(file + ": not a grokscope checkpoint");
             int version = in.readInt();
             if (version != 1) throw new IOException(file + ": checkpoint version " + version + " is not supported");
@@ -249,7 +292,8 @@ public final class Checkpoint {
             int n = in.readInt();
             if (n != st.length) throw new IOException(file + ": optimizer state does not match the config");
             for (float[] a : st) readArray(in, a, file, "optimizer state");
-            if (in.read() != -1) throw new IOException(file + ": bytes after the end of the checkpoint (corrupt file?)");
+            if (in.read() != -1)
+                throw new IOException(file + ": bytes after the end of the checkpoint (corrupt file?)");
             opt.setStepCount(t);
             return step;
         } catch (EOFException e) {
@@ -280,7 +324,8 @@ public final class Checkpoint {
 
     private static void readArray(DataInputStream in, float[] a, Path file, String what) throws IOException {
         int n = in.readInt();
-        if (n != a.length) throw new IOException(file + ": " + what + " has " + n + " values, the model needs " + a.length);
+        if (n != a.length)
+            throw new IOException(file + ": " + what + " has " + n + " values, the model needs " + a.length);
         for (int i = 0; i < n; i++) a[i] = Float.intBitsToFloat(in.readInt());
     }
 

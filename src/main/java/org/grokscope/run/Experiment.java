@@ -7,8 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grokscope.config.RunConfig;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.FeatureSet;
+import org.grokscope.data.InputFormat;
+import org.grokscope.data.ModOp;
+import org.grokscope.data.ModularTask;
 import org.grokscope.data.text.Corpus;
 import org.grokscope.data.text.DataException;
 import org.grokscope.data.text.DataHome;
@@ -18,12 +22,7 @@ import org.grokscope.data.text.TextTask;
 import org.grokscope.data.text.Tokenizer;
 import org.grokscope.data.text.WordPiece;
 import org.grokscope.data.text.WordTokenizer;
-import org.grokscope.data.InputFormat;
-import org.grokscope.data.ModOp;
-import org.grokscope.data.ModularTask;
 import org.grokscope.engine.Kernels;
-import org.grokscope.engine.LossFunction;
-import org.grokscope.engine.LossPrecision;
 import org.grokscope.engine.Parallel;
 import org.grokscope.nn.Centered;
 import org.grokscope.nn.Model;
@@ -33,13 +32,12 @@ import org.grokscope.probe.ProbeSettings;
 import org.grokscope.probe.ProbeSuite;
 import org.grokscope.train.AdamW;
 import org.grokscope.train.Grokfast;
-import org.grokscope.train.OrthoGrad;
 import org.grokscope.train.Init;
 import org.grokscope.train.Optimizer;
+import org.grokscope.train.OrthoGrad;
 import org.grokscope.train.Regularizer;
 import org.grokscope.train.Sgd;
 import org.grokscope.train.Trainer;
-import org.grokscope.config.RunConfig;
 
 /** Turns a validated {@link RunConfig} into data, an initialized model and a trainer. */
 public final class Experiment implements AutoCloseable {
@@ -49,6 +47,7 @@ public final class Experiment implements AutoCloseable {
     public final Dataset train, test;
     /** The modular task's whole table and the split this run trains and tests on (null for text). */
     public final ModularTask table;
+
     public final ModularTask.Split split;
     /** For text tasks: the prepared data (vocabulary, pools, lengths); null for modular tasks. */
     public final TextTask.Prepared text;
@@ -56,6 +55,7 @@ public final class Experiment implements AutoCloseable {
     public final FeatureSet features;
     /** What the run's data is, for data.json (dataset, file, tokenizer, sizes). */
     public final Map<String, Object> dataInfo = new LinkedHashMap<>();
+
     public final long splitSeed;
     public final Trainer trainer;
     /** The probes and advisor, or null when {@code probes.enabled} is false. */
@@ -71,38 +71,94 @@ public final class Experiment implements AutoCloseable {
     }
 
     /**
-     * @param capacity threads the engine pool holds; {@code threads} of them are used at first, and
-     *                 {@code pool.use(k)} can hand the run more later (a sweep does when other runs end)
+     * @param capacity threads the engine pool holds; {@code threads} of them are used at first, and {@code pool.use(k)}
+     *     can hand the run more later (a sweep does when other runs end)
      */
     public Experiment(RunConfig cfg, int threads, int capacity, PrintStream log) {
         this(cfg, threads, capacity, load(cfg, log));
     }
 
     /**
-     * A run of {@code cfg}'s model, optimizer and training settings on datasets made elsewhere (the
-     * benchmarks' synthetic tokens): no task table, no corpus; probes are off.
+     * A run of {@code cfg}'s model, optimizer and training settings on datasets made elsewhere (the benchmarks'
+     * synthetic tokens): no task table, no corpus; probes are off.
      */
     public Experiment(RunConfig cfg, int threads, Dataset train, Dataset test) {
-        this(cfg, threads, threads, new Data(train, test, null, null, null, Map.of("synthetic", true,
-                "train_examples", train.size(), "test_examples", test.size(), "vocabulary", train.vocab(), "max_len", train.seqLen())));
+        this(
+                cfg,
+                threads,
+                threads,
+                new Data(
+                        train,
+                        test,
+                        null,
+                        null,
+                        null,
+                        Map.of(
+                                "synthetic",
+                                true,
+                                "train_examples",
+                                train.size(),
+                                "test_examples",
+                                test.size(),
+                                "vocabulary",
+                                train.vocab(),
+                                "max_len",
+                                train.seqLen())));
     }
 
-    /** A run of {@code cfg}'s model and training on a feature table made elsewhere (the benchmarks' synthetic images); probes are off. */
+    /**
+     * A run of {@code cfg}'s model and training on a feature table made elsewhere (the benchmarks' synthetic images);
+     * probes are off.
+     */
     public static Experiment onSynthetic(RunConfig cfg, int threads, FeatureSet synthetic) {
-        return new Experiment(cfg, threads, threads, new Data(synthetic.train(), synthetic.test(), null, null, null, Map.of("synthetic", true,
-                "train_examples", synthetic.train().size(), "test_examples", synthetic.test().size(),
-                "image_size", synthetic.height() + "x" + synthetic.width() + "x" + synthetic.channels()), synthetic));
+        return new Experiment(
+                cfg,
+                threads,
+                threads,
+                new Data(
+                        synthetic.train(),
+                        synthetic.test(),
+                        null,
+                        null,
+                        null,
+                        Map.of(
+                                "synthetic",
+                                true,
+                                "train_examples",
+                                synthetic.train().size(),
+                                "test_examples",
+                                synthetic.test().size(),
+                                "image_size",
+                                synthetic.height() + "x" + synthetic.width() + "x" + synthetic.channels()),
+                        synthetic));
     }
 
-    /** What the data step yields: the datasets, and the table and split (modular), the prepared text, or the feature table (images, tables). */
-    private record Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info,
-                        FeatureSet features) {
-        Data(Dataset train, Dataset test, ModularTask table, ModularTask.Split split, TextTask.Prepared text, Map<String, Object> info) {
+    /**
+     * What the data step yields: the datasets, and the table and split (modular), the prepared text, or the feature
+     * table (images, tables).
+     */
+    private record Data(
+            Dataset train,
+            Dataset test,
+            ModularTask table,
+            ModularTask.Split split,
+            TextTask.Prepared text,
+            Map<String, Object> info,
+            FeatureSet features) {
+        Data(
+                Dataset train,
+                Dataset test,
+                ModularTask table,
+                ModularTask.Split split,
+                TextTask.Prepared text,
+                Map<String, Object> info) {
             this(train, test, table, split, text, info, null);
         }
     }
 
-    /** Where an image set's IDX files are: task.path, else the data cache, else (Fashion-MNIST) Debian's package folder. */
+    /**
+     * Where an image set's IDX files are: task.path, else the data cache, else (Fashion-MNIST) Debian's package folder.
+     */
     public static Path imageDir(RunConfig.Image im) {
         if (im.path() != null) return Path.of(im.path());
         Path cached = DataHome.dataset(DataHome.cache(), im.dataset());
@@ -110,40 +166,68 @@ public final class Experiment implements AutoCloseable {
         Path debian = Path.of("/usr/share/datasets").resolve(im.dataset());
         if (java.nio.file.Files.isDirectory(debian)) return debian;
         throw new org.grokscope.data.text.DataException("task.dataset " + im.dataset() + ": not found in " + cached
-                + (im.dataset().equals("fashion-mnist") ? " or " + debian + " (Debian's dataset-fashion-mnist package)" : "")
+                + (im.dataset().equals("fashion-mnist")
+                        ? " or " + debian + " (Debian's dataset-fashion-mnist package)"
+                        : "")
                 + "; put its four IDX files there, or set task.path to their folder");
     }
 
     /** An image task's feature table, from IDX files or a folder per class. */
     public static FeatureSet prepareImages(RunConfig.Image im, long splitSeed) {
         if (im.idx())
-            return org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(imageDir(im), im.trainCount(), im.testCount(),
-                    splitSeed, im.standardize()));
+            return org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(
+                    imageDir(im), im.trainCount(), im.testCount(), splitSeed, im.standardize()));
         return org.grokscope.data.image.ImageFolder.prepare(folderSettings(im, splitSeed));
     }
 
     /** How many training images an image task's source holds (a sample-wise search's largest size). */
     public static int imagePool(RunConfig.Image im, long splitSeed) {
-        return im.idx() ? org.grokscope.data.image.ImageTask.trainingPool(imageDir(im))
+        return im.idx()
+                ? org.grokscope.data.image.ImageTask.trainingPool(imageDir(im))
                 : org.grokscope.data.image.ImageFolder.trainingPool(folderSettings(im, splitSeed));
     }
 
     /** How a table task reads its file(s). */
     public static org.grokscope.data.table.TableTask.Settings tableSettings(RunConfig.Table t, long splitSeed) {
-        Path path = t.dataset().equals("csv") ? Path.of(t.path()) : org.grokscope.data.table.TableTask.bundled(t.dataset());
+        Path path =
+                t.dataset().equals("csv") ? Path.of(t.path()) : org.grokscope.data.table.TableTask.bundled(t.dataset());
         RunConfig.TableWindow w = t.window();
-        return new org.grokscope.data.table.TableTask.Settings(path, t.testPath() == null ? null : Path.of(t.testPath()), t.separator(), t.label(),
-                t.features(), t.drop(), t.labels(), t.holdout() == null ? 0 : t.holdout(), t.onBadRow() == RunConfig.OnBadRow.SKIP, t.trainCount(),
-                t.testCount(), splitSeed, t.standardize(),
-                w == null ? null : new org.grokscope.data.table.TableTask.Window(w.length(), w.stride(), w.orderBy(), w.groupBy()),
+        return new org.grokscope.data.table.TableTask.Settings(
+                path,
+                t.testPath() == null ? null : Path.of(t.testPath()),
+                t.separator(),
+                t.label(),
+                t.features(),
+                t.drop(),
+                t.labels(),
+                t.holdout() == null ? 0 : t.holdout(),
+                t.onBadRow() == RunConfig.OnBadRow.SKIP,
+                t.trainCount(),
+                t.testCount(),
+                splitSeed,
+                t.standardize(),
+                w == null
+                        ? null
+                        : new org.grokscope.data.table.TableTask.Window(
+                                w.length(), w.stride(), w.orderBy(), w.groupBy()),
                 t.target() == RunConfig.TableTarget.VALUE);
     }
 
     private static org.grokscope.data.image.ImageFolder.Settings folderSettings(RunConfig.Image im, long splitSeed) {
-        int[] size = im.imageSize() == null ? null : new int[] {im.imageSize().get(0), im.imageSize().get(1)};
-        return new org.grokscope.data.image.ImageFolder.Settings(Path.of(im.path()), im.testPath() == null ? null : Path.of(im.testPath()),
-                im.holdout() == null ? 0 : im.holdout(), size, im.color() == RunConfig.ImageColor.RGB, im.trainCount(), im.testCount(), splitSeed,
-                im.standardize(), im.onBadFile() == RunConfig.OnBadRow.SKIP);
+        int[] size = im.imageSize() == null
+                ? null
+                : new int[] {im.imageSize().get(0), im.imageSize().get(1)};
+        return new org.grokscope.data.image.ImageFolder.Settings(
+                Path.of(im.path()),
+                im.testPath() == null ? null : Path.of(im.testPath()),
+                im.holdout() == null ? 0 : im.holdout(),
+                size,
+                im.color() == RunConfig.ImageColor.RGB,
+                im.trainCount(),
+                im.testCount(),
+                splitSeed,
+                im.standardize(),
+                im.onBadFile() == RunConfig.OnBadRow.SKIP);
     }
 
     private static Data load(RunConfig cfg, PrintStream log) {
@@ -188,16 +272,33 @@ public final class Experiment implements AutoCloseable {
         train = data.train();
         test = data.test();
         dataInfo.putAll(data.info());
-        int vocab = text != null || table == null ? train.vocab() : format.vocab(cfg.modular().p());
+        int vocab = text != null || table == null
+                ? train.vocab()
+                : format.vocab(cfg.modular().p());
         this.pool = new Parallel(Math.max(threads, capacity));
         pool.use(threads);
-        Model net = features != null ? onFeatures(cfg.model(), pool, features) : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
-        Init.apply(net.params(), cfg.init().scheme(), cfg.init().std(), cfg.init().alpha(),
-                cfg.seed(), cfg.model().initWidth(), vocab);
-        if (cfg.training().fixedNorm() != null) Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
+        Model net = features != null
+                ? onFeatures(cfg.model(), pool, features)
+                : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes());
+        Init.apply(
+                net.params(),
+                cfg.init().scheme(),
+                cfg.init().std(),
+                cfg.init().alpha(),
+                cfg.seed(),
+                cfg.model().initWidth(),
+                vocab);
+        if (cfg.training().fixedNorm() != null)
+            Trainer.projectToSphere(net.params().w, cfg.training().fixedNorm());
         Double outScale = cfg.init().outputScale();
-        model = outScale == null ? net : new Centered(net, features != null ? onFeatures(cfg.model(), pool, features)
-                : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()), outScale);
+        model = outScale == null
+                ? net
+                : new Centered(
+                        net,
+                        features != null
+                                ? onFeatures(cfg.model(), pool, features)
+                                : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()),
+                        outScale);
         Kernels k = new Kernels(pool);
         RunConfig.OptimizerSpec o = cfg.optimizer();
         Optimizer opt = optimizer(o, model.params(), pool, k);
@@ -211,10 +312,22 @@ public final class Experiment implements AutoCloseable {
                 .fixedNorm(tr.fixedNorm())
                 .keepLastBatch(tr.lastBatch() == RunConfig.LastBatch.KEEP)
                 .build();
-        trainer = new Trainer(model, opt, new Regularizer(k, cfg.regularization().l2(), cfg.regularization().linf()), train, test, s, k);
-        checkBuffers(model, trainer.batchSize(), Math.min(Math.max(1, tr.evalBatch()), Math.max(train.size(), test.size())));
-        boolean synthetic = Boolean.TRUE.equals(data.info().get("synthetic")); // a benchmark's data: nothing for a probe to read
-        probes = cfg.probes().enabled() && !synthetic && (text != null || table != null || features != null) ? probeSuite(cfg, format) : null;
+        trainer = new Trainer(
+                model,
+                opt,
+                new Regularizer(
+                        k, cfg.regularization().l2(), cfg.regularization().linf()),
+                train,
+                test,
+                s,
+                k);
+        checkBuffers(
+                model, trainer.batchSize(), Math.min(Math.max(1, tr.evalBatch()), Math.max(train.size(), test.size())));
+        boolean synthetic =
+                Boolean.TRUE.equals(data.info().get("synthetic")); // a benchmark's data: nothing for a probe to read
+        probes = cfg.probes().enabled() && !synthetic && (text != null || table != null || features != null)
+                ? probeSuite(cfg, format)
+                : null;
     }
 
     /** The largest number of elements one Java array holds (a little under 2^31 on every JVM we know). */
@@ -229,12 +342,24 @@ public final class Experiment implements AutoCloseable {
         long per = model.floatsPerExample();
         if ((long) batch * per > MAX_ARRAY) {
             long most = MAX_ARRAY / per;
-            throw new TooLarge(String.format(java.util.Locale.ROOT, "training.batch_size: a batch of %,d examples needs a buffer of %,d floats (%,d per example), "
-                    + "more than one Java array holds (%,d); set training.batch_size to at most %,d", batch, batch * per, per, MAX_ARRAY, most));
+            throw new TooLarge(String.format(
+                    java.util.Locale.ROOT,
+                    "training.batch_size: a batch of %,d examples needs a buffer of %,d floats (%,d per example), "
+                            + "more than one Java array holds (%,d); set training.batch_size to at most %,d",
+                    batch,
+                    batch * per,
+                    per,
+                    MAX_ARRAY,
+                    most));
         }
         if ((long) evalBatch * per > MAX_ARRAY)
-            throw new TooLarge(String.format(java.util.Locale.ROOT, "training.eval_batch: evaluating %,d examples at once needs a buffer of %,d floats, more than one "
-                    + "Java array holds; set training.eval_batch to at most %,d", evalBatch, evalBatch * per, MAX_ARRAY / per));
+            throw new TooLarge(String.format(
+                    java.util.Locale.ROOT,
+                    "training.eval_batch: evaluating %,d examples at once needs a buffer of %,d floats, more than one "
+                            + "Java array holds; set training.eval_batch to at most %,d",
+                    evalBatch,
+                    evalBatch * per,
+                    MAX_ARRAY / per));
     }
 
     /** A run whose buffers cannot exist on any heap, named by the field to change. */
@@ -248,7 +373,10 @@ public final class Experiment implements AutoCloseable {
 
     // ---- text --------------------------------------------------------------------------------------
 
-    /** The source as configured; single-file sources hold out test rows by task.split_seed (0 when unset), the same for every run seed. */
+    /**
+     * The source as configured; single-file sources hold out test rows by task.split_seed (0 when unset), the same for
+     * every run seed.
+     */
     static TextSource textSource(RunConfig.Text t) {
         TextSource.Kind kind = TextSource.Kind.parse(t.dataset());
         Path path;
@@ -257,11 +385,20 @@ public final class Experiment implements AutoCloseable {
             KnownDataset known = KnownDataset.of(kind);
             path = DataHome.archive(known);
             if (!Files.exists(path))
-                throw new DataException("task.path is not set and " + path + " does not exist: run 'grokscope data fetch " + known.id
-                        + "' (or 'grokscope data import FILE' for an archive you have), or set task.path");
+                throw new DataException(
+                        "task.path is not set and " + path + " does not exist: run 'grokscope data fetch " + known.id
+                                + "' (or 'grokscope data import FILE' for an archive you have), or set task.path");
         }
-        return new TextSource(kind, path, t.testPath() == null ? null : Path.of(t.testPath()), t.textField(), t.labelField(), t.labels(),
-                t.starsRule() == RunConfig.StarsRule.STARS ? "stars" : "polarity", t.holdout(), t.splitSeed() != null ? t.splitSeed() : 0L,
+        return new TextSource(
+                kind,
+                path,
+                t.testPath() == null ? null : Path.of(t.testPath()),
+                t.textField(),
+                t.labelField(),
+                t.labels(),
+                t.starsRule() == RunConfig.StarsRule.STARS ? "stars" : "polarity",
+                t.holdout(),
+                t.splitSeed() != null ? t.splitSeed() : 0L,
                 t.onBadRow() == RunConfig.OnBadRow.SKIP);
     }
 
@@ -278,14 +415,34 @@ public final class Experiment implements AutoCloseable {
     }
 
     public static TextTask.Settings textSettings(RunConfig.Text t, long splitSeed) {
-        return new TextTask.Settings(t.trainCount(), t.trainFraction(), t.testCount(), splitSeed, t.maxLen(), t.longDocs() == RunConfig.LongDocs.DROP,
-                t.vocabSize(), t.minCount(), t.resplit());
+        return new TextTask.Settings(
+                t.trainCount(),
+                t.trainFraction(),
+                t.testCount(),
+                splitSeed,
+                t.maxLen(),
+                t.longDocs() == RunConfig.LongDocs.DROP,
+                t.vocabSize(),
+                t.minCount(),
+                t.resplit());
     }
 
     /** Training documents available to a text task (after dropping long ones, if asked): the most a run can use. */
     public static int textTrainingPool(RunConfig.Text t, PrintStream log) {
         Corpus c = corpus(t, log);
-        return TextTask.prepare(c, new TextTask.Settings(2, null, 1, 0, t.maxLen(), t.longDocs() == RunConfig.LongDocs.DROP, t.vocabSize(), t.minCount(), t.resplit())).trainPool();
+        return TextTask.prepare(
+                        c,
+                        new TextTask.Settings(
+                                2,
+                                null,
+                                1,
+                                0,
+                                t.maxLen(),
+                                t.longDocs() == RunConfig.LongDocs.DROP,
+                                t.vocabSize(),
+                                t.minCount(),
+                                t.resplit()))
+                .trainPool();
     }
 
     private static void describe(Map<String, Object> dataInfo, RunConfig.Text t, Corpus c, TextTask.Prepared text) {
@@ -300,7 +457,8 @@ public final class Experiment implements AutoCloseable {
         } catch (java.io.IOException e) {
             dataInfo.put("bytes", null);
         }
-        if (src.testPath() != null) dataInfo.put("test_path", src.testPath().toAbsolutePath().toString());
+        if (src.testPath() != null)
+            dataInfo.put("test_path", src.testPath().toAbsolutePath().toString());
         dataInfo.put("tokenizer", c.tokenizer);
         dataInfo.put("classes", c.classNames);
         dataInfo.put("corpus_train_documents", c.train.size());
@@ -325,29 +483,61 @@ public final class Experiment implements AutoCloseable {
     private ProbeSuite probeSuite(RunConfig cfg, InputFormat format) {
         RunConfig.Probes p = cfg.probes();
         RunConfig.Training tr = cfg.training();
-        Advisor.Settings as = new Advisor.Settings(cfg.analysis().memorizationThreshold(), cfg.analysis().generalizationThreshold(),
-                p.departureThreshold(), p.normDrop(), p.giniRise(), p.patience(), p.collapseShare());
-        ProbeSettings ps = new ProbeSettings(p.every(), p.budget(), p.norms(), p.ntk(), p.ntkSamples(), p.ntkOutput() == RunConfig.NtkOutput.TRUE_CLASS,
-                table != null && p.fourier(), p.keyThreshold(), p.kernelBaseline(), p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain(), as,
+        Advisor.Settings as = new Advisor.Settings(
+                cfg.analysis().memorizationThreshold(),
+                cfg.analysis().generalizationThreshold(),
+                p.departureThreshold(),
+                p.normDrop(),
+                p.giniRise(),
+                p.patience(),
+                p.collapseShare());
+        ProbeSettings ps = new ProbeSettings(
+                p.every(),
+                p.budget(),
+                p.norms(),
+                p.ntk(),
+                p.ntkSamples(),
+                p.ntkOutput() == RunConfig.NtkOutput.TRUE_CLASS,
+                table != null && p.fourier(),
+                p.keyThreshold(),
+                p.kernelBaseline(),
+                p.kernelTestSamples(),
+                p.kernelRidge(),
+                p.kernelMaxTrain(),
+                as,
                 p.stopWhenStalled());
-        Advisor.Context ctx = new Advisor.Context(cfg.optimizer().weightDecay() + cfg.regularization().l2(), cfg.init().alpha(), train.size(),
-                text != null ? text.trainPool() : features != null ? features.trainPool() : table.size(), tr.loss(), tr.lossPrecision(),
-                cfg.optimizer().orthogonal(), p.forecast() && table != null ? Forecasts.bundled() : null, tr.steps());
-        if (table == null) return new ProbeSuite(ps, model, pool, null, ctx); // text, images, tables: no modular structure to read
+        Advisor.Context ctx = new Advisor.Context(
+                cfg.optimizer().weightDecay() + cfg.regularization().l2(),
+                cfg.init().alpha(),
+                train.size(),
+                text != null ? text.trainPool() : features != null ? features.trainPool() : table.size(),
+                tr.loss(),
+                tr.lossPrecision(),
+                cfg.optimizer().orthogonal(),
+                p.forecast() && table != null ? Forecasts.bundled() : null,
+                tr.steps());
+        if (table == null)
+            return new ProbeSuite(ps, model, pool, null, ctx); // text, images, tables: no modular structure to read
         int pp = cfg.modular().p();
         boolean fullTable = table.size() == pp * pp; // row x·p + y holds the pair (x, y)
         int[] all = new int[table.size()];
         for (int i = 0; i < all.length; i++) all[i] = i;
-        ModularContext mod = new ModularContext(pp, cfg.modular().operation() == ModOp.ADD, fullTable ? table.dataset(all, format) : null,
-                split.train(), split.test(), table.size());
+        ModularContext mod = new ModularContext(
+                pp,
+                cfg.modular().operation() == ModOp.ADD,
+                fullTable ? table.dataset(all, format) : null,
+                split.train(),
+                split.test(),
+                table.size());
         return new ProbeSuite(ps, model, pool, mod, ctx);
     }
 
     /**
-     * The configured optimizer over {@code params}, wrapped as configured: Grokfast's filter runs first, then
-     * ⊥Grad, then the optimizer's own step. Refuses (IllegalArgumentException) a Grokfast window that would not fit the heap.
+     * The configured optimizer over {@code params}, wrapped as configured: Grokfast's filter runs first, then ⊥Grad,
+     * then the optimizer's own step. Refuses (IllegalArgumentException) a Grokfast window that would not fit the heap.
      */
-    public static Optimizer optimizer(RunConfig.OptimizerSpec o, org.grokscope.nn.Params params, Parallel pool, Kernels k) {
+    public static Optimizer optimizer(
+            RunConfig.OptimizerSpec o, org.grokscope.nn.Params params, Parallel pool, Kernels k) {
         int size = params.size();
         Optimizer opt = switch (o.kind()) {
             case ADAMW -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
@@ -362,10 +552,22 @@ public final class Experiment implements AutoCloseable {
             Runtime rt = Runtime.getRuntime();
             long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
             if (bytes > free * 0.8)
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
                         "optimizer.grokfast: the %s filter keeps %d gradient(s) of %d parameters, %.1f GB, more than the %.1f GB of heap free; use kind: ema or a smaller window",
-                        o.grokfast().kind().name().toLowerCase(Locale.ROOT), filter == Grokfast.Kind.EMA ? 1 : o.grokfast().window(), size, bytes / 1e9, free / 1e9));
-            opt = new Grokfast(opt, size, filter, o.grokfast().alpha(), o.grokfast().lamb(), o.grokfast().window(), o.grokfast().warmup());
+                        o.grokfast().kind().name().toLowerCase(Locale.ROOT),
+                        filter == Grokfast.Kind.EMA ? 1 : o.grokfast().window(),
+                        size,
+                        bytes / 1e9,
+                        free / 1e9));
+            opt = new Grokfast(
+                    opt,
+                    size,
+                    filter,
+                    o.grokfast().alpha(),
+                    o.grokfast().lamb(),
+                    o.grokfast().window(),
+                    o.grokfast().warmup());
         }
         return opt;
     }
@@ -378,12 +580,22 @@ public final class Experiment implements AutoCloseable {
         return m.inputFormat();
     }
 
-    /** The model of an image or table task, on its frozen feature table (RunConfig refuses the kinds that read none). */
+    /**
+     * The model of an image or table task, on its frozen feature table (RunConfig refuses the kinds that read none).
+     */
     static Model onFeatures(RunConfig.ModelSpec spec, Parallel pool, FeatureSet f) {
         if (spec instanceof RunConfig.Conv c && (c.sideAfter(f.height()) < 1 || c.sideAfter(f.width()) < 1))
-            throw new DataException("model.pool: " + c.channels().size() + " stages of " + c.pool() + "x" + c.pool() + " pooling leave nothing of a "
-                    + f.height() + "x" + f.width() + " image; use fewer stages or pool 1");
-        return spec.buildOnFeatures(pool, f.features(), f.rows(), f.height(), f.width(), f.channels(), f.train().classes());
+            throw new DataException("model.pool: " + c.channels().size() + " stages of " + c.pool() + "x" + c.pool()
+                    + " pooling leave nothing of a " + f.height() + "x" + f.width()
+                    + " image; use fewer stages or pool 1");
+        return spec.buildOnFeatures(
+                pool,
+                f.features(),
+                f.rows(),
+                f.height(),
+                f.width(),
+                f.channels(),
+                f.train().classes());
     }
 
     public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
@@ -391,8 +603,8 @@ public final class Experiment implements AutoCloseable {
     }
 
     /**
-     * Engine threads for a run: the override, else training.threads, 0 meaning every core; never more than the
-     * cores (results do not depend on the thread count, and oversubscribed spin-waiting workers only slow it down).
+     * Engine threads for a run: the override, else training.threads, 0 meaning every core; never more than the cores
+     * (results do not depend on the thread count, and oversubscribed spin-waiting workers only slow it down).
      */
     public static int resolveThreads(RunConfig cfg, Integer override) {
         int t = override != null ? override : cfg.training().threads();

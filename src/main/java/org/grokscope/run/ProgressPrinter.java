@@ -8,9 +8,8 @@ import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
 
 /**
- * The progress line: step, losses and accuracies, weight norm, steps/s, GFLOP/s and ETA. On a terminal
- * it rewrites one line; otherwise it prints a line every few seconds. Milestones (memorized,
- * generalized) get a line of their own.
+ * The progress line: step, losses and accuracies, weight norm, steps/s, GFLOP/s and ETA. On a terminal it rewrites one
+ * line; otherwise it prints a line every few seconds. Milestones (memorized, generalized) get a line of their own.
  */
 public final class ProgressPrinter implements TrainListener {
     private final PrintStream out;
@@ -29,15 +28,26 @@ public final class ProgressPrinter implements TrainListener {
 
     /** With an advisor, the line ends with its state and its milestones and advice get lines of their own. */
     public ProgressPrinter(PrintStream out, boolean tty, double memThreshold, double genThreshold, Advisor advisor) {
-        this.out = out; this.tty = tty; this.memThreshold = memThreshold; this.genThreshold = genThreshold; this.advisor = advisor;
+        this.out = out;
+        this.tty = tty;
+        this.memThreshold = memThreshold;
+        this.genThreshold = genThreshold;
+        this.advisor = advisor;
         this.everySeconds = tty ? 0.25 : 5;
     }
 
     @Override
     public void onStart(Trainer t) {
         startStep = t.step();
-        out.printf(Locale.ROOT, "training %d parameters on %d examples (test %d), %d steps, batch %d, %.2f GFLOP/step%n",
-                t.model().params().size(), t.trainSet().size(), t.testSet().size(), t.settings().steps(), t.batchSize(), t.flopsPerStep() / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "training %d parameters on %d examples (test %d), %d steps, batch %d, %.2f GFLOP/step%n",
+                t.model().params().size(),
+                t.trainSet().size(),
+                t.testSet().size(),
+                t.settings().steps(),
+                t.batchSize(),
+                t.flopsPerStep() / 1e9);
     }
 
     @Override
@@ -47,12 +57,22 @@ public final class ProgressPrinter implements TrainListener {
         if (!memorized && e.trainAcc() >= memThreshold) {
             memorized = true;
             milestone = true;
-            emit(t, String.format(Locale.ROOT, "memorized: train accuracy %.1f%% at step %d (test %.1f%%)", 100 * e.trainAcc(), e.step(), 100 * e.testAcc()));
+            emit(
+                    t,
+                    String.format(
+                            Locale.ROOT,
+                            "memorized: train accuracy %.1f%% at step %d (test %.1f%%)",
+                            100 * e.trainAcc(),
+                            e.step(),
+                            100 * e.testAcc()));
         }
         if (!generalized && e.testAcc() >= genThreshold) {
             generalized = true;
             milestone = true;
-            emit(t, String.format(Locale.ROOT, "generalized: test accuracy %.1f%% at step %d", 100 * e.testAcc(), e.step()));
+            emit(
+                    t,
+                    String.format(
+                            Locale.ROOT, "generalized: test accuracy %.1f%% at step %d", 100 * e.testAcc(), e.step()));
         }
         if (advisor != null) {
             for (String msg : advisor.drainEvents()) {
@@ -91,8 +111,19 @@ public final class ProgressPrinter implements TrainListener {
         double gflops = train > 0 ? t.flopsPerStep() * done / train / 1e9 : 0;
         int total = t.settings().steps();
         double eta = sps > 0 ? (total - e.step()) / sps : 0;
-        return String.format(Locale.ROOT, "step %6d/%d | train loss %s acc %s | test loss %s acc %s | |w| %.1f | %.0f steps/s %.1f GFLOP/s | ETA %s",
-                e.step(), total, loss(e.trainLoss()), percent(e.trainAcc()), loss(e.testLoss()), percent(e.testAcc()), e.l2Norm(), sps, gflops, duration(eta))
+        return String.format(
+                        Locale.ROOT,
+                        "step %6d/%d | train loss %s acc %s | test loss %s acc %s | |w| %.1f | %.0f steps/s %.1f GFLOP/s | ETA %s",
+                        e.step(),
+                        total,
+                        loss(e.trainLoss()),
+                        percent(e.trainAcc()),
+                        loss(e.testLoss()),
+                        percent(e.testAcc()),
+                        e.l2Norm(),
+                        sps,
+                        gflops,
+                        duration(eta))
                 + (advisor != null ? " | " + advisor.status() : "");
     }
 
@@ -107,14 +138,21 @@ public final class ProgressPrinter implements TrainListener {
 
     public static String duration(double s) {
         long x = Math.round(s);
-        return x >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", x / 3600, x / 60 % 60, x % 60) : String.format(Locale.ROOT, "%d:%02d", x / 60, x % 60);
+        return x >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", x / 3600, x / 60 % 60, x % 60)
+                : String.format(Locale.ROOT, "%d:%02d", x / 60, x % 60);
     }
 
     @Override
     public void onEnd(Trainer t, Trainer.Outcome o) {
         if (pending) print(lastLine);
         if (tty) out.println();
-        out.printf(Locale.ROOT, "%s after %d steps in %s%s%n", o.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), o.steps(), duration(o.wallSeconds()),
+        out.printf(
+                Locale.ROOT,
+                "%s after %d steps in %s%s%n",
+                o.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                o.steps(),
+                duration(o.wallSeconds()),
                 o.reason() != null && o.status() != Trainer.Status.COMPLETED ? " (" + o.reason() + ")" : "");
     }
 }

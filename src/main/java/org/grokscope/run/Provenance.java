@@ -21,7 +21,10 @@ public final class Provenance {
         m.put("java_version", System.getProperty("java.version"));
         m.put("java_vendor", System.getProperty("java.vendor"));
         m.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("cpu", cpuModel());
         m.put("cpu_id", cpuId());
         m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -43,7 +46,8 @@ public final class Provenance {
         try {
             old = Json.MAPPER.readValue(f.toFile(), LinkedHashMap.class);
         } catch (IOException e) {
-            throw new IOException(f + ": not readable as provenance (" + e.getMessage().split("\n")[0] + ")");
+            throw new IOException(
+                    f + ": not readable as provenance (" + e.getMessage().split("\n")[0] + ")");
         }
         java.util.List<Object> earlier = new java.util.ArrayList<>();
         Object before = old.remove("earlier_sessions");
@@ -63,10 +67,14 @@ public final class Provenance {
         String c = System.getProperty("grokscope.commit");
         if (c != null && !c.isBlank()) return c;
         try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             if (p.waitFor() == 0 && out.matches("[0-9a-f]{40}")) {
-                Process d = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").redirectErrorStream(true).start();
+                Process d = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no")
+                        .redirectErrorStream(true)
+                        .start();
                 String dirty = new String(d.getInputStream().readAllBytes()).trim();
                 d.waitFor();
                 return out + (dirty.isEmpty() ? "" : "-dirty");
@@ -89,7 +97,8 @@ public final class Provenance {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 int c = line.indexOf(':');
                 if (c < 0) continue;
-                String k = line.substring(0, c).trim(), v = line.substring(c + 1).trim();
+                String k = line.substring(0, c).trim(),
+                        v = line.substring(c + 1).trim();
                 if (k.equals("vendor_id")) m.putIfAbsent("vendor", v);
                 else if (k.equals("cpu family")) m.putIfAbsent("family", v);
                 else if (k.equals("model")) m.putIfAbsent("model", v);
@@ -104,13 +113,17 @@ public final class Provenance {
     /** "AuthenticAMD family 25 model 17", or "" where /proc/cpuinfo does not say. */
     public static String cpuIdText() {
         Map<String, String> id = cpuId();
-        return id.isEmpty() ? "" : id.getOrDefault("vendor", "?") + " family " + id.getOrDefault("family", "?") + " model " + id.getOrDefault("model", "?");
+        return id.isEmpty()
+                ? ""
+                : id.getOrDefault("vendor", "?") + " family " + id.getOrDefault("family", "?") + " model "
+                        + id.getOrDefault("model", "?");
     }
 
     public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith("model name"))
+                    return line.substring(line.indexOf(':') + 1).trim();
             }
         } catch (IOException | RuntimeException e) {
             // not Linux

@@ -8,28 +8,33 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.Json;
+import org.grokscope.config.RunConfig;
 import org.grokscope.probe.ProbeSuite;
 import org.grokscope.train.Evaluation;
 import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
-import org.grokscope.config.ConfigLoader;
-import org.grokscope.config.RunConfig;
 
 /**
- * Writes a run's files: config.json and provenance.json at the start (atomically); metrics.csv (new rows appended
- * at most every few seconds) and checkpoint.safetensors (every minute, atomically) while training; all of them plus
- * summary.json at the end, including after Ctrl-C. A directory is therefore always consistent: metrics.csv holds
- * at least the evaluations made before the last checkpoint or the end, whole, and perhaps rows after it (a resume
- * drops those), the last of them perhaps cut short (no reader takes a line without its newline). The first evaluations at
- * which the training set is memorized and the test set generalized also keep a checkpoint each, in
- * checkpoints/ ("before and after grokking" weights; {@code grokscope export RUN --step N}). progress.json says, with
- * every write of metrics.csv, where the run stands for whoever watches it (the dashboard): status, step, rate, ETA,
- * the writer's pid and the advisor's record so far.
+ * Writes a run's files: config.json and provenance.json at the start (atomically); metrics.csv (new rows appended at
+ * most every few seconds) and checkpoint.safetensors (every minute, atomically) while training; all of them plus
+ * summary.json at the end, including after Ctrl-C. A directory is therefore always consistent: metrics.csv holds at
+ * least the evaluations made before the last checkpoint or the end, whole, and perhaps rows after it (a resume drops
+ * those), the last of them perhaps cut short (no reader takes a line without its newline). The first evaluations at
+ * which the training set is memorized and the test set generalized also keep a checkpoint each, in checkpoints/
+ * ("before and after grokking" weights; {@code grokscope export RUN --step N}). progress.json says, with every write of
+ * metrics.csv, where the run stands for whoever watches it (the dashboard): status, step, rate, ETA, the writer's pid
+ * and the advisor's record so far.
  */
 public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
-    public static final String CONFIG = "config.json", PROVENANCE = "provenance.json", METRICS = "metrics.csv",
-            SUMMARY = "summary.json", PROGRESS = "progress.json", CHECKPOINT = "checkpoint.safetensors", LEGACY_CHECKPOINT = "checkpoint.bin",
+    public static final String CONFIG = "config.json",
+            PROVENANCE = "provenance.json",
+            METRICS = "metrics.csv",
+            SUMMARY = "summary.json",
+            PROGRESS = "progress.json",
+            CHECKPOINT = "checkpoint.safetensors",
+            LEGACY_CHECKPOINT = "checkpoint.bin",
             MILESTONES = "checkpoints";
 
     /** One non-empty cell of a column after the base ones (a collapse share or a probe value), as text. */
@@ -50,7 +55,8 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private ProbeSuite probes;
     private String header = Metrics.HEADER + "," + String.join(",", Metrics.COLLAPSE_COLUMNS), emptyCells = "";
     private int pendingStep = -1;
-    private int written = -1;     // rows metrics.csv holds whole, -1 until this process has written it (see writeMetricsThrowing)
+    private int written =
+            -1; // rows metrics.csv holds whole, -1 until this process has written it (see writeMetricsThrowing)
     private boolean memorizedSaved, generalizedSaved;
     private String[] pendingCells;
     private Trainer trainer;
@@ -59,12 +65,18 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         this(dir, cfg, provenance, 5, 60);
     }
 
-    public RunDirectory(Path dir, RunConfig cfg, Map<String, Object> provenance, double flushSeconds, double checkpointSeconds) {
-        this.dir = dir; this.cfg = cfg; this.provenance = provenance;
-        this.flushSeconds = flushSeconds; this.checkpointSeconds = checkpointSeconds;
+    public RunDirectory(
+            Path dir, RunConfig cfg, Map<String, Object> provenance, double flushSeconds, double checkpointSeconds) {
+        this.dir = dir;
+        this.cfg = cfg;
+        this.provenance = provenance;
+        this.flushSeconds = flushSeconds;
+        this.checkpointSeconds = checkpointSeconds;
     }
 
-    /** Adds the suite's columns to metrics.csv and its record to summary.json; register the suite before this listener. */
+    /**
+     * Adds the suite's columns to metrics.csv and its record to summary.json; register the suite before this listener.
+     */
     public RunDirectory withProbes(ProbeSuite suite) {
         probes = suite;
         suite.sink(this);
@@ -88,10 +100,21 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         return c < 0 || c >= row.length ? "" : row[c];
     }
 
-    public Path dir() { return dir; }
-    public RunSummary summary() { return summary; }
-    public List<Evaluation> evaluations() { return evals; }
-    public List<Cell> cells() { return cells; }
+    public Path dir() {
+        return dir;
+    }
+
+    public RunSummary summary() {
+        return summary;
+    }
+
+    public List<Evaluation> evaluations() {
+        return evals;
+    }
+
+    public List<Cell> cells() {
+        return cells;
+    }
 
     // the non-empty extra cells of a row in this run's column order
     private void addCells(int step, String[] row) {
@@ -111,20 +134,24 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         // the rows before the checkpoint are what the resumed run reports as its past: every one must be whole and
         // none missing (evaluations fall at 0, eval_every, 2 eval_every, ...), or the "resumed" run is another run
         int every = cfg.training().evalEvery(), expected = 0;
-        String resumeHint = "; resuming from it would not reproduce the run: restore the file, or train again in a new directory";
+        String resumeHint =
+                "; resuming from it would not reproduce the run: restore the file, or train again in a new directory";
         for (int r = 0; r < t.rows().size(); r++) {
             String[] f = t.rows().get(r);
             int line = t.lines().get(r);
             Evaluation e = withCollapse(Metrics.parseRow(m, line, Metrics.line(f)), columns, f);
             if (e.step() >= step) break;
             if (f.length != columns.size())
-                throw new IOException(m + ":" + line + ": a damaged metrics row (" + f.length + " cells where the header has " + columns.size() + ": torn or edited)" + resumeHint);
+                throw new IOException(m + ":" + line + ": a damaged metrics row (" + f.length
+                        + " cells where the header has " + columns.size() + ": torn or edited)" + resumeHint);
             if (e.step() != expected)
-                throw new IOException(m + ":" + line + ": the row of step " + e.step() + " where step " + expected + " was due (a row is missing or out of order)" + resumeHint);
+                throw new IOException(m + ":" + line + ": the row of step " + e.step() + " where step " + expected
+                        + " was due (a row is missing or out of order)" + resumeHint);
             expected += every;
             // the row in this run's column order (a file from an older grokscope may lack columns: they stay empty)
             StringBuilder b = new StringBuilder();
-            for (int c = 0; c < ours.size(); c++) b.append(c == 0 ? "" : ",").append(c < Metrics.BASE_COLUMNS ? f[c] : cell(columns, f, ours.get(c)));
+            for (int c = 0; c < ours.size(); c++)
+                b.append(c == 0 ? "" : ",").append(c < Metrics.BASE_COLUMNS ? f[c] : cell(columns, f, ours.get(c)));
             rows.add(b.toString());
             evals.add(e);
             addCells(e.step(), b.toString().split(",", -1));
@@ -148,7 +175,8 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             }
         }
         if (expected < step)
-            throw new IOException(m + ": its rows end before step " + expected + ", but the checkpoint is at step " + step + " (rows are missing at the end)" + resumeHint);
+            throw new IOException(m + ": its rows end before step " + expected + ", but the checkpoint is at step "
+                    + step + " (rows are missing at the end)" + resumeHint);
     }
 
     private static Evaluation withCollapse(Evaluation e, List<String> columns, String[] f) {
@@ -157,8 +185,18 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             String c = cell(columns, f, Metrics.COLLAPSE_COLUMNS.get(k));
             v[k] = c.isEmpty() ? Double.NaN : Metrics.parse(c);
         }
-        return new Evaluation(e.step(), e.lr(), e.trainLoss(), e.trainAcc(), e.testLoss(), e.testAcc(), e.regLoss(), e.l2Norm(),
-                e.linfNorm(), e.distFromInit(), new Evaluation.Collapse(v[0], v[1], v[2]));
+        return new Evaluation(
+                e.step(),
+                e.lr(),
+                e.trainLoss(),
+                e.trainAcc(),
+                e.testLoss(),
+                e.testAcc(),
+                e.regLoss(),
+                e.l2Norm(),
+                e.linfNorm(),
+                e.distFromInit(),
+                new Evaluation.Collapse(v[0], v[1], v[2]));
     }
 
     @Override
@@ -180,7 +218,10 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     @Override
     public void onEval(Trainer t, Evaluation e) {
         String probeCells = emptyCells;
-        if (pendingStep == e.step()) { probeCells = "," + String.join(",", pendingCells); pendingStep = -1; }
+        if (pendingStep == e.step()) {
+            probeCells = "," + String.join(",", pendingCells);
+            pendingStep = -1;
+        }
         String row = Metrics.row(e) + Metrics.collapseCells(e) + probeCells;
         rows.add(row);
         evals.add(e);
@@ -220,10 +261,22 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     @Override
     public void onEnd(Trainer t, Trainer.Outcome o) {
         writeCheckpoint(t, o.steps());
-        summary = RunSummary.of(cfg, o.status(), o.reason(), o.steps(), evals,
-                t.trainSet().size(), t.testSet().size(), t.model().params().size(), o.wallSeconds(), t.trainSeconds(),
-                t.step() - startStep, t.flopsPerStep(), (Integer) provenance.getOrDefault("threads", 0),
-                pool == null ? 0 : pool.maxInUse(), probes == null ? null : probes.summary(t.trainSeconds()));
+        summary = RunSummary.of(
+                cfg,
+                o.status(),
+                o.reason(),
+                o.steps(),
+                evals,
+                t.trainSet().size(),
+                t.testSet().size(),
+                t.model().params().size(),
+                o.wallSeconds(),
+                t.trainSeconds(),
+                t.step() - startStep,
+                t.flopsPerStep(),
+                (Integer) provenance.getOrDefault("threads", 0),
+                pool == null ? 0 : pool.maxInUse(),
+                probes == null ? null : probes.summary(t.trainSeconds()));
         try {
             AtomicFiles.writeString(dir.resolve(SUMMARY), Json.MAPPER.writeValueAsString(summary) + "\n");
             writeProgress(summary.status().key());
@@ -246,7 +299,12 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     // the evaluation at step s precedes update s: parameters and optimizer state are those after s updates
     private void writeMilestone(Trainer t, String what, int step) {
         try {
-            Checkpoint.save(dir.resolve(MILESTONES).resolve(milestoneName(what, step)), step, t.model().params(), t.optimizer(), checkpointMetadata());
+            Checkpoint.save(
+                    dir.resolve(MILESTONES).resolve(milestoneName(what, step)),
+                    step,
+                    t.model().params(),
+                    t.optimizer(),
+                    checkpointMetadata());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -259,11 +317,19 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     private Map<String, String> checkpointMetadata() {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         try {
-            m.put("config", Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(cfg));
+            m.put(
+                    "config",
+                    Json.MAPPER
+                            .writer()
+                            .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(cfg));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        m.put("written_by", "grokscope " + provenance.getOrDefault("grokscope_version", "?") + " (" + provenance.getOrDefault("git_commit", "?") + ")");
+        m.put(
+                "written_by",
+                "grokscope " + provenance.getOrDefault("grokscope_version", "?") + " ("
+                        + provenance.getOrDefault("git_commit", "?") + ")");
         return m;
     }
 
@@ -278,10 +344,10 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
     /**
      * Brings metrics.csv up to date with the rows so far. The first write of a process (a new run, or a resumed one
      * whose kept rows replace whatever followed its checkpoint) replaces the file whole; after it, only the new rows
-     * are appended, in one write, so a long run's flush costs its new rows rather than its history (a 700,000-step
-     * run rewrote megabytes a second under the dashboard). A reader may catch the last row half-appended: readers
-     * drop a last line without its newline ({@link Metrics#table}). An append that fails (a full disk) may leave
-     * such a part-row; the next write then replaces the file whole again.
+     * are appended, in one write, so a long run's flush costs its new rows rather than its history (a 700,000-step run
+     * rewrote megabytes a second under the dashboard). A reader may catch the last row half-appended: readers drop a
+     * last line without its newline ({@link Metrics#table}). An append that fails (a full disk) may leave such a
+     * part-row; the next write then replaces the file whole again.
      */
     private void writeMetricsThrowing() throws IOException {
         Path file = dir.resolve(METRICS);
@@ -295,11 +361,17 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             for (int i = written; i < rows.size(); i++) b.append(rows.get(i)).append('\n');
             int upTo = rows.size();
             written = -1; // until the append is known to be whole
-            try (var out = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
+            try (var out = java.nio.channels.FileChannel.open(
+                    file, java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) out.write(buf);
             } catch (IOException e) {
-                throw new IOException(file + ": cannot append (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")", e);
+                throw new IOException(
+                        file + ": cannot append ("
+                                + (e.getMessage() != null
+                                        ? e.getMessage()
+                                        : e.getClass().getSimpleName()) + ")",
+                        e);
             }
             written = upTo;
         }
@@ -322,8 +394,14 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         m.put("steps_per_s", Math.round(rate * 100) / 100.0);
         m.put("eta_s", status.equals("running") && rate > 0 ? Math.round((total - trainer.step()) / rate) : null);
         m.put("memorization_step", firstStep(e -> e.trainAcc() >= cfg.analysis().memorizationThreshold()));
-        m.put("generalization_step", firstStep(e -> e.testAcc() >= cfg.analysis().generalizationThreshold()));
-        m.put("advisor", probes == null || probes.advisor() == null ? null : probes.advisor().summary());
+        m.put(
+                "generalization_step",
+                firstStep(e -> e.testAcc() >= cfg.analysis().generalizationThreshold()));
+        m.put(
+                "advisor",
+                probes == null || probes.advisor() == null
+                        ? null
+                        : probes.advisor().summary());
         AtomicFiles.writeString(dir.resolve(PROGRESS), Json.MAPPER.writeValueAsString(m) + "\n");
     }
 

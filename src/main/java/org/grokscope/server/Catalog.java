@@ -18,7 +18,10 @@ import org.grokscope.run.RunDirectory;
  */
 public final class Catalog {
     /** What a directory is: a run, or a sweep (a grid or a staged search; its store says which). */
-    public enum Kind { RUN, SWEEP }
+    public enum Kind {
+        RUN,
+        SWEEP
+    }
 
     /** A run, sweep or search found under a served directory. */
     public record Entry(String id, Kind kind, Path dir) {}
@@ -37,14 +40,16 @@ public final class Catalog {
         }
     }
 
-    public List<Path> roots() { return List.copyOf(roots); }
+    public List<Path> roots() {
+        return List.copyOf(roots);
+    }
 
     /** A directory's kind, or null if it is none of them. */
     public static Kind kindOf(Path dir) {
         if (Files.isRegularFile(dir.resolve("sweep.db"), LinkOption.NOFOLLOW_LINKS)) return Kind.SWEEP;
         if (Files.isRegularFile(dir.resolve(RunDirectory.CONFIG), LinkOption.NOFOLLOW_LINKS)
-                && (Files.exists(dir.resolve(RunDirectory.METRICS)) || Files.exists(dir.resolve(RunDirectory.PROGRESS))))
-            return Kind.RUN;
+                && (Files.exists(dir.resolve(RunDirectory.METRICS))
+                        || Files.exists(dir.resolve(RunDirectory.PROGRESS)))) return Kind.RUN;
         return null;
     }
 
@@ -67,7 +72,9 @@ public final class Catalog {
         if (depth >= MAX_DEPTH) return;
         List<Path> subs = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().startsWith(".")).forEach(subs::add);
+            s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                            && !p.getFileName().toString().startsWith("."))
+                    .forEach(subs::add);
         } catch (IOException e) {
             return; // unreadable: nothing to show
         }
@@ -108,11 +115,16 @@ public final class Catalog {
         } catch (NumberFormatException e) {
             throw new Refused("not an id: it starts with the index of a served directory");
         }
-        if (root < 0 || root >= roots.size() || !parts[0].equals(Integer.toString(root))) throw new Refused("no such served directory");
+        if (root < 0 || root >= roots.size() || !parts[0].equals(Integer.toString(root)))
+            throw new Refused("no such served directory");
         Path p = roots.get(root);
         for (int i = 1; i < parts.length; i++) {
             String s = parts[i];
-            if (s.isEmpty() || s.equals(".") || s.equals("..") || s.startsWith(".") || !SEGMENT.matcher(s).matches())
+            if (s.isEmpty()
+                    || s.equals(".")
+                    || s.equals("..")
+                    || s.startsWith(".")
+                    || !SEGMENT.matcher(s).matches())
                 throw new Refused("path segment refused: only names below a served directory can be read");
             p = p.resolve(s);
         }
@@ -127,9 +139,9 @@ public final class Catalog {
     }
 
     /**
-     * {@code dir/name} if it exists and, every link followed, still lies under {@code dir} (a directory {@link #resolve}
-     * already checked); null otherwise. Every file of a run or sweep the dashboard reads goes through here, so a
-     * {@code metrics.csv} or {@code data.json} that is a symbolic link out of its directory reads as absent.
+     * {@code dir/name} if it exists and, every link followed, still lies under {@code dir} (a directory
+     * {@link #resolve} already checked); null otherwise. Every file of a run or sweep the dashboard reads goes through
+     * here, so a {@code metrics.csv} or {@code data.json} that is a symbolic link out of its directory reads as absent.
      */
     static Path inside(Path dir, String name) {
         Path f = dir.resolve(name);

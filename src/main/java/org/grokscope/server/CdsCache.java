@@ -47,11 +47,14 @@ final class CdsCache implements AutoCloseable {
                 s.head = SweepView.cdsHead(s.store);
                 s.stamp = stamp;
             }
-            String axis = s.head.path("size_axis").isTextual() ? s.head.get("size_axis").asText() : null;
+            String axis = s.head.path("size_axis").isTextual()
+                    ? s.head.get("size_axis").asText()
+                    : null;
             boolean wanted = axis != null && s.head.path("completed").asInt() > 0;
             if (wanted && s.groupsStamp != stamp && !s.computing) {
                 s.computing = true;
-                SweepView.Store snapshot = s.store; // the estimate is of the same moment as the bracket and counts it is shown with
+                SweepView.Store snapshot =
+                        s.store; // the estimate is of the same moment as the bracket and counts it is shown with
                 worker.submit(() -> {
                     ArrayNode g = null;
                     String err = null;

@@ -30,13 +30,13 @@ import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 
 /**
- * {@code grokscope serve}: the live dashboard over run, sweep and search directories, read-only, on {@link HttpCore}
- * (a selector thread and a few workers: an open page's event stream costs no thread, a slow client no more than a
+ * {@code grokscope serve}: the live dashboard over run, sweep and search directories, read-only, on {@link HttpCore} (a
+ * selector thread and a few workers: an open page's event stream costs no thread, a slow client no more than a
  * connection slot until its deadline).
  *
  * <p>Routes: {@code /} the page; {@code /static/*} its script, style and uPlot from the jar; {@code /api/home},
- * {@code /api/run?id=}, {@code /api/sweep?id=&metrics=} snapshots (each opens a watch); {@code /api/events?watch=}
- * the page's event stream; {@code /files?id=} a file under a served directory.
+ * {@code /api/run?id=}, {@code /api/sweep?id=&metrics=} snapshots (each opens a watch); {@code /api/events?watch=} the
+ * page's event stream; {@code /files?id=} a file under a served directory.
  *
  * <p>Safe by default: binds to 127.0.0.1; any other address needs {@code --host} and then every request must carry a
  * random token (the printed URL sets it as a cookie). On loopback the Host header must name loopback (a page from
@@ -45,10 +45,13 @@ import org.grokscope.run.RunDirectory;
  * inside a run or sweep, {@link Catalog#inside}.
  */
 public final class DashboardServer implements AutoCloseable {
-    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    static final String CSP =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+                    + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** A served file is shown sandboxed: a report's inline scripts run, in an origin that cannot call the API. */
-    static final String FILE_CSP = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+    static final String FILE_CSP =
+            "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+
     static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
     static final Map<String, String[]> STATIC = Map.of(
             "/static/app.js", new String[] {"/dashboard/app.js", "text/javascript; charset=utf-8"},
@@ -107,10 +110,14 @@ public final class DashboardServer implements AutoCloseable {
         return h.contains(":") ? "[" + h + "]" : h;
     }
 
-    public int port() { return http.address().getPort(); }
+    public int port() {
+        return http.address().getPort();
+    }
 
     /** The access token every request must carry, or null on loopback. */
-    public String token() { return token; }
+    public String token() {
+        return token;
+    }
 
     /** The URL to open (with the token, when one is needed). */
     public String url() {
@@ -137,14 +144,18 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private HttpCore.Reply route(HttpCore.Request r) throws IOException {
-        if (!r.method().equals("GET") && !r.method().equals("HEAD")) return HttpCore.Reply.text(405, "read-only: GET only\n").header("Allow", "GET, HEAD");
+        if (!r.method().equals("GET") && !r.method().equals("HEAD"))
+            return HttpCore.Reply.text(405, "read-only: GET only\n").header("Allow", "GET, HEAD");
         if (!hostAllowed(r.header("host"))) return HttpCore.Reply.text(403, "unexpected Host header\n");
         Map<String, String> q = query(r.rawQuery());
         String cookie = null;
         if (token != null) {
             String given = q.get("token");
-            if (given != null && same(given, token)) cookie = "grokscope_token=" + token + "; Path=/; HttpOnly; SameSite=Strict";
-            else if (!hasTokenCookie(r)) return HttpCore.Reply.text(403, "this dashboard needs its access token: open the URL grokscope printed\n");
+            if (given != null && same(given, token))
+                cookie = "grokscope_token=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+            else if (!hasTokenCookie(r))
+                return HttpCore.Reply.text(
+                        403, "this dashboard needs its access token: open the URL grokscope printed\n");
         }
         HttpCore.Reply reply;
         try {
@@ -161,7 +172,8 @@ public final class DashboardServer implements AutoCloseable {
                 }
             };
         } catch (Catalog.Refused e) {
-            reply = HttpCore.Reply.text(e.getMessage().equals("not found") ? 404 : 403, "refused: " + e.getMessage() + "\n");
+            reply = HttpCore.Reply.text(
+                    e.getMessage().equals("not found") ? 404 : 403, "refused: " + e.getMessage() + "\n");
         } catch (SQLException e) {
             reply = HttpCore.Reply.text(503, "the sweep store cannot be read now: " + e.getMessage() + "\n");
         }
@@ -175,7 +187,8 @@ public final class DashboardServer implements AutoCloseable {
      */
     boolean hostAllowed(String host) {
         if (!loopback || host == null) return true; // elsewhere the token guards it
-        String name = host.startsWith("[") ? host.substring(0, Math.max(1, host.indexOf(']') + 1))
+        String name = host.startsWith("[")
+                ? host.substring(0, Math.max(1, host.indexOf(']') + 1))
                 : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         name = name.toLowerCase(java.util.Locale.ROOT);
         if (name.equals("localhost") || name.equals("[::1]") || name.equals(boundHost)) return true;
@@ -186,7 +199,8 @@ public final class DashboardServer implements AutoCloseable {
         for (String c : r.all("cookie"))
             for (String part : c.split(";")) {
                 String p = part.trim();
-                if (p.startsWith("grokscope_token=") && same(p.substring("grokscope_token=".length()), token)) return true;
+                if (p.startsWith("grokscope_token=") && same(p.substring("grokscope_token=".length()), token))
+                    return true;
             }
         return false;
     }
@@ -219,7 +233,11 @@ public final class DashboardServer implements AutoCloseable {
         while (watches.size() >= PENDING_WATCHES) {
             String oldest = null;
             long at = Long.MAX_VALUE;
-            for (var e : watches.entrySet()) if (e.getValue().created() < at) { at = e.getValue().created(); oldest = e.getKey(); }
+            for (var e : watches.entrySet())
+                if (e.getValue().created() < at) {
+                    at = e.getValue().created();
+                    oldest = e.getKey();
+                }
             if (oldest == null || watches.remove(oldest) == null) break;
         }
         String id = newToken(random);
@@ -250,7 +268,8 @@ public final class DashboardServer implements AutoCloseable {
         o.put("id", id);
         o.put("label", catalog.label(id));
         int runs = id.lastIndexOf("/runs/");
-        if (runs > 0 && Catalog.kindOf(catalog.resolve(id.substring(0, runs))) == Catalog.Kind.SWEEP) o.put("sweep", id.substring(0, runs));
+        if (runs > 0 && Catalog.kindOf(catalog.resolve(id.substring(0, runs))) == Catalog.Kind.SWEEP)
+            o.put("sweep", id.substring(0, runs));
         o.put("watch", register(new Watch.RunWatch(dir, t, ms, ss)));
         return o;
     }
@@ -281,8 +300,17 @@ public final class DashboardServer implements AutoCloseable {
         metrics.forEach(ms::add);
         Map<String, Integer> sent = new HashMap<>();
         o.set("series", SweepView.series(dir, st, metrics, sent));
-        o.put("watch", register(new Watch.SweepWatch(dir, cdsCache, metrics, sent, stamp, runs.toString(), cds.toString(),
-                st.definition() == null ? null : st.definition().toString())));
+        o.put(
+                "watch",
+                register(new Watch.SweepWatch(
+                        dir,
+                        cdsCache,
+                        metrics,
+                        sent,
+                        stamp,
+                        runs.toString(),
+                        cds.toString(),
+                        st.definition() == null ? null : st.definition().toString())));
         return o;
     }
 
@@ -296,7 +324,9 @@ public final class DashboardServer implements AutoCloseable {
             long lastWrite = System.currentTimeMillis();
 
             @Override
-            public long periodMillis() { return watch.periodMillis(); }
+            public long periodMillis() {
+                return watch.periodMillis();
+            }
 
             @Override
             public byte[] next() throws IOException {
@@ -309,14 +339,19 @@ public final class DashboardServer implements AutoCloseable {
                 }
                 StringBuilder b = new StringBuilder();
                 for (Watch.Event e : evs)
-                    b.append("event: ").append(e.name()).append("\ndata: ").append(compact(e.data())).append("\n\n");
+                    b.append("event: ")
+                            .append(e.name())
+                            .append("\ndata: ")
+                            .append(compact(e.data()))
+                            .append("\n\n");
                 if (b.length() == 0 && System.currentTimeMillis() - lastWrite > PING_MILLIS) b.append(": ping\n\n");
                 if (b.length() == 0) return null;
                 lastWrite = System.currentTimeMillis();
                 return b.toString().getBytes(StandardCharsets.UTF_8);
             }
         };
-        return HttpCore.Reply.stream("text/event-stream; charset=utf-8", ": watching\n\n".getBytes(StandardCharsets.UTF_8), s)
+        return HttpCore.Reply.stream(
+                        "text/event-stream; charset=utf-8", ": watching\n\n".getBytes(StandardCharsets.UTF_8), s)
                 .header("X-Accel-Buffering", "no");
     }
 
@@ -330,12 +365,18 @@ public final class DashboardServer implements AutoCloseable {
         Path f = catalog.resolve(id);
         if (!Files.isRegularFile(f)) throw new Catalog.Refused("not found");
         String name = f.getFileName().toString();
-        String type = name.endsWith(".json") ? "application/json; charset=utf-8" : name.endsWith(".csv") || name.endsWith(".txt") || name.endsWith(".yaml")
-                ? "text/plain; charset=utf-8" : name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".png") ? "image/png" : "application/octet-stream";
+        String type = name.endsWith(".json")
+                ? "application/json; charset=utf-8"
+                : name.endsWith(".csv") || name.endsWith(".txt") || name.endsWith(".yaml")
+                        ? "text/plain; charset=utf-8"
+                        : name.endsWith(".html")
+                                ? "text/html; charset=utf-8"
+                                : name.endsWith(".png") ? "image/png" : "application/octet-stream";
         FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
         HttpCore.Reply reply = HttpCore.Reply.file(type, ch, ch.size()).header("Content-Security-Policy", FILE_CSP);
         if (type.equals("application/octet-stream"))
-            reply.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
+            reply.header(
+                    "Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
         return reply;
     }
 
@@ -357,7 +398,9 @@ public final class DashboardServer implements AutoCloseable {
             try (GZIPOutputStream gz = new GZIPOutputStream(bo)) {
                 gz.write(body);
             }
-            return HttpCore.Reply.bytes(200, "application/json; charset=utf-8", bo.toByteArray()).header("Content-Encoding", "gzip").header("Vary", "Accept-Encoding");
+            return HttpCore.Reply.bytes(200, "application/json; charset=utf-8", bo.toByteArray())
+                    .header("Content-Encoding", "gzip")
+                    .header("Vary", "Accept-Encoding");
         }
         return HttpCore.Reply.bytes(200, "application/json; charset=utf-8", body);
     }

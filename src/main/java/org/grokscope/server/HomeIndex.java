@@ -9,16 +9,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The home page's lines, one per run, sweep or search under the served directories, shared by every open home page
- * and kept current cheaply: the tree is walked again at most every {@value #RESCAN_MILLIS} ms, each known entry's
- * files are looked at (sizes and times only) at most every {@value #CHECK_MILLIS} ms, and a line is rebuilt only when
- * those changed, or, for a running entry, when its ETA has aged {@value #AGE_MILLIS} ms. With thousands of runs under a
- * root, an open page used to walk the tree and rebuild every line each second.
+ * The home page's lines, one per run, sweep or search under the served directories, shared by every open home page and
+ * kept current cheaply: the tree is walked again at most every {@value #RESCAN_MILLIS} ms, each known entry's files are
+ * looked at (sizes and times only) at most every {@value #CHECK_MILLIS} ms, and a line is rebuilt only when those
+ * changed, or, for a running entry, when its ETA has aged {@value #AGE_MILLIS} ms. With thousands of runs under a root,
+ * an open page used to walk the tree and rebuild every line each second.
  */
 final class HomeIndex {
     static final long RESCAN_MILLIS = 5_000, CHECK_MILLIS = 1_000, AGE_MILLIS = 5_000;
 
-    /** One entry's line: as JSON for a snapshot, and as text to compare (the same String while the line is unchanged). */
+    /**
+     * One entry's line: as JSON for a snapshot, and as text to compare (the same String while the line is unchanged).
+     */
     record Line(String id, ObjectNode json, String text) {}
 
     private record Slot(long stamp, Line line, long builtAt, boolean running) {}
@@ -48,7 +50,9 @@ final class HomeIndex {
     }
 
     /** How many lines were built from the files so far. */
-    synchronized long built() { return built; }
+    synchronized long built() {
+        return built;
+    }
 
     /** Every entry's line, in the tree's order, as current as the intervals above allow. */
     synchronized List<Line> lines() {
@@ -70,7 +74,9 @@ final class HomeIndex {
                 built++;
                 String text = json.toString();
                 Line line = s != null && s.line().text().equals(text) ? s.line() : new Line(e.id(), json, text);
-                slots.put(e.id(), new Slot(st, line, now, json.path("status").asText().equals("running")));
+                slots.put(
+                        e.id(),
+                        new Slot(st, line, now, json.path("status").asText().equals("running")));
             }
             slots.keySet().retainAll(present);
         }

@@ -27,8 +27,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The dashboard's HTTP/1.1 server: one selector thread does every socket read and write without blocking, a few
- * workers build replies, and open event streams cost no thread while they wait.
+ * The dashboard's HTTP/1.1 server: one selector thread does every socket read and write without blocking, a few workers
+ * build replies, and open event streams cost no thread while they wait.
  *
  * <p>Why not the JDK's {@code com.sun.net.httpserver}: it reads each request's head on an executor thread with no
  * deadline (the only ones are JVM-wide system properties read once, and absent before JDK 18), and an event stream
@@ -36,10 +36,10 @@ import java.util.concurrent.TimeUnit;
  * slowly, left nothing to answer anyone else. Here a connection that is slow costs a slot and a buffer until its
  * deadline, never a thread, and the limits below are this server's own.
  *
- * <p>A connection goes HEAD (reading a request head) → WORK (a worker builds the reply; the socket is not read) →
- * SEND (the reply is written as the client takes it) → HEAD again (keep-alive), closed, or STREAM (a reply without
- * end: an event stream, fed by a scheduled poll). Every state change happens on the selector thread; workers and polls
- * hand it their results through {@link #post}.
+ * <p>A connection goes HEAD (reading a request head) → WORK (a worker builds the reply; the socket is not read) → SEND
+ * (the reply is written as the client takes it) → HEAD again (keep-alive), closed, or STREAM (a reply without end: an
+ * event stream, fed by a scheduled poll). Every state change happens on the selector thread; workers and polls hand it
+ * their results through {@link #post}.
  */
 final class HttpCore implements AutoCloseable {
     /**
@@ -55,7 +55,14 @@ final class HttpCore implements AutoCloseable {
      * @param streamBacklog bytes an event stream may have waiting for a client that does not read before it is dropped.
      * @param workers threads that build replies (a sweep page's snapshot can take a second).
      */
-    record Limits(int connections, int streams, long headMillis, int headBytes, long stallMillis, int streamBacklog, int workers) {
+    record Limits(
+            int connections,
+            int streams,
+            long headMillis,
+            int headBytes,
+            long stallMillis,
+            int streamBacklog,
+            int workers) {
         static final Limits DEFAULT = new Limits(768, 512, 10_000, 16_384, 30_000, 4 << 20, 4);
     }
 
@@ -129,7 +136,12 @@ final class HttpCore implements AutoCloseable {
         Reply handle(Request r) throws Exception;
     }
 
-    private enum State { HEAD, WORK, SEND, STREAM }
+    private enum State {
+        HEAD,
+        WORK,
+        SEND,
+        STREAM
+    }
 
     private final Limits limits;
     private final Handler handler;
@@ -241,8 +253,9 @@ final class HttpCore implements AutoCloseable {
             ch.configureBlocking(false);
             if (conns.size() >= limits.connections()) {
                 try (ch) { // one non-blocking try: a fresh socket's buffer takes these bytes
-                    ch.write(ByteBuffer.wrap(("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII)));
+                    ch.write(ByteBuffer.wrap(
+                            ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII)));
                 } catch (IOException e) {
                     // gone already
                 }
@@ -327,17 +340,21 @@ final class HttpCore implements AutoCloseable {
         Request request(String head) {
             String[] lines = head.split("\r?\n");
             String[] first = lines[0].split(" ", -1);
-            if (first.length != 3 || !first[2].startsWith("HTTP/1.") || first[1].isEmpty() || first[1].charAt(0) != '/') return null;
+            if (first.length != 3 || !first[2].startsWith("HTTP/1.") || first[1].isEmpty() || first[1].charAt(0) != '/')
+                return null;
             Map<String, List<String>> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 if (lines[i].isEmpty()) continue;
                 int colon = lines[i].indexOf(':');
                 if (colon <= 0 || i > 100) return null;
-                headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+                headers.computeIfAbsent(
+                                lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).trim());
             }
             String target = first[1];
             int q = target.indexOf('?');
-            Request r = new Request(first[0], q < 0 ? target : target.substring(0, q), q < 0 ? null : target.substring(q + 1), headers);
+            Request r = new Request(
+                    first[0], q < 0 ? target : target.substring(0, q), q < 0 ? null : target.substring(q + 1), headers);
             String conn = String.valueOf(r.header("connection")).toLowerCase(Locale.ROOT);
             // no request body is read: a request that has one ends its connection
             closeAfter = first[2].equals("HTTP/1.0") ? !conn.contains("keep-alive") : conn.contains("close");
@@ -357,16 +374,24 @@ final class HttpCore implements AutoCloseable {
                 return;
             }
             if (reply.stream != null && streams >= limits.streams()) {
-                reply = Reply.text(503, "too many open pages (" + limits.streams() + "): close some and reload\n").header("Retry-After", "10");
+                reply = Reply.text(503, "too many open pages (" + limits.streams() + "): close some and reload\n")
+                        .header("Retry-After", "10");
             }
             boolean head = r.method().equals("HEAD");
-            StringBuilder h = new StringBuilder("HTTP/1.1 ").append(reply.status).append(' ').append(reason(reply.status)).append("\r\n");
-            reply.headers.forEach((k, vs) -> vs.forEach(v -> h.append(k).append(": ").append(v.replaceAll("[\r\n]", " ")).append("\r\n")));
+            StringBuilder h = new StringBuilder("HTTP/1.1 ")
+                    .append(reply.status)
+                    .append(' ')
+                    .append(reason(reply.status))
+                    .append("\r\n");
+            reply.headers.forEach((k, vs) -> vs.forEach(v ->
+                    h.append(k).append(": ").append(v.replaceAll("[\r\n]", " ")).append("\r\n")));
             if (reply.stream != null) {
                 closeAfter = true; // the body ends when the connection does
                 h.append("Connection: close\r\n");
             } else {
-                h.append("Content-Length: ").append(reply.file != null ? reply.fileSize : reply.body.length).append("\r\n");
+                h.append("Content-Length: ")
+                        .append(reply.file != null ? reply.fileSize : reply.body.length)
+                        .append("\r\n");
                 if (closeAfter) h.append("Connection: close\r\n");
             }
             h.append("\r\n");
@@ -444,16 +469,20 @@ final class HttpCore implements AutoCloseable {
             state = State.STREAM;
             key.interestOps(SelectionKey.OP_READ);
             Stream s = stream;
-            poll = polls.scheduleWithFixedDelay(() -> {
-                byte[] b;
-                try {
-                    b = s.next();
-                } catch (Exception e) {
-                    post(this::close);
-                    return;
-                }
-                if (b != null && b.length > 0) post(() -> push(b));
-            }, s.periodMillis(), s.periodMillis(), TimeUnit.MILLISECONDS);
+            poll = polls.scheduleWithFixedDelay(
+                    () -> {
+                        byte[] b;
+                        try {
+                            b = s.next();
+                        } catch (Exception e) {
+                            post(this::close);
+                            return;
+                        }
+                        if (b != null && b.length > 0) post(() -> push(b));
+                    },
+                    s.periodMillis(),
+                    s.periodMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         void push(byte[] b) {
@@ -468,7 +497,8 @@ final class HttpCore implements AutoCloseable {
 
         void expire(long now) {
             if (state == State.HEAD && now - deadline > 0) close();
-            else if ((state == State.SEND || state == State.STREAM) && (!out.isEmpty() || file != null)
+            else if ((state == State.SEND || state == State.STREAM)
+                    && (!out.isEmpty() || file != null)
                     && now - lastProgress > limits.stallMillis() * 1_000_000L) close();
         }
 

@@ -3,7 +3,6 @@ package org.grokscope.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +30,10 @@ final class MetricsTable {
     static final MetricsTable EMPTY = new MetricsTable(List.of(), List.of(), Map.of());
 
     /**
-     * Reads {@code dir/name} (its writer appends whole lines; a row caught half-appended is left for the next read); only the named columns when
-     * {@code wanted} is not null (a sweep's chart needs two of thirty). Absent, or a link out of {@code dir}: empty.
-     * Bytes that are not UTF-8 become U+FFFD, so a damaged file shows what it can instead of failing the page.
+     * Reads {@code dir/name} (its writer appends whole lines; a row caught half-appended is left for the next read);
+     * only the named columns when {@code wanted} is not null (a sweep's chart needs two of thirty). Absent, or a link
+     * out of {@code dir}: empty. Bytes that are not UTF-8 become U+FFFD, so a damaged file shows what it can instead of
+     * failing the page.
      */
     static MetricsTable read(Path dir, String name, List<String> wanted) throws IOException {
         Path file = Catalog.inside(dir, name);
@@ -49,7 +49,10 @@ final class MetricsTable {
         List<String> cols = new ArrayList<>();
         List<Integer> idx = new ArrayList<>();
         for (int c = 0; c < header.size(); c++)
-            if (wanted == null || wanted.contains(header.get(c)) || c == 0) { cols.add(header.get(c)); idx.add(c); }
+            if (wanted == null || wanted.contains(header.get(c)) || c == 0) {
+                cols.add(header.get(c));
+                idx.add(c);
+            }
         List<double[]> rows = new ArrayList<>();
         Map<String, String> texts = new LinkedHashMap<>();
         boolean[] textual = new boolean[cols.size()];
@@ -69,7 +72,11 @@ final class MetricsTable {
         // a text column is no series
         List<String> keep = new ArrayList<>();
         List<Integer> keepIdx = new ArrayList<>();
-        for (int k = 0; k < cols.size(); k++) if (!textual[k] && !texts.containsKey(cols.get(k))) { keep.add(cols.get(k)); keepIdx.add(k); }
+        for (int k = 0; k < cols.size(); k++)
+            if (!textual[k] && !texts.containsKey(cols.get(k))) {
+                keep.add(cols.get(k));
+                keepIdx.add(k);
+            }
         if (keep.size() < cols.size()) {
             List<double[]> slim = new ArrayList<>(rows.size());
             for (double[] r : rows) {

@@ -13,9 +13,9 @@ import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 
 /**
- * What the dashboard shows of one run directory, read from its files as the run writes them: status (from
- * summary.json when it ended, else progress.json and whether its writer still lives), the curves (metrics.csv),
- * config, provenance, the advisor's record and the milestone checkpoints.
+ * What the dashboard shows of one run directory, read from its files as the run writes them: status (from summary.json
+ * when it ended, else progress.json and whether its writer still lives), the curves (metrics.csv), config, provenance,
+ * the advisor's record and the milestone checkpoints.
  */
 final class RunView {
     /** A run whose writer is on another machine (shared storage) counts as running while it wrote this recently. */
@@ -23,7 +23,10 @@ final class RunView {
 
     private RunView() {}
 
-    /** {@code dir/name} as JSON; null if absent, a link out of {@code dir}, being replaced, or damaged (the next poll reads it again). */
+    /**
+     * {@code dir/name} as JSON; null if absent, a link out of {@code dir}, being replaced, or damaged (the next poll
+     * reads it again).
+     */
     static JsonNode readJson(Path dir, String name) {
         Path file = Catalog.inside(dir, name);
         try {
@@ -36,9 +39,12 @@ final class RunView {
     /** The line of the home page and of a sweep's run table. */
     static ObjectNode status(Path dir) {
         ObjectNode o = Json.MAPPER.createObjectNode();
-        JsonNode cfg = readJson(dir, RunDirectory.CONFIG), summary = readJson(dir, RunDirectory.SUMMARY),
+        JsonNode cfg = readJson(dir, RunDirectory.CONFIG),
+                summary = readJson(dir, RunDirectory.SUMMARY),
                 progress = readJson(dir, RunDirectory.PROGRESS);
-        o.put("name", cfg == null ? dir.getFileName().toString() : cfg.path("name").asText(""));
+        o.put(
+                "name",
+                cfg == null ? dir.getFileName().toString() : cfg.path("name").asText(""));
         int steps = cfg == null ? 0 : cfg.path("training").path("steps").asInt();
         o.put("steps", steps);
         if (summary != null) {
@@ -76,7 +82,9 @@ final class RunView {
             return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
         try {
-            return Duration.between(Instant.parse(progress.path("updated").asText()), Instant.now()).compareTo(STALE) < 0;
+            return Duration.between(Instant.parse(progress.path("updated").asText()), Instant.now())
+                            .compareTo(STALE)
+                    < 0;
         } catch (java.time.format.DateTimeParseException e) {
             return false;
         }
@@ -95,14 +103,21 @@ final class RunView {
         ArrayNode files = o.putArray("files");
         ArrayNode ck = o.putArray("checkpoints");
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && Catalog.inside(dir, n) != null).sorted().forEach(files::add);
+            s.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && Catalog.inside(dir, n) != null)
+                    .sorted()
+                    .forEach(files::add);
         } catch (IOException e) {
             // listing is a convenience
         }
         Path m = dir.resolve(RunDirectory.MILESTONES);
         if (Files.isDirectory(m)) {
             try (Stream<Path> s = Files.list(m)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".safetensors")).sorted().forEach(ck::add);
+                s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".safetensors"))
+                        .sorted()
+                        .forEach(ck::add);
             } catch (IOException e) {
                 // as above
             }

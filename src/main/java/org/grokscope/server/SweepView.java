@@ -20,9 +20,9 @@ import org.grokscope.sweep.SweepAnalysis;
 import org.grokscope.sweep.SweepStore;
 
 /**
- * What the dashboard shows of a sweep or staged-search directory, read while it runs: the runs and their status
- * (the store's, refined by each run's own progress.json), the critical data size as the finished runs say it is now,
- * and the runs' curves of the chosen metrics.
+ * What the dashboard shows of a sweep or staged-search directory, read while it runs: the runs and their status (the
+ * store's, refined by each run's own progress.json), the critical data size as the finished runs say it is now, and the
+ * runs' curves of the chosen metrics.
  */
 final class SweepView {
     private SweepView() {}
@@ -46,7 +46,10 @@ final class SweepView {
         }
     }
 
-    /** The runs of the sweep: parameters, status (a run the store calls running whose writer is gone is "stopped"), progress, results. */
+    /**
+     * The runs of the sweep: parameters, status (a run the store calls running whose writer is gone is "stopped"),
+     * progress, results.
+     */
     static ArrayNode runs(Path dir, Store st) throws IOException {
         ArrayNode a = Json.MAPPER.createArrayNode();
         // a search that confirms a run an early verdict stopped trains it on as a new run that continues it (and holds
@@ -80,15 +83,25 @@ final class SweepView {
             if (r.error() != null) o.put("error", r.error());
             if (r.summary() != null) {
                 JsonNode s = Json.MAPPER.readTree(r.summary());
-                for (String k : List.of("final_test_acc", "final_train_acc", "memorization_step", "generalization_step", "grokking_gap", "phase", "steps", "wall_seconds", "train_size"))
-                    if (s.has(k)) o.set(k, s.get(k));
+                for (String k : List.of(
+                        "final_test_acc",
+                        "final_train_acc",
+                        "memorization_step",
+                        "generalization_step",
+                        "grokking_gap",
+                        "phase",
+                        "steps",
+                        "wall_seconds",
+                        "train_size")) if (s.has(k)) o.set(k, s.get(k));
                 o.set("advisor", s.path("probes").path("advisor").get("state"));
                 JsonNode p = s.path("probes").path("advisor").path("forecast").get("probability");
                 if (p != null && p.isNumber()) o.set("p_generalize", p);
                 // why a finished run ended, when not by running its budget out: generalized and stopped, stopped by a
                 // verdict, diverged (the store counts all of them completed)
                 String outcome = s.path("status").asText("");
-                if (!outcome.isEmpty() && org.grokscope.train.Trainer.Status.ofKey(outcome) != org.grokscope.train.Trainer.Status.COMPLETED) {
+                if (!outcome.isEmpty()
+                        && org.grokscope.train.Trainer.Status.ofKey(outcome)
+                                != org.grokscope.train.Trainer.Status.COMPLETED) {
                     o.put("outcome", outcome);
                     if (s.hasNonNull("reason")) o.put("reason", s.get("reason").asText());
                 }
@@ -100,7 +113,8 @@ final class SweepView {
     /** The parameter names the runs vary over, in the sweep's order. */
     static List<String> axes(Store st) throws IOException {
         Set<String> keys = new LinkedHashSet<>();
-        for (SweepStore.Row r : st.rows()) Json.MAPPER.readTree(r.params()).fieldNames().forEachRemaining(keys::add);
+        for (SweepStore.Row r : st.rows())
+            Json.MAPPER.readTree(r.params()).fieldNames().forEachRemaining(keys::add);
         keys.remove(org.grokscope.sweep.SweepConfig.Point.CONTINUES); // not an axis: which run a confirmation trains on
         return new ArrayList<>(keys);
     }
@@ -117,7 +131,11 @@ final class SweepView {
             double wall = 0, fraction = 0;
             for (JsonNode r : runs) {
                 String s = r.path("status").asText();
-                if (s.equals("completed") || s.equals("failed")) { done++; wall += r.path("wall_seconds").asDouble(); fraction += 1; }
+                if (s.equals("completed") || s.equals("failed")) {
+                    done++;
+                    wall += r.path("wall_seconds").asDouble();
+                    fraction += 1;
+                }
                 if (s.equals("failed")) failed++;
                 if (s.equals("running")) {
                     running++;
@@ -129,10 +147,21 @@ final class SweepView {
             o.put("done", done);
             o.put("running", running);
             o.put("failed", failed);
-            o.put("status", running > 0 ? "running" : total == 0 ? "empty" : done == total ? (st.search() && !Files.exists(dir.resolve("cds.json")) ? "stopped" : "completed") : "stopped");
+            o.put(
+                    "status",
+                    running > 0
+                            ? "running"
+                            : total == 0
+                                    ? "empty"
+                                    : done == total
+                                            ? (st.search() && !Files.exists(dir.resolve("cds.json"))
+                                                    ? "stopped"
+                                                    : "completed")
+                                            : "stopped");
             o.put("fraction", total == 0 ? 0 : fraction / total);
             // a search adds probes as it goes: its total is not known, nor its ETA
-            if (!st.search() && done > 0 && running > 0) o.put("eta_s", Math.round(wall / done * (total - fraction) / running));
+            if (!st.search() && done > 0 && running > 0)
+                o.put("eta_s", Math.round(wall / done * (total - fraction) / running));
         } catch (SQLException | IOException e) {
             o.put("status", "unreadable");
             o.put("error", String.valueOf(e.getMessage()));
@@ -149,12 +178,18 @@ final class SweepView {
         ObjectNode o = Json.MAPPER.createObjectNode();
         String axis = SweepAnalysis.sizeAxis(axes(st));
         o.put("size_axis", axis);
-        o.put("completed", st.rows().stream().filter(r -> r.status() == SweepStore.Status.COMPLETED).count());
+        o.put(
+                "completed",
+                st.rows().stream()
+                        .filter(r -> r.status() == SweepStore.Status.COMPLETED)
+                        .count());
         if (st.search()) {
             CdsSearch.Standing s = CdsSearch.standing(st.snapshot());
             ObjectNode b = o.putObject("bracket");
             b.set("last_failing", s.lastFailing() == null ? null : Json.MAPPER.valueToTree(s.lastFailing()));
-            b.set("first_succeeding", s.firstSucceeding() == null ? null : Json.MAPPER.valueToTree(s.firstSucceeding()));
+            b.set(
+                    "first_succeeding",
+                    s.firstSucceeding() == null ? null : Json.MAPPER.valueToTree(s.firstSucceeding()));
             b.set("probing", s.running() == null ? null : Json.MAPPER.valueToTree(s.running()));
             b.put("tolerance", s.tolerance());
             b.set("probes", Json.MAPPER.valueToTree(s.probes()));

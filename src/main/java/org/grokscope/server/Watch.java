@@ -16,10 +16,10 @@ import org.grokscope.config.Json;
 import org.grokscope.run.RunDirectory;
 
 /**
- * What one open page watches, and what it has already been sent. A page first fetches its snapshot (which creates
- * the watch, starting from what the snapshot held), then opens the event stream; each {@link #poll} compares the
- * files' sizes and modification times with the last look and turns what changed into events: new metric rows from
- * the row the page has, status changes, new runs, a new CDS estimate. Nothing unchanged is read, nothing is sent twice.
+ * What one open page watches, and what it has already been sent. A page first fetches its snapshot (which creates the
+ * watch, starting from what the snapshot held), then opens the event stream; each {@link #poll} compares the files'
+ * sizes and modification times with the last look and turns what changed into events: new metric rows from the row the
+ * page has, status changes, new runs, a new CDS estimate. Nothing unchanged is read, nothing is sent twice.
  */
 sealed interface Watch {
     /** One server-sent event: its name and JSON payload. */
@@ -28,7 +28,9 @@ sealed interface Watch {
     List<Event> poll() throws IOException;
 
     /** Milliseconds between polls. */
-    default long periodMillis() { return 500; }
+    default long periodMillis() {
+        return 500;
+    }
 
     /** size and modification time of a file, or -1 if absent: a change means "read it again" */
     static long stamp(Path f) {
@@ -89,7 +91,10 @@ sealed interface Watch {
         }
     }
 
-    /** A sweep's or search's page: the run table when the store changes, the CDS estimate when a run ends, each run's new rows. */
+    /**
+     * A sweep's or search's page: the run table when the store changes, the CDS estimate when a run ends, each run's
+     * new rows.
+     */
     final class SweepWatch implements Watch {
         private final Path dir;
         private final CdsCache cds;
@@ -101,7 +106,15 @@ sealed interface Watch {
         private final String definition;
 
         /** {@code definition}: the store's definition the page was built from (null before the sweep recorded it). */
-        SweepWatch(Path dir, CdsCache cdsCache, List<String> metrics, Map<String, Integer> sent, long storeStamp, String runs, String cds, String definition) {
+        SweepWatch(
+                Path dir,
+                CdsCache cdsCache,
+                List<String> metrics,
+                Map<String, Integer> sent,
+                long storeStamp,
+                String runs,
+                String cds,
+                String definition) {
             this.definition = definition;
             this.dir = dir;
             this.cds = cdsCache;
@@ -110,7 +123,8 @@ sealed interface Watch {
             this.storeStamp = storeStamp;
             this.lastRuns = runs;
             this.lastCds = cds;
-            for (String id : sent.keySet()) stamps.put(id, stamp(dir.resolve("runs").resolve(id).resolve(RunDirectory.METRICS)));
+            for (String id : sent.keySet())
+                stamps.put(id, stamp(dir.resolve("runs").resolve(id).resolve(RunDirectory.METRICS)));
         }
 
         static long storeStamp(Path dir) {
@@ -120,10 +134,14 @@ sealed interface Watch {
         /** Each run's metrics.csv stamp (-1: none yet) at one moment, sorted by run id. */
         record RunStamps(long takenNanos, List<String> ids, long[] stamps) {}
 
-        /** How long one look at a sweep's runs serves every page watching it: 50 open pages of a 1,000-run sweep
-         *  otherwise list the directory and stat every file 50 times a second. */
+        /**
+         * How long one look at a sweep's runs serves every page watching it: 50 open pages of a 1,000-run sweep
+         * otherwise list the directory and stat every file 50 times a second.
+         */
         static final long SHARED_NANOS = 400_000_000L;
-        private static final java.util.concurrent.ConcurrentHashMap<Path, RunStamps> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private static final java.util.concurrent.ConcurrentHashMap<Path, RunStamps> SHARED =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         /** The runs' stamps, shared by the watches of {@code dir} for {@link #SHARED_NANOS}. */
         static RunStamps runStamps(Path dir) throws IOException {
@@ -134,11 +152,13 @@ sealed interface Watch {
             List<String> ids = new ArrayList<>();
             if (Files.isDirectory(runs))
                 try (var l = Files.list(runs)) {
-                    l.filter(Files::isDirectory).forEach((d) -> ids.add(d.getFileName().toString()));
+                    l.filter(Files::isDirectory)
+                            .forEach((d) -> ids.add(d.getFileName().toString()));
                 }
             ids.sort(null);
             long[] st = new long[ids.size()];
-            for (int i = 0; i < st.length; i++) st[i] = stamp(runs.resolve(ids.get(i)).resolve(RunDirectory.METRICS));
+            for (int i = 0; i < st.length; i++)
+                st[i] = stamp(runs.resolve(ids.get(i)).resolve(RunDirectory.METRICS));
             s = new RunStamps(now, ids, st);
             if (SHARED.size() > 256) SHARED.clear(); // watched sweeps only; a long-lived server forgets the rest
             SHARED.put(dir, s);
@@ -155,7 +175,9 @@ sealed interface Watch {
                     s = SweepView.read(dir);
                     storeStamp = st;
                     // the page was built before the sweep recorded what it is (a grid or a search): build it again
-                    if (!java.util.Objects.equals(definition, s.definition() == null ? null : s.definition().toString())) {
+                    if (!java.util.Objects.equals(
+                            definition,
+                            s.definition() == null ? null : s.definition().toString())) {
                         out.add(new Event("reset", Json.MAPPER.createObjectNode()));
                         return out;
                     }
@@ -166,8 +188,10 @@ sealed interface Watch {
                     }
                 }
                 // every poll: the fitted estimate may have come in since the store last changed
-                SweepView.Store read = s; // the run table's snapshot, when this poll read one: the bracket is of the same moment
-                String now = cds.current(dir, st, () -> read != null ? read : SweepView.read(dir)).toString();
+                SweepView.Store read =
+                        s; // the run table's snapshot, when this poll read one: the bracket is of the same moment
+                String now = cds.current(dir, st, () -> read != null ? read : SweepView.read(dir))
+                        .toString();
                 if (!now.equals(lastCds)) {
                     lastCds = now;
                     out.add(new Event("cds", Json.MAPPER.readTree(now)));
@@ -196,7 +220,9 @@ sealed interface Watch {
         }
     }
 
-    /** The home page: the entries whose line changed, new ones, and those gone (from the index every home page shares). */
+    /**
+     * The home page: the entries whose line changed, new ones, and those gone (from the index every home page shares).
+     */
     final class HomeWatch implements Watch {
         private final HomeIndex index;
         private final Map<String, String> shown;
@@ -207,7 +233,9 @@ sealed interface Watch {
         }
 
         @Override
-        public long periodMillis() { return 1000; }
+        public long periodMillis() {
+            return 1000;
+        }
 
         @Override
         public List<Event> poll() {

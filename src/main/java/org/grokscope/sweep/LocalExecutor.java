@@ -26,46 +26,61 @@ import org.grokscope.train.Trainer;
 public final class LocalExecutor implements RunExecutor {
     @Override
     public String describe(SweepRunner.Execution x) {
-        return x.workers() + " at a time, " + x.threadsPerRun() + " thread" + (x.threadsPerRun() == 1 ? "" : "s") + " each";
+        return x.workers() + " at a time, " + x.threadsPerRun() + " thread" + (x.threadsPerRun() == 1 ? "" : "s")
+                + " each";
     }
 
     @Override
-    public void execute(List<SweepConfig.Point> pending, Path dir, SweepRunner.Execution x, Ledger ledger, PrintStream out) throws Exception {
+    public void execute(
+            List<SweepConfig.Point> pending, Path dir, SweepRunner.Execution x, Ledger ledger, PrintStream out)
+            throws Exception {
         ConcurrentLinkedQueue<SweepConfig.Point> queue = new ConcurrentLinkedQueue<>(pending);
         ConcurrentSkipListMap<String, String> live = new ConcurrentSkipListMap<>();
         AtomicBoolean stopping = new AtomicBoolean();
         AtomicInteger running = new AtomicInteger();
-        CoreShare cores = new CoreShare(x.share() ? x.workers() * x.threadsPerRun() : x.threadsPerRun(), x.threadsPerRun());
+        CoreShare cores =
+                new CoreShare(x.share() ? x.workers() * x.threadsPerRun() : x.threadsPerRun(), x.threadsPerRun());
         List<Thread> threads = new ArrayList<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         try (StopOnSignal signal = new StopOnSignal("grokscope-sweep-interrupt", () -> stopping.set(true), 120)) {
             for (int w = 0; w < x.workers(); w++) {
-                Thread t = new Thread(() -> {
-                    SweepConfig.Point p;
-                    while (!stopping.get() && (p = queue.poll()) != null) {
-                        running.incrementAndGet();
-                        try {
-                            ledger.started(p.id());
-                            RunTask.Options o = new RunTask.Options().threads(x.threadsPerRun()).growTo(cores.budget, cores::join, cores::leave)
-                                    .flushEvery(x.flushSeconds()).checkpointEvery(x.checkpointSeconds()).listen(liveStatus(p.id(), live));
-                            if (p.continues() != null) o.continuing(dir.resolve("runs").resolve(p.continues()));
-                            RunOutcome r;
-                            try {
-                                r = RunTask.run(p.id(), p.config(), dir.resolve("runs").resolve(p.id()), o);
-                            } catch (DirectoryLock.Held e) {
-                                r = RunOutcome.failed(p.id(), e.getMessage());
+                Thread t = new Thread(
+                        () -> {
+                            SweepConfig.Point p;
+                            while (!stopping.get() && (p = queue.poll()) != null) {
+                                running.incrementAndGet();
+                                try {
+                                    ledger.started(p.id());
+                                    RunTask.Options o = new RunTask.Options()
+                                            .threads(x.threadsPerRun())
+                                            .growTo(cores.budget, cores::join, cores::leave)
+                                            .flushEvery(x.flushSeconds())
+                                            .checkpointEvery(x.checkpointSeconds())
+                                            .listen(liveStatus(p.id(), live));
+                                    if (p.continues() != null)
+                                        o.continuing(dir.resolve("runs").resolve(p.continues()));
+                                    RunOutcome r;
+                                    try {
+                                        r = RunTask.run(
+                                                p.id(),
+                                                p.config(),
+                                                dir.resolve("runs").resolve(p.id()),
+                                                o);
+                                    } catch (DirectoryLock.Held e) {
+                                        r = RunOutcome.failed(p.id(), e.getMessage());
+                                    }
+                                    ledger.finished(r);
+                                    if (r.status() == SweepStore.Status.INTERRUPTED) stopping.set(true);
+                                } catch (Throwable e) {
+                                    errors.add(e);
+                                    stopping.set(true);
+                                } finally {
+                                    running.decrementAndGet();
+                                    live.remove(p.id()); // also when the run threw before its end event
+                                }
                             }
-                            ledger.finished(r);
-                            if (r.status() == SweepStore.Status.INTERRUPTED) stopping.set(true);
-                        } catch (Throwable e) {
-                            errors.add(e);
-                            stopping.set(true);
-                        } finally {
-                            running.decrementAndGet();
-                            live.remove(p.id()); // also when the run threw before its end event
-                        }
-                    }
-                }, "grokscope-sweep-" + w);
+                        },
+                        "grokscope-sweep-" + w);
                 t.start();
                 threads.add(t);
             }
@@ -88,12 +103,22 @@ public final class LocalExecutor implements RunExecutor {
     // what a running run last reported, for the progress line: "0003 step 4,450/10,000 train 100.0% test 5.1%"
     static TrainListener liveStatus(String id, Map<String, String> live) {
         return new TrainListener() {
-            @Override public void onEval(Trainer t, Evaluation e) {
-                live.put(id, String.format(Locale.ROOT, "%s step %,d/%,d train %.1f%% test %.1f%%", id, e.step(), t.settings().steps(),
-                        100 * e.trainAcc(), 100 * e.testAcc()));
+            @Override
+            public void onEval(Trainer t, Evaluation e) {
+                live.put(
+                        id,
+                        String.format(
+                                Locale.ROOT,
+                                "%s step %,d/%,d train %.1f%% test %.1f%%",
+                                id,
+                                e.step(),
+                                t.settings().steps(),
+                                100 * e.trainAcc(),
+                                100 * e.testAcc()));
             }
 
-            @Override public void onEnd(Trainer t, Trainer.Outcome o) {
+            @Override
+            public void onEnd(Trainer t, Trainer.Outcome o) {
                 live.remove(id);
             }
         };
@@ -104,11 +129,20 @@ public final class LocalExecutor implements RunExecutor {
         private final int budget, least;
         private final List<Parallel> pools = new ArrayList<>();
 
-        CoreShare(int budget, int least) { this.budget = budget; this.least = least; }
+        CoreShare(int budget, int least) {
+            this.budget = budget;
+            this.least = least;
+        }
 
-        synchronized void join(Parallel p) { pools.add(p); rebalance(); }
+        synchronized void join(Parallel p) {
+            pools.add(p);
+            rebalance();
+        }
 
-        synchronized void leave(Parallel p) { pools.remove(p); rebalance(); }
+        synchronized void leave(Parallel p) {
+            pools.remove(p);
+            rebalance();
+        }
 
         private void rebalance() {
             for (Parallel p : pools) p.use(Math.max(least, budget / pools.size()));

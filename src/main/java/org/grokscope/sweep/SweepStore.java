@@ -11,19 +11,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.grokscope.config.Json;
-import org.grokscope.train.Evaluation;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Json;
+import org.grokscope.train.Evaluation;
 
 /**
- * The sweep's SQLite database (WAL journal): the sweep definition, one row per run (parameters,
- * status, summary) and every run's metrics. Each state change is one transaction, so a process killed
- * at any moment leaves the last committed state: finished runs stay finished, and a run caught
- * "running" is restarted (resumed from its checkpoint) by the next invocation.
+ * The sweep's SQLite database (WAL journal): the sweep definition, one row per run (parameters, status, summary) and
+ * every run's metrics. Each state change is one transaction, so a process killed at any moment leaves the last
+ * committed state: finished runs stay finished, and a run caught "running" is restarted (resumed from its checkpoint)
+ * by the next invocation.
  */
 public final class SweepStore implements AutoCloseable {
-    public enum Status { PENDING, RUNNING, COMPLETED, FAILED, INTERRUPTED }
+    public enum Status {
+        PENDING,
+        RUNNING,
+        COMPLETED,
+        FAILED,
+        INTERRUPTED
+    }
 
     public record Row(String id, int index, String params, Status status, int attempts, String error, String summary) {}
 
@@ -35,7 +41,11 @@ public final class SweepStore implements AutoCloseable {
             init();
         } catch (SQLException e) {
             db.close();
-            throw new SQLException(file + ": not a readable sweep store (" + e.getMessage() + ")", e.getSQLState(), e.getErrorCode(), e);
+            throw new SQLException(
+                    file + ": not a readable sweep store (" + e.getMessage() + ")",
+                    e.getSQLState(),
+                    e.getErrorCode(),
+                    e);
         }
     }
 
@@ -48,9 +58,10 @@ public final class SweepStore implements AutoCloseable {
      * created or changed, and a reader waits up to a few seconds for a writer's commit (WAL lets both proceed).
      *
      * <p>A WAL reader needs the {@code -shm} file, which it creates when absent; on read-only media (a finished sweep
-     * on a DVD, a read-only mount or another user's directory) it cannot. When no {@code -wal} file with commits is there
-     * either, the last writer closed the store cleanly and everything is in the main file, so it is opened as immutable (no locks,
-     * no shared memory); a store whose writer is still going keeps its {@code -wal} and is never read that way.
+     * on a DVD, a read-only mount or another user's directory) it cannot. When no {@code -wal} file with commits is
+     * there either, the last writer closed the store cleanly and everything is in the main file, so it is opened as
+     * immutable (no locks, no shared memory); a store whose writer is still going keeps its {@code -wal} and is never
+     * read that way.
      */
     public static SweepStore readOnly(Path file) throws SQLException {
         if (!java.nio.file.Files.isRegularFile(file)) throw new SQLException(file + ": no sweep store here");
@@ -59,18 +70,21 @@ public final class SweepStore implements AutoCloseable {
         c.setBusyTimeout(5000);
         Connection db = c.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try {
-            try (var st = db.createStatement(); var r = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            try (var st = db.createStatement();
+                    var r = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
                 r.next();
             }
             return new SweepStore(db);
         } catch (SQLException e) {
             db.close();
             Path wal = file.resolveSibling(file.getFileName() + "-wal");
-            if (!cannotOpen(e) || walHolds(wal)) throw new SQLException(file + ": not a readable sweep store (" + e.getMessage() + ")", e);
+            if (!cannotOpen(e) || walHolds(wal))
+                throw new SQLException(file + ": not a readable sweep store (" + e.getMessage() + ")", e);
             org.sqlite.SQLiteConfig ic = new org.sqlite.SQLiteConfig();
             ic.setReadOnly(true);
             ic.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
-            return new SweepStore(ic.createConnection("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1"));
+            return new SweepStore(
+                    ic.createConnection("jdbc:sqlite:" + file.toAbsolutePath().toUri() + "?immutable=1"));
         }
     }
 
@@ -118,27 +132,34 @@ public final class SweepStore implements AutoCloseable {
         }
     }
 
-    /** The sweep's definition as recorded (a grid's sweep config, or a staged search's settings), or null before the first run. */
+    /**
+     * The sweep's definition as recorded (a grid's sweep config, or a staged search's settings), or null before the
+     * first run.
+     */
     public synchronized String definition() throws SQLException {
-        try (PreparedStatement q = db.prepareStatement("SELECT value FROM sweep WHERE key = 'definition'"); ResultSet r = q.executeQuery()) {
+        try (PreparedStatement q = db.prepareStatement("SELECT value FROM sweep WHERE key = 'definition'");
+                ResultSet r = q.executeQuery()) {
             return r.next() ? r.getString(1) : null;
         }
     }
 
     /**
      * A store failure with the file named and, when its disk has (almost) no space left, that said: SQLite's own
-     * message after a full disk varies ("database or disk is full", or "cannot commit - no transaction is active"
-     * once it has rolled the transaction back itself).
+     * message after a full disk varies ("database or disk is full", or "cannot commit - no transaction is active" once
+     * it has rolled the transaction back itself).
      */
     public static SQLException explain(Path file, SQLException e) {
         String full = "";
         try {
-            long free = java.nio.file.Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace();
+            long free = java.nio.file.Files.getFileStore(file.toAbsolutePath().getParent())
+                    .getUsableSpace();
             if (free < (1 << 20)) full = "; the disk is full (" + free + " bytes free)";
         } catch (java.io.IOException ignored) {
             // no file store to ask: the message stays SQLite's
         }
-        String m = e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e.getMessage() : file + ": " + e.getMessage();
+        String m = e.getMessage() != null && e.getMessage().startsWith(file.toString())
+                ? e.getMessage()
+                : file + ": " + e.getMessage();
         return new SQLException(m + full, e.getSQLState(), e.getErrorCode(), e);
     }
 
@@ -148,27 +169,38 @@ public final class SweepStore implements AutoCloseable {
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA busy_timeout=10000");
             s.execute("CREATE TABLE IF NOT EXISTS sweep (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, idx INTEGER NOT NULL, params TEXT NOT NULL, "
-                    + "config TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, summary TEXT, "
-                    + "started TEXT, finished TEXT)");
-            s.execute("CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, step INTEGER NOT NULL, lr REAL, train_loss REAL, "
-                    + "train_acc REAL, test_loss REAL, test_acc REAL, reg_loss REAL, l2_norm REAL, linf_norm REAL, dist_from_init REAL, "
-                    + "PRIMARY KEY (run_id, step))");
-            s.execute("CREATE TABLE IF NOT EXISTS probes (run_id TEXT NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, value REAL, text TEXT, "
-                    + "PRIMARY KEY (run_id, step, name))");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, idx INTEGER NOT NULL, params TEXT NOT NULL, "
+                            + "config TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, error TEXT, summary TEXT, "
+                            + "started TEXT, finished TEXT)");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, step INTEGER NOT NULL, lr REAL, train_loss REAL, "
+                            + "train_acc REAL, test_loss REAL, test_acc REAL, reg_loss REAL, l2_norm REAL, linf_norm REAL, dist_from_init REAL, "
+                            + "PRIMARY KEY (run_id, step))");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS probes (run_id TEXT NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, value REAL, text TEXT, "
+                            + "PRIMARY KEY (run_id, step, name))");
         }
         db.setAutoCommit(false);
         db.commit();
     }
 
-    /** Records the sweep's definition, or checks that the directory holds this same sweep (with {@code force}: adopts the new one). */
-    public synchronized void initSweep(String definition, Path dir, boolean force) throws SQLException, ConfigException {
+    /**
+     * Records the sweep's definition, or checks that the directory holds this same sweep (with {@code force}: adopts
+     * the new one).
+     */
+    public synchronized void initSweep(String definition, Path dir, boolean force)
+            throws SQLException, ConfigException {
         try (PreparedStatement q = db.prepareStatement("SELECT value FROM sweep WHERE key = 'definition'")) {
             ResultSet r = q.executeQuery();
             if (r.next()) {
                 if (!r.getString(1).equals(definition)) {
-                    if (!force) throw new ConfigException(dir + " holds a different sweep definition; use another --out, or --force to rerun the runs it changes");
-                    try (PreparedStatement u = db.prepareStatement("UPDATE sweep SET value = ? WHERE key = 'definition'")) {
+                    if (!force)
+                        throw new ConfigException(
+                                dir
+                                        + " holds a different sweep definition; use another --out, or --force to rerun the runs it changes");
+                    try (PreparedStatement u =
+                            db.prepareStatement("UPDATE sweep SET value = ? WHERE key = 'definition'")) {
                         u.setString(1, definition);
                         u.executeUpdate();
                     }
@@ -178,8 +210,12 @@ public final class SweepStore implements AutoCloseable {
             }
         }
         try (PreparedStatement ins = db.prepareStatement("INSERT INTO sweep (key, value) VALUES (?, ?)")) {
-            ins.setString(1, "definition"); ins.setString(2, definition); ins.addBatch();
-            ins.setString(1, "created"); ins.setString(2, Instant.now().toString()); ins.addBatch();
+            ins.setString(1, "definition");
+            ins.setString(2, definition);
+            ins.addBatch();
+            ins.setString(1, "created");
+            ins.setString(2, Instant.now().toString());
+            ins.addBatch();
             ins.executeBatch();
         }
         db.commit();
@@ -187,11 +223,12 @@ public final class SweepStore implements AutoCloseable {
 
     /**
      * Compares the resolved config of every run already recorded with the one this invocation would run (they differ
-     * when the base config file or a preset changed since). Without {@code force} a difference is refused, naming
-     * the first run and key that differ; with it, those runs go back to pending with their new config. Returns how
-     * many were reset.
+     * when the base config file or a preset changed since). Without {@code force} a difference is refused, naming the
+     * first run and key that differ; with it, those runs go back to pending with their new config. Returns how many
+     * were reset.
      */
-    public synchronized int checkConfigs(List<SweepConfig.Point> points, Path dir, boolean force) throws SQLException, ConfigException {
+    public synchronized int checkConfigs(List<SweepConfig.Point> points, Path dir, boolean force)
+            throws SQLException, ConfigException {
         java.util.Map<String, String> stored = new java.util.HashMap<>();
         try (PreparedStatement q = db.prepareStatement("SELECT id, config FROM runs")) {
             ResultSet r = q.executeQuery();
@@ -200,14 +237,17 @@ public final class SweepStore implements AutoCloseable {
         int reset = 0;
         for (SweepConfig.Point p : points) {
             String was = stored.get(p.id()), now = ConfigLoader.toJson(p.config());
-            if (was == null || was.equals(now) || ConfigLoader.resolved(was).equals(now)) continue; // a sweep from before new keys existed
+            if (was == null || was.equals(now) || ConfigLoader.resolved(was).equals(now))
+                continue; // a sweep from before new keys existed
             was = ConfigLoader.resolved(was);
             if (!force)
-                throw new ConfigException(dir + ": run " + p.id() + " was made with another configuration (" + firstDifference(was, now)
-                        + "): the base config or preset changed since. Use another --out, or --force to rerun the runs whose config changed");
-            try (PreparedStatement u = db.prepareStatement("UPDATE runs SET config = ?, status = 'PENDING', attempts = 0, error = NULL, summary = NULL WHERE id = ?");
-                 PreparedStatement dm = db.prepareStatement("DELETE FROM metrics WHERE run_id = ?");
-                 PreparedStatement dp = db.prepareStatement("DELETE FROM probes WHERE run_id = ?")) {
+                throw new ConfigException(
+                        dir + ": run " + p.id() + " was made with another configuration (" + firstDifference(was, now)
+                                + "): the base config or preset changed since. Use another --out, or --force to rerun the runs whose config changed");
+            try (PreparedStatement u = db.prepareStatement(
+                            "UPDATE runs SET config = ?, status = 'PENDING', attempts = 0, error = NULL, summary = NULL WHERE id = ?");
+                    PreparedStatement dm = db.prepareStatement("DELETE FROM metrics WHERE run_id = ?");
+                    PreparedStatement dp = db.prepareStatement("DELETE FROM probes WHERE run_id = ?")) {
                 u.setString(1, now);
                 u.setString(2, p.id());
                 u.executeUpdate();
@@ -231,7 +271,8 @@ public final class SweepStore implements AutoCloseable {
         }
     }
 
-    private static String diff(String path, com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b) {
+    private static String diff(
+            String path, com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b) {
         if (a.isObject() && b.isObject()) {
             java.util.Set<String> keys = new java.util.LinkedHashSet<>();
             a.fieldNames().forEachRemaining(keys::add);
@@ -271,7 +312,8 @@ public final class SweepStore implements AutoCloseable {
      */
     public synchronized java.util.Set<String> resetUnfinished(java.util.Collection<String> ids) throws SQLException {
         java.util.Set<String> reset = new java.util.HashSet<>();
-        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM runs WHERE status IN ('RUNNING', 'INTERRUPTED')")) {
+        try (Statement s = db.createStatement();
+                ResultSet r = s.executeQuery("SELECT id FROM runs WHERE status IN ('RUNNING', 'INTERRUPTED')")) {
             while (r.next()) if (ids.contains(r.getString(1))) reset.add(r.getString(1));
         }
         try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = 'PENDING' WHERE id = ?")) {
@@ -287,9 +329,17 @@ public final class SweepStore implements AutoCloseable {
     public synchronized List<Row> runs() throws SQLException {
         List<Row> out = new ArrayList<>();
         try (Statement s = db.createStatement();
-             ResultSet r = s.executeQuery("SELECT id, idx, params, status, attempts, error, summary FROM runs ORDER BY idx")) {
-            while (r.next()) out.add(new Row(r.getString(1), r.getInt(2), r.getString(3), Status.valueOf(r.getString(4)),
-                    r.getInt(5), r.getString(6), r.getString(7)));
+                ResultSet r = s.executeQuery(
+                        "SELECT id, idx, params, status, attempts, error, summary FROM runs ORDER BY idx")) {
+            while (r.next())
+                out.add(new Row(
+                        r.getString(1),
+                        r.getInt(2),
+                        r.getString(3),
+                        Status.valueOf(r.getString(4)),
+                        r.getInt(5),
+                        r.getString(6),
+                        r.getString(7)));
         }
         return out;
     }
@@ -297,8 +347,9 @@ public final class SweepStore implements AutoCloseable {
     /** A run's stored metrics, in step order. */
     public synchronized List<Evaluation> metrics(String id) throws SQLException {
         List<Evaluation> out = new ArrayList<>();
-        try (PreparedStatement q = db.prepareStatement("SELECT step, lr, train_loss, train_acc, test_loss, test_acc, reg_loss, l2_norm, "
-                + "linf_norm, dist_from_init FROM metrics WHERE run_id = ? ORDER BY step")) {
+        try (PreparedStatement q =
+                db.prepareStatement("SELECT step, lr, train_loss, train_acc, test_loss, test_acc, reg_loss, l2_norm, "
+                        + "linf_norm, dist_from_init FROM metrics WHERE run_id = ? ORDER BY step")) {
             q.setString(1, id);
             ResultSet r = q.executeQuery();
             while (r.next()) {
@@ -332,13 +383,16 @@ public final class SweepStore implements AutoCloseable {
         for (Row r : rows) {
             if (r.status() != Status.COMPLETED && r.status() != Status.FAILED) continue;
             try {
-                com.fasterxml.jackson.databind.JsonNode c = org.grokscope.config.Json.MAPPER.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
+                com.fasterxml.jackson.databind.JsonNode c =
+                        org.grokscope.config.Json.MAPPER.readTree(r.params()).get(SweepConfig.Point.CONTINUES);
                 if (c != null) superseded.add(c.asText());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        return superseded.isEmpty() ? rows : rows.stream().filter(r -> !superseded.contains(r.id())).toList();
+        return superseded.isEmpty()
+                ? rows
+                : rows.stream().filter(r -> !superseded.contains(r.id())).toList();
     }
 
     /** One probe measurement: numeric cells go to {@code value}, others (key frequencies) to {@code text}. */
@@ -347,7 +401,8 @@ public final class SweepStore implements AutoCloseable {
     /** A run's probe series for one probe column, as (step, value) pairs in step order. */
     public synchronized List<double[]> probe(String id, String name) throws SQLException {
         List<double[]> out = new ArrayList<>();
-        try (PreparedStatement q = db.prepareStatement("SELECT step, value FROM probes WHERE run_id = ? AND name = ? AND value IS NOT NULL ORDER BY step")) {
+        try (PreparedStatement q = db.prepareStatement(
+                "SELECT step, value FROM probes WHERE run_id = ? AND name = ? AND value IS NOT NULL ORDER BY step")) {
             q.setString(1, id);
             q.setString(2, name);
             ResultSet r = q.executeQuery();
@@ -356,13 +411,15 @@ public final class SweepStore implements AutoCloseable {
         return out;
     }
 
-    public synchronized void finish(String id, Status status, String error, String summaryJson, List<Evaluation> evals) throws SQLException {
+    public synchronized void finish(String id, Status status, String error, String summaryJson, List<Evaluation> evals)
+            throws SQLException {
         finish(id, status, error, summaryJson, evals, List.of());
     }
 
     /** Final state of a run, with its summary, all its metrics and probe cells, in one transaction. */
-    public synchronized void finish(String id, Status status, String error, String summaryJson, List<Evaluation> evals,
-                                    List<ProbeCell> probes) throws SQLException {
+    public synchronized void finish(
+            String id, Status status, String error, String summaryJson, List<Evaluation> evals, List<ProbeCell> probes)
+            throws SQLException {
         try {
             for (String table : List.of("metrics", "probes")) {
                 try (PreparedStatement del = db.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
@@ -377,19 +434,35 @@ public final class SweepStore implements AutoCloseable {
                         ins.setInt(2, c.step());
                         ins.setString(3, c.name());
                         Double v = numeric(c.cell());
-                        if (v != null && Double.isFinite(v)) { ins.setDouble(4, v); ins.setNull(5, java.sql.Types.VARCHAR); }
-                        else { ins.setNull(4, java.sql.Types.REAL); ins.setString(5, c.cell()); }
+                        if (v != null && Double.isFinite(v)) {
+                            ins.setDouble(4, v);
+                            ins.setNull(5, java.sql.Types.VARCHAR);
+                        } else {
+                            ins.setNull(4, java.sql.Types.REAL);
+                            ins.setString(5, c.cell());
+                        }
                         ins.addBatch();
                     }
                     ins.executeBatch();
                 }
             }
             if (evals != null) {
-                try (PreparedStatement ins = db.prepareStatement("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement ins =
+                        db.prepareStatement("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (Evaluation e : evals) {
                         ins.setString(1, id);
                         ins.setInt(2, e.step());
-                        double[] v = {e.lr(), e.trainLoss(), e.trainAcc(), e.testLoss(), e.testAcc(), e.regLoss(), e.l2Norm(), e.linfNorm(), e.distFromInit()};
+                        double[] v = {
+                            e.lr(),
+                            e.trainLoss(),
+                            e.trainAcc(),
+                            e.testLoss(),
+                            e.testAcc(),
+                            e.regLoss(),
+                            e.l2Norm(),
+                            e.linfNorm(),
+                            e.distFromInit()
+                        };
                         for (int i = 0; i < v.length; i++) {
                             if (Double.isFinite(v[i])) ins.setDouble(3 + i, v[i]);
                             else ins.setNull(3 + i, java.sql.Types.REAL);
@@ -399,7 +472,8 @@ public final class SweepStore implements AutoCloseable {
                     ins.executeBatch();
                 }
             }
-            try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = ?, error = ?, summary = ?, finished = ? WHERE id = ?")) {
+            try (PreparedStatement u = db.prepareStatement(
+                    "UPDATE runs SET status = ?, error = ?, summary = ?, finished = ? WHERE id = ?")) {
                 u.setString(1, status.name());
                 u.setString(2, error);
                 u.setString(3, summaryJson);
@@ -411,7 +485,10 @@ public final class SweepStore implements AutoCloseable {
         } catch (SQLException e) {
             try {
                 db.rollback();
-            } catch (SQLException r) { // on a full disk the rollback fails too: report the cause (SQLITE_FULL), not "cannot rollback"
+            } catch (
+                    SQLException
+                            r) { // on a full disk the rollback fails too: report the cause (SQLITE_FULL), not "cannot
+                // rollback"
                 e.addSuppressed(r);
             }
             throw e;
@@ -419,12 +496,19 @@ public final class SweepStore implements AutoCloseable {
     }
 
     private static Double numeric(String s) {
-        try { return Double.valueOf(s); } catch (NumberFormatException e) { return null; }
+        try {
+            return Double.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     static String toJson(Object o) {
         try {
-            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o);
+            return Json.MAPPER
+                    .writer()
+                    .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -3,20 +3,24 @@ package org.grokscope.train;
 import org.grokscope.nn.Params;
 
 /**
- * Grokfast (Lee et al. 2024) around any optimizer: a low-pass filter of the gradient's history is amplified
- * and added to the raw gradient before the inner step, g ← g + λ·slow(g). Two filters, as in the paper's
- * reference code:
+ * Grokfast (Lee et al. 2024) around any optimizer: a low-pass filter of the gradient's history is amplified and added
+ * to the raw gradient before the inner step, g ← g + λ·slow(g). Two filters, as in the paper's reference code:
+ *
  * <ul>
- *   <li>{@code EMA}: s ← α·s + (1 − α)·g, starting from s = g at the first step; g ← g + λ·s.</li>
- *   <li>{@code MA}: the mean of the last {@code window} raw gradients, oldest first, added as g ← g + λ·mean once
- *       the window is full (with {@code warmup}; without, from the first step over the gradients so far).</li>
+ *   <li>{@code EMA}: s ← α·s + (1 − α)·g, starting from s = g at the first step; g ← g + λ·s.
+ *   <li>{@code MA}: the mean of the last {@code window} raw gradients, oldest first, added as g ← g + λ·mean once the
+ *       window is full (with {@code warmup}; without, from the first step over the gradients so far).
  * </ul>
- * Element-wise fp32 arithmetic in the reference's order. The filter's state (the EMA, or the window's
- * gradients: window × parameters floats) is part of the optimizer state, so a checkpoint holds it and a
- * resumed run continues bit for bit; the window's position follows from the step count.
+ *
+ * Element-wise fp32 arithmetic in the reference's order. The filter's state (the EMA, or the window's gradients: window
+ * × parameters floats) is part of the optimizer state, so a checkpoint holds it and a resumed run continues bit for
+ * bit; the window's position follows from the step count.
  */
 public final class Grokfast implements Optimizer {
-    public enum Kind { EMA, MA }
+    public enum Kind {
+        EMA,
+        MA
+    }
 
     private final Optimizer inner;
     private final Kind kind;
@@ -25,12 +29,15 @@ public final class Grokfast implements Optimizer {
     private final boolean warmup;
     private final float[] ema;
     private final float[][] ring;
-    private final float[] sum;   // MA scratch: the window's sum
+    private final float[] sum; // MA scratch: the window's sum
     private final float[][] state;
 
     /** @param alpha EMA decay (EMA only); @param window gradients averaged (MA only) */
     public Grokfast(Optimizer inner, int size, Kind kind, double alpha, double lamb, int window, boolean warmup) {
-        this.inner = inner; this.kind = kind; this.window = window; this.warmup = warmup;
+        this.inner = inner;
+        this.kind = kind;
+        this.window = window;
+        this.warmup = warmup;
         this.alpha = (float) alpha;
         this.oneMinusAlpha = (float) (1 - alpha);
         this.lamb = (float) lamb;
@@ -76,7 +83,10 @@ public final class Grokfast implements Optimizer {
         inner.step(ps, lr);
     }
 
-    @Override public float[][] state() { return state; }
+    @Override
+    public float[][] state() {
+        return state;
+    }
 
     @Override
     public java.util.List<String> stateNames() {
@@ -86,6 +96,14 @@ public final class Grokfast implements Optimizer {
         names.addAll(inner.stateNames());
         return names;
     }
-    @Override public long stepCount() { return inner.stepCount(); }
-    @Override public void setStepCount(long t) { inner.setStepCount(t); }
+
+    @Override
+    public long stepCount() {
+        return inner.stepCount();
+    }
+
+    @Override
+    public void setStepCount(long t) {
+        inner.setStepCount(t);
+    }
 }

@@ -5,11 +5,11 @@ import org.grokscope.nn.Params;
 
 /**
  * Explicit penalties added to the data loss, with their gradients added to {@code ps.g}.
+ *
  * <ul>
- * <li>ℓ2: (λ/2)·‖θ‖₂², gradient λθ (coupled; distinct from AdamW's decoupled decay).</li>
- * <li>ℓ∞ (Mohamadi et al. eq. 2.2): λ·max_i |θ_i| over all parameters. Its subgradient: λ·sign(θ_i)/m for
- *     each of the m entries attaining the maximum (ties share it equally, as autodiff of max does),
- *     zero elsewhere.</li>
+ *   <li>ℓ2: (λ/2)·‖θ‖₂², gradient λθ (coupled; distinct from AdamW's decoupled decay).
+ *   <li>ℓ∞ (Mohamadi et al. eq. 2.2): λ·max_i |θ_i| over all parameters. Its subgradient: λ·sign(θ_i)/m for each of the
+ *       m entries attaining the maximum (ties share it equally, as autodiff of max does), zero elsewhere.
  * </ul>
  */
 public final class Regularizer {
@@ -17,7 +17,9 @@ public final class Regularizer {
     private final Kernels k;
 
     public Regularizer(Kernels k, double l2, double linf) {
-        this.k = k; this.l2 = l2; this.linf = linf;
+        this.k = k;
+        this.l2 = l2;
+        this.linf = linf;
     }
 
     public boolean active() {

@@ -4,9 +4,9 @@ import org.grokscope.engine.Kernels;
 import org.grokscope.nn.Params;
 
 /**
- * Gradient descent, as torch.optim.SGD: g ← g + wd·θ (coupled decay); with momentum μ: b ← μ b + g.
- * With {@code normalized}, the step direction is g / ‖g‖₂ (normalized GD of Mohamadi et al.:
- * θ ← θ − η ∇/‖∇‖₂; ‖g‖ over all parameters, fp64, after decay is added).
+ * Gradient descent, as torch.optim.SGD: g ← g + wd·θ (coupled decay); with momentum μ: b ← μ b + g. With
+ * {@code normalized}, the step direction is g / ‖g‖₂ (normalized GD of Mohamadi et al.: θ ← θ − η ∇/‖∇‖₂; ‖g‖ over all
+ * parameters, fp64, after decay is added).
  */
 public final class Sgd implements Optimizer {
     private final Kernels k;
@@ -16,7 +16,10 @@ public final class Sgd implements Optimizer {
     private long t;
 
     public Sgd(Kernels k, int size, double momentum, double weightDecay, boolean normalized) {
-        this.k = k; this.momentum = momentum; this.weightDecay = weightDecay; this.normalized = normalized;
+        this.k = k;
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        this.normalized = normalized;
         this.buf = momentum != 0 ? new float[size] : new float[0];
     }
 
@@ -45,8 +48,23 @@ public final class Sgd implements Optimizer {
         for (int i = 0; i < n; i++) w[i] -= s * dir[i];
     }
 
-    @Override public float[][] state() { return new float[][] {buf}; }
-    @Override public java.util.List<String> stateNames() { return java.util.List.of("momentum_buffer"); } // empty without momentum
-    @Override public long stepCount() { return t; }
-    @Override public void setStepCount(long t) { this.t = t; }
+    @Override
+    public float[][] state() {
+        return new float[][] {buf};
+    }
+
+    @Override
+    public java.util.List<String> stateNames() {
+        return java.util.List.of("momentum_buffer");
+    } // empty without momentum
+
+    @Override
+    public long stepCount() {
+        return t;
+    }
+
+    @Override
+    public void setStepCount(long t) {
+        this.t = t;
+    }
 }

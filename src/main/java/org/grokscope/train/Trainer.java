@@ -12,10 +12,10 @@ import org.grokscope.nn.Model;
 import org.grokscope.nn.Params;
 
 /**
- * The training loop. Per step: forward, loss (fp64), backward, regularizer, then (every evalEvery
- * steps, before the update) an evaluation, then the optimizer update. Emits events to listeners, which
- * do everything else (progress line, files, probes). Minibatches are a fresh seeded permutation per
- * epoch, derived from the step number, so a resumed run draws the same batches.
+ * The training loop. Per step: forward, loss (fp64), backward, regularizer, then (every evalEvery steps, before the
+ * update) an evaluation, then the optimizer update. Emits events to listeners, which do everything else (progress line,
+ * files, probes). Minibatches are a fresh seeded permutation per epoch, derived from the step number, so a resumed run
+ * draws the same batches.
  */
 public final class Trainer {
     /**
@@ -23,7 +23,11 @@ public final class Trainer {
      * verdict) judged it would not generalize within its budget and ended it, with its reason.
      */
     public enum Status {
-        COMPLETED, STOPPED_EARLY, STOPPED_STALLED, INTERRUPTED, DIVERGED;
+        COMPLETED,
+        STOPPED_EARLY,
+        STOPPED_STALLED,
+        INTERRUPTED,
+        DIVERGED;
 
         /** How summary.json writes it: {@code stopped_early}. */
         public String key() {
@@ -39,15 +43,29 @@ public final class Trainer {
 
     /**
      * How the loop trains; made with {@link #settings(int)}'s builder rather than twelve positional values.
-     * {@code batchSize} 0 = full batch; {@code stopAtTestAcc} and {@code fixedNorm} may be null (off). {@code keepLastBatch}:
-     * an epoch ends with the remainder as a smaller batch, a step of its own (PyTorch's DataLoader and torch.split), instead
-     * of leaving those examples out until the next shuffle.
+     * {@code batchSize} 0 = full batch; {@code stopAtTestAcc} and {@code fixedNorm} may be null (off).
+     * {@code keepLastBatch}: an epoch ends with the remainder as a smaller batch, a step of its own (PyTorch's
+     * DataLoader and torch.split), instead of leaving those examples out until the next shuffle.
      */
-    public record Settings(int steps, int batchSize, int evalEvery, int evalBatch, double lr, int warmupSteps,
-                           LossFunction loss, LossPrecision lossPrecision, Double stopAtTestAcc, int stopPatience, long seed, Double fixedNorm,
-                           boolean keepLastBatch) {}
+    public record Settings(
+            int steps,
+            int batchSize,
+            int evalEvery,
+            int evalBatch,
+            double lr,
+            int warmupSteps,
+            LossFunction loss,
+            LossPrecision lossPrecision,
+            Double stopAtTestAcc,
+            int stopPatience,
+            long seed,
+            Double fixedNorm,
+            boolean keepLastBatch) {}
 
-    /** {@code steps} full-batch steps of fp64 softmax cross-entropy at lr 1e-3, evaluated every 100, seed 0, until changed. */
+    /**
+     * {@code steps} full-batch steps of fp64 softmax cross-entropy at lr 1e-3, evaluated every 100, seed 0, until
+     * changed.
+     */
     public static SettingsBuilder settings(int steps) {
         return new SettingsBuilder(steps);
     }
@@ -62,28 +80,67 @@ public final class Trainer {
         private long seed;
         private boolean keepLastBatch;
 
-        private SettingsBuilder(int steps) { this.steps = steps; }
-
-        public SettingsBuilder batch(int batchSize, int evalBatch) { this.batchSize = batchSize; this.evalBatch = evalBatch; return this; }
-
-        public SettingsBuilder evaluation(int evalEvery, Double stopAtTestAcc, int stopPatience) {
-            this.evalEvery = evalEvery; this.stopAtTestAcc = stopAtTestAcc; this.stopPatience = stopPatience; return this;
+        private SettingsBuilder(int steps) {
+            this.steps = steps;
         }
 
-        public SettingsBuilder schedule(double lr, int warmupSteps) { this.lr = lr; this.warmupSteps = warmupSteps; return this; }
+        public SettingsBuilder batch(int batchSize, int evalBatch) {
+            this.batchSize = batchSize;
+            this.evalBatch = evalBatch;
+            return this;
+        }
 
-        public SettingsBuilder loss(LossFunction loss, LossPrecision precision) { this.loss = loss; this.precision = precision; return this; }
+        public SettingsBuilder evaluation(int evalEvery, Double stopAtTestAcc, int stopPatience) {
+            this.evalEvery = evalEvery;
+            this.stopAtTestAcc = stopAtTestAcc;
+            this.stopPatience = stopPatience;
+            return this;
+        }
 
-        public SettingsBuilder seed(long seed) { this.seed = seed; return this; }
+        public SettingsBuilder schedule(double lr, int warmupSteps) {
+            this.lr = lr;
+            this.warmupSteps = warmupSteps;
+            return this;
+        }
+
+        public SettingsBuilder loss(LossFunction loss, LossPrecision precision) {
+            this.loss = loss;
+            this.precision = precision;
+            return this;
+        }
+
+        public SettingsBuilder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
 
         /** Omnigrok's constrained training: ‖θ‖₂ kept at {@code radius} (null = off). */
-        public SettingsBuilder fixedNorm(Double radius) { this.fixedNorm = radius; return this; }
+        public SettingsBuilder fixedNorm(Double radius) {
+            this.fixedNorm = radius;
+            return this;
+        }
 
         /** Whether an epoch's remainder (N mod batch examples) is a step of its own. */
-        public SettingsBuilder keepLastBatch(boolean keep) { this.keepLastBatch = keep; return this; }
+        public SettingsBuilder keepLastBatch(boolean keep) {
+            this.keepLastBatch = keep;
+            return this;
+        }
 
         public Settings build() {
-            return new Settings(steps, batchSize, evalEvery, evalBatch, lr, warmupSteps, loss, precision, stopAtTestAcc, stopPatience, seed, fixedNorm, keepLastBatch);
+            return new Settings(
+                    steps,
+                    batchSize,
+                    evalEvery,
+                    evalBatch,
+                    lr,
+                    warmupSteps,
+                    loss,
+                    precision,
+                    stopAtTestAcc,
+                    stopPatience,
+                    seed,
+                    fixedNorm,
+                    keepLastBatch);
         }
     }
 
@@ -103,6 +160,7 @@ public final class Trainer {
     private float[] batchT = new float[0];
     /** Regression: the training targets' mean per output, and each set's sum of squares about it (R²'s denominator). */
     private final double[] targetMean;
+
     private final double trainSst, testSst;
     private int permEpoch = -1;
     private int step, stopStreak;
@@ -112,7 +170,13 @@ public final class Trainer {
     private Evaluation lastEval;
 
     public Trainer(Model model, Optimizer opt, Regularizer reg, Dataset train, Dataset test, Settings s, Kernels k) {
-        this.model = model; this.opt = opt; this.reg = reg; this.train = train; this.test = test; this.s = s; this.k = k;
+        this.model = model;
+        this.opt = opt;
+        this.reg = reg;
+        this.train = train;
+        this.test = test;
+        this.s = s;
+        this.k = k;
         if (train.regression()) {
             int C = train.classes();
             targetMean = new double[C];
@@ -144,19 +208,46 @@ public final class Trainer {
         stallReason = reason;
     }
 
-    public Model model() { return model; }
-    public Optimizer optimizer() { return opt; }
-    public Settings settings() { return s; }
-    public int step() { return step; }
-    public Evaluation lastEval() { return lastEval; }
-    public float[] initialParams() { return init; }
-    public Dataset trainSet() { return train; }
-    public Dataset testSet() { return test; }
+    public Model model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return opt;
+    }
+
+    public Settings settings() {
+        return s;
+    }
+
+    public int step() {
+        return step;
+    }
+
+    public Evaluation lastEval() {
+        return lastEval;
+    }
+
+    public float[] initialParams() {
+        return init;
+    }
+
+    public Dataset trainSet() {
+        return train;
+    }
+
+    public Dataset testSet() {
+        return test;
+    }
 
     /** Seconds spent in training steps (excluding evaluations) since start or resume. */
-    public double trainSeconds() { return trainSeconds; }
+    public double trainSeconds() {
+        return trainSeconds;
+    }
 
-    public double elapsedSeconds() { return (System.nanoTime() - startNanos) / 1e9; }
+    public double elapsedSeconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
 
     public int batchSize() {
         return s.batchSize() <= 0 || s.batchSize() >= train.size() ? train.size() : s.batchSize();
@@ -172,9 +263,8 @@ public final class Trainer {
     }
 
     /**
-     * Continue from a checkpointed step (parameters and optimizer state already restored), given the
-     * evaluations made before it: they carry the early-stopping streak, so a resumed run stops where the
-     * uninterrupted one would have.
+     * Continue from a checkpointed step (parameters and optimizer state already restored), given the evaluations made
+     * before it: they carry the early-stopping streak, so a resumed run stops where the uninterrupted one would have.
      */
     public void resumeAt(int step, List<Evaluation> before) {
         this.step = step;
@@ -194,13 +284,25 @@ public final class Trainer {
         Status status = Status.COMPLETED;
         String reason = null;
         while (step < s.steps()) {
-            if (stop.get()) { status = Status.INTERRUPTED; reason = "interrupted"; break; }
-            if (stallReason != null) { status = Status.STOPPED_STALLED; reason = stallReason; break; }
+            if (stop.get()) {
+                status = Status.INTERRUPTED;
+                reason = "interrupted";
+                break;
+            }
+            if (stallReason != null) {
+                status = Status.STOPPED_STALLED;
+                reason = stallReason;
+                break;
+            }
             long t0 = System.nanoTime();
             Kernels.LossResult lr = gradients(full, full ? batch : stepBatch(step, batch));
             long gradNanos = System.nanoTime() - t0;
             trainSeconds += gradNanos / 1e9;
-            if (!Double.isFinite(lr.loss())) { status = Status.DIVERGED; reason = "training loss became " + lr.loss() + " at step " + step; break; }
+            if (!Double.isFinite(lr.loss())) {
+                status = Status.DIVERGED;
+                reason = "training loss became " + lr.loss() + " at step " + step;
+                break;
+            }
             if (step % s.evalEvery() == 0) {
                 Evaluation e = evaluate(full ? lr : null, lastPenalty);
                 if (s.stopAtTestAcc() != null && e.testAcc() >= s.stopAtTestAcc()) stopStreak++;
@@ -215,12 +317,17 @@ public final class Trainer {
             update();
             long updateNanos = System.nanoTime() - t1;
             trainSeconds += updateNanos / 1e9;
-            k.pool().stepTook(gradNanos + updateNanos); // the step without its evaluation: how the pool picks its threads
+            k.pool()
+                    .stepTook(
+                            gradNanos + updateNanos); // the step without its evaluation: how the pool picks its threads
             for (TrainListener l : listeners) l.onStep(this, step, lr.loss());
         }
         if (status == Status.COMPLETED && (lastEval == null || lastEval.step() != step)) {
             Evaluation e = evaluate(null, reg.active() ? penaltyOnly() : 0);
-            if (!Double.isFinite(e.trainLoss())) { status = Status.DIVERGED; reason = "training loss became " + e.trainLoss() + " at step " + step; }
+            if (!Double.isFinite(e.trainLoss())) {
+                status = Status.DIVERGED;
+                reason = "training loss became " + e.trainLoss() + " at step " + step;
+            }
         }
         Outcome out = new Outcome(status, step, reason, elapsedSeconds());
         for (TrainListener l : listeners) l.onEnd(this, out);
@@ -231,7 +338,12 @@ public final class Trainer {
     private Kernels.LossResult forwardBackward(boolean full, int n) {
         int[] tok = train.tokens(), y = train.labels();
         float[] t = train.targets();
-        if (!full) { fillBatch(step, n); tok = batchTok; y = batchY; t = train.regression() ? batchT : null; }
+        if (!full) {
+            fillBatch(step, n);
+            tok = batchTok;
+            y = batchY;
+            t = train.regression() ? batchT : null;
+        }
         k.zero(model.params().g, 0, model.params().size());
         float[] logits = model.forward(tok, 0, n);
         if (dlogits.length < n * model.classes()) dlogits = new float[n * model.classes()];
@@ -241,8 +353,8 @@ public final class Trainer {
     }
 
     /**
-     * One training step without evaluation or events: the same two halves {@link #run()} takes (benchmarks time
-     * exactly what training does); returns the batch loss.
+     * One training step without evaluation or events: the same two halves {@link #run()} takes (benchmarks time exactly
+     * what training does); returns the batch loss.
      */
     public double trainStep() {
         int n = batchSize();
@@ -286,13 +398,26 @@ public final class Trainer {
     }
 
     private Kernels.LossResult loss(float[] logits, int n, int[] y, int yOff, float[] d, float[] targets) {
-        return k.loss(s.loss(), s.lossPrecision(), logits, n, model.classes(), y, yOff, d, s.loss().gradScale(n, model.classes()), targets);
+        return k.loss(
+                s.loss(),
+                s.lossPrecision(),
+                logits,
+                n,
+                model.classes(),
+                y,
+                yOff,
+                d,
+                s.loss().gradScale(n, model.classes()),
+                targets);
     }
 
     private double sumOfSquares(Dataset d) {
         int C = d.classes();
         double sst = 0;
-        for (int i = 0; i < d.targets().length; i++) { double e = d.targets()[i] - targetMean[i % C]; sst += e * e; }
+        for (int i = 0; i < d.targets().length; i++) {
+            double e = d.targets()[i] - targetMean[i % C];
+            sst += e * e;
+        }
         return sst;
     }
 
@@ -332,8 +457,18 @@ public final class Trainer {
         double l2 = Math.sqrt(k.sumSquares(w, null, 0, w.length));
         double linf = k.maxAbs(w, 0, w.length);
         double dist = Math.sqrt(k.sumSquares(w, init, 0, w.length));
-        Evaluation e = new Evaluation(step, lr(step), tr.loss(), accuracy(tr, train, trainSst), te.loss(), test.size() > 0 ? accuracy(te, test, testSst) : te.accuracy(),
-                regValue, l2, linf, dist, collapse(tr));
+        Evaluation e = new Evaluation(
+                step,
+                lr(step),
+                tr.loss(),
+                accuracy(tr, train, trainSst),
+                te.loss(),
+                test.size() > 0 ? accuracy(te, test, testSst) : te.accuracy(),
+                regValue,
+                l2,
+                linf,
+                dist,
+                collapse(tr));
         lastEval = e;
         for (TrainListener l : listeners) l.onEval(this, e);
         return e;
@@ -342,7 +477,8 @@ public final class Trainer {
     private Evaluation.Collapse collapse(Kernels.LossResult r) {
         if (r.count() == 0) return Evaluation.Collapse.UNKNOWN;
         double n = r.count();
-        return new Evaluation.Collapse(r.zeroLoss() / n, r.zeroGrad() / n, s.loss().probabilistic() ? r.softmaxOne() / n : Double.NaN);
+        return new Evaluation.Collapse(
+                r.zeroLoss() / n, r.zeroGrad() / n, s.loss().probabilistic() ? r.softmaxOne() / n : Double.NaN);
     }
 
     // steps in an epoch of minibatches of n: the whole batches, and the remainder's when it is kept
@@ -368,7 +504,7 @@ public final class Trainer {
 
     private void fillBatch(int step, int n) {
         int N = train.size(), T = model.seqLen();
-        int size = batchSize();                          // n is this step's count: the batch size, or the remainder
+        int size = batchSize(); // n is this step's count: the batch size, or the remainder
         int perEpoch = stepsPerEpoch(size);
         int epoch = step / perEpoch, pos = step % perEpoch;
         if (perm.length != N) perm = new int[N];
@@ -378,7 +514,10 @@ public final class Trainer {
             permEpoch = epoch;
         }
         int C = train.classes();
-        if (batchTok.length < n * T) { batchTok = new int[n * T]; batchY = new int[n]; }
+        if (batchTok.length < n * T) {
+            batchTok = new int[n * T];
+            batchY = new int[n];
+        }
         if (train.regression() && batchT.length < n * C) batchT = new float[n * C];
         for (int r = 0; r < n; r++) {
             int src = perm[pos * size + r];

@@ -21,10 +21,10 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The body of one Spark task: one run, into its directory on shared storage, returned to the driver as its
- * {@link RunOutcome}. A retried task (its executor lost) finds the directory its last attempt checkpointed and
- * resumes there; the engine's results do not depend on the thread count, so neither on where it ran nor how often.
- * A run that diverges or that its config refuses is a failed run, returned like any other; only a directory held
- * by another live attempt fails the task, for Spark to retry.
+ * {@link RunOutcome}. A retried task (its executor lost) finds the directory its last attempt checkpointed and resumes
+ * there; the engine's results do not depend on the thread count, so neither on where it ran nor how often. A run that
+ * diverges or that its config refuses is a failed run, returned like any other; only a directory held by another live
+ * attempt fails the task, for Spark to retry.
  */
 final class RunPartition extends AbstractFunction1<Iterator<TaskSpec>, RunOutcome> implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,15 +44,24 @@ final class RunPartition extends AbstractFunction1<Iterator<TaskSpec>, RunOutcom
     }
 
     /** @param more listeners of the training loop besides Spark's kill check (a test stops a run part way) */
-    static RunOutcome run(TaskSpec spec, SharedStorage storage, TaskContext ctx, TrainListener... more) throws IOException, DirectoryLock.Held {
+    static RunOutcome run(TaskSpec spec, SharedStorage storage, TaskContext ctx, TrainListener... more)
+            throws IOException, DirectoryLock.Held {
         RunConfig config;
         try {
-            config = ConfigLoader.load(ConfigLoader.Source.text("run " + spec.id() + " of the sweep", spec.configJson()), List.of());
-        } catch (ConfigException e) { // the driver loaded this very text; an executor with another grokscope version may not
-            return RunOutcome.failed(spec.id(), "the executor's grokscope does not read this run's config: " + e.getMessage());
+            config = ConfigLoader.load(
+                    ConfigLoader.Source.text("run " + spec.id() + " of the sweep", spec.configJson()), List.of());
+        } catch (
+                ConfigException
+                        e) { // the driver loaded this very text; an executor with another grokscope version may not
+            return RunOutcome.failed(
+                    spec.id(), "the executor's grokscope does not read this run's config: " + e.getMessage());
         }
-        RunTask.Options o = new RunTask.Options().threads(spec.threads()).flushEvery(spec.flushSeconds()).checkpointEvery(spec.checkpointSeconds())
-                .command("grokscope sweep --executor spark" + (ctx == null ? "" : " (task attempt " + ctx.attemptNumber() + ")"));
+        RunTask.Options o = new RunTask.Options()
+                .threads(spec.threads())
+                .flushEvery(spec.flushSeconds())
+                .checkpointEvery(spec.checkpointSeconds())
+                .command("grokscope sweep --executor spark"
+                        + (ctx == null ? "" : " (task attempt " + ctx.attemptNumber() + ")"));
         if (ctx != null) o.listen(new StopWhenKilled(ctx));
         for (TrainListener l : more) o.listen(l);
         if (storage instanceof SharedStorage.Direct d) {
@@ -73,7 +82,10 @@ final class RunPartition extends AbstractFunction1<Iterator<TaskSpec>, RunOutcom
                 try {
                     s.push(spec.id(), local);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("copying run " + spec.id() + " to " + spec.shared() + " after its checkpoint at step " + step, e);
+                    throw new UncheckedIOException(
+                            "copying run " + spec.id() + " to " + spec.shared() + " after its checkpoint at step "
+                                    + step,
+                            e);
                 }
             });
             RunOutcome r = RunTask.run(spec.id(), config, local, o);
@@ -84,12 +96,16 @@ final class RunPartition extends AbstractFunction1<Iterator<TaskSpec>, RunOutcom
         }
     }
 
-    /** Spark asks a task to stop (its job cancelled, Ctrl-C on the driver): the run checkpoints and ends interrupted. */
+    /**
+     * Spark asks a task to stop (its job cancelled, Ctrl-C on the driver): the run checkpoints and ends interrupted.
+     */
     private record StopWhenKilled(TaskContext ctx) implements TrainListener {
-        @Override public void onStep(Trainer t, int step, double trainLoss) {
+        @Override
+        public void onStep(Trainer t, int step, double trainLoss) {
             if (ctx.isInterrupted()) t.requestStop();
         }
 
-        @Override public void onEval(Trainer t, Evaluation e) {}
+        @Override
+        public void onEval(Trainer t, Evaluation e) {}
     }
 }

@@ -9,21 +9,22 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.grokscope.run.DirectoryLock;
 import org.grokscope.run.RunDirectory;
 
 /**
  * Where a sweep's run directories live while Spark runs them, reachable from every executor.
+ *
  * <ul>
- *   <li>A plain path or {@code file:} URI is a shared file system (NFS, a cluster file system, or this machine in
- *       local mode): the run writes straight into it, exactly as the local executor does (atomic renames, the
- *       directory lock), and a dashboard sees it live.</li>
+ *   <li>A plain path or {@code file:} URI is a shared file system (NFS, a cluster file system, or this machine in local
+ *       mode): the run writes straight into it, exactly as the local executor does (atomic renames, the directory
+ *       lock), and a dashboard sees it live.
  *   <li>Any other Hadoop file system ({@code hdfs://}, {@code s3a://}, ...) cannot take those writes: the run works in
  *       a local scratch directory that starts from the shared copy (so a retried task resumes where the last attempt
- *       checkpointed) and is copied up after every checkpoint and at the end, each file through a temporary name,
- *       the checkpoint and summary last.</li>
+ *       checkpointed) and is copied up after every checkpoint and at the end, each file through a temporary name, the
+ *       checkpoint and summary last.
  * </ul>
  */
 sealed interface SharedStorage permits SharedStorage.Direct, SharedStorage.Staged {
@@ -41,7 +42,9 @@ sealed interface SharedStorage permits SharedStorage.Direct, SharedStorage.Stage
     }
 
     record Direct(Path root) implements SharedStorage {
-        Path runDir(String id) { return root.resolve("runs").resolve(id); }
+        Path runDir(String id) {
+            return root.resolve("runs").resolve(id);
+        }
     }
 
     final class Staged implements SharedStorage {
@@ -77,7 +80,10 @@ sealed interface SharedStorage permits SharedStorage.Direct, SharedStorage.Stage
             }
         }
 
-        /** Copies {@code local} up as run {@code id}: every file through a temporary name, the checkpoint and summary last. */
+        /**
+         * Copies {@code local} up as run {@code id}: every file through a temporary name, the checkpoint and summary
+         * last.
+         */
         void push(String id, Path local) throws IOException {
             List<Path> files = new ArrayList<>(), last = new ArrayList<>();
             try (var s = Files.walk(local)) {
@@ -91,8 +97,11 @@ sealed interface SharedStorage permits SharedStorage.Direct, SharedStorage.Stage
             files.addAll(last);
             org.apache.hadoop.fs.Path dir = remote(id);
             for (Path p : files) {
-                org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(dir, local.relativize(p).toString().replace('\\', '/'));
-                org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dst.getParent(), dst.getName() + ".part-" + ProcessHandle.current().pid());
+                org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(
+                        dir, local.relativize(p).toString().replace('\\', '/'));
+                org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(
+                        dst.getParent(),
+                        dst.getName() + ".part-" + ProcessHandle.current().pid());
                 fs.mkdirs(dst.getParent());
                 try (var out = fs.create(tmp, true)) {
                     Files.copy(p, out);

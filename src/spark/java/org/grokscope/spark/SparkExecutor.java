@@ -31,12 +31,12 @@ import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
- * Runs a sweep's runs as Spark tasks, one run per task and partition, {@code spark.task.cpus} engine threads each.
- * The driver (this process) expands the grid, submits one job per call (a search: one per probe), and records each
- * run in the store as Spark reports its task started (each attempt counts) and as its result arrives; tasks write
- * their run directories to shared storage ({@link SharedStorage}). Spark retries a task whose executor was lost;
- * the retry resumes from the run's last checkpoint there. Ctrl-C cancels the job: running tasks checkpoint and
- * stop, and the next invocation resumes them.
+ * Runs a sweep's runs as Spark tasks, one run per task and partition, {@code spark.task.cpus} engine threads each. The
+ * driver (this process) expands the grid, submits one job per call (a search: one per probe), and records each run in
+ * the store as Spark reports its task started (each attempt counts) and as its result arrives; tasks write their run
+ * directories to shared storage ({@link SharedStorage}). Spark retries a task whose executor was lost; the retry
+ * resumes from the run's last checkpoint there. Ctrl-C cancels the job: running tasks checkpoint and stop, and the next
+ * invocation resumes them.
  */
 public final class SparkExecutor implements RunExecutor {
     /**
@@ -58,7 +58,8 @@ public final class SparkExecutor implements RunExecutor {
         SparkConf conf = new SparkConf();
         if (settings.master() != null) conf.setMaster(settings.master());
         if (!conf.contains("spark.master"))
-            throw new ConfigException("--executor spark: no master: give --master (local[2], spark://HOST:7077, yarn, k8s://...) or start grokscope with spark-submit");
+            throw new ConfigException(
+                    "--executor spark: no master: give --master (local[2], spark://HOST:7077, yarn, k8s://...) or start grokscope with spark-submit");
         conf.setIfMissing("spark.app.name", "grokscope");
         if (conf.get("spark.master").startsWith("local")) conf.setIfMissing("spark.ui.enabled", "false");
         for (Map.Entry<String, String> e : settings.conf().entrySet()) conf.set(e.getKey(), e.getValue());
@@ -75,15 +76,23 @@ public final class SparkExecutor implements RunExecutor {
         try {
             JavaSparkContext c = context();
             int cpus = taskCpus();
-            return String.format(Locale.ROOT, "Spark %s, master %s, %d thread%s per run (spark.task.cpus), run directories in %s", c.version(), c.master(),
-                    cpus, cpus == 1 ? "" : "s", settings.shared() != null ? settings.shared() : "the sweep directory");
+            return String.format(
+                    Locale.ROOT,
+                    "Spark %s, master %s, %d thread%s per run (spark.task.cpus), run directories in %s",
+                    c.version(),
+                    c.master(),
+                    cpus,
+                    cpus == 1 ? "" : "s",
+                    settings.shared() != null ? settings.shared() : "the sweep directory");
         } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     @Override
-    public void execute(List<SweepConfig.Point> pending, Path dir, SweepRunner.Execution x, Ledger ledger, PrintStream out) throws Exception {
+    public void execute(
+            List<SweepConfig.Point> pending, Path dir, SweepRunner.Execution x, Ledger ledger, PrintStream out)
+            throws Exception {
         if (pending.isEmpty()) return;
         JavaSparkContext c = context();
         String shared = settings.shared() != null ? settings.shared() : SharedStorage.uriOf(dir);
@@ -91,7 +100,14 @@ public final class SparkExecutor implements RunExecutor {
         int threads = taskCpus();
         List<TaskSpec> specs = new ArrayList<>();
         for (SweepConfig.Point p : pending)
-            specs.add(new TaskSpec(p.id(), ConfigLoader.toJson(p.config()), threads, x.flushSeconds(), x.checkpointSeconds(), shared, p.continues()));
+            specs.add(new TaskSpec(
+                    p.id(),
+                    ConfigLoader.toJson(p.config()),
+                    threads,
+                    x.flushSeconds(),
+                    x.checkpointSeconds(),
+                    shared,
+                    p.continues()));
 
         // which of this job's tasks started (Spark says so per attempt), and which runs ended
         String token = "grokscope-" + java.util.UUID.randomUUID();
@@ -99,12 +115,15 @@ public final class SparkExecutor implements RunExecutor {
         Set<String> finished = ConcurrentHashMap.newKeySet(), running = ConcurrentHashMap.newKeySet();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         SparkListener listener = new SparkListener() {
-            @Override public void onJobStart(SparkListenerJobStart e) {
+            @Override
+            public void onJobStart(SparkListenerJobStart e) {
                 if (e.properties() != null && token.equals(e.properties().getProperty("grokscope.job")))
-                    for (Object s : scala.jdk.javaapi.CollectionConverters.asJava(e.stageIds())) stages.add((Integer) s);
+                    for (Object s : scala.jdk.javaapi.CollectionConverters.asJava(e.stageIds()))
+                        stages.add((Integer) s);
             }
 
-            @Override public void onTaskStart(SparkListenerTaskStart e) {
+            @Override
+            public void onTaskStart(SparkListenerTaskStart e) {
                 if (!stages.contains(e.stageId())) return;
                 String id = specs.get(e.taskInfo().index()).id();
                 synchronized (finished) {
@@ -125,26 +144,33 @@ public final class SparkExecutor implements RunExecutor {
             RDD<TaskSpec> rdd = c.parallelize(specs, specs.size()).rdd();
             List<Object> partitions = new ArrayList<>();
             for (int i = 0; i < specs.size(); i++) partitions.add(i);
-            SimpleFutureAction<BoxedUnit> job = c.sc().submitJob(rdd, new RunPartition(),
-                    scala.jdk.javaapi.CollectionConverters.asScala(partitions).toList(),
-                    new AbstractFunction2<Object, RunOutcome, BoxedUnit>() {
-                        @Override public BoxedUnit apply(Object index, RunOutcome o) {
-                            synchronized (finished) {
-                                try {
-                                    if (storage instanceof SharedStorage.Staged s) s.fetch(o.id(), dir);
-                                    ledger.finished(o);
-                                } catch (Exception ex) {
-                                    errors.add(ex);
+            SimpleFutureAction<BoxedUnit> job = c.sc().submitJob(
+                            rdd,
+                            new RunPartition(),
+                            scala.jdk.javaapi.CollectionConverters.asScala(partitions)
+                                    .toList(),
+                            new AbstractFunction2<Object, RunOutcome, BoxedUnit>() {
+                                @Override
+                                public BoxedUnit apply(Object index, RunOutcome o) {
+                                    synchronized (finished) {
+                                        try {
+                                            if (storage instanceof SharedStorage.Staged s) s.fetch(o.id(), dir);
+                                            ledger.finished(o);
+                                        } catch (Exception ex) {
+                                            errors.add(ex);
+                                        }
+                                        finished.add(o.id());
+                                        running.remove(o.id());
+                                    }
+                                    return BoxedUnit.UNIT;
                                 }
-                                finished.add(o.id());
-                                running.remove(o.id());
-                            }
-                            return BoxedUnit.UNIT;
-                        }
-                    },
-                    new AbstractFunction0<BoxedUnit>() {
-                        @Override public BoxedUnit apply() { return BoxedUnit.UNIT; }
-                    });
+                            },
+                            new AbstractFunction0<BoxedUnit>() {
+                                @Override
+                                public BoxedUnit apply() {
+                                    return BoxedUnit.UNIT;
+                                }
+                            });
             AtomicBoolean stopping = new AtomicBoolean();
             try (StopOnSignal signal = new StopOnSignal("grokscope-spark-interrupt", () -> stopping.set(true), 120)) {
                 long lastPrint = System.nanoTime();
@@ -162,7 +188,12 @@ public final class SparkExecutor implements RunExecutor {
                     }
                     if ((System.nanoTime() - lastPrint) / 1e9 >= 5) {
                         lastPrint = System.nanoTime();
-                        ledger.progress(running.size(), running.stream().sorted().map(id -> live(storage, id)).toList());
+                        ledger.progress(
+                                running.size(),
+                                running.stream()
+                                        .sorted()
+                                        .map(id -> live(storage, id))
+                                        .toList());
                     }
                 }
             }
@@ -175,8 +206,12 @@ public final class SparkExecutor implements RunExecutor {
                 scala.util.Try<BoxedUnit> result = job.value().get();
                 if (result.isFailure()) {
                     Throwable e = result.failed().get();
-                    throw new IllegalStateException("the Spark job failed (a run's task failed " + c.getConf().get("spark.task.maxFailures", "4")
-                            + " times; runs that finished are recorded, rerun the same command to go on): " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "the Spark job failed (a run's task failed "
+                                    + c.getConf().get("spark.task.maxFailures", "4")
+                                    + " times; runs that finished are recorded, rerun the same command to go on): "
+                                    + e.getMessage(),
+                            e);
                 }
             }
         } finally {
@@ -192,9 +227,17 @@ public final class SparkExecutor implements RunExecutor {
     private static String live(SharedStorage storage, String id) {
         if (storage instanceof SharedStorage.Direct d) {
             try {
-                var p = Json.MAPPER.readTree(d.runDir(id).resolve(org.grokscope.run.RunDirectory.PROGRESS).toFile());
+                var p = Json.MAPPER.readTree(d.runDir(id)
+                        .resolve(org.grokscope.run.RunDirectory.PROGRESS)
+                        .toFile());
                 if (p.path("status").asText().equals("running"))
-                    return String.format(Locale.ROOT, "%s step %,d/%,d on %s", id, p.path("step").asInt(), p.path("steps").asInt(), p.path("host").asText("?"));
+                    return String.format(
+                            Locale.ROOT,
+                            "%s step %,d/%,d on %s",
+                            id,
+                            p.path("step").asInt(),
+                            p.path("steps").asInt(),
+                            p.path("host").asText("?"));
             } catch (java.io.IOException e) {
                 // not written yet (or being replaced): say only that it runs
             }

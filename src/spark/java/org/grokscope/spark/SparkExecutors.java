@@ -16,7 +16,8 @@ public final class SparkExecutors implements RunExecutor.Factory {
     public RunExecutor create(Map<String, String> options) throws ConfigException {
         Map<String, String> conf = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : options.entrySet()) {
-            if (e.getKey().startsWith("spark-conf:")) conf.put(e.getKey().substring("spark-conf:".length()), e.getValue());
+            if (e.getKey().startsWith("spark-conf:"))
+                conf.put(e.getKey().substring("spark-conf:".length()), e.getValue());
             else if (!e.getKey().equals("master") && !e.getKey().equals("shared"))
                 throw new ConfigException("--executor spark: unknown option --" + e.getKey());
         }

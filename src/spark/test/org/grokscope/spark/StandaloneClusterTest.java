@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 (a master and two worker JVMs, started from target/spark-lib): a sweep
- * runs on it, one worker is killed with SIGKILL (with its executor, as when its machine dies) while both run a run,
- * and the sweep still completes, every run byte-identical to the local executor's, the killed one resumed from its
+ * runs on it, one worker is killed with SIGKILL (with its executor, as when its machine dies) while both run a run, and
+ * the sweep still completes, every run byte-identical to the local executor's, the killed one resumed from its
  * checkpoint by Spark's retry.
  */
 class StandaloneClusterTest {
@@ -55,7 +55,9 @@ class StandaloneClusterTest {
     @Test
     void aSweepCompletesIdenticallyWhenAWorkerIsKilledMidRun() throws Exception {
         Path lib = Path.of("target/spark-lib").toAbsolutePath();
-        assertThat(lib).as("Spark's jars, copied by mvn -Pspark before the tests").isDirectory();
+        assertThat(lib)
+                .as("Spark's jars, copied by mvn -Pspark before the tests")
+                .isDirectory();
         // a SPARK_HOME the workers launch executors from: RELEASE marks a distribution, jars/ holds Spark
         Path home = tmp.resolve("spark-home");
         Files.createDirectories(home);
@@ -63,56 +65,127 @@ class StandaloneClusterTest {
         Files.createSymbolicLink(home.resolve("jars"), lib);
         int port = freePort();
         String master = "spark://127.0.0.1:" + port;
-        start(home, tmp.resolve("master.log"), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", "0");
+        start(
+                home,
+                tmp.resolve("master.log"),
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--webui-port",
+                "0");
         awaitPort(port);
-        Process worker1 = start(home, tmp.resolve("worker1.log"), "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
-                "--memory", "1g", "--webui-port", "0", "--work-dir", tmp.resolve("w1").toString(), master);
-        start(home, tmp.resolve("worker2.log"), "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
-                "--memory", "1g", "--webui-port", "0", "--work-dir", tmp.resolve("w2").toString(), master);
+        Process worker1 = start(
+                home,
+                tmp.resolve("worker1.log"),
+                "org.apache.spark.deploy.worker.Worker",
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                "1",
+                "--memory",
+                "1g",
+                "--webui-port",
+                "0",
+                "--work-dir",
+                tmp.resolve("w1").toString(),
+                master);
+        start(
+                home,
+                tmp.resolve("worker2.log"),
+                "org.apache.spark.deploy.worker.Worker",
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                "1",
+                "--memory",
+                "1g",
+                "--webui-port",
+                "0",
+                "--work-dir",
+                tmp.resolve("w2").toString(),
+                master);
 
         Path def = tmp.resolve("sweep.yaml");
         Files.writeString(def, SWEEP);
         Path local = tmp.resolve("local"), cluster = tmp.resolve("cluster");
-        assertThat(Main.execute("sweep", "--config", def.toString(), "--out", local.toString())).isEqualTo(0);
+        assertThat(Main.execute("sweep", "--config", def.toString(), "--out", local.toString()))
+                .isEqualTo(0);
 
         String classPath = String.join(":", grokscopeClassPath(lib));
         AtomicInteger code = new AtomicInteger(-1);
-        Thread driver = new Thread(() -> code.set(Main.execute("sweep", "--config", def.toString(), "--out", cluster.toString(),
-                "--executor", "spark", "--master", master, "--checkpoint-every", "1",
-                "--spark-conf", "spark.driver.host=127.0.0.1", "--spark-conf", "spark.driver.bindAddress=127.0.0.1",
-                "--spark-conf", "spark.executor.memory=512m",
-                "--spark-conf", "spark.executor.extraClassPath=" + classPath,
-                "--spark-conf", "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector -Xss4m -XX:+UseParallelGC")));
+        Thread driver = new Thread(() -> code.set(Main.execute(
+                "sweep",
+                "--config",
+                def.toString(),
+                "--out",
+                cluster.toString(),
+                "--executor",
+                "spark",
+                "--master",
+                master,
+                "--checkpoint-every",
+                "1",
+                "--spark-conf",
+                "spark.driver.host=127.0.0.1",
+                "--spark-conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--spark-conf",
+                "spark.executor.memory=512m",
+                "--spark-conf",
+                "spark.executor.extraClassPath=" + classPath,
+                "--spark-conf",
+                "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector -Xss4m -XX:+UseParallelGC")));
         driver.start();
         // both workers run a run that has checkpointed: kill one worker with its executor
         long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (checkpointedRunning(cluster) < 2) {
-            assertThat(System.nanoTime()).as("two runs checkpointing on the cluster; master log:\n%s", Files.readString(tmp.resolve("master.log"))).isLessThan(until);
-            assertThat(driver.isAlive()).as("the sweep ended before a worker could be killed").isTrue();
+            assertThat(System.nanoTime())
+                    .as(
+                            "two runs checkpointing on the cluster; master log:\n%s",
+                            Files.readString(tmp.resolve("master.log")))
+                    .isLessThan(until);
+            assertThat(driver.isAlive())
+                    .as("the sweep ended before a worker could be killed")
+                    .isTrue();
             Thread.sleep(100);
         }
         worker1.descendants().forEach(ProcessHandle::destroyForcibly);
         worker1.destroyForcibly();
         driver.join(TimeUnit.MINUTES.toMillis(5));
-        assertThat(driver.isAlive()).as("the sweep finishes on the remaining worker").isFalse();
+        assertThat(driver.isAlive())
+                .as("the sweep finishes on the remaining worker")
+                .isFalse();
         assertThat(code.get()).isEqualTo(0);
 
         SparkExecutorTest.sameRuns(local, cluster);
         try (SweepStore s = new SweepStore(cluster.resolve("sweep.db"))) {
             List<SweepStore.Row> rows = s.runs();
             assertThat(rows).allSatisfy(r -> assertThat(r.status()).isEqualTo(SweepStore.Status.COMPLETED));
-            List<SweepStore.Row> retried = rows.stream().filter(r -> r.attempts() > 1).toList();
+            List<SweepStore.Row> retried =
+                    rows.stream().filter(r -> r.attempts() > 1).toList();
             assertThat(retried).as("the killed worker's run ran again").isNotEmpty();
             boolean resumed = false;
             for (SweepStore.Row r : retried)
-                resumed |= Json.MAPPER.readTree(cluster.resolve("runs").resolve(r.id()).resolve(RunDirectory.PROVENANCE).toFile()).path("resumed_at_step").asInt() > 0;
-            assertThat(resumed).as("the retry resumed from the checkpoint the killed attempt wrote").isTrue();
+                resumed |= Json.MAPPER
+                                .readTree(cluster.resolve("runs")
+                                        .resolve(r.id())
+                                        .resolve(RunDirectory.PROVENANCE)
+                                        .toFile())
+                                .path("resumed_at_step")
+                                .asInt()
+                        > 0;
+            assertThat(resumed)
+                    .as("the retry resumed from the checkpoint the killed attempt wrote")
+                    .isTrue();
         }
     }
 
     /**
-     * Runs that have a checkpoint past step 0 and no summary yet. A checkpoint can be at step 0: with --checkpoint-every 1
-     * on a busy machine, a second passes between the run's start and its first evaluation; a retry from there starts at 0.
+     * Runs that have a checkpoint past step 0 and no summary yet. A checkpoint can be at step 0: with
+     * --checkpoint-every 1 on a busy machine, a second passes between the run's start and its first evaluation; a retry
+     * from there starts at 0.
      */
     private static int checkpointedRunning(Path sweep) throws IOException {
         Path runs = sweep.resolve("runs");
@@ -133,7 +206,8 @@ class StandaloneClusterTest {
     }
 
     private Process start(Path home, Path log, String main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         cmd.addAll(List.of(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptionArray()));
         cmd.addAll(List.of("-cp", home.resolve("jars") + "/*", main));
         cmd.addAll(List.of(args));
@@ -141,7 +215,10 @@ class StandaloneClusterTest {
         pb.environment().put("SPARK_HOME", home.toString());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else the worker looks for a Spark source build to launch executors from
+        pb.environment()
+                .put(
+                        "SPARK_SCALA_VERSION",
+                        "2.13"); // else the worker looks for a Spark source build to launch executors from
         Process p = pb.start();
         started.add(p);
         return p;
@@ -159,8 +236,12 @@ class StandaloneClusterTest {
             if (p.getFileName().toString().startsWith("surefirebooter") && Files.isRegularFile(p)) {
                 // surefire's manifest-only jar: the class path is in its manifest
                 try (JarFile j = new JarFile(p.toFile())) {
-                    for (String u : j.getManifest().getMainAttributes().getValue("Class-Path").split(" "))
-                        if (!u.isBlank()) out.add(Path.of(java.net.URI.create(u)).toString());
+                    for (String u : j.getManifest()
+                            .getMainAttributes()
+                            .getValue("Class-Path")
+                            .split(" "))
+                        if (!u.isBlank())
+                            out.add(Path.of(java.net.URI.create(u)).toString());
                 }
             } else out.add(p.toAbsolutePath().toString());
         }

@@ -9,15 +9,19 @@ class BenchmarksTest {
     @Test
     void imagePresetsRunOnSyntheticImagesOfTheirShape() throws Exception {
         for (String preset : java.util.List.of("omnigrok-mnist", "conv-fashion")) {
-            var cfg = org.grokscope.config.ConfigLoader.load(org.grokscope.config.ConfigLoader.Source.preset(preset),
+            var cfg = org.grokscope.config.ConfigLoader.load(
+                    org.grokscope.config.ConfigLoader.Source.preset(preset),
                     java.util.List.of("task.path=/nonexistent/" + preset)); // were the data read, this would fail
             try (org.grokscope.run.Experiment ex = Benchmarks.experiment(cfg, 1)) {
                 org.assertj.core.api.Assertions.assertThat(ex.features.dim()).isEqualTo(784);
-                org.assertj.core.api.Assertions.assertThat(ex.features.train().size()).isEqualTo(1000);
+                org.assertj.core.api.Assertions.assertThat(ex.features.train().size())
+                        .isEqualTo(1000);
                 org.assertj.core.api.Assertions.assertThat(ex.probes).isNull();
                 ex.trainer.trainStep();
-                org.assertj.core.api.Assertions.assertThat(ex.trainer.batchSize()).isEqualTo(200);
-                org.assertj.core.api.Assertions.assertThat(ex.trainer.flopsPerStep()).isGreaterThan(1e8);
+                org.assertj.core.api.Assertions.assertThat(ex.trainer.batchSize())
+                        .isEqualTo(200);
+                org.assertj.core.api.Assertions.assertThat(ex.trainer.flopsPerStep())
+                        .isGreaterThan(1e8);
             }
         }
     }
@@ -40,7 +44,8 @@ class BenchmarksTest {
 
     @Test
     void theDetailSaysWhichModesTheMeasuredStepsRanIn() {
-        assertThat(Benchmarks.threadShares(new long[] {0, 0, 100}, 100, new long[] {0, 0, 130}, 130, 2)).isEmpty();
+        assertThat(Benchmarks.threadShares(new long[] {0, 0, 100}, 100, new long[] {0, 0, 130}, 130, 2))
+                .isEmpty();
         assertThat(Benchmarks.threadShares(new long[] {0, 3, 100}, 90, new long[] {0, 6, 127}, 110, 2))
                 .isEqualTo(" (measured steps: 20 eager, 7 parking on 2, 3 on 1 thread)");
     }

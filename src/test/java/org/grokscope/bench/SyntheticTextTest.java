@@ -20,17 +20,19 @@ class SyntheticTextTest {
             assertThat(tok[e * 256]).isEqualTo(TextTask.CLS);
             int l = 0;
             while (l < 256 && tok[e * 256 + l] != 0) l++;
-            for (int t = l; t < 256; t++) assertThat(tok[e * 256 + t]).as("padding only at the end").isZero();
+            for (int t = l; t < 256; t++)
+                assertThat(tok[e * 256 + t]).as("padding only at the end").isZero();
             for (int t = 1; t < l; t++) assertThat(tok[e * 256 + t]).isBetween(TextTask.CLS + 1, 30_521);
             len[e] = l;
             kept += l;
         }
         java.util.Arrays.sort(len);
         assertThat((double) kept / d.size()).isCloseTo(159.4, org.assertj.core.data.Offset.offset(2.0)); // IMDB's mean
-        assertThat(len[len.length / 2]).isBetween(155, 163);                                            // its median, 159
+        assertThat(len[len.length / 2]).isBetween(155, 163); // its median, 159
         assertThat(len[0]).isGreaterThanOrEqualTo(9);
         assertThat(len[len.length - 1]).isLessThanOrEqualTo(256);
-        assertThat(SyntheticText.imdbLike(50, 256, 30_522, 1).tokens()).isEqualTo(SyntheticText.imdbLike(50, 256, 30_522, 1).tokens());
+        assertThat(SyntheticText.imdbLike(50, 256, 30_522, 1).tokens())
+                .isEqualTo(SyntheticText.imdbLike(50, 256, 30_522, 1).tokens());
         assertThat(SyntheticText.length(0)).isEqualTo(9);
         assertThat(SyntheticText.length(1)).isEqualTo(256);
     }

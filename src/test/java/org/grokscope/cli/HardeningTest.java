@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Items of the fault and bad-input battery (issue "Hardening"): each case failed before its fix. A tiny run
- * (p 11, MLP 8/16, 50 steps) stands in for base.yaml.
+ * Items of the fault and bad-input battery (issue "Hardening"): each case failed before its fix. A tiny run (p 11, MLP
+ * 8/16, 50 steps) stands in for base.yaml.
  */
 class HardeningTest {
     @TempDir
@@ -40,7 +40,11 @@ class HardeningTest {
                 if (s == step) t.requestStop();
             }
         };
-        org.grokscope.run.Runner.job(c, run).threads(1).command(command).listen(java.util.List.of(stop)).run();
+        org.grokscope.run.Runner.job(c, run)
+                .threads(1)
+                .command(command)
+                .listen(java.util.List.of(stop))
+                .run();
         return run;
     }
 
@@ -51,7 +55,16 @@ class HardeningTest {
     @Test
     void item17_searchSettingsThatAreNotNumbersAreRefused() throws Exception {
         for (String flag : new String[] {"--tolerance", "--success", "--growth"}) {
-            CliTest.Out o = cli("cds", "--config", base().toString(), "--set", "task.test_fraction=0.3", flag, "NaN", "--out", tmp.resolve("s" + flag).toString());
+            CliTest.Out o = cli(
+                    "cds",
+                    "--config",
+                    base().toString(),
+                    "--set",
+                    "task.test_fraction=0.3",
+                    flag,
+                    "NaN",
+                    "--out",
+                    tmp.resolve("s" + flag).toString());
             assertThat(o.code()).as(flag).isEqualTo(2);
             assertThat(o.err()).contains(flag + ": must be");
             assertThat(tmp.resolve("s" + flag)).doesNotExist();
@@ -60,7 +73,9 @@ class HardeningTest {
 
     @Test
     void item19_everyCommandHasHelpAndTheOverviewEndsItsSentences() {
-        for (String cmd : new String[] {"train", "sweep", "cds", "report", "export", "presets", "demo", "plot", "bench", "kernel", "data"}) {
+        for (String cmd : new String[] {
+            "train", "sweep", "cds", "report", "export", "presets", "demo", "plot", "bench", "kernel", "data"
+        }) {
             CliTest.Out o = cli(cmd, "--help");
             assertThat(o.code()).as(cmd + " --help").isZero();
             assertThat(o.out()).as(cmd + " --help").contains("Usage: grokscope " + cmd);
@@ -69,9 +84,11 @@ class HardeningTest {
         assertThat(o.code()).isZero();
         // each entry (picocli wraps long ones onto indented lines) is a whole sentence, not one cut off mid-way
         java.util.List<String> entries = new java.util.ArrayList<>();
-        for (String line : o.out().substring(o.out().indexOf("Commands:")).lines().skip(1).toList()) {
+        for (String line :
+                o.out().substring(o.out().indexOf("Commands:")).lines().skip(1).toList()) {
             if (line.isBlank()) continue;
-            if (line.startsWith("    ") && !entries.isEmpty()) entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.trim());
+            if (line.startsWith("    ") && !entries.isEmpty())
+                entries.set(entries.size() - 1, entries.get(entries.size() - 1) + " " + line.trim());
             else entries.add(line.trim());
         }
         assertThat(entries).hasSizeGreaterThan(10);
@@ -80,16 +97,32 @@ class HardeningTest {
 
     @Test
     void item12_anEmptyValueOrAnEmptyFileIsRefusedNotReadAsTheDefaults() throws Exception {
-        CliTest.Out o = cli("train", "--config", base().toString(), "--set", "task.p=", "--out", tmp.resolve("r").toString());
+        CliTest.Out o = cli(
+                "train",
+                "--config",
+                base().toString(),
+                "--set",
+                "task.p=",
+                "--out",
+                tmp.resolve("r").toString());
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("--set task.p=: no value");
         assertThat(tmp.resolve("r")).doesNotExist();
         // null is how to take a preset's value away
-        CliTest.Out n = cli("train", "--config", base().toString(), "--set", "task.test_fraction=null", "--quiet", "--out", tmp.resolve("n").toString());
+        CliTest.Out n = cli(
+                "train",
+                "--config",
+                base().toString(),
+                "--set",
+                "task.test_fraction=null",
+                "--quiet",
+                "--out",
+                tmp.resolve("n").toString());
         assertThat(n.code()).isZero();
         Path empty = tmp.resolve("empty.yaml");
         Files.writeString(empty, "\n# nothing here\n");
-        CliTest.Out e = cli("train", "--config", empty.toString(), "--out", tmp.resolve("e").toString());
+        CliTest.Out e = cli(
+                "train", "--config", empty.toString(), "--out", tmp.resolve("e").toString());
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.err()).contains(empty + ": the file sets nothing");
         assertThat(tmp.resolve("e")).doesNotExist();
@@ -98,28 +131,44 @@ class HardeningTest {
     @Test
     void item4_moreThreadsThanCoresAreCappedWithANotice() throws Exception {
         long t0 = System.nanoTime();
-        CliTest.Out o = cli("train", "--config", base().toString(), "--threads", "1000", "--out", tmp.resolve("t").toString());
+        CliTest.Out o = cli(
+                "train",
+                "--config",
+                base().toString(),
+                "--threads",
+                "1000",
+                "--out",
+                tmp.resolve("t").toString());
         assertThat(o.code()).isZero();
-        assertThat((System.nanoTime() - t0) / 1e9).as("seconds for a 50-step run").isLessThan(60);
+        assertThat((System.nanoTime() - t0) / 1e9)
+                .as("seconds for a 50-step run")
+                .isLessThan(60);
         int cores = org.grokscope.engine.Parallel.availableCores();
         assertThat(o.out()).contains("--threads 1000 is more than the " + cores + " cores");
-        assertThat(Files.readString(tmp.resolve("t").resolve("provenance.json"))).contains("\"threads\" : " + cores);
+        assertThat(Files.readString(tmp.resolve("t").resolve("provenance.json")))
+                .contains("\"threads\" : " + cores);
     }
 
     @Test
     void item16_aGridTooLargeToRunIsRefusedAtOnce() throws Exception {
         Path sweep = tmp.resolve("huge.yaml");
-        Files.writeString(sweep, "name: huge\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: {geometric: {from: 1.0e-4, to: 1.0e-2, count: 100000000}}\n");
+        Files.writeString(
+                sweep,
+                "name: huge\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: {geometric: {from: 1.0e-4, to: 1.0e-2, count: 100000000}}\n");
         base();
         long t0 = System.nanoTime();
-        CliTest.Out o = cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("h").toString());
+        CliTest.Out o = cli(
+                "sweep", "--config", sweep.toString(), "--out", tmp.resolve("h").toString());
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("axes.optimizer.lr").contains("100000000");
-        Files.writeString(sweep, "name: huge\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: {linear: {from: 1.0e-4, to: 1.0e-2, count: 3000}}\n"
-                + "  optimizer.weight_decay: {linear: {from: 0.1, to: 1, count: 3000}}\n");
+        Files.writeString(
+                sweep,
+                "name: huge\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: {linear: {from: 1.0e-4, to: 1.0e-2, count: 3000}}\n"
+                        + "  optimizer.weight_decay: {linear: {from: 0.1, to: 1, count: 3000}}\n");
         t0 = System.nanoTime();
-        CliTest.Out g = cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("h").toString());
+        CliTest.Out g = cli(
+                "sweep", "--config", sweep.toString(), "--out", tmp.resolve("h").toString());
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
         assertThat(g.code()).isEqualTo(2);
         assertThat(g.err()).contains("9000000 runs");
@@ -129,8 +178,11 @@ class HardeningTest {
     @Test
     void item15_resumingAFinishedRunChangesNothingAndAResumeKeepsTheOriginalProvenance() throws Exception {
         Path run = tmp.resolve("run");
-        assertThat(cli("train", "--config", base().toString(), "--quiet", "--out", run.toString()).code()).isZero();
-        String summary = Files.readString(run.resolve("summary.json")), prov = Files.readString(run.resolve("provenance.json"));
+        assertThat(cli("train", "--config", base().toString(), "--quiet", "--out", run.toString())
+                        .code())
+                .isZero();
+        String summary = Files.readString(run.resolve("summary.json")),
+                prov = Files.readString(run.resolve("provenance.json"));
         CliTest.Out o = cli("train", "--resume", run.toString());
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("already completed");
@@ -141,21 +193,32 @@ class HardeningTest {
     @Test
     void item2_aSecondWriterOfARunOrSweepDirectoryIsRefused() throws Exception {
         org.grokscope.config.RunConfig c = org.grokscope.config.ConfigLoader.load(
-                new org.grokscope.config.ConfigLoader.Source("base.yaml", BASE.replace("steps: 50", "steps: 400"), false), java.util.List.of());
+                new org.grokscope.config.ConfigLoader.Source(
+                        "base.yaml", BASE.replace("steps: 50", "steps: 400"), false),
+                java.util.List.of());
         Path run = tmp.resolve("run");
-        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1), release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1),
+                release = new java.util.concurrent.CountDownLatch(1);
         org.grokscope.train.TrainListener hold = new org.grokscope.train.TrainListener() {
             @Override
             public void onStep(org.grokscope.train.Trainer t, int step, double loss) {
                 if (step == 20) {
                     inside.countDown();
-                    try { release.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         };
         Thread first = new Thread(() -> {
             try {
-                org.grokscope.run.Runner.job(c, run).threads(1).command("first").listen(java.util.List.of(hold)).run();
+                org.grokscope.run.Runner.job(c, run)
+                        .threads(1)
+                        .command("first")
+                        .listen(java.util.List.of(hold))
+                        .run();
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -164,8 +227,13 @@ class HardeningTest {
         inside.await();
         try {
             // the same directory, as a resume (the case that used to interleave files) and as a fresh run
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.grokscope.run.Runner.job(c, run).threads(1).resume(true).command("second").run())
-                    .hasMessageContaining("another grokscope process").hasMessageContaining("is writing this run directory");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.grokscope.run.Runner.job(c, run)
+                            .threads(1)
+                            .resume(true)
+                            .command("second")
+                            .run())
+                    .hasMessageContaining("another grokscope process")
+                    .hasMessageContaining("is writing this run directory");
             CliTest.Out o = cli("train", "--resume", run.toString());
             assertThat(o.code()).isEqualTo(2);
             assertThat(o.err()).contains("is writing this run directory");
@@ -183,7 +251,9 @@ class HardeningTest {
             assertThat(s.code()).isEqualTo(2);
             assertThat(s.err()).contains("is writing this sweep directory");
         }
-        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).code()).isZero();
+        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString())
+                        .code())
+                .isZero();
     }
 
     @Test
@@ -191,17 +261,24 @@ class HardeningTest {
         Path sweep = tmp.resolve("s.yaml"), dir = tmp.resolve("sweep");
         Path b = base();
         Files.writeString(sweep, "name: s\nbase: {config: base.yaml}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3]\n");
-        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).code()).isZero();
+        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString())
+                        .code())
+                .isZero();
         Files.writeString(b, BASE.replace("p: 11", "p: 13"));
         CliTest.Out o = cli("sweep", "--config", sweep.toString(), "--out", dir.toString());
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).contains("run 0000 was made with another configuration (task.p: 11 -> 13)").contains("--force");
+        assertThat(o.err())
+                .contains("run 0000 was made with another configuration (task.p: 11 -> 13)")
+                .contains("--force");
         CliTest.Out f = cli("sweep", "--config", sweep.toString(), "--out", dir.toString(), "--force");
         assertThat(f.code()).isZero();
         assertThat(f.out()).contains("2 run(s) whose config changed will run again");
         assertThat(Files.readString(dir.resolve("runs/0000/config.json"))).contains("\"p\" : 13");
-        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString()).out()).contains("2 already finished");
-        // a sweep written before keys were added to the config (stored configs lack them) is the same sweep, not a changed one
+        assertThat(cli("sweep", "--config", sweep.toString(), "--out", dir.toString())
+                        .out())
+                .contains("2 already finished");
+        // a sweep written before keys were added to the config (stored configs lack them) is the same sweep, not a
+        // changed one
         try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sweep.db"))) {
             for (String id : new String[] {"0000", "0001"}) {
                 String c;
@@ -211,7 +288,8 @@ class HardeningTest {
                     r.next();
                     c = r.getString(1);
                 }
-                var tree = (com.fasterxml.jackson.databind.node.ObjectNode) org.grokscope.config.Json.MAPPER.readTree(c);
+                var tree =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) org.grokscope.config.Json.MAPPER.readTree(c);
                 ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("training")).remove("loss_precision");
                 ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("optimizer")).remove("grokfast");
                 try (var u = db.prepareStatement("UPDATE runs SET config = ? WHERE id = ?")) {
@@ -231,10 +309,16 @@ class HardeningTest {
         Path run = interrupted(25, "test");
         Path ck = run.resolve("checkpoint.safetensors");
         byte[] good = Files.readAllBytes(ck);
-        String[][] cases = {{"flip", "does not match its checksum"}, {"junk", "bytes after the last tensor"}, {"cut", "truncated"}};
+        String[][] cases = {
+            {"flip", "does not match its checksum"}, {"junk", "bytes after the last tensor"}, {"cut", "truncated"}
+        };
         for (String[] k : cases) {
             byte[] bad = switch (k[0]) {
-                case "flip" -> { byte[] x = good.clone(); x[x.length - 5] ^= 1; yield x; }
+                case "flip" -> {
+                    byte[] x = good.clone();
+                    x[x.length - 5] ^= 1;
+                    yield x;
+                }
                 case "junk" -> java.util.Arrays.copyOf(good, good.length + 16);
                 default -> java.util.Arrays.copyOf(good, good.length / 2);
             };
@@ -251,14 +335,27 @@ class HardeningTest {
     void item11_anErrorNamesTheSetThatCausedItInPlainWords() throws Exception {
         String b = base().toString();
         String[][] cases = {
-                {"foo.bar=1", "--set foo.bar=1: foo: unknown key"},
-                {"task=5", "--set task=5: must be a section of keys"},
-                {"task.train_count=121", "--set task.train_count=121: leaves no test examples (the table has 121)"},
-                {"task.p=2.5", "--set task.p=2.5: expected a whole number, got 2.5"}};
+            {"foo.bar=1", "--set foo.bar=1: foo: unknown key"},
+            {"task=5", "--set task=5: must be a section of keys"},
+            {"task.train_count=121", "--set task.train_count=121: leaves no test examples (the table has 121)"},
+            {"task.p=2.5", "--set task.p=2.5: expected a whole number, got 2.5"}
+        };
         for (String[] c : cases) {
-            CliTest.Out o = cli("train", "--config", b, "--set", c[0], "--out", tmp.resolve("o").toString());
+            CliTest.Out o = cli(
+                    "train",
+                    "--config",
+                    b,
+                    "--set",
+                    c[0],
+                    "--out",
+                    tmp.resolve("o").toString());
             assertThat(o.code()).as(c[0]).isEqualTo(2);
-            assertThat(o.err()).as(c[0]).contains(c[1]).doesNotContain("base.yaml").doesNotContain("Coercion").doesNotContain("'null'");
+            assertThat(o.err())
+                    .as(c[0])
+                    .contains(c[1])
+                    .doesNotContain("base.yaml")
+                    .doesNotContain("Coercion")
+                    .doesNotContain("'null'");
         }
         assertThat(tmp.resolve("o")).doesNotExist();
     }
@@ -284,44 +381,66 @@ class HardeningTest {
     @Test
     void item13_messagesQuoteAtMostAGlimpseOfTheInput() throws Exception {
         Path huge = tmp.resolve("huge.csv"), bin = tmp.resolve("data.csv"), cfg = tmp.resolve("text.yaml");
-        Files.writeString(huge, "x".repeat(2_000_000) + "\n");          // one 2 MB line, no "text" column
+        Files.writeString(huge, "x".repeat(2_000_000) + "\n"); // one 2 MB line, no "text" column
         byte[] junk = new byte[4096];
         new java.util.Random(3).nextBytes(junk);
-        for (int i = 0; i < junk.length; i += 7) junk[i] = 0;             // NUL bytes, as in a .tar.gz read as CSV
+        for (int i = 0; i < junk.length; i += 7) junk[i] = 0; // NUL bytes, as in a .tar.gz read as CSV
         Files.write(bin, junk);
         for (Path data : new Path[] {huge, bin}) {
-            Files.writeString(cfg, "name: t\ntask: {kind: text, dataset: csv, path: " + data + "}\nmodel: {kind: bag}\ntraining: {steps: 5}\n");
-            CliTest.Out o = cli("train", "--config", cfg.toString(), "--out", tmp.resolve("o").toString());
+            Files.writeString(
+                    cfg,
+                    "name: t\ntask: {kind: text, dataset: csv, path: " + data
+                            + "}\nmodel: {kind: bag}\ntraining: {steps: 5}\n");
+            CliTest.Out o = cli(
+                    "train",
+                    "--config",
+                    cfg.toString(),
+                    "--out",
+                    tmp.resolve("o").toString());
             assertThat(o.code()).as(data.toString()).isNotZero();
             assertThat(o.err().length()).as(data + ": message length").isLessThan(600);
             assertThat(o.err()).as(data.toString()).doesNotContain("\u0000");
             if (data == huge) assertThat(o.err()).contains("(2000002 characters)");
         }
         Path secret = tmp.resolve("secret");
-        String line = "root:$y$j9T$2hmXb0C9vXbq8x0GMz8vY0$SLCwq8PMnPvw9Vb0P1VgwDdH2b1iD0BbB6oy7qqbYy6:20228:0:99999:7:::";
+        String line =
+                "root:$y$j9T$2hmXb0C9vXbq8x0GMz8vY0$SLCwq8PMnPvw9Vb0P1VgwDdH2b1iD0BbB6oy7qqbYy6:20228:0:99999:7:::";
         Files.writeString(secret, line + "\n");
         CliTest.Out o = cli("train", "--config", secret.toString());
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).doesNotContain(line).doesNotContain("SLCwq8PMnPvw9Vb0P1Vgw").contains("is this a grokscope config?");
+        assertThat(o.err())
+                .doesNotContain(line)
+                .doesNotContain("SLCwq8PMnPvw9Vb0P1Vgw")
+                .contains("is this a grokscope config?");
     }
 
     @Test
     void item14_yamlIsReadStrictlyAndAxisStringsStayStrings() throws Exception {
         String[][] cases = {
-                {"name: a\nname: b\n", ":2: not valid YAML: Duplicate field 'name'"},
-                {"name: &x foo\ndescription: *x\n", ":2: YAML aliases (*x) are not supported"},
-                {"name: a\n---\nname: b\n", ":3: a second YAML document"}};
+            {"name: a\nname: b\n", ":2: not valid YAML: Duplicate field 'name'"},
+            {"name: &x foo\ndescription: *x\n", ":2: YAML aliases (*x) are not supported"},
+            {"name: a\n---\nname: b\n", ":3: a second YAML document"}
+        };
         for (String[] c : cases) {
             Path f = tmp.resolve("c.yaml");
             Files.writeString(f, c[0]);
-            CliTest.Out o = cli("train", "--config", f.toString(), "--out", tmp.resolve("o").toString());
+            CliTest.Out o = cli(
+                    "train", "--config", f.toString(), "--out", tmp.resolve("o").toString());
             assertThat(o.code()).as(c[0]).isEqualTo(2);
             assertThat(o.err()).as(c[0]).contains(f + c[1]);
         }
         base();
         Path sweep = tmp.resolve("s.yaml");
-        Files.writeString(sweep, "name: s\nbase: {config: base.yaml}\naxes:\n  description: [\"a: b\", \"null\", \"true\"]\n");
-        assertThat(cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("sw").toString()).code()).isZero();
+        Files.writeString(
+                sweep, "name: s\nbase: {config: base.yaml}\naxes:\n  description: [\"a: b\", \"null\", \"true\"]\n");
+        assertThat(cli(
+                                "sweep",
+                                "--config",
+                                sweep.toString(),
+                                "--out",
+                                tmp.resolve("sw").toString())
+                        .code())
+                .isZero();
         assertThat(Files.readString(tmp.resolve("sw/runs/0000/config.json"))).contains("\"description\" : \"a: b\"");
         assertThat(Files.readString(tmp.resolve("sw/runs/0001/config.json"))).contains("\"description\" : \"null\"");
         assertThat(Files.readString(tmp.resolve("sw/runs/0002/config.json"))).contains("\"description\" : \"true\"");
@@ -331,17 +450,32 @@ class HardeningTest {
     void item8_invalidUtf8IsAnErrorWithTheLineOrASkippedRow() throws Exception {
         Path data = tmp.resolve("d.jsonl"), cfg = tmp.resolve("t.yaml");
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < 40; i++) b.writeBytes(("{\"text\": \"review " + i + " good words\", \"label\": \"" + (i % 2 == 0 ? "pos" : "neg") + "\"}\n").getBytes());
+        for (int i = 0; i < 40; i++)
+            b.writeBytes(("{\"text\": \"review " + i + " good words\", \"label\": \"" + (i % 2 == 0 ? "pos" : "neg")
+                            + "\"}\n")
+                    .getBytes());
         b.writeBytes("{\"text\": \"broken\", \"label\": \"".getBytes());
         b.write(0xff);
         b.writeBytes("pos\"}\n".getBytes());
         Files.write(data, b.toByteArray());
-        Files.writeString(cfg, "name: t\ntask: {kind: text, dataset: jsonl, path: " + data + ", test_count: 5}\nmodel: {kind: bag, embed_dim: 4, hidden: 4}\n"
-                + "training: {steps: 3}\nprobes: {enabled: false}\n");
-        CliTest.Out o = cli("train", "--config", cfg.toString(), "--out", tmp.resolve("o").toString());
+        Files.writeString(
+                cfg,
+                "name: t\ntask: {kind: text, dataset: jsonl, path: " + data
+                        + ", test_count: 5}\nmodel: {kind: bag, embed_dim: 4, hidden: 4}\n"
+                        + "training: {steps: 3}\nprobes: {enabled: false}\n");
+        CliTest.Out o = cli(
+                "train", "--config", cfg.toString(), "--out", tmp.resolve("o").toString());
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains(data + ":41: not valid UTF-8");
-        CliTest.Out s = cli("train", "--config", cfg.toString(), "--set", "task.on_bad_row=skip", "--quiet", "--out", tmp.resolve("s").toString());
+        CliTest.Out s = cli(
+                "train",
+                "--config",
+                cfg.toString(),
+                "--set",
+                "task.on_bad_row=skip",
+                "--quiet",
+                "--out",
+                tmp.resolve("s").toString());
         assertThat(s.code()).as(s.err()).isZero();
         String info = Files.readString(tmp.resolve("s/data.json"));
         assertThat(info).contains("\"rows_skipped_as_malformed\" : 1").contains("\"classes\" : [ \"neg\", \"pos\" ]");
@@ -357,43 +491,102 @@ class HardeningTest {
         for (String[] cmd : new String[][] {{"train", "--resume", run.toString()}, {"plot", run.toString()}}) {
             CliTest.Out o = cli(cmd);
             assertThat(o.code()).as(cmd[0]).isNotZero();
-            assertThat(o.err()).as(cmd[0]).contains(m + ":3: a damaged metrics row").doesNotContain("NumberFormatException").doesNotContain("\tat ");
+            assertThat(o.err())
+                    .as(cmd[0])
+                    .contains(m + ":3: a damaged metrics row")
+                    .doesNotContain("NumberFormatException")
+                    .doesNotContain("\tat ");
         }
         // a sweep run that fails on its data: the reason without the exception's class name
         Path sweep = tmp.resolve("s.yaml");
-        Files.writeString(sweep, "name: s\nbase: {config: t.yaml}\naxes:\n  seed: []\n".replace("  seed: []\n", "  task.test_count: [5]\n"));
-        Files.writeString(tmp.resolve("t.yaml"), "name: t\ntask: {kind: text, dataset: csv, path: " + tmp.resolve("missing.csv") + "}\nmodel: {kind: bag}\n");
-        CliTest.Out o = cli("sweep", "--config", sweep.toString(), "--out", tmp.resolve("sw").toString());
-        assertThat(o.out() + o.err()).contains("missing.csv").doesNotContain("org.grokscope").doesNotContain("DataException");
+        Files.writeString(
+                sweep,
+                "name: s\nbase: {config: t.yaml}\naxes:\n  seed: []\n"
+                        .replace("  seed: []\n", "  task.test_count: [5]\n"));
+        Files.writeString(
+                tmp.resolve("t.yaml"),
+                "name: t\ntask: {kind: text, dataset: csv, path: " + tmp.resolve("missing.csv")
+                        + "}\nmodel: {kind: bag}\n");
+        CliTest.Out o = cli(
+                "sweep",
+                "--config",
+                sweep.toString(),
+                "--out",
+                tmp.resolve("sw").toString());
+        assertThat(o.out() + o.err())
+                .contains("missing.csv")
+                .doesNotContain("org.grokscope")
+                .doesNotContain("DataException");
     }
 
     @Test
     void item5_aLargeValidPrimeRunsWithoutTheP3ProgressMeasures() throws Exception {
-        CliTest.Out o = cli("train", "--config", base().toString(), "--set", "task.p=1999", "--set", "task.train_fraction=0.001",
-                "--set", "task.test_fraction=0.0001", "--set", "training.steps=20", "--set", "probes.enabled=true", "--set", "probes.every=10",
-                "--quiet", "--out", tmp.resolve("big").toString());
+        CliTest.Out o = cli(
+                "train",
+                "--config",
+                base().toString(),
+                "--set",
+                "task.p=1999",
+                "--set",
+                "task.train_fraction=0.001",
+                "--set",
+                "task.test_fraction=0.0001",
+                "--set",
+                "training.steps=20",
+                "--set",
+                "probes.enabled=true",
+                "--set",
+                "probes.every=10",
+                "--quiet",
+                "--out",
+                tmp.resolve("big").toString());
         assertThat(o.code()).as(o.err()).isZero();
         String summary = Files.readString(tmp.resolve("big/summary.json"));
-        assertThat(summary).contains("restricted and excluded loss not computed").contains("p^3 = 7.99e+09");
-        assertThat(Files.readAllLines(tmp.resolve("big/metrics.csv")).get(0)).contains("embed_gini").doesNotContain("restricted_loss");
+        assertThat(summary)
+                .contains("restricted and excluded loss not computed")
+                .contains("p^3 = 7.99e+09");
+        assertThat(Files.readAllLines(tmp.resolve("big/metrics.csv")).get(0))
+                .contains("embed_gini")
+                .doesNotContain("restricted_loss");
     }
 
     @Test
     void item20_noNaNInTextOrJsonAndNoEmptyReport() throws Exception {
-        assertThat(org.grokscope.run.ProgressPrinter.percent(Double.NaN)).doesNotContain("NaN").contains("–");
+        assertThat(org.grokscope.run.ProgressPrinter.percent(Double.NaN))
+                .doesNotContain("NaN")
+                .contains("–");
         org.grokscope.config.RunConfig c = org.grokscope.config.ConfigLoader.load(
                 new org.grokscope.config.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
-        org.grokscope.run.RunSummary s = org.grokscope.run.RunSummary.of(c, org.grokscope.train.Trainer.Status.COMPLETED, null, 10,
-                java.util.List.of(new org.grokscope.train.Evaluation(10, 1e-3, Double.NaN, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 0)),
-                60, 0, 100, 1, 1, 10, 1e6, 1, 0, null);
+        org.grokscope.run.RunSummary s = org.grokscope.run.RunSummary.of(
+                c,
+                org.grokscope.train.Trainer.Status.COMPLETED,
+                null,
+                10,
+                java.util.List.of(new org.grokscope.train.Evaluation(
+                        10, 1e-3, Double.NaN, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 0)),
+                60,
+                0,
+                100,
+                1,
+                1,
+                10,
+                1e6,
+                1,
+                0,
+                null);
         String json = org.grokscope.config.Json.MAPPER.writeValueAsString(s);
         assertThat(json).doesNotContain("NaN").contains("\"final_test_acc\" : null");
-        org.grokscope.run.RunSummary back = org.grokscope.config.Json.MAPPER.readValue(json, org.grokscope.run.RunSummary.class);
+        org.grokscope.run.RunSummary back =
+                org.grokscope.config.Json.MAPPER.readValue(json, org.grokscope.run.RunSummary.class);
         assertThat(back.finalTestAcc()).isNaN();
         assertThat(back.finalTrainAcc()).isEqualTo(0.5);
         // a summary written before (the string "NaN") still reads
-        assertThat(org.grokscope.config.Json.MAPPER.readValue(json.replace("\"final_test_acc\" : null", "\"final_test_acc\" : \"NaN\""),
-                org.grokscope.run.RunSummary.class).finalTestAcc()).isNaN();
+        assertThat(org.grokscope.config.Json.MAPPER
+                        .readValue(
+                                json.replace("\"final_test_acc\" : null", "\"final_test_acc\" : \"NaN\""),
+                                org.grokscope.run.RunSummary.class)
+                        .finalTestAcc())
+                .isNaN();
         Path dir = tmp.resolve("empty");
         Files.createDirectories(dir);
         new org.grokscope.sweep.SweepStore(dir.resolve("sweep.db")).close();
@@ -420,38 +613,75 @@ class HardeningTest {
         Files.writeString(run.resolve("config.json"), cfg);
         assertThat(cli("train", "--resume", run.toString(), "--quiet").code()).isZero();
         String prov = Files.readString(run.resolve("provenance.json"));
-        assertThat(prov).contains("\"resumed_at_step\" : 30").contains("\"earlier_sessions\"").contains("the first command");
+        assertThat(prov)
+                .contains("\"resumed_at_step\" : 30")
+                .contains("\"earlier_sessions\"")
+                .contains("the first command");
     }
 
     @Test
     void item5_aModelTooLargeForTheHeapIsSaidInWords() throws Exception {
         Path log = tmp.resolve("oom.log");
         Path cfg = tmp.resolve("big.yaml");
-        Files.writeString(cfg, "name: big\ntask: {op: add, p: 11, train_fraction: 0.5}\n"
-                + "model: {kind: transformer, d_model: 1024, d_mlp: 16384, layers: 4, heads: 4}\ntraining: {steps: 5}\n");
-        Process p = Subprocess.grokscopeWith(java.util.List.of("-Xmx64m"), log, "train", "--config", cfg.toString(), "--out", tmp.resolve("oom").toString());
+        Files.writeString(
+                cfg,
+                "name: big\ntask: {op: add, p: 11, train_fraction: 0.5}\n"
+                        + "model: {kind: transformer, d_model: 1024, d_mlp: 16384, layers: 4, heads: 4}\ntraining: {steps: 5}\n");
+        Process p = Subprocess.grokscopeWith(
+                java.util.List.of("-Xmx64m"),
+                log,
+                "train",
+                "--config",
+                cfg.toString(),
+                "--out",
+                tmp.resolve("oom").toString());
         assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(log);
         assertThat(p.exitValue()).as(out).isEqualTo(2);
-        assertThat(out).contains("error: out of memory: this run needs more than the").contains("MiB of heap")
-                .doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+        assertThat(out)
+                .contains("error: out of memory: this run needs more than the")
+                .contains("MiB of heap")
+                .doesNotContain("OutOfMemoryError")
+                .doesNotContain("\tat ");
     }
 
     @Test
     void item10_aFullDiskNamesTheFileThatCouldNotBeWritten() throws Exception {
         try (SmallDisk disk = SmallDisk.mount(tmp.resolve("small"), "256k")) { // a 256 KiB file system
             Path small = disk.dir;
-            CliTest.Out o = cli("train", "--config", base().toString(), "--set", "model.embed_dim=64", "--set", "model.hidden=512",
-                    "--out", small.resolve("run").toString());
+            CliTest.Out o = cli(
+                    "train",
+                    "--config",
+                    base().toString(),
+                    "--set",
+                    "model.embed_dim=64",
+                    "--set",
+                    "model.hidden=512",
+                    "--out",
+                    small.resolve("run").toString());
             assertThat(o.code()).isNotZero();
-            assertThat(o.err()).contains(small.resolve("run").toString()).containsIgnoringCase("no space left on device").doesNotContain("\tat ");
-            // a sweep on the full disk: the cause (the store's SQLITE_FULL, or the run file that could not be written, whichever
+            assertThat(o.err())
+                    .contains(small.resolve("run").toString())
+                    .containsIgnoringCase("no space left on device")
+                    .doesNotContain("\tat ");
+            // a sweep on the full disk: the cause (the store's SQLITE_FULL, or the run file that could not be written,
+            // whichever
             // comes first), never the failed rollback that followed it
             Path sweep = tmp.resolve("s.yaml");
-            Files.writeString(sweep, "name: s\nbase: {config: " + tmp.resolve("base.yaml") + "}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3, 3.0e-3]\n");
-            CliTest.Out s = cli("sweep", "--config", sweep.toString(), "--out", small.resolve("sweep").toString());
+            Files.writeString(
+                    sweep,
+                    "name: s\nbase: {config: " + tmp.resolve("base.yaml")
+                            + "}\naxes:\n  optimizer.lr: [1.0e-3, 2.0e-3, 3.0e-3]\n");
+            CliTest.Out s = cli(
+                    "sweep",
+                    "--config",
+                    sweep.toString(),
+                    "--out",
+                    small.resolve("sweep").toString());
             assertThat(s.code()).isNotZero();
-            assertThat(s.err()).containsAnyOf("SQLITE_FULL", "No space left on device", "the disk is full").doesNotContain("cannot rollback")
+            assertThat(s.err())
+                    .containsAnyOf("SQLITE_FULL", "No space left on device", "the disk is full")
+                    .doesNotContain("cannot rollback")
                     .doesNotContain("\tat ");
         }
     }

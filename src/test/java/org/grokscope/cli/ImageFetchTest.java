@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and drops the first connection half way: resumed, checked, then found by a run; a bad checksum keeps nothing.
  */
 class ImageFetchTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     HttpServer server;
     final Map<String, byte[]> files = new TreeMap<>();
     final AtomicBoolean cutFirst = new AtomicBoolean(true);
@@ -44,10 +46,16 @@ class ImageFetchTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/mirror/", ex -> {
             byte[] body = files.get(ex.getRequestURI().getPath().substring("/mirror/".length()));
-            if (body == null) { ex.sendResponseHeaders(404, -1); ex.close(); return; }
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+                ex.close();
+                return;
+            }
             String range = ex.getRequestHeaders().getFirst("Range");
             int from = range == null ? 0 : Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
-            if (from > 0) ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+            if (from > 0)
+                ex.getResponseHeaders()
+                        .add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
             ex.sendResponseHeaders(from > 0 ? 206 : 200, body.length - from);
             OutputStream out = ex.getResponseBody();
             if (body.length > 100 && cutFirst.getAndSet(false)) {
@@ -77,7 +85,8 @@ class ImageFetchTest {
     Path checksums(boolean wrong) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (var e : files.entrySet()) {
-            String hex = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(e.getValue()));
+            String hex =
+                    HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(e.getValue()));
             if (wrong && e.getKey().startsWith("t10k-labels")) hex = "0".repeat(32);
             sb.append(hex).append("  ").append(e.getKey()).append('\n');
         }
@@ -88,24 +97,58 @@ class ImageFetchTest {
     void fetchResumesChecksAndARunFindsTheSetInTheCache() throws Exception {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mirror";
         Path cache = tmp.resolve("cache");
-        CliTest.Out cut = CliTest.cli("data", "fetch", "mnist", "--url", url, "--checksums", checksums(true).toString(), "--cache", cache.toString());
-        assertThat(cutFirst).as("the first file's connection was dropped half way").isFalse();
+        CliTest.Out cut = CliTest.cli(
+                "data",
+                "fetch",
+                "mnist",
+                "--url",
+                url,
+                "--checksums",
+                checksums(true).toString(),
+                "--cache",
+                cache.toString());
+        assertThat(cutFirst)
+                .as("the first file's connection was dropped half way")
+                .isFalse();
         assertThat(cut.code()).isNotZero();
-        assertThat(cut.err()).contains("train-images-idx3-ubyte.gz: download stopped").contains("run the command again to resume");
-        CliTest.Out bad = CliTest.cli("data", "fetch", "mnist", "--url", url, "--checksums", checksums(true).toString(), "--cache", cache.toString());
+        assertThat(cut.err())
+                .contains("train-images-idx3-ubyte.gz: download stopped")
+                .contains("run the command again to resume");
+        CliTest.Out bad = CliTest.cli(
+                "data",
+                "fetch",
+                "mnist",
+                "--url",
+                url,
+                "--checksums",
+                checksums(true).toString(),
+                "--cache",
+                cache.toString());
         assertThat(bad.code()).isNotZero();
         assertThat(bad.out()).containsPattern("train-images-idx3-ubyte.gz +verified .*resumed at \\d+");
         assertThat(bad.err()).contains("t10k-labels-idx1-ubyte.gz").contains("checksum mismatch");
         assertThat(cache.resolve("datasets/mnist/t10k-labels-idx1-ubyte.gz")).doesNotExist();
 
-        CliTest.Out o = CliTest.cli("data", "fetch", "mnist", "--url", url, "--checksums", checksums(false).toString(), "--cache", cache.toString());
+        CliTest.Out o = CliTest.cli(
+                "data",
+                "fetch",
+                "mnist",
+                "--url",
+                url,
+                "--checksums",
+                checksums(false).toString(),
+                "--cache",
+                cache.toString());
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("mnist: 60 training images");
-        for (String f : files.keySet()) assertThat(Files.readAllBytes(cache.resolve("datasets/mnist").resolve(f))).isEqualTo(files.get(f));
+        for (String f : files.keySet())
+            assertThat(Files.readAllBytes(cache.resolve("datasets/mnist").resolve(f)))
+                    .isEqualTo(files.get(f));
         CliTest.Out list = CliTest.cli("data", "list", "--cache", cache.toString());
         assertThat(list.out()).containsPattern("mnist +4 IDX files in mnist/ +present");
 
-        CliTest.Out noMd5 = CliTest.cli("data", "fetch", "mnist", "--url", url, "--md5", "0".repeat(32), "--cache", cache.toString());
+        CliTest.Out noMd5 = CliTest.cli(
+                "data", "fetch", "mnist", "--url", url, "--md5", "0".repeat(32), "--cache", cache.toString());
         assertThat(noMd5.code()).isEqualTo(2);
         assertThat(noMd5.err()).contains("--md5: an image set is four files");
 
@@ -117,17 +160,32 @@ class ImageFetchTest {
                     model: {kind: mlp, hidden: 8, depth: 1}
                     training: {steps: 10, eval_every: 10}
                     """);
-            CliTest.Out run = CliTest.cli("train", "--config", cfg.toString(), "--out", tmp.resolve("run").toString());
+            CliTest.Out run = CliTest.cli(
+                    "train",
+                    "--config",
+                    cfg.toString(),
+                    "--out",
+                    tmp.resolve("run").toString());
             assertThat(run.code()).as(run.err()).isZero();
-            assertThat(Files.readString(tmp.resolve("run").resolve("data.json"))).contains(cache.resolve("datasets").resolve("mnist").toString());
+            assertThat(Files.readString(tmp.resolve("run").resolve("data.json")))
+                    .contains(cache.resolve("datasets").resolve("mnist").toString());
         } finally {
             System.clearProperty("grokscope.cache");
         }
 
-        CliTest.Out imported = CliTest.cli("data", "import", tmp.resolve("fixture").toString(), "--as", "fashion-mnist", "--cache", cache.toString());
+        CliTest.Out imported = CliTest.cli(
+                "data",
+                "import",
+                tmp.resolve("fixture").toString(),
+                "--as",
+                "fashion-mnist",
+                "--cache",
+                cache.toString());
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("60 training and 30 test images read cleanly; imported as fashion-mnist");
-        assertThat(List.of(cache.resolve("datasets/fashion-mnist/train-images-idx3-ubyte.gz"), cache.resolve("datasets/fashion-mnist/t10k-images-idx3-ubyte")))
+        assertThat(List.of(
+                        cache.resolve("datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+                        cache.resolve("datasets/fashion-mnist/t10k-images-idx3-ubyte")))
                 .allSatisfy(p -> assertThat(p).isRegularFile());
     }
 }

@@ -21,7 +21,16 @@ class KernelCommandTest {
                 task: {op: add, p: 23}
                 model: {kind: mlp, embed_dim: 16, hidden: 64}
                 """);
-        int code = Main.execute("kernel", "--config", cfg.toString(), "--fractions", "0.2,0.5", "--out", out.toString(), "--threads", "2");
+        int code = Main.execute(
+                "kernel",
+                "--config",
+                cfg.toString(),
+                "--fractions",
+                "0.2,0.5",
+                "--out",
+                out.toString(),
+                "--threads",
+                "2");
         assertThat(code).isZero();
         JsonNode pts = Json.MAPPER.readTree(out.toFile()).get("points");
         assertThat(pts).hasSize(2);
@@ -30,6 +39,7 @@ class KernelCommandTest {
         // the initial MLP kernel mostly relates pairs sharing x or y, and for addition every label seen with x (or y)
         // in training is wrong for a held-out (x, y): below-chance test accuracy, as memorizing networks show
         for (JsonNode p : pts) assertThat(p.get("test_acc").asDouble()).isLessThan(1.0 / 23);
-        assertThat(Main.execute("kernel", "--config", cfg.toString(), "--fractions", "1.5")).isEqualTo(2);
+        assertThat(Main.execute("kernel", "--config", cfg.toString(), "--fractions", "1.5"))
+                .isEqualTo(2);
     }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real signal to a real JVM: SIGTERM (what Ctrl-C's SIGINT also triggers: the shutdown hook) in the
- * middle of training leaves a consistent run directory, which --resume finishes bit for bit.
+ * A real signal to a real JVM: SIGTERM (what Ctrl-C's SIGINT also triggers: the shutdown hook) in the middle of
+ * training leaves a consistent run directory, which --resume finishes bit for bit.
  */
 class SignalTest {
     @TempDir
@@ -32,11 +32,14 @@ class SignalTest {
     void terminatedRunIsConsistentAndResumable() throws Exception {
         Path cfg = tmp.resolve("signal.yaml"), dir = tmp.resolve("run");
         Files.writeString(cfg, CFG);
-        Process p = Subprocess.grokscope(tmp.resolve("log.txt"), "train", "--config", cfg.toString(), "--out", dir.toString(), "--threads", "1");
+        Process p = Subprocess.grokscope(
+                tmp.resolve("log.txt"), "train", "--config", cfg.toString(), "--out", dir.toString(), "--threads", "1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(dir.resolve(RunDirectory.METRICS)) && System.nanoTime() < deadline) Thread.sleep(50);
         Thread.sleep(700);
-        assertThat(p.isAlive()).as("still training when signalled; log:\n" + Files.readString(tmp.resolve("log.txt"))).isTrue();
+        assertThat(p.isAlive())
+                .as("still training when signalled; log:\n" + Files.readString(tmp.resolve("log.txt")))
+                .isTrue();
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -48,17 +51,34 @@ class SignalTest {
         assertThat(rows.get(0)).startsWith("step,");
         int columns = rows.get(0).split(",", -1).length;
         assertThat(columns).isGreaterThan(10); // probe columns follow the ten base columns
-        for (String r : rows.subList(1, rows.size())) assertThat(r.split(",", -1)).hasSize(columns);
+        for (String r : rows.subList(1, rows.size()))
+            assertThat(r.split(",", -1)).hasSize(columns);
         assertThat(Integer.parseInt(rows.get(rows.size() - 1).split(",")[0])).isLessThanOrEqualTo(stoppedAt);
         try (var files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEmpty();
+            assertThat(files.map(f -> f.getFileName().toString())
+                            .filter(n -> n.endsWith(".tmp"))
+                            .toList())
+                    .isEmpty();
         }
 
         int code = Main.execute("train", "--resume", dir.toString(), "--threads", "2", "--quiet");
         assertThat(code).isEqualTo(0);
-        int ref = Main.execute("train", "--config", cfg.toString(), "--out", tmp.resolve("ref").toString(), "--threads", "2", "--quiet");
+        int ref = Main.execute(
+                "train",
+                "--config",
+                cfg.toString(),
+                "--out",
+                tmp.resolve("ref").toString(),
+                "--threads",
+                "2",
+                "--quiet");
         assertThat(ref).isEqualTo(0);
-        assertThat(Files.readString(dir.resolve(RunDirectory.METRICS))).isEqualTo(Files.readString(tmp.resolve("ref").resolve(RunDirectory.METRICS)));
-        assertThat(Json.MAPPER.readTree(dir.resolve(RunDirectory.SUMMARY).toFile()).get("status").asText()).isEqualTo("completed");
+        assertThat(Files.readString(dir.resolve(RunDirectory.METRICS)))
+                .isEqualTo(Files.readString(tmp.resolve("ref").resolve(RunDirectory.METRICS)));
+        assertThat(Json.MAPPER
+                        .readTree(dir.resolve(RunDirectory.SUMMARY).toFile())
+                        .get("status")
+                        .asText())
+                .isEqualTo("completed");
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A tmpfs of a given size mounted on a folder, for full-disk tests (root can mount one, as CI and these machines are). */
+/**
+ * A tmpfs of a given size mounted on a folder, for full-disk tests (root can mount one, as CI and these machines are).
+ */
 final class SmallDisk implements AutoCloseable {
     final Path dir;
 
@@ -15,7 +17,15 @@ final class SmallDisk implements AutoCloseable {
 
     static SmallDisk mount(Path dir, String size) throws Exception {
         Files.createDirectories(dir);
-        run("mounting a small tmpfs (needs root)", "mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
+        run(
+                "mounting a small tmpfs (needs root)",
+                "mount",
+                "-t",
+                "tmpfs",
+                "-o",
+                "size=" + size,
+                "tmpfs",
+                dir.toString());
         return new SmallDisk(dir);
     }
 
@@ -34,6 +44,10 @@ final class SmallDisk implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (new ProcessBuilder("umount", dir.toString()).start().waitFor() != 0)
-            assertThat(new ProcessBuilder("umount", "-l", dir.toString()).start().waitFor()).as("unmounting " + dir).isZero();
+            assertThat(new ProcessBuilder("umount", "-l", dir.toString())
+                            .start()
+                            .waitFor())
+                    .as("unmounting " + dir)
+                    .isZero();
     }
 }

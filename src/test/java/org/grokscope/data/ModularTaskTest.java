@@ -15,8 +15,9 @@ class ModularTaskTest {
         assertThat(ModOp.ADD.apply(90, 10, p)).isEqualTo(3);
         assertThat(ModOp.SUB.apply(3, 10, p)).isEqualTo(90);
         assertThat(ModOp.MUL.apply(50, 2, p)).isEqualTo(3);
-        for (int y = 1; y < p; y++) assertThat(ModOp.MUL.apply(ModOp.DIV.apply(5, y, p), y, p)).isEqualTo(5);
-        assertThat(ModOp.DIV_ODD.apply(10, 4, p)).isEqualTo(6);                     // y even: x - y
+        for (int y = 1; y < p; y++)
+            assertThat(ModOp.MUL.apply(ModOp.DIV.apply(5, y, p), y, p)).isEqualTo(5);
+        assertThat(ModOp.DIV_ODD.apply(10, 4, p)).isEqualTo(6); // y even: x - y
         assertThat(ModOp.MUL.apply(ModOp.DIV_ODD.apply(10, 3, p), 3, p)).isEqualTo(10); // y odd: x / y
         assertThat(ModOp.SQ_SUM.apply(10, 20, p)).isEqualTo((100 + 400) % p);
         assertThat(ModOp.QUAD.apply(10, 20, p)).isEqualTo((100 + 200 + 400) % p);
@@ -41,7 +42,7 @@ class ModularTaskTest {
         ModularTask t = new ModularTask(31, ModOp.ADD, 0);
         ModularTask.Split small = t.split(100, null, 0.25, 9), large = t.split(500, null, 0.25, 9);
         assertThat(asSet(large.train())).containsAll(asSet(small.train()));
-        assertThat(small.test()).containsExactly(large.test());                 // fixed test pool
+        assertThat(small.test()).containsExactly(large.test()); // fixed test pool
         assertThat(asSet(small.test())).doesNotContainAnyElementsOf(asSet(large.train()));
         ModularTask.Split f = t.split(null, 0.3, null, 9), g = t.split(null, 0.5, null, 9);
         assertThat(asSet(g.train())).containsAll(asSet(f.train()));
@@ -52,7 +53,9 @@ class ModularTaskTest {
 
     @Test
     void randomLabelsAreSeededAndUnrelatedToTheSum() {
-        ModularTask a = new ModularTask(23, ModOp.RANDOM, 1), b = new ModularTask(23, ModOp.RANDOM, 1), c = new ModularTask(23, ModOp.RANDOM, 2);
+        ModularTask a = new ModularTask(23, ModOp.RANDOM, 1),
+                b = new ModularTask(23, ModOp.RANDOM, 1),
+                c = new ModularTask(23, ModOp.RANDOM, 2);
         int same = 0, sum = 0;
         for (int i = 0; i < a.size(); i++) {
             assertThat(a.label(i)).isEqualTo(b.label(i));
@@ -70,7 +73,8 @@ class ModularTaskTest {
         assertThat(d.tokens()).containsExactly(3, 7, 5, 8);
         assertThat(d.labels()).containsExactly(1);
         assertThat(d.vocab()).isEqualTo(9);
-        assertThat(t.dataset(new int[] {7 * 3 + 5}, InputFormat.EQUALS).tokens()).containsExactly(3, 5, 7);
+        assertThat(t.dataset(new int[] {7 * 3 + 5}, InputFormat.EQUALS).tokens())
+                .containsExactly(3, 5, 7);
     }
 
     static Set<Integer> asSet(int[] a) {

@@ -31,17 +31,26 @@ class GemmTest {
     }
 
     /**
-     * The tile height follows the vector width (8 rows for 512-bit vectors, 6 for narrower), so the path
-     * this machine does not take is run in a child JVM with vectors capped at 256 and 128 bits.
+     * The tile height follows the vector width (8 rows for 512-bit vectors, 6 for narrower), so the path this machine
+     * does not take is run in a child JVM with vectors capped at 256 and 128 bits.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {32, 16})
     void narrowerVectorsToo(int maxVectorBytes) throws Exception {
         java.nio.file.Path log = java.nio.file.Files.createTempFile("gemm-narrow", ".log");
-        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=" + maxVectorBytes, "-Dgrokscope.jitWarmup=false", "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), GemmTest.class.getName())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-XX:MaxVectorSize=" + maxVectorBytes,
+                        "-Dgrokscope.jitWarmup=false",
+                        "-cp",
+                        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                        GemmTest.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         int rc = p.waitFor();
         String out = java.nio.file.Files.readString(log);
         java.nio.file.Files.delete(log);
@@ -57,7 +66,8 @@ class GemmTest {
                 allForms(pool, Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
             }
         }
-        System.out.println("lanes " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() + ": all shapes match");
+        System.out.println(
+                "lanes " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() + ": all shapes match");
     }
 
     static void allForms(Parallel pool, int m, int n, int k) {
@@ -66,11 +76,12 @@ class GemmTest {
         for (int i = 0; i < m; i++) for (int kk = 0; kk < k; kk++) at[kk * m + i] = a[i * k + kk];
         for (int kk = 0; kk < k; kk++) for (int j = 0; j < n; j++) bt[j * k + kk] = b[kk * n + j];
         double[] ref = new double[m * n];
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
-            double s = 0;
-            for (int kk = 0; kk < k; kk++) s += (double) a[i * k + kk] * b[kk * n + j];
-            ref[i * n + j] = s;
-        }
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) s += (double) a[i * k + kk] * b[kk * n + j];
+                ref[i * n + j] = s;
+            }
         float[] c = new float[m * n + 3];
         g.nn(a, 0, b, 0, c, 1, m, n, k, false);
         check(ref, c, 1, k, "nn");
@@ -91,9 +102,9 @@ class GemmTest {
     }
 
     /**
-     * Dropping rows whose products are zero (padding) from a weight gradient Aᵀ·B and giving tn the blocks
-     * where the padded rows' blocks ended reproduces the padded product bit for bit; a block deeper than
-     * {@link Gemm#K_BLOCK} is refused.
+     * Dropping rows whose products are zero (padding) from a weight gradient Aᵀ·B and giving tn the blocks where the
+     * padded rows' blocks ended reproduces the padded product bit for bit; a block deeper than {@link Gemm#K_BLOCK} is
+     * refused.
      */
     @ParameterizedTest
     @CsvSource({"48,37,130,accumulate", "128,128,96,store", "9,40,300,accumulate"})
@@ -108,7 +119,9 @@ class GemmTest {
             int len = 1 + r.nextInt(T);
             for (int t = 0; t < T; t++) on[e * T + t] = t < len;
         }
-        for (int i = 0; i < rows; i++) if (on[i]) kept++; else java.util.Arrays.fill(dy, i * n, (i + 1) * n, 0f);
+        for (int i = 0; i < rows; i++)
+            if (on[i]) kept++;
+            else java.util.Arrays.fill(dy, i * n, (i + 1) * n, 0f);
         float[] xp = new float[kept * m], dyp = new float[kept * n];
         int blocks = (rows + Gemm.K_BLOCK - 1) / Gemm.K_BLOCK;
         int[] ends = new int[blocks];
@@ -127,13 +140,17 @@ class GemmTest {
         assertThat(packed).isEqualTo(padded);
         final int k = kept;
         if (k > Gemm.K_BLOCK)
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.tn(xp, 0, dyp, 0, packed, 0, m, n, k, accumulate, new int[] {k}, 1))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most " + Gemm.K_BLOCK);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> g.tn(xp, 0, dyp, 0, packed, 0, m, n, k, accumulate, new int[] {k}, 1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most " + Gemm.K_BLOCK);
     }
 
     static void check(double[] ref, float[] c, int off, int k, String form) {
         for (int i = 0; i < ref.length; i++) {
-            assertThat((double) c[off + i]).as("%s element %d", form, i).isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-5 * k + 1e-5 * Math.abs(ref[i])));
+            assertThat((double) c[off + i])
+                    .as("%s element %d", form, i)
+                    .isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-5 * k + 1e-5 * Math.abs(ref[i])));
         }
     }
 }

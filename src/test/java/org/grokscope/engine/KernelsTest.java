@@ -12,13 +12,20 @@ class KernelsTest {
             Kernels k = new Kernels(pool);
             int n = 4001;
             float[] x = new float[n], y = new float[n], d = new float[n];
-            for (int i = 0; i < n; i++) { x[i] = -20f + 40f * i / (n - 1); y[i] = x[i]; d[i] = 1f; }
+            for (int i = 0; i < n; i++) {
+                x[i] = -20f + 40f * i / (n - 1);
+                y[i] = x[i];
+                d[i] = 1f;
+            }
             k.biasAct(y, 0, null, 0, null, 1, n, Act.GELU);
             k.actBackward(d, x, n, Act.GELU);
             for (int i = 0; i < n; i++) {
                 double ref = 0.5 * x[i] * (1 + Act.erf(x[i] / Math.sqrt(2)));
-                double dref = 0.5 * (1 + Act.erf(x[i] / Math.sqrt(2))) + x[i] * Math.exp(-0.5 * x[i] * x[i]) / Math.sqrt(2 * Math.PI);
-                assertThat((double) y[i]).as("gelu(%s)", x[i]).isCloseTo(ref, within(2e-6 * Math.max(1, Math.abs(ref))));
+                double dref = 0.5 * (1 + Act.erf(x[i] / Math.sqrt(2)))
+                        + x[i] * Math.exp(-0.5 * x[i] * x[i]) / Math.sqrt(2 * Math.PI);
+                assertThat((double) y[i])
+                        .as("gelu(%s)", x[i])
+                        .isCloseTo(ref, within(2e-6 * Math.max(1, Math.abs(ref))));
                 assertThat((double) d[i]).as("gelu'(%s)", x[i]).isCloseTo(dref, within(2e-6));
             }
         }
@@ -32,7 +39,8 @@ class KernelsTest {
             Rng r = new Rng(11);
             float[] z = new float[n * C];
             int[] y = new int[n];
-            // logits on a grid of 1/64, away from 0 by more than the step (StableMax's s'' jumps there); h = 1/256 is exact
+            // logits on a grid of 1/64, away from 0 by more than the step (StableMax's s'' jumps there); h = 1/256 is
+            // exact
             for (int i = 0; i < z.length; i++) {
                 double v = 3 * r.nextGaussian();
                 z[i] = (float) (Math.round(v * 64) / 64.0 + (Math.abs(v) < 0.05 ? 0.25 : 0));
@@ -46,18 +54,24 @@ class KernelsTest {
                 for (int i = 0; i < z.length; i++) {
                     float keep = z[i];
                     z[i] = keep + h;
-                    double up = k.loss(fn, LossPrecision.FP64, z, n, C, y, 0, null, scale).loss();
+                    double up = k.loss(fn, LossPrecision.FP64, z, n, C, y, 0, null, scale)
+                            .loss();
                     z[i] = keep - h;
-                    double down = k.loss(fn, LossPrecision.FP64, z, n, C, y, 0, null, scale).loss();
+                    double down = k.loss(fn, LossPrecision.FP64, z, n, C, y, 0, null, scale)
+                            .loss();
                     z[i] = keep;
                     double fd = (up - down) / (2 * h);
-                    assertThat((double) d[i]).as("%s dloss/dz[%d] (z = %s)", fn, i, keep).isCloseTo(fd, within(2e-4 * Math.max(1e-2, Math.abs(fd))));
+                    assertThat((double) d[i])
+                            .as("%s dloss/dz[%d] (z = %s)", fn, i, keep)
+                            .isCloseTo(fd, within(2e-4 * Math.max(1e-2, Math.abs(fd))));
                 }
             }
         }
     }
 
-    /** Regression: MSE against target values (from row lOff on), its gradient by finite differences, at both precisions. */
+    /**
+     * Regression: MSE against target values (from row lOff on), its gradient by finite differences, at both precisions.
+     */
     @Test
     void mseAgainstTargetsFitsTheValuesAndItsGradientMatchesFiniteDifferences() {
         try (Parallel pool = new Parallel(2)) {
@@ -69,25 +83,36 @@ class KernelsTest {
             for (int i = 0; i < t.length; i++) t[i] = Math.round(r.nextGaussian() * 64) / 64f;
             int[] y = new int[n + off];
             double want = 0;
-            for (int i = 0; i < n * C; i++) { double e = z[i] - t[off * C + i]; want += e * e; }
+            for (int i = 0; i < n * C; i++) {
+                double e = z[i] - t[off * C + i];
+                want += e * e;
+            }
             want /= n * C;
             for (LossPrecision prec : LossPrecision.values()) {
                 float[] d = new float[n * C];
                 double scale = LossFunction.MSE.gradScale(n, C);
-                assertThat(k.loss(LossFunction.MSE, prec, z, n, C, y, off, d, scale, t).loss()).isCloseTo(want, within(1e-6));
+                assertThat(k.loss(LossFunction.MSE, prec, z, n, C, y, off, d, scale, t)
+                                .loss())
+                        .isCloseTo(want, within(1e-6));
                 float h = 1f / 256;
                 for (int i = 0; i < z.length; i++) {
                     float keep = z[i];
                     z[i] = keep + h;
-                    double up = k.loss(LossFunction.MSE, LossPrecision.FP64, z, n, C, y, off, null, scale, t).loss();
+                    double up = k.loss(LossFunction.MSE, LossPrecision.FP64, z, n, C, y, off, null, scale, t)
+                            .loss();
                     z[i] = keep - h;
-                    double down = k.loss(LossFunction.MSE, LossPrecision.FP64, z, n, C, y, off, null, scale, t).loss();
+                    double down = k.loss(LossFunction.MSE, LossPrecision.FP64, z, n, C, y, off, null, scale, t)
+                            .loss();
                     z[i] = keep;
-                    assertThat((double) d[i]).as("%s dloss/dz[%d]", prec, i).isCloseTo((up - down) / (2 * h), within(1e-5));
+                    assertThat((double) d[i])
+                            .as("%s dloss/dz[%d]", prec, i)
+                            .isCloseTo((up - down) / (2 * h), within(1e-5));
                 }
             }
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.loss(LossFunction.CROSS_ENTROPY, LossPrecision.FP64, z, n, C, y, 0, null, 1, t))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need the MSE loss");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> k.loss(LossFunction.CROSS_ENTROPY, LossPrecision.FP64, z, n, C, y, 0, null, 1, t))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("need the MSE loss");
         }
     }
 

@@ -68,11 +68,15 @@ class ThreadGovernorTest {
         ThreadGovernor g = new ThreadGovernor(2);
         run(g, new Machine(37, 24, 22), 3000); // settled, trials every 256 steps
         long[] busy = run(g, new Machine(40, 60, 80), 30); // steps 4x slower than when confirmed: look again at once
-        assertThat(busy[2]).as("steps still spent eager after the change (3 to notice, as many as a trial to check it against)")
+        assertThat(busy[2])
+                .as("steps still spent eager after the change (3 to notice, as many as a trial to check it against)")
                 .isLessThanOrEqualTo(3 + ThreadGovernor.TRIAL_STEPS);
         long[] settled = run(g, new Machine(40, 60, 80), 100);
-        assertThat(settled[0]).as("steps on one thread once it settled (trials aside)").isGreaterThanOrEqualTo(100 - 4 * ThreadGovernor.TRIAL_STEPS);
-        // quieter again: one thread's steps hardly change, so it is the next trial (the interval has grown) that finds the way back
+        assertThat(settled[0])
+                .as("steps on one thread once it settled (trials aside)")
+                .isGreaterThanOrEqualTo(100 - 4 * ThreadGovernor.TRIAL_STEPS);
+        // quieter again: one thread's steps hardly change, so it is the next trial (the interval has grown) that finds
+        // the way back
         long[] back = run(g, new Machine(37, 24, 22), 200);
         assertThat(back[2]).as("eager steps of the 200 after it quieted").isGreaterThan(60);
         long[] after = run(g, new Machine(37, 24, 22), 400); // trials' interval doubling from 8

@@ -7,21 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.grokscope.config.Json;
+import org.grokscope.config.RunConfig;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.InputFormat;
 import org.grokscope.data.ModOp;
 import org.grokscope.data.ModularTask;
 import org.grokscope.engine.Parallel;
-import org.grokscope.run.Experiment;
-import org.grokscope.config.RunConfig;
 import org.grokscope.nn.Model;
 import org.grokscope.nn.Param;
+import org.grokscope.run.Experiment;
 import org.grokscope.train.Init;
 
 /**
- * The golden cases: small models of every kind with grokscope's own initial weights. {@link #main}
- * writes each case's input.json (spec, weights, tokens, labels, optimizer); tools/reference/reference.py
- * computes expected.json from it with PyTorch. Regenerate with tools/reference/regenerate.sh.
+ * The golden cases: small models of every kind with grokscope's own initial weights. {@link #main} writes each case's
+ * input.json (spec, weights, tokens, labels, optimizer); tools/reference/reference.py computes expected.json from it
+ * with PyTorch. Regenerate with tools/reference/regenerate.sh.
  */
 public final class GoldenCases {
     public record Case(String name, String modelJson, String format, String loss, double l2, double linf) {}
@@ -31,33 +31,118 @@ public final class GoldenCases {
     public static final int STEPS = 3;
     /** Text cases: padded sequences ([CLS] = 2 first, then tokens 3..V-1, then padding 0) with 3 classes. */
     public static final String TEXT = "TEXT";
+
     public static final int TEXT_V = 19, TEXT_T = 7, TEXT_C = 3;
-    /** Feature-table cases (images, channels last): format "FEATURES HxWxC", a Gaussian table of FEAT_ROWS rows, 4 classes. */
+    /**
+     * Feature-table cases (images, channels last): format "FEATURES HxWxC", a Gaussian table of FEAT_ROWS rows, 4
+     * classes.
+     */
     public static final String FEATURES = "FEATURES ";
+
     public static final int FEAT_ROWS = 37, FEAT_C = 4;
 
     public static final List<Case> CASES = List.of(
-            new Case("mlp", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", "PAIR", "cross_entropy", 0, 0),
-            new Case("mlp-onehot", "{\"kind\":\"mlp\",\"embed_dim\":0,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", "PAIR", "cross_entropy", 0, 0),
-            new Case("mlp-gelu-mse-l2", "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":1,\"activation\":\"gelu\"}", "PAIR", "mse", 0.01, 0),
+            new Case(
+                    "mlp",
+                    "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}",
+                    "PAIR",
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "mlp-onehot",
+                    "{\"kind\":\"mlp\",\"embed_dim\":0,\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}",
+                    "PAIR",
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "mlp-gelu-mse-l2",
+                    "{\"kind\":\"mlp\",\"embed_dim\":8,\"hidden\":16,\"depth\":1,\"activation\":\"gelu\"}",
+                    "PAIR",
+                    "mse",
+                    0.01,
+                    0),
             new Case("quadratic-linf", "{\"kind\":\"quadratic\",\"width\":24}", "PAIR", "cross_entropy", 0, 0.05),
-            new Case("transformer-nanda", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":1,\"norm\":\"none\",\"activation\":\"relu\",\"attn_bias\":false,\"mlp_bias\":true,\"format\":\"equals\"}", "EQUALS", "cross_entropy", 0, 0),
-            new Case("transformer-post-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":4,\"d_mlp\":24,\"layers\":2,\"norm\":\"post\",\"activation\":\"gelu\",\"attn_bias\":true,\"mlp_bias\":true,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0),
-            new Case("transformer-pre-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"pre\",\"activation\":\"gelu_tanh\",\"attn_bias\":true,\"mlp_bias\":false,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0),
-            new Case("transformer-normed-2l", "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"normed_residual\",\"activation\":\"gelu\",\"attn_bias\":true,\"mlp_bias\":true,\"format\":\"op_equals\"}", "OP_EQUALS", "cross_entropy", 0, 0),
-            new Case("text-bag", "{\"kind\":\"bag\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"gelu\"}", TEXT, "cross_entropy", 0, 0),
-            new Case("text-encoder-cls", "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":4,\"d_ff\":32,\"layers\":2,\"activation\":\"gelu\",\"pooling\":\"cls\",\"pooler\":true}", TEXT, "cross_entropy", 0, 0),
-            new Case("text-encoder-mean", "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":2,\"d_ff\":24,\"layers\":1,\"activation\":\"relu\",\"pooling\":\"mean\",\"pooler\":false}", TEXT, "cross_entropy", 0, 0),
-            new Case("image-mlp-mse", "{\"kind\":\"mlp\",\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}", FEATURES + "5x4x1", "mse", 0, 0),
-            new Case("image-conv", "{\"kind\":\"conv\",\"channels\":[4,6],\"kernel\":3,\"pool\":2,\"activation\":\"relu\"}", FEATURES + "7x6x2", "cross_entropy", 0, 0),
-            new Case("image-conv-head", "{\"kind\":\"conv\",\"channels\":[3],\"kernel\":5,\"pool\":3,\"hidden\":8,\"activation\":\"gelu\"}", FEATURES + "8x7x3", "mse", 0.01, 0));
+            new Case(
+                    "transformer-nanda",
+                    "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":1,\"norm\":\"none\",\"activation\":\"relu\",\"attn_bias\":false,\"mlp_bias\":true,\"format\":\"equals\"}",
+                    "EQUALS",
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "transformer-post-2l",
+                    "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":4,\"d_mlp\":24,\"layers\":2,\"norm\":\"post\",\"activation\":\"gelu\",\"attn_bias\":true,\"mlp_bias\":true,\"format\":\"op_equals\"}",
+                    "OP_EQUALS",
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "transformer-pre-2l",
+                    "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"pre\",\"activation\":\"gelu_tanh\",\"attn_bias\":true,\"mlp_bias\":false,\"format\":\"op_equals\"}",
+                    "OP_EQUALS",
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "transformer-normed-2l",
+                    "{\"kind\":\"transformer\",\"d_model\":16,\"heads\":2,\"d_mlp\":32,\"layers\":2,\"norm\":\"normed_residual\",\"activation\":\"gelu\",\"attn_bias\":true,\"mlp_bias\":true,\"format\":\"op_equals\"}",
+                    "OP_EQUALS",
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "text-bag",
+                    "{\"kind\":\"bag\",\"embed_dim\":8,\"hidden\":16,\"depth\":2,\"activation\":\"gelu\"}",
+                    TEXT,
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "text-encoder-cls",
+                    "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":4,\"d_ff\":32,\"layers\":2,\"activation\":\"gelu\",\"pooling\":\"cls\",\"pooler\":true}",
+                    TEXT,
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "text-encoder-mean",
+                    "{\"kind\":\"encoder\",\"d_model\":16,\"heads\":2,\"d_ff\":24,\"layers\":1,\"activation\":\"relu\",\"pooling\":\"mean\",\"pooler\":false}",
+                    TEXT,
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "image-mlp-mse",
+                    "{\"kind\":\"mlp\",\"hidden\":16,\"depth\":2,\"activation\":\"relu\"}",
+                    FEATURES + "5x4x1",
+                    "mse",
+                    0,
+                    0),
+            new Case(
+                    "image-conv",
+                    "{\"kind\":\"conv\",\"channels\":[4,6],\"kernel\":3,\"pool\":2,\"activation\":\"relu\"}",
+                    FEATURES + "7x6x2",
+                    "cross_entropy",
+                    0,
+                    0),
+            new Case(
+                    "image-conv-head",
+                    "{\"kind\":\"conv\",\"channels\":[3],\"kernel\":5,\"pool\":3,\"hidden\":8,\"activation\":\"gelu\"}",
+                    FEATURES + "8x7x3",
+                    "mse",
+                    0.01,
+                    0));
 
     private GoldenCases() {}
 
     /** {h, w, c} of a feature case, null for the others. */
     public static int[] imageShape(Case c) {
         if (!c.format().startsWith(FEATURES)) return null;
-        return java.util.Arrays.stream(c.format().substring(FEATURES.length()).split("x")).mapToInt(Integer::parseInt).toArray();
+        return java.util.Arrays.stream(c.format().substring(FEATURES.length()).split("x"))
+                .mapToInt(Integer::parseInt)
+                .toArray();
     }
 
     /** A feature case's table [FEAT_ROWS, h·w·c]: standard normal values, fixed by the shape. */
@@ -81,7 +166,10 @@ public final class GoldenCases {
         if (imageShape(c) != null) {
             org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(29);
             int[] tok = new int[N], y = new int[N];
-            for (int e = 0; e < N; e++) { tok[e] = r.nextInt(FEAT_ROWS); y[e] = r.nextInt(FEAT_C); }
+            for (int e = 0; e < N; e++) {
+                tok[e] = r.nextInt(FEAT_ROWS);
+                y[e] = r.nextInt(FEAT_C);
+            }
             return new Dataset(tok, y, 1, FEAT_ROWS, FEAT_C);
         }
         if (c.format().equals(TEXT)) {
@@ -116,7 +204,12 @@ public final class GoldenCases {
                 doc.put("l2", c.l2());
                 doc.put("linf", c.linf());
                 ObjectNode opt = doc.putObject("adamw");
-                opt.put("lr", LR); opt.put("beta1", BETA1); opt.put("beta2", BETA2); opt.put("eps", EPS); opt.put("weight_decay", WD); opt.put("steps", STEPS);
+                opt.put("lr", LR);
+                opt.put("beta1", BETA1);
+                opt.put("beta2", BETA2);
+                opt.put("eps", EPS);
+                opt.put("weight_decay", WD);
+                opt.put("steps", STEPS);
                 int[] sh = imageShape(c);
                 if (sh != null) {
                     ArrayNode shape = doc.putArray("image_shape");

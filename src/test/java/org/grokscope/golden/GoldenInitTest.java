@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * grokscope's init schemes against PyTorch's initializers (tools/reference/init_stats.py samples them): for every
- * scheme and parameter role, the same distribution as the papers' code — mean, standard deviation and, for the
- * uniform ones, the bounds — within sampling error.
+ * scheme and parameter role, the same distribution as the papers' code — mean, standard deviation and, for the uniform
+ * ones, the bounds — within sampling error.
  */
 class GoldenInitTest {
     @Test
@@ -23,12 +23,23 @@ class GoldenInitTest {
         for (JsonNode c : in.get("cases")) {
             JsonNode t = ex.get("stats").get(i++);
             int[] shape = new int[c.get("shape").size()];
-            for (int k = 0; k < shape.length; k++) shape[k] = c.get("shape").get(k).asInt();
+            for (int k = 0; k < shape.length; k++)
+                shape[k] = c.get("shape").get(k).asInt();
             Params ps = new Params();
-            Param p = ps.add("t", Param.Role.valueOf(c.get("role").asText()), c.get("fan_in").asInt(), shape);
+            Param p = ps.add(
+                    "t",
+                    Param.Role.valueOf(c.get("role").asText()),
+                    c.get("fan_in").asInt(),
+                    shape);
             ps.allocate();
-            Init.apply(ps, Init.Scheme.valueOf(c.get("scheme").asText().toUpperCase(Locale.ROOT)), c.get("std").asDouble(), 1.0, 11,
-                    c.get("d_model").asInt(), c.get("d_vocab").asInt());
+            Init.apply(
+                    ps,
+                    Init.Scheme.valueOf(c.get("scheme").asText().toUpperCase(Locale.ROOT)),
+                    c.get("std").asDouble(),
+                    1.0,
+                    11,
+                    c.get("d_model").asInt(),
+                    c.get("d_vocab").asInt());
             double sum = 0, sq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < p.size(); k++) {
                 double v = ps.w[p.offset() + k];
@@ -41,12 +52,21 @@ class GoldenInitTest {
             double std = Math.sqrt(sq / (p.size() - 1)), want = t.get("std").asDouble();
             String what = c.get("scheme").asText() + " " + c.get("role").asText() + " " + c.get("shape");
             assertThat(std).as(what + " std").isCloseTo(want, within(0.03 * want + 1e-12));
-            assertThat(mean).as(what + " mean").isCloseTo(t.get("mean").asDouble(), within(6 * want / Math.sqrt(p.size()) + 1e-12));
-            boolean uniform = c.get("scheme").asText().equals("pytorch") && !c.get("role").asText().equals("EMBEDDING");
+            assertThat(mean)
+                    .as(what + " mean")
+                    .isCloseTo(t.get("mean").asDouble(), within(6 * want / Math.sqrt(p.size()) + 1e-12));
+            boolean uniform = c.get("scheme").asText().equals("pytorch")
+                    && !c.get("role").asText().equals("EMBEDDING");
             if (uniform) { // U(±1/√fan_in): the extremes reach the bound from inside
                 double bound = 1 / Math.sqrt(c.get("fan_in").asInt());
-                assertThat(max).as(what + " max").isLessThanOrEqualTo(bound).isCloseTo(t.get("max").asDouble(), within(0.02 * bound));
-                assertThat(min).as(what + " min").isGreaterThanOrEqualTo(-bound).isCloseTo(t.get("min").asDouble(), within(0.02 * bound));
+                assertThat(max)
+                        .as(what + " max")
+                        .isLessThanOrEqualTo(bound)
+                        .isCloseTo(t.get("max").asDouble(), within(0.02 * bound));
+                assertThat(min)
+                        .as(what + " min")
+                        .isGreaterThanOrEqualTo(-bound)
+                        .isCloseTo(t.get("min").asDouble(), within(0.02 * bound));
             }
         }
         assertThat(i).isEqualTo(20);

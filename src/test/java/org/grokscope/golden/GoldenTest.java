@@ -19,12 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Whole models against PyTorch (tools/reference/reference.py): logits, loss and every gradient at
- * grokscope's initial weights, then the loss and every parameter after three AdamW steps. Tolerance:
- * per tensor, max |java − torch| ≤ 1e-4 · max |torch| + 1e-6 · (largest gradient of the model), the
- * second term so that gradients that are zero in exact arithmetic (an attention key bias shifts every
- * score of a query equally) compare as rounding noise. Such tensors are left out of the after-AdamW
- * comparison: Adam divides by √v, so rounding noise of either side becomes a ±lr step of either sign.
+ * Whole models against PyTorch (tools/reference/reference.py): logits, loss and every gradient at grokscope's initial
+ * weights, then the loss and every parameter after three AdamW steps. Tolerance: per tensor, max |java − torch| ≤ 1e-4
+ * · max |torch| + 1e-6 · (largest gradient of the model), the second term so that gradients that are zero in exact
+ * arithmetic (an attention key bias shifts every score of a query equally) compare as rounding noise. Such tensors are
+ * left out of the after-AdamW comparison: Adam divides by √v, so rounding noise of either side becomes a ±lr step of
+ * either sign.
  */
 class GoldenTest {
     static final Parallel POOL = new Parallel(2);
@@ -41,7 +41,9 @@ class GoldenTest {
 
     static JsonNode read(String name, String file) throws Exception {
         try (InputStream in = GoldenTest.class.getResourceAsStream("/golden/" + name + "/" + file)) {
-            assertThat(in).as("fixture %s/%s (run tools/reference/regenerate.sh)", name, file).isNotNull();
+            assertThat(in)
+                    .as("fixture %s/%s (run tools/reference/regenerate.sh)", name, file)
+                    .isNotNull();
             return Json.MAPPER.readTree(in);
         }
     }
@@ -64,16 +66,23 @@ class GoldenTest {
             double e = expected.get(i).asDouble();
             maxRef = Math.max(maxRef, Math.abs(e));
             double d = Math.abs(actual[off + i] - e);
-            if (d > maxDiff) { maxDiff = d; worst = i; }
+            if (d > maxDiff) {
+                maxDiff = d;
+                worst = i;
+            }
         }
-        assertThat(maxDiff).as("%s: max |java - torch| (worst element %d, max |torch| %.3g)", what, worst, maxRef)
+        assertThat(maxDiff)
+                .as("%s: max |java - torch| (worst element %d, max |torch| %.3g)", what, worst, maxRef)
                 .isLessThanOrEqualTo(REL * maxRef + floor + 1e-9);
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void matchesPyTorch(String name) throws Exception {
-        GoldenCases.Case c = GoldenCases.CASES.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        GoldenCases.Case c = GoldenCases.CASES.stream()
+                .filter(x -> x.name().equals(name))
+                .findFirst()
+                .orElseThrow();
         JsonNode in = read(name, "input.json"), ex = read(name, "expected.json");
         Model m = GoldenCases.build(c, POOL);
         Params ps = m.params();
@@ -95,34 +104,55 @@ class GoldenTest {
         ps.zeroGrad();
         float[] logits = m.forward(d.tokens(), 0, n);
         close(name + " logits", logits, 0, ex.get("logits"));
-        double loss = mse ? k.mseOneHot(logits, n, C, d.labels(), 0, dl, 1.0 / ((double) n * C)).loss()
+        double loss = mse
+                ? k.mseOneHot(logits, n, C, d.labels(), 0, dl, 1.0 / ((double) n * C))
+                        .loss()
                 : k.crossEntropy(logits, n, C, d.labels(), 0, dl, 1.0 / n).loss();
-        assertThat(loss).as(name + " data loss").isCloseTo(ex.get("data_loss").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(loss)
+                .as(name + " data loss")
+                .isCloseTo(ex.get("data_loss").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
         m.backward(dl);
         double total = loss + (reg.active() ? reg.apply(ps) : 0);
-        assertThat(total).as(name + " loss").isCloseTo(ex.get("loss").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(total)
+                .as(name + " loss")
+                .isCloseTo(ex.get("loss").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
         double gradScale = 0;
-        for (Param p : ps.list()) gradScale = Math.max(gradScale, maxAbs(ex.get("grads").get(p.name())));
-        for (Param p : ps.list()) close(name + " grad " + p.name(), ps.g, p.offset(), ex.get("grads").get(p.name()), 1e-6 * gradScale);
+        for (Param p : ps.list())
+            gradScale = Math.max(gradScale, maxAbs(ex.get("grads").get(p.name())));
+        for (Param p : ps.list())
+            close(name + " grad " + p.name(), ps.g, p.offset(), ex.get("grads").get(p.name()), 1e-6 * gradScale);
 
         // three AdamW steps
         AdamW opt = new AdamW(POOL, ps.size(), GoldenCases.BETA1, GoldenCases.BETA2, GoldenCases.EPS, GoldenCases.WD);
         for (int s = 0; s < GoldenCases.STEPS; s++) {
             ps.zeroGrad();
             float[] z = m.forward(d.tokens(), 0, n);
-            double l = mse ? k.mseOneHot(z, n, C, d.labels(), 0, dl, 1.0 / ((double) n * C)).loss()
+            double l = mse
+                    ? k.mseOneHot(z, n, C, d.labels(), 0, dl, 1.0 / ((double) n * C))
+                            .loss()
                     : k.crossEntropy(z, n, C, d.labels(), 0, dl, 1.0 / n).loss();
             m.backward(dl);
             l += reg.active() ? reg.apply(ps) : 0;
-            assertThat(l).as(name + " loss at step " + s).isCloseTo(ex.get("step_losses").get(s).asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+            assertThat(l)
+                    .as(name + " loss at step " + s)
+                    .isCloseTo(
+                            ex.get("step_losses").get(s).asDouble(),
+                            org.assertj.core.data.Percentage.withPercentage(1e-3));
             opt.step(ps, GoldenCases.LR);
         }
         int compared = 0;
         for (Param p : ps.list()) {
-            if (maxAbs(ex.get("grads").get(p.name())) < 1e-6 * gradScale) continue; // zero gradient: Adam follows rounding noise
-            close(name + " after 3 AdamW steps: " + p.name(), ps.w, p.offset(), ex.get("params_after").get(p.name()));
+            if (maxAbs(ex.get("grads").get(p.name())) < 1e-6 * gradScale)
+                continue; // zero gradient: Adam follows rounding noise
+            close(
+                    name + " after 3 AdamW steps: " + p.name(),
+                    ps.w,
+                    p.offset(),
+                    ex.get("params_after").get(p.name()));
             compared++;
         }
-        assertThat(compared).as("tensors compared after AdamW").isGreaterThanOrEqualTo(ps.list().size() - 2 * 2);
+        assertThat(compared)
+                .as("tensors compared after AdamW")
+                .isGreaterThanOrEqualTo(ps.list().size() - 2 * 2);
     }
 }

@@ -23,29 +23,41 @@ class ModelCoverageTest {
 
     @Test
     void everyModelKindHasGradientEntkAndGoldenCoverage() throws Exception {
-        List<String> kinds = Arrays.stream(RunConfig.ModelSpec.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
-                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).toList();
+        List<String> kinds = Arrays.stream(RunConfig.ModelSpec.class
+                        .getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class)
+                        .value())
+                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name)
+                .toList();
         assertThat(kinds).hasSizeGreaterThanOrEqualTo(6).contains("conv");
         StringBuilder gradientSources = new StringBuilder();
         try (var files = Files.list(GRADIENT_TESTS)) {
-            for (Path f : files.filter(p -> p.toString().endsWith("Test.java")).toList()) gradientSources.append(Files.readString(f));
+            for (Path f : files.filter(p -> p.toString().endsWith("Test.java")).toList())
+                gradientSources.append(Files.readString(f));
         }
         List<Class<?>> ntkCovered = new ArrayList<>();
         org.grokscope.probe.NtkGramTest.models().forEach(a -> ntkCovered.add(a.get()[1].getClass()));
         List<String> goldenKinds = new ArrayList<>();
-        for (GoldenCases.Case c : GoldenCases.CASES) goldenKinds.add(Json.MAPPER.readTree(c.modelJson()).get("kind").asText());
+        for (GoldenCases.Case c : GoldenCases.CASES)
+            goldenKinds.add(Json.MAPPER.readTree(c.modelJson()).get("kind").asText());
         try (Parallel pool = new Parallel(1)) {
             for (String kind : kinds) {
-                RunConfig.ModelSpec spec = Json.MAPPER.readValue("{\"kind\":\"" + kind + "\"}", RunConfig.ModelSpec.class);
+                RunConfig.ModelSpec spec =
+                        Json.MAPPER.readValue("{\"kind\":\"" + kind + "\"}", RunConfig.ModelSpec.class);
                 List<Model> built = new ArrayList<>();
-                if (!(spec instanceof RunConfig.Conv)) built.add(spec.forText() ? spec.build(pool, 13, 6, 2) : spec.build(pool, 13, 3, 11));
+                if (!(spec instanceof RunConfig.Conv))
+                    built.add(spec.forText() ? spec.build(pool, 13, 6, 2) : spec.build(pool, 13, 3, 11));
                 if (spec.forFeatures()) built.add(spec.buildOnFeatures(pool, new float[4 * 8 * 8], 4, 8, 8, 1, 3));
-                assertThat(goldenKinds).as("a PyTorch golden case of kind %s (GoldenCases.CASES)", kind).contains(kind);
+                assertThat(goldenKinds)
+                        .as("a PyTorch golden case of kind %s (GoldenCases.CASES)", kind)
+                        .contains(kind);
                 for (Model m : built) {
                     String name = m.getClass().getSimpleName();
-                    assertThat(gradientSources.toString()).as("a finite-difference check that builds %s (kind %s) in %s", name, kind, GRADIENT_TESTS)
+                    assertThat(gradientSources.toString())
+                            .as("a finite-difference check that builds %s (kind %s) in %s", name, kind, GRADIENT_TESTS)
                             .contains("new " + name + "(");
-                    assertThat(ntkCovered).as("an eNTK check of %s (kind %s) in NtkGramTest.models()", name, kind).contains(m.getClass());
+                    assertThat(ntkCovered)
+                            .as("an eNTK check of %s (kind %s) in NtkGramTest.models()", name, kind)
+                            .contains(m.getClass());
                 }
             }
         }

@@ -19,16 +19,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The three GEMM forms at the shapes the grokking workloads use (nanda-p113: 3,831 rows, d 128, MLP 512;
- * modadd-mlp: 2,823 rows, hidden 512, 97 classes; the 11490 × 128 × 512 of {@code grokscope bench}).
- * Run with {@code bin/jmh GemmBench} (arguments go to JMH, e.g. {@code -p threads=1}).
+ * The three GEMM forms at the shapes the grokking workloads use (nanda-p113: 3,831 rows, d 128, MLP 512; modadd-mlp:
+ * 2,823 rows, hidden 512, 97 classes; the 11490 × 128 × 512 of {@code grokscope bench}). Run with {@code bin/jmh
+ * GemmBench} (arguments go to JMH, e.g. {@code -p threads=1}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC"})
 public class GemmBench {
     @Param({"2"})
     public int threads;
@@ -47,9 +49,14 @@ public class GemmBench {
         pool = new Parallel(threads);
         gemm = new Gemm(pool);
         String[] s = shape.split("x");
-        m = Integer.parseInt(s[0]); k = Integer.parseInt(s[1]); n = Integer.parseInt(s[2]);
+        m = Integer.parseInt(s[0]);
+        k = Integer.parseInt(s[1]);
+        n = Integer.parseInt(s[2]);
         Rng r = new Rng(1);
-        a = KernelBench.gaussian(r, m * k); b = KernelBench.gaussian(r, k * n); c = new float[m * n]; dc = KernelBench.gaussian(r, m * n);
+        a = KernelBench.gaussian(r, m * k);
+        b = KernelBench.gaussian(r, k * n);
+        c = new float[m * n];
+        dc = KernelBench.gaussian(r, m * n);
     }
 
     @TearDown(Level.Trial)

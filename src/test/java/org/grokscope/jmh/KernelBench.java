@@ -23,16 +23,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine's elementwise and row kernels at nanda-p113's sizes (3,831 rows, d 128, MLP 512, 113
- * classes). Run with {@code bin/jmh KernelBench} (arguments go to JMH, e.g. {@code -p threads=1}). Whole
- * training steps are timed by {@code grokscope bench}; here a change to one kernel is measured on its own.
+ * The engine's elementwise and row kernels at nanda-p113's sizes (3,831 rows, d 128, MLP 512, 113 classes). Run with
+ * {@code bin/jmh KernelBench} (arguments go to JMH, e.g. {@code -p threads=1}). Whole training steps are timed by
+ * {@code grokscope bench}; here a change to one kernel is measured on its own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC"})
 public class KernelBench {
     static final int ROWS = 3831, CLASSES = 113, D = 128, MLP = 512;
 
@@ -52,12 +54,19 @@ public class KernelBench {
         pool = new Parallel(threads);
         kernels = new Kernels(pool);
         Rng r = new Rng(1);
-        logits = gaussian(r, ROWS * CLASSES); dlogits = new float[logits.length];
+        logits = gaussian(r, ROWS * CLASSES);
+        dlogits = new float[logits.length];
         labels = new int[ROWS];
         for (int i = 0; i < ROWS; i++) labels[i] = r.nextInt(CLASSES);
-        input = gaussian(r, ROWS * MLP); hidden = new float[input.length]; pre = new float[input.length]; bias = gaussian(r, MLP);
-        x = gaussian(r, ROWS * D); y = new float[x.length]; dx = new float[x.length];
-        mean = new float[ROWS]; rstd = new float[ROWS];
+        input = gaussian(r, ROWS * MLP);
+        hidden = new float[input.length];
+        pre = new float[input.length];
+        bias = gaussian(r, MLP);
+        x = gaussian(r, ROWS * D);
+        y = new float[x.length];
+        dx = new float[x.length];
+        mean = new float[ROWS];
+        rstd = new float[ROWS];
         params = new Params();
         ln = new LayerNorm(params, pool, "ln", D, 1e-5f);
         params.add("w", org.grokscope.nn.Param.Role.WEIGHT, D, 1 << 20);
@@ -87,7 +96,8 @@ public class KernelBench {
     /** fused fp64 cross-entropy and its gradient, 3,831 × 113. */
     @Benchmark
     public double crossEntropy() {
-        return kernels.crossEntropy(logits, ROWS, CLASSES, labels, 0, dlogits, 1.0 / ROWS).loss();
+        return kernels.crossEntropy(logits, ROWS, CLASSES, labels, 0, dlogits, 1.0 / ROWS)
+                .loss();
     }
 
     /** bias + exact-erf GELU over the MLP's 3,831 × 512 hidden layer, keeping the pre-activation. */

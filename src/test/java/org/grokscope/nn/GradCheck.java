@@ -7,17 +7,18 @@ import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
 
 /**
- * Finite-difference check of a model's parameter gradients. For every parameter tensor p, along the
- * direction u = ĝ_p/‖ĝ_p‖ + r/‖r‖ (ĝ the analytic gradient restricted to p, r random), compares the
- * central difference (L(θ+εu) − L(θ−εu))/2ε with ĝ·u. An error in any layer's backward, for inputs or
- * parameters, shows up in at least one tensor.
+ * Finite-difference check of a model's parameter gradients. For every parameter tensor p, along the direction u =
+ * ĝ_p/‖ĝ_p‖ + r/‖r‖ (ĝ the analytic gradient restricted to p, r random), compares the central difference (L(θ+εu) −
+ * L(θ−εu))/2ε with ĝ·u. An error in any layer's backward, for inputs or parameters, shows up in at least one tensor.
  */
 final class GradCheck {
     private GradCheck() {}
 
     static double loss(Model m, Kernels k, int[] tok, int[] y, int n, boolean mse, float[] d) {
         float[] logits = m.forward(tok, 0, n);
-        return mse ? k.mseOneHot(logits, n, m.classes(), y, 0, d, 1.0 / ((double) n * m.classes())).loss()
+        return mse
+                ? k.mseOneHot(logits, n, m.classes(), y, 0, d, 1.0 / ((double) n * m.classes()))
+                        .loss()
                 : k.crossEntropy(logits, n, m.classes(), y, 0, d, 1.0 / n).loss();
     }
 
@@ -26,7 +27,8 @@ final class GradCheck {
     }
 
     /** {@code abs}: the floor for gradients that are zero in exact arithmetic (fp32 loss noise / eps). */
-    static void check(Model m, Parallel pool, int[] tok, int[] y, int n, boolean mse, double eps, double tol, double abs) {
+    static void check(
+            Model m, Parallel pool, int[] tok, int[] y, int n, boolean mse, double eps, double tol, double abs) {
         Kernels k = new Kernels(pool);
         Params ps = m.params();
         ps.zeroGrad();
@@ -39,8 +41,13 @@ final class GradCheck {
             int o = p.offset(), len = p.size();
             double gn = 0, rn = 0;
             double[] r = new double[len];
-            for (int i = 0; i < len; i++) { gn += (double) g[o + i] * g[o + i]; r[i] = rng.nextGaussian(); rn += r[i] * r[i]; }
-            gn = Math.sqrt(gn); rn = Math.sqrt(rn);
+            for (int i = 0; i < len; i++) {
+                gn += (double) g[o + i] * g[o + i];
+                r[i] = rng.nextGaussian();
+                rn += r[i] * r[i];
+            }
+            gn = Math.sqrt(gn);
+            rn = Math.sqrt(rn);
             double[] u = new double[len];
             double an = 0;
             for (int i = 0; i < len; i++) {
@@ -55,7 +62,9 @@ final class GradCheck {
             System.arraycopy(saved, 0, ps.w, o, len);
             double fd = (lp - lm) / (2 * eps);
             assertThat(Math.abs(fd - an))
-                    .as("%s %s: finite difference %.6g vs analytic %.6g", m.getClass().getSimpleName(), p.name(), fd, an)
+                    .as(
+                            "%s %s: finite difference %.6g vs analytic %.6g",
+                            m.getClass().getSimpleName(), p.name(), fd, an)
                     .isLessThanOrEqualTo(tol * Math.max(Math.abs(an), Math.abs(fd)) + abs);
         }
     }

@@ -17,7 +17,13 @@ class MaxPoolTest {
         int n = 5;
         float[] x = new float[n * h * w * c];
         java.util.Random r = new java.util.Random(c * 31 + s);
-        for (int i = 0; i < x.length; i++) x[i] = switch (r.nextInt(6)) { case 0, 1 -> 0f; case 2 -> 1f; case 3 -> Float.NaN; default -> (float) r.nextGaussian(); };
+        for (int i = 0; i < x.length; i++)
+            x[i] = switch (r.nextInt(6)) {
+                case 0, 1 -> 0f;
+                case 2 -> 1f;
+                case 3 -> Float.NaN;
+                default -> (float) r.nextGaussian();
+            };
         try (Parallel pool = new Parallel(2)) {
             MaxPool2d p = new MaxPool2d(pool, h, w, c, s);
             float[] y = new float[n * p.outSize()], dy = new float[y.length], dx = new float[x.length];
@@ -33,10 +39,13 @@ class MaxPoolTest {
                             for (int a = 0; a < s; a++)
                                 for (int b = 0; b < s; b++) {
                                     int i = ((e * h + oy * s + a) * w + ox * s + b) * c + ch;
-                                    if (best < 0 || x[i] > x[best] || Float.isNaN(x[i]) && !Float.isNaN(x[best])) best = i;
+                                    if (best < 0 || x[i] > x[best] || Float.isNaN(x[i]) && !Float.isNaN(x[best]))
+                                        best = i;
                                 }
                             int o = ((e * (h / s) + oy) * (w / s) + ox) * c + ch;
-                            assertThat(Float.floatToRawIntBits(y[o])).as("y[%d]", o).isEqualTo(Float.floatToRawIntBits(x[best]));
+                            assertThat(Float.floatToRawIntBits(y[o]))
+                                    .as("y[%d]", o)
+                                    .isEqualTo(Float.floatToRawIntBits(x[best]));
                             wantDx[best] = dy[o];
                         }
             assertThat(dx).containsExactly(wantDx);

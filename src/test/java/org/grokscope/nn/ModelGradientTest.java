@@ -1,9 +1,9 @@
 package org.grokscope.nn;
 
+import org.grokscope.data.Dataset;
 import org.grokscope.data.InputFormat;
 import org.grokscope.data.ModOp;
 import org.grokscope.data.ModularTask;
-import org.grokscope.data.Dataset;
 import org.grokscope.engine.Act;
 import org.grokscope.engine.Parallel;
 import org.grokscope.train.Init;
@@ -35,14 +35,16 @@ class ModelGradientTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Act.class, names = {"RELU", "GELU", "GELU_TANH", "SQUARE"})
+    @EnumSource(
+            value = Act.class,
+            names = {"RELU", "GELU", "GELU_TANH", "SQUARE"})
     void embedMlp(Act act) {
         run(new EmbedMlp(POOL, P, 2, 8, 24, 2, P, act), InputFormat.PAIR, false, 1);
     }
 
     @Test
     void oneHotMlp() { // embed_dim 0: W1 is read by token, per position (smooth activations: a bias step moves every
-                       // example at once, and with ReLU one lands near the kink; the golden case covers ReLU)
+        // example at once, and with ReLU one lands near the kink; the golden case covers ReLU)
         run(new EmbedMlp(POOL, P, 2, 0, 24, 2, P, Act.GELU), InputFormat.PAIR, false, 1);
         run(new EmbedMlp(POOL, P, 2, 0, 16, 1, P, Act.SQUARE), InputFormat.PAIR, true, 1);
     }
@@ -52,12 +54,23 @@ class ModelGradientTest {
         run(new EmbedMlp(POOL, P, 2, 8, 24, 1, P, Act.RELU), InputFormat.PAIR, true, 1);
     }
 
-    /** Rows of a random feature table picked by index, as an image task feeds the MLP: both losses, one and two hidden layers. */
+    /**
+     * Rows of a random feature table picked by index, as an image task feeds the MLP: both losses, one and two hidden
+     * layers.
+     */
     // two hidden layers are checked with smooth activations: with ReLU this data puts one example's pre-activation of
     // fc1 unit 22 within ~1e-3 of the kink, and a bias step moves every example at once (per coordinate the finite
     // difference tends to the analytic value as the step shrinks to 1e-4; see DESIGN, Images)
     @ParameterizedTest
-    @CsvSource({"RELU,1,false", "RELU,1,true", "RELU,3,true", "GELU,2,false", "GELU,2,true", "SQUARE,2,true", "SQUARE,1,false"})
+    @CsvSource({
+        "RELU,1,false",
+        "RELU,1,true",
+        "RELU,3,true",
+        "GELU,2,false",
+        "GELU,2,true",
+        "SQUARE,2,true",
+        "SQUARE,1,false"
+    })
     void denseMlp(Act act, int depth, boolean mse) {
         int rows = 29, dim = 13;
         float[] table = new float[rows * dim];
@@ -67,8 +80,12 @@ class ModelGradientTest {
         Init.apply(m.params(), Init.Scheme.PYTORCH, 0, 1, 1, 16, m.vocab());
         int n = 37;
         int[] tok = new int[n], y = new int[n];
-        for (int i = 0; i < n; i++) { tok[i] = r.nextInt(rows); y[i] = r.nextInt(7); }
-        // a smaller step than the token models': unit-Gaussian inputs put many pre-activations within 1e-2 of a ReLU's kink
+        for (int i = 0; i < n; i++) {
+            tok[i] = r.nextInt(rows);
+            y[i] = r.nextInt(7);
+        }
+        // a smaller step than the token models': unit-Gaussian inputs put many pre-activations within 1e-2 of a ReLU's
+        // kink
         GradCheck.check(m, POOL, tok, y, n, mse, 2e-3, 2e-2);
     }
 
@@ -78,19 +95,31 @@ class ModelGradientTest {
      * straddles a switch of the winner or of the sign is not the derivative; the ReLU cases keep one stage.
      */
     @ParameterizedTest
-    @CsvSource({"GELU,'4 5',3,2,0,0,false", "GELU,'4 5',3,2,6,1,true", "TANH,'3',3,1,5,2,false", "SQUARE,'3 2',1,2,0,0,true",
-            "RELU,'3',5,2,0,0,false", "RELU,'4',3,3,0,0,true", "GELU,'2 3 2',3,1,0,0,false"})
+    @CsvSource({
+        "GELU,'4 5',3,2,0,0,false",
+        "GELU,'4 5',3,2,6,1,true",
+        "TANH,'3',3,1,5,2,false",
+        "SQUARE,'3 2',1,2,0,0,true",
+        "RELU,'3',5,2,0,0,false",
+        "RELU,'4',3,3,0,0,true",
+        "GELU,'2 3 2',3,1,0,0,false"
+    })
     void convNet(Act act, String stages, int kernel, int pool, int hidden, int depth, boolean mse) {
         int rows = 23, h = 7, w = 6, c = 2;
         float[] table = new float[rows * h * w * c];
         org.grokscope.engine.Rng r = new org.grokscope.engine.Rng(11);
         for (int i = 0; i < table.length; i++) table[i] = (float) r.nextGaussian();
-        int[] st = java.util.Arrays.stream(stages.split(" ")).mapToInt(Integer::parseInt).toArray();
+        int[] st = java.util.Arrays.stream(stages.split(" "))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         ConvNet m = new ConvNet(POOL, table, rows, h, w, c, st, kernel, pool, hidden, depth, 5, act);
         Init.apply(m.params(), Init.Scheme.PYTORCH, 0, 1, 2, 16, m.vocab());
         int n = 19;
         int[] tok = new int[n], y = new int[n];
-        for (int i = 0; i < n; i++) { tok[i] = r.nextInt(rows); y[i] = r.nextInt(5); }
+        for (int i = 0; i < n; i++) {
+            tok[i] = r.nextInt(rows);
+            y[i] = r.nextInt(5);
+        }
         GradCheck.check(m, POOL, tok, y, n, mse, act == Act.RELU ? 1e-3 : 2e-3, 2e-2);
     }
 
@@ -100,7 +129,8 @@ class ModelGradientTest {
         Init.apply(c.params(), Init.Scheme.PYTORCH, 0, 1, 1, 16, P);
         c.freeze();
         Dataset d = data(InputFormat.PAIR, 37);
-        for (float v : c.forward(d.tokens(), 0, d.size())) org.assertj.core.api.Assertions.assertThat(v).isZero();
+        for (float v : c.forward(d.tokens(), 0, d.size()))
+            org.assertj.core.api.Assertions.assertThat(v).isZero();
         for (int i = 0; i < c.params().size(); i++) c.params().w[i] *= 1.1f; // move away from θ₀, where the output is 0
         GradCheck.check(c, POOL, d.tokens(), d.labels(), d.size(), true, 1e-3, 2e-2, 1e-4);
     }
@@ -139,12 +169,17 @@ class ModelGradientTest {
         System.arraycopy(a.params().w, 0, b.params().w, 0, a.params().size());
         Dataset d = data(InputFormat.OP_EQUALS, 40);
         float[] la = a.forward(d.tokens(), 0, d.size()).clone(), lb = b.forward(d.tokens(), 0, d.size());
-        for (int i = 0; i < la.length; i++) org.assertj.core.api.Assertions.assertThat(la[i]).isCloseTo(lb[i], org.assertj.core.data.Offset.offset(1e-5f));
+        for (int i = 0; i < la.length; i++)
+            org.assertj.core.api.Assertions.assertThat(la[i])
+                    .isCloseTo(lb[i], org.assertj.core.data.Offset.offset(1e-5f));
         float[] dl = new float[la.length];
         for (int i = 0; i < dl.length; i++) dl[i] = (float) Math.sin(i);
-        a.params().zeroGrad(); b.params().zeroGrad();
-        a.backward(dl); b.backward(dl);
+        a.params().zeroGrad();
+        b.params().zeroGrad();
+        a.backward(dl);
+        b.backward(dl);
         for (int i = 0; i < a.params().size(); i++)
-            org.assertj.core.api.Assertions.assertThat(a.params().g[i]).isCloseTo(b.params().g[i], org.assertj.core.data.Offset.offset(1e-4f));
+            org.assertj.core.api.Assertions.assertThat(a.params().g[i])
+                    .isCloseTo(b.params().g[i], org.assertj.core.data.Offset.offset(1e-4f));
     }
 }

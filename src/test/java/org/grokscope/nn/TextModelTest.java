@@ -68,20 +68,28 @@ class TextModelTest {
         Init.apply(fast.params(), Init.Scheme.NORMAL, 0.2, 1, 9, 16, V);
         System.arraycopy(fast.params().w, 0, full.params().w, 0, fast.params().size());
         int[][] d = data(4);
-        float[] a = fast.forward(d[0], 0, N).clone(), b = full.forward(d[0], 0, N).clone();
+        float[] a = fast.forward(d[0], 0, N).clone(),
+                b = full.forward(d[0], 0, N).clone();
         for (int i = 0; i < a.length; i++) assertThat(a[i]).isCloseTo(b[i], org.assertj.core.data.Offset.offset(1e-5f));
         float[] dl = new float[N * C];
         for (int i = 0; i < dl.length; i++) dl[i] = (i % 5 - 2) * 0.1f;
-        fast.params().zeroGrad(); fast.forward(d[0], 0, N); fast.backward(dl);
-        full.params().zeroGrad(); full.forward(d[0], 0, N); full.backward(dl);
+        fast.params().zeroGrad();
+        fast.forward(d[0], 0, N);
+        fast.backward(dl);
+        full.params().zeroGrad();
+        full.forward(d[0], 0, N);
+        full.backward(dl);
         for (int i = 0; i < fast.params().size(); i++)
-            assertThat(fast.params().g[i]).isCloseTo(full.params().g[i], org.assertj.core.data.Offset.offset(1e-5f + 1e-4f * Math.abs(full.params().g[i])));
+            assertThat(fast.params().g[i])
+                    .isCloseTo(
+                            full.params().g[i],
+                            org.assertj.core.data.Offset.offset(1e-5f + 1e-4f * Math.abs(full.params().g[i])));
     }
 
     /**
-     * The encoder computes packed rows (padding dropped); keeping every padded row must give the same
-     * logits and gradients bit for bit. 61 examples of 11 positions: 671 rows, three weight-gradient
-     * blocks, examples straddling the block ends, lengths 1 to 11.
+     * The encoder computes packed rows (padding dropped); keeping every padded row must give the same logits and
+     * gradients bit for bit. 61 examples of 11 positions: 671 rows, three weight-gradient blocks, examples straddling
+     * the block ends, lengths 1 to 11.
      */
     @ParameterizedTest
     @CsvSource({"1,CLS", "2,CLS", "2,MEAN"})
@@ -91,7 +99,8 @@ class TextModelTest {
         Encoder packed = new Encoder(POOL, s), padded = new Encoder(POOL, s);
         padded.keepPadding = true;
         Init.apply(packed.params(), Init.Scheme.NORMAL, 0.2, 1, 9, 16, V);
-        System.arraycopy(packed.params().w, 0, padded.params().w, 0, packed.params().size());
+        System.arraycopy(
+                packed.params().w, 0, padded.params().w, 0, packed.params().size());
         Rng r = new Rng(17);
         int[] tok = new int[n * t];
         for (int e = 0; e < n; e++) {
@@ -108,10 +117,17 @@ class TextModelTest {
         }
         java.util.List<String> differ = new java.util.ArrayList<>();
         for (Param prm : packed.params().list())
-            if (!java.util.Arrays.equals(packed.params().g, prm.offset(), prm.offset() + prm.size(), padded.params().g, prm.offset(), prm.offset() + prm.size()))
-                differ.add(prm.name());
+            if (!java.util.Arrays.equals(
+                    packed.params().g,
+                    prm.offset(),
+                    prm.offset() + prm.size(),
+                    padded.params().g,
+                    prm.offset(),
+                    prm.offset() + prm.size())) differ.add(prm.name());
         assertThat(differ).as("parameters whose gradients differ").isEmpty();
-        assertThat(java.util.Arrays.equals(packed.forward(tok, 0, n), padded.forward(tok, 0, n))).as("logits the same bits").isTrue();
+        assertThat(java.util.Arrays.equals(packed.forward(tok, 0, n), padded.forward(tok, 0, n)))
+                .as("logits the same bits")
+                .isTrue();
         assertThat(packed.params().g).isNotEqualTo(new float[packed.params().size()]);
     }
 
@@ -127,7 +143,8 @@ class TextModelTest {
             Param table = m.params().get("embed.weight");
             for (int j = 0; j < table.shape()[1]; j++) m.params().w[table.offset() + j] += 5f; // the [PAD] row
             float[] after = m.forward(d[0], 0, N);
-            for (int i = 0; i < before.length; i++) assertThat(after[i]).isCloseTo(before[i], org.assertj.core.data.Offset.offset(1e-5f));
+            for (int i = 0; i < before.length; i++)
+                assertThat(after[i]).isCloseTo(before[i], org.assertj.core.data.Offset.offset(1e-5f));
         }
     }
 }

@@ -61,13 +61,17 @@ class FourierTest {
         for (int x = 0; x < p; x++)
             for (int y = 0; y < p; y++)
                 for (int c = 0; c < p; c++)
-                    logits[(x * p + y) * p + c] = (float) (4 * Math.cos(2 * Math.PI * 2 * (x + y - c) / p) + 0.5 + (x == 0 && c == 0 ? 1 : 0));
+                    logits[(x * p + y) * p + c] = (float)
+                            (4 * Math.cos(2 * Math.PI * 2 * (x + y - c) / p) + 0.5 + (x == 0 && c == 0 ? 1 : 0));
         double[][] re = new Fourier(p).restrictedAndExcluded(logits, List.of(2));
         int[] rows = new int[p * p], y = new int[p * p];
-        for (int i = 0; i < p * p; i++) { rows[i] = i; y[i] = (i / p + i % p) % p; }
+        for (int i = 0; i < p * p; i++) {
+            rows[i] = i;
+            y[i] = (i / p + i % p) % p;
+        }
         double full = crossEntropyOf(logits, p, rows, y);
         double restricted = Fourier.crossEntropy(re[0], p, rows, y), excluded = Fourier.crossEntropy(re[1], p, rows, y);
-        assertThat(restricted).isLessThan(full + 0.05);      // keeps the signal (minus a little noise)
+        assertThat(restricted).isLessThan(full + 0.05); // keeps the signal (minus a little noise)
         assertThat(excluded).isGreaterThan(Math.log(p) - 0.1); // nothing left but the noise: about chance
         double[] none = new Fourier(p).restrictedAndExcluded(logits, List.of())[1];
         assertThat(Fourier.crossEntropy(none, p, rows, y)).isCloseTo(full, within(1e-6));
@@ -85,7 +89,11 @@ class FourierTest {
         QuadraticNet net = new QuadraticNet(POOL, p, FourierSolution.width(p, replicas), p);
         FourierSolution.write(net, replicas);
         int[] tok = new int[2 * p * p];
-        for (int x = 0; x < p; x++) for (int y = 0; y < p; y++) { tok[2 * (x * p + y)] = x; tok[2 * (x * p + y) + 1] = y; }
+        for (int x = 0; x < p; x++)
+            for (int y = 0; y < p; y++) {
+                tok[2 * (x * p + y)] = x;
+                tok[2 * (x * p + y) + 1] = y;
+            }
         float[] logits = net.forward(tok, 0, p * p);
         double minMargin = Double.POSITIVE_INFINITY;
         for (int i = 0; i < p * p; i++) {
@@ -93,7 +101,9 @@ class FourierTest {
             double other = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < p; c++) if (c != label) other = Math.max(other, logits[i * p + c]);
             minMargin = Math.min(minMargin, logits[i * p + label] - other);
-            assertThat(logits[i * p + label]).as("f_label(%d, %d)", i / p, i % p).isCloseTo(2f * p - 2, within(1e-3f * p));
+            assertThat(logits[i * p + label])
+                    .as("f_label(%d, %d)", i / p, i % p)
+                    .isCloseTo(2f * p - 2, within(1e-3f * p));
         }
         assertThat(minMargin).isCloseTo(2.0 * p, within(1e-3 * p));
         double linf = 0;

@@ -41,12 +41,26 @@ public class NtkGramTest {
                 Arguments.of("transformer none", tf(Transformer.Norm.NONE, 1), InputFormat.EQUALS),
                 Arguments.of("transformer pre 2 layers", tf(Transformer.Norm.PRE, 2), InputFormat.EQUALS),
                 Arguments.of("transformer post 2 layers", tf(Transformer.Norm.POST, 2), InputFormat.EQUALS),
-                Arguments.of("transformer normed residual 2 layers", tf(Transformer.Norm.NORMED_RESIDUAL, 2), InputFormat.EQUALS),
+                Arguments.of(
+                        "transformer normed residual 2 layers",
+                        tf(Transformer.Norm.NORMED_RESIDUAL, 2),
+                        InputFormat.EQUALS),
                 Arguments.of("text bag", new Bag(POOL, TV, TT, 6, 10, 1, 2, Act.GELU), null),
-                Arguments.of("text encoder cls", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 2, Act.GELU, Encoder.Pooling.CLS, true, 2)), null),
-                Arguments.of("text encoder mean", new Encoder(POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 1, Act.RELU, Encoder.Pooling.MEAN, false, 2)), null),
+                Arguments.of(
+                        "text encoder cls",
+                        new Encoder(
+                                POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 2, Act.GELU, Encoder.Pooling.CLS, true, 2)),
+                        null),
+                Arguments.of(
+                        "text encoder mean",
+                        new Encoder(
+                                POOL, new Encoder.Spec(TV, TT, 8, 2, 12, 1, Act.RELU, Encoder.Pooling.MEAN, false, 2)),
+                        null),
                 Arguments.of("image mlp", new DenseMlp(POOL, features(5 * 4), FR, 5 * 4, 10, 2, 3, Act.GELU), FEATURES),
-                Arguments.of("image conv", new ConvNet(POOL, features(5 * 4 * 2), FR, 5, 4, 2, new int[] {3, 4}, 3, 2, 6, 1, 3, Act.GELU), FEATURES));
+                Arguments.of(
+                        "image conv",
+                        new ConvNet(POOL, features(5 * 4 * 2), FR, 5, 4, 2, new int[] {3, 4}, 3, 2, 6, 1, 3, Act.GELU),
+                        FEATURES));
     }
 
     static final int FR = 11;
@@ -62,7 +76,10 @@ public class NtkGramTest {
 
     static Dataset rows(int n) {
         int[] tok = new int[n], y = new int[n];
-        for (int e = 0; e < n; e++) { tok[e] = (e * 7) % FR; y[e] = e % 3; }
+        for (int e = 0; e < n; e++) {
+            tok[e] = (e * 7) % FR;
+            y[e] = e % 3;
+        }
         return new Dataset(tok, y, 1, FR, 3);
     }
 
@@ -90,7 +107,11 @@ public class NtkGramTest {
     void matchesBruteForce(String name, Model model, Object input) {
         Init.apply(model.params(), Init.Scheme.PYTORCH, 0, 1.0, 5, 8, model.vocab());
         ModularTask t = new ModularTask(P, ModOp.ADD, 0);
-        Dataset d = input == null ? text(20) : input == FEATURES ? rows(20) : t.dataset(t.split(20, null, null, 1).train(), (InputFormat) input);
+        Dataset d = input == null
+                ? text(20)
+                : input == FEATURES
+                        ? rows(20)
+                        : t.dataset(t.split(20, null, null, 1).train(), (InputFormat) input);
         int m = d.size(), T = model.seqLen();
         int[] outputs = new int[m];
         for (int i = 0; i < m; i++) outputs[i] = i % 3 == 0 ? 0 : d.labels()[i]; // mixed coordinates
@@ -120,8 +141,12 @@ public class NtkGramTest {
             for (int j = 0; j < m; j++) {
                 double dot = 0;
                 for (int q = 0; q < size; q++) dot += J[i][q] * J[j][q];
-                assertThat(byPairs[i * m + j]).as("%s Θ[%d,%d] by position pairs", name, i, j).isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
-                assertThat(byGradients[i * m + j]).as("%s Θ[%d,%d] by per-example layer gradients", name, i, j).isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
+                assertThat(byPairs[i * m + j])
+                        .as("%s Θ[%d,%d] by position pairs", name, i, j)
+                        .isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
+                assertThat(byGradients[i * m + j])
+                        .as("%s Θ[%d,%d] by per-example layer gradients", name, i, j)
+                        .isCloseTo(dot, org.assertj.core.data.Offset.offset(2e-5 * scale));
             }
         model.params().zeroGrad();
         System.arraycopy(gradBefore, 0, model.params().g, 0, gradBefore.length);

@@ -10,7 +10,11 @@ class CsvExportTest {
     @Test
     void cellsAreQuotedAndFormulasDefused() {
         StringBuilder sb = new StringBuilder();
-        CsvExport.line(sb, List.of("a,b", "say \"hi\"", "=HYPERLINK(\"x\")", "-1.5e-3", "+7", "-inf", "@cmd", "line\nbreak", ""));
-        assertThat(sb.toString()).isEqualTo("\"a,b\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",-1.5e-3,+7,-inf,'@cmd,\"line\nbreak\",\n");
+        CsvExport.line(
+                sb,
+                List.of("a,b", "say \"hi\"", "=HYPERLINK(\"x\")", "-1.5e-3", "+7", "-inf", "@cmd", "line\nbreak", ""));
+        assertThat(sb.toString())
+                .isEqualTo(
+                        "\"a,b\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",-1.5e-3,+7,-inf,'@cmd,\"line\nbreak\",\n");
     }
 }

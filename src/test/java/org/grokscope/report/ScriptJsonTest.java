@@ -10,7 +10,10 @@ import org.grokscope.config.Json;
 import org.junit.jupiter.api.Test;
 
 class ScriptJsonTest {
-    /** A sweep directory named sw<!--<script> once drew no charts: the inlined JSON must hold no '<' at all, and mean the same. */
+    /**
+     * A sweep directory named sw<!--<script> once drew no charts: the inlined JSON must hold no '<' at all, and mean
+     * the same.
+     */
     @Test
     void inlinedJsonHasNoAngleBracketAndParsesToTheSameData() throws Exception {
         Map<String, Object> data = new LinkedHashMap<>();

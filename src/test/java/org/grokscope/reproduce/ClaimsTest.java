@@ -17,11 +17,16 @@ class ClaimsTest {
         assertThat(claims).extracting(Claim::name).contains("grokfast", "power", "stablemax", "omnigrok-mnist");
         for (Claim c : claims) {
             List<JsonNode> full = configs(c.full());
-            if (c.quick() != null) assertThat(configs(c.quick())).as(c.name() + " quick").isNotEmpty();
+            if (c.quick() != null)
+                assertThat(configs(c.quick())).as(c.name() + " quick").isNotEmpty();
             for (Claim.Row r : c.rows()) {
                 if (!r.measure().kind().perRun()) continue;
-                long n = full.stream().filter(cfg -> Reproduction.matches(cfg, r.where())).count();
-                assertThat(n).as(c.name() + ": " + r.label()).isPositive(); // a misspelt key or value would pick nothing
+                long n = full.stream()
+                        .filter(cfg -> Reproduction.matches(cfg, r.where()))
+                        .count();
+                assertThat(n)
+                        .as(c.name() + ": " + r.label())
+                        .isPositive(); // a misspelt key or value would pick nothing
             }
         }
     }
@@ -32,26 +37,38 @@ class ClaimsTest {
         List<JsonNode> full = configs(c.full());
         assertThat(full).hasSize(15);
         for (Claim.Row r : c.rows())
-            assertThat(full.stream().filter(cfg -> Reproduction.matches(cfg, r.where())).count()).as(r.label()).isEqualTo(3);
+            assertThat(full.stream()
+                            .filter(cfg -> Reproduction.matches(cfg, r.where()))
+                            .count())
+                    .as(r.label())
+                    .isEqualTo(3);
     }
 
     @Test
     void matchingComparesNumbersAsNumbersAndTextWithoutCase() throws Exception {
         JsonNode cfg = Json.MAPPER.readTree("{\"optimizer\":{\"lr\":0.001,\"kind\":\"adam\",\"orthogonal\":false}}");
-        assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.lr", "1e-3"))).isTrue();
-        assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.lr", "0.003"))).isFalse();
-        assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.kind", "ADAM", "optimizer.orthogonal", "false"))).isTrue();
-        assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.momentum", "0"))).isFalse(); // absent key
+        assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.lr", "1e-3")))
+                .isTrue();
+        assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.lr", "0.003")))
+                .isFalse();
+        assertThat(Reproduction.matches(
+                        cfg, java.util.Map.of("optimizer.kind", "ADAM", "optimizer.orthogonal", "false")))
+                .isTrue();
+        assertThat(Reproduction.matches(cfg, java.util.Map.of("optimizer.momentum", "0")))
+                .isFalse(); // absent key
     }
 
     @Test
     void anUnknownClaimNamesTheKnownOnes() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Claims.named("grokfst"))
-                .hasMessageContaining("unknown claim 'grokfst'").hasMessageContaining("grokfast, power");
+                .hasMessageContaining("unknown claim 'grokfst'")
+                .hasMessageContaining("grokfast, power");
     }
 
     private static List<JsonNode> configs(Claim.Form f) throws Exception {
         ConfigLoader.Bound<SweepConfig> b = ConfigLoader.bind(Reproduction.source(f.sweep()), SweepConfig.class);
-        return SweepConfig.expand(b, null).stream().map(p -> (JsonNode) Json.MAPPER.valueToTree(p.config())).toList();
+        return SweepConfig.expand(b, null).stream()
+                .map(p -> (JsonNode) Json.MAPPER.valueToTree(p.config()))
+                .toList();
     }
 }

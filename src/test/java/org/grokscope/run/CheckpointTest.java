@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.Json;
+import org.grokscope.config.RunConfig;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
 import org.grokscope.golden.GoldenCases;
@@ -26,12 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.grokscope.config.ConfigLoader;
-import org.grokscope.config.RunConfig;
 
 /** Self-describing safetensors checkpoints: PyTorch reads them, a mismatch or a corrupt file is refused by name. */
 class CheckpointTest {
     static final Parallel POOL = new Parallel(1);
+
     @TempDir
     Path tmp;
 
@@ -54,10 +55,14 @@ class CheckpointTest {
     @ParameterizedTest
     @MethodSource("exportCases")
     void pytorchReadsOurCheckpointsAndComputesTheSameLogits(String name) throws Exception {
-        GoldenCases.Case c = GoldenCases.CASES.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        GoldenCases.Case c = GoldenCases.CASES.stream()
+                .filter(x -> x.name().equals(name))
+                .findFirst()
+                .orElseThrow();
         Model written = GoldenCases.build(c, POOL);
         byte[] file = resource(name + "/model.safetensors");
-        assertThat(Checkpoint.sha256(GoldenExport.weights(c, written))).as("the format is stable: today's bytes equal the committed file")
+        assertThat(Checkpoint.sha256(GoldenExport.weights(c, written)))
+                .as("the format is stable: today's bytes equal the committed file")
                 .isEqualTo(Checkpoint.sha256(file));
         Path f = tmp.resolve("m.safetensors");
         Files.write(f, file);
@@ -69,8 +74,9 @@ class CheckpointTest {
             System.arraycopy(t.data(), 0, m.params().w, p.offset(), p.size());
         }
         JsonNode ex = Json.MAPPER.readTree(resource(name + "/expected.json"));
-        for (Param p : m.params().list())   // PyTorch saw the same names and shapes
-            assertThat(ex.get("tensors").get(p.name()).toString()).isEqualTo(Arrays.toString(p.shape()).replace(" ", ""));
+        for (Param p : m.params().list()) // PyTorch saw the same names and shapes
+        assertThat(ex.get("tensors").get(p.name()).toString())
+                    .isEqualTo(Arrays.toString(p.shape()).replace(" ", ""));
         Dataset d = GoldenCases.data(c);
         float[] logits = m.forward(d.tokens(), 0, d.size());
         JsonNode want = ex.get("logits");
@@ -83,7 +89,8 @@ class CheckpointTest {
     }
 
     Model mlp(int embed) throws Exception {
-        RunConfig.ModelSpec spec = Json.MAPPER.readValue("{\"kind\":\"mlp\",\"embed_dim\":" + embed + ",\"hidden\":16,\"depth\":1}", RunConfig.ModelSpec.class);
+        RunConfig.ModelSpec spec = Json.MAPPER.readValue(
+                "{\"kind\":\"mlp\",\"embed_dim\":" + embed + ",\"hidden\":16,\"depth\":1}", RunConfig.ModelSpec.class);
         Model m = Experiment.buildModel(spec, POOL, 11, 2, 11);
         for (int i = 0; i < m.params().size(); i++) m.params().w[i] = (float) Math.sin(i);
         return m;
@@ -104,17 +111,31 @@ class CheckpointTest {
         assertThat(b.params().w).containsExactly(a.params().w);
         assertThat(opt2.state()[0][3]).isEqualTo(0.25f);
         assertThat(opt2.stepCount()).isEqualTo(17);
-        assertThat(Checkpoint.read(f).tensors()).containsKeys("embed.weight", "optimizer.exp_avg.embed.weight", "optimizer.exp_avg_sq.out.bias");
+        assertThat(Checkpoint.read(f).tensors())
+                .containsKeys("embed.weight", "optimizer.exp_avg.embed.weight", "optimizer.exp_avg_sq.out.bias");
         // another width: the first tensor that differs, with both shapes
         Model wide = mlp(16);
-        assertThatThrownBy(() -> Checkpoint.load(f, wide.params(), new AdamW(POOL, wide.params().size(), 0.9, 0.98, 1e-8, 1)))
-                .isInstanceOf(IOException.class).hasMessageContaining("tensor 'embed.weight' has shape [11, 8] in the checkpoint, the model needs [11, 16]");
+        assertThatThrownBy(() -> Checkpoint.load(
+                        f, wide.params(), new AdamW(POOL, wide.params().size(), 0.9, 0.98, 1e-8, 1)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(
+                        "tensor 'embed.weight' has shape [11, 8] in the checkpoint, the model needs [11, 16]");
         // another optimizer: its buffers are missing, and the message says which
-        Optimizer gf = new Grokfast(new AdamW(POOL, b.params().size(), 0.9, 0.98, 1e-8, 1), b.params().size(), Grokfast.Kind.EMA, 0.98, 2, 1, true);
-        assertThatThrownBy(() -> Checkpoint.load(f, b.params(), gf)).hasMessageContaining("no tensor 'optimizer.grokfast_ema.embed.weight'");
+        Optimizer gf = new Grokfast(
+                new AdamW(POOL, b.params().size(), 0.9, 0.98, 1e-8, 1),
+                b.params().size(),
+                Grokfast.Kind.EMA,
+                0.98,
+                2,
+                1,
+                true);
+        assertThatThrownBy(() -> Checkpoint.load(f, b.params(), gf))
+                .hasMessageContaining("no tensor 'optimizer.grokfast_ema.embed.weight'");
         // SGD without momentum keeps no buffer: the checkpoint's extra AdamW tensors are refused too
-        Optimizer sgd = new org.grokscope.train.Sgd(new org.grokscope.engine.Kernels(POOL), b.params().size(), 0, 0, false);
-        assertThatThrownBy(() -> Checkpoint.load(f, b.params(), sgd)).hasMessageContaining("has a tensor 'optimizer.exp_avg.embed.weight' that this run does not");
+        Optimizer sgd = new org.grokscope.train.Sgd(
+                new org.grokscope.engine.Kernels(POOL), b.params().size(), 0, 0, false);
+        assertThatThrownBy(() -> Checkpoint.load(f, b.params(), sgd))
+                .hasMessageContaining("has a tensor 'optimizer.exp_avg.embed.weight' that this run does not");
     }
 
     @Test
@@ -125,20 +146,24 @@ class CheckpointTest {
         Checkpoint.save(f, 5, a.params(), opt, Map.of());
         byte[] good = Files.readAllBytes(f);
         byte[] flipped = good.clone();
-        flipped[good.length - 100] ^= 0x10;                     // one bit of a weight
+        flipped[good.length - 100] ^= 0x10; // one bit of a weight
         Files.write(f, flipped);
-        assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt)).hasMessageContaining("does not match its checksum");
+        assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt))
+                .hasMessageContaining("does not match its checksum");
         Files.write(f, Arrays.copyOf(good, good.length - 7));
         assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt)).hasMessageContaining("truncated");
         Files.write(f, Arrays.copyOf(good, 5));
         assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt)).hasMessageContaining("truncated");
         byte[] longer = Arrays.copyOf(good, good.length + 3);
         Files.write(f, longer);
-        assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt)).hasMessageContaining("3 bytes after the last tensor");
+        assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt))
+                .hasMessageContaining("3 bytes after the last tensor");
         byte[] header = good.clone();
-        header[12] = '#';                                       // inside the JSON header
+        header[12] = '#'; // inside the JSON header
         Files.write(f, header);
-        assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt)).isInstanceOf(IOException.class).hasMessageContaining(f.toString());
+        assertThatThrownBy(() -> Checkpoint.load(f, a.params(), opt))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(f.toString());
         Files.write(f, good);
         assertThat(Checkpoint.load(f, a.params(), opt)).isEqualTo(5);
     }
@@ -173,13 +198,21 @@ class CheckpointTest {
         Path run = tmp.resolve("run");
         Runner.Result r = Runner.job(c, run).threads(2).command("test").run();
         int mem = r.summary().memorizationStep(), gen = r.summary().generalizationStep();
-        assertThat(run.resolve(RunDirectory.MILESTONES).resolve(RunDirectory.milestoneName("memorized", mem))).exists();
-        assertThat(run.resolve(RunDirectory.MILESTONES).resolve(RunDirectory.milestoneName("generalized", gen))).exists();
+        assertThat(run.resolve(RunDirectory.MILESTONES).resolve(RunDirectory.milestoneName("memorized", mem)))
+                .exists();
+        assertThat(run.resolve(RunDirectory.MILESTONES).resolve(RunDirectory.milestoneName("generalized", gen)))
+                .exists();
         Path out = tmp.resolve("before.safetensors");
-        assertThat(org.grokscope.cli.Main.execute("export", run.toString(), "--step", Integer.toString(mem), "--out", out.toString())).isZero();
+        assertThat(org.grokscope.cli.Main.execute(
+                        "export", run.toString(), "--step", Integer.toString(mem), "--out", out.toString()))
+                .isZero();
         Checkpoint.Contents ck = Checkpoint.read(out);
-        assertThat(ck.metadata()).containsEntry("step", Integer.toString(mem)).containsEntry("contents", "parameters").containsKey("config");
+        assertThat(ck.metadata())
+                .containsEntry("step", Integer.toString(mem))
+                .containsEntry("contents", "parameters")
+                .containsKey("config");
         assertThat(ck.tensors().keySet()).noneMatch(k -> k.startsWith("optimizer."));
-        assertThat(org.grokscope.cli.Main.execute("export", run.toString(), "--step", "12345")).isEqualTo(2);
+        assertThat(org.grokscope.cli.Main.execute("export", run.toString(), "--step", "12345"))
+                .isEqualTo(2);
     }
 }

@@ -14,15 +14,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundled early-verdict predictor on runs it was not fitted on (none of the bank's primes or settings): a
- * random-label run and a run far below its critical data size never read "forming"; the demo reads "forming"
- * before its test accuracy passes 50 %. Its probability and ETA are in metrics.csv and summary.json.
+ * random-label run and a run far below its critical data size never read "forming"; the demo reads "forming" before its
+ * test accuracy passes 50 %. Its probability and ETA are in metrics.csv and summary.json.
  */
 class EarlyVerdictTest {
     @TempDir
     Path tmp;
 
-    static final List<String> SMALL = List.of("task.p=29", "model.embed_dim=32", "model.hidden=128", "optimizer.lr=0.01", "training.steps=1500",
-            "training.eval_every=10", "probes.every=30");
+    static final List<String> SMALL = List.of(
+            "task.p=29",
+            "model.embed_dim=32",
+            "model.hidden=128",
+            "optimizer.lr=0.01",
+            "training.steps=1500",
+            "training.eval_every=10",
+            "probes.every=30");
 
     JsonNode run(String name, List<String> sets) throws Exception {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), sets);
@@ -41,12 +47,16 @@ class EarlyVerdictTest {
         random.addAll(List.of("task.op=random", "task.train_fraction=0.7"));
         JsonNode r = run("random", random);
         assertThat(r.get("generalization_step").isNull()).isTrue();
-        assertThat(forecast(r).get("forming_step").isNull()).as("random labels: %s", r.path("probes").path("advisor").path("log")).isTrue();
+        assertThat(forecast(r).get("forming_step").isNull())
+                .as("random labels: %s", r.path("probes").path("advisor").path("log"))
+                .isTrue();
         List<String> small = new java.util.ArrayList<>(SMALL);
         small.add("task.train_fraction=0.1");
         JsonNode s = run("small", small);
         assertThat(s.get("generalization_step").isNull()).isTrue();
-        assertThat(forecast(s).get("forming_step").isNull()).as("84 of 841 pairs: %s", s.path("probes").path("advisor").path("log")).isTrue();
+        assertThat(forecast(s).get("forming_step").isNull())
+                .as("84 of 841 pairs: %s", s.path("probes").path("advisor").path("log"))
+                .isTrue();
         // the probability is in metrics.csv at every probe, and the last one in summary.json
         List<String> lines = Files.readAllLines(tmp.resolve("small").resolve("metrics.csv"));
         assertThat(lines.get(0)).endsWith(",p_generalize,eta_step");
@@ -67,11 +77,16 @@ class EarlyVerdictTest {
         Integer atHalf = null;
         for (String l : lines.subList(1, lines.size())) {
             String[] f = l.split(",", -1);
-            if (Double.parseDouble(f[acc]) >= 0.5) { atHalf = Integer.parseInt(f[0]); break; }
+            if (Double.parseDouble(f[acc]) >= 0.5) {
+                atHalf = Integer.parseInt(f[0]);
+                break;
+            }
         }
         assertThat(atHalf).isNotNull();
         JsonNode f = forecast(d);
-        assertThat(f.get("forming_step").isNull()).as("demo: %s", d.path("probes").path("advisor").path("log")).isFalse();
+        assertThat(f.get("forming_step").isNull())
+                .as("demo: %s", d.path("probes").path("advisor").path("log"))
+                .isFalse();
         assertThat(f.get("forming_step").asInt()).isLessThan(atHalf);
         assertThat(f.get("eta").asLong()).isGreaterThan(f.get("forming_step").asLong());
     }
@@ -99,8 +114,19 @@ class EarlyVerdictTest {
         // rerunning the command resumes nothing: every stopped run is finished, its record unchanged
         assertThat(org.grokscope.cli.Main.execute(cmd)).isZero();
         for (var e : before.entrySet())
-            assertThat(Files.readString(dir.resolve("runs").resolve(e.getKey()).resolve("summary.json"))).as(e.getKey()).isEqualTo(e.getValue());
-        String stalledRun = before.entrySet().stream().filter(e -> e.getValue().contains("stopped_stalled")).findFirst().orElseThrow().getKey();
-        assertThat(org.grokscope.cli.Main.execute("train", "--resume", dir.resolve("runs").resolve(stalledRun).toString())).as("a stopped run is finished").isEqualTo(2);
+            assertThat(Files.readString(dir.resolve("runs").resolve(e.getKey()).resolve("summary.json")))
+                    .as(e.getKey())
+                    .isEqualTo(e.getValue());
+        String stalledRun = before.entrySet().stream()
+                .filter(e -> e.getValue().contains("stopped_stalled"))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
+        assertThat(org.grokscope.cli.Main.execute(
+                        "train",
+                        "--resume",
+                        dir.resolve("runs").resolve(stalledRun).toString()))
+                .as("a stopped run is finished")
+                .isEqualTo(2);
     }
 }

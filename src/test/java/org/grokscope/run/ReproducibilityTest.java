@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.grokscope.config.ConfigException;
+import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.RunConfig;
 import org.grokscope.train.TrainListener;
 import org.grokscope.train.Trainer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.grokscope.config.ConfigException;
-import org.grokscope.config.ConfigLoader;
-import org.grokscope.config.RunConfig;
 
 /** Same seed, same bits: across reruns, thread counts, config.json reruns, and interrupt + resume. */
 class ReproducibilityTest {
@@ -53,8 +53,14 @@ class ReproducibilityTest {
         return ConfigLoader.load(new ConfigLoader.Source("test.yaml", yaml, false), List.of());
     }
 
-    Runner.Result run(RunConfig c, String dir, int threads, boolean resume, List<TrainListener> extra) throws Exception {
-        return Runner.job(c, tmp.resolve(dir)).threads(threads).resume(resume).command("test").listen(extra).run();
+    Runner.Result run(RunConfig c, String dir, int threads, boolean resume, List<TrainListener> extra)
+            throws Exception {
+        return Runner.job(c, tmp.resolve(dir))
+                .threads(threads)
+                .resume(resume)
+                .command("test")
+                .listen(extra)
+                .run();
     }
 
     String metrics(String dir) throws Exception {
@@ -72,7 +78,8 @@ class ReproducibilityTest {
         assertThat(metrics("a")).isEqualTo(metrics("b")).isEqualTo(metrics("c")).isEqualTo(metrics("f"));
         assertThat(metrics("a").lines().count()).isGreaterThan(10);
         // config.json alone reproduces the run
-        RunConfig saved = ConfigLoader.load(ConfigLoader.Source.file(tmp.resolve("a").resolve(RunDirectory.CONFIG)), List.of());
+        RunConfig saved =
+                ConfigLoader.load(ConfigLoader.Source.file(tmp.resolve("a").resolve(RunDirectory.CONFIG)), List.of());
         run(saved, "d", 2, false, List.of());
         assertThat(metrics("d")).isEqualTo(metrics("a"));
         // another seed is another run
@@ -96,13 +103,18 @@ class ReproducibilityTest {
         assertThat(r.outcome().status()).isEqualTo(Trainer.Status.INTERRUPTED);
         assertThat(r.summary().status()).isEqualTo(org.grokscope.train.Trainer.Status.INTERRUPTED);
         assertThat(metrics("cut")).isNotEqualTo(metrics("full"));
-        assertThat(metrics("full")).startsWith(metrics("cut").substring(0, metrics("cut").lastIndexOf('\n', metrics("cut").length() - 2)));
+        assertThat(metrics("full"))
+                .startsWith(metrics("cut")
+                        .substring(
+                                0,
+                                metrics("cut").lastIndexOf('\n', metrics("cut").length() - 2)));
         Runner.Result resumed = run(c, "cut", 2, true, List.of());
         assertThat(resumed.outcome().status()).isEqualTo(Trainer.Status.COMPLETED);
         assertThat(metrics("cut")).isEqualTo(metrics("full"));
         assertThat(metrics("full").lines().findFirst().orElseThrow()).contains("ntk_rel"); // probe columns resume too
         // the advisor is rebuilt from the kept rows: same milestones and log as the uninterrupted run
-        assertThat(resumed.summary().probes().get("advisor")).isEqualTo(full.summary().probes().get("advisor"));
+        assertThat(resumed.summary().probes().get("advisor"))
+                .isEqualTo(full.summary().probes().get("advisor"));
         assertThat(Files.readAllBytes(tmp.resolve("cut").resolve(RunDirectory.CHECKPOINT)))
                 .isEqualTo(Files.readAllBytes(tmp.resolve("full").resolve(RunDirectory.CHECKPOINT)));
     }
@@ -122,31 +134,40 @@ class ReproducibilityTest {
             public void onEval(Trainer t, org.grokscope.train.Evaluation e) {
                 try {
                     seen.add(Files.readString(file));
-                    keys.add(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+                    keys.add(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                            .fileKey());
                 } catch (java.io.IOException ex) {
                     throw new java.io.UncheckedIOException(ex);
                 }
             }
         };
-        Runner.job(c, tmp.resolve("grow")).threads(1).flushEvery(0).command("test").listen(List.of(reader)).run();
+        Runner.job(c, tmp.resolve("grow"))
+                .threads(1)
+                .flushEvery(0)
+                .command("test")
+                .listen(List.of(reader))
+                .run();
         run(c, "whole", 1, false, List.of());
         assertThat(seen).hasSizeGreaterThan(10);
         for (int i = 1; i < seen.size(); i++) assertThat(seen.get(i)).startsWith(seen.get(i - 1));
-        assertThat(seen.get(seen.size() - 1).lines().count()).isGreaterThan(seen.get(0).lines().count()); // rows came while it trained
+        assertThat(seen.get(seen.size() - 1).lines().count())
+                .isGreaterThan(seen.get(0).lines().count()); // rows came while it trained
         assertThat(metrics("grow")).isEqualTo(metrics("whole")).startsWith(seen.get(seen.size() - 1));
         if (keys.get(0) != null) assertThat(keys).containsOnly(keys.get(0)); // appended to, never replaced
         // a row caught half-written is no row to a reader; a whole one is
         String text = metrics("whole");
         int lastRow = text.lastIndexOf('\n', text.length() - 2) + 1;
-        assertThat(Metrics.table(text.substring(0, lastRow + 5)).rows()).hasSize(Metrics.table(text).rows().size() - 1);
-        assertThat(Metrics.table(text).rows().get(Metrics.table(text).rows().size() - 1)[0]).isEqualTo("120");
+        assertThat(Metrics.table(text.substring(0, lastRow + 5)).rows())
+                .hasSize(Metrics.table(text).rows().size() - 1);
+        assertThat(Metrics.table(text).rows().get(Metrics.table(text).rows().size() - 1)[0])
+                .isEqualTo("120");
     }
 
     /**
-     * A resumed run reports the rows before its checkpoint as its past: a torn row (the file cut mid-row) or a
-     * missing one used to be taken as it was, and the "resumed" run differed from the uninterrupted one. Refused,
-     * naming the file and line, and the directory is left as it was. A row cut short after the checkpoint's rows
-     * (a kill during an append) is no row at all: the run resumes as if it had not been written.
+     * A resumed run reports the rows before its checkpoint as its past: a torn row (the file cut mid-row) or a missing
+     * one used to be taken as it was, and the "resumed" run differed from the uninterrupted one. Refused, naming the
+     * file and line, and the directory is left as it was. A row cut short after the checkpoint's rows (a kill during an
+     * append) is no row at all: the run resumes as if it had not been written.
      */
     @org.junit.jupiter.api.Test
     void aTornOrMissingMetricsRowIsRefusedOnResume() throws Exception {
@@ -164,22 +185,28 @@ class ReproducibilityTest {
         assertThat(rows.get(last)).startsWith("40,");
 
         copy(tmp.resolve("cut"), tmp.resolve("torn"));
-        String torn = String.join("\n", rows.subList(0, last)) + "\n" + rows.get(last).substring(0, rows.get(last).length() / 2);
+        String torn = String.join("\n", rows.subList(0, last)) + "\n"
+                + rows.get(last).substring(0, rows.get(last).length() / 2);
         Files.writeString(tmp.resolve("torn").resolve(RunDirectory.METRICS), torn);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "torn", 2, true, List.of()))
                 .isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("its rows end before step 40, but the checkpoint is at step 43");
-        assertThat(Files.readString(tmp.resolve("torn").resolve(RunDirectory.METRICS))).isEqualTo(torn); // left as it was
+        assertThat(Files.readString(tmp.resolve("torn").resolve(RunDirectory.METRICS)))
+                .isEqualTo(torn); // left as it was
 
         copy(tmp.resolve("cut"), tmp.resolve("damaged")); // a short row with its newline: edited, not torn by an append
-        String damaged = String.join("\n", rows.subList(0, last)) + "\n" + rows.get(last).substring(0, rows.get(last).length() / 2) + "\n";
+        String damaged = String.join("\n", rows.subList(0, last)) + "\n"
+                + rows.get(last).substring(0, rows.get(last).length() / 2) + "\n";
         Files.writeString(tmp.resolve("damaged").resolve(RunDirectory.METRICS), damaged);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "damaged", 2, true, List.of()))
                 .isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("metrics.csv:" + (last + 1) + ": a damaged metrics row");
 
         copy(tmp.resolve("cut"), tmp.resolve("tail")); // killed while appending rows past the checkpoint
-        Files.writeString(tmp.resolve("tail").resolve(RunDirectory.METRICS), "50,0.003,1.2", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                tmp.resolve("tail").resolve(RunDirectory.METRICS),
+                "50,0.003,1.2",
+                java.nio.file.StandardOpenOption.APPEND);
         run(c, "tail", 2, true, List.of());
         run(c, "whole", 2, false, List.of());
         assertThat(metrics("tail")).isEqualTo(metrics("whole"));
@@ -192,7 +219,9 @@ class ReproducibilityTest {
                 .hasMessageContaining("the row of step 30 where step 20 was due");
 
         copy(tmp.resolve("cut"), tmp.resolve("short"));
-        Files.write(tmp.resolve("short").resolve(RunDirectory.METRICS), rows.subList(0, last)); // the rows of 40 and after gone
+        Files.write(
+                tmp.resolve("short").resolve(RunDirectory.METRICS),
+                rows.subList(0, last)); // the rows of 40 and after gone
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(c, "short", 2, true, List.of()))
                 .hasMessageContaining("its rows end before step 40, but the checkpoint is at step 43");
 

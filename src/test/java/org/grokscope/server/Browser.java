@@ -51,45 +51,82 @@ final class Browser implements AutoCloseable {
 
     static Browser launch(int width, int height) throws Exception {
         Path profile = Files.createTempDirectory("grokscope-chromium");
-        Process p = new ProcessBuilder(ReportInBrowserTest.chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-extensions", "--remote-debugging-port=0", "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "about:blank")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        ReportInBrowserTest.chromium(),
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--no-first-run",
+                        "--disable-extensions",
+                        "--remote-debugging-port=0",
+                        "--user-data-dir=" + profile,
+                        "--window-size=" + width + "," + height,
+                        "about:blank")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         String browserWs = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (String line; System.nanoTime() < deadline && (line = err.readLine()) != null; ) {
             int at = line.indexOf("ws://");
-            if (line.contains("DevTools listening on") && at >= 0) { browserWs = line.substring(at).trim(); break; }
+            if (line.contains("DevTools listening on") && at >= 0) {
+                browserWs = line.substring(at).trim();
+                break;
+            }
         }
-        if (browserWs == null) { p.destroyForcibly(); throw new IOException("chromium did not start its DevTools endpoint"); }
-        Thread drain = new Thread(() -> { try { while (err.readLine() != null) { /* keep the pipe empty */ } } catch (IOException e) { /* gone */ } });
+        if (browserWs == null) {
+            p.destroyForcibly();
+            throw new IOException("chromium did not start its DevTools endpoint");
+        }
+        Thread drain = new Thread(() -> {
+            try {
+                while (err.readLine() != null) {
+                    /* keep the pipe empty */
+                }
+            } catch (IOException e) {
+                /* gone */
+            }
+        });
         drain.setDaemon(true);
         drain.start();
         URI u = URI.create(browserWs);
         HttpClient http = HttpClient.newHttpClient();
         String pageWs = null;
         for (int i = 0; i < 50 && pageWs == null; i++) {
-            JsonNode list = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://" + u.getHost() + ":" + u.getPort() + "/json/list")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            for (JsonNode t : list) if (t.path("type").asText().equals("page")) { pageWs = t.path("webSocketDebuggerUrl").asText(); break; }
+            JsonNode list = JSON.readTree(http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://" + u.getHost() + ":" + u.getPort() + "/json/list"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            for (JsonNode t : list)
+                if (t.path("type").asText().equals("page")) {
+                    pageWs = t.path("webSocketDebuggerUrl").asText();
+                    break;
+                }
             if (pageWs == null) Thread.sleep(100);
         }
-        if (pageWs == null) { p.destroyForcibly(); throw new IOException("chromium has no page target"); }
+        if (pageWs == null) {
+            p.destroyForcibly();
+            throw new IOException("chromium has no page target");
+        }
         Browser[] self = new Browser[1];
         StringBuilder partial = new StringBuilder();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(pageWs), new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    String msg = partial.toString();
-                    partial.setLength(0);
-                    self[0].onMessage(msg);
-                }
-                w.request(1);
-                return null;
-            }
-        }).get(30, TimeUnit.SECONDS);
+        WebSocket ws = http.newWebSocketBuilder()
+                .buildAsync(URI.create(pageWs), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            String msg = partial.toString();
+                            partial.setLength(0);
+                            self[0].onMessage(msg);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
         Browser b = new Browser(p, profile, ws);
         self[0] = b;
         b.call("Page.enable", null);
@@ -144,7 +181,12 @@ final class Browser implements AutoCloseable {
 
     /** The value of a JavaScript expression in the page (promises awaited). */
     JsonNode eval(String expression) throws Exception {
-        JsonNode r = call("Runtime.evaluate", JSON.createObjectNode().put("expression", expression).put("returnByValue", true).put("awaitPromise", true));
+        JsonNode r = call(
+                "Runtime.evaluate",
+                JSON.createObjectNode()
+                        .put("expression", expression)
+                        .put("returnByValue", true)
+                        .put("awaitPromise", true));
         if (r.has("exceptionDetails")) throw new IOException("script failed: " + r.get("exceptionDetails"));
         return r.path("result").path("value");
     }
@@ -161,7 +203,8 @@ final class Browser implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + " (" + expression + ")");
+        throw new AssertionError(
+                "timed out after " + timeout.toSeconds() + " s waiting for " + what + " (" + expression + ")");
     }
 
     static void until(BooleanSupplier ok, Duration timeout, String what) throws InterruptedException {
@@ -173,13 +216,21 @@ final class Browser implements AutoCloseable {
     }
 
     void screenshot(Path png) throws Exception {
-        JsonNode r = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true));
+        JsonNode r = call(
+                "Page.captureScreenshot",
+                JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true));
         Files.write(png, Base64.getDecoder().decode(r.path("data").asText()));
     }
 
     /** Sets the page's size (for a full-page screenshot, its scroll height). */
     void resize(int width, int height) throws Exception {
-        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
+        call(
+                "Emulation.setDeviceMetricsOverride",
+                JSON.createObjectNode()
+                        .put("width", width)
+                        .put("height", height)
+                        .put("deviceScaleFactor", 1)
+                        .put("mobile", false));
     }
 
     @Override
@@ -191,7 +242,8 @@ final class Browser implements AutoCloseable {
             // into the profile: end them all first, then delete what is left, tolerating files that vanish meanwhile
             List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             for (ProcessHandle h : family) h.destroyForcibly();
             for (ProcessHandle h : family) {
                 try {
@@ -206,7 +258,8 @@ final class Browser implements AutoCloseable {
                     s.forEach(all::add);
                     for (int i = all.size() - 1; i >= 0; i--) Files.deleteIfExists(all.get(i));
                 } catch (IOException | java.io.UncheckedIOException e) {
-                    // a file vanished during the walk, or a directory refilled: walk again; a temp profile left behind is harmless
+                    // a file vanished during the walk, or a directory refilled: walk again; a temp profile left behind
+                    // is harmless
                 }
             }
         }
@@ -227,7 +280,8 @@ final class Browser implements AutoCloseable {
                 b.resize(1400, Math.min(h, 4000));
                 Thread.sleep(500);
                 b.screenshot(Path.of(args[i + 1]));
-                System.out.println(args[i + 1] + " (" + h + " px tall); script errors: " + b.consoleErrors + "; dialogs: " + b.dialogs);
+                System.out.println(args[i + 1] + " (" + h + " px tall); script errors: " + b.consoleErrors
+                        + "; dialogs: " + b.dialogs);
             }
         }
     }

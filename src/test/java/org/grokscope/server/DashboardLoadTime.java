@@ -26,24 +26,43 @@ public final class DashboardLoadTime {
         String id = args[1];
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int streams = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-        List<Double> api = new ArrayList<>(), page = new ArrayList<>(), redraw = new ArrayList<>(), home = new ArrayList<>();
+        List<Double> api = new ArrayList<>(),
+                page = new ArrayList<>(),
+                redraw = new ArrayList<>(),
+                home = new ArrayList<>();
         List<java.io.InputStream> held = new ArrayList<>();
         java.util.concurrent.atomic.AtomicLong streamed = new java.util.concurrent.atomic.AtomicLong();
         long bytes = 0, gzBytes = 0;
         int points = 0;
-        try (DashboardServer s = DashboardServer.start(List.of(dir), "127.0.0.1", 0); Browser b = Browser.launch(1400, 1000)) {
+        try (DashboardServer s = DashboardServer.start(List.of(dir), "127.0.0.1", 0);
+                Browser b = Browser.launch(1400, 1000)) {
             HttpClient http = HttpClient.newHttpClient();
             long ts = System.nanoTime();
             for (int c = 0; c < streams; c++) { // other open pages of the same sweep, each holding its event stream
-                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/sweep?id=" + id)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                String watch = org.grokscope.config.Json.MAPPER.readTree(body).path("watch").asText();
-                java.io.InputStream in = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/events?watch=" + watch)).build(),
-                        HttpResponse.BodyHandlers.ofInputStream()).body();
+                String body = http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + s.port() + "/api/sweep?id=" + id))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                String watch = org.grokscope.config.Json.MAPPER
+                        .readTree(body)
+                        .path("watch")
+                        .asText();
+                java.io.InputStream in = http.send(
+                                HttpRequest.newBuilder(URI.create(
+                                                "http://127.0.0.1:" + s.port() + "/api/events?watch=" + watch))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofInputStream())
+                        .body();
                 held.add(in);
                 Thread t = new Thread(() -> {
                     byte[] buf = new byte[8192];
-                    try { for (int n; (n = in.read(buf)) > 0; ) streamed.addAndGet(n); } catch (java.io.IOException e) { /* closed at the end */ }
+                    try {
+                        for (int n; (n = in.read(buf)) > 0; ) streamed.addAndGet(n);
+                    } catch (java.io.IOException e) {
+                        /* closed at the end */
+                    }
                 });
                 t.setDaemon(true);
                 t.start();
@@ -52,35 +71,62 @@ public final class DashboardLoadTime {
             if (streams > 0) System.err.printf(Locale.ROOT, "%d streams open after %.0f ms%n", streams, streamsOpenMs);
             for (int r = 0; r < rounds; r++) {
                 long th = System.nanoTime();
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/home")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/home"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 home.add((System.nanoTime() - th) / 1e6);
                 long t0 = System.nanoTime();
-                HttpResponse<byte[]> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/sweep?id=" + id)).build(),
+                HttpResponse<byte[]> plain = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/sweep?id=" + id))
+                                .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 api.add((System.nanoTime() - t0) / 1e6);
                 bytes = plain.body().length;
-                HttpResponse<byte[]> gz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/sweep?id=" + id))
-                        .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> gz = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/sweep?id=" + id))
+                                .header("Accept-Encoding", "gzip")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 gzBytes = gz.body().length;
                 b.navigate("about:blank");
                 Thread.sleep(300);
                 long t1 = System.nanoTime();
                 b.navigate(s.url() + "#/sweep/" + id);
                 try {
-                    b.waitFor("+((document.querySelector('[data-chart=sweep-1]') || {dataset: {}}).dataset.points || 0) > 0"
-                            + " && document.querySelectorAll('#runs tbody tr').length > 0", Duration.ofSeconds(120), "the sweep page");
+                    b.waitFor(
+                            "+((document.querySelector('[data-chart=sweep-1]') || {dataset: {}}).dataset.points || 0) > 0"
+                                    + " && document.querySelectorAll('#runs tbody tr').length > 0",
+                            Duration.ofSeconds(120),
+                            "the sweep page");
                 } catch (AssertionError e) {
-                    System.err.println(b.eval("location.href + ' | ' + document.querySelector('main').textContent.slice(0, 300) + ' | ' + [...document.querySelectorAll('[data-chart]')].map(e => e.dataset.chart + ':' + e.dataset.points).join(' ')").asText());
+                    System.err.println(b.eval(
+                                    "location.href + ' | ' + document.querySelector('main').textContent.slice(0, 300) + ' | ' + [...document.querySelectorAll('[data-chart]')].map(e => e.dataset.chart + ':' + e.dataset.points).join(' ')")
+                            .asText());
                     throw e;
                 }
                 page.add((System.nanoTime() - t1) / 1e6);
-                points = b.eval("+document.querySelector('[data-chart=sweep-0]').dataset.points").asInt();
-                redraw.add(b.eval("(() => { const t = performance.now(); charts.forEach((c) => c.render()); return performance.now() - t; })()").asDouble());
+                points = b.eval("+document.querySelector('[data-chart=sweep-0]').dataset.points")
+                        .asInt();
+                redraw.add(b.eval(
+                                "(() => { const t = performance.now(); charts.forEach((c) => c.render()); return performance.now() - t; })()")
+                        .asDouble());
             }
         }
         for (java.io.InputStream in : held) in.close();
-        System.out.printf(Locale.ROOT, "{\"dir\": \"%s\", \"points_in_main_chart\": %d, \"snapshot_bytes\": %d, \"snapshot_gzip_bytes\": %d,%n"
+        System.out.printf(
+                Locale.ROOT,
+                "{\"dir\": \"%s\", \"points_in_main_chart\": %d, \"snapshot_bytes\": %d, \"snapshot_gzip_bytes\": %d,%n"
                         + " \"snapshot_ms\": %s, \"page_load_ms\": %s, \"redraw_ms\": %s, \"streams_held\": %d, \"home_ms_with_streams\": %s, \"bytes_streamed\": %d}%n",
-                dir, points, bytes, gzBytes, api, page, redraw, streams, home, streamed.get());
+                dir,
+                points,
+                bytes,
+                gzBytes,
+                api,
+                page,
+                redraw,
+                streams,
+                home,
+                streamed.get());
     }
 }

@@ -26,7 +26,10 @@ class DashboardUnderLoadTest {
     @TempDir
     Path tmp;
 
-    /** A socket that has sent {@code text} and reads with a timeout, so a hung server fails the test instead of hanging it. */
+    /**
+     * A socket that has sent {@code text} and reads with a timeout, so a hung server fails the test instead of hanging
+     * it.
+     */
     static Socket send(int port, String text) throws Exception {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(30_000);
@@ -62,7 +65,9 @@ class DashboardUnderLoadTest {
             DashboardApiTest.Reply a = get(s.port(), "/api/run?id=0/run");
             assertThat(a.code()).isEqualTo(200);
             assertThat(a.body()).doesNotContain("s3cr3t");
-            assertThat(JSON.readTree(a.body()).get("files").toString()).contains("metrics.csv").doesNotContain("data.json");
+            assertThat(JSON.readTree(a.body()).get("files").toString())
+                    .contains("metrics.csv")
+                    .doesNotContain("data.json");
             DashboardApiTest.Reply b = get(s.port(), "/api/run?id=0/other");
             assertThat(b.code()).isIn(200, 404);
             assertThat(b.body()).doesNotContain("s3cr3t");
@@ -84,7 +89,8 @@ class DashboardUnderLoadTest {
         try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.1", 0)) {
             DashboardApiTest.Reply r = get(s.port(), "/api/run?id=0/a");
             assertThat(r.code()).isEqualTo(200);
-            assertThat(JSON.readTree(r.body()).get("metrics").get("rows").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(JSON.readTree(r.body()).get("metrics").get("rows").asInt())
+                    .isGreaterThanOrEqualTo(3);
         }
     }
 
@@ -95,12 +101,19 @@ class DashboardUnderLoadTest {
         try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.1", 0)) {
             try {
                 for (int i = 0; i < 200; i++) {
-                    String watch = JSON.readTree(get(s.port(), "/api/home").body()).get("watch").asText();
-                    Socket sock = send(s.port(), "GET /api/events?watch=" + watch + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    String watch = JSON.readTree(get(s.port(), "/api/home").body())
+                            .get("watch")
+                            .asText();
+                    Socket sock =
+                            send(s.port(), "GET /api/events?watch=" + watch + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
                     open.add(sock);
-                    assertThat(readUntil(sock, ": watching")).as("stream " + i).startsWith("HTTP/1.1 200").contains("text/event-stream");
+                    assertThat(readUntil(sock, ": watching"))
+                            .as("stream " + i)
+                            .startsWith("HTTP/1.1 200")
+                            .contains("text/event-stream");
                 }
-                for (int i = 0; i < 100; i++) open.add(send(s.port(), "GET /api/home HTTP/1.1\r\nHost: 127")); // and never the rest
+                for (int i = 0; i < 100; i++)
+                    open.add(send(s.port(), "GET /api/home HTTP/1.1\r\nHost: 127")); // and never the rest
                 for (int i = 0; i < 20; i++) open.add(new Socket("127.0.0.1", s.port())); // connected, silent
                 DashboardApiTest.Reply home = get(s.port(), "/api/home");
                 assertThat(home.code()).isEqualTo(200);
@@ -122,7 +135,9 @@ class DashboardUnderLoadTest {
         try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.1", 0, limits);
                 Socket slow = send(s.port(), "GET / HTTP/1.1\r\nHost: 12");
                 Socket idle = send(s.port(), "")) {
-            assertThat(slow.getInputStream().read()).as("closed without a reply").isEqualTo(-1);
+            assertThat(slow.getInputStream().read())
+                    .as("closed without a reply")
+                    .isEqualTo(-1);
             assertThat(idle.getInputStream().read()).isEqualTo(-1);
             // a request within the deadline is answered, and its kept-alive connection is dropped after it too
             try (Socket ok = send(s.port(), "GET /api/home HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) {
@@ -147,8 +162,11 @@ class DashboardUnderLoadTest {
         try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.1", 0, limits)) {
             try {
                 for (int i = 0; i < 3; i++) {
-                    String watch = JSON.readTree(get(s.port(), "/api/home").body()).get("watch").asText();
-                    Socket sock = send(s.port(), "GET /api/events?watch=" + watch + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                    String watch = JSON.readTree(get(s.port(), "/api/home").body())
+                            .get("watch")
+                            .asText();
+                    Socket sock =
+                            send(s.port(), "GET /api/events?watch=" + watch + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
                     open.add(sock);
                     String reply = readUntil(sock, "\r\n\r\n");
                     assertThat(reply).as("stream " + i).startsWith(i < 2 ? "HTTP/1.1 200" : "HTTP/1.1 503");
@@ -182,7 +200,8 @@ class DashboardUnderLoadTest {
         fakeRun(tmp.resolve("runs/a"), "x", 2);
         try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.2", 0)) {
             assertThat(s.url()).startsWith("http://127.0.0.2:");
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(s.url() + "api/home").openConnection();
+            java.net.HttpURLConnection c =
+                    (java.net.HttpURLConnection) new java.net.URL(s.url() + "api/home").openConnection();
             assertThat(c.getResponseCode()).isEqualTo(200);
             assertThat(s.hostAllowed("127.0.0.2:" + s.port())).isTrue();
             assertThat(s.hostAllowed("localhost:" + s.port())).isTrue();
@@ -194,20 +213,30 @@ class DashboardUnderLoadTest {
     @Test
     void theHomeIndexRebuildsOnlyWhatChanged() throws Exception {
         for (int i = 0; i < 30; i++) fakeRun(tmp.resolve("runs/r" + i), "r" + i, 2);
-        for (int i = 0; i < 30; i++) Files.writeString(tmp.resolve("runs/r" + i + "/summary.json"), "{\"status\": \"completed\", \"steps\": 1000}\n");
+        for (int i = 0; i < 30; i++)
+            Files.writeString(
+                    tmp.resolve("runs/r" + i + "/summary.json"), "{\"status\": \"completed\", \"steps\": 1000}\n");
         HomeIndex index = new HomeIndex(new Catalog(List.of(tmp.resolve("runs"))));
         List<HomeIndex.Line> first = index.lines();
         assertThat(first).hasSize(30);
         assertThat(index.built()).isEqualTo(30);
         Thread.sleep(HomeIndex.CHECK_MILLIS + 50);
-        // replaced as grokscope writes every run file: a new file renamed over the old (which is what changes the directory)
+        // replaced as grokscope writes every run file: a new file renamed over the old (which is what changes the
+        // directory)
         Files.writeString(tmp.resolve("runs/r3/.summary.tmp"), "{\"status\": \"failed\", \"steps\": 1000}\n");
-        Files.move(tmp.resolve("runs/r3/.summary.tmp"), tmp.resolve("runs/r3/summary.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp.resolve("runs/r3/.summary.tmp"),
+                tmp.resolve("runs/r3/summary.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         List<HomeIndex.Line> second = index.lines();
         assertThat(index.built()).as("only the changed run is read again").isEqualTo(31);
         assertThat(second.get(0)).isSameAs(first.get(0));
-        JsonNode changed = second.stream().filter(l -> l.id().equals("0/r3")).findFirst().orElseThrow().json();
+        JsonNode changed = second.stream()
+                .filter(l -> l.id().equals("0/r3"))
+                .findFirst()
+                .orElseThrow()
+                .json();
         assertThat(changed.get("status").asText()).isEqualTo("failed");
     }
 
@@ -215,11 +244,13 @@ class DashboardUnderLoadTest {
     @Test
     void aHeadThatArrivesInPiecesIsAnswered() throws Exception {
         fakeRun(tmp.resolve("runs/a"), "x", 2);
-        try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.1", 0); Socket sock = new Socket("127.0.0.1", s.port())) {
+        try (DashboardServer s = DashboardServer.start(List.of(tmp.resolve("runs")), "127.0.0.1", 0);
+                Socket sock = new Socket("127.0.0.1", s.port())) {
             sock.setSoTimeout(30_000);
             sock.setTcpNoDelay(true);
             OutputStream out = sock.getOutputStream();
-            for (byte b : "GET /api/home HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+            for (byte b : "GET /api/home HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII)) {
                 out.write(b);
                 out.flush();
             }
@@ -238,7 +269,9 @@ class DashboardUnderLoadTest {
         Path dir = tmp.resolve("media/sw");
         DashboardApiTest.sweep(tmp, dir, 20, "0.3, 0.6");
         Path wal = dir.resolve("sweep.db-wal"), shm = dir.resolve("sweep.db-shm");
-        assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("a finished sweep leaves no commits in its -wal").isTrue();
+        assertThat(!Files.exists(wal) || Files.size(wal) == 0)
+                .as("a finished sweep leaves no commits in its -wal")
+                .isTrue();
         Files.deleteIfExists(shm);
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) Files.createSymbolicLink(shm, tmp.resolve("no-such-dir/sweep.db-shm"));
@@ -248,10 +281,16 @@ class DashboardUnderLoadTest {
                 DashboardApiTest.Reply r = get(s.port(), "/api/sweep?id=0/sw");
                 assertThat(r.code()).as(r.body()).isEqualTo(200);
                 assertThat(JSON.readTree(r.body()).get("runs")).hasSize(2);
-                assertThat(JSON.readTree(get(s.port(), "/api/home").body()).get("entries").get(0).get("status").asText()).isEqualTo("completed");
+                assertThat(JSON.readTree(get(s.port(), "/api/home").body())
+                                .get("entries")
+                                .get(0)
+                                .get("status")
+                                .asText())
+                        .isEqualTo("completed");
             }
             Path page = tmp.resolve("elsewhere.html");
-            assertThat(org.grokscope.cli.Main.execute("report", dir.toString(), "--out", page.toString())).isZero();
+            assertThat(org.grokscope.cli.Main.execute("report", dir.toString(), "--out", page.toString()))
+                    .isZero();
             assertThat(page).isRegularFile();
         } finally {
             dir.toFile().setWritable(true, true);

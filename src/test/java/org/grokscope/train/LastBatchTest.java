@@ -9,7 +9,10 @@ import org.grokscope.config.RunConfig;
 import org.grokscope.run.Experiment;
 import org.junit.jupiter.api.Test;
 
-/** training.last_batch: an epoch of minibatches covers every example once (keep), or leaves the remainder for later (drop). */
+/**
+ * training.last_batch: an epoch of minibatches covers every example once (keep), or leaves the remainder for later
+ * (drop).
+ */
 class LastBatchTest {
     static Experiment experiment(String lastBatch) throws Exception {
         // (x + y) mod 11 at 60 %: 73 training pairs, batches of 32 -> 32, 32 and a remainder of 9
@@ -49,19 +52,28 @@ class LastBatchTest {
                 assertThat(b).hasSize(32);
                 for (int i : b) seen.add(i);
             }
-            assertThat(seen).hasSize(64).doesNotHaveDuplicates();          // 9 examples wait for the next shuffle
-            assertThat(ex.trainer.batchExamples(2)).hasSize(32);           // the next epoch
+            assertThat(seen).hasSize(64).doesNotHaveDuplicates(); // 9 examples wait for the next shuffle
+            assertThat(ex.trainer.batchExamples(2)).hasSize(32); // the next epoch
         }
     }
 
     @Test
     void aRunWithKeptRemaindersTrainsAndRerunsBitForBit() throws Exception {
         float[] a, b;
-        try (Experiment ex = experiment("keep")) { ex.trainer.run(); a = ex.trainer.model().params().w.clone(); }
-        try (Experiment ex = experiment("keep")) { ex.trainer.run(); b = ex.trainer.model().params().w.clone(); }
+        try (Experiment ex = experiment("keep")) {
+            ex.trainer.run();
+            a = ex.trainer.model().params().w.clone();
+        }
+        try (Experiment ex = experiment("keep")) {
+            ex.trainer.run();
+            b = ex.trainer.model().params().w.clone();
+        }
         assertThat(a).containsExactly(b);
         float[] d;
-        try (Experiment ex = experiment("drop")) { ex.trainer.run(); d = ex.trainer.model().params().w.clone(); }
-        assertThat(java.util.Arrays.equals(a, d)).isFalse();               // the remainder's steps changed the run
+        try (Experiment ex = experiment("drop")) {
+            ex.trainer.run();
+            d = ex.trainer.model().params().w.clone();
+        }
+        assertThat(java.util.Arrays.equals(a, d)).isFalse(); // the remainder's steps changed the run
     }
 }

@@ -12,9 +12,9 @@ import org.grokscope.data.text.DataException;
 
 /**
  * The IDX format of MNIST and Fashion-MNIST (LeCun et al.): a big-endian header (two zero bytes, a type byte, the
- * number of dimensions, then each dimension as an int) and the values in row-major order. Images are unsigned bytes
- * of shape [n, rows, cols], labels unsigned bytes of shape [n]. A file may be gzipped (as distributed); it is detected
- * by its first two bytes, not its name.
+ * number of dimensions, then each dimension as an int) and the values in row-major order. Images are unsigned bytes of
+ * shape [n, rows, cols], labels unsigned bytes of shape [n]. A file may be gzipped (as distributed); it is detected by
+ * its first two bytes, not its name.
  */
 public final class Idx {
     private Idx() {}
@@ -26,7 +26,9 @@ public final class Idx {
 
     /** Images [n, rows, cols] as unsigned bytes (0..255). */
     public record Images(int n, int rows, int cols, byte[] pixels) {
-        public int pixel(int image, int i) { return pixels[image * rows * cols + i] & 0xff; }
+        public int pixel(int image, int i) {
+            return pixels[image * rows * cols + i] & 0xff;
+        }
     }
 
     public static Images images(Path file) {
@@ -58,25 +60,41 @@ public final class Idx {
             raw.mark(2);
             int b0 = raw.read(), b1 = raw.read();
             raw.reset();
-            InputStream in = b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+            InputStream in = b0 == 0x1f && b1 == 0x8b
+                    ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16)
+                    : raw;
             DataInputStream d = new DataInputStream(in);
             int magic = d.readInt();
             int type = (magic >>> 8) & 0xff, dims = magic & 0xff;
             if ((magic >>> 16) != 0 || type != UBYTE)
-                throw DataException.at(name, 0, String.format("not an IDX file of unsigned bytes (magic 0x%08x; expected 0x%08x)", magic, (UBYTE << 8) | rank));
+                throw DataException.at(
+                        name,
+                        0,
+                        String.format(
+                                "not an IDX file of unsigned bytes (magic 0x%08x; expected 0x%08x)",
+                                magic, (UBYTE << 8) | rank));
             if (dims != rank)
-                throw DataException.at(name, 0, "an IDX file of " + dims + " dimensions where " + rank + " are expected ("
-                        + (rank == 3 ? "images: count, rows, columns" : "labels: count") + ")");
+                throw DataException.at(
+                        name,
+                        0,
+                        "an IDX file of " + dims + " dimensions where " + rank + " are expected ("
+                                + (rank == 3 ? "images: count, rows, columns" : "labels: count") + ")");
             int[] shape = new int[dims];
             long total = 1;
             for (int i = 0; i < dims; i++) {
                 shape[i] = d.readInt();
                 if (shape[i] <= 0) throw DataException.at(name, 0, "dimension " + i + " of the header is " + shape[i]);
                 total *= shape[i];
-                if (total > MAX_VALUES) throw DataException.at(name, 0, "the header claims more than " + MAX_VALUES + " values: not an image set we can hold");
+                if (total > MAX_VALUES)
+                    throw DataException.at(
+                            name,
+                            0,
+                            "the header claims more than " + MAX_VALUES + " values: not an image set we can hold");
             }
             T out = body.read(shape, d, name);
-            if (d.read() >= 0) throw DataException.at(name, 0, "longer than its header says (" + total + " values): a damaged or different file");
+            if (d.read() >= 0)
+                throw DataException.at(
+                        name, 0, "longer than its header says (" + total + " values): a damaged or different file");
             return out;
         } catch (java.nio.file.NoSuchFileException e) {
             throw new DataException(name + ": no such file");

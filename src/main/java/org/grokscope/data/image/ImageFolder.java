@@ -19,10 +19,10 @@ import org.grokscope.data.text.DataException;
  * Images in a folder with one sub-folder per class (the layout of torchvision's ImageFolder): {@code root/cat/1.png},
  * {@code root/dog/a.jpg}, …; the classes are the sub-folders' names in sorted order, and every PNG, JPEG, GIF or BMP
  * file in one is an example (other files are left alone, hidden ones too). Images are decoded with the JDK's ImageIO,
- * only those a run uses, and brought to a fixed size by area averaging (each output pixel the mean of the input area
- * it covers; a box filter, which neither aliases when shrinking nor invents detail when growing), as grayscale
- * (ITU-R BT.601 luma) or RGB. A separate test folder with the same class names, or a seeded stratified holdout of the
- * training folder, is the test split.
+ * only those a run uses, and brought to a fixed size by area averaging (each output pixel the mean of the input area it
+ * covers; a box filter, which neither aliases when shrinking nor invents detail when growing), as grayscale (ITU-R
+ * BT.601 luma) or RGB. A separate test folder with the same class names, or a seeded stratified holdout of the training
+ * folder, is the test split.
  */
 public final class ImageFolder {
     private ImageFolder() {}
@@ -33,43 +33,79 @@ public final class ImageFolder {
      * What a run asks for. {@code size} {height, width}, or null: every image must then have the first one's size.
      * {@code testDir} null: the test split is {@code holdout} of each class of {@code dir}, chosen by the split seed.
      */
-    public record Settings(Path dir, Path testDir, double holdout, int[] size, boolean rgb, Integer trainCount, int testCount, long splitSeed,
-                           boolean standardize, boolean skipBad) {}
+    public record Settings(
+            Path dir,
+            Path testDir,
+            double holdout,
+            int[] size,
+            boolean rgb,
+            Integer trainCount,
+            int testCount,
+            long splitSeed,
+            boolean standardize,
+            boolean skipBad) {}
 
     /** A class folder's image files, by class index. */
     record Listing(List<String> classes, List<Path> files, int[] labels) {}
 
-    /** The class sub-folders of {@code dir} and their image files, in sorted order; {@code classes} non-null: only those names allowed. */
+    /**
+     * The class sub-folders of {@code dir} and their image files, in sorted order; {@code classes} non-null: only those
+     * names allowed.
+     */
     static Listing list(Path dir, List<String> classes) {
-        if (!Files.isDirectory(dir)) throw new DataException(dir + ": no such folder (an image folder holds one sub-folder per class)");
+        if (!Files.isDirectory(dir))
+            throw new DataException(dir + ": no such folder (an image folder holds one sub-folder per class)");
         List<Path> folders = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(folders::add);
+            s.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .forEach(folders::add);
         } catch (IOException e) {
             throw new DataException(dir + ": cannot list it: " + e.getMessage());
         }
-        if (folders.isEmpty()) throw new DataException(dir + ": no class sub-folders (an image folder holds one sub-folder per class, e.g. " + dir.resolve("cat") + "/1.png)");
+        if (folders.isEmpty())
+            throw new DataException(
+                    dir + ": no class sub-folders (an image folder holds one sub-folder per class, e.g. "
+                            + dir.resolve("cat") + "/1.png)");
         List<String> names = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (Path f : folders) {
             String name = f.getFileName().toString();
             int label;
-            if (classes == null) { label = names.size(); names.add(name); }
-            else {
+            if (classes == null) {
+                label = names.size();
+                names.add(name);
+            } else {
                 label = classes.indexOf(name);
-                if (label < 0) throw new DataException(f + ": class '" + name + "' is not among the training folder's classes " + classes);
+                if (label < 0)
+                    throw new DataException(
+                            f + ": class '" + name + "' is not among the training folder's classes " + classes);
             }
             int before = files.size();
             try (Stream<Path> s = Files.list(f)) {
-                s.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().forEach(p -> { files.add(p); labels.add(label); });
+                s.filter(Files::isRegularFile)
+                        .filter(ImageFolder::isImage)
+                        .sorted()
+                        .forEach(p -> {
+                            files.add(p);
+                            labels.add(label);
+                        });
             } catch (IOException e) {
                 throw new DataException(f + ": cannot list it: " + e.getMessage());
             }
-            if (files.size() == before) throw new DataException(f + ": class folder '" + name + "' holds no images (" + String.join(", ", EXTENSIONS) + ")");
+            if (files.size() == before)
+                throw new DataException(
+                        f + ": class folder '" + name + "' holds no images (" + String.join(", ", EXTENSIONS) + ")");
         }
-        if (classes == null && names.size() < 2) throw new DataException(dir + ": one class sub-folder ('" + names.get(0) + "'); a classifier needs at least two");
-        return new Listing(classes == null ? names : classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
+        if (classes == null && names.size() < 2)
+            throw new DataException(
+                    dir + ": one class sub-folder ('" + names.get(0) + "'); a classifier needs at least two");
+        return new Listing(
+                classes == null ? names : classes,
+                files,
+                labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static boolean isImage(Path p) {
@@ -84,9 +120,13 @@ public final class ImageFolder {
         return s.testDir() != null ? all.files().size() : all.files().size() - holdout(all, s).length;
     }
 
-    /** Indices of the training folder's files that the holdout sends to the test split: per class round(holdout × count), seeded. */
+    /**
+     * Indices of the training folder's files that the holdout sends to the test split: per class round(holdout ×
+     * count), seeded.
+     */
     private static int[] holdout(Listing all, Settings s) {
-        boolean[] test = org.grokscope.data.Subsets.holdout(all.labels(), all.classes().size(), s.holdout(), s.splitSeed(), "image-holdout-class-");
+        boolean[] test = org.grokscope.data.Subsets.holdout(
+                all.labels(), all.classes().size(), s.holdout(), s.splitSeed(), "image-holdout-class-");
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < test.length; i++) if (test[i]) out.add(i);
         return out.stream().mapToInt(Integer::intValue).toArray();
@@ -113,15 +153,31 @@ public final class ImageFolder {
         else info.put("holdout", s.holdout());
         info.put("image_size", size[0] + "x" + size[1]);
         info.put("class_names", all.classes());
-        return ImageTask.assemble(split(train, size, s.rgb(), s.size() != null), split(test, size, s.rgb(), s.size() != null), size[0], size[1], c,
-                all.classes().size(), s.trainCount(), s.testCount(), s.splitSeed(), s.standardize(), s.skipBad(), info);
+        return ImageTask.assemble(
+                split(train, size, s.rgb(), s.size() != null),
+                split(test, size, s.rgb(), s.size() != null),
+                size[0],
+                size[1],
+                c,
+                all.classes().size(),
+                s.trainCount(),
+                s.testCount(),
+                s.splitSeed(),
+                s.standardize(),
+                s.skipBad(),
+                info);
     }
 
     private static Listing subset(Listing all, boolean[] isTest, boolean test) {
         List<Path> f = new ArrayList<>();
         List<Integer> l = new ArrayList<>();
-        for (int i = 0; i < isTest.length; i++) if (isTest[i] == test) { f.add(all.files().get(i)); l.add(all.labels()[i]); }
-        return new Listing(all.classes(), f, l.stream().mapToInt(Integer::intValue).toArray());
+        for (int i = 0; i < isTest.length; i++)
+            if (isTest[i] == test) {
+                f.add(all.files().get(i));
+                l.add(all.labels()[i]);
+            }
+        return new Listing(
+                all.classes(), f, l.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** The size of the first image (with {@code skipBad}, the first that decodes). */
@@ -139,14 +195,24 @@ public final class ImageFolder {
 
     private static ImageTask.Split split(Listing l, int[] size, boolean rgb, boolean resize) {
         return new ImageTask.Split() {
-            @Override public int n() { return l.files().size(); }
-            @Override public int label(int i) { return l.labels()[i]; }
-            @Override public void pixels(int i, float[] dst, int off) {
+            @Override
+            public int n() {
+                return l.files().size();
+            }
+
+            @Override
+            public int label(int i) {
+                return l.labels()[i];
+            }
+
+            @Override
+            public void pixels(int i, float[] dst, int off) {
                 Path f = l.files().get(i);
                 BufferedImage img = read(f);
                 if (!resize && (img.getHeight() != size[0] || img.getWidth() != size[1]))
-                    throw new DataException(f + ": " + img.getHeight() + "x" + img.getWidth() + " where the first image is " + size[0] + "x" + size[1]
-                            + "; set task.image_size to bring every image to one size");
+                    throw new DataException(
+                            f + ": " + img.getHeight() + "x" + img.getWidth() + " where the first image is " + size[0]
+                                    + "x" + size[1] + "; set task.image_size to bring every image to one size");
                 float[] px = decode(img, rgb);
                 resample(px, img.getHeight(), img.getWidth(), rgb ? 3 : 1, dst, off, size[0], size[1]);
             }
@@ -157,7 +223,8 @@ public final class ImageFolder {
     static BufferedImage read(Path f) {
         try {
             BufferedImage img = ImageIO.read(f.toFile());
-            if (img == null) throw new DataException(f + ": not an image this reader knows (" + String.join(", ", EXTENSIONS) + ")");
+            if (img == null)
+                throw new DataException(f + ": not an image this reader knows (" + String.join(", ", EXTENSIONS) + ")");
             return img;
         } catch (IOException | RuntimeException e) {
             if (e instanceof DataException d) throw d;
@@ -185,10 +252,15 @@ public final class ImageFolder {
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
                 int argb = img.getRGB(x, y);
-                double red = (argb >> 16 & 0xff) / 255.0, green = (argb >> 8 & 0xff) / 255.0, blue = (argb & 0xff) / 255.0;
+                double red = (argb >> 16 & 0xff) / 255.0,
+                        green = (argb >> 8 & 0xff) / 255.0,
+                        blue = (argb & 0xff) / 255.0;
                 int o = (y * w + x) * c;
-                if (rgb) { out[o] = (float) red; out[o + 1] = (float) green; out[o + 2] = (float) blue; }
-                else out[o] = (float) (0.299 * red + 0.587 * green + 0.114 * blue);
+                if (rgb) {
+                    out[o] = (float) red;
+                    out[o + 1] = (float) green;
+                    out[o + 2] = (float) blue;
+                } else out[o] = (float) (0.299 * red + 0.587 * green + 0.114 * blue);
             }
         return out;
     }

@@ -24,23 +24,24 @@ import org.grokscope.data.text.TextReader;
 import org.grokscope.engine.Rng;
 
 /**
- * A classification task from a numeric table: a CSV or TSV file with a header row, one label column and numeric
- * feature columns. Each row (or, with a window, each run of {@code length} consecutive rows of a time-ordered
- * series) is one example, a row of the frozen feature table the model reads.
+ * A classification task from a numeric table: a CSV or TSV file with a header row, one label column and numeric feature
+ * columns. Each row (or, with a window, each run of {@code length} consecutive rows of a time-ordered series) is one
+ * example, a row of the frozen feature table the model reads.
+ *
  * <ul>
- *   <li>Columns: the label is {@code label} (default the last column); the features are {@code features} (default
- *       every other column but {@code drop} and the window's order and group columns).</li>
+ *   <li>Columns: the label is {@code label} (default the last column); the features are {@code features} (default every
+ *       other column but {@code drop} and the window's order and group columns).
  *   <li>Cells: a number in decimal notation; an empty cell or NA, NaN, null, none, ?, n/a is a missing value. A row
  *       with a missing or non-numeric feature, a missing label, a label outside {@code labels} or the wrong number of
- *       fields is an error naming file, line and column, or with {@code skipBad} left out and counted.</li>
- *   <li>Classes: {@code labels} in that order, else the training file's distinct labels, in numeric order when all
- *       are numbers and text order otherwise.</li>
- *   <li>Split: {@code testPath}, else a stratified {@code holdout} share of each class chosen by the split seed; with
- *       a window, the last {@code holdout} share of each series is the test split (a random split would put
- *       overlapping windows on both sides), and windows that would straddle the cut are not made.</li>
- *   <li>Training subsets are stratified and nested, as for images; a column that is constant over the training
- *       examples carries nothing and is dropped (and named in the data record); the rest are standardized by the
- *       training examples' mean and deviation.</li>
+ *       fields is an error naming file, line and column, or with {@code skipBad} left out and counted.
+ *   <li>Classes: {@code labels} in that order, else the training file's distinct labels, in numeric order when all are
+ *       numbers and text order otherwise.
+ *   <li>Split: {@code testPath}, else a stratified {@code holdout} share of each class chosen by the split seed; with a
+ *       window, the last {@code holdout} share of each series is the test split (a random split would put overlapping
+ *       windows on both sides), and windows that would straddle the cut are not made.
+ *   <li>Training subsets are stratified and nested, as for images; a column that is constant over the training examples
+ *       carries nothing and is dropped (and named in the data record); the rest are standardized by the training
+ *       examples' mean and deviation.
  * </ul>
  */
 public final class TableTask {
@@ -53,14 +54,54 @@ public final class TableTask {
      * What a run asks for; with {@code regression} the label column holds numbers that one output is fitted to (then
      * {@code labels} is not used, subsets are seeded rather than stratified, and the target is standardized too).
      */
-    public record Settings(Path path, Path testPath, Character delimiter, String label, List<String> features, List<String> drop,
-                           List<String> labels, double holdout, boolean skipBad, Integer trainCount, int testCount, long splitSeed,
-                           boolean standardize, Window window, boolean regression) {
+    public record Settings(
+            Path path,
+            Path testPath,
+            Character delimiter,
+            String label,
+            List<String> features,
+            List<String> drop,
+            List<String> labels,
+            double holdout,
+            boolean skipBad,
+            Integer trainCount,
+            int testCount,
+            long splitSeed,
+            boolean standardize,
+            Window window,
+            boolean regression) {
         /** A classification task. */
-        public Settings(Path path, Path testPath, Character delimiter, String label, List<String> features, List<String> drop,
-                        List<String> labels, double holdout, boolean skipBad, Integer trainCount, int testCount, long splitSeed,
-                        boolean standardize, Window window) {
-            this(path, testPath, delimiter, label, features, drop, labels, holdout, skipBad, trainCount, testCount, splitSeed, standardize, window, false);
+        public Settings(
+                Path path,
+                Path testPath,
+                Character delimiter,
+                String label,
+                List<String> features,
+                List<String> drop,
+                List<String> labels,
+                double holdout,
+                boolean skipBad,
+                Integer trainCount,
+                int testCount,
+                long splitSeed,
+                boolean standardize,
+                Window window) {
+            this(
+                    path,
+                    testPath,
+                    delimiter,
+                    label,
+                    features,
+                    drop,
+                    labels,
+                    holdout,
+                    skipBad,
+                    trainCount,
+                    testCount,
+                    splitSeed,
+                    standardize,
+                    window,
+                    false);
         }
     }
 
@@ -68,8 +109,15 @@ public final class TableTask {
     private static final Set<String> MISSING = Set.of("", "na", "nan", "null", "none", "?", "n/a", "-");
 
     /** The rows of one file that parsed, with where each came from. */
-    private record Rows(String file, List<String> featureNames, List<double[]> x, List<String> labels, List<String> groups, List<String> orders,
-                        List<Long> lines, TextReader.Stats stats) {}
+    private record Rows(
+            String file,
+            List<String> featureNames,
+            List<double[]> x,
+            List<String> labels,
+            List<String> groups,
+            List<String> orders,
+            List<Long> lines,
+            TextReader.Stats stats) {}
 
     /** The tables that ship inside grokscope, by dataset name, and their resource files. */
     public static final Map<String, String> BUNDLED = Map.of("breast-cancer", "breast-cancer-wisconsin.csv");
@@ -86,14 +134,20 @@ public final class TableTask {
             byte[] data = in.readAllBytes();
             Path dir = org.grokscope.data.text.DataHome.dataset(org.grokscope.data.text.DataHome.cache(), "tables");
             Path f = dir.resolve(name);
-            if (java.nio.file.Files.isRegularFile(f) && Arrays.equals(java.nio.file.Files.readAllBytes(f), data)) return f;
+            if (java.nio.file.Files.isRegularFile(f) && Arrays.equals(java.nio.file.Files.readAllBytes(f), data))
+                return f;
             java.nio.file.Files.createDirectories(dir);
             Path tmp = java.nio.file.Files.createTempFile(dir, name, ".part");
             java.nio.file.Files.write(tmp, data);
-            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            java.nio.file.Files.move(
+                    tmp,
+                    f,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return f;
         } catch (IOException e) {
-            throw new DataException("cannot copy the bundled table " + name + " into the data cache: " + e.getMessage());
+            throw new DataException(
+                    "cannot copy the bundled table " + name + " into the data cache: " + e.getMessage());
         }
     }
 
@@ -114,9 +168,16 @@ public final class TableTask {
             if (header == null) throw DataException.at(file, 1, "empty file; expected a header row naming the columns");
             header = header.stream().map(String::trim).toList();
             Set<String> seen = new HashSet<>();
-            for (String h : header) if (!seen.add(h)) throw DataException.at(file, 1, "column '" + Excerpt.of(h) + "' appears twice in the header");
-            if (header.size() < 2) throw DataException.at(file, 1, "one column in the header" + (s.delimiter() == null ? " (is the delimiter right? set task.delimiter)" : "")
-                    + "; a table needs a label column and at least one feature");
+            for (String h : header)
+                if (!seen.add(h))
+                    throw DataException.at(file, 1, "column '" + Excerpt.of(h) + "' appears twice in the header");
+            if (header.size() < 2)
+                throw DataException.at(
+                        file,
+                        1,
+                        "one column in the header"
+                                + (s.delimiter() == null ? " (is the delimiter right? set task.delimiter)" : "")
+                                + "; a table needs a label column and at least one feature");
             String labelName = s.label() != null ? s.label() : header.get(header.size() - 1);
             int li = column(header, labelName, file, "task.label");
             Window w = s.window();
@@ -127,14 +188,25 @@ public final class TableTask {
             if (names == null) {
                 names = new ArrayList<>();
                 for (String h : header)
-                    if (!h.equals(labelName) && (s.drop() == null || !s.drop().contains(h)) && (w == null || !h.equals(w.orderBy()) && !h.equals(w.groupBy())))
-                        names.add(h);
-                if (names.isEmpty()) throw DataException.at(file, 1, "no feature columns left (the header " + Excerpt.of(String.valueOf(header), 200) + ")");
+                    if (!h.equals(labelName)
+                            && (s.drop() == null || !s.drop().contains(h))
+                            && (w == null || !h.equals(w.orderBy()) && !h.equals(w.groupBy()))) names.add(h);
+                if (names.isEmpty())
+                    throw DataException.at(
+                            file,
+                            1,
+                            "no feature columns left (the header " + Excerpt.of(String.valueOf(header), 200) + ")");
             }
             int[] fi = new int[names.size()];
             for (int j = 0; j < fi.length; j++) {
-                fi[j] = column(header, names.get(j), file, wantFeatures == s.features() ? "task.features" : "the training file's features");
-                if (fi[j] == li) throw DataException.at(file, 1, "column '" + labelName + "' is the label; it cannot be a feature too");
+                fi[j] = column(
+                        header,
+                        names.get(j),
+                        file,
+                        wantFeatures == s.features() ? "task.features" : "the training file's features");
+                if (fi[j] == li)
+                    throw DataException.at(
+                            file, 1, "column '" + labelName + "' is the label; it cannot be a feature too");
             }
             List<double[]> xs = new ArrayList<>();
             List<String> ys = new ArrayList<>(), gs = new ArrayList<>(), os = new ArrayList<>();
@@ -144,27 +216,53 @@ public final class TableTask {
             rows:
             while ((row = csv.next(skip ? st : null)) != null) {
                 String where = file + ":" + csv.recordLine();
-                if (row.size() != header.size()) { st.bad(where + ": expected " + header.size() + " fields, got " + row.size(), skip); continue; }
+                if (row.size() != header.size()) {
+                    st.bad(where + ": expected " + header.size() + " fields, got " + row.size(), skip);
+                    continue;
+                }
                 String y = row.get(li).trim();
-                if (MISSING.contains(y.toLowerCase(Locale.ROOT))) { st.bad(where + ": column '" + labelName + "': missing label", skip); continue; }
+                if (MISSING.contains(y.toLowerCase(Locale.ROOT))) {
+                    st.bad(where + ": column '" + labelName + "': missing label", skip);
+                    continue;
+                }
                 if (s.regression() && !NUMBER.matcher(y).matches()) {
-                    st.bad(where + ": column '" + labelName + "': '" + Excerpt.of(y) + "' is not a number (the target of a regression)", skip);
+                    st.bad(
+                            where + ": column '" + labelName + "': '" + Excerpt.of(y)
+                                    + "' is not a number (the target of a regression)",
+                            skip);
                     continue;
                 }
                 if (!s.regression() && s.labels() != null && !s.labels().contains(y)) {
-                    st.bad(where + ": column '" + labelName + "': label '" + Excerpt.of(y) + "' is not one of task.labels " + Excerpt.of(String.valueOf(s.labels()), 200), skip);
+                    st.bad(
+                            where + ": column '" + labelName + "': label '" + Excerpt.of(y)
+                                    + "' is not one of task.labels " + Excerpt.of(String.valueOf(s.labels()), 200),
+                            skip);
                     continue;
                 }
                 double[] x = new double[fi.length];
                 for (int j = 0; j < fi.length; j++) {
                     String cell = row.get(fi[j]).trim();
-                    if (MISSING.contains(cell.toLowerCase(Locale.ROOT))) { st.bad(where + ": column '" + names.get(j) + "': missing value", skip); continue rows; }
+                    if (MISSING.contains(cell.toLowerCase(Locale.ROOT))) {
+                        st.bad(where + ": column '" + names.get(j) + "': missing value", skip);
+                        continue rows;
+                    }
                     if (!NUMBER.matcher(cell).matches()) {
-                        st.bad(where + ": column '" + names.get(j) + "': '" + Excerpt.of(cell) + "' is not a number" + (cell.matches("[+-]?\\d+,\\d+") ? " (a decimal comma? write 1.5, not 1,5)" : ""), skip);
+                        st.bad(
+                                where + ": column '" + names.get(j) + "': '" + Excerpt.of(cell) + "' is not a number"
+                                        + (cell.matches("[+-]?\\d+,\\d+")
+                                                ? " (a decimal comma? write 1.5, not 1,5)"
+                                                : ""),
+                                skip);
                         continue rows;
                     }
                     x[j] = Double.parseDouble(cell);
-                    if (!Double.isFinite(x[j])) { st.bad(where + ": column '" + names.get(j) + "': '" + Excerpt.of(cell) + "' is too large for a number", skip); continue rows; }
+                    if (!Double.isFinite(x[j])) {
+                        st.bad(
+                                where + ": column '" + names.get(j) + "': '" + Excerpt.of(cell)
+                                        + "' is too large for a number",
+                                skip);
+                        continue rows;
+                    }
                 }
                 st.accepted++;
                 xs.add(x);
@@ -173,7 +271,11 @@ public final class TableTask {
                 os.add(oi < 0 ? null : row.get(oi).trim());
                 lines.add(csv.recordLine());
             }
-            if (xs.isEmpty()) throw new DataException(file + ": no usable rows" + (st.skipped > 0 ? " (" + st.skipped + " skipped; the first: " + st.firstProblems.get(0) + ")" : ""));
+            if (xs.isEmpty())
+                throw new DataException(file + ": no usable rows"
+                        + (st.skipped > 0
+                                ? " (" + st.skipped + " skipped; the first: " + st.firstProblems.get(0) + ")"
+                                : ""));
             return new Rows(file, names, xs, ys, gs, os, lines, st);
         } catch (IOException e) {
             throw new DataException(file + ": cannot read it: " + e.getMessage());
@@ -182,11 +284,18 @@ public final class TableTask {
 
     private static int column(List<String> header, String name, String file, String key) {
         int i = header.indexOf(name);
-        if (i < 0) throw DataException.at(file, 1, key + ": no column '" + Excerpt.of(name) + "' in the header " + Excerpt.of(String.valueOf(header), 200));
+        if (i < 0)
+            throw DataException.at(
+                    file,
+                    1,
+                    key + ": no column '" + Excerpt.of(name) + "' in the header "
+                            + Excerpt.of(String.valueOf(header), 200));
         return i;
     }
 
-    /** The class names: as given, else the distinct labels in numeric order when all are numbers, text order otherwise. */
+    /**
+     * The class names: as given, else the distinct labels in numeric order when all are numbers, text order otherwise.
+     */
     private static List<String> classes(Settings s, List<String> labels) {
         if (s.regression()) return List.of("value"); // one output
         if (s.labels() != null) return s.labels();
@@ -200,7 +309,10 @@ public final class TableTask {
     /** An example: the rows it is made of (one, or a window's), and its label. */
     private record Example(int[] rows, int label) {}
 
-    /** The examples of a file: its rows, or its windows (per group, in order; {@code cut} per group: where the test share begins, or -1). */
+    /**
+     * The examples of a file: its rows, or its windows (per group, in order; {@code cut} per group: where the test
+     * share begins, or -1).
+     */
     private static List<Example> examples(Rows r, int[] y, Window w, double testShare, boolean test) {
         List<Example> out = new ArrayList<>();
         if (w == null) {
@@ -208,11 +320,15 @@ public final class TableTask {
             return out;
         }
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < y.length; i++) groups.computeIfAbsent(r.groups().get(i), g -> new ArrayList<>()).add(i);
-        boolean numeric = w.orderBy() != null && r.orders().stream().allMatch(v -> NUMBER.matcher(v).matches());
+        for (int i = 0; i < y.length; i++)
+            groups.computeIfAbsent(r.groups().get(i), g -> new ArrayList<>()).add(i);
+        boolean numeric = w.orderBy() != null
+                && r.orders().stream().allMatch(v -> NUMBER.matcher(v).matches());
         for (List<Integer> g : groups.values()) {
             if (w.orderBy() != null) {
-                Comparator<Integer> by = numeric ? Comparator.comparingDouble(i -> Double.parseDouble(r.orders().get(i)))
+                Comparator<Integer> by = numeric
+                        ? Comparator.comparingDouble(
+                                i -> Double.parseDouble(r.orders().get(i)))
                         : Comparator.comparing(i -> r.orders().get(i));
                 g.sort(by); // stable: equal times keep the file's order
             }
@@ -220,7 +336,8 @@ public final class TableTask {
             int from = 0, to = n;
             if (testShare > 0) {
                 int cut = (int) Math.round((1 - testShare) * n);
-                if (test) from = cut; else to = cut;
+                if (test) from = cut;
+                else to = cut;
             }
             for (int s = from; s + w.length() <= to; s += w.stride()) {
                 int[] rows = new int[w.length()];
@@ -236,23 +353,44 @@ public final class TableTask {
         if (regression) return y; // every example of class 0; its target is its label's value
         for (int i = 0; i < y.length; i++) {
             y[i] = classes.indexOf(r.labels().get(i));
-            if (y[i] < 0) throw DataException.at(r.file(), r.lines().get(i), "label '" + Excerpt.of(r.labels().get(i)) + "' never occurs in the training file "
-                    + "(its classes: " + Excerpt.of(String.valueOf(classes), 200) + ")");
+            if (y[i] < 0)
+                throw DataException.at(
+                        r.file(),
+                        r.lines().get(i),
+                        "label '" + Excerpt.of(r.labels().get(i)) + "' never occurs in the training file "
+                                + "(its classes: " + Excerpt.of(String.valueOf(classes), 200) + ")");
         }
         return y;
     }
 
     /** How many training examples the table holds (a sample-wise search's largest size). */
     public static int trainingPool(Settings s) {
-        return prepare(new Settings(s.path(), s.testPath(), s.delimiter(), s.label(), s.features(), s.drop(), s.labels(), s.holdout(), s.skipBad(),
-                null, 1, s.splitSeed(), false, s.window(), s.regression())).trainPool();
+        return prepare(new Settings(
+                        s.path(),
+                        s.testPath(),
+                        s.delimiter(),
+                        s.label(),
+                        s.features(),
+                        s.drop(),
+                        s.labels(),
+                        s.holdout(),
+                        s.skipBad(),
+                        null,
+                        1,
+                        s.splitSeed(),
+                        false,
+                        s.window(),
+                        s.regression()))
+                .trainPool();
     }
 
     public static FeatureSet prepare(Settings s) {
         Rows train = read(s.path(), s, s.features());
         Rows test = s.testPath() == null ? null : read(s.testPath(), s, train.featureNames());
         List<String> classes = classes(s, train.labels());
-        if (!s.regression() && classes.size() < 2) throw new DataException(train.file() + ": one class ('" + Excerpt.of(classes.get(0)) + "'); a classifier needs at least two");
+        if (!s.regression() && classes.size() < 2)
+            throw new DataException(train.file() + ": one class ('" + Excerpt.of(classes.get(0))
+                    + "'); a classifier needs at least two");
         int[] yTrainFile = labelIndices(train, classes, s.regression());
         Window w = s.window();
         List<Example> trainPool, testPool;
@@ -263,41 +401,65 @@ public final class TableTask {
             trainPool = examples(train, yTrainFile, w, s.holdout(), false);
             testPool = examples(train, yTrainFile, w, s.holdout(), true);
         } else {
-            boolean[] held = Subsets.holdout(yTrainFile, classes.size(), s.holdout(), s.splitSeed(), "table-holdout-class-");
+            boolean[] held =
+                    Subsets.holdout(yTrainFile, classes.size(), s.holdout(), s.splitSeed(), "table-holdout-class-");
             List<Example> all = examples(train, yTrainFile, null, 0, false);
             trainPool = new ArrayList<>();
             testPool = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) (held[i] ? testPool : trainPool).add(all.get(i));
         }
         Rows testRows = test != null ? test : train;
-        if (trainPool.isEmpty()) throw new DataException(train.file() + ": no training examples" + (w != null ? " (every series is shorter than the window of " + w.length() + " rows)" : ""));
-        if (testPool.isEmpty()) throw new DataException(testRows.file() + ": no test examples" + (w != null ? " (the test share of every series is shorter than the window of " + w.length() + " rows)" : ""));
+        if (trainPool.isEmpty())
+            throw new DataException(train.file() + ": no training examples"
+                    + (w != null ? " (every series is shorter than the window of " + w.length() + " rows)" : ""));
+        if (testPool.isEmpty())
+            throw new DataException(testRows.file() + ": no test examples"
+                    + (w != null
+                            ? " (the test share of every series is shorter than the window of " + w.length() + " rows)"
+                            : ""));
         int[] poolLabels = trainPool.stream().mapToInt(Example::label).toArray();
         int nTrain = s.trainCount() == null ? trainPool.size() : s.trainCount();
-        if (nTrain > trainPool.size()) throw new DataException("task.train_count: " + nTrain + " asked for, the training split has " + trainPool.size() + " examples");
+        if (nTrain > trainPool.size())
+            throw new DataException("task.train_count: " + nTrain + " asked for, the training split has "
+                    + trainPool.size() + " examples");
         int nTest = s.testCount() == 0 ? testPool.size() : Math.min(s.testCount(), testPool.size());
-        int[] trainOrder = Arrays.copyOf(Subsets.stratified(poolLabels, classes.size(), s.splitSeed(), "table-train-class-"), nTrain);
-        int[] testOrder = Arrays.copyOf(Subsets.permutation(testPool.size(), Rng.of(s.splitSeed(), "table-test")), nTest);
+        int[] trainOrder = Arrays.copyOf(
+                Subsets.stratified(poolLabels, classes.size(), s.splitSeed(), "table-train-class-"), nTrain);
+        int[] testOrder =
+                Arrays.copyOf(Subsets.permutation(testPool.size(), Rng.of(s.splitSeed(), "table-test")), nTest);
 
         // constant columns over the training examples are dropped; the rest standardized by them
         int F = train.featureNames().size(), L = w == null ? 1 : w.length();
         double[] mean = new double[F], std = new double[F];
         long count = (long) nTrain * L;
-        for (int i : trainOrder) for (int r : trainPool.get(i).rows()) for (int f = 0; f < F; f++) mean[f] += train.x().get(r)[f];
+        for (int i : trainOrder)
+            for (int r : trainPool.get(i).rows())
+                for (int f = 0; f < F; f++) mean[f] += train.x().get(r)[f];
         for (int f = 0; f < F; f++) mean[f] /= count;
-        for (int i : trainOrder) for (int r : trainPool.get(i).rows()) for (int f = 0; f < F; f++) { double d = train.x().get(r)[f] - mean[f]; std[f] += d * d; }
+        for (int i : trainOrder)
+            for (int r : trainPool.get(i).rows())
+                for (int f = 0; f < F; f++) {
+                    double d = train.x().get(r)[f] - mean[f];
+                    std[f] += d * d;
+                }
         List<Integer> keep = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         for (int f = 0; f < F; f++) {
             std[f] = Math.sqrt(std[f] / count);
-            if (std[f] > 0) keep.add(f); else dropped.add(train.featureNames().get(f));
+            if (std[f] > 0) keep.add(f);
+            else dropped.add(train.featureNames().get(f));
         }
-        if (keep.isEmpty()) throw new DataException(train.file() + ": every feature column is constant over the " + nTrain + " training examples; nothing to learn from");
+        if (keep.isEmpty())
+            throw new DataException(train.file() + ": every feature column is constant over the " + nTrain
+                    + " training examples; nothing to learn from");
         int K = keep.size(), dim = L * K;
         float[] table = new float[Math.multiplyExact(nTrain + nTest, dim)];
         int[] yTrain = new int[nTrain], yTest = new int[nTest];
-        for (int e = 0; e < nTrain; e++) yTrain[e] = put(trainPool.get(trainOrder[e]), train, keep, mean, std, s.standardize(), table, e * dim);
-        for (int e = 0; e < nTest; e++) yTest[e] = put(testPool.get(testOrder[e]), testRows, keep, mean, std, s.standardize(), table, (nTrain + e) * dim);
+        for (int e = 0; e < nTrain; e++)
+            yTrain[e] = put(trainPool.get(trainOrder[e]), train, keep, mean, std, s.standardize(), table, e * dim);
+        for (int e = 0; e < nTest; e++)
+            yTest[e] = put(
+                    testPool.get(testOrder[e]), testRows, keep, mean, std, s.standardize(), table, (nTrain + e) * dim);
         float[] tTrain = null, tTest = null;
         double tMean = 0, tStd = 1;
         if (s.regression()) {
@@ -310,7 +472,9 @@ public final class TableTask {
                 double sq = 0;
                 for (double v : a) sq += (v - tMean) * (v - tMean);
                 tStd = Math.sqrt(sq / nTrain);
-                if (!(tStd > 0)) throw new DataException(train.file() + ": the target column is constant over the " + nTrain + " training examples; nothing to fit");
+                if (!(tStd > 0))
+                    throw new DataException(train.file() + ": the target column is constant over the " + nTrain
+                            + " training examples; nothing to fit");
             }
             tTrain = new float[nTrain];
             tTest = new float[nTest];
@@ -338,7 +502,18 @@ public final class TableTask {
         for (int f : keep) kept.add(train.featureNames().get(f));
         info.put("features", kept);
         if (!dropped.isEmpty()) info.put("constant_columns_dropped", dropped);
-        if (w != null) info.put("window", Map.of("length", w.length(), "stride", w.stride(), "order_by", String.valueOf(w.orderBy()), "group_by", String.valueOf(w.groupBy())));
+        if (w != null)
+            info.put(
+                    "window",
+                    Map.of(
+                            "length",
+                            w.length(),
+                            "stride",
+                            w.stride(),
+                            "order_by",
+                            String.valueOf(w.orderBy()),
+                            "group_by",
+                            String.valueOf(w.groupBy())));
         if (s.regression()) {
             info.put("target", "value");
             info.put("accuracy_is", "R2: 1 - SSE/SST about the training targets' mean");
@@ -355,12 +530,22 @@ public final class TableTask {
         if (!s.regression()) info.put("per_class_train", Subsets.counts(yTrain, classes.size()));
         if (s.standardize()) {
             List<Double> m = new ArrayList<>(), d = new ArrayList<>();
-            for (int f : keep) { m.add(mean[f]); d.add(std[f]); }
+            for (int f : keep) {
+                m.add(mean[f]);
+                d.add(std[f]);
+            }
             info.put("feature_mean", m);
             info.put("feature_std", d);
         }
-        return new FeatureSet(table, L, K, 1, new Dataset(tokTrain, yTrain, 1, rows, classes.size(), tTrain),
-                new Dataset(tokTest, yTest, 1, rows, classes.size(), tTest), trainPool.size(), info);
+        return new FeatureSet(
+                table,
+                L,
+                K,
+                1,
+                new Dataset(tokTrain, yTrain, 1, rows, classes.size(), tTrain),
+                new Dataset(tokTest, yTest, 1, rows, classes.size(), tTest),
+                trainPool.size(),
+                info);
     }
 
     /** A regression example's target: the value in its (last) row's label column. */
@@ -369,7 +554,15 @@ public final class TableTask {
     }
 
     /** Writes an example's kept features (row after row of its window) at off; returns its label. */
-    private static int put(Example e, Rows r, List<Integer> keep, double[] mean, double[] std, boolean standardize, float[] table, int off) {
+    private static int put(
+            Example e,
+            Rows r,
+            List<Integer> keep,
+            double[] mean,
+            double[] std,
+            boolean standardize,
+            float[] table,
+            int off) {
         int o = off;
         for (int row : e.rows()) {
             double[] x = r.x().get(row);

@@ -20,11 +20,11 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * A tokenized dataset: every document of both splits as token ids, untruncated, with labels. Word-level
- * ids index {@link #words} (every distinct word, in first-seen order; the training vocabulary is chosen
- * later from the subset a run trains on); WordPiece ids are the vocab.txt ids. Built by streaming the
- * source once; cached on disk under a key of the source file (path, size, modification time), the reading
- * options and the tokenizer, so a second run (or a sweep's fifty) reads ids instead of text.
+ * A tokenized dataset: every document of both splits as token ids, untruncated, with labels. Word-level ids index
+ * {@link #words} (every distinct word, in first-seen order; the training vocabulary is chosen later from the subset a
+ * run trains on); WordPiece ids are the vocab.txt ids. Built by streaming the source once; cached on disk under a key
+ * of the source file (path, size, modification time), the reading options and the tokenizer, so a second run (or a
+ * sweep's fifty) reads ids instead of text.
  */
 public final class Corpus {
     private static final int FORMAT = 1;
@@ -42,9 +42,23 @@ public final class Corpus {
     public final long skipped, dropped;
     public final List<String> problems;
 
-    Corpus(String[] words, Split train, Split test, List<String> classNames, String tokenizer, long skipped, long dropped, List<String> problems) {
-        this.words = words; this.train = train; this.test = test; this.classNames = classNames; this.tokenizer = tokenizer;
-        this.skipped = skipped; this.dropped = dropped; this.problems = problems;
+    Corpus(
+            String[] words,
+            Split train,
+            Split test,
+            List<String> classNames,
+            String tokenizer,
+            long skipped,
+            long dropped,
+            List<String> problems) {
+        this.words = words;
+        this.train = train;
+        this.test = test;
+        this.classNames = classNames;
+        this.tokenizer = tokenizer;
+        this.skipped = skipped;
+        this.dropped = dropped;
+        this.problems = problems;
     }
 
     /** From the cache when present, otherwise read, tokenize and cache (cacheDir null: no cache). */
@@ -54,13 +68,27 @@ public final class Corpus {
             try {
                 return readCache(file);
             } catch (IOException | RuntimeException e) {
-                if (log != null) log.println("token cache " + file + " unreadable (" + e.getMessage() + "); rebuilding");
+                if (log != null)
+                    log.println("token cache " + file + " unreadable (" + e.getMessage() + "); rebuilding");
             }
         }
         long t0 = System.nanoTime();
         Corpus c = build(src, tok);
-        if (log != null) log.printf(java.util.Locale.ROOT, "tokenized %s: %,d train + %,d test documents in %.1f s%s%n", src.path(), c.train.size(), c.test.size(),
-                (System.nanoTime() - t0) / 1e9, c.skipped > 0 ? String.format(java.util.Locale.ROOT, " (%,d malformed rows skipped, first: %s)", c.skipped, c.problems.get(0)) : "");
+        if (log != null)
+            log.printf(
+                    java.util.Locale.ROOT,
+                    "tokenized %s: %,d train + %,d test documents in %.1f s%s%n",
+                    src.path(),
+                    c.train.size(),
+                    c.test.size(),
+                    (System.nanoTime() - t0) / 1e9,
+                    c.skipped > 0
+                            ? String.format(
+                                    java.util.Locale.ROOT,
+                                    " (%,d malformed rows skipped, first: %s)",
+                                    c.skipped,
+                                    c.problems.get(0))
+                            : "");
         if (file != null) {
             try {
                 writeCache(c, file);
@@ -78,7 +106,8 @@ public final class Corpus {
         List<String> fixed = src.classNames();
         List<String> seenLabels = new ArrayList<>();
         Map<String, Integer> seenIndex = new HashMap<>();
-        @SuppressWarnings("unchecked") List<Object[]>[] rows = new List[] {new ArrayList<>(), new ArrayList<>()};
+        @SuppressWarnings("unchecked")
+        List<Object[]>[] rows = new List[] {new ArrayList<>(), new ArrayList<>()};
         int[] buf = new int[1 << 12];
         int[] len = {0};
         TextReader.Stats st = TextReader.read(src, (test, text, label, raw, order) -> {
@@ -89,13 +118,22 @@ public final class Corpus {
                 b[0][len[0]++] = id;
             };
             if (wp != null) wp.ids(text, add);
-            else tok.tokenize(text, w -> {
-                Integer id = dict.get(w);
-                if (id == null) { id = words.size(); dict.put(w, id); words.add(w); }
-                add.accept(id);
-            });
+            else
+                tok.tokenize(text, w -> {
+                    Integer id = dict.get(w);
+                    if (id == null) {
+                        id = words.size();
+                        dict.put(w, id);
+                        words.add(w);
+                    }
+                    add.accept(id);
+                });
             int lab = label;
-            if (fixed == null) lab = seenIndex.computeIfAbsent(raw, r -> { seenLabels.add(r); return seenLabels.size() - 1; });
+            if (fixed == null)
+                lab = seenIndex.computeIfAbsent(raw, r -> {
+                    seenLabels.add(r);
+                    return seenLabels.size() - 1;
+                });
             rows[test ? 1 : 0].add(new Object[] {Arrays.copyOf(b[0], len[0]), lab, order});
         });
         List<String> names = fixed;
@@ -104,7 +142,9 @@ public final class Corpus {
             names = new ArrayList<>(new TreeSet<>(seenLabels));
             remap = new int[seenLabels.size()];
             for (int i = 0; i < remap.length; i++) remap[i] = names.indexOf(seenLabels.get(i));
-            if (names.size() < 2) throw new DataException(src.path() + ": only " + names.size() + " distinct label(s) " + names + "; a classifier needs at least two");
+            if (names.size() < 2)
+                throw new DataException(src.path() + ": only " + names.size() + " distinct label(s) " + names
+                        + "; a classifier needs at least two");
         }
         Split[] sp = new Split[2];
         for (int s = 0; s < 2; s++) {
@@ -121,25 +161,60 @@ public final class Corpus {
         }
         if (sp[0].size() == 0) throw new DataException(src.path() + ": no training examples");
         if (Arrays.stream(sp[0].docs()).allMatch(d -> d.length == 0)) // it would train at chance without a word
-            throw new DataException(src.path() + ": every training text is empty (no tokens in " + (src.kind() == TextSource.Kind.CSV || src.kind() == TextSource.Kind.JSONL
-                    ? "the \"" + src.textField() + "\" " + (src.kind() == TextSource.Kind.CSV ? "column" : "field") : "the texts") + "); there is nothing to learn from"
-                    + (src.kind() == TextSource.Kind.CSV || src.kind() == TextSource.Kind.JSONL ? " (is task.text_field the column with the text?)" : ""));
-        if (sp[1].size() == 0) throw new DataException((src.testPath() != null ? src.testPath() : src.path()) + ": no test examples"
-                + (src.kind().hasSplit() || src.testPath() != null ? "" : " (raise task.holdout)"));
+        throw new DataException(src.path() + ": every training text is empty (no tokens in "
+                + (src.kind() == TextSource.Kind.CSV || src.kind() == TextSource.Kind.JSONL
+                        ? "the \"" + src.textField() + "\" " + (src.kind() == TextSource.Kind.CSV ? "column" : "field")
+                        : "the texts")
+                + "); there is nothing to learn from"
+                + (src.kind() == TextSource.Kind.CSV || src.kind() == TextSource.Kind.JSONL
+                        ? " (is task.text_field the column with the text?)"
+                        : ""));
+        if (sp[1].size() == 0)
+            throw new DataException((src.testPath() != null ? src.testPath() : src.path()) + ": no test examples"
+                    + (src.kind().hasSplit() || src.testPath() != null ? "" : " (raise task.holdout)"));
         String[] w = wp != null ? wp.pieces.toArray(new String[0]) : words.toArray(new String[0]);
-        return new Corpus(w, sp[0], sp[1], List.copyOf(names), tok.describe(), st.skipped, st.dropped, List.copyOf(st.firstProblems));
+        return new Corpus(
+                w,
+                sp[0],
+                sp[1],
+                List.copyOf(names),
+                tok.describe(),
+                st.skipped,
+                st.dropped,
+                List.copyOf(st.firstProblems));
     }
 
     /** Cache key: format version, the source's identity and options, and the tokenizer. */
     static String key(TextSource src, Tokenizer tok) {
         StringBuilder b = new StringBuilder();
-        b.append(FORMAT).append('|').append(src.kind()).append('|').append(identity(src.path())).append('|')
-                .append(src.testPath() == null ? "-" : identity(src.testPath())).append('|').append(src.textField()).append('|')
-                .append(src.labelField()).append('|').append(src.labels()).append('|').append(src.starsRule()).append('|')
-                .append(src.holdout()).append('|').append(src.holdoutSeed()).append('|').append(src.skipBadRows()).append('|').append(tok.describe());
+        b.append(FORMAT)
+                .append('|')
+                .append(src.kind())
+                .append('|')
+                .append(identity(src.path()))
+                .append('|')
+                .append(src.testPath() == null ? "-" : identity(src.testPath()))
+                .append('|')
+                .append(src.textField())
+                .append('|')
+                .append(src.labelField())
+                .append('|')
+                .append(src.labels())
+                .append('|')
+                .append(src.starsRule())
+                .append('|')
+                .append(src.holdout())
+                .append('|')
+                .append(src.holdoutSeed())
+                .append('|')
+                .append(src.skipBadRows())
+                .append('|')
+                .append(tok.describe());
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(b.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+            return HexFormat.of()
+                    .formatHex(md.digest(b.toString().getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 32);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -154,11 +229,22 @@ public final class Corpus {
                 try (var s = Files.walk(a)) {
                     s.filter(Files::isRegularFile).forEach(f -> {
                         try {
-                            agg[0]++; agg[1] += Files.size(f); agg[2] = Math.max(agg[2], Files.getLastModifiedTime(f).toMillis());
-                        } catch (IOException e) { agg[0] = -1; }
+                            agg[0]++;
+                            agg[1] += Files.size(f);
+                            agg[2] = Math.max(
+                                    agg[2], Files.getLastModifiedTime(f).toMillis());
+                        } catch (IOException e) {
+                            agg[0] = -1;
+                        }
                     });
                 }
-                return b.append(':').append(agg[0]).append(':').append(agg[1]).append(':').append(agg[2]).toString();
+                return b.append(':')
+                        .append(agg[0])
+                        .append(':')
+                        .append(agg[1])
+                        .append(':')
+                        .append(agg[2])
+                        .toString();
             }
             return a + ":" + Files.size(a) + ":" + Files.getLastModifiedTime(a).toMillis();
         } catch (IOException e) {
@@ -170,7 +256,8 @@ public final class Corpus {
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
         try {
-            try (OutputStream os = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
+            try (OutputStream os = Files.newOutputStream(tmp);
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
                 out.writeInt(FORMAT);
                 out.writeUTF(c.tokenizer);
                 out.writeInt(c.words.length);
@@ -197,7 +284,8 @@ public final class Corpus {
     }
 
     private static Corpus readCache(Path file) throws IOException {
-        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
+        try (InputStream is = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
             if (in.readInt() != FORMAT) throw new IOException("old cache format");
             String tok = in.readUTF();
             String[] words = new String[in.readInt()];

@@ -3,9 +3,9 @@ package org.grokscope.data.text;
 import java.nio.file.Path;
 
 /**
- * Where downloaded archives and token caches live: the system property {@code grokscope.cache}, else the
- * environment variable {@code GROKSCOPE_CACHE}, else {@code $XDG_CACHE_HOME/grokscope}, else
- * {@code ~/.cache/grokscope}. Archives go to {@code datasets/NAME/}, token ids to {@code tokens/}.
+ * Where downloaded archives and token caches live: the system property {@code grokscope.cache}, else the environment
+ * variable {@code GROKSCOPE_CACHE}, else {@code $XDG_CACHE_HOME/grokscope}, else {@code ~/.cache/grokscope}. Archives
+ * go to {@code datasets/NAME/}, token ids to {@code tokens/}.
  */
 public final class DataHome {
     private DataHome() {}
@@ -28,7 +28,9 @@ public final class DataHome {
         return dataset(cache, d.id).resolve(d.fileName);
     }
 
-    /** The folder of data set {@code id} in the cache: archives, image sets' IDX files, the bundled tables ("tables"). */
+    /**
+     * The folder of data set {@code id} in the cache: archives, image sets' IDX files, the bundled tables ("tables").
+     */
     public static Path dataset(Path cache, String id) {
         return cache.resolve("datasets").resolve(id);
     }

@@ -7,10 +7,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A streaming reader for (gzip-decompressed) tar archives: ustar and GNU headers, GNU long names
- * ('L') and pax path records ('x'). Each regular file is handed to the visitor as a stream bounded to
- * the entry; nothing is buffered beyond one 512-byte block. Header checksums are verified, so a
- * damaged archive is refused rather than misread.
+ * A streaming reader for (gzip-decompressed) tar archives: ustar and GNU headers, GNU long names ('L') and pax path
+ * records ('x'). Each regular file is handed to the visitor as a stream bounded to the entry; nothing is buffered
+ * beyond one 512-byte block. Header checksums are verified, so a damaged archive is refused rather than misread.
  */
 public final class Tar {
     public interface Visitor {
@@ -24,13 +23,17 @@ public final class Tar {
         String longName = null;
         long offset = 0;
         while (true) {
-            if (!readBlock(in, h)) throw new DataException(label + ": truncated tar archive (no end-of-archive marker after byte " + offset + ")");
+            if (!readBlock(in, h))
+                throw new DataException(
+                        label + ": truncated tar archive (no end-of-archive marker after byte " + offset + ")");
             offset += 512;
             if (allZero(h)) return;
             long stored = octal(h, 148, 8, label, offset);
             long sum = 0;
             for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : (h[i] & 0xff);
-            if (sum != stored) throw new DataException(label + ": corrupt tar archive (header checksum mismatch at byte " + (offset - 512) + ")");
+            if (sum != stored)
+                throw new DataException(
+                        label + ": corrupt tar archive (header checksum mismatch at byte " + (offset - 512) + ")");
             String name = string(h, 0, 100);
             String prefix = (h[257] == 'u' && h[258] == 's') ? string(h, 345, 155) : "";
             if (!prefix.isEmpty()) name = prefix + "/" + name;
@@ -39,13 +42,17 @@ public final class Tar {
             long padded = (size + 511) / 512 * 512;
             if (type == 'L' || type == 'x') {
                 byte[] data = in.readNBytes((int) size);
-                if (data.length < size) throw new DataException(label + ": truncated tar archive (inside a header record)");
+                if (data.length < size)
+                    throw new DataException(label + ": truncated tar archive (inside a header record)");
                 skip(in, padded - size, label);
                 String text = new String(data, StandardCharsets.UTF_8);
                 if (type == 'L') longName = text.replace("\0", "");
                 else longName = paxPath(text, longName);
             } else {
-                if (longName != null) { name = longName; longName = null; }
+                if (longName != null) {
+                    name = longName;
+                    longName = null;
+                }
                 if (type == '0' || type == 0) {
                     Bounded b = new Bounded(in, size);
                     v.file(name, size, b);
@@ -108,7 +115,9 @@ public final class Tar {
             byte c = b[i];
             if (c == 0 || (c == ' ' && any)) break;
             if (c == ' ') continue;
-            if (c < '0' || c > '7') throw new DataException(label + ": corrupt tar archive (bad number in the header at byte " + (offset - 512) + ")");
+            if (c < '0' || c > '7')
+                throw new DataException(
+                        label + ": corrupt tar archive (bad number in the header at byte " + (offset - 512) + ")");
             v = v * 8 + (c - '0');
             any = true;
         }

@@ -20,19 +20,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.grokscope.data.Csv;
 import java.util.zip.ZipException;
+import org.grokscope.data.Csv;
 
 /**
- * Streams the examples of a {@link TextSource} to a sink, one at a time: archives are decompressed on
- * the fly, files are read line by line, and nothing holds a whole file. Malformed rows are an error that
- * names the file and line, or (with {@code skipBadRows}) are skipped and counted.
+ * Streams the examples of a {@link TextSource} to a sink, one at a time: archives are decompressed on the fly, files
+ * are read line by line, and nothing holds a whole file. Malformed rows are an error that names the file and line, or
+ * (with {@code skipBadRows}) are skipped and counted.
  */
 public final class TextReader {
     /**
-     * Receives each example; {@code label} is the class index, or -1 with {@code rawLabel} set when
-     * discovered. {@code order} sorts the examples of a split independently of how a folder or archive
-     * happens to list them (aclImdb: label, then review id); elsewhere it is the row number.
+     * Receives each example; {@code label} is the class index, or -1 with {@code rawLabel} set when discovered.
+     * {@code order} sorts the examples of a split independently of how a folder or archive happens to list them
+     * (aclImdb: label, then review id); elsewhere it is the row number.
      */
     public interface Sink {
         void accept(boolean test, String text, int label, String rawLabel, long order);
@@ -57,7 +57,8 @@ public final class TextReader {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern IMDB_ENTRY = Pattern.compile("(?:.*/)?aclImdb/(train|test)/(pos|neg)/(\\d+)_(\\d+)\\.txt");
+    private static final Pattern IMDB_ENTRY =
+            Pattern.compile("(?:.*/)?aclImdb/(train|test)/(pos|neg)/(\\d+)_(\\d+)\\.txt");
 
     private TextReader() {}
 
@@ -95,17 +96,28 @@ public final class TextReader {
                     Path dir = root.resolve(split).resolve(pol);
                     if (!Files.isDirectory(dir)) continue;
                     List<Path> files;
-                    try (Stream<Path> s = Files.list(dir)) { files = s.sorted().toList(); }
+                    try (Stream<Path> s = Files.list(dir)) {
+                        files = s.sorted().toList();
+                    }
                     for (Path f : files) {
                         try (InputStream in = Files.newInputStream(f)) {
-                            imdbEntry("aclImdb/" + split + "/" + pol + "/" + f.getFileName(), f.toString(), in, sink, st, src.skipBadRows(), found);
+                            imdbEntry(
+                                    "aclImdb/" + split + "/" + pol + "/" + f.getFileName(),
+                                    f.toString(),
+                                    in,
+                                    sink,
+                                    st,
+                                    src.skipBadRows(),
+                                    found);
                         }
                     }
                 }
         } else {
             try (InputStream in = open(p)) {
                 Tar.read(in, p.toString(), (name, size, content) -> {
-                    if (name.contains("/train/unsup/") || !name.endsWith(".txt") || !(name.contains("/pos/") || name.contains("/neg/"))) return;
+                    if (name.contains("/train/unsup/")
+                            || !name.endsWith(".txt")
+                            || !(name.contains("/pos/") || name.contains("/neg/"))) return;
                     imdbEntry(name, p + "!" + name, content, sink, st, src.skipBadRows(), found);
                 });
             }
@@ -115,18 +127,28 @@ public final class TextReader {
                     + "/{pos,neg}/ID_RATING.txt reviews found; is this the aclImdb archive or folder?");
     }
 
-    private static void imdbEntry(String name, String where, InputStream in, Sink sink, Stats st, boolean skip, long[] found) throws IOException {
+    private static void imdbEntry(
+            String name, String where, InputStream in, Sink sink, Stats st, boolean skip, long[] found)
+            throws IOException {
         Matcher m = IMDB_ENTRY.matcher(name);
-        if (!m.matches()) { st.bad(where + ": not an ID_RATING.txt review file", skip); return; }
+        if (!m.matches()) {
+            st.bad(where + ": not an ID_RATING.txt review file", skip);
+            return;
+        }
         boolean test = m.group(1).equals("test"), pos = m.group(2).equals("pos");
         int rating = Integer.parseInt(m.group(4));
         if (pos ? rating < 7 || rating > 10 : rating < 1 || rating > 4) {
-            st.bad(where + ": rating " + rating + " does not match the " + m.group(2) + " folder (neg 1-4, pos 7-10)", skip);
+            st.bad(
+                    where + ": rating " + rating + " does not match the " + m.group(2) + " folder (neg 1-4, pos 7-10)",
+                    skip);
             return;
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(in.readAllBytes())).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(in.readAllBytes()))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             st.bad(where + ": " + NOT_UTF8, skip);
             return;
@@ -152,7 +174,14 @@ public final class TextReader {
             }
         } else if (p.toString().endsWith(".csv")) {
             try (InputStream in = Files.newInputStream(p)) {
-                zhangCsv(p.toString(), in, p.getFileName().toString().startsWith("test"), classes, sink, st, src.skipBadRows());
+                zhangCsv(
+                        p.toString(),
+                        in,
+                        p.getFileName().toString().startsWith("test"),
+                        classes,
+                        sink,
+                        st,
+                        src.skipBadRows());
             }
             seen[0] = seen[1] = true; // a single CSV is one split by the user's choice
         } else {
@@ -167,7 +196,8 @@ public final class TextReader {
             }
         }
         if (!seen[0] || !seen[1])
-            throw new DataException(p + ": no " + (seen[0] ? "test" : "train") + ".csv found; expected Zhang et al.'s yelp_review_*_csv layout");
+            throw new DataException(p + ": no " + (seen[0] ? "test" : "train")
+                    + ".csv found; expected Zhang et al.'s yelp_review_*_csv layout");
     }
 
     private static Path findCsv(Path dir, String split) throws IOException {
@@ -180,18 +210,38 @@ public final class TextReader {
         return null;
     }
 
-    private static void zhangCsv(String label, InputStream in, boolean test, int classes, Sink sink, Stats st, boolean skip) throws IOException {
+    private static void zhangCsv(
+            String label, InputStream in, boolean test, int classes, Sink sink, Stats st, boolean skip)
+            throws IOException {
         Csv csv = new Csv(reader(in), label);
         List<String> row;
         while ((row = csv.next(skip ? st : null)) != null) {
             String where = label + ":" + csv.recordLine();
-            if (replaced(row)) { st.bad(where + ": " + NOT_UTF8, skip); continue; }
-            if (row.size() < 2) { st.bad(where + ": expected \"class\",\"text\", got " + row.size() + " field(s)", skip); continue; }
+            if (replaced(row)) {
+                st.bad(where + ": " + NOT_UTF8, skip);
+                continue;
+            }
+            if (row.size() < 2) {
+                st.bad(where + ": expected \"class\",\"text\", got " + row.size() + " field(s)", skip);
+                continue;
+            }
             int c;
-            try { c = Integer.parseInt(row.get(0).trim()); } catch (NumberFormatException e) { c = -1; }
-            if (c < 1 || c > classes) { st.bad(where + ": class must be 1.." + classes + ", got '" + org.grokscope.data.Excerpt.of(row.get(0)) + "'", skip); continue; }
+            try {
+                c = Integer.parseInt(row.get(0).trim());
+            } catch (NumberFormatException e) {
+                c = -1;
+            }
+            if (c < 1 || c > classes) {
+                st.bad(
+                        where + ": class must be 1.." + classes + ", got '" + org.grokscope.data.Excerpt.of(row.get(0))
+                                + "'",
+                        skip);
+                continue;
+            }
             // a third column (title, text) appears in some of Zhang's sets: the text is the last field
-            String text = String.join(" ", row.subList(1, row.size())).replace("\\n", "\n").replace("\\\"", "\"");
+            String text = String.join(" ", row.subList(1, row.size()))
+                    .replace("\\n", "\n")
+                    .replace("\\\"", "\"");
             st.accepted++;
             sink.accept(test, text, c - 1, null, csv.recordLine());
         }
@@ -209,32 +259,64 @@ public final class TextReader {
                 no++;
                 if (line.isBlank()) continue;
                 String where = p + ":" + no;
-                if (line.indexOf('\uFFFD') >= 0) { st.bad(where + ": " + NOT_UTF8, skip); continue; }
+                if (line.indexOf('\uFFFD') >= 0) {
+                    st.bad(where + ": " + NOT_UTF8, skip);
+                    continue;
+                }
                 JsonNode o;
                 try {
                     o = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    st.bad(where + ": not valid JSON (" + org.grokscope.data.Excerpt.of(e.getOriginalMessage(), 120) + ")", skip);
+                    st.bad(
+                            where + ": not valid JSON (" + org.grokscope.data.Excerpt.of(e.getOriginalMessage(), 120)
+                                    + ")",
+                            skip);
                     continue;
                 }
-                if (o == null || !o.isObject()) { st.bad(where + ": expected a JSON object", skip); continue; }
+                if (o == null || !o.isObject()) {
+                    st.bad(where + ": expected a JSON object", skip);
+                    continue;
+                }
                 JsonNode t = o.get(textField), l = o.get(labelField);
-                if (t == null || t.isNull()) { st.bad(where + ": missing text field \"" + textField + "\"", skip); continue; }
-                if (!t.isTextual()) { st.bad(where + ": text field \"" + textField + "\" must be a string, got " + org.grokscope.data.Excerpt.of(t.toString()), skip); continue; }
-                if (l == null || l.isNull() || l.isContainerNode()) { st.bad(where + ": missing label field \"" + labelField + "\"", skip); continue; }
+                if (t == null || t.isNull()) {
+                    st.bad(where + ": missing text field \"" + textField + "\"", skip);
+                    continue;
+                }
+                if (!t.isTextual()) {
+                    st.bad(
+                            where + ": text field \"" + textField + "\" must be a string, got "
+                                    + org.grokscope.data.Excerpt.of(t.toString()),
+                            skip);
+                    continue;
+                }
+                if (l == null || l.isNull() || l.isContainerNode()) {
+                    st.bad(where + ": missing label field \"" + labelField + "\"", skip);
+                    continue;
+                }
                 int label;
                 String raw = null;
                 if (yelp) {
                     double stars = l.asDouble(Double.NaN);
-                    if (!l.isNumber() || stars != Math.rint(stars) || stars < 1 || stars > 5) { st.bad(where + ": \"stars\" must be 1..5, got " + l, skip); continue; }
+                    if (!l.isNumber() || stars != Math.rint(stars) || stars < 1 || stars > 5) {
+                        st.bad(where + ": \"stars\" must be 1..5, got " + l, skip);
+                        continue;
+                    }
                     int s = (int) stars;
                     if (src.starsRule().equals("stars")) label = s - 1;
-                    else if (s == 3) { st.dropped++; continue; }
-                    else label = s >= 4 ? 1 : 0;
+                    else if (s == 3) {
+                        st.dropped++;
+                        continue;
+                    } else label = s >= 4 ? 1 : 0;
                 } else {
                     raw = l.asText();
                     label = labelIndex(names, raw);
-                    if (names != null && label < 0) { st.bad(where + ": label '" + org.grokscope.data.Excerpt.of(raw) + "' is not one of " + org.grokscope.data.Excerpt.of(String.valueOf(names), 200), skip); continue; }
+                    if (names != null && label < 0) {
+                        st.bad(
+                                where + ": label '" + org.grokscope.data.Excerpt.of(raw) + "' is not one of "
+                                        + org.grokscope.data.Excerpt.of(String.valueOf(names), 200),
+                                skip);
+                        continue;
+                    }
                 }
                 st.accepted++;
                 sink.accept(test != null ? test : heldOut(src, no), t.asText(), label, raw, no);
@@ -251,24 +333,56 @@ public final class TextReader {
             List<String> header = csv.next(null);
             if (header == null) throw DataException.at(p.toString(), 1, "empty file; expected a header row");
             int ti = header.indexOf(src.textField()), li = header.indexOf(src.labelField());
-            if (ti < 0) throw DataException.at(p.toString(), 1, "no column \"" + src.textField() + "\" in the header " + org.grokscope.data.Excerpt.of(String.valueOf(header), 200) + " (set task.text_field)");
-            if (li < 0) throw DataException.at(p.toString(), 1, "no column \"" + src.labelField() + "\" in the header " + org.grokscope.data.Excerpt.of(String.valueOf(header), 200) + " (set task.label_field)");
+            if (ti < 0)
+                throw DataException.at(
+                        p.toString(),
+                        1,
+                        "no column \"" + src.textField() + "\" in the header "
+                                + org.grokscope.data.Excerpt.of(String.valueOf(header), 200)
+                                + " (set task.text_field)");
+            if (li < 0)
+                throw DataException.at(
+                        p.toString(),
+                        1,
+                        "no column \"" + src.labelField() + "\" in the header "
+                                + org.grokscope.data.Excerpt.of(String.valueOf(header), 200)
+                                + " (set task.label_field)");
             List<String> row;
             while ((row = csv.next(skip ? st : null)) != null) {
                 String where = p + ":" + csv.recordLine();
-                if (replaced(row)) { st.bad(where + ": " + NOT_UTF8, skip); continue; }
-                if (row.size() != header.size()) { st.bad(where + ": expected " + header.size() + " fields, got " + row.size(), skip); continue; }
+                if (replaced(row)) {
+                    st.bad(where + ": " + NOT_UTF8, skip);
+                    continue;
+                }
+                if (row.size() != header.size()) {
+                    st.bad(where + ": expected " + header.size() + " fields, got " + row.size(), skip);
+                    continue;
+                }
                 String raw = row.get(li).trim();
                 int label = labelIndex(names, raw);
-                if (raw.isEmpty() || (names != null && label < 0)) { st.bad(where + ": label '" + org.grokscope.data.Excerpt.of(raw) + "' is not one of " + (names != null ? org.grokscope.data.Excerpt.of(String.valueOf(names), 200) : "the labels (empty)"), skip); continue; }
+                if (raw.isEmpty() || (names != null && label < 0)) {
+                    st.bad(
+                            where + ": label '" + org.grokscope.data.Excerpt.of(raw) + "' is not one of "
+                                    + (names != null
+                                            ? org.grokscope.data.Excerpt.of(String.valueOf(names), 200)
+                                            : "the labels (empty)"),
+                            skip);
+                    continue;
+                }
                 st.accepted++;
-                sink.accept(test != null ? test : heldOut(src, csv.recordLine()), row.get(ti), label, raw, csv.recordLine());
+                sink.accept(
+                        test != null ? test : heldOut(src, csv.recordLine()),
+                        row.get(ti),
+                        label,
+                        raw,
+                        csv.recordLine());
             }
         }
     }
 
     // the readers decode with replacement (so a skipped row does not end the file); a replaced byte shows as U+FFFD
-    static final String NOT_UTF8 = "not valid UTF-8 (bytes that decode to no character, shown as U+FFFD); fix the file, or set task.on_bad_row: skip";
+    static final String NOT_UTF8 =
+            "not valid UTF-8 (bytes that decode to no character, shown as U+FFFD); fix the file, or set task.on_bad_row: skip";
 
     private static boolean replaced(List<String> row) {
         for (String f : row) if (f.indexOf('\uFFFD') >= 0) return true;
@@ -293,7 +407,9 @@ public final class TextReader {
         if (!Files.exists(p)) throw new DataException(p + ": no such file or directory");
         InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        return n.endsWith(".gz") || n.endsWith(".tgz") ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        return n.endsWith(".gz") || n.endsWith(".tgz")
+                ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16)
+                : in;
     }
 
     // a file of the user's own: UTF-8 text, less a leading byte-order mark (Excel's "CSV UTF-8" and Windows editors
@@ -306,8 +422,11 @@ public final class TextReader {
     }
 
     private static Reader reader(InputStream in) {
-        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+        return new InputStreamReader(
+                in,
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE));
     }
-
 }

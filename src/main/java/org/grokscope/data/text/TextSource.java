@@ -6,26 +6,42 @@ import java.util.Locale;
 
 /**
  * Where labelled text comes from and how to read it.
+ *
  * <ul>
- * <li>{@code imdb}: the aclImdb layout (a directory, or the .tar.gz); train/test × pos/neg folders of
- *     ID_RATING.txt files; labels neg = 0, pos = 1 (the rating in the file name is checked: 1–4 or 7–10).</li>
- * <li>{@code yelp-polarity}, {@code yelp-full}: Zhang et al.'s CSVs (train.csv, test.csv in a directory or
- *     the .tar.gz): "class","text" with doubled quotes and literal "\n" for line breaks; classes 1–2 (negative,
- *     positive) or 1–5 (stars).</li>
- * <li>{@code yelp-json}: Yelp's review dump, one JSON object per line with "stars" and "text"; rule
- *     {@code polarity}: 1–2 stars negative, 4–5 positive, 3 dropped (as Zhang et al. built yelp-polarity);
- *     rule {@code stars}: five classes, stars − 1.</li>
- * <li>{@code csv} (header row) and {@code jsonl}: the user's own data, with named text and label fields;
- *     labels are the listed names in order, or every distinct label seen, sorted.</li>
+ *   <li>{@code imdb}: the aclImdb layout (a directory, or the .tar.gz); train/test × pos/neg folders of ID_RATING.txt
+ *       files; labels neg = 0, pos = 1 (the rating in the file name is checked: 1–4 or 7–10).
+ *   <li>{@code yelp-polarity}, {@code yelp-full}: Zhang et al.'s CSVs (train.csv, test.csv in a directory or the
+ *       .tar.gz): "class","text" with doubled quotes and literal "\n" for line breaks; classes 1–2 (negative, positive)
+ *       or 1–5 (stars).
+ *   <li>{@code yelp-json}: Yelp's review dump, one JSON object per line with "stars" and "text"; rule {@code polarity}:
+ *       1–2 stars negative, 4–5 positive, 3 dropped (as Zhang et al. built yelp-polarity); rule {@code stars}: five
+ *       classes, stars − 1.
+ *   <li>{@code csv} (header row) and {@code jsonl}: the user's own data, with named text and label fields; labels are
+ *       the listed names in order, or every distinct label seen, sorted.
  * </ul>
- * Single-file sources without a {@code testPath} hold out a {@code holdout} fraction of rows for testing,
- * chosen by a hash of (seed, row number), so the split is fixed whatever else changes.
+ *
+ * Single-file sources without a {@code testPath} hold out a {@code holdout} fraction of rows for testing, chosen by a
+ * hash of (seed, row number), so the split is fixed whatever else changes.
  */
-public record TextSource(Kind kind, Path path, Path testPath, String textField, String labelField, List<String> labels,
-                         String starsRule, double holdout, long holdoutSeed, boolean skipBadRows) {
+public record TextSource(
+        Kind kind,
+        Path path,
+        Path testPath,
+        String textField,
+        String labelField,
+        List<String> labels,
+        String starsRule,
+        double holdout,
+        long holdoutSeed,
+        boolean skipBadRows) {
 
     public enum Kind {
-        IMDB, YELP_POLARITY, YELP_FULL, YELP_JSON, CSV, JSONL;
+        IMDB,
+        YELP_POLARITY,
+        YELP_FULL,
+        YELP_JSON,
+        CSV,
+        JSONL;
 
         public static Kind parse(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
@@ -35,7 +51,9 @@ public record TextSource(Kind kind, Path path, Path testPath, String textField, 
                 case "yelp-json", "yelp_json" -> YELP_JSON;
                 case "csv" -> CSV;
                 case "jsonl", "json-lines" -> JSONL;
-                default -> throw new IllegalArgumentException("unknown dataset '" + s + "' (imdb, yelp-polarity, yelp-full, yelp-json, csv, jsonl)");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown dataset '" + s + "' (imdb, yelp-polarity, yelp-full, yelp-json, csv, jsonl)");
             };
         }
 
@@ -55,7 +73,10 @@ public record TextSource(Kind kind, Path path, Path testPath, String textField, 
             case IMDB -> List.of("neg", "pos");
             case YELP_POLARITY -> List.of("negative", "positive");
             case YELP_FULL -> List.of("1 star", "2 stars", "3 stars", "4 stars", "5 stars");
-            case YELP_JSON -> starsRule.equals("stars") ? List.of("1 star", "2 stars", "3 stars", "4 stars", "5 stars") : List.of("negative", "positive");
+            case YELP_JSON ->
+                starsRule.equals("stars")
+                        ? List.of("1 star", "2 stars", "3 stars", "4 stars", "5 stars")
+                        : List.of("negative", "positive");
             case CSV, JSONL -> labels == null || labels.isEmpty() ? null : labels;
         };
     }

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * BERT's tokenizer over a user-supplied vocab.txt (one piece per line; line number = id), as
- * bert-base-uncased does it: clean the text (drop control characters, map whitespace to spaces), put
- * spaces around CJK ideographs, lower-case and strip accents (NFD, drop combining marks) when
- * {@code lowercase}, split on whitespace and punctuation, then greedy longest-match-first word pieces with
- * "##" continuations; a word with no decomposition, or longer than 100 characters, is [UNK].
+ * BERT's tokenizer over a user-supplied vocab.txt (one piece per line; line number = id), as bert-base-uncased does it:
+ * clean the text (drop control characters, map whitespace to spaces), put spaces around CJK ideographs, lower-case and
+ * strip accents (NFD, drop combining marks) when {@code lowercase}, split on whitespace and punctuation, then greedy
+ * longest-match-first word pieces with "##" continuations; a word with no decomposition, or longer than 100 characters,
+ * is [UNK].
  */
 public final class WordPiece implements Tokenizer {
     public final List<String> pieces;
@@ -42,7 +42,9 @@ public final class WordPiece implements Tokenizer {
 
     private int need(String t) {
         Integer i = ids.get(t);
-        if (i == null) throw new DataException("vocab.txt has no " + t + " entry; a BERT vocabulary needs [PAD], [UNK], [CLS] and [SEP]");
+        if (i == null)
+            throw new DataException(
+                    "vocab.txt has no " + t + " entry; a BERT vocabulary needs [PAD], [UNK], [CLS] and [SEP]");
         return i;
     }
 
@@ -60,7 +62,8 @@ public final class WordPiece implements Tokenizer {
                 throw new DataException(vocabFile + ": " + e.getMessage());
             }
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new DataException(vocabFile + ": no such file (task.vocab_file: a BERT vocab.txt, e.g. bert-base-uncased's)");
+            throw new DataException(
+                    vocabFile + ": no such file (task.vocab_file: a BERT vocab.txt, e.g. bert-base-uncased's)");
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new DataException(vocabFile + ": cannot read: " + e.getMessage());
         }
@@ -117,7 +120,10 @@ public final class WordPiece implements Tokenizer {
     }
 
     void pieces(String word, Consumer<String> out) {
-        if (word.codePointCount(0, word.length()) > 100) { out.accept("[UNK]"); return; }
+        if (word.codePointCount(0, word.length()) > 100) {
+            out.accept("[UNK]");
+            return;
+        }
         List<String> found = new ArrayList<>();
         int start = 0;
         while (start < word.length()) {
@@ -125,10 +131,16 @@ public final class WordPiece implements Tokenizer {
             String cur = null;
             while (start < end) {
                 String sub = (start > 0 ? "##" : "") + word.substring(start, end);
-                if (ids.containsKey(sub)) { cur = sub; break; }
+                if (ids.containsKey(sub)) {
+                    cur = sub;
+                    break;
+                }
                 end = Character.isLowSurrogate(word.charAt(end - 1)) && end - 2 > start ? end - 2 : end - 1;
             }
-            if (cur == null) { out.accept("[UNK]"); return; }
+            if (cur == null) {
+                out.accept("[UNK]");
+                return;
+            }
             found.add(cur);
             start = end;
         }
@@ -142,19 +154,33 @@ public final class WordPiece implements Tokenizer {
     private static boolean isControl(int c) {
         if (c == '\t' || c == '\n' || c == '\r') return false;
         int t = Character.getType(c);
-        return t == Character.CONTROL || t == Character.FORMAT || t == Character.PRIVATE_USE || t == Character.SURROGATE || t == Character.UNASSIGNED;
+        return t == Character.CONTROL
+                || t == Character.FORMAT
+                || t == Character.PRIVATE_USE
+                || t == Character.SURROGATE
+                || t == Character.UNASSIGNED;
     }
 
     static boolean isPunctuation(int c) {
         if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) return true;
         int t = Character.getType(c);
-        return t == Character.CONNECTOR_PUNCTUATION || t == Character.DASH_PUNCTUATION || t == Character.START_PUNCTUATION
-                || t == Character.END_PUNCTUATION || t == Character.INITIAL_QUOTE_PUNCTUATION || t == Character.FINAL_QUOTE_PUNCTUATION
+        return t == Character.CONNECTOR_PUNCTUATION
+                || t == Character.DASH_PUNCTUATION
+                || t == Character.START_PUNCTUATION
+                || t == Character.END_PUNCTUATION
+                || t == Character.INITIAL_QUOTE_PUNCTUATION
+                || t == Character.FINAL_QUOTE_PUNCTUATION
                 || t == Character.OTHER_PUNCTUATION;
     }
 
     private static boolean isCjk(int c) {
-        return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2A700 && c <= 0x2B73F)
-                || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+        return (c >= 0x4E00 && c <= 0x9FFF)
+                || (c >= 0x3400 && c <= 0x4DBF)
+                || (c >= 0x20000 && c <= 0x2A6DF)
+                || (c >= 0x2A700 && c <= 0x2B73F)
+                || (c >= 0x2B740 && c <= 0x2B81F)
+                || (c >= 0x2B820 && c <= 0x2CEAF)
+                || (c >= 0xF900 && c <= 0xFAFF)
+                || (c >= 0x2F800 && c <= 0x2FA1F);
     }
 }

@@ -5,9 +5,9 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Word-level tokens: HTML line breaks ({@code <br />}, as in IMDB) become spaces; optionally lower-case;
- * a word is a run of letters and digits, with an apostrophe kept between letters ("don't"); every other
- * non-space character (punctuation, symbols) is a token of its own.
+ * Word-level tokens: HTML line breaks ({@code <br />}, as in IMDB) become spaces; optionally lower-case; a word is a
+ * run of letters and digits, with an apostrophe kept between letters ("don't"); every other non-space character
+ * (punctuation, symbols) is a token of its own.
  */
 public record WordTokenizer(boolean lowercase) implements Tokenizer {
     private static final Pattern BR = Pattern.compile("<br\\s*/?>", Pattern.CASE_INSENSITIVE);
@@ -19,14 +19,26 @@ public record WordTokenizer(boolean lowercase) implements Tokenizer {
         int n = s.length(), i = 0;
         while (i < n) {
             int c = s.codePointAt(i);
-            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) { i += Character.charCount(c); continue; }
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                i += Character.charCount(c);
+                continue;
+            }
             if (Character.isLetterOrDigit(c)) {
                 int j = i;
                 while (j < n) {
                     int d = s.codePointAt(j);
-                    if (Character.isLetterOrDigit(d)) { j += Character.charCount(d); continue; }
-                    if ((d == '\'' || d == '\u2019') && j + 1 < n && j > i && Character.isLetter(s.codePointAt(j + 1))
-                            && Character.isLetter(s.codePointBefore(j))) { j++; continue; }
+                    if (Character.isLetterOrDigit(d)) {
+                        j += Character.charCount(d);
+                        continue;
+                    }
+                    if ((d == '\'' || d == '\u2019')
+                            && j + 1 < n
+                            && j > i
+                            && Character.isLetter(s.codePointAt(j + 1))
+                            && Character.isLetter(s.codePointBefore(j))) {
+                        j++;
+                        continue;
+                    }
                     break;
                 }
                 out.accept(s.substring(i, j));

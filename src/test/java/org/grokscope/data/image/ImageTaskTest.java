@@ -12,7 +12,10 @@ import org.grokscope.data.text.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** IDX files as MNIST ships them (gzipped or not), their damage said in words, and the image task's nested stratified subsets. */
+/**
+ * IDX files as MNIST ships them (gzipped or not), their damage said in words, and the image task's nested stratified
+ * subsets.
+ */
 public class ImageTaskTest {
     @TempDir
     Path tmp;
@@ -36,7 +39,10 @@ public class ImageTaskTest {
                 }
             }
             boolean gz = split.equals("train");
-            write(dir.resolve(split + "-images-idx3-ubyte" + (gz ? ".gz" : "")), Idx.encode(new int[] {n, 4, 4}, px), gz);
+            write(
+                    dir.resolve(split + "-images-idx3-ubyte" + (gz ? ".gz" : "")),
+                    Idx.encode(new int[] {n, 4, 4}, px),
+                    gz);
             write(dir.resolve(split + "-labels-idx1-ubyte" + (gz ? ".gz" : "")), Idx.encode(new int[] {n}, lab), gz);
         }
         return dir;
@@ -64,7 +70,10 @@ public class ImageTaskTest {
         byte[] whole = Files.readAllBytes(dir.resolve("t10k-images-idx3-ubyte"));
         Path cut = tmp.resolve("cut-idx3-ubyte");
         Files.write(cut, Arrays.copyOf(whole, whole.length - 5));
-        assertThatThrownBy(() -> Idx.images(cut)).isInstanceOf(DataException.class).hasMessageContaining("cut-idx3-ubyte").hasMessageContaining("truncated");
+        assertThatThrownBy(() -> Idx.images(cut))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("cut-idx3-ubyte")
+                .hasMessageContaining("truncated");
         Path labelsAsImages = dir.resolve("t10k-labels-idx1-ubyte");
         assertThatThrownBy(() -> Idx.images(labelsAsImages)).hasMessageContaining("1 dimensions where 3 are expected");
         Path text = tmp.resolve("readme");
@@ -74,7 +83,8 @@ public class ImageTaskTest {
         Files.write(longer, Arrays.copyOf(whole, whole.length + 3));
         assertThatThrownBy(() -> Idx.images(longer)).hasMessageContaining("longer than its header says");
         Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
-        assertThatThrownBy(() -> ImageTask.prepare(new ImageTask.Settings(dir, null, 0, 0, true))).hasMessageContaining("no t10k-labels-idx1-ubyte(.gz)");
+        assertThatThrownBy(() -> ImageTask.prepare(new ImageTask.Settings(dir, null, 0, 0, true)))
+                .hasMessageContaining("no t10k-labels-idx1-ubyte(.gz)");
     }
 
     @Test
@@ -84,20 +94,29 @@ public class ImageTaskTest {
         org.grokscope.data.FeatureSet large = ImageTask.prepare(new ImageTask.Settings(dir, 30, 10, 4, false));
         int d = small.dim();
         assertThat(d).isEqualTo(16);
-        assertThat(Arrays.copyOf(large.features(), 12 * d)).as("the first 12 training rows are the small set's").isEqualTo(Arrays.copyOf(small.features(), 12 * d));
-        assertThat(Arrays.copyOf(large.train().labels(), 12)).isEqualTo(small.train().labels());
+        assertThat(Arrays.copyOf(large.features(), 12 * d))
+                .as("the first 12 training rows are the small set's")
+                .isEqualTo(Arrays.copyOf(small.features(), 12 * d));
+        assertThat(Arrays.copyOf(large.train().labels(), 12))
+                .isEqualTo(small.train().labels());
         assertThat(large.info().get("per_class_train")).isEqualTo(java.util.List.of(10, 10, 10));
         assertThat(small.info().get("per_class_train")).isEqualTo(java.util.List.of(4, 4, 4));
         assertThat(small.test().size()).as("test_count 0: the whole test split").isEqualTo(30);
         assertThat(large.test().size()).isEqualTo(10);
         assertThat(large.train().tokens()[0]).isZero();
-        assertThat(large.test().tokens()[0]).as("test rows follow the training rows in the table").isEqualTo(30);
+        assertThat(large.test().tokens()[0])
+                .as("test rows follow the training rows in the table")
+                .isEqualTo(30);
         // standardized by the training rows only: their mean is 0 and their deviation 1
         org.grokscope.data.FeatureSet z = ImageTask.prepare(new ImageTask.Settings(dir, 30, 0, 4, true));
         double sum = 0, sq = 0;
-        for (int i = 0; i < 30 * d; i++) { sum += z.features()[i]; sq += z.features()[i] * z.features()[i]; }
+        for (int i = 0; i < 30 * d; i++) {
+            sum += z.features()[i];
+            sq += z.features()[i] * z.features()[i];
+        }
         assertThat(sum / (30 * d)).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(sq / (30 * d)).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-4));
-        assertThatThrownBy(() -> ImageTask.prepare(new ImageTask.Settings(dir, 61, 0, 4, true))).hasMessageContaining("task.train_count: 61");
+        assertThatThrownBy(() -> ImageTask.prepare(new ImageTask.Settings(dir, 61, 0, 4, true)))
+                .hasMessageContaining("task.train_count: 61");
     }
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Downloads from a local HTTP server that serves a fixture archive, honours Range, and can cut a response short. */
 class FetcherTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     HttpServer server;
     byte[] archive;
     final AtomicBoolean cutFirst = new AtomicBoolean();
@@ -35,9 +37,15 @@ class FetcherTest {
             String range = ex.getRequestHeaders().getFirst("Range");
             ranges.add(range == null ? "none" : range);
             int from = range == null ? 0 : Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
-            if (from >= archive.length) { ex.sendResponseHeaders(416, -1); ex.close(); return; }
+            if (from >= archive.length) {
+                ex.sendResponseHeaders(416, -1);
+                ex.close();
+                return;
+            }
             ex.getResponseHeaders().add("Content-Type", "application/gzip");
-            if (from > 0) ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (archive.length - 1) + "/" + archive.length);
+            if (from > 0)
+                ex.getResponseHeaders()
+                        .add("Content-Range", "bytes " + from + "-" + (archive.length - 1) + "/" + archive.length);
             ex.sendResponseHeaders(from > 0 ? 206 : 200, archive.length - from);
             OutputStream out = ex.getResponseBody();
             if (cutFirst.getAndSet(false)) { // the connection drops half way
@@ -48,22 +56,46 @@ class FetcherTest {
             out.write(archive, from, archive.length - from);
             out.close();
         });
-        server.createContext("/stall", ex -> { // sends 1,000 bytes of a longer body, then nothing
-            ex.sendResponseHeaders(200, 100_000);
-            ex.getResponseBody().write(new byte[1000]);
-            ex.getResponseBody().flush();
-            try { Thread.sleep(30_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-            ex.close();
-        });
-        server.createContext("/loop", ex -> { ex.getResponseHeaders().add("Location", "/loop2"); ex.sendResponseHeaders(302, -1); ex.close(); });
-        server.createContext("/loop2", ex -> { ex.getResponseHeaders().add("Location", "/loop"); ex.sendResponseHeaders(302, -1); ex.close(); });
-        server.createContext("/away", ex -> { // to the same server under another host name
-            ex.getResponseHeaders().add("Location", "http://localhost:" + server.getAddress().getPort() + "/aclImdb_v1.tar.gz");
+        server.createContext(
+                "/stall",
+                ex -> { // sends 1,000 bytes of a longer body, then nothing
+                    ex.sendResponseHeaders(200, 100_000);
+                    ex.getResponseBody().write(new byte[1000]);
+                    ex.getResponseBody().flush();
+                    try {
+                        Thread.sleep(30_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ex.close();
+                });
+        server.createContext("/loop", ex -> {
+            ex.getResponseHeaders().add("Location", "/loop2");
             ex.sendResponseHeaders(302, -1);
             ex.close();
         });
-        server.createContext("/missing", ex -> { ex.sendResponseHeaders(404, -1); ex.close(); });
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // the stalling handler must not hold up the others
+        server.createContext("/loop2", ex -> {
+            ex.getResponseHeaders().add("Location", "/loop");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.createContext(
+                "/away",
+                ex -> { // to the same server under another host name
+                    ex.getResponseHeaders()
+                            .add(
+                                    "Location",
+                                    "http://localhost:" + server.getAddress().getPort() + "/aclImdb_v1.tar.gz");
+                    ex.sendResponseHeaders(302, -1);
+                    ex.close();
+                });
+        server.createContext("/missing", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.setExecutor(
+                java.util.concurrent.Executors
+                        .newCachedThreadPool()); // the stalling handler must not hold up the others
         server.start();
     }
 
@@ -82,7 +114,8 @@ class FetcherTest {
         String md5 = md5(archive);
         cutFirst.set(true);
         assertThatThrownBy(() -> Fetcher.fetch(url(), target, md5, 0, null, false))
-                .isInstanceOf(IOException.class).hasMessageContaining("run the command again to resume");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("run the command again to resume");
         Path part = target.resolveSibling("aclImdb_v1.tar.gz.part");
         assertThat(part).exists();
         assertThat(target).doesNotExist();
@@ -94,11 +127,14 @@ class FetcherTest {
         assertThat(Files.readAllBytes(target)).isEqualTo(archive);
         assertThat(part).doesNotExist();
         // fetched archive reads as aclImdb
-        Corpus c = Corpus.build(new TextSource(TextSource.Kind.IMDB, target, null, "text", "label", null, "polarity", 0.25, 0, false), new WordTokenizer(true));
+        Corpus c = Corpus.build(
+                new TextSource(TextSource.Kind.IMDB, target, null, "text", "label", null, "polarity", 0.25, 0, false),
+                new WordTokenizer(true));
         assertThat(c.train.size()).isEqualTo(6);
         // a second fetch verifies what is there and downloads nothing
         int before = ranges.size();
-        assertThat(Fetcher.fetch(url(), target, md5, 0, null, false).alreadyPresent()).isTrue();
+        assertThat(Fetcher.fetch(url(), target, md5, 0, null, false).alreadyPresent())
+                .isTrue();
         assertThat(ranges).hasSize(before);
     }
 
@@ -106,7 +142,9 @@ class FetcherTest {
     void aWrongChecksumIsRefusedAndNothingIsKept() throws Exception {
         Path target = tmp.resolve("c/datasets/imdb/aclImdb_v1.tar.gz");
         assertThatThrownBy(() -> Fetcher.fetch(url(), target, "7c2ac02c03563afcf9b574c7e56c153a", 0, null, false))
-                .isInstanceOf(IOException.class).hasMessageContaining("checksum mismatch").hasMessageContaining("7c2ac02c03563afcf9b574c7e56c153a");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("checksum mismatch")
+                .hasMessageContaining("7c2ac02c03563afcf9b574c7e56c153a");
         assertThat(target).doesNotExist();
         assertThat(target.resolveSibling("aclImdb_v1.tar.gz.part")).doesNotExist();
     }
@@ -119,14 +157,33 @@ class FetcherTest {
         int fetch, list, imp, bad;
         try {
             System.setOut(new java.io.PrintStream(buf, true));
-            fetch = Main.execute("data", "fetch", "imdb", "--url", url().toString(), "--md5", md5(archive), "--cache", cache.toString());
+            fetch = Main.execute(
+                    "data",
+                    "fetch",
+                    "imdb",
+                    "--url",
+                    url().toString(),
+                    "--md5",
+                    md5(archive),
+                    "--cache",
+                    cache.toString());
             list = Main.execute("data", "list", "--cache", cache.toString());
             Path mine = tmp.resolve("my-imdb.tar.gz");
             Files.write(mine, archive);
-            imp = Main.execute("data", "import", mine.toString(), "--cache", tmp.resolve("other").toString());
+            imp = Main.execute(
+                    "data",
+                    "import",
+                    mine.toString(),
+                    "--cache",
+                    tmp.resolve("other").toString());
             Path junk = tmp.resolve("imdb-junk.tar.gz");
             Files.write(junk, java.util.Arrays.copyOf(archive, archive.length / 3));
-            bad = Main.execute("data", "import", junk.toString(), "--cache", tmp.resolve("third").toString());
+            bad = Main.execute(
+                    "data",
+                    "import",
+                    junk.toString(),
+                    "--cache",
+                    tmp.resolve("third").toString());
         } finally {
             System.setOut(old);
         }
@@ -142,7 +199,8 @@ class FetcherTest {
     }
 
     static String md5(byte[] b) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(b));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("MD5").digest(b));
     }
 
     URI at(String path) {
@@ -163,14 +221,16 @@ class FetcherTest {
             System.clearProperty("grokscope.fetch.stall_seconds");
         }
         Files.deleteIfExists(target.resolveSibling("aclImdb_v1.tar.gz.part"));
-        assertThatThrownBy(() -> Fetcher.fetch(at("/loop"), target, md5, 0, null, false)).hasMessageContaining("redirect loop");
+        assertThatThrownBy(() -> Fetcher.fetch(at("/loop"), target, md5, 0, null, false))
+                .hasMessageContaining("redirect loop");
         java.io.ByteArrayOutputStream notes = new java.io.ByteArrayOutputStream();
         Fetcher.fetch(at("/away"), target, md5, 0, new java.io.PrintStream(notes, true), false);
         assertThat(notes.toString()).contains("note: 127.0.0.1 redirects to another host, localhost");
         assertThat(Files.readAllBytes(target)).isEqualTo(archive);
         for (String u : new String[] {"file:///etc/passwd", "ftp://example.invalid/x", "relative/path.tar.gz"})
             assertThatThrownBy(() -> Fetcher.fetch(URI.create(u), tmp.resolve("e/x"), md5, 0, null, false))
-                    .isInstanceOf(DataException.class).hasMessageContaining("only http:// and https://");
+                    .isInstanceOf(DataException.class)
+                    .hasMessageContaining("only http:// and https://");
     }
 
     @Test
@@ -178,9 +238,11 @@ class FetcherTest {
         Path target = tmp.resolve("k/aclImdb_v1.tar.gz");
         Files.createDirectories(target.getParent());
         byte[] repack = java.util.Arrays.copyOf(archive, archive.length);
-        Files.write(target, repack);                       // an imported repack: not the official MD5
-        assertThatThrownBy(() -> Fetcher.fetch(at("/missing"), target, "0123456789abcdef0123456789abcdef", 0, null, false))
-                .hasMessageContaining("HTTP 404").hasMessageContaining("is left as it was");
+        Files.write(target, repack); // an imported repack: not the official MD5
+        assertThatThrownBy(
+                        () -> Fetcher.fetch(at("/missing"), target, "0123456789abcdef0123456789abcdef", 0, null, false))
+                .hasMessageContaining("HTTP 404")
+                .hasMessageContaining("is left as it was");
         assertThat(Files.readAllBytes(target)).isEqualTo(repack);
     }
 
@@ -190,7 +252,9 @@ class FetcherTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
-        assertThatThrownBy(() -> Fetcher.fetch(URI.create("http://127.0.0.1:" + port + "/x"), tmp.resolve("p/x"), "00", 0, null, false))
-                .hasMessageContaining("cannot connect").hasMessageNotContaining("null");
+        assertThatThrownBy(() -> Fetcher.fetch(
+                        URI.create("http://127.0.0.1:" + port + "/x"), tmp.resolve("p/x"), "00", 0, null, false))
+                .hasMessageContaining("cannot connect")
+                .hasMessageNotContaining("null");
     }
 }

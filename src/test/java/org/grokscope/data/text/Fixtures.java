@@ -47,12 +47,14 @@ final class Fixtures {
         put(h, 136, String.format("%011o", 0));
         h[156] = (byte) type;
         put(h, 257, "ustar");
-        h[263] = '0'; h[264] = '0';
+        h[263] = '0';
+        h[264] = '0';
         for (int i = 148; i < 156; i++) h[i] = ' ';
         long sum = 0;
         for (byte b : h) sum += b & 0xff;
         put(h, 148, String.format("%06o", sum));
-        h[154] = 0; h[155] = ' ';
+        h[154] = 0;
+        h[155] = ' ';
         return h;
     }
 

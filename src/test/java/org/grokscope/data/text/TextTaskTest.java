@@ -13,23 +13,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TextTaskTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Corpus corpus(int docs) throws Exception {
         StringBuilder b = new StringBuilder("text,label\n");
-        for (int i = 0; i < docs; i++) b.append("w").append(i % 7).append(" common w").append(i).append(' ').append("x ".repeat(i % 5)).append(",").append(i % 2 == 0 ? "a" : "b").append('\n');
+        for (int i = 0; i < docs; i++)
+            b.append("w")
+                    .append(i % 7)
+                    .append(" common w")
+                    .append(i)
+                    .append(' ')
+                    .append("x ".repeat(i % 5))
+                    .append(",")
+                    .append(i % 2 == 0 ? "a" : "b")
+                    .append('\n');
         Path f = tmp.resolve("d" + docs + ".csv");
         Files.writeString(f, b.toString());
         StringBuilder t = new StringBuilder("text,label\n");
-        for (int i = 0; i < 20; i++) t.append("common onlyintest").append(",").append(i % 2 == 0 ? "a" : "b").append('\n');
+        for (int i = 0; i < 20; i++)
+            t.append("common onlyintest")
+                    .append(",")
+                    .append(i % 2 == 0 ? "a" : "b")
+                    .append('\n');
         Path tf = tmp.resolve("t" + docs + ".csv");
         Files.writeString(tf, t.toString());
-        return Corpus.build(new TextSource(TextSource.Kind.CSV, f, tf, "text", "label", null, "polarity", 0.25, 0, false), new WordTokenizer(true));
+        return Corpus.build(
+                new TextSource(TextSource.Kind.CSV, f, tf, "text", "label", null, "polarity", 0.25, 0, false),
+                new WordTokenizer(true));
     }
 
     private static Set<String> rows(Dataset d) {
         Set<String> s = new HashSet<>();
-        for (int i = 0; i < d.size(); i++) s.add(Arrays.toString(Arrays.copyOfRange(d.tokens(), i * d.seqLen(), (i + 1) * d.seqLen())));
+        for (int i = 0; i < d.size(); i++)
+            s.add(Arrays.toString(Arrays.copyOfRange(d.tokens(), i * d.seqLen(), (i + 1) * d.seqLen())));
         return s;
     }
 
@@ -39,7 +56,9 @@ class TextTaskTest {
         TextTask.Prepared small = TextTask.prepare(c, new TextTask.Settings(20, null, 10, 7, 8, false, 1000, 1, null));
         TextTask.Prepared big = TextTask.prepare(c, new TextTask.Settings(80, null, 10, 7, 8, false, 1000, 1, null));
         assertThat(small.train().size()).isEqualTo(20);
-        assertThat(small.vocabulary()).startsWith("[PAD]", "[UNK]", "[CLS]", "x", "common").doesNotContain("onlyintest"); // by count
+        assertThat(small.vocabulary())
+                .startsWith("[PAD]", "[UNK]", "[CLS]", "x", "common")
+                .doesNotContain("onlyintest"); // by count
         // nested: decode both subsets to words and compare
         Set<String> a = decode(small), b = decode(big);
         assertThat(b).containsAll(a);
@@ -55,7 +74,9 @@ class TextTaskTest {
         assertThat(capped.vocabulary()).containsExactly("[PAD]", "[UNK]", "[CLS]", "x", "common");
         assertThat(capped.train().vocab()).isEqualTo(5);
         assertThatThrownBy(() -> TextTask.prepare(c, new TextTask.Settings(500, null, 10, 7, 8, false, 1000, 1, null)))
-                .isInstanceOf(DataException.class).hasMessageContaining("500").hasMessageContaining("200 training documents");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("500")
+                .hasMessageContaining("200 training documents");
     }
 
     private static Set<String> decode(TextTask.Prepared p) {
@@ -63,7 +84,8 @@ class TextTaskTest {
         Dataset d = p.train();
         for (int i = 0; i < d.size(); i++) {
             StringBuilder b = new StringBuilder();
-            for (int t = 0; t < d.seqLen(); t++) b.append(p.vocabulary().get(d.tokens()[i * d.seqLen() + t])).append(' ');
+            for (int t = 0; t < d.seqLen(); t++)
+                b.append(p.vocabulary().get(d.tokens()[i * d.seqLen() + t])).append(' ');
             out.add(b.toString());
         }
         return out;
@@ -73,7 +95,8 @@ class TextTaskTest {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (int i = 0; i < d.size(); i++) {
             StringBuilder b = new StringBuilder(d.labels()[i] + ":");
-            for (int t = 0; t < d.seqLen(); t++) b.append(vocab.get(d.tokens()[i * d.seqLen() + t])).append(' ');
+            for (int t = 0; t < d.seqLen(); t++)
+                b.append(vocab.get(d.tokens()[i * d.seqLen() + t])).append(' ');
             out.add(b.toString());
         }
         java.util.Collections.sort(out);
@@ -103,16 +126,22 @@ class TextTaskTest {
         assertThat(pooled.trainPool() + pooled.testPool()).isEqualTo(20 + shortTest);
         assertThat(pooled.testPool()).isEqualTo(10);
         TextTask.Prepared again = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 9, 5, true, 1000, 1, 0.25));
-        assertThat(decodeAll(again.test(), again.vocabulary())).isEqualTo(decodeAll(pooled.test(), pooled.vocabulary())); // the same held-out documents for every split seed
+        assertThat(decodeAll(again.test(), again.vocabulary()))
+                .isEqualTo(decodeAll(
+                        pooled.test(), pooled.vocabulary())); // the same held-out documents for every split seed
     }
 
     @Test
     void wordPieceSequencesEndWithSepAndPadIsIdZero() throws Exception {
         Path vocab = tmp.resolve("vocab.txt");
-        Files.writeString(vocab, String.join("\n", "[UNK]", "[CLS]", "[SEP]", "[PAD]", "good", "bad", "film") + "\n"); // [PAD] not at 0
+        Files.writeString(
+                vocab,
+                String.join("\n", "[UNK]", "[CLS]", "[SEP]", "[PAD]", "good", "bad", "film") + "\n"); // [PAD] not at 0
         Path f = tmp.resolve("wp.csv");
         Files.writeString(f, "text,label\ngood film,1\nbad film,0\nbad bad bad bad bad,0\n");
-        Corpus c = Corpus.build(new TextSource(TextSource.Kind.CSV, f, f, "text", "label", null, "polarity", 0.25, 0, false), WordPiece.load(vocab, true));
+        Corpus c = Corpus.build(
+                new TextSource(TextSource.Kind.CSV, f, f, "text", "label", null, "polarity", 0.25, 0, false),
+                WordPiece.load(vocab, true));
         TextTask.Prepared p = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 3, 5, false, 10, 1, null));
         assertThat(p.vocabulary().get(0)).isEqualTo("[PAD]");
         assertThat(p.vocabulary().get(3)).isEqualTo("[UNK]");
@@ -120,8 +149,10 @@ class TextTaskTest {
         for (int i = 0; i < d.size(); i++) {
             int[] row = Arrays.copyOfRange(d.tokens(), i * 5, i * 5 + 5);
             assertThat(p.vocabulary().get(row[0])).isEqualTo("[CLS]");
-            String joined = String.join(" ", Arrays.stream(row).mapToObj(p.vocabulary()::get).toList());
-            assertThat(joined).isIn("[CLS] good film [SEP] [PAD]", "[CLS] bad film [SEP] [PAD]", "[CLS] bad bad bad [SEP]");
+            String joined = String.join(
+                    " ", Arrays.stream(row).mapToObj(p.vocabulary()::get).toList());
+            assertThat(joined)
+                    .isIn("[CLS] good film [SEP] [PAD]", "[CLS] bad film [SEP] [PAD]", "[CLS] bad bad bad [SEP]");
         }
     }
 
@@ -133,7 +164,9 @@ class TextTaskTest {
         Path cache = tmp.resolve("cache");
         Corpus a = Corpus.load(s, new WordTokenizer(true), cache, null);
         Path[] files;
-        try (var st = Files.list(cache.resolve("tokens"))) { files = st.toArray(Path[]::new); }
+        try (var st = Files.list(cache.resolve("tokens"))) {
+            files = st.toArray(Path[]::new);
+        }
         assertThat(files).hasSize(1);
         Corpus b = Corpus.load(s, new WordTokenizer(true), cache, null);
         assertThat(b.words).isEqualTo(a.words);
@@ -143,7 +176,9 @@ class TextTaskTest {
         Corpus c = Corpus.load(s, new WordTokenizer(true), cache, null);
         assertThat(c.words).contains("delta");
         Corpus d = Corpus.load(s, new WordTokenizer(false), cache, null); // another tokenizer, another key
-        try (var st = Files.list(cache.resolve("tokens"))) { assertThat(st.count()).isEqualTo(3); }
+        try (var st = Files.list(cache.resolve("tokens"))) {
+            assertThat(st.count()).isEqualTo(3);
+        }
         assertThat(d.tokenizer).contains("lowercase=false");
     }
 }
