@@ -542,8 +542,8 @@ public final class Experiment implements AutoCloseable {
         Optimizer opt = switch (o.kind()) {
             case ADAMW -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
             case ADAM -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay(), AdamW.Decay.COUPLED);
-            case SGD -> new Sgd(k, size, o.momentum(), o.weightDecay(), false);
-            case NORMALIZED_GD -> new Sgd(k, size, o.momentum(), o.weightDecay(), true);
+            case SGD -> new Sgd(k, size, o.momentum(), o.weightDecay(), Sgd.Step.PLAIN);
+            case NORMALIZED_GD -> new Sgd(k, size, o.momentum(), o.weightDecay(), Sgd.Step.NORMALIZED);
         };
         if (o.orthogonal()) opt = new OrthoGrad(opt, params.list());
         Grokfast.Kind filter = o.grokfast().filter();

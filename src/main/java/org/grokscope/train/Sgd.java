@@ -5,21 +5,30 @@ import org.grokscope.nn.Params;
 
 /**
  * Gradient descent, as torch.optim.SGD: g ← g + wd·θ (coupled decay); with momentum μ: b ← μ b + g. With
- * {@code normalized}, the step direction is g / ‖g‖₂ (normalized GD of Mohamadi et al.: θ ← θ − η ∇/‖∇‖₂; ‖g‖ over all
- * parameters, fp64, after decay is added).
+ * {@link Step#NORMALIZED}, the step direction is g / ‖g‖₂ (normalized GD of Mohamadi et al.: θ ← θ − η ∇/‖∇‖₂; ‖g‖ over
+ * all parameters, fp64, after decay is added).
  */
 public final class Sgd implements Optimizer {
     private final Kernels k;
     private final double momentum, weightDecay;
-    private final boolean normalized;
+    private final Step stepKind;
     private final float[] buf;
     private long t;
 
-    public Sgd(Kernels k, int size, double momentum, double weightDecay, boolean normalized) {
+    /**
+     * How long a step is: the learning rate times the direction ({@code PLAIN}), or the learning rate itself
+     * ({@code NORMALIZED}).
+     */
+    public enum Step {
+        PLAIN,
+        NORMALIZED
+    }
+
+    public Sgd(Kernels k, int size, double momentum, double weightDecay, Step step) {
         this.k = k;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
-        this.normalized = normalized;
+        this.stepKind = step;
         this.buf = momentum != 0 ? new float[size] : new float[0];
     }
 
@@ -40,7 +49,7 @@ public final class Sgd implements Optimizer {
             dir = buf;
         }
         double scale = lr;
-        if (normalized) {
+        if (stepKind == Step.NORMALIZED) {
             double norm = Math.sqrt(k.sumSquares(dir, null, 0, n));
             scale = norm > 0 ? lr / norm : 0;
         }

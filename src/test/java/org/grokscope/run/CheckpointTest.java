@@ -133,7 +133,7 @@ class CheckpointTest {
                 .hasMessageContaining("no tensor 'optimizer.grokfast_ema.embed.weight'");
         // SGD without momentum keeps no buffer: the checkpoint's extra AdamW tensors are refused too
         Optimizer sgd = new org.grokscope.train.Sgd(
-                new org.grokscope.engine.Kernels(POOL), b.params().size(), 0, 0, false);
+                new org.grokscope.engine.Kernels(POOL), b.params().size(), 0, 0, org.grokscope.train.Sgd.Step.PLAIN);
         assertThatThrownBy(() -> Checkpoint.load(f, b.params(), sgd))
                 .hasMessageContaining("has a tensor 'optimizer.exp_avg.embed.weight' that this run does not");
     }
