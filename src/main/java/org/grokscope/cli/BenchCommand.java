@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.grokscope.bench.Benchmarks;
 import org.grokscope.bench.Neighbours;
 import org.grokscope.config.Json;
-import org.grokscope.engine.Parallel;
 import org.grokscope.run.AtomicFiles;
 import org.grokscope.run.Provenance;
 import picocli.CommandLine.Command;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
         description =
                 "Time training steps of nanda-p113, modadd-mlp and imdb-paper (on synthetic IMDB-shaped tokens) and the GEMM kernel (medians after warm-up).")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default and 0: all cores)")
     Integer threads;
 
     @Option(
@@ -98,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "--contention: the number of busy processes must be >= 0, got " + contention);
         if (nice < -20 || nice > 19)
             throw new org.grokscope.config.ConfigException("--nice: must be in -20..19, got " + nice);
-        int t = threads != null ? threads : Parallel.availableCores();
+        int t = ThreadsOption.orAllCores(threads);
         List<Benchmarks.Timing> res = new ArrayList<>();
         List<Benchmarks.Timing[]> quietPairs = new ArrayList<>(); // per workload: {all threads, 1 thread}
         System.out.printf(

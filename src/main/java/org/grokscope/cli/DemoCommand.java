@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.RunConfig;
 import org.grokscope.report.LearningCurves;
-import org.grokscope.run.Experiment;
 import org.grokscope.run.RunDirectory;
 import org.grokscope.run.Runner;
 import picocli.CommandLine.Command;
@@ -20,16 +19,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/demo-TIMESTAMP)")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
         RunConfig cfg = ConfigLoader.load(ConfigLoader.Source.preset("modadd-mlp"), List.of());
+        int n = threads.resolve(cfg); // a bad --threads is refused before anything is printed
         Path dir = out != null ? out : TrainCommand.defaultDir("demo");
         System.out.println("grokscope demo: " + cfg.description());
         Runner.Result r = Runner.job(cfg, dir)
-                .threads(Experiment.resolveThreads(cfg, threads))
+                .threads(n)
                 .progress(System.out, System.console() != null)
                 .command("grokscope demo")
                 .run();

@@ -49,8 +49,8 @@ public final class KernelCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "write the table as JSON")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    ThreadsOption threads;
 
     static final int MAX_TABLE = 12_000;
 
@@ -68,7 +68,7 @@ public final class KernelCommand implements Callable<Integer> {
             throw new ConfigException(
                     src.label() + ": task.kind: the kernel sweep works on modular tasks (it needs the whole table); "
                             + "for text, set probes.kernel_baseline=true on a run to get the Θ0 kernel's test accuracy at that size");
-        try (Experiment ex = new Experiment(cfg, Experiment.resolveThreads(cfg, threads))) {
+        try (Experiment ex = new Experiment(cfg, threads.resolve(cfg))) {
             ModularTask table = ex.table;
             if (table.size() > MAX_TABLE)
                 throw new ConfigException("task.p: the kernel over all " + table.size() + " pairs needs "

@@ -53,11 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/NAME-TIMESTAMP)")
     Path out;
 
-    @Option(
-            names = "--threads",
-            paramLabel = "N",
-            description = "worker threads (default: training.threads, 0 = all cores)")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    ThreadsOption threadsOption;
 
     @Option(
             names = "--seed",
@@ -73,8 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null && threads < 0)
-            throw new ConfigException("--threads: must be >= 0 (0 = all cores), got " + threads);
+        Integer threads = threadsOption.given();
         boolean resume = source.resume != null;
         if (resume && (!overrides.isEmpty() || seed != null || out != null))
             throw new ConfigException(
@@ -124,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (source.resume != null) a.add("--resume " + source.resume);
         for (String s : overrides) a.add("--set " + s);
         if (seed != null) a.add("--seed " + seed);
-        if (threads != null) a.add("--threads " + threads);
+        if (threadsOption.threads != null) a.add("--threads " + threadsOption.threads);
         return a;
     }
 
