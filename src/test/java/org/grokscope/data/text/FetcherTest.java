@@ -213,10 +213,8 @@ class FetcherTest {
         String md5 = md5(archive);
         System.setProperty("grokscope.fetch.stall_seconds", "2");
         try {
-            long t0 = System.nanoTime();
             assertThatThrownBy(() -> Fetcher.fetch(at("/stall"), target, md5, 0, null, false))
                     .hasMessageContaining("stopped at 1000 bytes (the server sent nothing for 2 s)");
-            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(20);
         } finally {
             System.clearProperty("grokscope.fetch.stall_seconds");
         }
