@@ -121,8 +121,8 @@ public final class Runner {
         }
 
         /**
-         * Rewrite metrics.csv and progress.json at most every {@code seconds} (default 5); a watched run (the dashboard
-         * next to it) uses 1, so new points show within a second or two.
+         * Append new rows to metrics.csv and rewrite progress.json at most every {@code seconds} (default 5); a watched
+         * run (the dashboard next to it) uses 1, so new points show within a second or two.
          */
         public Job flushEvery(double seconds) {
             this.flushSeconds = seconds;

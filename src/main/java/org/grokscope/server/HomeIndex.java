@@ -36,9 +36,10 @@ final class HomeIndex {
     }
 
     /**
-     * What says an entry changed. A run's files are all replaced by rename (progress.json, summary.json, metrics.csv),
-     * and a rename changes its directory's modification time, so one stat of the directory stands for three of files
-     * (nanoseconds, so two writes in one millisecond still differ). A sweep's store is written in place: its files.
+     * What says an entry changed. A run's progress.json and summary.json are replaced by rename, progress.json with
+     * every append to metrics.csv, and a rename changes the directory's modification time, so one stat of the directory
+     * stands for three of files (nanoseconds, so two writes in one millisecond still differ). A sweep's store is
+     * written in place: its files.
      */
     static long entryStamp(Catalog.Entry e) {
         if (e.kind() == Catalog.Kind.SWEEP) return Watch.SweepWatch.storeStamp(e.dir());

@@ -49,7 +49,8 @@ public final class SweepRunner {
      *     starts; results do not depend on thread counts
      * @param force when the directory holds this sweep with other resolved configs (its base config file was edited),
      *     rerun the runs whose config changed instead of refusing
-     * @param flushSeconds how often each run rewrites metrics.csv and progress.json (1 when a dashboard watches)
+     * @param flushSeconds how often each run appends to metrics.csv and rewrites progress.json (1 when a dashboard
+     *     watches)
      * @param checkpointSeconds how often each run writes its checkpoint (what a killed run resumes from)
      * @param executor where the runs execute: null for this machine's threads ({@link LocalExecutor})
      */
