@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Image;
 import org.grokscope.config.RunConfig;
+import org.grokscope.config.Text;
 import org.grokscope.engine.Gemm;
 import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
@@ -115,11 +117,11 @@ public final class Benchmarks {
     // a text preset runs on synthetic IMDB-shaped tokens and an image preset on synthetic images of MNIST's shape (a
     // benchmark must not need the dataset); others as configured
     static Experiment experiment(RunConfig cfg, int threads) {
-        if (cfg.task() instanceof RunConfig.Image im) {
+        if (cfg.task() instanceof Image im) {
             int n = im.trainCount() != null ? im.trainCount() : 60_000;
             return Experiment.onSynthetic(cfg, threads, SyntheticImages.of(n, 1000, 28, 28, 1, 10, 1));
         }
-        if (!(cfg.task() instanceof RunConfig.Text t)) return new Experiment(cfg, threads);
+        if (!(cfg.task() instanceof Text t)) return new Experiment(cfg, threads);
         int T = t.maxLen() != null ? t.maxLen() : 256, vocab = t.vocabSize() != null ? t.vocabSize() : 30_522;
         return new Experiment(
                 cfg,

@@ -9,7 +9,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
+import org.grokscope.config.Image;
+import org.grokscope.config.Modular;
 import org.grokscope.config.RunConfig;
+import org.grokscope.config.Table;
+import org.grokscope.config.Text;
 import org.grokscope.data.ModularTask;
 import org.grokscope.run.Experiment;
 import org.grokscope.sweep.CdsSearch;
@@ -102,21 +106,20 @@ public final class CdsCommand implements Callable<Integer> {
         if (earlyVerdicts) sets.add("probes.stop_when_stalled=true");
         RunConfig base = CdsSearch.searchable(source.load(sets, true));
         int pool;
-        if (base.task() instanceof RunConfig.Task t) {
+        if (base.task() instanceof Modular t) {
             if (t.testFraction() == null)
                 throw new ConfigException(
                         "cds needs a fixed test pool so that every size is tested on the same pairs: add --set task.test_fraction=0.25");
             int total = new ModularTask(t.p(), t.operation(), 0).size();
             pool = total - (int) Math.round(t.testFraction() * total);
-        } else if (base.task() instanceof RunConfig.Table tb) {
+        } else if (base.task() instanceof Table tb) {
             pool = org.grokscope.data.table.TableTask.trainingPool(
                     Experiment.tableSettings(tb, tb.splitSeed() != null ? tb.splitSeed() : base.seed()));
         } else if (base.task()
-                instanceof
-                RunConfig.Image im) { // the test subset is fixed by the split seed; the pool is the training split
+                instanceof Image im) { // the test subset is fixed by the split seed; the pool is the training split
             pool = Experiment.imagePool(im, im.splitSeed() != null ? im.splitSeed() : base.seed());
         } else { // text: likewise
-            RunConfig.Text t = (RunConfig.Text) base.task();
+            Text t = (Text) base.task();
             pool = Experiment.textTrainingPool(t, System.out);
         }
         int lo = min != null ? min : Math.max(1, pool / 32), hi = max != null ? max : pool;

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.Json;
+import org.grokscope.config.Modular;
 import org.grokscope.config.RunConfig;
 import org.grokscope.data.ModularTask;
 import org.grokscope.probe.KernelSweep;
@@ -64,7 +65,7 @@ public final class KernelCommand implements Callable<Integer> {
             throw new ConfigException("--test-samples: must be at least 1, got " + testSamples);
         if (out != null && (out.getFileName() == null || java.nio.file.Files.isDirectory(out)))
             throw new ConfigException("--out " + out + ": is a directory; name the JSON file to write");
-        if (!(cfg.task() instanceof RunConfig.Task t))
+        if (!(cfg.task() instanceof Modular t))
             throw new ConfigException(
                     src.label() + ": task.kind: the kernel sweep works on modular tasks (it needs the whole table); "
                             + "for text, set probes.kernel_baseline=true on a run to get the Θ0 kernel's test accuracy at that size");

@@ -81,17 +81,17 @@ final class ConfigEnums {
             Map.entry(org.grokscope.train.Trainer.Status.class, lower(org.grokscope.train.Trainer.Status.class)),
             Map.entry(Transformer.Norm.class, lower(Transformer.Norm.class)),
             Map.entry(Encoder.Pooling.class, lower(Encoder.Pooling.class)),
-            Map.entry(RunConfig.TransformerFormat.class, lower(RunConfig.TransformerFormat.class)),
-            Map.entry(RunConfig.OptimizerKind.class, lower(RunConfig.OptimizerKind.class)),
-            Map.entry(RunConfig.GrokfastFilter.class, lower(RunConfig.GrokfastFilter.class)),
-            Map.entry(RunConfig.LastBatch.class, lower(RunConfig.LastBatch.class)),
-            Map.entry(RunConfig.NtkOutput.class, lower(RunConfig.NtkOutput.class)),
-            Map.entry(RunConfig.StarsRule.class, lower(RunConfig.StarsRule.class)),
-            Map.entry(RunConfig.OnBadRow.class, lower(RunConfig.OnBadRow.class)),
-            Map.entry(RunConfig.ImageColor.class, lower(RunConfig.ImageColor.class)),
-            Map.entry(RunConfig.TableTarget.class, lower(RunConfig.TableTarget.class)),
-            Map.entry(RunConfig.Tokenizer.class, lower(RunConfig.Tokenizer.class)),
-            Map.entry(RunConfig.LongDocs.class, lower(RunConfig.LongDocs.class)));
+            Map.entry(TransformerFormat.class, lower(TransformerFormat.class)),
+            Map.entry(OptimizerKind.class, lower(OptimizerKind.class)),
+            Map.entry(GrokfastFilter.class, lower(GrokfastFilter.class)),
+            Map.entry(LastBatch.class, lower(LastBatch.class)),
+            Map.entry(NtkOutput.class, lower(NtkOutput.class)),
+            Map.entry(StarsRule.class, lower(StarsRule.class)),
+            Map.entry(OnBadRow.class, lower(OnBadRow.class)),
+            Map.entry(ImageColor.class, lower(ImageColor.class)),
+            Map.entry(TableTarget.class, lower(TableTarget.class)),
+            Map.entry(TokenizerKind.class, lower(TokenizerKind.class)),
+            Map.entry(LongDocs.class, lower(LongDocs.class)));
 
     private ConfigEnums() {}
 

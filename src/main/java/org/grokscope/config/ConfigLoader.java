@@ -259,7 +259,7 @@ public final class ConfigLoader {
         if (e instanceof InvalidTypeIdException t) {
             boolean task = path.startsWith("task");
             return where(src, path.isEmpty() ? "model.kind" : path + ".kind", lines, fromSet) + "unknown kind '"
-                    + t.getTypeId() + "' (" + kinds(task ? RunConfig.TaskSpec.class : RunConfig.ModelSpec.class) + ")";
+                    + t.getTypeId() + "' (" + kinds(task ? TaskSpec.class : ModelSpec.class) + ")";
         }
         String msg = e.getOriginalMessage();
         int cut = msg.indexOf(" at [Source");

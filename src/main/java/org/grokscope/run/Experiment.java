@@ -7,7 +7,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grokscope.config.Conv;
+import org.grokscope.config.Image;
+import org.grokscope.config.ImageColor;
+import org.grokscope.config.LastBatch;
+import org.grokscope.config.LongDocs;
+import org.grokscope.config.ModelSpec;
+import org.grokscope.config.Modular;
+import org.grokscope.config.NtkOutput;
+import org.grokscope.config.OnBadRow;
+import org.grokscope.config.OptimizerSpec;
+import org.grokscope.config.Probes;
 import org.grokscope.config.RunConfig;
+import org.grokscope.config.StarsRule;
+import org.grokscope.config.Table;
+import org.grokscope.config.TableTarget;
+import org.grokscope.config.TableWindow;
+import org.grokscope.config.Text;
+import org.grokscope.config.Training;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.FeatureSet;
 import org.grokscope.data.InputFormat;
@@ -159,7 +176,7 @@ public final class Experiment implements AutoCloseable {
     /**
      * Where an image set's IDX files are: task.path, else the data cache, else (Fashion-MNIST) Debian's package folder.
      */
-    public static Path imageDir(RunConfig.Image im) {
+    public static Path imageDir(Image im) {
         if (im.path() != null) return Path.of(im.path());
         Path cached = DataHome.dataset(DataHome.cache(), im.dataset());
         if (java.nio.file.Files.isDirectory(cached)) return cached;
@@ -173,7 +190,7 @@ public final class Experiment implements AutoCloseable {
     }
 
     /** An image task's feature table, from IDX files or a folder per class. */
-    public static FeatureSet prepareImages(RunConfig.Image im, long splitSeed) {
+    public static FeatureSet prepareImages(Image im, long splitSeed) {
         if (im.idx())
             return org.grokscope.data.image.ImageTask.prepare(new org.grokscope.data.image.ImageTask.Settings(
                     imageDir(im), im.trainCount(), im.testCount(), splitSeed, im.standardize()));
@@ -181,17 +198,17 @@ public final class Experiment implements AutoCloseable {
     }
 
     /** How many training images an image task's source holds (a sample-wise search's largest size). */
-    public static int imagePool(RunConfig.Image im, long splitSeed) {
+    public static int imagePool(Image im, long splitSeed) {
         return im.idx()
                 ? org.grokscope.data.image.ImageTask.trainingPool(imageDir(im))
                 : org.grokscope.data.image.ImageFolder.trainingPool(folderSettings(im, splitSeed));
     }
 
     /** How a table task reads its file(s). */
-    public static org.grokscope.data.table.TableTask.Settings tableSettings(RunConfig.Table t, long splitSeed) {
+    public static org.grokscope.data.table.TableTask.Settings tableSettings(Table t, long splitSeed) {
         Path path =
                 t.dataset().equals("csv") ? Path.of(t.path()) : org.grokscope.data.table.TableTask.bundled(t.dataset());
-        RunConfig.TableWindow w = t.window();
+        TableWindow w = t.window();
         return new org.grokscope.data.table.TableTask.Settings(
                 path,
                 t.testPath() == null ? null : Path.of(t.testPath()),
@@ -201,7 +218,7 @@ public final class Experiment implements AutoCloseable {
                 t.drop(),
                 t.labels(),
                 t.holdout() == null ? 0 : t.holdout(),
-                t.onBadRow() == RunConfig.OnBadRow.SKIP,
+                t.onBadRow() == OnBadRow.SKIP,
                 t.trainCount(),
                 t.testCount(),
                 splitSeed,
@@ -210,10 +227,10 @@ public final class Experiment implements AutoCloseable {
                         ? null
                         : new org.grokscope.data.table.TableTask.Window(
                                 w.length(), w.stride(), w.orderBy(), w.groupBy()),
-                t.target() == RunConfig.TableTarget.VALUE);
+                t.target() == TableTarget.VALUE);
     }
 
-    private static org.grokscope.data.image.ImageFolder.Settings folderSettings(RunConfig.Image im, long splitSeed) {
+    private static org.grokscope.data.image.ImageFolder.Settings folderSettings(Image im, long splitSeed) {
         int[] size = im.imageSize() == null
                 ? null
                 : new int[] {im.imageSize().get(0), im.imageSize().get(1)};
@@ -222,35 +239,35 @@ public final class Experiment implements AutoCloseable {
                 im.testPath() == null ? null : Path.of(im.testPath()),
                 im.holdout() == null ? 0 : im.holdout(),
                 size,
-                im.color() == RunConfig.ImageColor.RGB,
+                im.color() == ImageColor.RGB,
                 im.trainCount(),
                 im.testCount(),
                 splitSeed,
                 im.standardize(),
-                im.onBadFile() == RunConfig.OnBadRow.SKIP);
+                im.onBadFile() == OnBadRow.SKIP);
     }
 
     private static Data load(RunConfig cfg, PrintStream log) {
         long splitSeed = cfg.task().splitSeed() != null ? cfg.task().splitSeed() : cfg.seed();
         Map<String, Object> info = new LinkedHashMap<>();
-        if (cfg.task() instanceof RunConfig.Text tt) {
+        if (cfg.task() instanceof Text tt) {
             Corpus corpus = corpus(tt, log);
             TextTask.Prepared text = TextTask.prepare(corpus, textSettings(tt, splitSeed));
             describe(info, tt, corpus, text);
             return new Data(text.train(), text.test(), null, null, text, info);
         }
-        if (cfg.task() instanceof RunConfig.Table tb) {
+        if (cfg.task() instanceof Table tb) {
             FeatureSet p = org.grokscope.data.table.TableTask.prepare(tableSettings(tb, splitSeed));
             info.put("dataset", tb.dataset());
             info.putAll(p.info());
             return new Data(p.train(), p.test(), null, null, null, info, p);
         }
-        if (cfg.task() instanceof RunConfig.Image im) {
+        if (cfg.task() instanceof Image im) {
             FeatureSet p = prepareImages(im, splitSeed);
             info.putAll(p.info());
             return new Data(p.train(), p.test(), null, null, null, info, p);
         }
-        RunConfig.Task t = cfg.modular();
+        Modular t = cfg.modular();
         InputFormat format = format(cfg.model());
         ModularTask table = new ModularTask(t.p(), t.operation(), splitSeed);
         ModularTask.Split split = table.split(t.trainCount(), t.trainFraction(), t.testFraction(), splitSeed);
@@ -300,9 +317,9 @@ public final class Experiment implements AutoCloseable {
                                 : buildModel(cfg.model(), pool, vocab, train.seqLen(), train.classes()),
                         outScale);
         Kernels k = new Kernels(pool);
-        RunConfig.OptimizerSpec o = cfg.optimizer();
+        OptimizerSpec o = cfg.optimizer();
         Optimizer opt = optimizer(o, model.params(), pool, k);
-        RunConfig.Training tr = cfg.training();
+        Training tr = cfg.training();
         Trainer.Settings s = Trainer.settings(tr.steps())
                 .batch(tr.batchSize(), tr.evalBatch())
                 .evaluation(tr.evalEvery(), tr.stopAtTestAcc(), tr.stopPatience())
@@ -310,7 +327,7 @@ public final class Experiment implements AutoCloseable {
                 .loss(tr.loss(), tr.lossPrecision())
                 .seed(cfg.seed())
                 .fixedNorm(tr.fixedNorm())
-                .keepLastBatch(tr.lastBatch() == RunConfig.LastBatch.KEEP)
+                .keepLastBatch(tr.lastBatch() == LastBatch.KEEP)
                 .build();
         trainer = new Trainer(
                 model,
@@ -377,7 +394,7 @@ public final class Experiment implements AutoCloseable {
      * The source as configured; single-file sources hold out test rows by task.split_seed (0 when unset), the same for
      * every run seed.
      */
-    static TextSource textSource(RunConfig.Text t) {
+    static TextSource textSource(Text t) {
         TextSource.Kind kind = TextSource.Kind.parse(t.dataset());
         Path path;
         if (t.path() != null) path = Path.of(t.path());
@@ -396,13 +413,13 @@ public final class Experiment implements AutoCloseable {
                 t.textField(),
                 t.labelField(),
                 t.labels(),
-                t.starsRule() == RunConfig.StarsRule.STARS ? "stars" : "polarity",
+                t.starsRule() == StarsRule.STARS ? "stars" : "polarity",
                 t.holdout(),
                 t.splitSeed() != null ? t.splitSeed() : 0L,
-                t.onBadRow() == RunConfig.OnBadRow.SKIP);
+                t.onBadRow() == OnBadRow.SKIP);
     }
 
-    static Tokenizer tokenizer(RunConfig.Text t) {
+    static Tokenizer tokenizer(Text t) {
         return switch (t.tokenizer()) {
             case WORDPIECE -> WordPiece.load(Path.of(t.vocabFile()), t.lowercase());
             case WORD -> new WordTokenizer(t.lowercase());
@@ -410,25 +427,25 @@ public final class Experiment implements AutoCloseable {
     }
 
     /** The tokenized corpus, from the data cache when it has it. */
-    public static Corpus corpus(RunConfig.Text t, PrintStream log) {
+    public static Corpus corpus(Text t, PrintStream log) {
         return Corpus.load(textSource(t), tokenizer(t), DataHome.cache(), log);
     }
 
-    public static TextTask.Settings textSettings(RunConfig.Text t, long splitSeed) {
+    public static TextTask.Settings textSettings(Text t, long splitSeed) {
         return new TextTask.Settings(
                 t.trainCount(),
                 t.trainFraction(),
                 t.testCount(),
                 splitSeed,
                 t.maxLen(),
-                t.longDocs() == RunConfig.LongDocs.DROP,
+                t.longDocs() == LongDocs.DROP,
                 t.vocabSize(),
                 t.minCount(),
                 t.resplit());
     }
 
     /** Training documents available to a text task (after dropping long ones, if asked): the most a run can use. */
-    public static int textTrainingPool(RunConfig.Text t, PrintStream log) {
+    public static int textTrainingPool(Text t, PrintStream log) {
         Corpus c = corpus(t, log);
         return TextTask.prepare(
                         c,
@@ -438,14 +455,14 @@ public final class Experiment implements AutoCloseable {
                                 1,
                                 0,
                                 t.maxLen(),
-                                t.longDocs() == RunConfig.LongDocs.DROP,
+                                t.longDocs() == LongDocs.DROP,
                                 t.vocabSize(),
                                 t.minCount(),
                                 t.resplit()))
                 .trainPool();
     }
 
-    private static void describe(Map<String, Object> dataInfo, RunConfig.Text t, Corpus c, TextTask.Prepared text) {
+    private static void describe(Map<String, Object> dataInfo, Text t, Corpus c, TextTask.Prepared text) {
         TextSource src = textSource(t);
         dataInfo.put("dataset", src.kind().id());
         dataInfo.put("path", src.path().toAbsolutePath().toString());
@@ -481,8 +498,8 @@ public final class Experiment implements AutoCloseable {
     }
 
     private ProbeSuite probeSuite(RunConfig cfg, InputFormat format) {
-        RunConfig.Probes p = cfg.probes();
-        RunConfig.Training tr = cfg.training();
+        Probes p = cfg.probes();
+        Training tr = cfg.training();
         Advisor.Settings as = new Advisor.Settings(
                 cfg.analysis().memorizationThreshold(),
                 cfg.analysis().generalizationThreshold(),
@@ -497,7 +514,7 @@ public final class Experiment implements AutoCloseable {
                 p.norms(),
                 p.ntk(),
                 p.ntkSamples(),
-                p.ntkOutput() == RunConfig.NtkOutput.TRUE_CLASS,
+                p.ntkOutput() == NtkOutput.TRUE_CLASS,
                 table != null && p.fourier(),
                 p.keyThreshold(),
                 p.kernelBaseline(),
@@ -536,8 +553,7 @@ public final class Experiment implements AutoCloseable {
      * The configured optimizer over {@code params}, wrapped as configured: Grokfast's filter runs first, then ⊥Grad,
      * then the optimizer's own step. Refuses (IllegalArgumentException) a Grokfast window that would not fit the heap.
      */
-    public static Optimizer optimizer(
-            RunConfig.OptimizerSpec o, org.grokscope.nn.Params params, Parallel pool, Kernels k) {
+    public static Optimizer optimizer(OptimizerSpec o, org.grokscope.nn.Params params, Parallel pool, Kernels k) {
         int size = params.size();
         Optimizer opt = switch (o.kind()) {
             case ADAMW -> new AdamW(pool, size, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
@@ -576,15 +592,15 @@ public final class Experiment implements AutoCloseable {
         return format(cfg.model());
     }
 
-    static InputFormat format(RunConfig.ModelSpec m) {
+    static InputFormat format(ModelSpec m) {
         return m.inputFormat();
     }
 
     /**
      * The model of an image or table task, on its frozen feature table (RunConfig refuses the kinds that read none).
      */
-    static Model onFeatures(RunConfig.ModelSpec spec, Parallel pool, FeatureSet f) {
-        if (spec instanceof RunConfig.Conv c && (c.sideAfter(f.height()) < 1 || c.sideAfter(f.width()) < 1))
+    static Model onFeatures(ModelSpec spec, Parallel pool, FeatureSet f) {
+        if (spec instanceof Conv c && (c.sideAfter(f.height()) < 1 || c.sideAfter(f.width()) < 1))
             throw new DataException("model.pool: " + c.channels().size() + " stages of " + c.pool() + "x" + c.pool()
                     + " pooling leave nothing of a " + f.height() + "x" + f.width()
                     + " image; use fewer stages or pool 1");
@@ -598,7 +614,7 @@ public final class Experiment implements AutoCloseable {
                 f.train().classes());
     }
 
-    public static Model buildModel(RunConfig.ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
+    public static Model buildModel(ModelSpec spec, Parallel pool, int vocab, int T, int classes) {
         return spec.build(pool, vocab, T, classes);
     }
 

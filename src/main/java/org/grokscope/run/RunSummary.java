@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import org.grokscope.analysis.Milestones;
 import org.grokscope.analysis.Phase;
+import org.grokscope.config.Analysis;
 import org.grokscope.config.RunConfig;
 import org.grokscope.train.Evaluation;
 
@@ -126,7 +127,7 @@ public record RunSummary(
     }
 
     /** Liu et al.'s phase with the run's thresholds; the run's step budget is the budget. */
-    public static String phase(RunConfig.Analysis a, int[] steps, double[] trainAcc, double[] testAcc) {
+    public static String phase(Analysis a, int[] steps, double[] trainAcc, double[] testAcc) {
         Phase.Rules r = new Phase.Rules(a.phaseThreshold(), Integer.MAX_VALUE, a.phaseGap());
         return Phase.classify(steps, trainAcc, testAcc, r).name().toLowerCase(java.util.Locale.ROOT);
     }

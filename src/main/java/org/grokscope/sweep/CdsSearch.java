@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.Json;
 import org.grokscope.config.RunConfig;
+import org.grokscope.config.Training;
 
 /**
  * Staged search for the critical data size, as practitioners are advised to work: grow the training set geometrically
@@ -183,7 +184,7 @@ public final class CdsSearch {
 
     /** Forces early stopping at the generalization threshold (what the search asks of a run). */
     public static RunConfig searchable(RunConfig c) {
-        RunConfig.Training t = c.training();
+        Training t = c.training();
         Double stop =
                 t.stopAtTestAcc() != null ? t.stopAtTestAcc() : c.analysis().generalizationThreshold();
         return new RunConfig(
@@ -195,7 +196,7 @@ public final class CdsSearch {
                 c.init(),
                 c.optimizer(),
                 c.regularization(),
-                new RunConfig.Training(
+                new Training(
                         t.steps(),
                         t.batchSize(),
                         t.evalEvery(),

@@ -30,7 +30,7 @@ public class ConfigLoaderTest {
         RunConfig c = yaml("name: x\n");
         assertThat(c.modular().p()).isEqualTo(97);
         assertThat(c.task().trainFraction()).isEqualTo(0.3);
-        assertThat(c.model()).isInstanceOf(RunConfig.Mlp.class);
+        assertThat(c.model()).isInstanceOf(Mlp.class);
         assertThat(c.optimizer().weightDecay()).isEqualTo(1.0);
         assertThat(c.optimizer().beta2()).isEqualTo(0.98);
     }
@@ -42,16 +42,16 @@ public class ConfigLoaderTest {
                         + "init: {scheme: Kaiming}\noptimizer: {kind: sgd, grokfast: {kind: ema}}\ntraining: {loss: stablemax_ce, loss_precision: fp32}\n"
                         + "probes: {ntk_output: true_class}\n");
         assertThat(c.modular().op()).isEqualTo(org.grokscope.data.ModOp.SQ_SUM);
-        RunConfig.TransformerSpec t = (RunConfig.TransformerSpec) c.model();
+        TransformerSpec t = (TransformerSpec) c.model();
         assertThat(t.norm()).isEqualTo(org.grokscope.nn.Transformer.Norm.PRE);
         assertThat(t.activation()).isEqualTo(org.grokscope.engine.Act.GELU_TANH);
-        assertThat(t.format()).isEqualTo(RunConfig.TransformerFormat.OP_EQUALS);
+        assertThat(t.format()).isEqualTo(TransformerFormat.OP_EQUALS);
         assertThat(c.init().scheme()).isEqualTo(org.grokscope.train.Init.Scheme.KAIMING);
-        assertThat(c.optimizer().kind()).isEqualTo(RunConfig.OptimizerKind.SGD);
+        assertThat(c.optimizer().kind()).isEqualTo(OptimizerKind.SGD);
         assertThat(c.optimizer().weightDecay()).as("SGD's default").isZero();
         assertThat(c.optimizer().grokfast().filter()).isEqualTo(org.grokscope.train.Grokfast.Kind.EMA);
         assertThat(c.training().loss()).isEqualTo(org.grokscope.engine.LossFunction.STABLEMAX_CE);
-        assertThat(c.probes().ntkOutput()).isEqualTo(RunConfig.NtkOutput.TRUE_CLASS);
+        assertThat(c.probes().ntkOutput()).isEqualTo(NtkOutput.TRUE_CLASS);
         // the resolved config writes each value's key, whatever spelling the file used, and reads back the same
         String json = ConfigLoader.toJson(c);
         assertThat(json)
@@ -188,7 +188,7 @@ public class ConfigLoaderTest {
     void overridesApplyAndAreBlamedByName() throws Exception {
         RunConfig c = yaml("optimizer: {lr: 1.0e-3}\n", "optimizer.lr=3e-3", "model.kind=quadratic", "model.width=64");
         assertThat(c.optimizer().lr()).isEqualTo(3e-3);
-        assertThat(c.model()).isEqualTo(new RunConfig.Quadratic(64));
+        assertThat(c.model()).isEqualTo(new Quadratic(64));
         assertThatThrownBy(() -> yaml("", "task.p=-5"))
                 .hasMessage("--set task.p=-5: must be between 2 and 2000, got -5");
         assertThatThrownBy(() -> yaml("", "optimizer.lrr=1"))

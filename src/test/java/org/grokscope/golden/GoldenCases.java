@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.grokscope.config.Json;
-import org.grokscope.config.RunConfig;
+import org.grokscope.config.ModelSpec;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.InputFormat;
 import org.grokscope.data.ModOp;
@@ -154,7 +154,7 @@ public final class GoldenCases {
     }
 
     public static Model build(Case c, Parallel pool) throws Exception {
-        RunConfig.ModelSpec spec = Json.MAPPER.readValue(c.modelJson(), RunConfig.ModelSpec.class);
+        ModelSpec spec = Json.MAPPER.readValue(c.modelJson(), ModelSpec.class);
         int[] sh = imageShape(c);
         if (sh != null) return spec.buildOnFeatures(pool, table(sh), FEAT_ROWS, sh[0], sh[1], sh[2], FEAT_C);
         if (c.format().equals(TEXT)) return Experiment.buildModel(spec, pool, TEXT_V, TEXT_T, TEXT_C);

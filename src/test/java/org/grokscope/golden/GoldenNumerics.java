@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.grokscope.config.Json;
+import org.grokscope.config.OptimizerSpec;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
 import org.grokscope.engine.Rng;
@@ -170,8 +171,7 @@ public final class GoldenNumerics {
                 doc.put("steps", v.steps());
                 doc.set(
                         "optimizer",
-                        Json.MAPPER.valueToTree(Json.MAPPER.readValue(
-                                v.optimizerJson(), org.grokscope.config.RunConfig.OptimizerSpec.class)));
+                        Json.MAPPER.valueToTree(Json.MAPPER.readValue(v.optimizerJson(), OptimizerSpec.class)));
                 GoldenCases.putDataAndWeights(doc, d, m);
                 write(root.resolve(v.name()), doc);
             }

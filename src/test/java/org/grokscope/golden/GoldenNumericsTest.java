@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.stream.Stream;
 import org.grokscope.config.Json;
-import org.grokscope.config.RunConfig;
+import org.grokscope.config.OptimizerSpec;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Kernels;
 import org.grokscope.engine.LossFunction;
@@ -110,7 +110,7 @@ class GoldenNumericsTest {
         }
         Dataset d = GoldenCases.data(c);
         Kernels k = new Kernels(POOL);
-        RunConfig.OptimizerSpec spec = Json.MAPPER.treeToValue(in.get("optimizer"), RunConfig.OptimizerSpec.class);
+        OptimizerSpec spec = Json.MAPPER.treeToValue(in.get("optimizer"), OptimizerSpec.class);
         Optimizer opt = Experiment.optimizer(spec, ps, POOL, k);
         Regularizer reg = new Regularizer(k, c.l2(), c.linf());
         LossFunction fn = LossFunction.valueOf(v.loss().toUpperCase(java.util.Locale.ROOT));

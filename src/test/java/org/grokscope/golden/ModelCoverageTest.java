@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.grokscope.config.Conv;
 import org.grokscope.config.Json;
-import org.grokscope.config.RunConfig;
+import org.grokscope.config.ModelSpec;
 import org.grokscope.engine.Parallel;
 import org.grokscope.nn.Model;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class ModelCoverageTest {
 
     @Test
     void everyModelKindHasGradientEntkAndGoldenCoverage() throws Exception {
-        List<String> kinds = Arrays.stream(RunConfig.ModelSpec.class
+        List<String> kinds = Arrays.stream(ModelSpec.class
                         .getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class)
                         .value())
                 .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name)
@@ -41,10 +42,9 @@ class ModelCoverageTest {
             goldenKinds.add(Json.MAPPER.readTree(c.modelJson()).get("kind").asText());
         try (Parallel pool = new Parallel(1)) {
             for (String kind : kinds) {
-                RunConfig.ModelSpec spec =
-                        Json.MAPPER.readValue("{\"kind\":\"" + kind + "\"}", RunConfig.ModelSpec.class);
+                ModelSpec spec = Json.MAPPER.readValue("{\"kind\":\"" + kind + "\"}", ModelSpec.class);
                 List<Model> built = new ArrayList<>();
-                if (!(spec instanceof RunConfig.Conv))
+                if (!(spec instanceof Conv))
                     built.add(spec.forText() ? spec.build(pool, 13, 6, 2) : spec.build(pool, 13, 3, 11));
                 if (spec.forFeatures()) built.add(spec.buildOnFeatures(pool, new float[4 * 8 * 8], 4, 8, 8, 1, 3));
                 assertThat(goldenKinds)

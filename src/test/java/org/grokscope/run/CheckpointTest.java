@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.Json;
+import org.grokscope.config.ModelSpec;
 import org.grokscope.config.RunConfig;
 import org.grokscope.data.Dataset;
 import org.grokscope.engine.Parallel;
@@ -89,8 +90,8 @@ class CheckpointTest {
     }
 
     Model mlp(int embed) throws Exception {
-        RunConfig.ModelSpec spec = Json.MAPPER.readValue(
-                "{\"kind\":\"mlp\",\"embed_dim\":" + embed + ",\"hidden\":16,\"depth\":1}", RunConfig.ModelSpec.class);
+        ModelSpec spec = Json.MAPPER.readValue(
+                "{\"kind\":\"mlp\",\"embed_dim\":" + embed + ",\"hidden\":16,\"depth\":1}", ModelSpec.class);
         Model m = Experiment.buildModel(spec, POOL, 11, 2, 11);
         for (int i = 0; i < m.params().size(); i++) m.params().w[i] = (float) Math.sin(i);
         return m;

@@ -15,7 +15,10 @@ import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.ConfigLoaderTest;
 import org.grokscope.config.Json;
+import org.grokscope.config.Mlp;
+import org.grokscope.config.OptimizerKind;
 import org.grokscope.config.RunConfig;
+import org.grokscope.config.TransformerSpec;
 import org.grokscope.run.Experiment;
 import org.grokscope.run.RunDirectory;
 import org.junit.jupiter.api.Test;
@@ -112,11 +115,10 @@ class SweepTest {
         for (SweepConfig.Point p : ps) {
             RunConfig c = p.config();
             if (p.params().get("model").contains("transformer"))
-                assertThat(c.model()).isInstanceOf(RunConfig.TransformerSpec.class);
-            else assertThat(((RunConfig.Mlp) c.model()).hidden()).isEqualTo(64);
+                assertThat(c.model()).isInstanceOf(TransformerSpec.class);
+            else assertThat(((Mlp) c.model()).hidden()).isEqualTo(64);
             boolean sgd = p.params().get("optimizer").contains("sgd");
-            assertThat(c.optimizer().kind())
-                    .isEqualTo(sgd ? RunConfig.OptimizerKind.SGD : RunConfig.OptimizerKind.ADAMW);
+            assertThat(c.optimizer().kind()).isEqualTo(sgd ? OptimizerKind.SGD : OptimizerKind.ADAMW);
             assertThat(c.optimizer().lr()).isEqualTo(sgd ? 0.3 : 0.01);
             assertThat(c.optimizer().weightDecay())
                     .isEqualTo(Double.parseDouble(p.params().get("optimizer.weight_decay")));
