@@ -21,10 +21,10 @@ import org.grokscope.config.Json;
 public final class Bank {
     /**
      * One run of the bank. {@code generalization} is null when the run did not generalize within {@code budget} steps.
-     */
-    /**
+     *
      * @param advisedAt the step at which the run's advisor recommended changing the run (its stalled verdict, or
-     *     without a forecaster no sign of transition), null if it never did
+     *     without a forecaster no sign of transition), null if it never did; runs made since these became forecasts
+     *     rather than advice never have one
      * @param collapseAdvisedAt the step at which it advised against softmax collapse, null if it never did
      */
     public record Run(
