@@ -69,9 +69,12 @@ function badge(text) { const t = String(text || 'unknown'); return el('span', { 
 function bar(f) { return el('span', { class: 'bar', title: pct(f) }, el('span', { style: null }, null)); }
 function setBar(b, f) { b.firstChild.style.width = Math.max(0, Math.min(100, 100 * (f || 0))) + '%'; b.title = pct(f); return b; }
 
+// the server's refusal of a request (its message is for the reader), as opposed to an error in the page's own code
+class ApiError extends Error {}
+
 async function api(path) {
   const r = await fetch(path, { headers: { Accept: 'application/json' } });
-  if (!r.ok) throw new Error((await r.text()).trim() || r.statusText);
+  if (!r.ok) throw new ApiError((await r.text()).trim() || r.statusText);
   return r.json();
 }
 
@@ -1024,7 +1027,9 @@ async function route() {
     }
     else await showHome();
   } catch (e) {
-    // e.g. the job has not written its directory yet: say so, and look again shortly
+    // e.g. the job has not written its directory yet: say so, and look again shortly. A fault of the page's own code
+    // is logged as well, so that it is seen as one (the server going away is neither: fetch then fails with a TypeError)
+    if (!(e instanceof ApiError) && !(e instanceof TypeError && /fetch/i.test(e.message))) console.error('dashboard:', e);
     const main = clear($('#main'));
     main.append(el('p', { class: 'error', id: 'load-error' }, 'Cannot show this page yet: ' + e.message), el('p', { class: 'muted' }, 'Trying again every few seconds…'));
     setTimeout(() => { if (!source && $('#load-error')) route(); }, 3000);

@@ -65,30 +65,34 @@ final class Browser implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        String browserWs = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (String line; System.nanoTime() < deadline && (line = err.readLine()) != null; ) {
-            int at = line.indexOf("ws://");
-            if (line.contains("DevTools listening on") && at >= 0) {
-                browserWs = line.substring(at).trim();
-                break;
-            }
-        }
-        if (browserWs == null) {
-            p.destroyForcibly();
-            throw new IOException("chromium did not start its DevTools endpoint");
-        }
-        Thread drain = new Thread(() -> {
+        // stderr is read on its own thread, which hands over the DevTools address and then keeps the pipe empty: a
+        // browser that prints nothing can then not hold the launch past its deadline (a read on this thread would
+        // block)
+        CompletableFuture<String> endpoint = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
             try {
-                while (err.readLine() != null) {
-                    /* keep the pipe empty */
+                for (String line; (line = err.readLine()) != null; ) {
+                    int at = line.indexOf("ws://");
+                    if (!endpoint.isDone() && line.contains("DevTools listening on") && at >= 0)
+                        endpoint.complete(line.substring(at).trim());
                 }
             } catch (IOException e) {
                 /* gone */
             }
+            endpoint.complete(null); // ended without the line (a no-op once completed)
         });
-        drain.setDaemon(true);
-        drain.start();
+        reader.setDaemon(true);
+        reader.start();
+        String browserWs;
+        try {
+            browserWs = endpoint.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            browserWs = null;
+        }
+        if (browserWs == null) {
+            p.destroyForcibly();
+            throw new IOException("chromium did not start its DevTools endpoint within 60 s");
+        }
         URI u = URI.create(browserWs);
         HttpClient http = HttpClient.newHttpClient();
         String pageWs = null;
@@ -149,6 +153,10 @@ final class Browser implements AutoCloseable {
                 sendOnly("Page.handleJavaScriptDialog", p);
             } else if (method.equals("Runtime.exceptionThrown")) {
                 consoleErrors.add(m.path("params").path("exceptionDetails").toString());
+            } else if (method.equals("Runtime.consoleAPICalled")
+                    && m.path("params").path("type").asText().equals("error")) {
+                // an error the page caught and logged (the dashboard logs what its own handlers catch): still an error
+                consoleErrors.add(m.path("params").path("args").toString());
             }
         } catch (IOException e) {
             // a message we cannot parse is not ours
@@ -158,7 +166,13 @@ final class Browser implements AutoCloseable {
     private void sendOnly(String method, ObjectNode params) {
         ObjectNode m = JSON.createObjectNode().put("id", ids.incrementAndGet()).put("method", method);
         if (params != null) m.set("params", params);
-        ws.sendText(m.toString(), true);
+        synchronized (ws) { // one send at a time: a WebSocket refuses a send while another is in flight
+            try {
+                ws.sendText(m.toString(), true).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                consoleErrors.add("could not send " + method + ": " + e);
+            }
+        }
     }
 
     JsonNode call(String method, ObjectNode params) throws Exception {

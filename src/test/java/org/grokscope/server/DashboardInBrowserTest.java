@@ -104,6 +104,12 @@ class DashboardInBrowserTest {
                     Duration.ofSeconds(30),
                     "the run's end to show");
             assertThat(browser.consoleErrors).isEmpty();
+            // an error the page caught and logged counts as one too, not only an uncaught exception
+            browser.eval("console.error('dashboard:', String(new Error('a caught fault'))), true");
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (browser.consoleErrors.isEmpty() && System.nanoTime() < until) Thread.sleep(20);
+            assertThat(browser.consoleErrors).singleElement().asString().contains("a caught fault");
+            browser.consoleErrors.clear();
         } finally {
             stop.set(true);
             trainer.join(60_000);
