@@ -378,31 +378,27 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         writeProgress("running");
     }
 
-    // progress.json: where the run stands, rewritten with metrics.csv (its rows are what it describes)
+    // progress.json: where the run stands, rewritten with every append to metrics.csv (its rows are what it describes)
     private void writeProgress(String status) throws IOException {
         if (trainer == null) return;
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
         int done = trainer.step() - startStep, total = trainer.settings().steps();
         double secs = trainer.elapsedSeconds(), rate = secs > 0 ? done / secs : 0;
-        m.put("status", status);
-        m.put("pid", ProcessHandle.current().pid());
-        m.put("host", HOST);
-        m.put("updated", java.time.Instant.now().toString());
-        m.put("step", evals.isEmpty() ? 0 : evals.get(evals.size() - 1).step());
-        m.put("steps", total);
-        m.put("evaluations", evals.size());
-        m.put("steps_per_s", Math.round(rate * 100) / 100.0);
-        m.put("eta_s", status.equals("running") && rate > 0 ? Math.round((total - trainer.step()) / rate) : null);
-        m.put("memorization_step", firstStep(e -> e.trainAcc() >= cfg.analysis().memorizationThreshold()));
-        m.put(
-                "generalization_step",
-                firstStep(e -> e.testAcc() >= cfg.analysis().generalizationThreshold()));
-        m.put(
-                "advisor",
+        RunProgress p = new RunProgress(
+                status,
+                ProcessHandle.current().pid(),
+                HOST,
+                java.time.Instant.now().toString(),
+                evals.isEmpty() ? 0 : evals.get(evals.size() - 1).step(),
+                total,
+                evals.size(),
+                Math.round(rate * 100) / 100.0,
+                status.equals("running") && rate > 0 ? Math.round((total - trainer.step()) / rate) : null,
+                firstStep(e -> e.trainAcc() >= cfg.analysis().memorizationThreshold()),
+                firstStep(e -> e.testAcc() >= cfg.analysis().generalizationThreshold()),
                 probes == null || probes.advisor() == null
                         ? null
                         : probes.advisor().summary());
-        AtomicFiles.writeString(dir.resolve(PROGRESS), Json.MAPPER.writeValueAsString(m) + "\n");
+        AtomicFiles.writeString(dir.resolve(PROGRESS), Json.MAPPER.writeValueAsString(p) + "\n");
     }
 
     /** This machine's name, as progress.json records it (a watcher on another machine cannot ask about the pid). */
