@@ -40,7 +40,7 @@ class StandaloneClusterTest {
             base: {preset: modadd-mlp}
             set: [task.p=47, model.embed_dim=32, model.hidden=256, training.steps=6000, training.eval_every=50]
             axes:
-              optimizer.weight_decay: [0.5, 1]
+              optimizer.weight_decay: [1]
             seeds: [0, 1]
             """;
 
