@@ -76,6 +76,12 @@ final class ConfigEnums {
             Map.entry(ModOp.class, new Spelling<>(ModOp.class, op -> op.key, ModOp::parse)),
             Map.entry(Act.class, new Spelling<>(Act.class, a -> a.name().toLowerCase(Locale.ROOT), Act::parse)),
             Map.entry(LossFunction.class, new Spelling<>(LossFunction.class, LossFunction::id, null)),
+            Map.entry(
+                    org.grokscope.data.text.TextSource.Kind.class,
+                    new Spelling<>(
+                            org.grokscope.data.text.TextSource.Kind.class,
+                            org.grokscope.data.text.TextSource.Kind::id,
+                            org.grokscope.data.text.TextSource.Kind::parse)),
             Map.entry(LossPrecision.class, new Spelling<>(LossPrecision.class, LossPrecision::id, null)),
             Map.entry(Init.Scheme.class, lower(Init.Scheme.class)),
             Map.entry(org.grokscope.train.Trainer.Status.class, lower(org.grokscope.train.Trainer.Status.class)),

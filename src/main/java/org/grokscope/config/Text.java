@@ -31,7 +31,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
     "resplit"
 })
 public record Text(
-        String dataset,
+        org.grokscope.data.text.TextSource.Kind dataset,
         String path,
         String testPath,
         String textField,
@@ -54,7 +54,7 @@ public record Text(
         Double resplit)
         implements TaskSpec {
     public Text {
-        if (dataset == null) dataset = "imdb";
+        if (dataset == null) dataset = org.grokscope.data.text.TextSource.Kind.IMDB;
         if (textField == null) textField = "text";
         if (labelField == null) labelField = "label";
         if (starsRule == null) starsRule = StarsRule.POLARITY;
@@ -72,14 +72,14 @@ public record Text(
 
     @Override
     public void validate(Problems p) {
-        try {
-            org.grokscope.data.text.TextSource.Kind.parse(dataset);
-        } catch (IllegalArgumentException e) {
-            p.add("task.dataset", e.getMessage());
-        }
-        boolean known = dataset.equals("imdb") || dataset.equals("yelp-polarity");
+        // the two a user can fetch by name (grokscope data fetch); every other source is read from task.path
+        boolean known = dataset == org.grokscope.data.text.TextSource.Kind.IMDB
+                || dataset == org.grokscope.data.text.TextSource.Kind.YELP_POLARITY;
         if (!known)
-            p.require(path != null, "task.path", "dataset " + dataset + " needs a path (the file or folder to read)");
+            p.require(
+                    path != null,
+                    "task.path",
+                    "dataset " + dataset.id() + " needs a path (the file or folder to read)");
         p.require(holdout > 0 && holdout < 1, "task.holdout", "must be in (0, 1), got " + holdout);
         if (trainFraction != null && trainCount != null)
             p.add("task.train_count", "give train_fraction or train_count, not both");

@@ -395,7 +395,7 @@ public final class Experiment implements AutoCloseable {
      * every run seed.
      */
     static TextSource textSource(Text t) {
-        TextSource.Kind kind = TextSource.Kind.parse(t.dataset());
+        TextSource.Kind kind = t.dataset();
         Path path;
         if (t.path() != null) path = Path.of(t.path());
         else {

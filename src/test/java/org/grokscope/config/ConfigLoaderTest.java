@@ -117,7 +117,7 @@ public class ConfigLoaderTest {
     }
 
     @Test
-    void anUnknownValueOfAClosedSetNamesTheAllowedOnes() {
+    void anUnknownValueOfAClosedSetNamesTheAllowedOnes() throws Exception {
         assertThatThrownBy(() -> yaml("name: x\noptimizer:\n  kind: adagrad\n"))
                 .hasMessage("run.yaml:3: optimizer.kind: must be adamw, adam, sgd or normalized_gd, got 'adagrad'");
         assertThatThrownBy(() -> yaml("training: {loss: hinge}\n"))
@@ -134,6 +134,15 @@ public class ConfigLoaderTest {
                 .hasMessageStartingWith("run.yaml:1: probes.ntk_output: must be first or true_class, got ");
         assertThatThrownBy(() -> yaml("task: {kind: text, dataset: imdb, tokenizer: bpe}\nmodel: {kind: bag}\n"))
                 .hasMessage("run.yaml:1: task.tokenizer: must be word or wordpiece, got 'bpe'");
+        // a text dataset is a closed set too: its keys, and the aliases its reader takes, written back as the key
+        assertThatThrownBy(() -> yaml("task: {kind: text, dataset: sst2}\nmodel: {kind: bag}\n"))
+                .hasMessage(
+                        "run.yaml:1: task.dataset: must be imdb, yelp-polarity, yelp-full, yelp-json, csv or jsonl, got 'sst2'");
+        RunConfig yelp = yaml("task: {kind: text, dataset: yelp_polarity}\nmodel: {kind: bag}\n");
+        assertThat(((Text) yelp.task()).dataset()).isEqualTo(org.grokscope.data.text.TextSource.Kind.YELP_POLARITY);
+        assertThat(ConfigLoader.toJson(yelp)).contains("\"dataset\" : \"yelp-polarity\"");
+        assertThatThrownBy(() -> yaml("task: {kind: text, dataset: csv}\nmodel: {kind: bag}\n"))
+                .hasMessageContaining("task.path: dataset csv needs a path");
     }
 
     @Test
