@@ -184,18 +184,7 @@ public final class ForecastCommand implements Runnable {
                                 ? "-"
                                 : String.format(Locale.ROOT, "%.0f", x.medianLeadSteps()),
                         pct(x.medianLeadFraction()));
-            for (ForecastEval.Advice a : ForecastEval.advice(runs))
-                System.out.printf(
-                        Locale.ROOT,
-                        "advice as the runs recorded it (with the predictor they ran with), \"%s\": on %d runs before they generalized, %d of the %d"
-                                + " that generalized (%s), %d of %d random-label runs%n",
-                        a.kind(),
-                        a.fired(),
-                        a.onGeneralized(),
-                        a.generalized(),
-                        pct(a.wrongShare()),
-                        a.onRandom(),
-                        a.random());
+            for (ForecastEval.Advice a : ForecastEval.advice(runs)) adviceLine(a);
             Path o = out != null ? out : dir;
             java.nio.file.Files.createDirectories(o);
             System.out.println("report: " + ForecastReport.write(o, dir.toString(), r));
@@ -220,6 +209,21 @@ public final class ForecastCommand implements Runnable {
                     pct(b.leadFraction()),
                     pct(x.alarms().lowestFalseAlarm()),
                     d[1] == 0 ? "-" : d[0] + " of " + d[1] + " groups");
+        }
+
+        /** One kind of advice as the runs recorded it (with the predictor they ran with), judged by how they ended. */
+        static void adviceLine(ForecastEval.Advice a) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "advice as the runs recorded it, \"%s\": on %d runs before they generalized, %d of the %d that"
+                            + " generalized (%s), %d of %d random-label runs%n",
+                    a.kind(),
+                    a.fired(),
+                    a.onGeneralized(),
+                    a.generalized(),
+                    pct(a.wrongShare()),
+                    a.onRandom(),
+                    a.random());
         }
 
         static String f(double v) {
@@ -324,17 +328,7 @@ public final class ForecastCommand implements Runnable {
                     Eval.pct(a10.falseAlarm()),
                     Eval.pct(a10.leadFraction()),
                     Eval.pct(x.alarms().lowestFalseAlarm()));
-            for (ForecastEval.Advice a : c.advice())
-                System.out.printf(
-                        Locale.ROOT,
-                        "advice as the runs recorded it, \"%s\": on %d runs before they generalized, %d of the %d that generalized (%s), %d of %d random-label runs%n",
-                        a.kind(),
-                        a.fired(),
-                        a.onGeneralized(),
-                        a.generalized(),
-                        Eval.pct(a.wrongShare()),
-                        a.onRandom(),
-                        a.random());
+            for (ForecastEval.Advice a : c.advice()) Eval.adviceLine(a);
             System.out.printf(Locale.ROOT, "calibration: Brier %.3f; predicted -> observed:", x.brier());
             for (double[] b : x.reliability())
                 System.out.printf(Locale.ROOT, " %.2f -> %.2f (%d)", b[0], b[1], (int) b[2]);

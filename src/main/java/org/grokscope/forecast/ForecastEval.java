@@ -283,20 +283,23 @@ public final class ForecastEval {
     public static List<Advice> advice(List<Bank.Run> runs) {
         int g = (int) runs.stream().filter(Bank.Run::generalized).count(),
                 rnd = (int) runs.stream().filter(Bank.Run::randomLabels).count();
-        List<Advice> out = new ArrayList<>();
-        for (String kind : List.of("change the run (stalled, or no sign of transition)", "softmax collapse")) {
-            int fired = 0, onG = 0, onR = 0;
-            for (Bank.Run r : runs) {
-                Integer at = kind.startsWith("softmax") ? r.collapseAdvisedAt() : r.advisedAt();
-                if (at == null || (r.generalized() && at >= r.generalization()))
-                    continue; // advice after generalizing changes nothing
-                fired++;
-                if (r.generalized()) onG++;
-                if (r.randomLabels()) onR++;
-            }
-            out.add(new Advice(kind, fired, onG, g, onR, rnd));
+        return List.of(
+                advice("change the run (stalled, or no sign of transition)", runs, Bank.Run::advisedAt, g, rnd),
+                advice("softmax collapse", runs, Bank.Run::collapseAdvisedAt, g, rnd));
+    }
+
+    private static Advice advice(
+            String kind, List<Bank.Run> runs, java.util.function.Function<Bank.Run, Integer> firedAt, int g, int rnd) {
+        int fired = 0, onG = 0, onR = 0;
+        for (Bank.Run r : runs) {
+            Integer at = firedAt.apply(r);
+            if (at == null || (r.generalized() && at >= r.generalization()))
+                continue; // advice after generalizing changes nothing
+            fired++;
+            if (r.generalized()) onG++;
+            if (r.randomLabels()) onR++;
         }
-        return out;
+        return new Advice(kind, fired, onG, g, onR, rnd);
     }
 
     public static Check check(List<Bank.Run> runs, Forecaster f) {

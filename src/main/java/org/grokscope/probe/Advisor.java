@@ -19,17 +19,17 @@ import org.grokscope.train.Evaluation;
  * labelled bank of runs ({@link org.grokscope.analysis.Forecaster}, judged by {@code grokscope forecast eval}):
  * memorizing (fitting, or fit with no predictive sign) → forming (the predictor says the run will generalize within its
  * budget; with an expected step and interval) → generalized, or stalled (fit, and the predictor is confident it will
- * not; with its evidence and what is known to shorten the wait, as a forecast, not advice: {@link #NOT_ADVICE}).
- * Without a forecaster (text tasks, or probes.forecast off) a run that has fit its training set and shows none of
- * (b)–(d) for {@code patience} steps gets the same as an observation, "no sign of transition". (f) Softmax collapse
- * (Prieto et al. 2025): before generalizing, the label's probability rounds to exactly 1 for at least
- * {@code collapseShare} (default one half) of the training examples; their loss is 0 and they no longer pull their
- * correct logit up, so learning has stopped on them. Flagged only once the training set is fit and while the share is
- * not falling: a large initialization (α ≫ 1) saturates the softmax from step 0, right on half the examples and
- * confidently wrong on the rest, while the wrong half still trains the model and weight decay shrinks the margins back
- * under the rounding (IMDB with α 20: 50 % at step 0, 0.1 % by step 3,000 as the run fits and then generalizes). Once
- * flagged (with evidence and advice), the state is "collapsed" while the share stays above the threshold; under Adam it
- * often falls back after a loss spike (a "slingshot") and climbs again.
+ * not; with its evidence and what is known to shorten the wait, as a forecast, not advice: {@link #notAdvice}). Without
+ * a forecaster (text tasks, or probes.forecast off) a run that has fit its training set and shows none of (b)–(d) for
+ * {@code patience} steps gets the same as an observation, "no sign of transition". (f) Softmax collapse (Prieto et al.
+ * 2025): before generalizing, the label's probability rounds to exactly 1 for at least {@code collapseShare} (default
+ * one half) of the training examples; their loss is 0 and they no longer pull their correct logit up, so learning has
+ * stopped on them. Flagged only once the training set is fit and while the share is not falling: a large initialization
+ * (α ≫ 1) saturates the softmax from step 0, right on half the examples and confidently wrong on the rest, while the
+ * wrong half still trains the model and weight decay shrinks the margins back under the rounding (IMDB with α 20: 50 %
+ * at step 0, 0.1 % by step 3,000 as the run fits and then generalizes). Once flagged (with evidence and advice), the
+ * state is "collapsed" while the share stays above the threshold; under Adam it often falls back after a loss spike (a
+ * "slingshot") and climbs again.
  */
 public final class Advisor {
     public record Settings(
@@ -183,7 +183,7 @@ public final class Advisor {
             generalized = step;
             log(step, "generalized (test accuracy %.1f%%)", 100 * testAcc);
         }
-        maybeRecommend(step);
+        noteNoTransition(step);
     }
 
     /** One probe: relative eNTK distance and embedding Gini (NaN where not measured). */
@@ -212,7 +212,7 @@ public final class Advisor {
         }
     }
 
-    private void maybeRecommend(int step) {
+    private void noteNoTransition(int step) {
         if (ctx.forecaster() != null) return; // the forecast's stalled verdict says it instead
         if (noTransitionAt != null || memorized == null || generalized != null || transitioning()) return;
         if (step - memorized < s.patience()) return;
@@ -234,11 +234,7 @@ public final class Advisor {
             ev.add(String.format(
                     Locale.ROOT, "embedding Fourier Gini %.3f (%.3f at memorization)", lastGini, giniAtMem));
         noTransitionAt = step;
-        event(
-                step,
-                "no sign of transition. Evidence: %s. %s",
-                String.join("; ", ev),
-                NOT_ADVICE + String.join("; ", remedies()));
+        event(step, "no sign of transition. Evidence: %s. %s", String.join("; ", ev), notAdvice());
     }
 
     // a sign of leaving the kernel regime seen after (or, for the kernel, up to) memorization
@@ -318,7 +314,7 @@ public final class Advisor {
                     memorized,
                     100 * s.generalizationThreshold(),
                     a.evidence(),
-                    NOT_ADVICE + String.join("; ", remedies()));
+                    notAdvice());
         }
     }
 
@@ -329,23 +325,19 @@ public final class Advisor {
      * generalizing runs that a recommendation to change a run may reach; the observation without a forecaster was never
      * judged. So neither tells the user to change the run; each says what is known to shorten the wait.
      */
-    static final String NOT_ADVICE =
-            "A forecast, not advice (runs that grok late look like this too); where a run does grok, "
-                    + "what shortens the wait: ";
+    String notAdvice() {
+        List<String> faster = remedies();
+        return "A forecast, not advice (runs that grok late look like this too); "
+                + (faster.isEmpty()
+                        ? "the configuration is in the range where grokking is known to happen, if later"
+                        : "where a run does grok, what shortens the wait: " + String.join("; or ", faster));
+    }
 
     /**
      * The step at which a run without a forecaster showed no sign of transition for {@code patience} steps, or null.
      */
     public Integer noTransitionStep() {
         return noTransitionAt;
-    }
-
-    /**
-     * The softmax-collapse advice, or null: the one recommendation to change a run that its record on the banks
-     * supports.
-     */
-    public String collapseAdvice() {
-        return collapseAdvice;
     }
 
     /**
@@ -358,7 +350,7 @@ public final class Advisor {
         return out;
     }
 
-    // what to change, worded for this run's configuration
+    // what is known to shorten the wait, worded for this run's configuration (empty: nothing outside the known range)
     private List<String> remedies() {
         List<String> todo = new ArrayList<>();
         if (ctx.weightDecay() == 0)
@@ -381,8 +373,6 @@ public final class Advisor {
                     ctx.trainSize(),
                     ctx.tableSize(),
                     100.0 * ctx.trainSize() / ctx.tableSize()));
-        if (todo.isEmpty())
-            todo.add("continue: the configuration is in the range where grokking is known to happen, only later");
         return todo;
     }
 

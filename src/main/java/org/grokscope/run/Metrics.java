@@ -147,14 +147,14 @@ public final class Metrics {
         Table t = readStrict(file);
         java.util.List<Evaluation> out = new java.util.ArrayList<>();
         for (int r = 0; r < t.rows().size(); r++)
-            out.add(parseRow(file, t.lines().get(r), line(t.rows().get(r))));
+            out.add(parseRow(file, t.lines().get(r), t.rows().get(r)));
         return out;
     }
 
-    /** {@link #parseRow(String)} with the file and line for the message when the row is damaged. */
-    public static Evaluation parseRow(java.nio.file.Path file, int line, String row) throws java.io.IOException {
+    /** {@link #parseCells} with the file and line for the message when the row is damaged. */
+    public static Evaluation parseRow(java.nio.file.Path file, int line, String[] cells) throws java.io.IOException {
         try {
-            return parseRow(row);
+            return parseCells(cells);
         } catch (IllegalArgumentException e) { // NumberFormatException included
             throw new java.io.IOException(file + ":" + line + ": a damaged metrics row ("
                     + org.grokscope.data.Excerpt.of(e.getMessage()) + ")");
@@ -163,7 +163,11 @@ public final class Metrics {
 
     /** The first ten columns of a row (probe columns, if any, follow them). */
     public static Evaluation parseRow(String line) {
-        String[] f = line.split(",", -1);
+        return parseCells(line.split(",", -1));
+    }
+
+    /** The first ten cells of a row as an evaluation (a table's rows come split already). */
+    public static Evaluation parseCells(String[] f) {
         if (f.length < 10) throw new IllegalArgumentException("expected at least 10 columns, got " + f.length);
         return new Evaluation(
                 Integer.parseInt(f[0]),

@@ -139,7 +139,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         for (int r = 0; r < t.rows().size(); r++) {
             String[] f = t.rows().get(r);
             int line = t.lines().get(r);
-            Evaluation e = withCollapse(Metrics.parseRow(m, line, Metrics.line(f)), columns, f);
+            Evaluation e = withCollapse(Metrics.parseRow(m, line, f), columns, f);
             if (e.step() >= step) break;
             if (f.length != columns.size())
                 throw new IOException(m + ":" + line + ": a damaged metrics row (" + f.length

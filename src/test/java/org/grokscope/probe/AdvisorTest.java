@@ -125,6 +125,15 @@ class AdvisorTest {
                 .contains("add data")
                 .doesNotContain("Recommendation");
         assertThat(b.status()).isEqualTo("stalled, P 0.02");
+        // weight decay, α and data already where grokking is known to happen: nothing to list, and it says so
+        Advisor c = new Advisor(S, new Advisor.Context(1.0, 1.0, 5000, 9409));
+        c.onEval(100, 1.0, 0.0, 10);
+        c.onForecast(100, stalled);
+        assertThat(c.drainEvents())
+                .singleElement()
+                .asString()
+                .endsWith("A forecast, not advice (runs that grok late look like this too); the configuration is in the"
+                        + " range where grokking is known to happen, if later");
     }
 
     static org.grokscope.train.Evaluation eval(int step, double trainAcc, double testAcc, double softmaxOne) {
