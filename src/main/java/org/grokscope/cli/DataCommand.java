@@ -226,7 +226,7 @@ public final class DataCommand implements Runnable {
             KnownDataset d = known(guess);
             String md5 = Fetcher.md5(path);
             boolean official = md5.equalsIgnoreCase(d.md5);
-            TextSource src = new TextSource(d.kind, path, null, "text", "label", null, "polarity", 0.25, 0, false);
+            TextSource src = TextSource.of(d.kind, path).build();
             long[] counts = new long[2];
             TextReader.read(
                     src,

@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.grokscope.data.ModOp;
+import org.grokscope.data.OnBadRow;
+import org.grokscope.data.text.StarsRule;
 import org.grokscope.engine.Act;
 import org.grokscope.engine.LossFunction;
 import org.grokscope.engine.LossPrecision;

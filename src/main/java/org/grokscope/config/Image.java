@@ -1,6 +1,7 @@
 package org.grokscope.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.grokscope.data.OnBadRow;
 
 /**
  * Image classification (see {@link org.grokscope.data.image.ImageTask}): {@code dataset} mnist or fashion-mnist (read

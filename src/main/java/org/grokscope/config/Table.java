@@ -1,6 +1,7 @@
 package org.grokscope.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.grokscope.data.OnBadRow;
 
 /**
  * Classification from a numeric table (see {@link org.grokscope.data.table.TableTask}): {@code dataset} csv (your own

@@ -1,6 +1,8 @@
 package org.grokscope.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.grokscope.data.OnBadRow;
+import org.grokscope.data.text.StarsRule;
 
 /**
  * Labelled text (see {@link org.grokscope.data.text.TextSource} for the formats and

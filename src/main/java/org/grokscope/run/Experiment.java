@@ -15,11 +15,9 @@ import org.grokscope.config.LongDocs;
 import org.grokscope.config.ModelSpec;
 import org.grokscope.config.Modular;
 import org.grokscope.config.NtkOutput;
-import org.grokscope.config.OnBadRow;
 import org.grokscope.config.OptimizerSpec;
 import org.grokscope.config.Probes;
 import org.grokscope.config.RunConfig;
-import org.grokscope.config.StarsRule;
 import org.grokscope.config.Table;
 import org.grokscope.config.TableTarget;
 import org.grokscope.config.TableWindow;
@@ -209,42 +207,41 @@ public final class Experiment implements AutoCloseable {
         Path path =
                 t.dataset().equals("csv") ? Path.of(t.path()) : org.grokscope.data.table.TableTask.bundled(t.dataset());
         TableWindow w = t.window();
-        return new org.grokscope.data.table.TableTask.Settings(
-                path,
-                t.testPath() == null ? null : Path.of(t.testPath()),
-                t.separator(),
-                t.label(),
-                t.features(),
-                t.drop(),
-                t.labels(),
-                t.holdout() == null ? 0 : t.holdout(),
-                t.onBadRow() == OnBadRow.SKIP,
-                t.trainCount(),
-                t.testCount(),
-                splitSeed,
-                t.standardize(),
-                w == null
-                        ? null
-                        : new org.grokscope.data.table.TableTask.Window(
-                                w.length(), w.stride(), w.orderBy(), w.groupBy()),
-                t.target() == TableTarget.VALUE);
+        return org.grokscope.data.table.TableTask.Settings.of(path)
+                .testPath(t.testPath() == null ? null : Path.of(t.testPath()))
+                .delimiter(t.separator())
+                .label(t.label())
+                .features(t.features())
+                .drop(t.drop())
+                .labels(t.labels())
+                .holdout(t.holdout() == null ? 0 : t.holdout())
+                .onBadRow(t.onBadRow())
+                .counts(t.trainCount(), t.testCount())
+                .splitSeed(splitSeed)
+                .standardize(t.standardize())
+                .window(
+                        w == null
+                                ? null
+                                : new org.grokscope.data.table.TableTask.Window(
+                                        w.length(), w.stride(), w.orderBy(), w.groupBy()))
+                .regression(t.target() == TableTarget.VALUE)
+                .build();
     }
 
     private static org.grokscope.data.image.ImageFolder.Settings folderSettings(Image im, long splitSeed) {
         int[] size = im.imageSize() == null
                 ? null
                 : new int[] {im.imageSize().get(0), im.imageSize().get(1)};
-        return new org.grokscope.data.image.ImageFolder.Settings(
-                Path.of(im.path()),
-                im.testPath() == null ? null : Path.of(im.testPath()),
-                im.holdout() == null ? 0 : im.holdout(),
-                size,
-                im.color() == ImageColor.RGB,
-                im.trainCount(),
-                im.testCount(),
-                splitSeed,
-                im.standardize(),
-                im.onBadFile() == OnBadRow.SKIP);
+        return org.grokscope.data.image.ImageFolder.Settings.of(Path.of(im.path()))
+                .testDir(im.testPath() == null ? null : Path.of(im.testPath()))
+                .holdout(im.holdout() == null ? 0 : im.holdout())
+                .size(size)
+                .rgb(im.color() == ImageColor.RGB)
+                .counts(im.trainCount(), im.testCount())
+                .splitSeed(splitSeed)
+                .standardize(im.standardize())
+                .onBadFile(im.onBadFile())
+                .build();
     }
 
     private static Data load(RunConfig cfg, PrintStream log) {
@@ -406,17 +403,14 @@ public final class Experiment implements AutoCloseable {
                         "task.path is not set and " + path + " does not exist: run 'grokscope data fetch " + known.id
                                 + "' (or 'grokscope data import FILE' for an archive you have), or set task.path");
         }
-        return new TextSource(
-                kind,
-                path,
-                t.testPath() == null ? null : Path.of(t.testPath()),
-                t.textField(),
-                t.labelField(),
-                t.labels(),
-                t.starsRule() == StarsRule.STARS ? "stars" : "polarity",
-                t.holdout(),
-                t.splitSeed() != null ? t.splitSeed() : 0L,
-                t.onBadRow() == OnBadRow.SKIP);
+        return TextSource.of(kind, path)
+                .testPath(t.testPath() == null ? null : Path.of(t.testPath()))
+                .fields(t.textField(), t.labelField())
+                .labels(t.labels())
+                .starsRule(t.starsRule())
+                .holdout(t.holdout(), t.splitSeed() != null ? t.splitSeed() : 0L)
+                .onBadRow(t.onBadRow())
+                .build();
     }
 
     static Tokenizer tokenizer(Text t) {

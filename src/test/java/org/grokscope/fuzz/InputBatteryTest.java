@@ -17,6 +17,7 @@ import net.jqwik.api.constraints.Size;
 import org.grokscope.config.ConfigException;
 import org.grokscope.config.ConfigLoader;
 import org.grokscope.config.RunConfig;
+import org.grokscope.data.OnBadRow;
 import org.grokscope.data.text.DataException;
 import org.grokscope.data.text.TextReader;
 import org.grokscope.data.text.TextSource;
@@ -170,17 +171,9 @@ class InputBatteryTest {
         Path f = Files.createTempFile("battery", jsonl ? ".jsonl" : ".csv");
         try {
             Files.write(f, bytes);
-            TextSource src = new TextSource(
-                    jsonl ? TextSource.Kind.JSONL : TextSource.Kind.CSV,
-                    f,
-                    null,
-                    "text",
-                    "label",
-                    null,
-                    "polarity",
-                    0.25,
-                    0,
-                    skip);
+            TextSource src = TextSource.of(jsonl ? TextSource.Kind.JSONL : TextSource.Kind.CSV, f)
+                    .onBadRow(skip ? OnBadRow.SKIP : OnBadRow.ERROR)
+                    .build();
             try {
                 TextReader.Stats st = TextReader.read(
                         src, (test, text, label, raw, order) -> assertThat(text).isNotNull());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.grokscope.data.FeatureSet;
+import org.grokscope.data.OnBadRow;
 import org.grokscope.data.text.DataException;
 
 /**
@@ -32,6 +33,8 @@ public final class ImageFolder {
     /**
      * What a run asks for. {@code size} {height, width}, or null: every image must then have the first one's size.
      * {@code testDir} null: the test split is {@code holdout} of each class of {@code dir}, chosen by the split seed.
+     * Made with {@link #of}'s builder: every field but the folder has a default (no test folder and no holdout, sizes
+     * as found, gray, every image, split seed 0, standardized, a file that does not decode an error).
      */
     public record Settings(
             Path dir,
@@ -43,7 +46,87 @@ public final class ImageFolder {
             int testCount,
             long splitSeed,
             boolean standardize,
-            boolean skipBad) {}
+            OnBadRow onBadFile) {
+
+        /**
+         * The images in this folder's class sub-folders, every other field at its default until the builder sets it.
+         */
+        public static Builder of(Path dir) {
+            return new Builder(dir);
+        }
+
+        boolean skipBad() {
+            return onBadFile == OnBadRow.SKIP;
+        }
+    }
+
+    /** Builds {@link Settings}; see the record for the defaults. */
+    public static final class Builder {
+        private final Path dir;
+        private Path testDir;
+        private double holdout;
+        private int[] size;
+        private boolean rgb;
+        private Integer trainCount;
+        private int testCount;
+        private long splitSeed;
+        private boolean standardize = true;
+        private OnBadRow onBadFile = OnBadRow.ERROR;
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        /** The test split's own folder (null: the {@link #holdout} share of each class). */
+        public Builder testDir(Path d) {
+            testDir = d;
+            return this;
+        }
+
+        public Builder holdout(double share) {
+            holdout = share;
+            return this;
+        }
+
+        /** Resize every image to {height, width} (null: all must have the first one's size). */
+        public Builder size(int[] heightWidth) {
+            size = heightWidth;
+            return this;
+        }
+
+        /** Three channels (red, green, blue) instead of one gray one. */
+        public Builder rgb(boolean on) {
+            rgb = on;
+            return this;
+        }
+
+        /** How many training examples (null: all) and test examples (0: all) to use. */
+        public Builder counts(Integer train, int test) {
+            trainCount = train;
+            testCount = test;
+            return this;
+        }
+
+        public Builder splitSeed(long seed) {
+            splitSeed = seed;
+            return this;
+        }
+
+        public Builder standardize(boolean on) {
+            standardize = on;
+            return this;
+        }
+
+        public Builder onBadFile(OnBadRow o) {
+            onBadFile = o;
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(
+                    dir, testDir, holdout, size, rgb, trainCount, testCount, splitSeed, standardize, onBadFile);
+        }
+    }
 
     /** A class folder's image files, by class index. */
     record Listing(List<String> classes, List<Path> files, int[] labels) {}

@@ -18,6 +18,7 @@ import org.grokscope.data.Csv;
 import org.grokscope.data.Dataset;
 import org.grokscope.data.Excerpt;
 import org.grokscope.data.FeatureSet;
+import org.grokscope.data.OnBadRow;
 import org.grokscope.data.Subsets;
 import org.grokscope.data.text.DataException;
 import org.grokscope.data.text.TextReader;
@@ -33,7 +34,7 @@ import org.grokscope.engine.Rng;
  *       other column but {@code drop} and the window's order and group columns).
  *   <li>Cells: a number in decimal notation; an empty cell or NA, NaN, null, none, ?, n/a is a missing value. A row
  *       with a missing or non-numeric feature, a missing label, a label outside {@code labels} or the wrong number of
- *       fields is an error naming file, line and column, or with {@code skipBad} left out and counted.
+ *       fields is an error naming file, line and column, or with {@code onBadRow} skip left out and counted.
  *   <li>Classes: {@code labels} in that order, else the training file's distinct labels, in numeric order when all are
  *       numbers and text order otherwise.
  *   <li>Split: {@code testPath}, else a stratified {@code holdout} share of each class chosen by the split seed; with a
@@ -52,7 +53,10 @@ public final class TableTask {
 
     /**
      * What a run asks for; with {@code regression} the label column holds numbers that one output is fitted to (then
-     * {@code labels} is not used, subsets are seeded rather than stratified, and the target is standardized too).
+     * {@code labels} is not used, subsets are seeded rather than stratified, and the target is standardized too). Made
+     * with {@link #of}'s builder: every field but the path has a default (the delimiter from the file's name, the last
+     * column the label, every other column a feature, classes as found, no test file and no holdout, a malformed row an
+     * error, every row, split seed 0, standardized, no window, classification).
      */
     public record Settings(
             Path path,
@@ -63,30 +67,140 @@ public final class TableTask {
             List<String> drop,
             List<String> labels,
             double holdout,
-            boolean skipBad,
+            OnBadRow onBadRow,
             Integer trainCount,
             int testCount,
             long splitSeed,
             boolean standardize,
             Window window,
             boolean regression) {
-        /** A classification task. */
-        public Settings(
-                Path path,
-                Path testPath,
-                Character delimiter,
-                String label,
-                List<String> features,
-                List<String> drop,
-                List<String> labels,
-                double holdout,
-                boolean skipBad,
-                Integer trainCount,
-                int testCount,
-                long splitSeed,
-                boolean standardize,
-                Window window) {
-            this(
+
+        /** A table at this path, with every other field at its default until the builder sets it. */
+        public static Builder of(Path path) {
+            return new Builder(path);
+        }
+
+        /** A builder that starts from these settings. */
+        public Builder toBuilder() {
+            Builder b = new Builder(path);
+            b.testPath = testPath;
+            b.delimiter = delimiter;
+            b.label = label;
+            b.features = features;
+            b.drop = drop;
+            b.labels = labels;
+            b.holdout = holdout;
+            b.onBadRow = onBadRow;
+            b.trainCount = trainCount;
+            b.testCount = testCount;
+            b.splitSeed = splitSeed;
+            b.standardize = standardize;
+            b.window = window;
+            b.regression = regression;
+            return b;
+        }
+
+        boolean skipBad() {
+            return onBadRow == OnBadRow.SKIP;
+        }
+    }
+
+    /** Builds {@link Settings}; see the record for the defaults. */
+    public static final class Builder {
+        private final Path path;
+        private Path testPath;
+        private Character delimiter;
+        private String label;
+        private List<String> features, drop, labels;
+        private double holdout;
+        private OnBadRow onBadRow = OnBadRow.ERROR;
+        private Integer trainCount;
+        private int testCount;
+        private long splitSeed;
+        private boolean standardize = true;
+        private Window window;
+        private boolean regression;
+
+        private Builder(Path path) {
+            this.path = path;
+        }
+
+        /** The test split's own file (null: the {@link #holdout} share of the training file). */
+        public Builder testPath(Path p) {
+            testPath = p;
+            return this;
+        }
+
+        /** The field separator (null: tab for .tsv, else comma). */
+        public Builder delimiter(Character c) {
+            delimiter = c;
+            return this;
+        }
+
+        /** The label column (null: the last). */
+        public Builder label(String column) {
+            label = column;
+            return this;
+        }
+
+        /** The feature columns (null: every column but the label, {@code drop} and the window's columns). */
+        public Builder features(List<String> columns) {
+            features = columns;
+            return this;
+        }
+
+        public Builder drop(List<String> columns) {
+            drop = columns;
+            return this;
+        }
+
+        /** The class labels in order (null: the training file's, in numeric or text order). */
+        public Builder labels(List<String> names) {
+            labels = names;
+            return this;
+        }
+
+        /** The share of each class (or of each series' end) held out for testing when there is no test file. */
+        public Builder holdout(double share) {
+            holdout = share;
+            return this;
+        }
+
+        public Builder onBadRow(OnBadRow o) {
+            onBadRow = o;
+            return this;
+        }
+
+        /** How many training examples (null: all) and test examples (0: all) to use. */
+        public Builder counts(Integer train, int test) {
+            trainCount = train;
+            testCount = test;
+            return this;
+        }
+
+        public Builder splitSeed(long seed) {
+            splitSeed = seed;
+            return this;
+        }
+
+        public Builder standardize(boolean on) {
+            standardize = on;
+            return this;
+        }
+
+        public Builder window(Window w) {
+            window = w;
+            return this;
+        }
+
+        /** Fit one output to a numeric label column instead of classifying. */
+        public Builder regression(boolean on) {
+            regression = on;
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(
                     path,
                     testPath,
                     delimiter,
@@ -95,13 +209,13 @@ public final class TableTask {
                     drop,
                     labels,
                     holdout,
-                    skipBad,
+                    onBadRow,
                     trainCount,
                     testCount,
                     splitSeed,
                     standardize,
                     window,
-                    false);
+                    regression);
         }
     }
 
@@ -365,23 +479,7 @@ public final class TableTask {
 
     /** How many training examples the table holds (a sample-wise search's largest size). */
     public static int trainingPool(Settings s) {
-        return prepare(new Settings(
-                        s.path(),
-                        s.testPath(),
-                        s.delimiter(),
-                        s.label(),
-                        s.features(),
-                        s.drop(),
-                        s.labels(),
-                        s.holdout(),
-                        s.skipBad(),
-                        null,
-                        1,
-                        s.splitSeed(),
-                        false,
-                        s.window(),
-                        s.regression()))
-                .trainPool();
+        return prepare(s.toBuilder().counts(null, 1).standardize(false).build()).trainPool();
     }
 
     public static FeatureSet prepare(Settings s) {

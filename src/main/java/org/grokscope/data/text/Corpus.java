@@ -201,7 +201,7 @@ public final class Corpus {
                 .append('|')
                 .append(src.labels())
                 .append('|')
-                .append(src.starsRule())
+                .append(src.starsRule().key())
                 .append('|')
                 .append(src.holdout())
                 .append('|')

@@ -302,7 +302,7 @@ public final class TextReader {
                         continue;
                     }
                     int s = (int) stars;
-                    if (src.starsRule().equals("stars")) label = s - 1;
+                    if (src.starsRule() == StarsRule.STARS) label = s - 1;
                     else if (s == 3) {
                         st.dropped++;
                         continue;

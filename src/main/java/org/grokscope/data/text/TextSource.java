@@ -3,6 +3,7 @@ package org.grokscope.data.text;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.grokscope.data.OnBadRow;
 
 /**
  * Where labelled text comes from and how to read it.
@@ -21,7 +22,9 @@ import java.util.Locale;
  * </ul>
  *
  * Single-file sources without a {@code testPath} hold out a {@code holdout} fraction of rows for testing, chosen by a
- * hash of (seed, row number), so the split is fixed whatever else changes.
+ * hash of (seed, row number), so the split is fixed whatever else changes. Made with {@link #of}'s builder: every field
+ * but the kind and the path has a default (fields "text" and "label", classes as found, polarity, a quarter held out
+ * with seed 0, a malformed row an error).
  */
 public record TextSource(
         Kind kind,
@@ -30,10 +33,79 @@ public record TextSource(
         String textField,
         String labelField,
         List<String> labels,
-        String starsRule,
+        StarsRule starsRule,
         double holdout,
         long holdoutSeed,
-        boolean skipBadRows) {
+        OnBadRow onBadRow) {
+
+    /** A source of this kind at this path, with every other field at its default until the builder sets it. */
+    public static Builder of(Kind kind, Path path) {
+        return new Builder(kind, path);
+    }
+
+    /** Whether malformed rows are skipped and counted rather than refused. */
+    public boolean skipBadRows() {
+        return onBadRow == OnBadRow.SKIP;
+    }
+
+    /** Builds a {@link TextSource}; see the record for the defaults. */
+    public static final class Builder {
+        private final Kind kind;
+        private final Path path;
+        private Path testPath;
+        private String textField = "text", labelField = "label";
+        private List<String> labels;
+        private StarsRule starsRule = StarsRule.POLARITY;
+        private double holdout = 0.25;
+        private long holdoutSeed;
+        private OnBadRow onBadRow = OnBadRow.ERROR;
+
+        private Builder(Kind kind, Path path) {
+            this.kind = kind;
+            this.path = path;
+        }
+
+        /** The test split's own file (null: hold out rows of {@code path}). */
+        public Builder testPath(Path p) {
+            testPath = p;
+            return this;
+        }
+
+        /** The fields that hold a row's text and label (csv, jsonl). */
+        public Builder fields(String text, String label) {
+            textField = text;
+            labelField = label;
+            return this;
+        }
+
+        /** The class names in label order (null: every distinct label seen, sorted). */
+        public Builder labels(List<String> names) {
+            labels = names;
+            return this;
+        }
+
+        public Builder starsRule(StarsRule r) {
+            starsRule = r;
+            return this;
+        }
+
+        /** The share of rows held out for testing when there is no test file, and the seed that picks them. */
+        public Builder holdout(double share, long seed) {
+            holdout = share;
+            holdoutSeed = seed;
+            return this;
+        }
+
+        public Builder onBadRow(OnBadRow o) {
+            onBadRow = o;
+            return this;
+        }
+
+        public TextSource build() {
+            return new TextSource(
+                    kind, path, testPath, textField, labelField, labels, starsRule, holdout, holdoutSeed, onBadRow);
+        }
+    }
 
     public enum Kind {
         IMDB,
@@ -74,7 +146,7 @@ public record TextSource(
             case YELP_POLARITY -> List.of("negative", "positive");
             case YELP_FULL -> List.of("1 star", "2 stars", "3 stars", "4 stars", "5 stars");
             case YELP_JSON ->
-                starsRule.equals("stars")
+                starsRule == StarsRule.STARS
                         ? List.of("1 star", "2 stars", "3 stars", "4 stars", "5 stars")
                         : List.of("negative", "positive");
             case CSV, JSONL -> labels == null || labels.isEmpty() ? null : labels;

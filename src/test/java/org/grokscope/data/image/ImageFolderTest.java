@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.grokscope.data.FeatureSet;
+import org.grokscope.data.OnBadRow;
 import org.grokscope.data.text.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +51,15 @@ public class ImageFolderTest {
 
     static ImageFolder.Settings settings(
             Path dir, Path test, Double holdout, int[] size, boolean rgb, Integer trainCount, boolean skip) {
-        return new ImageFolder.Settings(
-                dir, test, holdout == null ? 0 : holdout, size, rgb, trainCount, 0, 7, true, skip);
+        return ImageFolder.Settings.of(dir)
+                .testDir(test)
+                .holdout(holdout == null ? 0 : holdout)
+                .size(size)
+                .rgb(rgb)
+                .counts(trainCount, 0)
+                .splitSeed(7)
+                .onBadFile(skip ? OnBadRow.SKIP : OnBadRow.ERROR)
+                .build();
     }
 
     @Test
@@ -93,10 +101,20 @@ public class ImageFolderTest {
         assertThat(all.features()[red * d + 2]).isLessThan(0f);
 
         FeatureSet small = ImageFolder.prepare(settings(dir, null, 0.2, null, true, 9, false));
-        FeatureSet raw9 =
-                ImageFolder.prepare(new ImageFolder.Settings(dir, null, 0.2, null, true, 9, 0, 7, false, false));
-        FeatureSet raw15 =
-                ImageFolder.prepare(new ImageFolder.Settings(dir, null, 0.2, null, true, 15, 0, 7, false, false));
+        FeatureSet raw9 = ImageFolder.prepare(ImageFolder.Settings.of(dir)
+                .holdout(0.2)
+                .rgb(true)
+                .counts(9, 0)
+                .splitSeed(7)
+                .standardize(false)
+                .build());
+        FeatureSet raw15 = ImageFolder.prepare(ImageFolder.Settings.of(dir)
+                .holdout(0.2)
+                .rgb(true)
+                .counts(15, 0)
+                .splitSeed(7)
+                .standardize(false)
+                .build());
         assertThat(small.info().get("per_class_train")).isEqualTo(List.of(3, 3, 3));
         assertThat(Arrays.copyOf(raw15.features(), 9 * d))
                 .as("the first 9 of 15 training rows are the 9-image set")
@@ -119,8 +137,11 @@ public class ImageFolderTest {
                 ImageIO.write(g, "png", f.resolve(i + ".png").toFile());
             }
         }
-        FeatureSet s =
-                ImageFolder.prepare(new ImageFolder.Settings(dir, dir, 0, null, false, null, 0, 1, false, false));
+        FeatureSet s = ImageFolder.prepare(ImageFolder.Settings.of(dir)
+                .testDir(dir)
+                .splitSeed(1)
+                .standardize(false)
+                .build());
         float[] row = Arrays.copyOf(s.features(), 16);
         int darkRow = s.train().labels()[0] == 0 ? 0 : 1; // the first row is a dark or a light image
         float[] first = Arrays.copyOfRange(s.features(), darkRow * 16, darkRow * 16 + 16);
@@ -129,14 +150,23 @@ public class ImageFolderTest {
                 .isEqualTo(80 / 255f);
         assertThat(row).isNotNull();
         // 4x4 -> 2x2: each output pixel the mean of its 2x2 block
-        FeatureSet half = ImageFolder.prepare(
-                new ImageFolder.Settings(dir, dir, 0, new int[] {2, 2}, false, null, 0, 1, false, false));
+        FeatureSet half = ImageFolder.prepare(ImageFolder.Settings.of(dir)
+                .testDir(dir)
+                .size(new int[] {2, 2})
+                .splitSeed(1)
+                .standardize(false)
+                .build());
         float[] h = Arrays.copyOfRange(half.features(), darkRow * 4, darkRow * 4 + 4);
         assertThat(h[0]).isCloseTo((0 + 16 + 64 + 80) / 4f / 255f, org.assertj.core.data.Offset.offset(1e-6f));
         assertThat(h[3]).isCloseTo((160 + 176 + 224 + 240) / 4f / 255f, org.assertj.core.data.Offset.offset(1e-6f));
         // 4x4 -> 3x3 keeps the mean of a uniform image
-        FeatureSet odd = ImageFolder.prepare(
-                new ImageFolder.Settings(dir, dir, 0, new int[] {3, 3}, true, null, 0, 1, false, false));
+        FeatureSet odd = ImageFolder.prepare(ImageFolder.Settings.of(dir)
+                .testDir(dir)
+                .size(new int[] {3, 3})
+                .rgb(true)
+                .splitSeed(1)
+                .standardize(false)
+                .build());
         int lightRow = 1 - darkRow;
         for (int i = 0; i < 27; i++)
             assertThat(odd.features()[lightRow * 27 + i])

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.grokscope.data.FeatureSet;
+import org.grokscope.data.OnBadRow;
 import org.grokscope.data.text.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +41,14 @@ public class TableTaskTest {
     }
 
     static TableTask.Settings settings(Path p, Integer trainCount, boolean skip, TableTask.Window w) {
-        return new TableTask.Settings(
-                p, null, null, null, null, List.of("id"), null, 0.2, skip, trainCount, 0, 3, true, w);
+        return TableTask.Settings.of(p)
+                .drop(List.of("id"))
+                .holdout(0.2)
+                .onBadRow(skip ? OnBadRow.SKIP : OnBadRow.ERROR)
+                .counts(trainCount, 0)
+                .splitSeed(3)
+                .window(w)
+                .build();
     }
 
     @Test
@@ -62,10 +69,20 @@ public class TableTaskTest {
         }
         assertThat(s / 48).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(q / 48).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-4));
-        TableTask.Settings raw9 = new TableTask.Settings(
-                f, null, null, null, null, List.of("id"), null, 0.2, false, 9, 0, 3, false, null);
-        TableTask.Settings raw21 = new TableTask.Settings(
-                f, null, null, null, null, List.of("id"), null, 0.2, false, 21, 0, 3, false, null);
+        TableTask.Settings raw9 = TableTask.Settings.of(f)
+                .drop(List.of("id"))
+                .holdout(0.2)
+                .counts(9, 0)
+                .splitSeed(3)
+                .standardize(false)
+                .build();
+        TableTask.Settings raw21 = TableTask.Settings.of(f)
+                .drop(List.of("id"))
+                .holdout(0.2)
+                .counts(21, 0)
+                .splitSeed(3)
+                .standardize(false)
+                .build();
         FeatureSet a = TableTask.prepare(raw9), b = TableTask.prepare(raw21);
         assertThat(Arrays.copyOf(b.features(), 18))
                 .as("the 9-row training set is the start of the 21-row one")
@@ -75,21 +92,12 @@ public class TableTaskTest {
         // TSV by its name, a test file, classes in numeric order, the label column named
         Files.writeString(tmp.resolve("n.tsv"), "y\tv\n10\t1\n9\t2\n10\t3\n9\t4\n10\t5\n9\t6\n");
         Files.writeString(tmp.resolve("n-test.tsv"), "v\ty\n1\t9\n");
-        FeatureSet n = TableTask.prepare(new TableTask.Settings(
-                tmp.resolve("n.tsv"),
-                tmp.resolve("n-test.tsv"),
-                null,
-                "y",
-                null,
-                null,
-                null,
-                0,
-                false,
-                null,
-                0,
-                1,
-                false,
-                null));
+        FeatureSet n = TableTask.prepare(TableTask.Settings.of(tmp.resolve("n.tsv"))
+                .testPath(tmp.resolve("n-test.tsv"))
+                .label("y")
+                .splitSeed(1)
+                .standardize(false)
+                .build());
         assertThat(n.info().get("class_names")).isEqualTo(List.of("9", "10"));
         assertThat(n.test().size()).isEqualTo(1);
         assertThat(n.test().labels()[0]).isZero();
@@ -114,21 +122,13 @@ public class TableTaskTest {
                         .append(t % 2 == 0 ? "even" : "odd")
                         .append('\n');
         Path f = Files.writeString(tmp.resolve("series.csv"), sb.toString());
-        TableTask.Settings s = new TableTask.Settings(
-                f,
-                null,
-                null,
-                "state",
-                null,
-                null,
-                null,
-                0.3,
-                false,
-                null,
-                0,
-                1,
-                false,
-                new TableTask.Window(3, 1, "t", "sensor"));
+        TableTask.Settings s = TableTask.Settings.of(f)
+                .label("state")
+                .holdout(0.3)
+                .splitSeed(1)
+                .standardize(false)
+                .window(new TableTask.Window(3, 1, "t", "sensor"))
+                .build();
         FeatureSet w = TableTask.prepare(s);
         assertThat(w.height()).isEqualTo(3);
         assertThat(w.width()).isEqualTo(2);
@@ -163,8 +163,12 @@ public class TableTaskTest {
             sb.append(String.format(java.util.Locale.ROOT, "%.5f,%.5f,%.5f%n", a, b, 10 + 3 * a - b * b));
         }
         Path f = Files.writeString(tmp.resolve("reg.csv"), sb.toString());
-        TableTask.Settings s =
-                new TableTask.Settings(f, null, null, "y", null, null, null, 0.2, false, null, 0, 5, true, null, true);
+        TableTask.Settings s = TableTask.Settings.of(f)
+                .label("y")
+                .holdout(0.2)
+                .splitSeed(5)
+                .regression(true)
+                .build();
         FeatureSet t = TableTask.prepare(s);
         assertThat(t.train().classes()).isEqualTo(1);
         assertThat(t.train().regression()).isTrue();
@@ -179,10 +183,22 @@ public class TableTaskTest {
         assertThat(q / 40).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-4));
         assertThat((double) t.info().get("target_mean")).isBetween(8.0, 12.0);
         assertThat(t.info()).containsKey("accuracy_is").doesNotContainKey("class_names");
-        FeatureSet small = TableTask.prepare(
-                new TableTask.Settings(f, null, null, "y", null, null, null, 0.2, false, 12, 0, 5, false, null, true));
-        FeatureSet large = TableTask.prepare(
-                new TableTask.Settings(f, null, null, "y", null, null, null, 0.2, false, 30, 0, 5, false, null, true));
+        FeatureSet small = TableTask.prepare(TableTask.Settings.of(f)
+                .label("y")
+                .holdout(0.2)
+                .counts(12, 0)
+                .splitSeed(5)
+                .standardize(false)
+                .regression(true)
+                .build());
+        FeatureSet large = TableTask.prepare(TableTask.Settings.of(f)
+                .label("y")
+                .holdout(0.2)
+                .counts(30, 0)
+                .splitSeed(5)
+                .standardize(false)
+                .regression(true)
+                .build());
         assertThat(Arrays.copyOf(large.train().targets(), 12))
                 .isEqualTo(small.train().targets());
         Files.writeString(f, Files.readString(f).replaceFirst("\n([-0-9.]+,[-0-9.]+),[-0-9.]+\n", "\n$1,high\n"));
@@ -211,45 +227,43 @@ public class TableTaskTest {
                 .contains("t.csv:13: expected 5 fields, got 6");
 
         Path comma = Files.writeString(tmp.resolve("eu.csv"), "v;label\n1,5;a\n2,5;b\n");
-        assertThatThrownBy(() -> TableTask.prepare(new TableTask.Settings(
-                        comma, null, ';', null, null, null, null, 0.5, false, null, 0, 1, true, null)))
+        assertThatThrownBy(() -> TableTask.prepare(TableTask.Settings.of(comma)
+                        .delimiter(';')
+                        .holdout(0.5)
+                        .splitSeed(1)
+                        .build()))
                 .hasMessageContaining(
                         "eu.csv:2: column 'v': '1,5' is not a number (a decimal comma? write 1.5, not 1,5)");
-        assertThatThrownBy(() -> TableTask.prepare(new TableTask.Settings(
-                        f, null, null, "nope", null, null, null, 0.2, false, null, 0, 1, true, null)))
+        assertThatThrownBy(() -> TableTask.prepare(TableTask.Settings.of(f)
+                        .label("nope")
+                        .holdout(0.2)
+                        .splitSeed(1)
+                        .build()))
                 .hasMessageContaining("t.csv:1: task.label: no column 'nope' in the header");
         Path one = Files.writeString(tmp.resolve("one.csv"), "x,label\n1,a\n2,a\n");
-        assertThatThrownBy(() -> TableTask.prepare(new TableTask.Settings(
-                        one, null, null, null, null, null, null, 0.2, false, null, 0, 1, true, null)))
+        assertThatThrownBy(() -> TableTask.prepare(
+                        TableTask.Settings.of(one).holdout(0.2).splitSeed(1).build()))
                 .hasMessageContaining("a classifier needs at least two");
         Path constant = Files.writeString(tmp.resolve("c.csv"), "x,label\n1,a\n1,b\n1,a\n1,b\n1,a\n");
-        assertThatThrownBy(() -> TableTask.prepare(new TableTask.Settings(
-                        constant, null, null, null, null, null, null, 0.2, false, null, 0, 1, true, null)))
+        assertThatThrownBy(() -> TableTask.prepare(TableTask.Settings.of(constant)
+                        .holdout(0.2)
+                        .splitSeed(1)
+                        .build()))
                 .hasMessageContaining("every feature column is constant");
         Path dup = Files.writeString(tmp.resolve("d.csv"), "x,x,label\n1,2,a\n");
-        assertThatThrownBy(() -> TableTask.prepare(new TableTask.Settings(
-                        dup, null, null, null, null, null, null, 0.2, false, null, 0, 1, true, null)))
+        assertThatThrownBy(() -> TableTask.prepare(
+                        TableTask.Settings.of(dup).holdout(0.2).splitSeed(1).build()))
                 .hasMessageContaining("d.csv:1: column 'x' appears twice");
         Path hex = Files.writeString(tmp.resolve("h.csv"), "x,label\n0x10,a\n1.5d,b\n");
-        assertThatThrownBy(() -> TableTask.prepare(new TableTask.Settings(
-                        hex, null, null, null, null, null, null, 0.2, false, null, 0, 1, true, null)))
+        assertThatThrownBy(() -> TableTask.prepare(
+                        TableTask.Settings.of(hex).holdout(0.2).splitSeed(1).build()))
                 .hasMessageContaining("'0x10' is not a number");
         Path test = Files.writeString(tmp.resolve("test.csv"), "id,x,noise,const,label\n1,1,1,7,zebra\n");
-        assertThatThrownBy(() -> TableTask.prepare(new TableTask.Settings(
-                        fixture(tmp.resolve("ok.csv"), 12),
-                        test,
-                        null,
-                        null,
-                        null,
-                        List.of("id"),
-                        null,
-                        0,
-                        false,
-                        null,
-                        0,
-                        1,
-                        true,
-                        null)))
+        assertThatThrownBy(() -> TableTask.prepare(TableTask.Settings.of(fixture(tmp.resolve("ok.csv"), 12))
+                        .testPath(test)
+                        .drop(List.of("id"))
+                        .splitSeed(1)
+                        .build()))
                 .hasMessageContaining("test.csv:2: label 'zebra' never occurs in the training file");
     }
 }

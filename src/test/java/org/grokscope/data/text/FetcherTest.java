@@ -127,9 +127,7 @@ class FetcherTest {
         assertThat(Files.readAllBytes(target)).isEqualTo(archive);
         assertThat(part).doesNotExist();
         // fetched archive reads as aclImdb
-        Corpus c = Corpus.build(
-                new TextSource(TextSource.Kind.IMDB, target, null, "text", "label", null, "polarity", 0.25, 0, false),
-                new WordTokenizer(true));
+        Corpus c = Corpus.build(TextSource.of(TextSource.Kind.IMDB, target).build(), new WordTokenizer(true));
         assertThat(c.train.size()).isEqualTo(6);
         // a second fetch verifies what is there and downloads nothing
         int before = ranges.size();

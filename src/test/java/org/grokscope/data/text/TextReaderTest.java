@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.grokscope.data.OnBadRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,9 @@ class TextReaderTest {
     }
 
     static TextSource src(TextSource.Kind k, Path p, boolean skip) {
-        return new TextSource(k, p, null, "text", "label", null, "polarity", 0.25, 0, skip);
+        return TextSource.of(k, p)
+                .onBadRow(skip ? OnBadRow.SKIP : OnBadRow.ERROR)
+                .build();
     }
 
     @Test
@@ -169,8 +172,9 @@ class TextReaderTest {
         long test = pol.stream().filter(Row::test).count();
         assertThat(test).isBetween(50L, 110L); // 25 % of 320, by row hash
         assertThat(read(src(TextSource.Kind.YELP_JSON, f, false))).isEqualTo(pol); // the same rows every time
-        TextSource stars =
-                new TextSource(TextSource.Kind.YELP_JSON, f, null, "text", "label", null, "stars", 0.25, 0, false);
+        TextSource stars = TextSource.of(TextSource.Kind.YELP_JSON, f)
+                .starsRule(StarsRule.STARS)
+                .build();
         assertThat(read(stars)).hasSize(400);
         Files.writeString(f, b + "{\"stars\": 4, \"text\": \"ok\"\n");
         assertThatThrownBy(() -> read(src(TextSource.Kind.YELP_JSON, f, false)))
@@ -184,40 +188,43 @@ class TextReaderTest {
         Files.writeString(csv, "id,body,sentiment\n1,\"good, really\",positive\n2,awful,negative\n3,fine,neutral\n");
         Path csvTest = tmp.resolve("mine-test.csv");
         Files.writeString(csvTest, "id,body,sentiment\n9,nice,positive\n");
-        TextSource s = new TextSource(
-                TextSource.Kind.CSV, csv, csvTest, "body", "sentiment", null, "polarity", 0.25, 0, false);
+        TextSource s = TextSource.of(TextSource.Kind.CSV, csv)
+                .testPath(csvTest)
+                .fields("body", "sentiment")
+                .build();
         Corpus c = Corpus.build(s, new WordTokenizer(true));
         assertThat(c.classNames).containsExactly("negative", "neutral", "positive"); // discovered, sorted
         assertThat(c.train.labels()).containsExactly(2, 0, 1);
         assertThat(c.test.labels()).containsExactly(2);
-        TextSource listed = new TextSource(
-                TextSource.Kind.CSV,
-                csv,
-                csvTest,
-                "body",
-                "sentiment",
-                List.of("negative", "positive"),
-                "polarity",
-                0.25,
-                0,
-                false);
+        TextSource listed = TextSource.of(TextSource.Kind.CSV, csv)
+                .testPath(csvTest)
+                .fields("body", "sentiment")
+                .labels(List.of("negative", "positive"))
+                .build();
         assertThatThrownBy(() -> Corpus.build(listed, new WordTokenizer(true)))
                 .hasMessageContaining("mine.csv:4")
                 .hasMessageContaining("'neutral'");
-        TextSource wrongColumn =
-                new TextSource(TextSource.Kind.CSV, csv, null, "text", "sentiment", null, "polarity", 0.25, 0, false);
+        TextSource wrongColumn = TextSource.of(TextSource.Kind.CSV, csv)
+                .fields("text", "sentiment")
+                .build();
         assertThatThrownBy(() -> Corpus.build(wrongColumn, new WordTokenizer(true)))
                 .hasMessageContaining("mine.csv:1")
                 .hasMessageContaining("no column \"text\"");
         Files.writeString(csv, "id,body,sentiment\n1,good,positive\n2,too,many,fields\n");
-        assertThatThrownBy(() -> read(new TextSource(
-                        TextSource.Kind.CSV, csv, csvTest, "body", "sentiment", null, "polarity", 0.25, 0, false)))
+        assertThatThrownBy(() -> read(TextSource.of(TextSource.Kind.CSV, csv)
+                        .testPath(csvTest)
+                        .fields("body", "sentiment")
+                        .build()))
                 .hasMessageContaining("mine.csv:3")
                 .hasMessageContaining("expected 3 fields, got 4");
 
         Path jl = tmp.resolve("mine.jsonl");
         Files.writeString(jl, "{\"t\":\"yes\",\"y\":1}\n\n{\"t\":\"no\",\"y\":0}\n{\"t\":\"no label\"}\n");
-        TextSource js = new TextSource(TextSource.Kind.JSONL, jl, null, "t", "y", null, "polarity", 0.5, 3, true);
+        TextSource js = TextSource.of(TextSource.Kind.JSONL, jl)
+                .fields("t", "y")
+                .holdout(0.5, 3)
+                .onBadRow(OnBadRow.SKIP)
+                .build();
         TextReader.Stats st = TextReader.read(js, (t, x, l, r, o) -> {});
         assertThat(st.accepted).isEqualTo(2);
         assertThat(st.skipped).isEqualTo(1);
@@ -239,8 +246,7 @@ class TextReaderTest {
         withBom[2] = (byte) 0xBF;
         System.arraycopy(body, 0, withBom, 3, body.length);
         Files.write(csv, withBom);
-        List<Row> rows =
-                read(new TextSource(TextSource.Kind.CSV, csv, null, "text", "label", null, "polarity", 0.25, 0, false));
+        List<Row> rows = read(TextSource.of(TextSource.Kind.CSV, csv).build());
         assertThat(rows).hasSize(4);
         assertThat(rows).extracting(Row::text).contains("good film", "poor film");
     }
@@ -253,15 +259,17 @@ class TextReaderTest {
     void aTextThatIsNoStringOrTextsThatAreAllEmptyAreSaidInWords() throws Exception {
         Path jl = tmp.resolve("num.jsonl");
         Files.writeString(jl, "{\"text\":\"yes\",\"y\":1}\n{\"text\":12345,\"y\":0}\n");
-        TextSource js = new TextSource(TextSource.Kind.JSONL, jl, null, "text", "y", null, "polarity", 0.5, 3, false);
+        TextSource js = TextSource.of(TextSource.Kind.JSONL, jl)
+                .fields("text", "y")
+                .holdout(0.5, 3)
+                .build();
         assertThatThrownBy(() -> TextReader.read(js, (t, x, l, r, o) -> {}))
                 .hasMessageContaining("num.jsonl:2")
                 .hasMessageContaining("must be a string, got 12345")
                 .hasMessageNotContaining("missing");
         Path csv = tmp.resolve("empty.csv");
         Files.writeString(csv, "text,label\n,1\n\"\",0\n ,1\n,0\n,1\n,0\n");
-        TextSource empty =
-                new TextSource(TextSource.Kind.CSV, csv, null, "text", "label", null, "polarity", 0.25, 0, false);
+        TextSource empty = TextSource.of(TextSource.Kind.CSV, csv).build();
         assertThatThrownBy(() -> Corpus.build(empty, new WordTokenizer(true)))
                 .hasMessageContaining("empty.csv")
                 .hasMessageContaining("every training text is empty")

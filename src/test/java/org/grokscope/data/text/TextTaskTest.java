@@ -38,9 +38,7 @@ class TextTaskTest {
                     .append('\n');
         Path tf = tmp.resolve("t" + docs + ".csv");
         Files.writeString(tf, t.toString());
-        return Corpus.build(
-                new TextSource(TextSource.Kind.CSV, f, tf, "text", "label", null, "polarity", 0.25, 0, false),
-                new WordTokenizer(true));
+        return Corpus.build(TextSource.of(TextSource.Kind.CSV, f).testPath(tf).build(), new WordTokenizer(true));
     }
 
     private static Set<String> rows(Dataset d) {
@@ -139,9 +137,8 @@ class TextTaskTest {
                 String.join("\n", "[UNK]", "[CLS]", "[SEP]", "[PAD]", "good", "bad", "film") + "\n"); // [PAD] not at 0
         Path f = tmp.resolve("wp.csv");
         Files.writeString(f, "text,label\ngood film,1\nbad film,0\nbad bad bad bad bad,0\n");
-        Corpus c = Corpus.build(
-                new TextSource(TextSource.Kind.CSV, f, f, "text", "label", null, "polarity", 0.25, 0, false),
-                WordPiece.load(vocab, true));
+        Corpus c =
+                Corpus.build(TextSource.of(TextSource.Kind.CSV, f).testPath(f).build(), WordPiece.load(vocab, true));
         TextTask.Prepared p = TextTask.prepare(c, new TextTask.Settings(null, 1.0, 0, 3, 5, false, 10, 1, null));
         assertThat(p.vocabulary().get(0)).isEqualTo("[PAD]");
         assertThat(p.vocabulary().get(3)).isEqualTo("[UNK]");
@@ -160,7 +157,7 @@ class TextTaskTest {
     void theTokenCacheIsReusedAndInvalidatedWhenTheFileChanges() throws Exception {
         Path f = tmp.resolve("c.csv");
         Files.writeString(f, "text,label\nalpha beta,x\ngamma,y\n");
-        TextSource s = new TextSource(TextSource.Kind.CSV, f, f, "text", "label", null, "polarity", 0.25, 0, false);
+        TextSource s = TextSource.of(TextSource.Kind.CSV, f).testPath(f).build();
         Path cache = tmp.resolve("cache");
         Corpus a = Corpus.load(s, new WordTokenizer(true), cache, null);
         Path[] files;
