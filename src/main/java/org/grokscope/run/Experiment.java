@@ -502,21 +502,18 @@ public final class Experiment implements AutoCloseable {
                 p.giniRise(),
                 p.patience(),
                 p.collapseShare());
-        ProbeSettings ps = new ProbeSettings(
-                p.every(),
-                p.budget(),
-                p.norms(),
-                p.ntk(),
-                p.ntkSamples(),
-                p.ntkOutput() == NtkOutput.TRUE_CLASS,
-                table != null && p.fourier(),
-                p.keyThreshold(),
-                p.kernelBaseline(),
-                p.kernelTestSamples(),
-                p.kernelRidge(),
-                p.kernelMaxTrain(),
-                as,
-                p.stopWhenStalled());
+        ProbeSettings ps = ProbeSettings.builder()
+                .cadence(p.every(), p.budget())
+                .measure(ProbeSettings.Measure.NORMS, p.norms())
+                .measure(ProbeSettings.Measure.NTK, p.ntk())
+                .measure(ProbeSettings.Measure.FOURIER, table != null && p.fourier())
+                .measure(ProbeSettings.Measure.KERNEL_BASELINE, p.kernelBaseline())
+                .ntk(p.ntkSamples(), p.ntkOutput() == NtkOutput.TRUE_CLASS)
+                .keyThreshold(p.keyThreshold())
+                .kernelBaseline(p.kernelTestSamples(), p.kernelRidge(), p.kernelMaxTrain())
+                .advisor(as)
+                .stopWhenStalled(p.stopWhenStalled())
+                .build();
         Advisor.Context ctx = new Advisor.Context(
                 cfg.optimizer().weightDecay() + cfg.regularization().l2(),
                 cfg.init().alpha(),

@@ -263,19 +263,19 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
         writeCheckpoint(t, o.steps());
         summary = RunSummary.of(
                 cfg,
-                o.status(),
-                o.reason(),
-                o.steps(),
+                o,
                 evals,
-                t.trainSet().size(),
-                t.testSet().size(),
-                t.model().params().size(),
-                o.wallSeconds(),
-                t.trainSeconds(),
-                t.step() - startStep,
-                t.flopsPerStep(),
-                (Integer) provenance.getOrDefault("threads", 0),
-                pool == null ? 0 : pool.maxInUse(),
+                new RunSummary.Sizes(
+                        t.trainSet().size(),
+                        t.testSet().size(),
+                        t.model().params().size()),
+                new RunSummary.Speed(
+                        o.wallSeconds(),
+                        t.trainSeconds(),
+                        t.step() - startStep,
+                        t.flopsPerStep(),
+                        (Integer) provenance.getOrDefault("threads", 0),
+                        pool == null ? 0 : pool.maxInUse()),
                 probes == null ? null : probes.summary(t.trainSeconds()));
         try {
             AtomicFiles.writeString(dir.resolve(SUMMARY), Json.MAPPER.writeValueAsString(summary) + "\n");

@@ -66,21 +66,22 @@ public record RunSummary(
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer threadsMax,
         @JsonInclude(JsonInclude.Include.NON_NULL) java.util.Map<String, Object> probes) {
 
+    /** How large the run's data and model are. */
+    public record Sizes(int train, int test, int parameters) {}
+
+    /**
+     * How fast it ran: seconds in the loop and in training steps, the steps this process ran, the FLOPs of one step,
+     * the threads it started with and the most it was let use (a sweep may grow a run's share).
+     */
+    public record Speed(
+            double wallSeconds, double trainSeconds, int stepsRun, double flopsPerStep, int threads, int threadsMax) {}
+
     public static RunSummary of(
             RunConfig cfg,
-            org.grokscope.train.Trainer.Status status,
-            String reason,
-            int steps,
+            org.grokscope.train.Trainer.Outcome outcome,
             List<Evaluation> evals,
-            int trainSize,
-            int testSize,
-            int parameters,
-            double wall,
-            double train,
-            int stepsRun,
-            double flopsPerStep,
-            int threads,
-            int threadsMax,
+            Sizes sizes,
+            Speed speed,
             java.util.Map<String, Object> probes) {
         int n = evals.size();
         int[] st = new int[n];
@@ -96,12 +97,12 @@ public record RunSummary(
         double mt = cfg.analysis().memorizationThreshold(), gt = cfg.analysis().generalizationThreshold();
         Integer mem = Milestones.firstAtLeast(st, tr, mt), gen = Milestones.firstAtLeast(st, te, gt);
         Evaluation last = n > 0 ? evals.get(n - 1) : null;
-        double sps = train > 0 ? stepsRun / train : 0;
+        double train = speed.trainSeconds(), sps = train > 0 ? speed.stepsRun() / train : 0;
         return new RunSummary(
                 cfg.name(),
-                status,
-                reason,
-                steps,
+                outcome.status(),
+                outcome.reason(),
+                outcome.steps(),
                 last == null ? Double.NaN : last.trainAcc(),
                 last == null ? Double.NaN : last.testAcc(),
                 last == null ? Double.NaN : last.trainLoss(),
@@ -113,16 +114,16 @@ public record RunSummary(
                 Milestones.gap(mem, gen),
                 mt,
                 gt,
-                trainSize,
-                testSize,
-                parameters,
-                round(wall, 3),
+                sizes.train(),
+                sizes.test(),
+                sizes.parameters(),
+                round(speed.wallSeconds(), 3),
                 round(train, 3),
                 round(sps, 2),
                 sps > 0 ? round(1000 / sps, 3) : 0,
-                round(flopsPerStep * sps / 1e9, 2),
-                threads,
-                threadsMax > threads ? threadsMax : null,
+                round(speed.flopsPerStep() * sps / 1e9, 2),
+                speed.threads(),
+                speed.threadsMax() > speed.threads() ? speed.threadsMax() : null,
                 probes);
     }
 

@@ -573,20 +573,11 @@ class HardeningTest {
                 new org.grokscope.config.ConfigLoader.Source("base.yaml", BASE, false), java.util.List.of());
         org.grokscope.run.RunSummary s = org.grokscope.run.RunSummary.of(
                 c,
-                org.grokscope.train.Trainer.Status.COMPLETED,
-                null,
-                10,
+                new org.grokscope.train.Trainer.Outcome(org.grokscope.train.Trainer.Status.COMPLETED, 10, null, 1),
                 java.util.List.of(new org.grokscope.train.Evaluation(
                         10, 1e-3, Double.NaN, 0.5, Double.NaN, Double.NaN, 0, 1, 1, 0)),
-                60,
-                0,
-                100,
-                1,
-                1,
-                10,
-                1e6,
-                1,
-                0,
+                new org.grokscope.run.RunSummary.Sizes(60, 0, 100),
+                new org.grokscope.run.RunSummary.Speed(1, 1, 10, 1e6, 1, 0),
                 null);
         String json = org.grokscope.config.Json.MAPPER.writeValueAsString(s);
         assertThat(json).doesNotContain("NaN").contains("\"final_test_acc\" : null");
