@@ -25,7 +25,7 @@ class SignalTest {
             task: {op: add, p: 59, train_fraction: 0.4}
             model: {kind: mlp, embed_dim: 64, hidden: 256}
             optimizer: {lr: 3.0e-3}
-            training: {steps: 3000, eval_every: 20}
+            training: {steps: 1500, eval_every: 20}
             """;
 
     @Test
@@ -46,7 +46,7 @@ class SignalTest {
         JsonNode s = Json.MAPPER.readTree(dir.resolve(RunDirectory.SUMMARY).toFile());
         assertThat(s.get("status").asText()).isEqualTo("interrupted");
         int stoppedAt = s.get("steps").asInt();
-        assertThat(stoppedAt).isBetween(0, 2999);
+        assertThat(stoppedAt).isBetween(0, 1499);
         List<String> rows = Files.readAllLines(dir.resolve(RunDirectory.METRICS));
         assertThat(rows.get(0)).startsWith("step,");
         int columns = rows.get(0).split(",", -1).length;
