@@ -51,13 +51,14 @@ public final class Benchmarks {
             double[] ms = new double[samples];
             long[] at0 = ex.pool.stepsByThreads();
             long eager0 = ex.pool.eagerSteps();
-            long gc0 = gcCount();
+            long gc0 = gcCount(), d0 = ex.pool.dispatches();
             for (int i = 0; i < samples; i++) {
                 long t0 = System.nanoTime();
                 ex.trainer.trainStep();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             long gc = gcCount() - gc0;
+            double perStep = (double) (ex.pool.dispatches() - d0) / samples;
             String adaptive = threadShares(at0, eager0, ex.pool.stepsByThreads(), ex.pool.eagerSteps(), threads);
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
@@ -75,9 +76,10 @@ public final class Benchmarks {
                     gc,
                     String.format(
                             java.util.Locale.ROOT,
-                            "batch %d, %.2f GFLOP/step, threads %d%s, set-up %.0f ms, first step %.0f ms, full speed after %.2f s (%d steps)",
+                            "batch %d, %.2f GFLOP/step, %.0f dispatches/step, threads %d%s, set-up %.0f ms, first step %.0f ms, full speed after %.2f s (%d steps)",
                             ex.trainer.batchSize(),
                             flops / 1e9,
+                            perStep,
                             threads,
                             adaptive,
                             setupMs,

@@ -16,14 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
  * Blocking (BLIS-style): for each 256-deep k-block, op(A) is packed once into MR-row micro-panels laid out [k][MR] (the
  * last one zero-padded); then for each 256-column block of B, the block is packed into a contiguous panel of 2L-wide
  * column strips (L = vector lanes; the last strip zero-padded), and all threads sweep 72-row chunks over it, strip by
- * strip, with an MR × 2L register tile. MR follows the register file: 8 rows (16 accumulators) with 512-bit vectors and
- * 32 registers, 6 rows (12 accumulators; with the two B loads and an A broadcast, 15 of AVX2's 16 registers) otherwise.
- * Packing turns every operand read in the tile's loop into a running index with constant offsets: no power-of-two
- * strides aliasing in L1, no per-iteration bounds checks on a variable stride (the unpacked tile ran 25 % slower), and
- * the tn and nt forms need no separate transpose. The first k-block stores its tile instead of zero-filling C. Every
- * element is summed in the same order (k ascending) whatever the thread count or tile height, so results are bitwise
- * reproducible. An instance is a reusable plan (not thread-safe): it holds the operands so a dispatch allocates
- * nothing.
+ * strip, with an MR × 2L register tile. Each (k-block, column block) step is one dispatch to the pool, which also packs
+ * the next step's operands into a second set of buffers: one hand-off per step, not three. MR follows the register
+ * file: 8 rows (16 accumulators) with 512-bit vectors and 32 registers, 6 rows (12 accumulators; with the two B loads
+ * and an A broadcast, 15 of AVX2's 16 registers) otherwise. Packing turns every operand read in the tile's loop into a
+ * running index with constant offsets: no power-of-two strides aliasing in L1, no per-iteration bounds checks on a
+ * variable stride (the unpacked tile ran 25 % slower), and the tn and nt forms need no separate transpose. The first
+ * k-block stores its tile instead of zero-filling C. Every element is summed in the same order (k ascending) whatever
+ * the thread count or tile height, so results are bitwise reproducible. An instance is a reusable plan (not
+ * thread-safe): it holds the operands so a dispatch allocates nothing.
  */
 public final class Gemm implements Parallel.SlotTask {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -50,18 +51,25 @@ public final class Gemm implements Parallel.SlotTask {
     public static final int K_BLOCK = KB;
 
     private final Parallel pool;
-    private final float[] panel = new float[KB * NB];
-    private float[] aPack = new float
-            [0]; // the current k-block of op(A) as MR-row micro-panels [k][MR], grown, never reallocated in a steady
+    // op(B)'s packed column block, two of them: the one being computed and the next one, packed beside it
+    private final float[][] panel = {new float[KB * NB], new float[KB * NB]};
+    // a k-block of op(A) as MR-row micro-panels [k][MR], two of them likewise; grown, never reallocated in a steady
     // state
+    private final float[][] aPack = {new float[0], new float[0]};
     private final float[] spill; // per pool thread: an MR × NR tile for partial strips (odd n such as 113) or rows
 
-    private float[] a, c;
-    private int aOff, ars, acs, cOff, ldc, m, n;
-    private int j0, jn, k0, kn; // current block: columns [j0, j0+jn), depth [k0, k0+kn)
-    private boolean store;
+    private float[] a, b, c;
+    private int aOff, ars, acs, bOff, brs, bcs, cOff, ldc, m, n;
     private int groups = 1; // column-strip groups per row chunk
     private int mb = MB; // rows per row chunk for the current GEMM
+    private int rowChunks;
+    // the step being computed: k-block [k0, k0 + kn), columns [j0, j0 + jn), which A and B buffers hold them, and
+    // whether it stores (the first k-block) or adds; the next step's likewise, packed beside it (see general)
+    private int k0, kn, j0, jn, aBuf, pBuf;
+    private boolean store;
+    private int nk0, nkn, nj0, njn, naBuf, npBuf;
+    private boolean packNextA;
+    private int computeChunks, nextStrips;
 
     public Gemm(Parallel pool) {
         this.pool = pool;
@@ -160,6 +168,10 @@ public final class Gemm implements Parallel.SlotTask {
         this.aOff = aOff;
         this.ars = ars;
         this.acs = acs;
+        this.b = B;
+        this.bOff = bOff;
+        this.brs = brs;
+        this.bcs = bcs;
         this.c = C;
         this.cOff = cOff;
         this.ldc = ldc;
@@ -174,90 +186,138 @@ public final class Gemm implements Parallel.SlotTask {
         // loaded, so each row chunk is also split into groups of column strips; every C element is still
         // computed by the same tile code in the same order, so the result does not depend on the split
         groups = rowChunks >= 4 * pool.threads() ? 1 : Math.min(4, (Math.min(NB, n) + NR - 1) / NR);
-        int chunks = rowChunks * groups;
+        this.rowChunks = rowChunks;
+        computeChunks = rowChunks * groups;
         int need = (m + MR - 1) / MR * MR * Math.min(KB, k);
-        if (aPack.length < need) aPack = new float[need];
-        // k-blocks outermost: A is packed once per k-block (not once per column block too), and each C
-        // element still receives its k-blocks in ascending order
-        boolean first = true;
-        for (int b = 0, end = 0; end < k; b++) {
-            k0 = end;
-            end = kEnds == null ? Math.min(k, k0 + KB) : kEnds[b];
-            kn = end - k0;
-            if (kn == 0) continue;
-            if (kn < 0 || kn > KB)
-                throw new IllegalArgumentException("k-block " + b + " spans " + kn + " (at most " + KB + ")");
+        int kBlocks = 0;
+        for (int bk = 0, end = 0; end < k; bk++) {
+            int start = end;
+            end = kEnds == null ? Math.min(k, start + KB) : kEnds[bk];
+            if (end - start < 0 || end - start > KB)
+                throw new IllegalArgumentException(
+                        "k-block " + bk + " spans " + (end - start) + " (at most " + KB + ")");
+            if (end > start) kBlocks++;
+        }
+        if (aPack[0].length < need) aPack[0] = new float[need];
+        if (kBlocks > 1 && aPack[1].length < need) aPack[1] = new float[need];
+        // the steps: k-blocks outermost (A is packed once per k-block, not once per column block too, and each C
+        // element receives its k-blocks in ascending order), column blocks within. Each dispatch computes one step
+        // and packs the next step's operands beside it into the other buffers: one hand-off per step instead of
+        // three (pack A, pack B, compute), and the packing fills the time threads would otherwise wait at the
+        // step's end. Every buffer is written by one dispatch and read by the next, never both at once.
+        boolean first = true, primed = false;
+        int step = 0, kb = -1;
+        for (int bk = 0, end = 0; end < k; bk++) {
+            int start = end;
+            end = kEnds == null ? Math.min(k, start + KB) : kEnds[bk];
+            if (end == start) continue;
+            kb++;
             boolean storeBlock = first && !accumulate;
             first = false;
-            pool.run(rowChunks, aPacker);
-            for (j0 = 0; j0 < n; j0 += NB) {
-                jn = Math.min(NB, n - j0);
-                packer.b = B;
-                packer.bOff = bOff;
-                packer.brs = brs;
-                packer.bcs = bcs;
-                pool.run((jn + NR - 1) / NR, packer); // strips in parallel: a serial pack left the other thread idle
+            for (int j = 0; j < n; j += NB, step++) {
+                nk0 = start;
+                nkn = end - start;
+                nj0 = j;
+                njn = Math.min(NB, n - j);
+                naBuf = kb & 1;
+                npBuf = step & 1;
+                packNextA = j == 0; // a new k-block: its A too
+                nextStrips = (njn + NR - 1) / NR;
+                int packs = nextStrips + (packNextA ? rowChunks : 0);
+                if (!primed) dispatch(packs, packOnly); // nothing to compute yet
+                else dispatch(computeChunks + packs, this); // the step before, and this one's packing
+                primed = true;
+                k0 = nk0;
+                kn = nkn;
+                j0 = nj0;
+                jn = njn;
+                aBuf = naBuf;
+                pBuf = npBuf;
                 store = storeBlock;
-                pool.run(chunks, this);
             }
         }
-        this.a = this.c = null;
-        packer.b = null;
+        nextStrips = 0;
+        packNextA = false;
+        dispatch(computeChunks, this); // the last step, nothing left to pack
+        this.a = this.b = this.c = null;
     }
 
-    private final Pack packer = new Pack();
-    private final Parallel.Task aPacker = rc -> packA(rc * mb, Math.min(mb, m - rc * mb));
-
-    // panel[strip s][kk][0..NR) = op(B)(k0+kk, j0 + s*NR + 0..NR), zero past column n; one strip per chunk
-    private final class Pack implements Parallel.Task {
-        float[] b;
-        int bOff, brs, bcs;
-
-        @Override
-        public void run(int s) {
-            float[] p = panel, B = b;
-            int js = j0 + s * NR, w = Math.min(NR, j0 + jn - js), base = s * kn * NR;
-            if (bcs == 1) {
-                for (int kk = 0; kk < kn; kk++) {
-                    int src = bOff + (k0 + kk) * brs + js, dst = base + kk * NR;
-                    System.arraycopy(B, src, p, dst, w);
-                    for (int j = w; j < NR; j++) p[dst + j] = 0f;
-                }
-            } else {
-                for (int j = 0; j < NR; j++) {
-                    if (j < w) {
-                        int src = bOff + (js + j) * bcs + k0 * brs;
-                        for (int kk = 0; kk < kn; kk++) p[base + kk * NR + j] = B[src + kk * brs];
-                    } else {
-                        for (int kk = 0; kk < kn; kk++) p[base + kk * NR + j] = 0f;
-                    }
-                }
-            }
-        }
+    /**
+     * A step of one tile chunk (m ≤ 72 rows and one strip: a small weight gradient over a long batch) runs on the
+     * calling thread with its packing: handing three tiny chunks to the workers costs more than they take.
+     */
+    private void dispatch(int chunks, Parallel.Task t) {
+        if (computeChunks > 1) pool.run(chunks, t);
+        else for (int c = 0; c < chunks; c++) t.run(c);
     }
 
+    // the first step's operands alone
+    private final Parallel.Task packOnly = this::packNext;
+
+    /**
+     * Chunk {@code chunk} of a step's dispatch: a tile chunk of the current step, else a strip of the next step's B
+     * block, else a row chunk of its A block.
+     */
     @Override
     public void run(int chunk, int slot) {
+        if (chunk >= computeChunks) {
+            packNext(chunk - computeChunks);
+            return;
+        }
         int rc = chunk / groups, g = chunk % groups;
         int i0 = rc * mb, rows = Math.min(mb, m - i0);
-        float[] ap = aPack;
+        float[] ap = aPack[aBuf], p = panel[pBuf];
         int strips = (jn + NR - 1) / NR;
         for (int s = g * strips / groups, s1 = (g + 1) * strips / groups; s < s1; s++) {
             int js = j0 + s * NR, w = Math.min(NR, j0 + jn - js), base = s * kn * NR;
             for (int q = 0; q < rows; q += MR) {
-                if (MR == 8) tile8(ap, (i0 + q) * kn, i0 + q, Math.min(MR, rows - q), js, w, base, slot * MR * NR);
-                else tile(ap, (i0 + q) * kn, i0 + q, Math.min(MR, rows - q), js, w, base, slot * MR * NR);
+                int ao = (i0 + q) * kn, r = Math.min(MR, rows - q), so = slot * MR * NR;
+                if (MR == 8) tile8(ap, ao, i0 + q, r, js, w, p, base, kn, store, so);
+                else tile(ap, ao, i0 + q, r, js, w, p, base, kn, store, so);
             }
         }
     }
 
-    // aPack[i·kn + kk·MR + r] = op(A)(i + r, k0 + kk) for the micro-panels i = i0, i0 + MR, … of one row chunk, zero
-    // past row m
-    private void packA(int i0, int rows) {
-        final float[] A = a, ap = aPack;
-        final int kn = this.kn, acs = this.acs, ars = this.ars;
+    // pack chunk c of the next step: a strip of its B block, then (at a new k-block) a row chunk of its A block
+    private void packNext(int c) {
+        if (c < nextStrips) {
+            int js = nj0 + c * NR;
+            packB(panel[npBuf], c * nkn * NR, js, Math.min(NR, nj0 + njn - js), nk0, nkn);
+        } else {
+            int rc = c - nextStrips;
+            packA(aPack[naBuf], rc * mb * nkn, rc * mb, Math.min(mb, m - rc * mb), nk0, nkn);
+        }
+    }
+
+    // p[base + kk·NR + j] = op(B)(k0 + kk, js + j) for one strip of NR columns, zero past its w valid ones
+    private void packB(float[] p, int base, int js, int w, int k0, int kn) {
+        final float[] B = b;
+        final int bOff = this.bOff, brs = this.brs, bcs = this.bcs;
+        if (bcs == 1) {
+            for (int kk = 0; kk < kn; kk++) {
+                int src = bOff + (k0 + kk) * brs + js, dst = base + kk * NR;
+                System.arraycopy(B, src, p, dst, w);
+                for (int j = w; j < NR; j++) p[dst + j] = 0f;
+            }
+        } else {
+            for (int j = 0; j < NR; j++) {
+                if (j < w) {
+                    int src = bOff + (js + j) * bcs + k0 * brs;
+                    for (int kk = 0; kk < kn; kk++) p[base + kk * NR + j] = B[src + kk * brs];
+                } else {
+                    for (int kk = 0; kk < kn; kk++) p[base + kk * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    // ap[base + q·kn + kk·MR + r] = op(A)(i0 + q + r, k0 + kk) for the micro-panels q = 0, MR, … of rows [i0, i0 +
+    // rows), zero past row m
+    private void packA(float[] ap, int base, int i0, int rows, int k0, int kn) {
+        final float[] A = a;
+        final int acs = this.acs, ars = this.ars;
         for (int q = 0; q < rows; q += MR) {
-            int rq = Math.min(MR, rows - q), dst = (i0 + q) * kn, src = aOff + (i0 + q) * ars + k0 * acs;
+            int rq = Math.min(MR, rows - q), dst = base + q * kn, src = aOff + (i0 + q) * ars + k0 * acs;
             if (acs == 1 && rq == MR) { // nn, nt: rows of A are contiguous in k; write each k's MR values together
                 for (int h = 0; h < MR; h += 2) { // two rows at a time
                     int o0 = src + h * ars, o1 = o0 + ars;
@@ -280,9 +340,10 @@ public final class Gemm implements Parallel.SlotTask {
         }
     }
 
-    // C[i..i+rows, js..js+w) (+)= micro-panel ap[ao..] · panel strip at base; so: this thread's spill tile
-    private void tile(float[] ap, int ao, int i, int rows, int js, int w, int base, int so) {
-        final float[] p = this.panel;
+    // C[i..i+rows, js..js+w) (+)= micro-panel ap[ao..] · the B strip p[base..] over kn; store: the first block (C =,
+    // not C +=); so: this thread's spill tile
+    private void tile(
+            float[] ap, int ao, int i, int rows, int js, int w, float[] p, int base, int kn, boolean store, int so) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -374,8 +435,8 @@ public final class Gemm implements Parallel.SlotTask {
     // the 8 × 2L tile for 32-register ISAs (AVX-512): 16 accumulators, 8 FMAs per B load instead of 6.
     // (12 × 2L is faster when C2 compiles it, but C1 runs out of registers on it and it can then stay
     // in a boxing tier-2 compile: 2 GFLOP/s.)
-    private void tile8(float[] ap, int ao, int i, int rows, int js, int w, int base, int so) {
-        final float[] p = this.panel;
+    private void tile8(
+            float[] ap, int ao, int i, int rows, int js, int w, float[] p, int base, int kn, boolean store, int so) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);

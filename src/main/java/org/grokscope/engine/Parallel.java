@@ -84,6 +84,7 @@ public final class Parallel implements AutoCloseable {
     private volatile int maxUsed; // the largest use(k) so far, 0 if never set
     private final ThreadGovernor governor;
     private long dispatch; // the caller's count of published dispatches
+    private long calls; // run() calls of more than one chunk: hand-offs when threads take part
     private boolean inside;
 
     public Parallel(int threads) {
@@ -149,6 +150,14 @@ public final class Parallel implements AutoCloseable {
         return governor.stepsByThreads();
     }
 
+    /**
+     * How many loops of more than one chunk this pool has been given: a step's count is its number of hand-offs to the
+     * workers when threads take part (a loop of one chunk runs on the caller). Read it from the thread that dispatches.
+     */
+    public long dispatches() {
+        return calls;
+    }
+
     /** How many of them ran in the eager mode: every thread the pool may use, idle workers spinning. */
     public long eagerSteps() {
         return governor.eagerSteps();
@@ -157,6 +166,7 @@ public final class Parallel implements AutoCloseable {
     /** Runs task.run(c) for c in [0, n); returns when all have finished. Not re-entrant. */
     public void run(int n, Task t) {
         if (n <= 0) return;
+        if (n > 1) calls++;
         int k = use;
         if (ADAPTIVE) {
             k = governor.threads(k);
