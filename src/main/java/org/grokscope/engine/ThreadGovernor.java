@@ -15,15 +15,16 @@ import java.util.Arrays;
  * measured: the governor runs a few steps in a neighbouring mode now and then, and keeps the faster.
  *
  * <p>How: the pool has modes from eager to polite ({@link #threadsAt}, {@link #spinsAt}); the governor starts in the
- * most eager and times the steps. After an interval it tries a neighbouring mode for {@value #TRIAL_STEPS} steps, then
- * the current mode for as many again, and moves if the trial's median step beats the current mode's before and after
- * it: by {@value #POLITER_GAIN_PERCENT} % for a politer mode, within {@value #EAGER_SLACK_PERCENT} % for a more eager
- * one. An interval starts at {@value #BASE_INTERVAL} steps and doubles, up to {@value #MAX_INTERVAL}, each time a trial
- * loses outright (slower than the current mode before or after it), so a settled quiet run spends {@value #TRIAL_STEPS}
- * steps in ~260 on a trial; it starts again from {@value #BASE_INTERVAL} when the mode changes, and a trial starts at
- * once when the steps get {@value #DRIFT_PERCENT} % slower than when the mode was last confirmed (the machine got
- * busier) or, in a polite mode, that much faster (it got quieter). Results never depend on it: chunking does not depend
- * on the number of threads.
+ * most eager and times the steps. After an interval it tries a neighbouring mode (or, right after a politer trial that
+ * came within {@value #FURTHER_SLACK_PERCENT} % of the current mode, the one below that) for {@value #TRIAL_STEPS}
+ * steps, then the current mode for as many again, and moves if the trial's median step beats the current mode's before
+ * and after it: by {@value #POLITER_GAIN_PERCENT} % for a politer mode, within {@value #EAGER_SLACK_PERCENT} % for a
+ * more eager one. An interval starts at {@value #BASE_INTERVAL} steps and doubles, up to {@value #MAX_INTERVAL}, each
+ * time a trial loses outright (slower than the current mode before or after it), so a settled quiet run spends
+ * {@value #TRIAL_STEPS} steps in ~260 on a trial; it starts again from {@value #BASE_INTERVAL} when the mode changes,
+ * and a trial starts at once when the steps get {@value #DRIFT_PERCENT} % slower than when the mode was last confirmed
+ * (the machine got busier) or, in a polite mode, that much faster (it got quieter). Results never depend on it:
+ * chunking does not depend on the number of threads.
  *
  * <p>Not thread-safe: one training loop reports its steps and reads the count.
  */
@@ -36,6 +37,11 @@ final class ThreadGovernor {
      * rule drifted into parking; beside busy programs the politer modes win by 20-50 %.
      */
     static final int POLITER_GAIN_PERCENT = 10, EAGER_SLACK_PERCENT = 2, DRIFT_PERCENT = 30;
+    /**
+     * A politer trial that lost but came within this of the current mode is followed by a trial one level further down
+     * (see {@link #decide}).
+     */
+    static final int FURTHER_SLACK_PERCENT = 5;
 
     private int allowed; // the pool's use() when the governor last looked
     private int level; // the mode the steps run in (see threadsAt, spinsAt)
@@ -51,6 +57,7 @@ final class ThreadGovernor {
     private double drifted; // the last three steps' median when a change in step time started the trial, else 0
     private int interval = BASE_INTERVAL, since;
     private boolean downFirst = true; // between two neighbours, which to try next
+    private int reach = 1; // how many levels down the next politer trial goes
     private long[] stepsAt = new long[0];
     private long eagerSteps;
 
@@ -136,8 +143,9 @@ final class ThreadGovernor {
     }
 
     private void startTrial() {
-        boolean canDown = level + 1 < levels(allowed), canUp = level > 0;
-        trial = canDown && (downFirst || !canUp) ? level + 1 : canUp ? level - 1 : -1;
+        int bottom = levels(allowed) - 1;
+        boolean canDown = level < bottom, canUp = level > 0;
+        trial = canDown && (downFirst || !canUp) ? Math.min(bottom, level + reach) : canUp ? level - 1 : -1;
         if (canDown && canUp) downFirst = !downFirst;
         trialCount = afterCount = 0;
         // the current mode's steps before the trial: since the change that started it, if one did (older ones are
@@ -162,12 +170,22 @@ final class ThreadGovernor {
             level = trial;
             interval = BASE_INTERVAL;
             reference = tried;
+            reach = 1;
         } else {
             // the interval grows only when the trial lost outright; a politer mode that was faster, but not by
             // the margin, is tried again as soon (beside busy programs steps vary by tens of per cent, and one
-            // unlucky trial must not put off the next for hundreds of steps)
+            // unlucky trial must not put off the next for hundreds of steps). A politer trial that lost is
+            // followed, as soon, by one a level further down: with one busy program per core, two threads
+            // parking are no faster than two spinning (the caller waits for its worker's share either way)
+            // while one thread alone is a third faster, and a trial of neighbours only would never find it. Only
+            // when the politer mode cost (almost) nothing: on a quiet machine each politer mode is slower, and
+            // there the trials stay as rare as before
             boolean lost = !politer || tried >= Math.min(before, after);
-            if (lost) interval = Math.min(2 * interval, MAX_INTERVAL);
+            boolean further = politer
+                    && trial < levels(allowed) - 1
+                    && tried < (1 + FURTHER_SLACK_PERCENT / 100.0) * Math.min(before, after);
+            if (politer) reach = further ? trial - level + 1 : 1;
+            if (lost && !further) interval = Math.min(2 * interval, MAX_INTERVAL);
             reference = after;
         }
         trial = -1;
@@ -177,6 +195,7 @@ final class ThreadGovernor {
 
     private void restart(int allowedNow) {
         allowed = Math.max(1, allowedNow);
+        reach = 1;
         level = recentCount = trialCount = afterCount = since = 0;
         trial = -1;
         reference = drifted = 0;
