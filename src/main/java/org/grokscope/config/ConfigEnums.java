@@ -86,6 +86,7 @@ final class ConfigEnums {
                             org.grokscope.data.text.TextSource.Kind::parse)),
             Map.entry(LossPrecision.class, new Spelling<>(LossPrecision.class, LossPrecision::id, null)),
             Map.entry(Init.Scheme.class, lower(Init.Scheme.class)),
+            Map.entry(Init.Attention.class, lower(Init.Attention.class)),
             Map.entry(org.grokscope.train.Trainer.Status.class, lower(org.grokscope.train.Trainer.Status.class)),
             Map.entry(Transformer.Norm.class, lower(Transformer.Norm.class)),
             Map.entry(Encoder.Pooling.class, lower(Encoder.Pooling.class)),

@@ -46,7 +46,7 @@ public record Modular(
                 && (testFraction == null || (testFraction > 0 && testFraction < 1))
                 && (trainCount == null || trainCount >= 1);
         if (p >= 2 && p <= 2000 && o != null && fieldsOk) { // cross-field checks only once each field is valid
-            long total = o == ModOp.DIV ? (long) p * (p - 1) : (long) p * p;
+            long total = o.excludesZeroY() ? (long) p * (p - 1) : (long) p * p;
             long nTest = testFraction == null ? 0 : Math.round(testFraction * total);
             long nTrain =
                     trainCount != null ? trainCount : trainFraction != null ? Math.round(trainFraction * total) : 0;

@@ -87,6 +87,11 @@ public record RunConfig(
                     "the kernel baseline classifies; it does not apply to a value target");
         }
         init.validate(p);
+        if (init.attention() == org.grokscope.train.Init.Attention.MHA && !(model instanceof TransformerSpec))
+            p.add(
+                    "init.attention",
+                    "mha initializes attention as PyTorch's nn.MultiheadAttention does: only model kind transformer"
+                            + " has it");
         optimizer.validate(p);
         regularization.validate(p);
         training.validate(p);

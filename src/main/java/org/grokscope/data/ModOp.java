@@ -9,6 +9,11 @@ public enum ModOp {
     MUL("mul", "x*y"),
     DIV("div", "x/y (y != 0)"),
     DIV_ODD("div_odd", "x/y if y odd else x-y"),
+    /**
+     * x·y over y ≠ 0, as Grokfast's code builds its task (its docstring says x/y). Not x/y relabelled: the operands
+     * share one embedding table, so x·y is commutative for the model and x/y is not.
+     */
+    MUL_NONZERO("mul_nonzero", "x*y (y != 0)"),
     SQ_SUM("x2+y2", "x^2+y^2"),
     QUAD("x2+xy+y2", "x^2+xy+y^2"),
     QUAD_X("x2+xy+y2+x", "x^2+xy+y^2+x"),
@@ -47,7 +52,12 @@ public enum ModOp {
 
     /** Whether (x, y) is in the operation's domain. */
     public boolean defined(int x, int y) {
-        return !(this == DIV && y == 0);
+        return !(excludesZeroY() && y == 0);
+    }
+
+    /** Whether pairs with y = 0 are left out: the table has p·(p − 1) pairs instead of p². */
+    public boolean excludesZeroY() {
+        return this == DIV || this == MUL_NONZERO;
     }
 
     /** Label of (x, y); RANDOM is handled by the dataset (it needs a seed). */
@@ -56,7 +66,7 @@ public enum ModOp {
         long r = switch (this) {
             case ADD, RANDOM -> X + Y;
             case SUB -> X - Y;
-            case MUL -> X * Y;
+            case MUL, MUL_NONZERO -> X * Y;
             case DIV -> X * inverse(y, p);
             case DIV_ODD -> (y % 2 == 1) ? X * inverse(y, p) : X - Y;
             case SQ_SUM -> X * X + Y * Y;

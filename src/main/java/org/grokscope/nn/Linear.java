@@ -21,13 +21,27 @@ public final class Linear {
 
     /** {@code role} of the weight (UNEMBEDDING for a transformer's output map). */
     public Linear(Params ps, Gemm gemm, Kernels k, String name, int in, int out, boolean bias, Param.Role role) {
+        this(ps, gemm, k, name, in, out, bias, role, Param.Role.BIAS);
+    }
+
+    /** The roles of the weight and of the bias (an attention's projections). */
+    public Linear(
+            Params ps,
+            Gemm gemm,
+            Kernels k,
+            String name,
+            int in,
+            int out,
+            boolean bias,
+            Param.Role role,
+            Param.Role biasRole) {
         this.ps = ps;
         this.gemm = gemm;
         this.k = k;
         this.in = in;
         this.out = out;
         this.weight = ps.add(name + ".weight", role, in, in, out);
-        this.bias = bias ? ps.add(name + ".bias", Param.Role.BIAS, in, out) : null;
+        this.bias = bias ? ps.add(name + ".bias", biasRole, in, out) : null;
     }
 
     // x[n, in] -> y[n, out] = act(x·W + b); pre (optional, [n, out]) receives x·W + b

@@ -18,7 +18,11 @@ public record Param(String name, int offset, int size, int[] shape, Role role, i
         BIAS,
         EMBEDDING,
         NORM_GAIN,
-        NORM_BIAS
+        NORM_BIAS,
+        /** A query, key or value projection's weight: a WEIGHT, except where an init treats attention apart. */
+        ATTN_IN,
+        /** A bias of the attention's projections (query, key, value, output): likewise a BIAS. */
+        ATTN_BIAS
     }
 
     public String shapeString() {

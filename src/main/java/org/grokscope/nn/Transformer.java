@@ -119,10 +119,10 @@ public final class Transformer implements Model, FourierReadable {
         for (int l = 0; l < nl; l++) {
             String b = "blocks." + l + ".";
             if (norm) ln1[l] = new LayerNorm(ps, pool, b + "ln1", d, 1e-5f);
-            wq[l] = new Linear(ps, gemm, k, b + "attn.q", d, d, s.attnBias());
-            wk[l] = new Linear(ps, gemm, k, b + "attn.k", d, d, s.attnBias());
-            wv[l] = new Linear(ps, gemm, k, b + "attn.v", d, d, s.attnBias());
-            wo[l] = new Linear(ps, gemm, k, b + "attn.o", d, d, s.attnBias());
+            wq[l] = new Linear(ps, gemm, k, b + "attn.q", d, d, s.attnBias(), Param.Role.ATTN_IN, Param.Role.ATTN_BIAS);
+            wk[l] = new Linear(ps, gemm, k, b + "attn.k", d, d, s.attnBias(), Param.Role.ATTN_IN, Param.Role.ATTN_BIAS);
+            wv[l] = new Linear(ps, gemm, k, b + "attn.v", d, d, s.attnBias(), Param.Role.ATTN_IN, Param.Role.ATTN_BIAS);
+            wo[l] = new Linear(ps, gemm, k, b + "attn.o", d, d, s.attnBias(), Param.Role.WEIGHT, Param.Role.ATTN_BIAS);
             if (norm) ln2[l] = new LayerNorm(ps, pool, b + "ln2", d, 1e-5f);
             fc1[l] = new Linear(ps, gemm, k, b + "mlp.fc1", d, F, s.mlpBias());
             fc2[l] = new Linear(ps, gemm, k, b + "mlp.fc2", F, d, s.mlpBias());

@@ -297,6 +297,7 @@ public final class Experiment implements AutoCloseable {
         Init.apply(
                 net.params(),
                 cfg.init().scheme(),
+                cfg.init().attentionOrDefault(),
                 cfg.init().std(),
                 cfg.init().alpha(),
                 cfg.seed(),
