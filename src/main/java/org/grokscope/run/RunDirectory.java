@@ -279,7 +279,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
                 probes == null ? null : probes.summary(t.trainSeconds()));
         try {
             AtomicFiles.writeString(dir.resolve(SUMMARY), Json.MAPPER.writeValueAsString(summary) + "\n");
-            writeProgress(summary.status().key());
+            writeProgress(summary.status());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -375,16 +375,17 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
             }
             written = upTo;
         }
-        writeProgress("running");
+        writeProgress(null);
     }
 
     // progress.json: where the run stands, rewritten with every append to metrics.csv (its rows are what it describes)
-    private void writeProgress(String status) throws IOException {
+    // the run's final status, or null while it trains (written as running)
+    private void writeProgress(Trainer.Status status) throws IOException {
         if (trainer == null) return;
         int done = trainer.step() - startStep, total = trainer.settings().steps();
         double secs = trainer.elapsedSeconds(), rate = secs > 0 ? done / secs : 0;
         RunProgress p = new RunProgress(
-                status,
+                status == null ? RunProgress.RUNNING : status.key(),
                 ProcessHandle.current().pid(),
                 HOST,
                 java.time.Instant.now().toString(),
@@ -392,7 +393,7 @@ public final class RunDirectory implements TrainListener, ProbeSuite.Sink {
                 total,
                 evals.size(),
                 Math.round(rate * 100) / 100.0,
-                status.equals("running") && rate > 0 ? Math.round((total - trainer.step()) / rate) : null,
+                status == null && rate > 0 ? Math.round((total - trainer.step()) / rate) : null,
                 firstStep(e -> e.trainAcc() >= cfg.analysis().memorizationThreshold()),
                 firstStep(e -> e.testAcc() >= cfg.analysis().generalizationThreshold()),
                 probes == null || probes.advisor() == null

@@ -46,4 +46,12 @@ public record RunProgress(
         Long etaS,
         Integer memorizationStep,
         Integer generalizationStep,
-        Map<String, Object> advisor) {}
+        Map<String, Object> advisor) {
+    /** The status a run's progress.json has while it trains. */
+    public static final String RUNNING = "running";
+
+    /** Whether a progress.json (read as a tree) says its run is training; any other status is a final one. */
+    public static boolean running(com.fasterxml.jackson.databind.JsonNode progress) {
+        return RUNNING.equals(progress.path("status").asText());
+    }
+}

@@ -77,7 +77,7 @@ final class HomeIndex {
                 Line line = s != null && s.line().text().equals(text) ? s.line() : new Line(e.id(), json, text);
                 slots.put(
                         e.id(),
-                        new Slot(st, line, now, json.path("status").asText().equals("running")));
+                        new Slot(st, line, now, Shown.of(json.path("status").asText()) == Shown.RUNNING));
             }
             slots.keySet().retainAll(present);
         }

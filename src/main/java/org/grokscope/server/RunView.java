@@ -58,7 +58,7 @@ final class RunView {
             o.set("advisor", summary.path("probes").path("advisor").path("state"));
             o.set("wall_seconds", summary.get("wall_seconds"));
         } else if (progress != null) {
-            o.put("status", live(progress) ? "running" : "stopped");
+            o.put("status", (live(progress) ? Shown.RUNNING : Shown.STOPPED).key());
             o.put("step", progress.path("step").asInt());
             o.set("eta_s", progress.get("eta_s"));
             o.set("steps_per_s", progress.get("steps_per_s"));
@@ -67,7 +67,7 @@ final class RunView {
             o.set("advisor", progress.path("advisor").path("state"));
             o.set("updated", progress.get("updated"));
         } else {
-            o.put("status", "unknown");
+            o.put("status", Shown.UNKNOWN.key());
         }
         if (o.get("advisor") != null && o.get("advisor").isMissingNode()) o.remove("advisor");
         o.put("fraction", steps > 0 ? Math.min(1.0, o.path("step").asDouble() / steps) : 0);
@@ -76,7 +76,7 @@ final class RunView {
 
     /** progress.json says running: its writer lives (this machine), or wrote recently (another machine's writer). */
     static boolean live(JsonNode progress) {
-        if (!progress.path("status").asText().equals("running")) return false;
+        if (!org.grokscope.run.RunProgress.running(progress)) return false;
         if (progress.path("host").asText().equals(RunDirectory.HOST)) {
             long pid = progress.path("pid").asLong(-1);
             return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.grokscope.config.Json;
@@ -68,7 +67,7 @@ final class SweepView {
             JsonNode from = params.remove(org.grokscope.sweep.SweepConfig.Point.CONTINUES);
             if (from != null) o.put("continues", from.asText());
             o.set("params", params);
-            String status = r.status().name().toLowerCase(Locale.ROOT);
+            Shown status = Shown.of(r.status());
             Path rd = dir.resolve("runs").resolve(r.id());
             if (r.status() == SweepStore.Status.RUNNING) {
                 ObjectNode live = RunView.status(rd);
@@ -76,9 +75,9 @@ final class SweepView {
                 o.put("steps", live.path("steps").asInt());
                 o.set("eta_s", live.get("eta_s"));
                 o.set("advisor", live.get("advisor"));
-                if (live.path("status").asText().equals("stopped")) status = "stopped";
+                if (Shown.of(live.path("status").asText()) == Shown.STOPPED) status = Shown.STOPPED;
             }
-            o.put("status", status);
+            o.put("status", status.key());
             o.put("attempts", r.attempts());
             if (r.error() != null) o.put("error", r.error());
             if (r.summary() != null) {
@@ -130,14 +129,14 @@ final class SweepView {
             int done = 0, running = 0, failed = 0, total = runs.size();
             double wall = 0, fraction = 0;
             for (JsonNode r : runs) {
-                String s = r.path("status").asText();
-                if (s.equals("completed") || s.equals("failed")) {
+                Shown s = Shown.of(r.path("status").asText());
+                if (s == Shown.COMPLETED || s == Shown.FAILED) {
                     done++;
                     wall += r.path("wall_seconds").asDouble();
                     fraction += 1;
                 }
-                if (s.equals("failed")) failed++;
-                if (s.equals("running")) {
+                if (s == Shown.FAILED) failed++;
+                if (s == Shown.RUNNING) {
                     running++;
                     int steps = r.path("steps").asInt();
                     if (steps > 0) fraction += Math.min(1, r.path("step").asDouble() / steps);
@@ -147,23 +146,20 @@ final class SweepView {
             o.put("done", done);
             o.put("running", running);
             o.put("failed", failed);
-            o.put(
-                    "status",
-                    running > 0
-                            ? "running"
-                            : total == 0
-                                    ? "empty"
-                                    : done == total
-                                            ? (st.search() && !Files.exists(dir.resolve("cds.json"))
-                                                    ? "stopped"
-                                                    : "completed")
-                                            : "stopped");
+            Shown whole = running > 0
+                    ? Shown.RUNNING
+                    : total == 0
+                            ? Shown.EMPTY
+                            : done == total && !(st.search() && !Files.exists(dir.resolve("cds.json")))
+                                    ? Shown.COMPLETED
+                                    : Shown.STOPPED;
+            o.put("status", whole.key());
             o.put("fraction", total == 0 ? 0 : fraction / total);
             // a search adds probes as it goes: its total is not known, nor its ETA
             if (!st.search() && done > 0 && running > 0)
                 o.put("eta_s", Math.round(wall / done * (total - fraction) / running));
         } catch (SQLException | IOException e) {
-            o.put("status", "unreadable");
+            o.put("status", Shown.UNREADABLE.key());
             o.put("error", String.valueOf(e.getMessage()));
         }
         return o;
