@@ -69,21 +69,14 @@ public class TableTaskTest {
         }
         assertThat(s / 48).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(q / 48).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-4));
-        TableTask.Settings raw9 = TableTask.Settings.of(f)
+        TableTask.Settings raw = TableTask.Settings.of(f)
                 .drop(List.of("id"))
                 .holdout(0.2)
-                .counts(9, 0)
                 .splitSeed(3)
                 .standardize(false)
                 .build();
-        TableTask.Settings raw21 = TableTask.Settings.of(f)
-                .drop(List.of("id"))
-                .holdout(0.2)
-                .counts(21, 0)
-                .splitSeed(3)
-                .standardize(false)
-                .build();
-        FeatureSet a = TableTask.prepare(raw9), b = TableTask.prepare(raw21);
+        FeatureSet a = TableTask.prepare(raw.toBuilder().counts(9, 0).build()),
+                b = TableTask.prepare(raw.toBuilder().counts(21, 0).build());
         assertThat(Arrays.copyOf(b.features(), 18))
                 .as("the 9-row training set is the start of the 21-row one")
                 .isEqualTo(Arrays.copyOf(a.features(), 18));
