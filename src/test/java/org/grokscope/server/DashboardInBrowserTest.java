@@ -161,9 +161,12 @@ class DashboardInBrowserTest {
             assertThat(browser.eval("window.__sameDocument === true").asBoolean())
                     .as("no reload")
                     .isTrue();
-            assertThat(browser.eval("document.querySelectorAll('#runs tbody tr').length")
-                            .asInt())
-                    .isGreaterThanOrEqualTo(2);
+            // the run table renders from its own event, which may land after the estimate's: wait for it rather
+            // than read it at the moment the estimate changed (read at once, it showed one row on a clean clone)
+            browser.waitFor(
+                    "document.querySelectorAll('#runs tbody tr').length >= 2",
+                    Duration.ofSeconds(30),
+                    "the run table's rows of the finished probes");
             // the evidence is drawn as the search goes: final test accuracy against n, one point per finished run
             browser.waitFor(
                     "+((document.querySelector('[data-chart=cds-acc]') || {dataset: {}}).dataset.points || 0) >= 2",
