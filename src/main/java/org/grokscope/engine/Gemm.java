@@ -62,13 +62,11 @@ public final class Gemm implements Parallel.SlotTask {
     private int aOff, ars, acs, bOff, brs, bcs, cOff, ldc, m, n;
     private int groups = 1; // column-strip groups per row chunk
     private int mb = MB; // rows per row chunk for the current GEMM
-    private int rowChunks;
     // the step being computed: k-block [k0, k0 + kn), columns [j0, j0 + jn), which A and B buffers hold them, and
     // whether it stores (the first k-block) or adds; the next step's likewise, packed beside it (see general)
     private int k0, kn, j0, jn, aBuf, pBuf;
     private boolean store;
     private int nk0, nkn, nj0, njn, naBuf, npBuf;
-    private boolean packNextA;
     private int computeChunks, nextStrips;
 
     public Gemm(Parallel pool) {
@@ -186,7 +184,6 @@ public final class Gemm implements Parallel.SlotTask {
         // loaded, so each row chunk is also split into groups of column strips; every C element is still
         // computed by the same tile code in the same order, so the result does not depend on the split
         groups = rowChunks >= 4 * pool.threads() ? 1 : Math.min(4, (Math.min(NB, n) + NR - 1) / NR);
-        this.rowChunks = rowChunks;
         computeChunks = rowChunks * groups;
         int need = (m + MR - 1) / MR * MR * Math.min(KB, k);
         int kBlocks = 0;
@@ -221,9 +218,8 @@ public final class Gemm implements Parallel.SlotTask {
                 njn = Math.min(NB, n - j);
                 naBuf = kb & 1;
                 npBuf = step & 1;
-                packNextA = j == 0; // a new k-block: its A too
                 nextStrips = (njn + NR - 1) / NR;
-                int packs = nextStrips + (packNextA ? rowChunks : 0);
+                int packs = nextStrips + (j == 0 ? rowChunks : 0); // a new k-block: its A too
                 if (!primed) dispatch(packs, packOnly); // nothing to compute yet
                 else dispatch(computeChunks + packs, this); // the step before, and this one's packing
                 primed = true;
@@ -237,7 +233,6 @@ public final class Gemm implements Parallel.SlotTask {
             }
         }
         nextStrips = 0;
-        packNextA = false;
         dispatch(computeChunks, this); // the last step, nothing left to pack
         this.a = this.b = this.c = null;
     }
